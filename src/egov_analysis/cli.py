@@ -1,0 +1,93 @@
+"""The `egov-analysis` command: a thin layer over the library.
+
+egov-analysis provinces resolve NAME...     code, canonical name and 2025 unit per name
+egov-analysis provinces table               the registry as CSV
+egov-analysis paths                         where every directory is
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Callable, Sequence
+
+from . import config
+
+Handler = Callable[[argparse.Namespace, config.Paths], int]
+
+
+def _add_path_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("paths (override EGOV_* environment variables)")
+    for name in ("raw", "processed", "figures", "reports", "notebooks", "reference"):
+        group.add_argument(
+            f"--{name}", metavar="DIR", default=None, help=f"{name} directory (env {config.ENV_VARS[name]})"
+        )
+
+
+def _paths_from(args: argparse.Namespace) -> config.Paths:
+    return config.paths(**{name: getattr(args, name, None) for name in config.ENV_VARS if name != "root"})
+
+
+def _cmd_provinces_resolve(args: argparse.Namespace, paths: config.Paths) -> int:
+    from .provinces import UnknownProvinceError, resolve
+
+    status = 0
+    for name in args.names:
+        try:
+            province = resolve(name)
+        except UnknownProvinceError as err:
+            print(f"error: {err}", file=sys.stderr)
+            status = 1
+            continue
+        print(f"{province.gso_code}\t{province.name}\t{province.successor_2025}")
+    return status
+
+
+def _cmd_provinces_table(args: argparse.Namespace, paths: config.Paths) -> int:
+    from .provinces import table
+
+    table().to_csv(sys.stdout, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    return 0
+
+
+def _cmd_paths(args: argparse.Namespace, paths: config.Paths) -> int:
+    for name, path in paths.as_dict().items():
+        print(f"{name}\t{path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="egov-analysis",
+        description="Vietnam's provincial e-government and governance indices: data, charts, reports.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    prov = commands.add_parser("provinces", help="the province registry")
+    prov_cmds = prov.add_subparsers(dest="provinces_command", required=True, metavar="ACTION")
+    res = prov_cmds.add_parser("resolve", help="print code<TAB>canonical name<TAB>2025 unit for each name")
+    res.add_argument("names", nargs="+", metavar="NAME", help="province names in any spelling")
+    res.set_defaults(handler=_cmd_provinces_resolve)
+    tab = prov_cmds.add_parser("table", help="print the registry as CSV")
+    tab.set_defaults(handler=_cmd_provinces_table)
+
+    show = commands.add_parser("paths", help="print every project directory")
+    _add_path_options(show)
+    show.set_defaults(handler=_cmd_paths)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    try:
+        return handler(args, _paths_from(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

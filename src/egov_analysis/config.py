@@ -1,0 +1,85 @@
+"""Every path the project uses, derived from the package location — never from the working directory.
+
+Each path can be overridden by an environment variable (useful for CI and scheduled jobs) and, in the
+CLI, by an option; the option wins over the variable, which wins over the default.
+
+| path        | default                        | variable              |
+|-------------|--------------------------------|-----------------------|
+| root        | the checkout holding `src/`    | EGOV_ROOT             |
+| raw         | <root>/data/raw                | EGOV_RAW_DIR          |
+| processed   | <root>/data/processed          | EGOV_PROCESSED_DIR    |
+| figures     | <root>/figures                 | EGOV_FIGURES_DIR      |
+| reports     | <root>/reports                 | EGOV_REPORTS_DIR      |
+| notebooks   | <root>/notebooks               | EGOV_NOTEBOOKS_DIR    |
+| reference   | <root>/../shared/reference     | EGOV_REFERENCE_DIR    |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+ENV_VARS = {
+    "root": "EGOV_ROOT",
+    "raw": "EGOV_RAW_DIR",
+    "processed": "EGOV_PROCESSED_DIR",
+    "figures": "EGOV_FIGURES_DIR",
+    "reports": "EGOV_REPORTS_DIR",
+    "notebooks": "EGOV_NOTEBOOKS_DIR",
+    "reference": "EGOV_REFERENCE_DIR",
+}
+
+
+def _default_root() -> Path:
+    # src layout: <root>/src/egov_analysis/config.py. An editable install keeps this true.
+    return PACKAGE_DIR.parents[1]
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The project's directories. Build one with :func:`paths`."""
+
+    root: Path
+    raw: Path
+    processed: Path
+    figures: Path
+    reports: Path
+    notebooks: Path
+    reference: Path
+
+    def with_overrides(self, **overrides: str | Path | None) -> Paths:
+        """Return a copy with the given paths replaced (``None`` values are ignored)."""
+        given = {k: Path(v).expanduser().resolve() for k, v in overrides.items() if v is not None}
+        unknown = set(given) - {f.name for f in fields(self)}
+        if unknown:
+            raise TypeError(f"unknown path name(s): {', '.join(sorted(unknown))}")
+        return replace(self, **given)
+
+    def as_dict(self) -> dict[str, Path]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def paths(**overrides: str | Path | None) -> Paths:
+    """The project's paths: defaults from the package location, then environment, then ``overrides``.
+
+    Read afresh on every call so that a changed environment (a test, a CLI option) takes effect.
+    """
+
+    def env(name: str) -> Path | None:
+        value = os.environ.get(ENV_VARS[name])
+        return Path(value).expanduser().resolve() if value else None
+
+    root = env("root") or _default_root()
+    base = Paths(
+        root=root,
+        raw=env("raw") or root / "data" / "raw",
+        processed=env("processed") or root / "data" / "processed",
+        figures=env("figures") or root / "figures",
+        reports=env("reports") or root / "reports",
+        notebooks=env("notebooks") or root / "notebooks",
+        reference=env("reference") or (root.parent / "shared" / "reference").resolve(),
+    )
+    return base.with_overrides(**overrides)

@@ -1,0 +1,33 @@
+"""Shared fixtures. Tests never touch the real data/processed, figures or reports directories."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from egov_analysis import config as egov_config
+
+REFERENCE = egov_config.paths().reference
+
+
+@pytest.fixture
+def reference_dir() -> Path:
+    """../shared/reference, or a loud skip where it is absent."""
+    if not REFERENCE.is_dir():
+        pytest.skip(f"SKIPPED LOUDLY: reference data not found at {REFERENCE} (../shared absent)")
+    return REFERENCE
+
+
+@pytest.fixture
+def project_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> egov_config.Paths:
+    """Processed, figures and reports directories in a temporary folder; raw stays the project's."""
+    for name in ("processed", "figures", "reports"):
+        monkeypatch.setenv(egov_config.ENV_VARS[name], str(tmp_path / name))
+    return egov_config.paths()
+
+
+def pytest_report_header() -> str:
+    state = "present" if REFERENCE.is_dir() else "ABSENT: reference tests will be skipped"
+    return f"egov-analysis reference data: {REFERENCE} ({state}); cwd {os.getcwd()}"
