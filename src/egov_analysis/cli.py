@@ -51,6 +51,29 @@ def _cmd_provinces_table(args: argparse.Namespace, paths: config.Paths) -> int:
     return 0
 
 
+def _cmd_import(args: argparse.Namespace, paths: config.Paths) -> int:
+    from pathlib import Path
+
+    from .importers import compiled, papi, vcci_pci
+
+    source = Path(args.directory).resolve() if args.directory else None
+    reference = paths.reference
+    if args.source == "vcci-pci":
+        counts = vcci_pci.import_directory(source or reference / "pci" / "vcci_workbooks", paths.raw)
+    elif args.source == "papi":
+        counts = papi.import_directory(source or reference / "papi" / "yearly_subdimension_files", paths.raw)
+    else:
+        base = source or reference
+        counts = {
+            **compiled.import_pci_compiled(base, paths.raw),
+            **compiled.import_compiled_tables(base, paths.raw),
+        }
+    for name, n in counts.items():
+        print(f"{name}\t{n} rows")
+    print(f"wrote {sum(counts.values())} source rows under {paths.raw}")
+    return 0
+
+
 def _cmd_paths(args: argparse.Namespace, paths: config.Paths) -> int:
     for name, path in paths.as_dict().items():
         print(f"{name}\t{path}")
@@ -71,6 +94,22 @@ def build_parser() -> argparse.ArgumentParser:
     res.set_defaults(handler=_cmd_provinces_resolve)
     tab = prov_cmds.add_parser("table", help="print the registry as CSV")
     tab.set_defaults(handler=_cmd_provinces_table)
+
+    imp = commands.add_parser("import", help="write raw source rows from a publisher's files")
+    imp.add_argument(
+        "source",
+        choices=["vcci-pci", "papi", "compiled"],
+        help="vcci-pci: VCCI's PCI workbooks 2005-2016; papi: PAPI sub-dimension files; "
+        "compiled: the compiled source tables of ../shared/reference",
+    )
+    imp.add_argument(
+        "directory",
+        nargs="?",
+        default=None,
+        help="where the publisher's files are (default: their place in --reference)",
+    )
+    _add_path_options(imp)
+    imp.set_defaults(handler=_cmd_import)
 
     show = commands.add_parser("paths", help="print every project directory")
     _add_path_options(show)

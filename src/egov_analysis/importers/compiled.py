@@ -1,0 +1,144 @@
+"""Importer of compiled source tables (one row per value per source) into the project's raw files.
+
+Reads the compilations of published figures kept in `../shared/reference/` — PCI 2017–2024 from
+VCCI's site, provincial governments and the press (with the second sources that disagree), the
+PAR Index, SIPAS, the ICT Index, the DTI and the 2017 e-government ranking — and writes them in the
+project's source-row format. What changes on the way:
+
+- a rank that no source prints (read from list order or worked out from "up N places") goes to
+  the ``rank`` column with ``rank_basis = computed`` and the reason in ``note``;
+- a rank or tier whose own source differs from the score's becomes its own row with that source;
+- a disagreeing second source becomes its own row, so raw keeps both values;
+- rows that carry no value at all (e.g. "no 2021 ICT Index was conducted") are left out.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .source_rows import write_source_rows
+
+# reference file → (index, raw file name)
+COMPILED_TABLES: dict[str, tuple[str, str]] = {
+    "par_ict_dti/par_index.csv": ("par", "par_index_compiled.csv"),
+    "par_ict_dti/more_par_index.csv": ("par", "par_index_further_values.csv"),
+    "par_ict_dti/sipas.csv": ("sipas", "sipas_compiled.csv"),
+    "par_ict_dti/more_sipas.csv": ("sipas", "sipas_further_values.csv"),
+    "par_ict_dti/ict_index.csv": ("ict", "ict_index_compiled.csv"),
+    "par_ict_dti/dti.csv": ("dti", "dti_compiled.csv"),
+    "par_ict_dti/more_dti.csv": ("dti", "dti_further_values.csv"),
+    "par_ict_dti/egov_mic_2017.csv": ("egov_mic", "egov_mic_2017.csv"),
+}
+
+# PCI 2005–2016 come from VCCI's workbooks (see vcci_pci); these take the later years.
+PCI_FROM_YEAR = 2017
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def _rank_rows(table: pd.DataFrame) -> list[dict[str, object]]:
+    rows = []
+    for rec in table.to_dict("records"):
+        score, rank, note = _text(rec.get("score")), _text(rec.get("rank")), _text(rec.get("note"))
+        rank_basis = "published" if rank else ""
+        computed = _text(rec.get("rank_computed"))
+        if not rank and computed:
+            rank, rank_basis = computed, "computed"
+            note = f"rank computed, not printed: {note}" if note else "rank computed, not printed"
+        elif rank and note.lower().startswith("rank derived"):
+            rank_basis = "computed"
+        if not score and not rank:
+            continue
+        rows.append(
+            {
+                "year": rec["year"],
+                "province": rec["province"],
+                "indicator": rec["indicator"],
+                "score": score,
+                "rank": rank,
+                "rank_basis": rank_basis,
+                "source_url": rec["source_url"],
+                "note": note,
+            }
+        )
+    return rows
+
+
+def import_compiled_tables(reference: Path, raw_dir: Path) -> dict[str, int]:
+    """Write ``raw_dir/<index>/<name>.csv`` for every compiled table. Returns rows per file."""
+    written = {}
+    for relative, (index, name) in COMPILED_TABLES.items():
+        table = pd.read_csv(reference / relative, dtype=str, keep_default_na=False, na_values=[""])
+        written[f"{index}/{name}"] = write_source_rows(raw_dir / index / name, _rank_rows(table))
+    return written
+
+
+def _pci_score_rows(scores: pd.DataFrame) -> list[dict[str, object]]:
+    rows = []
+    for rec in scores.to_dict("records"):
+        base = {"year": rec["year"], "province": rec["province"], "indicator": "overall"}
+        score, rank, tier = _text(rec["score"]), _text(rec["rank"]), _text(rec["tier"])
+        rank_url = _text(rec["rank_source_url"]) or rec["source_url"]
+        tier_url = _text(rec["tier_source_url"]) or rec["source_url"]
+        main = {**base, "score": score, "source_url": rec["source_url"], "note": _text(rec["notes"])}
+        if rank and rank_url == rec["source_url"]:
+            main.update(rank=rank, rank_basis="published")
+        if tier and tier_url == rec["source_url"]:
+            main["tier"] = tier
+        if score or "rank" in main:
+            rows.append(main)
+        if rank and rank_url != rec["source_url"]:
+            rows.append({**base, "rank": rank, "rank_basis": "published", "source_url": rank_url})
+        if tier and tier_url != rec["source_url"]:
+            rows.append({**base, "tier": tier, "source_url": tier_url})
+    return rows
+
+
+def _pci_conflict_rows(conflicts: dict[str, list[dict[str, object]]]) -> list[dict[str, object]]:
+    rows = []
+    for c in conflicts["score_rank_conflicts"]:
+        value = _text(c["other"])
+        row = {
+            "year": c["year"],
+            "province": c["province"],
+            "indicator": "overall",
+            "source_url": c["other_url"],
+            "note": f"second source; the publisher's value is {c['primary']} ({c['primary_url']})",
+        }
+        row.update({"score": value} if c["field"] == "score" else {"rank": value, "rank_basis": "published"})
+        rows.append(row)
+    return rows
+
+
+def import_pci_compiled(reference: Path, raw_dir: Path) -> dict[str, int]:
+    """PCI from 2017 (scores, ranks, tiers, sub-indices) and the second sources that disagree."""
+    scores = pd.read_csv(reference / "pci" / "pci_scores.csv", dtype=str)
+    scores = scores[scores["year"].astype(int) >= PCI_FROM_YEAR]
+    subs = pd.read_csv(reference / "pci" / "pci_subindices.csv", dtype=str)
+    subs = subs[subs["year"].astype(int) >= PCI_FROM_YEAR]
+    sub_rows = [
+        {
+            "year": r["year"],
+            "province": r["province"],
+            "indicator": r["subindex_src"],
+            "score": r["score"],
+            "source_url": r["source_url"],
+        }
+        for r in subs.to_dict("records")
+    ]
+    conflicts = json.loads((reference / "pci" / "pci_source_conflicts.json").read_text("utf-8"))
+    pci = raw_dir / "pci"
+    return {
+        "pci/pci_2017_2024_overall.csv": write_source_rows(
+            pci / "pci_2017_2024_overall.csv", _pci_score_rows(scores)
+        ),
+        "pci/pci_2017_2024_subindices.csv": write_source_rows(pci / "pci_2017_2024_subindices.csv", sub_rows),
+        "pci/pci_second_sources.csv": write_source_rows(
+            pci / "pci_second_sources.csv", _pci_conflict_rows(conflicts)
+        ),
+    }

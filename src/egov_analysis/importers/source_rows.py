@@ -1,0 +1,27 @@
+"""Writing the project's raw "source-row" CSV files (the format is documented in data/raw/README.md)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+COLUMNS = ("year", "province", "indicator", "score", "rank", "source_url")
+OPTIONAL_COLUMNS = ("rank_basis", "tier", "note")
+
+
+def write_source_rows(path: Path, rows: Iterable[Mapping[str, object]]) -> int:
+    """Write ``rows`` as a UTF-8 source-row CSV at ``path``; returns the number of rows written.
+
+    Only the optional columns that some row fills are written, so simple sources stay simple.
+    """
+    rows = list(rows)
+    optional = [c for c in OPTIONAL_COLUMNS if any(r.get(c) not in (None, "") for r in rows)]
+    header = [*COLUMNS, *optional]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=header, extrasaction="raise", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: "" if row.get(c) is None else row.get(c) for c in header})
+    return len(rows)
