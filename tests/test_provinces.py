@@ -90,6 +90,9 @@ SPELLINGS = {
     # merged in 2008
     "Hà Tây": "28",
     "Ha Tay": "28",
+    # as printed by a Japanese-language news site
+    "奠边省 (Dien Bien)": "11",
+    "高平省 (Cao Bang)": "04",
     # spacing
     "  Quảng   Ninh  ": "22",
     "Quảng\u00a0Ninh": "22",

@@ -74,6 +74,30 @@ def _cmd_import(args: argparse.Namespace, paths: config.Paths) -> int:
     return 0
 
 
+def _cmd_clean(args: argparse.Namespace, paths: config.Paths) -> int:
+    from .clean.problems import ValidationError, format_report
+    from .clean.run import clean
+
+    try:
+        version = clean(paths)
+    except ValidationError as err:
+        print(format_report(err.report), file=sys.stderr)
+        print(f"clean: {len(err.report)} problem(s); {paths.processed} left unchanged", file=sys.stderr)
+        return 1
+    print(f"clean: wrote {paths.processed} (version {version.name})")
+    return 0
+
+
+def _cmd_dictionary(args: argparse.Namespace, paths: config.Paths) -> int:
+    from .fields import data_dictionary
+
+    target = paths.root / "docs" / "data_dictionary.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(data_dictionary() + "\n", encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
 def _cmd_paths(args: argparse.Namespace, paths: config.Paths) -> int:
     for name, path in paths.as_dict().items():
         print(f"{name}\t{path}")
@@ -110,6 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_path_options(imp)
     imp.set_defaults(handler=_cmd_import)
+
+    cln = commands.add_parser("clean", help="validate data/raw and rebuild data/processed")
+    _add_path_options(cln)
+    cln.set_defaults(handler=_cmd_clean)
+
+    dic = commands.add_parser("dictionary", help="write docs/data_dictionary.md from the fields")
+    dic.set_defaults(handler=_cmd_dictionary)
 
     show = commands.add_parser("paths", help="print every project directory")
     _add_path_options(show)

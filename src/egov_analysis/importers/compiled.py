@@ -99,10 +99,17 @@ def _pci_score_rows(scores: pd.DataFrame) -> list[dict[str, object]]:
     return rows
 
 
+# The old VCCI site prints impossible ranks for 2007 (65 of 64 units): a known source error,
+# not imported (the workbook's rank is kept; see ../shared/reference/SOURCES.md).
+MAX_UNITS_RANKED = 64
+
+
 def _pci_conflict_rows(conflicts: dict[str, list[dict[str, object]]]) -> list[dict[str, object]]:
     rows = []
     for c in conflicts["score_rank_conflicts"]:
         value = _text(c["other"])
+        if c["field"] == "rank" and int(value) > MAX_UNITS_RANKED:
+            continue
         row = {
             "year": c["year"],
             "province": c["province"],

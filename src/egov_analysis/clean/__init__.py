@@ -1,0 +1,1 @@
+"""Cleaning: raw source rows → validated, reconciled tidy tables in data/processed/."""

@@ -1,0 +1,55 @@
+"""The index panel: raw source rows → validated, reconciled, derived tidy tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..fields import COVERAGE, INDEX_CONFLICTS, INDICES, Table, schema
+from .derive import finish
+from .problems import Problems
+from .read import read_source_rows
+from .reconcile import reconcile
+from .validate import KEY, validate
+
+
+@dataclass(frozen=True)
+class IndexTables:
+    indices: pd.DataFrame
+    conflicts: pd.DataFrame
+    coverage: pd.DataFrame
+
+
+def conform(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """The table's columns in order and types, a stable sort on its key, checked by its schema
+    (a duplicate key raises)."""
+    frame = frame[table.columns].astype({f.name: f.dtype for f in table.fields})
+    frame = frame.sort_values(list(table.key), kind="stable").reset_index(drop=True)
+    return schema(table).validate(frame, lazy=True)
+
+
+def coverage(panel: pd.DataFrame) -> pd.DataFrame:
+    group = ["index", "year", "geography", "indicator"]
+    cov = (
+        panel.groupby(group)
+        .agg(n_score=("score", "count"), n_rank=("rank", "count"), n_ranked=("n_ranked", "max"))
+        .reset_index()
+    )
+    cov["score_share_pct"] = (100 * cov["n_score"] / cov["n_ranked"]).round(1)
+    return cov
+
+
+def build_index_tables(raw_dir: Path, problems: Problems) -> IndexTables | None:
+    """The three index tables, or None when the raw data have problems (all recorded)."""
+    rows = validate(read_source_rows(raw_dir, problems), problems)
+    if problems:
+        return None
+    panel, conflicts = reconcile(rows)
+    panel = finish(panel).rename(columns={"province_name": "province"})
+    return IndexTables(
+        indices=conform(panel, INDICES),
+        conflicts=conform(conflicts.drop_duplicates([*KEY, "field", "other_source_url"]), INDEX_CONFLICTS),
+        coverage=conform(coverage(panel), COVERAGE),
+    )

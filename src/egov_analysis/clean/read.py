@@ -1,0 +1,85 @@
+"""Reading raw source-row files: every file of data/raw/<index>/*.csv into one frame of strings.
+
+Files that cannot be read (empty, not UTF-8, an HTML page saved as .csv, missing columns) are
+reported as problems, never skipped silently; the other files are still read so that one run
+reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from ..provinces import nfc
+from .problems import Problems
+from .registry import indices
+
+REQUIRED_COLUMNS = ("year", "province", "indicator", "score", "rank", "source_url")
+OPTIONAL_COLUMNS = ("rank_basis", "tier", "note")
+
+
+def source_files(raw_dir: Path) -> list[Path]:
+    """Every source-row file of the known indices, in a stable order."""
+    return sorted(p for index in indices() for p in (raw_dir / index).glob("*.csv"))
+
+
+def _decode(data: bytes, name: str, problems: Problems) -> str | None:
+    if not data.strip():
+        problems.file(name, "empty_file", "the file is empty")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        problems.file(
+            name,
+            "not_utf8",
+            f"not UTF-8 text (byte {data[err.start]:#04x} at offset {err.start}); save it as UTF-8",
+        )
+        return None
+    head = text.lstrip()[:512].lower()
+    if head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body")) or "<html" in head:
+        problems.file(name, "html_not_csv", "an HTML page saved as .csv, not a CSV table")
+        return None
+    return nfc(text)
+
+
+def read_file(path: Path, raw_dir: Path, problems: Problems) -> pd.DataFrame | None:
+    """One source-row file as strings, with ``index``, ``file`` and ``line`` columns added."""
+    name = path.relative_to(raw_dir).as_posix()
+    text = _decode(path.read_bytes(), name, problems)
+    if text is None:
+        return None
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        problems.file(name, "unreadable_csv", f"not a readable CSV table: {err}")
+        return None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        problems.file(
+            name, "missing_columns", f"missing column(s): {', '.join(missing)}", column=",".join(missing)
+        )
+        return None
+    if frame.empty:
+        problems.file(name, "empty_file", "the file has a header but no rows")
+        return None
+    for column in OPTIONAL_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame = frame[[*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]].apply(lambda s: s.str.strip())
+    frame.insert(0, "index", path.parent.name)
+    frame.insert(1, "file", name)
+    frame.insert(2, "line", pd.RangeIndex(2, len(frame) + 2))  # line 1 is the header
+    return frame
+
+
+def read_source_rows(raw_dir: Path, problems: Problems) -> pd.DataFrame:
+    """All source rows under ``raw_dir`` (strings; empty cells are empty strings)."""
+    frames = [f for p in source_files(raw_dir) if (f := read_file(p, raw_dir, problems)) is not None]
+    if not frames:
+        columns = ["index", "file", "line", *REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
+    return pd.concat(frames, ignore_index=True).astype({"line": "int64"})

@@ -1,0 +1,53 @@
+"""`egov-analysis clean`: rebuild every processed table from data/raw, all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__
+from ..config import Paths
+from .indices_pipeline import build_index_tables
+from .problems import Problems
+from .publish import publish, raw_fingerprint
+from .read import source_files
+
+
+def _table_writers(name: str, frame: pd.DataFrame) -> dict[str, object]:
+    return {
+        f"{name}.parquet": lambda path: frame.to_parquet(path, index=False),
+        f"{name}.csv": lambda path: frame.to_csv(path, index=False, lineterminator="\n"),
+    }
+
+
+def raw_inputs(raw_dir: Path) -> list[Path]:
+    """Every raw file the cleaning reads (its fingerprint decides whether outputs are stale)."""
+    return source_files(raw_dir)
+
+
+def clean(paths: Paths) -> Path:
+    """Validate and clean all raw data and publish the processed tables.
+
+    Raises :class:`~egov_analysis.clean.problems.ValidationError` listing every problem; then
+    ``paths.processed`` is left exactly as it was.
+    """
+    problems = Problems()
+    tables = build_index_tables(paths.raw, problems)
+    problems.raise_if_any()
+    assert tables is not None
+    writers = {
+        **_table_writers("indices", tables.indices),
+        **_table_writers("index_conflicts", tables.conflicts),
+        **_table_writers("coverage", tables.coverage),
+    }
+    manifest = {
+        "raw_fingerprint": raw_fingerprint(raw_inputs(paths.raw), paths.raw),
+        "egov_analysis_version": __version__,
+        "rows": {
+            "indices": len(tables.indices),
+            "index_conflicts": len(tables.conflicts),
+            "coverage": len(tables.coverage),
+        },
+    }
+    return publish(paths.processed, writers, manifest)

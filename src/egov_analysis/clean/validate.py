@@ -1,0 +1,198 @@
+"""Parse and check source rows, all rules vectorised, every failure recorded with its file and line.
+
+Rules: year an integer among the index's published years; province known (with suggestions);
+indicator in the name-mapping table; score a number (decimal comma or point) within the
+indicator's range; rank an integer in 1..n (n = units the publisher ranked); rank_basis
+published/computed; a source URL; some value in the row; and one source never giving two
+different values for one key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import pandas as pd
+
+from ..provinces import provinces, resolve_2025, resolve_codes, suggest, units_2025
+from ..provinces.registry import UnknownProvinceError
+from .problems import Problems
+from .registry import MERGED_UNITS_SUFFIX, indicators, indices, n_ranked
+
+KEY = ["index", "year", "geography", "province_code", "indicator"]
+
+
+def parse_decimal(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers printed with a decimal point or a decimal comma ("79,21"); returns the values and
+    the number of decimals printed. Anything else (letters, two separators) is NaN."""
+    text = text.astype("string").str.strip()
+    comma_decimal = text.str.fullmatch(r"[-+]?\d+,\d+")
+    normalised = text.where(~comma_decimal.fillna(False), text.str.replace(",", ".", regex=False))
+    valid = normalised.str.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?").fillna(False)
+    values = pd.to_numeric(normalised.where(valid), errors="coerce").astype("Float64")
+    decimals = normalised.str.extract(r"\.(\d+)$", expand=False).str.len().fillna(0).astype("Int64")
+    return values, decimals.where(valid)
+
+
+def _resolve_provinces(rows: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+    merged = rows["indicator"].str.endswith(MERGED_UNITS_SUFFIX)
+    rows = rows.assign(
+        geography=merged.map({True: "units_34", False: "provinces_63"}),
+        indicator=rows["indicator"].str.removesuffix(MERGED_UNITS_SUFFIX),
+    )
+    codes = resolve_codes(rows["province"].where(~merged), errors="coerce")
+    for name in rows.loc[merged, "province"].unique():
+        with contextlib.suppress(UnknownProvinceError):
+            codes[merged & (rows["province"] == name)] = resolve_2025(name).code_2025
+    unknown = codes.isna() & rows["province"].ne("")
+    names = {n: suggest(n) for n in rows.loc[unknown, "province"].unique()}
+    problems.rows(
+        rows,
+        unknown,
+        "province",
+        "unknown_province",
+        lambda hit: hit["province"].map(
+            lambda n: (
+                f"unknown province {n!r}" + (f"; did you mean {', '.join(names[n])}?" if names[n] else "")
+            )
+        ),
+    )
+    problems.rows(rows, rows["province"].eq(""), "province", "missing_value", "no province given")
+    canonical = {c: p.name for c, p in provinces().items()}
+    canonical_2025 = {c: u.name for c, u in units_2025().items()}
+    rows["province_code"] = codes
+    rows["province_name"] = codes.where(merged).map(canonical_2025).fillna(codes.map(canonical))
+    return rows
+
+
+def _check_years(rows: pd.DataFrame, problems: Problems) -> pd.Series:
+    year = pd.to_numeric(
+        rows["year"].where(rows["year"].str.fullmatch(r"\d{4}").fillna(False)), errors="coerce"
+    ).astype("Int64")
+    problems.rows(rows, year.isna(), "year", "bad_year", "year is not a four-digit year")
+    allowed = pd.MultiIndex.from_tuples(
+        [(i, y) for i, info in indices().items() for y in info.years], names=["index", "year"]
+    )
+    outside = year.notna() & ~pd.MultiIndex.from_arrays([rows["index"], year.fillna(0)]).isin(allowed)
+    problems.rows(
+        rows,
+        outside,
+        "year",
+        "year_not_published",
+        lambda hit: hit["index"].map(
+            lambda i: f"{i} was not published for this year ({indices()[i].note or 'see indices.csv'})"
+        ),
+    )
+    return year
+
+
+def _check_scores(rows: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+    score, decimals = parse_decimal(rows["score"])
+    given = rows["score"].ne("")
+    problems.rows(
+        rows,
+        given & score.isna(),
+        "score",
+        "not_a_number",
+        "score is not a number (decimal point or comma, no units)",
+    )
+    out = score.notna() & ((score < rows["min"]) | (score > rows["max"]))
+    problems.rows(
+        rows,
+        out,
+        "score",
+        "out_of_range",
+        lambda hit: (
+            "score outside "
+            + hit["min"].map("{:g}".format)
+            + "–"
+            + hit["max"].map("{:g}".format)
+            + " for "
+            + hit["index"]
+            + " "
+            + hit["indicator"]
+        ),
+    )
+    return rows.assign(score=score.where(~out), score_decimals=decimals)
+
+
+def _check_ranks(rows: pd.DataFrame, year: pd.Series, problems: Problems) -> pd.DataFrame:
+    given = rows["rank"].ne("")
+    integer = rows["rank"].str.fullmatch(r"\d+(\.0+)?").fillna(False)
+    rank = pd.to_numeric(rows["rank"].where(integer), errors="coerce").astype("Int64")
+    groups = pd.DataFrame({"index": rows["index"], "year": year, "geography": rows["geography"]})
+    distinct = groups.drop_duplicates().dropna()
+    distinct["limit"] = [n_ranked(i, int(y), g) for i, y, g in distinct.itertuples(index=False)]
+    limit = groups.merge(distinct.astype({"limit": "Int64"}), how="left", on=["index", "year", "geography"])[
+        "limit"
+    ].set_axis(rows.index)
+    problems.rows(rows, given & ~integer, "rank", "bad_rank", "rank is not a whole number")
+    bad = rank.notna() & ((rank < 1) | (limit.notna() & (rank > limit)))
+    problems.rows(
+        rows,
+        bad,
+        "rank",
+        "rank_out_of_range",
+        lambda hit: (
+            "rank outside 1.." + limit[hit.index].astype("string").fillna("n") + " (units ranked that year)"
+        ),
+    )
+    basis = rows["rank_basis"].where(rows["rank_basis"].ne(""), "published").where(given, "")
+    problems.rows(
+        rows,
+        ~basis.isin(["published", "computed", ""]),
+        "rank_basis",
+        "bad_rank_basis",
+        "rank_basis must be 'published' or 'computed'",
+    )
+    return rows.assign(rank=rank.where(~bad), rank_basis=basis)
+
+
+def _check_same_source_conflicts(rows: pd.DataFrame, problems: Problems) -> None:
+    for field in ("score", "rank", "tier"):
+        present = rows[
+            rows[field].notna() & rows[field].astype("string").ne("") & rows["province_code"].notna()
+        ]
+        distinct = present.groupby([*KEY, "source_url"], dropna=False)[field].transform("nunique")
+        problems.rows(
+            present,
+            distinct > 1,
+            field,
+            "conflict_within_source",
+            f"this source gives another {field} for the same province, year and indicator",
+        )
+
+
+def validate(raw: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+    """Typed, checked source rows. Rows with problems are recorded in ``problems``."""
+    rows = raw.copy()
+    year = _check_years(rows, problems)
+    rows = _resolve_provinces(rows, problems)
+    mapping = indicators().rename(columns={"indicator": "indicator_std", "label": "indicator"})
+    rows = rows.merge(mapping, on=["index", "indicator"], how="left", validate="many_to_one")
+    problems.rows(
+        rows,
+        rows["indicator_std"].isna(),
+        "indicator",
+        "unknown_indicator",
+        lambda hit: (
+            "indicator not in the name-mapping table for "
+            + hit["index"]
+            + " (add it to src/egov_analysis/clean/indicators.csv)"
+        ),
+    )
+    blank = rows["score"].eq("") & rows["rank"].eq("") & rows["tier"].eq("")
+    problems.rows(rows, blank, "score", "no_value", "the row gives no score, rank or tier")
+    rows = _check_scores(rows, problems)
+    rows = _check_ranks(rows, year, problems)
+    problems.rows(
+        rows,
+        ~rows["source_url"].str.match(r"https?://\S+$"),
+        "source_url",
+        "missing_source",
+        "every value needs the URL of its published source",
+    )
+    rows = rows.assign(
+        year=year, indicator=rows["indicator_std"], tier=rows["tier"].where(rows["tier"].ne(""))
+    )
+    _check_same_source_conflicts(rows, problems)
+    return rows.drop(columns=["indicator_std", "min", "max"])
