@@ -8,6 +8,7 @@ import pandas as pd
 from .registry import indicators, n_ranked
 from .validate import KEY
 
+PAPI_REDESIGN_YEAR = 2018
 PAPI_DIMENSIONS_BEFORE_2018 = 6
 PAPI_DIMENSIONS_FROM_2018 = 8
 PAPI_BREAK_NOTE = {
@@ -36,11 +37,13 @@ def papi_aggregates(panel: pd.DataFrame) -> pd.DataFrame:
     dims = dims.join(per_year, on=["year", "parent"])
     dims = dims[dims["n"] == dims["expected"]].rename(columns={"parent": "indicator"})
     dims["note"] = "derived: sum of " + dims["n"].astype(str) + " published sub-dimensions"
-    n_dims = dims.groupby("year")["indicator"].nunique().rename("expected")
     overall = dims.groupby(["year", "geography", "province_code", "province_name"]).agg(
         score=("score", "sum"), n=("indicator", "nunique"), source_url=("source_url", "first")
     )
-    overall = overall.reset_index().join(n_dims, on="year")
+    overall = overall.reset_index()
+    overall["expected"] = overall["year"].lt(PAPI_REDESIGN_YEAR).map(
+        {True: PAPI_DIMENSIONS_BEFORE_2018, False: PAPI_DIMENSIONS_FROM_2018}
+    )
     overall = overall[overall["n"] == overall["expected"]].assign(indicator="overall")
     overall["note"] = "derived: " + overall["n"].map(PAPI_BREAK_NOTE)
     derived = pd.concat([dims, overall], ignore_index=True).drop(columns=["n", "expected"])
