@@ -66,8 +66,11 @@ def test_parse_decimal_accepts_point_and_comma_and_refuses_the_rest():
 
 
 def test_a_clean_file_becomes_a_tidy_panel(paths):
-    write(paths, HEADER + f"2020,Quảng Ninh,overall,\"75,09\",1,{PUBLISHER}\n"
-                 f"2020,Hà Nội,Gia nhập thị trường,7.5,,{PUBLISHER}\n")
+    write(
+        paths,
+        HEADER + f'2020,Quảng Ninh,overall,"75,09",1,{PUBLISHER}\n'
+        f"2020,Hà Nội,Gia nhập thị trường,7.5,,{PUBLISHER}\n",
+    )
     clean(paths)
     panel = pd.read_parquet(paths.processed / "indices.parquet")
     qn = panel[panel["province"].eq("Quảng Ninh")].iloc[0]
@@ -82,7 +85,7 @@ def test_a_row_without_any_value_is_refused(paths):
 
 
 def test_bom_and_decimal_comma_are_accepted(paths):
-    write(paths, ("\ufeff" + HEADER + f"2020,Quảng Ninh,overall,\"75,09\",1,{PUBLISHER}\n").encode())
+    write(paths, ("\ufeff" + HEADER + f'2020,Quảng Ninh,overall,"75,09",1,{PUBLISHER}\n').encode())
     clean(paths)
     assert pd.read_parquet(paths.processed / "indices.parquet")["score"].iloc[0] == 75.09
 
@@ -177,9 +180,12 @@ def test_a_run_killed_while_writing_leaves_the_previous_outputs(paths, monkeypat
 
 
 def test_publisher_beats_press_and_the_conflict_is_listed(paths):
-    write(paths, HEADER + f"2020,Quảng Ninh,overall,70.10,,{PRESS}\n"
-                 f"2020,Quảng Ninh,overall,70.0,1,{PUBLISHER}\n"
-                 f"2020,Hà Nội,overall,60.1234,,{PUBLISHER}\n2020,Hà Nội,overall,60.12,,{PRESS}\n")
+    write(
+        paths,
+        HEADER + f"2020,Quảng Ninh,overall,70.10,,{PRESS}\n"
+        f"2020,Quảng Ninh,overall,70.0,1,{PUBLISHER}\n"
+        f"2020,Hà Nội,overall,60.1234,,{PUBLISHER}\n2020,Hà Nội,overall,60.12,,{PRESS}\n",
+    )
     clean(paths)
     panel = pd.read_parquet(paths.processed / "indices.parquet").set_index("province")
     assert panel.loc["Quảng Ninh", "score"] == 70.0
@@ -193,9 +199,12 @@ def test_publisher_beats_press_and_the_conflict_is_listed(paths):
 
 
 def test_a_published_rank_beats_a_computed_one(paths):
-    write(paths, "year,province,indicator,score,rank,source_url,rank_basis\n"
-                 f"2020,Quảng Ninh,overall,,3,{PUBLISHER},computed\n"
-                 f"2020,Quảng Ninh,overall,,4,{PRESS},published\n")
+    write(
+        paths,
+        "year,province,indicator,score,rank,source_url,rank_basis\n"
+        f"2020,Quảng Ninh,overall,,3,{PUBLISHER},computed\n"
+        f"2020,Quảng Ninh,overall,,4,{PRESS},published\n",
+    )
     clean(paths)
     row = pd.read_parquet(paths.processed / "indices.parquet").iloc[0]
     assert (row["rank"], row["rank_basis"], row["rank_source_url"]) == (4, "published", PRESS)
@@ -205,8 +214,11 @@ def test_ranks_are_computed_only_from_complete_lists(paths, monkeypatch):
     from egov_analysis.clean import derive
 
     monkeypatch.setattr(derive, "n_ranked", lambda index, year, geography: 3)
-    write(paths, HEADER + f"2020,Quảng Ninh,overall,70,,{PUBLISHER}\n2020,Hà Nội,overall,80,,{PUBLISHER}\n"
-                 f"2020,Hải Phòng,overall,75,,{PUBLISHER}\n2020,Hà Nội,Gia nhập thị trường,7,,{PUBLISHER}\n")
+    write(
+        paths,
+        HEADER + f"2020,Quảng Ninh,overall,70,,{PUBLISHER}\n2020,Hà Nội,overall,80,,{PUBLISHER}\n"
+        f"2020,Hải Phòng,overall,75,,{PUBLISHER}\n2020,Hà Nội,Gia nhập thị trường,7,,{PUBLISHER}\n",
+    )
     clean(paths)
     panel = pd.read_parquet(paths.processed / "indices.parquet")
     overall = panel[panel["indicator"].eq("overall")].set_index("province")
@@ -216,9 +228,15 @@ def test_ranks_are_computed_only_from_complete_lists(paths, monkeypatch):
 
 
 def test_papi_aggregates_are_sums_marked_computed(paths):
-    rows = [f"2020,Hà Nội,{label},{score},,{PUBLISHER}" for label, score in
-            [("Civic Knowledge", 1.5), ("Opportunities for Participation in Elections", 2),
-             ("Quality of Village Head Elections", 1), ("Voluntary Contributions", 0.5)]]
+    rows = [
+        f"2020,Hà Nội,{label},{score},,{PUBLISHER}"
+        for label, score in [
+            ("Civic Knowledge", 1.5),
+            ("Opportunities for Participation in Elections", 2),
+            ("Quality of Village Head Elections", 1),
+            ("Voluntary Contributions", 0.5),
+        ]
+    ]
     write(paths, HEADER + "\n".join(rows) + "\n", "papi/x.csv")
     clean(paths)
     panel = pd.read_parquet(paths.processed / "indices.parquet").set_index("indicator")
@@ -239,9 +257,21 @@ def test_load_cleans_when_processed_is_missing_or_stale(paths):
 def test_cli_clean_exits_non_zero_naming_file_and_line(paths):
     write(paths, HEADER + f"2020,Việt Nam,overall,70,1,{PUBLISHER}\n")
     result = subprocess.run(
-        [sys.executable, "-m", "egov_analysis", "clean", "--raw", str(paths.raw),
-         "--processed", str(paths.processed)],
-        capture_output=True, text=True, encoding="utf-8", check=False)
+        [
+            sys.executable,
+            "-m",
+            "egov_analysis",
+            "clean",
+            "--raw",
+            str(paths.raw),
+            "--processed",
+            str(paths.processed),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
     assert result.returncode == 1
     assert "pci/test.csv:2: province 'Việt Nam': unknown province 'Việt Nam'" in result.stderr
     assert not paths.processed.exists() or not any(paths.processed.glob("*.parquet"))

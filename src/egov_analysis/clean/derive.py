@@ -41,8 +41,10 @@ def papi_aggregates(panel: pd.DataFrame) -> pd.DataFrame:
         score=("score", "sum"), n=("indicator", "nunique"), source_url=("source_url", "first")
     )
     overall = overall.reset_index()
-    overall["expected"] = overall["year"].lt(PAPI_REDESIGN_YEAR).map(
-        {True: PAPI_DIMENSIONS_BEFORE_2018, False: PAPI_DIMENSIONS_FROM_2018}
+    overall["expected"] = (
+        overall["year"]
+        .lt(PAPI_REDESIGN_YEAR)
+        .map({True: PAPI_DIMENSIONS_BEFORE_2018, False: PAPI_DIMENSIONS_FROM_2018})
     )
     overall = overall[overall["n"] == overall["expected"]].assign(indicator="overall")
     overall["note"] = "derived: " + overall["n"].map(PAPI_BREAK_NOTE)

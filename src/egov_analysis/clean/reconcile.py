@@ -29,7 +29,9 @@ def _differs(field: str, chosen: pd.DataFrame, other: pd.DataFrame) -> pd.Series
 
 def choose(rows: pd.DataFrame, field: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The chosen value of ``field`` per key, and one conflict row per disagreeing source."""
-    present = rows[rows[field].notna()].copy()
+    columns = [*KEY, field, "score_decimals", "source_url", "source_class", "source_precedence"]
+    extra = {"score": ["note"], "rank": ["rank_basis"], "tier": []}[field]
+    present = rows.loc[rows[field].notna(), columns + extra]
     present["_support"] = present.groupby([*KEY, field], dropna=False)["source_url"].transform("size")
     order = [*KEY, "source_precedence", "_support", "source_url"]
     ascending = [True] * len(KEY) + [True, False, True]

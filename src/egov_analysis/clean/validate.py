@@ -29,16 +29,19 @@ def parse_decimal(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     normalised = text.where(~comma_decimal.fillna(False), text.str.replace(",", ".", regex=False))
     valid = normalised.str.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?").fillna(False)
     values = pd.to_numeric(normalised.where(valid), errors="coerce").astype("Float64")
-    decimals = normalised.str.extract(r"\.(\d+)$", expand=False).str.len().fillna(0).astype("Int64")
+    point = normalised.str.find(".")
+    decimals = (normalised.str.len() - point - 1).where(point >= 0, 0).astype("Int64")
     return values, decimals.where(valid)
 
 
 def _resolve_provinces(rows: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     merged = rows["indicator"].str.endswith(MERGED_UNITS_SUFFIX)
-    rows = rows.assign(
-        geography=merged.map({True: "units_34", False: "provinces_63"}),
-        indicator=rows["indicator"].str.removesuffix(MERGED_UNITS_SUFFIX),
-    )
+    geography = pd.Series("provinces_63", index=rows.index, dtype="string")
+    geography[merged] = "units_34"
+    indicator = rows["indicator"].copy()
+    if merged.any():
+        indicator[merged] = indicator[merged].str.slice(stop=-len(MERGED_UNITS_SUFFIX))
+    rows = rows.assign(geography=geography, indicator=indicator)
     codes = resolve_codes(rows["province"].where(~merged), errors="coerce")
     for name in rows.loc[merged, "province"].unique():
         with contextlib.suppress(UnknownProvinceError):
@@ -148,14 +151,15 @@ def _check_ranks(rows: pd.DataFrame, year: pd.Series, problems: Problems) -> pd.
 
 
 def _check_same_source_conflicts(rows: pd.DataFrame, problems: Problems) -> None:
+    known = rows["province_code"].notna()
     for field in ("score", "rank", "tier"):
-        present = rows[
-            rows[field].notna() & rows[field].astype("string").ne("") & rows["province_code"].notna()
-        ]
-        distinct = present.groupby([*KEY, "source_url"], dropna=False)[field].transform("nunique")
+        present = rows[known & rows[field].notna()][[*KEY, "source_url", field, "file", "line"]]
+        values = present.drop_duplicates([*KEY, "source_url", field])
+        twice = values[values.duplicated([*KEY, "source_url"], keep=False)]
+        clash = present.merge(twice[[*KEY, "source_url"]].drop_duplicates(), on=[*KEY, "source_url"])
         problems.rows(
-            present,
-            distinct > 1,
+            clash,
+            pd.Series(True, index=clash.index),
             field,
             "conflict_within_source",
             f"this source gives another {field} for the same province, year and indicator",
@@ -186,7 +190,7 @@ def validate(raw: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     rows = _check_ranks(rows, year, problems)
     problems.rows(
         rows,
-        ~rows["source_url"].str.match(r"https?://\S+$"),
+        ~rows["source_url"].str.startswith(("http://", "https://")),
         "source_url",
         "missing_source",
         "every value needs the URL of its published source",

@@ -6,12 +6,14 @@ import csv
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from ..provinces import nfc
+
 COLUMNS = ("year", "province", "indicator", "score", "rank", "source_url")
 OPTIONAL_COLUMNS = ("rank_basis", "tier", "note")
 
 
 def write_source_rows(path: Path, rows: Iterable[Mapping[str, object]]) -> int:
-    """Write ``rows`` as a UTF-8 source-row CSV at ``path``; returns the number of rows written.
+    """Write ``rows`` as a UTF-8 (NFC) source-row CSV at ``path``; returns the rows written.
 
     Only the optional columns that some row fills are written, so simple sources stay simple.
     """
@@ -23,5 +25,5 @@ def write_source_rows(path: Path, rows: Iterable[Mapping[str, object]]) -> int:
         writer = csv.DictWriter(f, fieldnames=header, extrasaction="raise", lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({c: "" if row.get(c) is None else row.get(c) for c in header})
+            writer.writerow({c: "" if row.get(c) is None else nfc(str(row[c])) for c in header})
     return len(rows)

@@ -1,0 +1,271 @@
+"""Integration tests on the project's real raw data, and checks against ../shared/reference."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from egov_analysis import config
+from egov_analysis.clean.run import clean
+from egov_analysis.importers import compiled, papi, vcci_pci
+from egov_analysis.provinces import resolve_codes
+
+PCI_SUBINDICES_2005_2016 = {
+    2005: 9,
+    **dict.fromkeys(range(2006, 2009), 10),
+    **dict.fromkeys(range(2009, 2013), 9),
+    **dict.fromkeys(range(2013, 2017), 10),
+}
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
+    processed = tmp_path_factory.mktemp("processed")
+    paths = config.paths(processed=processed)
+    clean(paths)
+    return {
+        name: pd.read_parquet(processed / f"{name}.parquet")
+        for name in ("indices", "index_conflicts", "coverage")
+    }
+
+
+def test_every_value_carries_its_source_url(tables):
+    indices = tables["indices"]
+    assert indices["source_url"].str.match(r"https?://").all()
+    ranked = indices["rank"].notna()
+    assert indices.loc[ranked, "rank_source_url"].str.match(r"https?://").all()
+
+
+def test_key_is_unique_and_codes_are_strings(tables):
+    indices = tables["indices"]
+    assert not indices.duplicated(["index", "year", "geography", "province_code", "indicator"]).any()
+    assert indices["province_code"].str.fullmatch(r"\d\d").all()
+
+
+def test_pci_2005_2016_and_2020_are_complete_with_every_subindex(tables):
+    cov = tables["coverage"].query("index == 'pci'")
+    for year, n_sub in PCI_SUBINDICES_2005_2016.items():
+        year_cov = cov[cov["year"].eq(year)]
+        assert len(year_cov) == n_sub + 1, year
+        assert (year_cov["n_score"] == year_cov["n_ranked"]).all(), year
+    overall = cov[cov["indicator"].eq("overall")].set_index("year")
+    assert overall.loc[2020, "n_score"] == overall.loc[2020, "n_ranked"] == 63
+    assert overall.loc[2020, "n_rank"] == 63
+
+
+def test_pci_coverage_matches_the_reference_counts(tables):
+    expected = {
+        2005: 42,
+        **dict.fromkeys(range(2006, 2009), 64),
+        **dict.fromkeys(range(2009, 2017), 63),
+        2017: 21,
+        2018: 26,
+        2019: 31,
+        2020: 63,
+        2021: 28,
+        2022: 20,
+        2023: 4,
+        2024: 9,
+    }
+    overall = tables["coverage"].query("index == 'pci' and indicator == 'overall'")
+    assert overall.set_index("year")["n_score"].to_dict() == expected
+
+
+def test_papi_covers_2011_2024_with_the_2018_break_recorded(tables):
+    papi = tables["indices"].query("index == 'papi' and indicator == 'overall'")
+    assert sorted(papi["year"].unique()) == list(range(2011, 2025))
+    assert papi["score_basis"].eq("computed").all()
+    assert papi.loc[papi["year"].lt(2018), "note"].str.contains("6 dimensions").all()
+    assert papi.loc[papi["year"].ge(2018), "note"].str.contains("series break").all()
+    qn = papi[papi["province"].eq("Quảng Ninh")]
+    assert 2021 not in set(qn["year"]) and 2023 not in set(qn["year"])  # real gaps stay gaps
+
+
+def test_quang_ninh_pci_first_2017_to_2022(tables):
+    pci = tables["indices"].query("index == 'pci' and indicator == 'overall' and province_code == '22'")
+    ranks = pci.set_index("year")["rank"]
+    assert all(ranks[y] == 1 for y in range(2017, 2023))
+    assert pci.set_index("year").loc[2017:2022, "rank_basis"].eq("published").all()
+
+
+def test_quang_ninh_par_ranks(tables):
+    par = tables["indices"].query("index == 'par' and indicator == 'overall' and province_code == '22'")
+    ranks = par.set_index("year")["rank"].to_dict()
+    assert {y: ranks[y] for y in (2012, 2017, 2018, 2019, 2020, 2021, 2022, 2023)} == {
+        2012: 19,
+        2017: 1,
+        2018: 1,
+        2019: 1,
+        2020: 1,
+        2021: 2,
+        2022: 1,
+        2023: 1,
+    }
+    assert par.set_index("year").loc[2015, "rank_basis"] == "computed"  # read from list order
+
+
+def test_known_source_conflicts_are_listed(tables):
+    conflicts = tables["index_conflicts"]
+    par_2018 = conflicts.query("index == 'par' and year == 2018 and province_code == '22'")
+    assert set(par_2018[["chosen_value", "other_value"]].iloc[0]) == {"89.6", "89.06"}
+    hai_phong = conflicts.query("index == 'par' and year == 2023 and province_code == '31'")
+    assert set(hai_phong[["chosen_value", "other_value"]].iloc[0]) == {"91.81", "91.87"}
+    # the VCCI workbook wins over the press for PCI 2006 Hà Nội (50.34 vs 50.5)
+    hanoi = conflicts.query("index == 'pci' and year == 2006 and province_code == '01'").iloc[0]
+    assert (hanoi["chosen_value"], hanoi["other_value"]) == ("50.337614", "50.5") or (
+        hanoi["chosen_source_class"] == "publisher_file"
+    )
+
+
+def test_dti_2024_has_both_geographies_with_separate_codes(tables):
+    dti = tables["indices"].query("index == 'dti' and year == 2024 and indicator == 'overall'")
+    counts = dti.groupby("geography")["province_code"].nunique().to_dict()
+    assert counts == {"provinces_63": 63, "units_34": 34}
+    units = dti[dti["geography"].eq("units_34")]
+    assert "Bắc Ninh" in set(units["province"]) and "Bắc Giang" not in set(units["province"])
+
+
+# --- against ../shared/reference -------------------------------------------------------------
+
+
+@pytest.mark.reference
+def test_vcci_importer_agrees_with_reference_scores_ranks_and_tiers(reference_dir):
+    rows = []
+    for year in vcci_pci.SUMMARY_SHEETS:
+        rows += vcci_pci.read_workbook(
+            vcci_pci.workbook_path(reference_dir / "pci" / "vcci_workbooks", year), year
+        )
+    ours = pd.DataFrame(rows)
+    ours["code"] = resolve_codes(ours["province"].astype("string"))
+    ours["score"] = ours["score"].astype(float)
+    ref = pd.read_csv(reference_dir / "pci" / "pci_scores.csv", dtype=str)
+    ref = ref[ref["year"].astype(int) <= 2016].assign(year=lambda f: f["year"].astype(int))
+    ref["code"] = resolve_codes(ref["province"])
+    overall = ours[ours["indicator"].eq("overall")].merge(
+        ref, on=["year", "code"], how="outer", indicator=True, suffixes=("", "_ref")
+    )
+    assert overall["_merge"].eq("both").all()
+    assert (overall["score"] - overall["score_unrounded"].astype(float)).abs().max() < 1e-9
+    assert (overall["rank"].astype(int) == overall["rank_ref"].astype(int)).all()
+    assert (overall["tier"].fillna("") == overall["tier_ref"].fillna("")).all()
+
+    subs = pd.read_csv(reference_dir / "pci" / "pci_subindices.csv", dtype=str)
+    subs = subs[subs["year"].astype(int) <= 2016].assign(year=lambda f: f["year"].astype(int))
+    subs["code"] = resolve_codes(subs["province"])
+    ours_sub = ours[ours["indicator"].ne("overall")]
+    # the reference labels each sub-index in English; ours are snake_case: compare by value sets
+    merged = ours_sub.merge(subs, on=["year", "code"], suffixes=("", "_ref"))
+    merged = merged[(merged["score"] - merged["score_unrounded"].astype(float)).abs() < 1e-9]
+    pairs = merged.groupby(["indicator", "subindex"]).size()
+    label_of = pairs.reset_index().sort_values(0).drop_duplicates("subindex", keep="last")
+    label_of = dict(zip(label_of["subindex"], label_of["indicator"], strict=True))
+    subs["indicator"] = subs["subindex"].map(label_of)
+    check = subs.merge(
+        ours_sub, on=["year", "code", "indicator"], how="outer", indicator=True, suffixes=("_ref", "")
+    )
+    assert len(subs) == len(ours_sub) == 7086
+    assert check["_merge"].eq("both").all()
+    assert (check["score"] - check["score_unrounded"].astype(float)).abs().max() < 1e-9
+
+
+@pytest.mark.reference
+def test_papi_raw_and_dimensions_agree_with_reference(reference_dir, tables):
+    rows = []
+    for year in papi.YEARS:
+        rows += papi.read_year(reference_dir / "papi" / "yearly_subdimension_files", year)
+    ref = pd.read_csv(reference_dir / "papi" / "papi_subdimensions.csv", dtype=str)
+    assert len(rows) == len(ref)
+    ours = pd.DataFrame(rows)
+    assert sorted(ours["score"].astype(float)) == sorted(ref["score"].astype(float))
+    dims = pd.read_csv(reference_dir / "papi" / "papi.csv")
+    dims["code"] = resolve_codes(dims["province"])
+    aggregate = dims["dimension"].str.startswith("Aggregate")
+    built = tables["indices"].query("index == 'papi' and score_basis == 'computed'")
+    for ours_part, ref_part in (
+        (built[built["indicator"].ne("overall")], dims[~aggregate]),
+        (built[built["indicator"].eq("overall")], dims[aggregate]),
+    ):
+        assert len(ours_part) == len(ref_part)
+        ours_sum = ours_part.groupby(["year", "province_code"])["score"].sum().sort_index()
+        ref_sum = ref_part.groupby(["year", "code"])["score"].sum().sort_index()
+        assert (ours_sum.index.to_numpy() == ref_sum.index.to_numpy()).all()
+        assert abs(ours_sum.to_numpy(dtype=float) - ref_sum.to_numpy()).max() < 1e-3
+
+
+@pytest.mark.reference
+def test_every_compiled_reference_value_is_present_with_its_source(reference_dir, tables):
+    indices = tables["indices"]
+    raw = config.paths().raw
+    for relative, (index, name) in compiled.COMPILED_TABLES.items():
+        ref = pd.read_csv(reference_dir / relative, dtype=str, keep_default_na=False)
+        ours = pd.read_csv(raw / index / name, dtype=str, keep_default_na=False)
+        with_value = ref[(ref["score"] != "") | (ref["rank"] != "") | (ref.get("rank_computed", "") != "")]
+        assert len(ours) == len(with_value), relative
+        assert (ours["source_url"].to_numpy() == with_value["source_url"].to_numpy()).all()
+        assert (ours["score"].to_numpy() == with_value["score"].to_numpy()).all()
+    # and every reference key reaches the panel
+    assert set(indices["index"]) == {"pci", "papi", "par", "sipas", "ict", "dti", "egov_mic"}
+    egov = indices.query("index == 'egov_mic'")
+    assert len(egov) == 53 and egov.set_index("province_code").loc["22", "rank"] == 4
+
+
+@pytest.mark.reference
+def test_second_sources_of_pci_are_kept_in_raw(reference_dir):
+    conflicts = json.loads((reference_dir / "pci" / "pci_source_conflicts.json").read_text("utf-8"))
+    raw = pd.read_csv(config.paths().raw / "pci" / "pci_second_sources.csv", dtype=str)
+    impossible = [
+        c
+        for c in conflicts["score_rank_conflicts"]
+        if c["field"] == "rank" and int(c["other"]) > compiled.MAX_UNITS_RANKED
+    ]
+    assert len(raw) == len(conflicts["score_rank_conflicts"]) - len(impossible) > 0
+
+
+def test_raw_files_are_nfc_and_never_written_by_cleaning(tmp_path):
+    import unicodedata
+
+    raw = config.paths().raw
+    before = {p: p.stat().st_mtime_ns for p in raw.rglob("*.csv")}
+    clean(config.paths(processed=tmp_path / "p"))
+    assert {p: p.stat().st_mtime_ns for p in raw.rglob("*.csv")} == before
+    for path in before:
+        text = Path(path).read_text(encoding="utf-8")
+        assert unicodedata.is_normalized("NFC", text), path
+
+
+@pytest.mark.reference
+def test_importers_reproduce_the_committed_raw_files(reference_dir, tmp_path):
+    vcci_pci.import_directory(reference_dir / "pci" / "vcci_workbooks", tmp_path, progress=False)
+    papi.import_directory(reference_dir / "papi" / "yearly_subdimension_files", tmp_path)
+    compiled.import_pci_compiled(reference_dir, tmp_path)
+    compiled.import_compiled_tables(reference_dir, tmp_path)
+    raw = config.paths().raw
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.csv"))
+    assert made == sorted(
+        p.relative_to(raw)
+        for p in raw.rglob("*.csv")
+        if p.parent.name in {"pci", "papi", "par", "sipas", "ict", "dti", "egov_mic"}
+    )
+    for relative in made:
+        assert (tmp_path / relative).read_bytes() == (raw / relative).read_bytes(), relative
+
+
+def test_data_dictionary_is_generated_from_the_field_registry():
+    from egov_analysis.fields import data_dictionary
+
+    committed = (config.paths().root / "docs" / "data_dictionary.md").read_text(encoding="utf-8")
+    assert committed == data_dictionary() + "\n", "run `egov-analysis dictionary`"
+
+
+def test_output_schema_refuses_a_duplicate_key(tables):
+    import pandera.errors
+
+    from egov_analysis.clean.indices_pipeline import conform
+    from egov_analysis.fields import INDICES
+
+    doubled = pd.concat([tables["indices"].head(2), tables["indices"].head(1)])
+    with pytest.raises(pandera.errors.SchemaErrors):
+        conform(doubled, INDICES)
