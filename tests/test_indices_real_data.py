@@ -10,7 +10,7 @@ import pytest
 
 from egov_analysis import config
 from egov_analysis.clean.run import clean
-from egov_analysis.importers import compiled, papi, vcci_pci
+from egov_analysis.importers import compiled, papi, programme, vcci_pci
 from egov_analysis.provinces import resolve_codes
 
 PCI_SUBINDICES_2005_2016 = {

@@ -6,8 +6,9 @@ import pandas as pd
 
 from . import config
 from .clean.publish import raw_fingerprint, read_manifest
+from .fields import TABLES
 
-DATASETS = ("indices", "index_conflicts", "coverage")
+DATASETS = tuple(TABLES)
 
 
 def is_stale(paths: config.Paths) -> bool:
@@ -21,7 +22,9 @@ def is_stale(paths: config.Paths) -> bool:
 
 
 def load(name: str, paths: config.Paths | None = None) -> pd.DataFrame:
-    """A processed table as a tidy DataFrame (``indices``, ``index_conflicts``, ``coverage``).
+    """A processed table as a tidy DataFrame: ``indices``, ``index_conflicts``, ``coverage``,
+    ``phases``, ``budget``, ``goals``, ``milestones``, ``programme_conflicts``,
+    ``provincial_budget``, ``provincial_budget_unassigned``, ``cpi``.
 
     Cleans first when the processed files are missing or older than the raw data.
     """
@@ -32,4 +35,7 @@ def load(name: str, paths: config.Paths | None = None) -> pd.DataFrame:
         from .clean.run import clean
 
         clean(paths)
-    return pd.read_parquet(paths.processed / f"{name}.parquet")
+    path = paths.processed / f"{name}.parquet"
+    if not path.exists():
+        raise FileNotFoundError(f"{name} was not built: its raw files are not in {paths.raw}")
+    return pd.read_parquet(path)

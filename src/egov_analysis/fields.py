@@ -162,7 +162,276 @@ COVERAGE = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (INDICES, INDEX_CONFLICTS, COVERAGE)}
+_SOURCE = Field("source_url", "string", "URL of the published source.", nullable=False)
+_QUOTE = Field("quote_vi", "string", "The short Vietnamese quote that holds the number.")
+_PHASE = Field(
+    "phase_id",
+    "string",
+    "The programme phase (see the phases table); empty where the fact belongs to no phase.",
+)
+_PRINTED = Field("value_as_printed", "string", "The value exactly as the source printed it.", nullable=False)
+_QUALIFIER = Field(
+    "qualifier",
+    "string",
+    "A qualifier printed with the number (>, <, ~, …): the value is a bound or an approximation.",
+    allowed=(">", ">=", "<", "<=", "~"),
+)
+_YEAR_START = Field("year_start", "Int64", "First year the value refers to.")
+_YEAR_END = Field("year_end", "Int64", "Last year the value refers to.")
+
+PHASES = Table(
+    "phases",
+    "The phases of Quảng Ninh's e-government programme.",
+    key=("phase_id",),
+    fields=(
+        Field("phase_id", "string", "Short id of the phase.", nullable=False),
+        Field("name_vi", "string", "Name in Vietnamese.", nullable=False),
+        Field("name_en", "string", "Name in English.", nullable=False),
+        Field("start_year", "Int64", "First year.", nullable=False),
+        Field("end_year", "Int64", "Last year.", nullable=False),
+        Field("legal_basis", "string", "Decision or resolution that set the phase up."),
+        _SOURCE,
+        _QUOTE,
+    ),
+)
+
+BUDGET = Table(
+    "budget",
+    "Budgets of the programme per phase and item, in whole VND (one value per item; "
+    "disagreeing sources are in programme_conflicts).",
+    key=("phase_id", "item"),
+    fields=(
+        Field("phase_id", "string", "The programme phase.", nullable=False),
+        Field("item", "string", "What the amount is for.", nullable=False),
+        Field(
+            "level",
+            "string",
+            "total: the whole of an item; tranche: a yearly part of a total.",
+            nullable=False,
+            allowed=("total", "tranche"),
+        ),
+        Field(
+            "basis",
+            "string",
+            "Whether the amount is planned, approved or spent.",
+            nullable=False,
+            allowed=("planned", "approved", "spent"),
+        ),
+        _YEAR_START,
+        _YEAR_END,
+        Field(
+            "price_year",
+            "Int64",
+            "The year whose prices the amount is in (the year it was "
+            "stated; the first year of a multi-year plan).",
+            nullable=False,
+        ),
+        Field("amount_vnd", "Int64", "The amount in whole VND.", unit="VND", nullable=False, minimum=0),
+        _QUALIFIER,
+        _PRINTED,
+        Field("metric", "string", "What the source says the amount is.", nullable=False),
+        _SOURCE,
+        _QUOTE,
+        Field("note", "string", "Remarks on the item."),
+    ),
+)
+
+GOALS = Table(
+    "goals",
+    "Goals and targets of the programme's phases, with what was achieved where a source says so.",
+    key=("phase_id", "goal"),
+    fields=(
+        _PHASE,
+        Field("goal", "string", "Short id of the goal.", nullable=False),
+        Field("metric", "string", "The goal as the source states it.", nullable=False),
+        Field("target", "Float64", "The target value."),
+        Field("achieved", "Float64", "The value achieved, where a source gives it."),
+        Field("unit", "string", "Unit of target and achieved."),
+        _QUALIFIER,
+        Field(
+            "status",
+            "string",
+            "met, exceeded, not met, or unknown (no achieved value published).",
+            nullable=False,
+            allowed=("met", "exceeded", "not met", "unknown"),
+        ),
+        _YEAR_START,
+        _YEAR_END,
+        _PRINTED,
+        _SOURCE,
+        _QUOTE,
+    ),
+)
+
+MILESTONES = Table(
+    "milestones",
+    "Every other sourced fact of the programme (infrastructure, online services, "
+    "public administration centres, document exchange, rankings…), parsed.",
+    key=("fact_line",),
+    fields=(
+        Field("fact_line", "Int64", "Line of the fact in data/raw/programme/facts.csv.", nullable=False),
+        Field("topic", "string", "Topic of the fact.", nullable=False),
+        _PHASE,
+        _YEAR_START,
+        _YEAR_END,
+        Field("metric", "string", "What the value measures.", nullable=False),
+        _PRINTED,
+        Field(
+            "value",
+            "Float64",
+            "The number (for a share: the count; for a ratio: the numerator; for a sum: the total).",
+        ),
+        Field("unit", "string", "Unit as printed beside the value."),
+        _QUALIFIER,
+        Field("amount_vnd", "Int64", "Amounts in whole VND.", unit="VND"),
+        Field("share_pct", "Float64", "A share printed beside a count (1552 (89.9%)).", unit="percent"),
+        Field("denominator", "Float64", "The denominator of a ratio (1397/1725)."),
+        Field("low", "Float64", "Lower end of a range (40-60)."),
+        Field("high", "Float64", "Upper end of a range."),
+        Field(
+            "kind",
+            "string",
+            "What the printed value is.",
+            nullable=False,
+            allowed=(
+                "number",
+                "amount",
+                "share",
+                "ratio",
+                "range",
+                "sum",
+                "date",
+                "period",
+                "document",
+                "text",
+                "refused",
+            ),
+        ),
+        Field("parse_note", "string", "Why a value was refused as ambiguous or unreadable."),
+        _SOURCE,
+        _QUOTE,
+    ),
+)
+
+PROGRAMME_CONFLICTS = Table(
+    "programme_conflicts",
+    "Disagreements between sources on the programme, budgets and CPI, with the value chosen and the rule.",
+    key=("table", "key", "other_source_url", "other_value"),
+    fields=(
+        Field("table", "string", "The table the value belongs to.", nullable=False),
+        Field("key", "string", "The item the sources disagree on.", nullable=False),
+        Field("chosen_value", "string", "The value kept.", nullable=False),
+        Field("chosen_source_url", "string", "Its source.", nullable=False),
+        Field("other_value", "string", "The other value.", nullable=False),
+        Field("other_source_url", "string", "The other source.", nullable=False),
+        Field("rule", "string", "The rule that chose.", nullable=False),
+    ),
+)
+
+PROVINCIAL_BUDGET = Table(
+    "provincial_budget",
+    "Planned and final provincial budgets (Ministry of Finance), one row "
+    "per province, year, dataset and measure.",
+    key=("province_code", "year", "dataset", "measure"),
+    fields=(
+        Field("province_code", "string", "GSO code of the province.", nullable=False),
+        Field("province", "string", "Canonical Vietnamese name.", nullable=False),
+        Field("year", "Int64", "Budget year.", nullable=False, minimum=2006, maximum=2017),
+        Field(
+            "dataset",
+            "string",
+            "plan (issued at the start of the year) or final (realised).",
+            nullable=False,
+            allowed=("plan", "final"),
+        ),
+        Field(
+            "measure",
+            "string",
+            "Budget measure.",
+            nullable=False,
+            allowed=(
+                "total_revenue",
+                "total_expenditure",
+                "balance_transfer",
+                "targeted_transfer",
+                "project_transfer",
+                "net_transfer",
+                "revenue_retention_ratio",
+            ),
+        ),
+        Field("amount_vnd", "Int64", "Amount in whole VND (money measures).", unit="VND"),
+        Field(
+            "share_pct",
+            "Float64",
+            "Share of revenue the province keeps (revenue_retention_ratio).",
+            unit="percent",
+        ),
+        Field("usable", "boolean", "False where the source value is known to be wrong.", nullable=False),
+        Field("flag", "string", "Series breaks, source errors and identifications."),
+        _PRINTED,
+        _SOURCE,
+    ),
+)
+
+PROVINCIAL_BUDGET_UNASSIGNED = Table(
+    "provincial_budget_unassigned",
+    "Final-budget rows whose province the source leaves blank "
+    "and that cannot be identified (kept visible, with the candidates).",
+    key=("dataset", "source_row", "measure"),
+    fields=(
+        Field("dataset", "string", "plan or final.", nullable=False),
+        Field(
+            "source_row",
+            "Int64",
+            "Row of the Ministry of Finance table as compiled (the measures of one row belong together).",
+            nullable=False,
+        ),
+        Field("year", "Int64", "Budget year.", nullable=False),
+        Field("measure", "string", "Budget measure.", nullable=False),
+        Field("amount_vnd", "Int64", "Amount in whole VND.", unit="VND"),
+        Field("candidates", "string", "The provinces the row may belong to.", nullable=False),
+        Field("flag", "string", "Why the row is not assigned.", nullable=False),
+        _PRINTED,
+        _SOURCE,
+    ),
+)
+
+CPI = Table(
+    "cpi",
+    "Annual average consumer price change and the chained price level derived from it.",
+    key=("year",),
+    fields=(
+        Field("year", "Int64", "Year.", nullable=False),
+        Field(
+            "cpi_avg_change_pct",
+            "Float64",
+            "Annual average CPI change on the year before.",
+            unit="percent",
+            nullable=False,
+        ),
+        Field("price_level", "Float64", "Derived: chained price level, first year = 100.", unit="index"),
+        Field("source_org", "string", "Who published the figure.", nullable=False),
+        _SOURCE,
+        Field("note", "string", "Remarks of the source."),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        INDICES,
+        INDEX_CONFLICTS,
+        COVERAGE,
+        PHASES,
+        BUDGET,
+        GOALS,
+        MILESTONES,
+        PROGRAMME_CONFLICTS,
+        PROVINCIAL_BUDGET,
+        PROVINCIAL_BUDGET_UNASSIGNED,
+        CPI,
+    )
+}
 
 
 def schema(table: Table):  # -> pandera.DataFrameSchema (imported lazily: pandera is slow to import)

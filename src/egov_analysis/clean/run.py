@@ -10,6 +10,8 @@ from .. import __version__
 from ..config import Paths
 from .indices_pipeline import build_index_tables
 from .problems import Problems
+from .programme_pipeline import INPUTS as PROGRAMME_INPUTS
+from .programme_pipeline import build_programme_outputs
 from .publish import publish, raw_fingerprint
 from .read import source_files
 
@@ -23,7 +25,7 @@ def _table_writers(name: str, frame: pd.DataFrame) -> dict[str, object]:
 
 def raw_inputs(raw_dir: Path) -> list[Path]:
     """Every raw file the cleaning reads (its fingerprint decides whether outputs are stale)."""
-    return source_files(raw_dir)
+    return source_files(raw_dir) + [raw_dir / name for name in PROGRAMME_INPUTS if (raw_dir / name).exists()]
 
 
 def clean(paths: Paths) -> Path:
@@ -34,12 +36,19 @@ def clean(paths: Paths) -> Path:
     """
     problems = Problems()
     tables = build_index_tables(paths.raw, problems)
+    programme = build_programme_outputs(paths.raw, problems)
     problems.raise_if_any()
-    assert tables is not None
+    assert tables is not None and programme is not None
+    frames = {
+        "indices": tables.indices,
+        "index_conflicts": tables.conflicts,
+        "coverage": tables.coverage,
+        **programme,
+    }
     writers = {
-        **_table_writers("indices", tables.indices),
-        **_table_writers("index_conflicts", tables.conflicts),
-        **_table_writers("coverage", tables.coverage),
+        name: writer
+        for table, frame in frames.items()
+        for name, writer in _table_writers(table, frame).items()
     }
     manifest = {
         "raw_fingerprint": raw_fingerprint(raw_inputs(paths.raw), paths.raw),

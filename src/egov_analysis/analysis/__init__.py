@@ -1,0 +1,1 @@
+"""Analysis: plain functions from tidy frames to tidy frames (rankings, phases, relationships)."""

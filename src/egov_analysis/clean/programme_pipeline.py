@@ -1,0 +1,73 @@
+"""The programme, budget and CPI tables in their published shape (columns from the field registry)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .. import fields
+from ..analysis.real import price_level
+from .budget import build_cpi, build_provincial_budget
+from .indices_pipeline import conform
+from .problems import Problems
+from .programme import build_programme_tables
+
+
+def _blank_to_na(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return frame.assign(**{c: frame[c].replace("", pd.NA) for c in columns if c in frame})
+
+
+INPUTS = (
+    "programme/facts.csv",
+    "programme/phases.csv",
+    "budget/provincial_budget_plan.csv",
+    "budget/provincial_budget_final.csv",
+    "cpi/cpi_annual.csv",
+)
+
+
+def build_programme_outputs(raw_dir: Path, problems: Problems) -> dict[str, pd.DataFrame] | None:
+    """Every programme table, or None when the raw data have problems (all recorded).
+
+    A raw folder without any programme file (an index-only checkout, a test) gives no programme
+    tables; one with only some of them is a problem.
+    """
+    present = [name for name in INPUTS if (raw_dir / name).is_file()]
+    if not present:
+        return {}
+    for name in sorted(set(INPUTS) - set(present)):
+        problems.file(name, "missing_file", "this programme file is missing (the others exist)")
+    if problems:
+        return None
+    tables = build_programme_tables(raw_dir, problems)
+    budget, unassigned = build_provincial_budget(raw_dir, problems)
+    cpi, cpi_conflicts = build_cpi(raw_dir, problems)
+    if problems:
+        return None
+
+    common = {"value": "value_as_printed"}
+    phases = tables.phases.astype({"start_year": "Int64", "end_year": "Int64"})
+    programme_budget = tables.budget.rename(columns=common)
+    goals = tables.goals.rename(columns={**common, "item": "goal"})
+    milestones = tables.milestones.rename(columns={**common, "value_num": "value", "line": "fact_line"})
+    milestones = milestones.assign(parse_note=milestones["parse_note"].fillna(""))
+    provincial = budget.rename(
+        columns={"value": "value_as_printed", "province": "province_printed", "province_name": "province"}
+    )
+    unassigned = unassigned.rename(columns={"value": "value_as_printed"})
+    cpi = cpi.assign(price_level=cpi["year"].map(price_level(cpi)))
+    conflicts = pd.concat([tables.conflicts, pd.DataFrame(cpi_conflicts)], ignore_index=True)
+
+    shaped = {
+        "phases": phases,
+        "budget": programme_budget,
+        "goals": goals,
+        "milestones": milestones,
+        "programme_conflicts": conflicts,
+        "provincial_budget": provincial,
+        "provincial_budget_unassigned": unassigned,
+        "cpi": cpi,
+    }
+    text = ["qualifier", "phase_id", "legal_basis", "quote_vi", "note", "unit", "flag", "parse_note"]
+    return {name: conform(_blank_to_na(frame, text), fields.TABLES[name]) for name, frame in shaped.items()}
