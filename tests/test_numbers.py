@@ -56,8 +56,14 @@ def test_examples(text, unit, kind, value, extra):
 
 @pytest.mark.parametrize(
     ("text", "unit"),
-    [("1.552", "%"), ("1.552", None), ("33.000", "billion VND"), ("100 / 90", "%"),
-     ("1,118", "index 0-1"), ("0,5 đồng", None)],
+    [
+        ("1.552", "%"),
+        ("1.552", None),
+        ("33.000", "billion VND"),
+        ("100 / 90", "%"),
+        ("1,118", "index 0-1"),
+        ("0,5 đồng", None),
+    ],
 )
 def test_ambiguous_values_are_refused(text, unit):
     with pytest.raises(AmbiguousNumberError):
@@ -71,8 +77,7 @@ def test_non_numbers_are_refused(text):
 
 
 def test_every_value_form_of_the_facts_file():
-    facts = pd.read_csv(config.paths().raw / "programme" / "facts.csv", dtype=str,
-                        keep_default_na=False)
+    facts = pd.read_csv(config.paths().raw / "programme" / "facts.csv", dtype=str, keep_default_na=False)
     kinds = {}
     for value, unit in zip(facts["value"], facts["unit"], strict=True):
         try:
@@ -84,8 +89,19 @@ def test_every_value_form_of_the_facts_file():
     assert kinds["1552 (89.9%)"] == "share" and kinds["1397/1725"] == "ratio"
     assert kinds["40-60"] == "range" and kinds["1 + 14"] == "sum"
     assert kinds["not held"] == "text" and kinds["2022-02-05"] == "date"
-    assert set(kinds.values()) <= {"number", "amount", "share", "ratio", "range", "sum", "date",
-                                   "period", "document", "text", "refused"}
+    assert set(kinds.values()) <= {
+        "number",
+        "amount",
+        "share",
+        "ratio",
+        "range",
+        "sum",
+        "date",
+        "period",
+        "document",
+        "text",
+        "refused",
+    }
     assert list(kinds.values()).count("refused") == 1
 
 
@@ -108,8 +124,9 @@ def test_amounts_in_ty_are_exact_whole_vnd(whole, tenth):
     assert parsed.amount_vnd == whole * 10**9 + tenth * 10**8
 
 
-@given(st.sampled_from(["trên", "hơn", "gần", "khoảng", ">", "~", "<"]),
-       st.integers(min_value=1, max_value=999))
+@given(
+    st.sampled_from(["trên", "hơn", "gần", "khoảng", ">", "~", "<"]), st.integers(min_value=1, max_value=999)
+)
 def test_qualifiers_are_kept_never_dropped(qualifier, n):
     parsed = parse(f"{qualifier} {n}", "services")
     assert parsed.qualifier is not None and parsed.value == float(n)

@@ -32,8 +32,11 @@ def test_programme_budgets_come_out_exactly(processed):
     assert budget.loc[("egov_2017_2020", "new_projects_2018_2020"), "amount_vnd"] == 86 * BILLION
     assert budget.loc[("egov_2017_2020", "new_projects_2018_2020"), "basis"] == "planned"
     tranches = budget.xs("egov_2012_2014").query("level == 'tranche'")["amount_vnd"]
-    assert tranches.to_dict() == {"tranche_2012": 100 * BILLION, "tranche_2013": 299 * BILLION,
-                                  "tranche_2014": 247 * BILLION}
+    assert tranches.to_dict() == {
+        "tranche_2012": 100 * BILLION,
+        "tranche_2013": 299 * BILLION,
+        "tranche_2014": 247 * BILLION,
+    }
     assert budget["source_url"].str.startswith("http").all()
 
 
@@ -121,8 +124,9 @@ def test_a_gap_in_cpi_breaks_the_chain():
 
 
 def test_phase_totals_nominal_and_real(processed):
-    totals = phase_totals(load("budget", processed), load("phases", processed),
-                          load("cpi", processed), base_year=2024).set_index(["phase_id", "basis"])
+    totals = phase_totals(
+        load("budget", processed), load("phases", processed), load("cpi", processed), base_year=2024
+    ).set_index(["phase_id", "basis"])
     first = totals.loc[("egov_2012_2014", "planned")]
     assert first["amount_vnd"] == 646 * BILLION and first["n_years"] == 3
     assert first["per_year_vnd"] == round(646 * BILLION / 3)
