@@ -54,7 +54,7 @@ def _cmd_provinces_table(args: argparse.Namespace, paths: config.Paths) -> int:
 def _cmd_import(args: argparse.Namespace, paths: config.Paths) -> int:
     from pathlib import Path
 
-    from .importers import compiled, papi, programme, vcci_pci
+    from .importers import compiled, geo, papi, programme, vcci_pci
 
     source = Path(args.directory).resolve() if args.directory else None
     reference = paths.reference
@@ -64,6 +64,8 @@ def _cmd_import(args: argparse.Namespace, paths: config.Paths) -> int:
         counts = papi.import_directory(source or reference / "papi" / "yearly_subdimension_files", paths.raw)
     elif args.source == "programme":
         counts = programme.import_all(source or reference, paths.raw)
+    elif args.source == "geo":
+        counts = geo.import_outlines(source or reference, paths.raw)
     else:
         base = source or reference
         counts = {
@@ -124,10 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="write raw source rows from a publisher's files")
     imp.add_argument(
         "source",
-        choices=["vcci-pci", "papi", "compiled", "programme"],
+        choices=["vcci-pci", "papi", "compiled", "programme", "geo"],
         help="vcci-pci: VCCI's PCI workbooks 2005-2016; papi: PAPI sub-dimension files; "
         "compiled: the compiled source tables of ../shared/reference; programme: Quảng Ninh's "
-        "programme facts, provincial budgets and CPI",
+        "programme facts, provincial budgets and CPI; geo: province outlines",
     )
     imp.add_argument(
         "directory",

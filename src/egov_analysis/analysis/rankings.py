@@ -1,0 +1,157 @@
+"""Rankings: plain functions from the index panel to the tidy frames that charts and notebooks use."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..clean.registry import indices as index_registry
+from ..provinces import members, provinces, units_2025
+
+RANK_GEOGRAPHIES = {"63": "provinces_63", "34": "units_34"}
+
+
+class NoDataError(ValueError):
+    """The selection holds no value (wrong index, indicator, years or province)."""
+
+
+def select(
+    panel: pd.DataFrame,
+    index: str,
+    indicator: str = "overall",
+    geography: str = "63",
+    start_year: int | None = None,
+    end_year: int | None = None,
+) -> pd.DataFrame:
+    """The rows of one index and indicator, optionally within years; raises when empty."""
+    if index not in index_registry():
+        raise NoDataError(f"unknown index {index!r}; known: {', '.join(index_registry())}")
+    geo = RANK_GEOGRAPHIES.get(str(geography), str(geography))
+    rows = panel[panel["index"].eq(index) & panel["indicator"].eq(indicator) & panel["geography"].eq(geo)]
+    if start_year is not None:
+        rows = rows[rows["year"] >= start_year]
+    if end_year is not None:
+        rows = rows[rows["year"] <= end_year]
+    if rows.empty:
+        available = sorted(panel.loc[panel["index"].eq(index), "indicator"].unique())
+        raise NoDataError(
+            f"no {index} {indicator!r} values for geography {geography} in "
+            f"{start_year}–{end_year}; indicators: {', '.join(available)}"
+        )
+    return rows.reset_index(drop=True)
+
+
+def rank_matrix(rows: pd.DataFrame, years: list[int] | None = None) -> pd.DataFrame:
+    """Province × year ranks; a province-year without a rank is NaN (a gap stays a gap)."""
+    matrix = rows.pivot_table(index="province", columns="year", values="rank", aggfunc="first")
+    if years is not None:
+        matrix = matrix.reindex(columns=years)
+    order = matrix.apply(lambda r: r.dropna().iloc[-1] if r.notna().any() else float("inf"), axis=1)
+    return matrix.loc[order.sort_values(kind="stable").index]
+
+
+def top_n(rows: pd.DataFrame, year: int, n: int) -> pd.DataFrame:
+    """The ``n`` best-ranked units of ``year`` (by rank, then score)."""
+    year_rows = rows[rows["year"].eq(year)]
+    ranked = year_rows.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
+    return ranked.head(n).reset_index(drop=True)
+
+
+def quartile(rows: pd.DataFrame) -> pd.Series:
+    """Rank quartile (1 = best quarter) from rank and the number of units ranked."""
+    share = (rows["rank"].astype("Float64") - 1) / rows["n_ranked"].astype("Float64")
+    return (share * 4 // 1 + 1).clip(upper=4).astype("Int64")
+
+
+def rank_change(rows: pd.DataFrame, first_year: int, last_year: int) -> pd.DataFrame:
+    """Rank in two years and the change (positive = moved up), for units ranked in both."""
+    wide = rows[rows["year"].isin([first_year, last_year])].pivot_table(
+        index=["province_code", "province"], columns="year", values="rank", aggfunc="first"
+    )
+    wide = wide.reindex(columns=[first_year, last_year]).dropna().reset_index()
+    wide.columns = ["province_code", "province", "rank_first", "rank_last"]
+    wide["rank_change"] = wide["rank_first"] - wide["rank_last"]
+    return wide.sort_values("rank_last", kind="stable").reset_index(drop=True)
+
+
+def profile(panel: pd.DataFrame, index: str, year: int, province_code: str) -> pd.DataFrame:
+    """Every sub-indicator of ``index`` in ``year``: the province's score and the year's best."""
+    rows = panel[
+        panel["index"].eq(index)
+        & panel["year"].eq(year)
+        & panel["indicator"].ne("overall")
+        & panel["geography"].eq("provinces_63")
+        & panel["score"].notna()
+    ]
+    if index == "papi":  # compare dimensions, not sub-dimensions
+        dims = rows["score_basis"].eq("computed")
+        rows = rows[dims]
+    if rows.empty:
+        raise NoDataError(f"no {index} sub-indicators in {year}")
+    best = rows.sort_values("score", ascending=False).drop_duplicates("indicator")
+    own = rows[rows["province_code"].eq(province_code)]
+    table = best[["indicator", "score", "province"]].rename(
+        columns={"score": "best_score", "province": "best_province"}
+    )
+    table = table.merge(own[["indicator", "score"]], on="indicator", how="left")
+    return table.sort_values("indicator").reset_index(drop=True)
+
+
+def peers_and_median(
+    panel: pd.DataFrame, index: str, province_code: str, indicator: str = "overall"
+) -> pd.DataFrame:
+    """Per year: the province's rank and score, its region's other provinces, and the national
+    median score (of the units with a score that year; a median of a partial list is marked)."""
+    rows = select(panel, index, indicator)
+    region = provinces()[province_code].region
+    same_region = {c for c, p in provinces().items() if p.region == region}
+    rows = rows.assign(
+        role=rows["province_code"].map(
+            lambda c: "province" if c == province_code else ("regional peer" if c in same_region else "other")
+        )
+    )
+    median = (
+        rows.groupby("year")
+        .agg(median_score=("score", "median"), n_score=("score", "count"), n_ranked=("n_ranked", "max"))
+        .reset_index()
+    )
+    median["median_complete"] = median["n_score"].eq(median["n_ranked"])
+    return rows.merge(median, on="year", how="left")
+
+
+def units_34_values(panel: pd.DataFrame, index: str, indicator: str, year: int) -> pd.DataFrame:
+    """Values for the 34 units of 2025: published where the publisher gave them (DTI 2024), else
+    the mean of the member provinces' scores, labelled as a derived aggregate (never a rank)."""
+    published = panel[
+        panel["index"].eq(index)
+        & panel["indicator"].eq(indicator)
+        & panel["year"].eq(year)
+        & panel["geography"].eq("units_34")
+    ]
+    if not published.empty:
+        return published.assign(value_basis="published")[
+            ["province_code", "province", "score", "rank", "value_basis"]
+        ]
+    rows = panel[
+        panel["index"].eq(index)
+        & panel["indicator"].eq(indicator)
+        & panel["year"].eq(year)
+        & panel["geography"].eq("provinces_63")
+    ]
+    scores = rows.set_index("province_code")["score"]
+    out = []
+    for code, unit in units_2025().items():
+        member_scores = [scores.get(p.gso_code) for p in members(code)]
+        known = [s for s in member_scores if s is not None and pd.notna(s)]
+        complete = len(known) == len(member_scores)
+        out.append(
+            {
+                "province_code": code,
+                "province": unit.name,
+                "score": sum(known) / len(known) if complete else None,
+                "rank": pd.NA,
+                "value_basis": "derived: mean of member provinces"
+                if len(member_scores) > 1
+                else "published (unchanged unit)",
+            }
+        )
+    return pd.DataFrame(out)
