@@ -509,7 +509,7 @@ def milestone_timeline_chart(
         "facts without a year are not placed on the timeline",
         "qualifiers (>, ~) are part of the printed value",
     ]
-    return _finish(fig, data, name, sorted(set(data["source_url"]))[:6] + ["…see CSV"], notes, lang, out_dir)
+    return _finish(fig, data, name, [*sorted(set(data["source_url"]))[:6], "…see CSV"], notes, lang, out_dir)
 
 
 def ranks_with_phases(
