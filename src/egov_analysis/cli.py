@@ -92,6 +92,51 @@ def _cmd_clean(args: argparse.Namespace, paths: config.Paths) -> int:
     return 0
 
 
+def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
+    from pathlib import Path
+
+    from .build.reports import ReportsFileError
+    from .build.runner import BuildLockedError, build
+    from .clean.problems import ValidationError, format_report
+
+    try:
+        result = build(
+            paths,
+            Path(args.reports_file) if args.reports_file else None,
+            args.jobs,
+            args.only or (),
+            args.force,
+            progress=not args.quiet,
+        )
+    except BuildLockedError as err:
+        print(f"build: {err}", file=sys.stderr)
+        return 2
+    except (ReportsFileError, KeyError) as err:
+        print(f"build: {err}", file=sys.stderr)
+        return 2
+    except ValidationError as err:
+        print(format_report(err.report), file=sys.stderr)
+        print("build: the raw data have problems; nothing was built", file=sys.stderr)
+        return 1
+    if result.cleaned:
+        print(f"build: cleaned the raw data into {paths.processed}")
+    for outcome in result.ran:
+        if outcome.ok:
+            print(f"ok      {outcome.name} ({outcome.seconds:.1f} s)")
+        else:
+            print(f"FAILED  {outcome.name}: {outcome.error}", file=sys.stderr)
+    if result.skipped:
+        print(f"build: {len(result.skipped)} report(s) up to date: {', '.join(result.skipped)}")
+    print(f"build: {paths.reports / 'index.html'}")
+    if result.failures:
+        print(
+            f"build: {len(result.failures)} report(s) failed; their previous outputs are kept",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def _cmd_dictionary(args: argparse.Namespace, paths: config.Paths) -> int:
     from .fields import data_dictionary
 
@@ -143,6 +188,17 @@ def build_parser() -> argparse.ArgumentParser:
     cln = commands.add_parser("clean", help="validate data/raw and rebuild data/processed")
     _add_path_options(cln)
     cln.set_defaults(handler=_cmd_clean)
+
+    bld = commands.add_parser(
+        "build", help="clean if needed, then run every report (papermill) and export HTML"
+    )
+    bld.add_argument("-j", "--jobs", type=int, default=2, help="reports run at once (default 2)")
+    bld.add_argument("--only", nargs="+", metavar="NAME", help="run only these reports")
+    bld.add_argument("--force", action="store_true", help="re-run reports even if nothing changed")
+    bld.add_argument("--reports-file", metavar="TOML", help="the reports file (default reports.toml)")
+    bld.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_path_options(bld)
+    bld.set_defaults(handler=_cmd_build)
 
     dic = commands.add_parser("dictionary", help="write docs/data_dictionary.md from the fields")
     dic.set_defaults(handler=_cmd_dictionary)
