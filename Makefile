@@ -7,7 +7,7 @@ LAB_STAMP := $(VENV)/.installed-lab
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install reports clean-data test lint format lab bench clobber
+.PHONY: help install reports clean-data test lint format lab bench clobber notebook-outputs
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -22,13 +22,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP) ## create .venv if missing and install the project with its dev tools
 
-reports: $(STAMP) ## the main job: clean the raw data, then build every figure and report
-	$(BIN)/egov-analysis clean
+reports: $(STAMP) ## the main job: clean the raw data (if changed), run every report, export HTML
+	$(BIN)/egov-analysis build -j 2
 
-test: $(STAMP) ## run the whole test suite (ruff, unit, integration and reference tests)
+test: $(STAMP) ## run the whole test suite (ruff, unit, integration, reference and notebook tests)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --nbval-lax notebooks/
 
 lint: $(STAMP) ## ruff check and format check only
 	$(BIN)/ruff check .
@@ -44,6 +45,9 @@ $(LAB_STAMP): $(STAMP)
 
 lab: $(LAB_STAMP) ## JupyterLab on the project's environment (egov_analysis importable in every notebook)
 	cd notebooks && ../$(BIN)/jupyter lab
+
+notebook-outputs: $(STAMP) ## re-run the notebooks and keep only the outputs of cells tagged keep_output
+	$(BIN)/egov-analysis notebooks refresh-outputs
 
 bench: $(STAMP) ## run the benchmarks (not part of the test suite)
 	$(BIN)/python benchmarks/bench_clean.py

@@ -137,6 +137,14 @@ def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
     return 0
 
 
+def _cmd_notebooks_refresh(args: argparse.Namespace, paths: config.Paths) -> int:
+    from .build.checked_outputs import refresh_outputs
+
+    for path in refresh_outputs(paths, args.names):
+        print(f"kept checked outputs of {path}")
+    return 0
+
+
 def _cmd_dictionary(args: argparse.Namespace, paths: config.Paths) -> int:
     from .fields import data_dictionary
 
@@ -199,6 +207,14 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_path_options(bld)
     bld.set_defaults(handler=_cmd_build)
+
+    nbs = commands.add_parser("notebooks", help="maintain the committed notebooks")
+    nbs_cmds = nbs.add_subparsers(dest="notebooks_command", required=True, metavar="ACTION")
+    refresh = nbs_cmds.add_parser(
+        "refresh-outputs", help="re-run notebooks and keep only the outputs of cells tagged keep_output"
+    )
+    refresh.add_argument("names", nargs="*", help="notebook names (default: all)")
+    refresh.set_defaults(handler=_cmd_notebooks_refresh)
 
     dic = commands.add_parser("dictionary", help="write docs/data_dictionary.md from the fields")
     dic.set_defaults(handler=_cmd_dictionary)

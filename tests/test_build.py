@@ -1,0 +1,240 @@
+"""The build: notebooks under papermill with non-default parameters, failures, the index page,
+incremental re-runs, the lock, and hostile parameters."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from egov_analysis import config
+from egov_analysis.build.reports import ReportsFileError, load_reports
+from egov_analysis.build.runner import LOCK_FILE, BuildLockedError, build
+
+NOTEBOOKS = [
+    "phase_comparison",
+    "provincial_rankings",
+    "province_profile",
+    "index_relationships",
+    "data_quality",
+]
+HOSTILE = '__import__("os").system("touch {marker}")'
+
+REPORTS = """
+[[report]]
+name = "phase_da_nang"
+title = "Phases, Đà Nẵng, 2020 prices"
+notebook = "phase_comparison.ipynb"
+parameters = {{ province = "Đà Nẵng", base_year = 2020, lang = "vi" }}
+
+[[report]]
+name = "rankings_papi_vi"
+title = "PAPI ranks in Vietnamese"
+notebook = "provincial_rankings.ipynb"
+[report.parameters]
+index = "papi"
+start_year = 2015
+end_year = 2020
+highlight = ["Đà Nẵng", "Hai Phong"]
+top_n = 5
+lang = "vi"
+
+[[report]]
+name = "rankings_dti_34"
+title = "DTI on the 34 units"
+notebook = "provincial_rankings.ipynb"
+parameters = {{ index = "dti", start_year = 2022, end_year = 2024, geography = "34" }}
+
+[[report]]
+name = "profile_can_tho"
+title = "Cần Thơ"
+notebook = "province_profile.ipynb"
+parameters = {{ province = "TP. Cần Thơ" }}
+
+[[report]]
+name = "dti_vs_pci_2022"
+title = "DTI and PCI 2022"
+notebook = "index_relationships.ipynb"
+parameters = {{ x_index = "dti", y_index = "pci", year = 2022, highlight = ["Đà Nẵng"] }}
+
+[[report]]
+name = "quality_vi"
+title = "Data quality"
+notebook = "data_quality.ipynb"
+parameters = {{ lang = "vi" }}
+
+[[report]]
+name = "hostile"
+title = "A hostile parameter <script>alert(1)</script>"
+notebook = "province_profile.ipynb"
+parameters = {{ province = '{hostile}' }}
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[config.Paths, Path, object, Path]:
+    root = tmp_path_factory.mktemp("build")
+    marker = root / "pwned"
+    reports_file = root / "reports.toml"
+    reports_file.write_text(REPORTS.format(hostile=HOSTILE.format(marker=marker)), encoding="utf-8")
+    paths = config.paths(reports=root / "reports", figures=root / "figures")
+    result = build(paths, reports_file, jobs=2, progress=False)
+    return paths, reports_file, result, marker
+
+
+def test_every_report_but_the_hostile_one_runs(built):
+    _, _, result, _ = built
+    assert sorted(o.name for o in result.ran if o.ok) == sorted(
+        [
+            "phase_da_nang",
+            "rankings_papi_vi",
+            "rankings_dti_34",
+            "profile_can_tho",
+            "dti_vs_pci_2022",
+            "quality_vi",
+        ]
+    )
+    [failure] = result.failures
+    assert failure.name == "hostile"
+    assert failure.error.startswith("cell") and "UnknownProvinceError" in failure.error
+
+
+def test_hostile_parameters_arrive_as_plain_strings(built):
+    paths, _, _, marker = built
+    assert not marker.exists()  # the text was never executed
+    failed = json.loads((paths.reports / "notebooks" / "hostile.failed.ipynb").read_text("utf-8"))
+    injected = next(c for c in failed["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+    source = "".join(injected["source"])
+    assert source.startswith("# Parameters\nprovince = '__import__(") or source.startswith(
+        '# Parameters\nprovince = "__import__('
+    )  # a string literal, not code
+
+
+def test_parameters_are_honoured(built):
+    paths, _, _, _ = built
+    figures = paths.figures
+    papi = pd.read_csv(figures / "rankings_papi_vi" / "rank_lines.csv")
+    assert set(papi["index"]) == {"papi"} and papi["year"].between(2015, 2020).all()
+    assert {"48", "31"} <= set(papi["province_code"].astype(str).str.zfill(2))
+    svg = (figures / "rankings_papi_vi" / "rank_lines.svg").read_text("utf-8")
+    assert "Thứ hạng" in svg or "Th" in svg  # Vietnamese axis label (glyphs drawn as paths)
+    phases = pd.read_csv(figures / "phase_da_nang" / "pci_ranks_phases.csv", dtype={"province_code": str})
+    assert set(phases.loc[phases["role"].eq("province"), "province_code"]) == {"48"}
+    budget = pd.read_csv(figures / "phase_da_nang" / "budget_per_phase.csv")
+    assert set(budget["base_year"]) == {2020}
+    units = pd.read_csv(figures / "rankings_dti_34" / "map_34.csv", dtype={"province_code": str})
+    assert len(units) == 34 and set(units["value_basis"]) == {"published"}
+    profile = json.loads((paths.reports / "notebooks" / "profile_can_tho.ipynb").read_text("utf-8"))
+    assert "Cần Thơ" in json.dumps(profile, ensure_ascii=False)
+    scatter = pd.read_csv(figures / "dti_vs_pci_2022" / "scatter.csv")
+    assert len(scatter) == 20  # PCI 2022 published the top 20; DTI 2022 is complete
+
+
+def test_every_figure_has_png_svg_csv_and_a_footer(built):
+    paths, _, _, _ = built
+    pngs = sorted(paths.figures.glob("*/*.png"))
+    assert len(pngs) >= 20
+    for png in pngs:
+        assert png.with_suffix(".svg").exists() and png.with_suffix(".csv").exists()
+        svg = png.with_suffix(".svg").read_text("utf-8")
+        assert "<dc:date>" not in svg  # no date in the figure metadata
+
+
+def test_html_with_and_without_code_needs_no_network(built):
+    paths, _, _, _ = built
+    page = (paths.reports / "html" / "profile_can_tho.html").read_text("utf-8")
+    reviewer = (paths.reports / "html" / "profile_can_tho.reviewer.html").read_text("utf-8")
+    assert ">resolve<" in page  # the code, highlighted
+    assert ">resolve<" not in reviewer and ">import<" not in reviewer
+    assert "<img" in reviewer and "data:image/png;base64" in reviewer
+    assert "cdnjs" not in page and "cdnjs" not in reviewer
+
+
+def test_index_page_lists_every_report_and_escapes_text(built):
+    paths, reports_file, _, _ = built
+    index = (paths.reports / "index.html").read_text("utf-8")
+    for report in load_reports(reports_file, config.paths().notebooks):
+        assert report.name in index
+    assert "<script>alert(1)</script>" not in index and "&lt;script&gt;" in index
+    assert "last build failed" in index and "html/phase_da_nang.reviewer.html" in index
+    assert "figures/rankings_papi_vi/rank_lines.csv" in index
+    assert "Data coverage" in index
+
+
+def test_second_build_reruns_nothing_and_is_fast(built):
+    paths, reports_file, _, _ = built
+    start = time.perf_counter()
+    result = build(paths, reports_file, jobs=2, only=["quality_vi", "profile_can_tho"], progress=False)
+    assert result.ran == [] and sorted(result.skipped) == ["profile_can_tho", "quality_vi"]
+    assert time.perf_counter() - start < 1.5
+
+
+def test_a_failing_rerun_keeps_the_last_good_outputs(built, tmp_path):
+    paths, reports_file, _, _ = built
+    before = (paths.reports / "html" / "quality_vi.html").read_bytes()
+    broken = tmp_path / "reports.toml"
+    broken.write_text(
+        reports_file.read_text("utf-8").replace('{ lang = "vi" }', '{ lang = "fr" }'), encoding="utf-8"
+    )
+    result = build(paths, broken, jobs=1, only=["quality_vi"], progress=False)
+    assert [o.name for o in result.failures] == ["quality_vi"]
+    assert (paths.reports / "html" / "quality_vi.html").read_bytes() == before
+    assert (paths.figures / "quality_vi" / "coverage.png").exists()
+
+
+def test_a_second_build_cannot_overlap(built):
+    from filelock import FileLock
+
+    paths, reports_file, _, _ = built
+    with FileLock(str(paths.reports / LOCK_FILE)), pytest.raises(BuildLockedError):
+        build(paths, reports_file, progress=False)
+
+
+def test_reports_file_errors_are_clear(tmp_path):
+    bad = tmp_path / "r.toml"
+    bad.write_text('[[report]]\nname = "x"\nnotebook = "missing.ipynb"\n', encoding="utf-8")
+    with pytest.raises(ReportsFileError, match="not found"):
+        load_reports(bad, config.paths().notebooks)
+    bad.write_text('[[report]]\nname = "Bad Name"\nnotebook = "data_quality.ipynb"\n', encoding="utf-8")
+    with pytest.raises(ReportsFileError, match="lower-case"):
+        load_reports(bad, config.paths().notebooks)
+
+
+def test_project_reports_file_lists_the_default_set():
+    reports = load_reports(config.paths().root / "reports.toml", config.paths().notebooks)
+    names = {r.name for r in reports}
+    assert {
+        "phase_comparison_quang_ninh",
+        "profile_quang_ninh",
+        "profile_da_nang",
+        "profile_hai_phong",
+        "data_quality",
+    } <= names
+    assert {f"rankings_{i}" for i in ("pci", "papi", "par", "sipas", "ict", "dti", "egov_mic")} <= names
+    assert any(r.notebook == "index_relationships.ipynb" for r in reports)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_papermill_help_documents_every_parameter(name):
+    import nbformat
+
+    path = config.paths().notebooks / f"{name}.ipynb"
+    book = nbformat.read(path, as_version=4)
+    first_code = next(c for c in book.cells if c.cell_type == "code")
+    assert "parameters" in first_code.metadata.get("tags", [])
+    assert book.metadata["kernelspec"]["name"] == "python3"
+    result = subprocess.run(
+        [sys.executable, "-m", "papermill", "--help-notebook", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = [line for line in first_code.source.splitlines() if line.strip()]
+    for line in lines:
+        parameter, help_text = line.split(":")[0], line.split("#", 1)[1].strip()
+        assert parameter in result.stdout and help_text[:20] in result.stdout.replace("\n", " ")
