@@ -1,0 +1,23 @@
+"""HTML of an executed notebook: one with code for researchers, one without for reviewers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def export_html(notebook: nbformat.NotebookNode, with_code: Path, without_code: Path, title: str) -> None:
+    """Write both HTML versions. Outputs are embedded (figures as PNG) and the template fetches no
+    script from a CDN, so the pages render with no network."""
+    from nbconvert import HTMLExporter
+
+    for path, exclude in ((with_code, False), (without_code, True)):
+        exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="offline",
+                                exclude_input=exclude,
+                                exclude_input_prompt=exclude, exclude_output_prompt=True)
+        notebook.metadata["title"] = title
+        body, _ = exporter.from_notebook_node(notebook)
+        path.write_text(body, encoding="utf-8")
