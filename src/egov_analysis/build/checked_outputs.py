@@ -26,8 +26,13 @@ def refresh_outputs(paths: Paths, names: list[str] | None = None) -> list[Path]:
         with tempfile.TemporaryDirectory() as tmp:
             os.environ[ENV_VARS["figures"]] = tmp  # the kernel's figures go nowhere lasting
             executed = papermill.execute_notebook(
-                str(path), str(Path(tmp) / path.name), kernel_name=KERNEL, cwd=str(paths.notebooks),
-                progress_bar=False, log_output=False)
+                str(path),
+                str(Path(tmp) / path.name),
+                kernel_name=KERNEL,
+                cwd=str(paths.notebooks),
+                progress_bar=False,
+                log_output=False,
+            )
         source = nbformat.read(path, as_version=4)
         for cell, done in zip(source.cells, executed.cells, strict=True):
             if cell.cell_type != "code":

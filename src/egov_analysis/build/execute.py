@@ -77,9 +77,13 @@ def run_report(report: Report, paths: Paths, run_id: str) -> Outcome:
     executed = staging / f"{report.name}.ipynb"
     try:
         papermill.execute_notebook(
-            str(paths.notebooks / report.notebook), str(executed),
+            str(paths.notebooks / report.notebook),
+            str(executed),
             parameters={**report.parameters, "report": report.name},
-            kernel_name=KERNEL, cwd=str(paths.notebooks), progress_bar=False, log_output=False,
+            kernel_name=KERNEL,
+            cwd=str(paths.notebooks),
+            progress_bar=False,
+            log_output=False,
         )
         notebook = nbformat.read(executed, as_version=4)
         export_html(notebook, staging / "page.html", staging / "reviewer.html", report.title)

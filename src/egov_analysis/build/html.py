@@ -15,9 +15,13 @@ def export_html(notebook: nbformat.NotebookNode, with_code: Path, without_code: 
     from nbconvert import HTMLExporter
 
     for path, exclude in ((with_code, False), (without_code, True)):
-        exporter = HTMLExporter(extra_template_basedirs=[str(TEMPLATES)], template_name="offline",
-                                exclude_input=exclude,
-                                exclude_input_prompt=exclude, exclude_output_prompt=True)
+        exporter = HTMLExporter(
+            extra_template_basedirs=[str(TEMPLATES)],
+            template_name="offline",
+            exclude_input=exclude,
+            exclude_input_prompt=exclude,
+            exclude_output_prompt=True,
+        )
         notebook.metadata["title"] = title
         body, _ = exporter.from_notebook_node(notebook)
         path.write_text(body, encoding="utf-8")

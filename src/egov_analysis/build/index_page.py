@@ -37,25 +37,38 @@ def _coverage_table(paths: Paths) -> str:
             f"<tr><td>{html.escape(index)}</td><td>{html.escape(geography)}</td>"
             f"<td>{group['year'].min()}–{group['year'].max()}</td><td>{int(group['n_score'].sum())}</td>"
             f"<td>{int(group['n_rank'].sum())}</td>"
-            f"<td>{html.escape(', '.join(map(str, complete)) or '—')}</td></tr>")
-    return ("<table><tr><th>index</th><th>geography</th><th>years</th><th>scores</th><th>ranks</th>"
-            "<th>years complete (every ranked unit has a score)</th></tr>" + "".join(rows) + "</table>")
+            f"<td>{html.escape(', '.join(map(str, complete)) or '—')}</td></tr>"
+        )
+    return (
+        "<table><tr><th>index</th><th>geography</th><th>years</th><th>scores</th><th>ranks</th>"
+        "<th>years complete (every ranked unit has a score)</th></tr>" + "".join(rows) + "</table>"
+    )
 
 
-def write_index(paths: Paths, reports: list[Report], state: dict[str, dict[str, object]],
-                failures: dict[str, str]) -> Path:
+def write_index(
+    paths: Paths, reports: list[Report], state: dict[str, dict[str, object]], failures: dict[str, str]
+) -> Path:
     """Write reports/index.html (atomically) and return its path."""
     base = paths.reports
     rows = []
     for report in reports:
         out = output_paths(paths, report.name)
         info = state.get(report.name, {})
-        params = "<br>".join(f"<code>{html.escape(k)} = {html.escape(repr(v))}</code>"
-                             for k, v in sorted(report.parameters.items())) or "defaults"
+        params = (
+            "<br>".join(
+                f"<code>{html.escape(k)} = {html.escape(repr(v))}</code>"
+                for k, v in sorted(report.parameters.items())
+            )
+            or "defaults"
+        )
         if out["html"].exists():
-            links = (_link(out["reviewer_html"], base, "report") + " · "
-                     + _link(out["html"], base, "with code") + " · "
-                     + _link(out["notebook"], base, "notebook"))
+            links = (
+                _link(out["reviewer_html"], base, "report")
+                + " · "
+                + _link(out["html"], base, "with code")
+                + " · "
+                + _link(out["notebook"], base, "notebook")
+            )
         else:
             links = "not built yet"
         csvs = sorted(out["figures"].glob("*.csv")) if out["figures"].exists() else []
@@ -63,24 +76,31 @@ def write_index(paths: Paths, reports: list[Report], state: dict[str, dict[str, 
         figure_count = len(list(out["figures"].glob("*.png"))) if out["figures"].exists() else 0
         status = ""
         if report.name in failures:
-            status = (f'<div class="failed">last build failed: {html.escape(failures[report.name])}'
-                      "; the outputs shown are the last good ones</div>")
+            status = (
+                f'<div class="failed">last build failed: {html.escape(failures[report.name])}'
+                "; the outputs shown are the last good ones</div>"
+            )
         built = html.escape(str(info.get("built_at", "—")))
         seconds = info.get("seconds")
         rows.append(
             f"<tr><td><b>{html.escape(report.title)}</b><br><span class=small>{html.escape(report.name)} "
             f"({html.escape(report.notebook)})</span>{status}</td><td>{links}</td><td>{params}</td>"
             f"<td>{built}<br><span class=small>{'' if seconds is None else f'{seconds:.1f} s'}</span></td>"
-            f"<td>{figure_count} figures<br>{downloads}</td></tr>")
+            f"<td>{figure_count} figures<br>{downloads}</td></tr>"
+        )
     page = (
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
         f"<title>egov-analysis reports</title><style>{STYLE}</style></head><body>"
         "<h1>egov-analysis reports</h1>"
         "<p>Vietnam's provincial e-government and governance indices and Quảng Ninh's e-government "
         "programme. Every figure's footer names its sources; the CSV beside each figure holds its data.</p>"
-        "<table><tr><th>report</th><th>pages</th><th>parameters</th><th>built</th><th>figures and CSV</th></tr>"
-        + "".join(rows) + "</table><h2>Data coverage (headline scores)</h2>" + _coverage_table(paths)
-        + "</body></html>\n")
+        "<table><tr><th>report</th><th>pages</th><th>parameters</th><th>built</th>"
+        "<th>figures and CSV</th></tr>"
+        + "".join(rows)
+        + "</table><h2>Data coverage (headline scores)</h2>"
+        + _coverage_table(paths)
+        + "</body></html>\n"
+    )
     target = base / "index.html"
     tmp = base / "index.html.tmp"
     base.mkdir(parents=True, exist_ok=True)

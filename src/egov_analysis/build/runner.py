@@ -55,12 +55,17 @@ def _data_fingerprint(paths: Paths) -> str:
 def _up_to_date(report: Report, paths: Paths, state: dict, digest: str) -> bool:
     entry = state.get(report.name, {})
     out = output_paths(paths, report.name)
-    return entry.get("hash") == digest and all(out[k].exists() for k in ("notebook", "html",
-                                                                           "reviewer_html"))
+    return entry.get("hash") == digest and all(out[k].exists() for k in ("notebook", "html", "reviewer_html"))
 
 
-def build(paths: Paths, reports_file: Path | None = None, jobs: int = 2,
-          only: Sequence[str] = (), force: bool = False, progress: bool = True) -> BuildResult:
+def build(
+    paths: Paths,
+    reports_file: Path | None = None,
+    jobs: int = 2,
+    only: Sequence[str] = (),
+    force: bool = False,
+    progress: bool = True,
+) -> BuildResult:
     """Build the reports; see the module docstring. Raises BuildLockedError if a build is running."""
     from filelock import FileLock, Timeout
 
@@ -71,14 +76,14 @@ def build(paths: Paths, reports_file: Path | None = None, jobs: int = 2,
     except Timeout:
         raise BuildLockedError(f"another build is running (lock {paths.reports / LOCK_FILE})") from None
     try:
-        return _build_locked(paths, reports_file or default_reports_file(paths), jobs, only, force,
-                             progress)
+        return _build_locked(paths, reports_file or default_reports_file(paths), jobs, only, force, progress)
     finally:
         lock.release()
 
 
-def _build_locked(paths: Paths, reports_file: Path, jobs: int, only: Sequence[str], force: bool,
-                  progress: bool) -> BuildResult:
+def _build_locked(
+    paths: Paths, reports_file: Path, jobs: int, only: Sequence[str], force: bool, progress: bool
+) -> BuildResult:
     from ..datasets import is_stale
 
     result = BuildResult()
@@ -98,8 +103,7 @@ def _build_locked(paths: Paths, reports_file: Path, jobs: int, only: Sequence[st
     todo = [r for r in selected if force or not _up_to_date(r, paths, state, digests[r.name])]
     result.skipped = [r.name for r in selected if r not in todo]
 
-    failures: dict[str, str] = {n: str(e.get("last_error")) for n, e in state.items()
-                                if e.get("last_error")}
+    failures: dict[str, str] = {n: str(e.get("last_error")) for n, e in state.items() if e.get("last_error")}
     if todo:
         outcomes = _run_all(todo, paths, jobs, progress)
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -128,9 +132,12 @@ def _run_all(todo: list[Report], paths: Paths, jobs: int, progress: bool) -> lis
     # spawn: workers start clean, whatever threads the parent process has (pandas, pyarrow)
     context = multiprocessing.get_context("spawn")
     try:
-        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool, tqdm(
-                total=len(todo), desc="reports", unit="report", disable=not progress,
-                file=sys.stderr) as bar:
+        with (
+            ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool,
+            tqdm(
+                total=len(todo), desc="reports", unit="report", disable=not progress, file=sys.stderr
+            ) as bar,
+        ):
             futures = {pool.submit(run_report, report, paths, run_id): report for report in todo}
             for future in as_completed(futures):
                 report = futures[future]

@@ -26,8 +26,12 @@ def library_hash() -> str:
 def report_hash(report: Report, notebooks: Path, library: str, data: str) -> str:
     """What a report's outputs depend on: its notebook, its parameters, the library, the data."""
     sha = hashlib.sha256()
-    for part in ((notebooks / report.notebook).read_bytes(), report.parameters_json().encode(),
-                 library.encode(), data.encode()):
+    for part in (
+        (notebooks / report.notebook).read_bytes(),
+        report.parameters_json().encode(),
+        library.encode(),
+        data.encode(),
+    ):
         sha.update(hashlib.sha256(part).digest())
     return sha.hexdigest()
 
