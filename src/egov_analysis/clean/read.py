@@ -28,20 +28,24 @@ def source_files(raw_dir: Path) -> list[Path]:
 
 def _decode(data: bytes, name: str, problems: Problems) -> str | None:
     if not data.strip():
-        problems.file(name, "empty_file", "the file is empty")
+        problems.file(name, "empty_file", "the file is empty", line=1)
         return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
         problems.file(
             name,
             "not_utf8",
-            f"not UTF-8 text (byte {data[err.start]:#04x} at offset {err.start}); save it as UTF-8",
+            f"not UTF-8 text: byte {data[err.start]:#04x} at character {column} of the line; "
+            "save the file as UTF-8",
+            line=line,
         )
         return None
     head = text.lstrip()[:512].lower()
     if head.startswith(("<!doctype", "<html", "<?xml", "<head", "<body")) or "<html" in head:
-        problems.file(name, "html_not_csv", "an HTML page saved as .csv, not a CSV table")
+        problems.file(name, "html_not_csv", "an HTML page saved as .csv, not a CSV table", line=1)
         return None
     return text if unicodedata.is_normalized("NFC", text) else nfc(text)
 
@@ -58,17 +62,21 @@ def read_file(path: Path, raw_dir: Path, problems: Problems) -> pd.DataFrame | N
             io.BytesIO(text.encode("utf-8")), dtype=str, keep_default_na=False, engine="pyarrow"
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
-        problems.file(name, "unreadable_csv", f"not a readable CSV table: {err}")
+        problems.file(name, "unreadable_csv", f"not a readable CSV table: {err}", line=1)
         return None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         problems.file(
-            name, "missing_columns", f"missing column(s): {', '.join(missing)}", column=",".join(missing)
+            name,
+            "missing_columns",
+            f"missing column(s): {', '.join(missing)}",
+            column=",".join(missing),
+            line=1,
         )
         return None
     if frame.empty:
-        problems.file(name, "empty_file", "the file has a header but no rows")
+        problems.file(name, "empty_file", "the file has a header but no rows", line=1)
         return None
     for column in OPTIONAL_COLUMNS:
         if column not in frame.columns:

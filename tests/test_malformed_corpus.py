@@ -1,0 +1,91 @@
+"""Every malformed raw file of tests/data/malformed is refused by `egov-analysis clean`, naming the
+file, the line and the column, and data/processed stays byte-identical."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from egov_analysis import config
+from egov_analysis.clean.run import clean
+
+CORPUS = Path(__file__).parent / "data" / "malformed"
+
+# file → (line, column, rule) expected in the report
+EXPECTED = {
+    "unknown_province.csv": (3, "province", "unknown_province"),
+    "misspelled_province.csv": (3, "province", "unknown_province"),
+    "non_numeric_score.csv": (3, "score", "not_a_number"),
+    "out_of_range_score.csv": (3, "score", "out_of_range"),
+    "rank_zero.csv": (3, "rank", "rank_out_of_range"),
+    "rank_above_n.csv": (3, "rank", "rank_out_of_range"),
+    "duplicate_key_different_values.csv": (3, "score", "conflict_within_source"),
+    "missing_column.csv": (1, "rank", "missing_columns"),
+    "empty.csv": (1, "", "empty_file"),
+    "non_utf8.csv": (2, "", "not_utf8"),
+    "html_page.csv": (1, "", "html_not_csv"),
+    "refused_number.csv": (3, "score", "not_a_number"),
+}
+
+
+def test_the_corpus_and_the_expectations_match():
+    assert sorted(p.name for p in CORPUS.glob("*.csv")) == sorted(EXPECTED)
+
+
+def tree_digest(folder: Path) -> str:
+    sha = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        sha.update(str(path.relative_to(folder)).encode())
+        if path.is_symlink():
+            sha.update(str(path.readlink()).encode())
+        elif path.is_file():
+            sha.update(path.read_bytes())
+    return sha.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> config.Paths:
+    """A copy of the real raw data, cleaned once into a processed folder."""
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(config.paths().raw, root / "raw")
+    paths = config.paths(raw=root / "raw", processed=root / "processed")
+    clean(paths)
+    return paths
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_clean_refuses_each_malformed_file(project, name):
+    line, column, rule = EXPECTED[name]
+    target = project.raw / "pci" / f"zz_{name}"
+    shutil.copy(CORPUS / name, target)
+    before = tree_digest(project.processed)
+    try:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "egov_analysis",
+                "clean",
+                "--raw",
+                str(project.raw),
+                "--processed",
+                str(project.processed),
+            ],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=False,
+        )
+    finally:
+        target.unlink()
+    assert result.returncode == 1
+    where = f"pci/zz_{name}:{line}:"
+    lines = [entry for entry in result.stderr.splitlines() if entry.startswith(where)]
+    assert lines, result.stderr
+    assert any(f"[{rule}]" in entry and (not column or f" {column}" in entry) for entry in lines), lines
+    assert tree_digest(project.processed) == before
