@@ -1,0 +1,149 @@
+"""Trust: the same answer twice, a killed build leaves readable outputs, data text is escaped."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from egov_analysis import config
+from egov_analysis.build.execute import output_paths
+from egov_analysis.build.reports import load_reports
+from egov_analysis.build.runner import build
+from egov_analysis.clean.run import clean
+
+PROJECT_REPORTS = config.paths().root / "reports.toml"
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+def test_two_cleans_give_byte_identical_processed_files(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    clean(config.paths(processed=first))
+    clean(config.paths(processed=second))
+    a, b = files_of(first), files_of(second)
+    assert a == b and len(a) > 20
+
+
+def test_two_builds_give_byte_identical_svg_figures(tmp_path):
+    svgs = []
+    for run in ("a", "b"):
+        paths = config.paths(reports=tmp_path / run / "reports", figures=tmp_path / run / "figures")
+        result = build(
+            paths,
+            PROJECT_REPORTS,
+            jobs=2,
+            only=["profile_quang_ninh", "data_quality"],
+            force=True,
+            progress=False,
+        )
+        assert not result.failures
+        svgs.append({k: v for k, v in files_of(paths.figures).items() if k.endswith(".svg")})
+    assert svgs[0] == svgs[1] and len(svgs[0]) >= 4
+
+
+def _report_is_whole(paths: config.Paths, name: str) -> bool:
+    out = output_paths(paths, name)
+    if not out["notebook"].exists():
+        return False
+    notebook = json.loads(out["notebook"].read_text("utf-8"))
+    pngs = list(out["figures"].glob("*.png"))
+    return (
+        out["html"].stat().st_size > 0
+        and out["reviewer_html"].stat().st_size > 0
+        and bool(notebook["cells"])
+        and all(p.with_suffix(".csv").exists() for p in pngs)
+    )
+
+
+def test_a_build_killed_part_way_leaves_readable_outputs_and_the_next_completes(tmp_path):
+    paths = config.paths(reports=tmp_path / "reports", figures=tmp_path / "figures")
+    reports_file = tmp_path / "reports.toml"  # the first seven reports of the project
+    text = PROJECT_REPORTS.read_text("utf-8")
+    reports_file.write_text("[[report]]".join(text.split("[[report]]")[:8]), encoding="utf-8")
+    env = {**os.environ, "EGOV_REPORTS_DIR": str(paths.reports), "EGOV_FIGURES_DIR": str(paths.figures)}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "egov_analysis",
+            "build",
+            "--quiet",
+            "-j",
+            "2",
+            "--reports-file",
+            str(reports_file),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    notebooks = paths.reports / "notebooks"
+    while time.monotonic() < deadline and len(list(notebooks.glob("*.ipynb"))) < 3:
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)  # the build and every kernel it started
+    process.wait()
+    reports = load_reports(reports_file, config.paths().notebooks)
+    assert len(reports) == 7
+    published = [r.name for r in reports if output_paths(paths, r.name)["notebook"].exists()]
+    assert 3 <= len(published) < len(reports)
+    assert all(_report_is_whole(paths, name) for name in published)
+    (paths.reports / ".build.lock").unlink(missing_ok=True)  # filelock leaves the file, not the lock
+    result = build(paths, reports_file, jobs=2, progress=False)
+    assert not result.failures
+    assert all(_report_is_whole(paths, r.name) for r in reports)
+    assert set(result.skipped) >= set(published) - {r.name for r in result.ran}
+
+
+def test_text_from_the_data_is_escaped_in_the_html(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(config.paths().raw, raw)
+    hostile = raw / "sipas" / "zz_hostile_note.csv"
+    hostile.write_text(
+        "year,province,indicator,score,rank,source_url,note\n"
+        "2025,Quảng Ninh,overall,99,1,https://example-news.vn/x,\"<script>alert('xss')</script>\"\n".replace(
+            "2025", "2024"
+        ),
+        encoding="utf-8",
+    )
+    paths = config.paths(
+        raw=raw, processed=tmp_path / "processed", reports=tmp_path / "reports", figures=tmp_path / "figures"
+    )
+    reports_file = tmp_path / "reports.toml"
+    reports_file.write_text(
+        '[[report]]\nname = "profile"\nnotebook = "province_profile.ipynb"\n'
+        'parameters = { province = "Quảng Ninh" }\n',
+        encoding="utf-8",
+    )
+    result = build(paths, reports_file, jobs=1, progress=False)
+    assert not result.failures, result.failures
+    for page in ("profile.html", "profile.reviewer.html"):
+        text = (paths.reports / "html" / page).read_text("utf-8")
+        assert "<script>alert(" not in text
+        assert "&lt;script&gt;alert(" in text
+
+
+@pytest.mark.parametrize("source", ["import egov_analysis", "import egov_analysis.provinces"])
+def test_import_is_fast_and_loads_no_plotting(source):
+    code = (
+        f"import sys, time; t=time.perf_counter(); {source}; print(time.perf_counter()-t); "
+        "print('matplotlib' in sys.modules, 'pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seconds, plotting, pandas = out.stdout.split()
+    assert float(seconds) < 0.3 and plotting == "False" and pandas == "False"
