@@ -49,8 +49,8 @@ lab: $(LAB_STAMP) ## JupyterLab on the project's environment (egov_analysis impo
 notebook-outputs: $(STAMP) ## re-run the notebooks and keep only the outputs of cells tagged keep_output
 	$(BIN)/egov-analysis notebooks refresh-outputs
 
-bench: $(STAMP) ## run the benchmarks (not part of the test suite)
-	$(BIN)/python benchmarks/bench_clean.py
+bench: $(STAMP) ## benchmarks side by side: floor, naive, build, no-op, cleaning, import (not part of the tests)
+	$(BIN)/python benchmarks/bench_build.py
 
 clean-data: ## remove the build outputs (data/processed, figures, reports), keeping their READMEs
 	find data/processed figures reports -mindepth 1 ! -name README.md -exec rm -rf {} +

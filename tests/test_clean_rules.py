@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from support import tree_digest
 
 from egov_analysis import config
 from egov_analysis.clean import publish as publish_module
@@ -43,19 +43,6 @@ def problems_of(paths: config.Paths) -> pd.DataFrame:
     with pytest.raises(ValidationError) as info:
         clean(paths)
     return info.value.report
-
-
-def tree_digest(folder: Path) -> str:
-    sha = hashlib.sha256()
-    if not folder.exists():
-        return "absent"
-    for path in sorted(folder.rglob("*")):
-        sha.update(str(path.relative_to(folder)).encode())
-        if path.is_symlink():
-            sha.update(str(path.readlink()).encode())
-        elif path.is_file():
-            sha.update(path.read_bytes())
-    return sha.hexdigest()
 
 
 def test_parse_decimal_accepts_point_and_comma_and_refuses_the_rest():

@@ -3,13 +3,13 @@ file, the line and the column, and data/processed stays byte-identical."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from support import tree_digest
 
 from egov_analysis import config
 from egov_analysis.clean.run import clean
@@ -35,17 +35,6 @@ EXPECTED = {
 
 def test_the_corpus_and_the_expectations_match():
     assert sorted(p.name for p in CORPUS.glob("*.csv")) == sorted(EXPECTED)
-
-
-def tree_digest(folder: Path) -> str:
-    sha = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        sha.update(str(path.relative_to(folder)).encode())
-        if path.is_symlink():
-            sha.update(str(path.readlink()).encode())
-        elif path.is_file():
-            sha.update(path.read_bytes())
-    return sha.hexdigest()
 
 
 @pytest.fixture(scope="module")

@@ -157,3 +157,9 @@ def test_real_data_build_warns_about_nothing(processed):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ProgrammeMappingWarning)
         build_programme_tables(config.paths().raw, Problems())
+
+
+def test_tranches_are_in_the_prices_of_their_total(processed):
+    budget = load("budget", processed).set_index("item")
+    assert set(budget.loc[["tranche_2012", "tranche_2013", "tranche_2014"], "price_year"]) == {2012}
+    assert budget.loc["new_projects_2018_2020", "price_year"] == 2018

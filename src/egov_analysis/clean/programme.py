@@ -154,7 +154,10 @@ def build_budget(mapped: pd.DataFrame, problems: Problems) -> tuple[pd.DataFrame
     budget = pd.DataFrame(chosen)
     if budget.empty:
         return budget, conflicts
-    budget = budget.assign(price_year=budget["year_start"])
+    # a yearly tranche was stated with its phase's total: it is in the prices of the total's year
+    total_year = budget[budget["level"].eq("total")].groupby("phase_id")["year_start"].min()
+    tranche = budget["level"].eq("tranche")
+    budget["price_year"] = budget["year_start"].where(~tranche, budget["phase_id"].map(total_year))
     return budget, conflicts
 
 

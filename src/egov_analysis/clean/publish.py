@@ -62,6 +62,9 @@ def publish(processed: Path, writers: Mapping[str, Writer], manifest: dict[str, 
         if not fixed.is_symlink():
             fixed.unlink(missing_ok=True)
             fixed.symlink_to(Path(CURRENT) / name)
+    for link in processed.iterdir():  # outputs the new version no longer has
+        if link.is_symlink() and link.name != CURRENT and not link.exists():
+            link.unlink()
     for old in versions.iterdir():
         if old.name != target.name and not old.name.startswith(".staging-"):
             shutil.rmtree(old, ignore_errors=True)

@@ -360,6 +360,18 @@ def choropleth(
     return _finish(fig, values, name, [*sources, outline["source_url"]], all_notes, lang, out_dir)
 
 
+def _nominal_real_bars(
+    ax: plt.Axes, nominal: pd.Series, real: pd.Series, base_year: int, lang: str
+) -> np.ndarray:
+    """Nominal and real amounts side by side, one pair per row; returns the x positions."""
+    x = np.arange(len(nominal))
+    ax.bar(x - 0.2, nominal, width=0.4, color=OKABE_ITO[0], label=label("nominal", lang))
+    ax.bar(x + 0.2, real, width=0.4, color=OKABE_ITO[1], label=label("real", lang, year=base_year))
+    ax.set_ylabel(label("billion_vnd", lang))
+    ax.legend(fontsize=8)
+    return x
+
+
 def phase_budget_chart(
     totals: pd.DataFrame,
     base_year: int,
@@ -373,20 +385,12 @@ def phase_budget_chart(
     data = totals.copy()
     data["label"] = data["phase_id"] + "\n(" + data["basis"] + ")"
     fig, ax = new_figure(9, 5.5)
-    x = np.arange(len(data))
-    ax.bar(x - 0.2, data["amount_vnd"] / 1e9, width=0.4, color=OKABE_ITO[0], label=label("nominal", lang))
-    ax.bar(
-        x + 0.2,
-        data["amount_real_vnd"].astype(float) / 1e9,
-        width=0.4,
-        color=OKABE_ITO[1],
-        label=label("real", lang, year=base_year),
+    x = _nominal_real_bars(
+        ax, data["amount_vnd"] / 1e9, data["amount_real_vnd"].astype(float) / 1e9, base_year, lang
     )
     for xi, value in zip(x, data["amount_vnd"] / 1e9, strict=True):
         ax.annotate(f"{value:,.1f}", (xi - 0.2, value), ha="center", va="bottom", fontsize=8)
     ax.set_xticks(x, data["label"], fontsize=8)
-    ax.set_ylabel(label("billion_vnd", lang))
-    ax.legend(fontsize=8)
     ax.set_title(title)
     notes = [
         f"real amounts are derived: prices of the year each amount was stated moved to {base_year} "
@@ -417,18 +421,10 @@ def budget_items_chart(
     data = items.copy()
     data["label"] = data["item"] + "\n" + data["period"] + " (" + data["basis"] + ")"
     fig, ax = new_figure(10, 5.5)
-    x = np.arange(len(data))
-    ax.bar(x - 0.2, data["amount_bn_vnd"], width=0.4, color=OKABE_ITO[0], label=label("nominal", lang))
-    ax.bar(
-        x + 0.2,
-        data["amount_real_bn_vnd"].astype(float),
-        width=0.4,
-        color=OKABE_ITO[1],
-        label=label("real", lang, year=base_year),
+    x = _nominal_real_bars(
+        ax, data["amount_bn_vnd"], data["amount_real_bn_vnd"].astype(float), base_year, lang
     )
     ax.set_xticks(x, data["label"], fontsize=7, rotation=20, ha="right")
-    ax.set_ylabel(label("billion_vnd", lang))
-    ax.legend(fontsize=8)
     ax.set_title(title)
     notes = ["tranches are parts of their phase's total", f"real amounts derived with CPI, base {base_year}"]
     return _finish(fig, data, name, sorted(set(data["source_url"])), notes, lang, out_dir)

@@ -1,0 +1,20 @@
+"""Helpers shared by several test modules."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+
+def tree_digest(folder: Path) -> str:
+    """A hash of a folder: every path, file content and symlink target ("absent" if missing)."""
+    if not folder.exists():
+        return "absent"
+    sha = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        sha.update(str(path.relative_to(folder)).encode())
+        if path.is_symlink():
+            sha.update(str(path.readlink()).encode())
+        elif path.is_file():
+            sha.update(path.read_bytes())
+    return sha.hexdigest()
