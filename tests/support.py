@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 
@@ -18,3 +20,14 @@ def tree_digest(folder: Path) -> str:
         elif path.is_file():
             sha.update(path.read_bytes())
     return sha.hexdigest()
+
+
+def run_clean_cli(raw: Path, processed: Path) -> subprocess.CompletedProcess[str]:
+    """`egov-analysis clean --raw RAW --processed PROCESSED` as a user would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "egov_analysis", "clean", "--raw", str(raw), "--processed", str(processed)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )

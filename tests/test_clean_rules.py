@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from support import tree_digest
+from support import run_clean_cli, tree_digest
 
 from egov_analysis import config
 from egov_analysis.clean import publish as publish_module
@@ -243,22 +241,7 @@ def test_load_cleans_when_processed_is_missing_or_stale(paths):
 
 def test_cli_clean_exits_non_zero_naming_file_and_line(paths):
     write(paths, HEADER + f"2020,Việt Nam,overall,70,1,{PUBLISHER}\n")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "egov_analysis",
-            "clean",
-            "--raw",
-            str(paths.raw),
-            "--processed",
-            str(paths.processed),
-        ],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        check=False,
-    )
+    result = run_clean_cli(paths.raw, paths.processed)
     assert result.returncode == 1
     assert "pci/test.csv:2: province 'Việt Nam': unknown province 'Việt Nam'" in result.stderr
     assert not paths.processed.exists() or not any(paths.processed.glob("*.parquet"))

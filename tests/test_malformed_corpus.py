@@ -4,12 +4,10 @@ file, the line and the column, and data/processed stays byte-identical."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from support import tree_digest
+from support import run_clean_cli, tree_digest
 
 from egov_analysis import config
 from egov_analysis.clean.run import clean
@@ -54,22 +52,7 @@ def test_clean_refuses_each_malformed_file(project, name):
     shutil.copy(CORPUS / name, target)
     before = tree_digest(project.processed)
     try:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "egov_analysis",
-                "clean",
-                "--raw",
-                str(project.raw),
-                "--processed",
-                str(project.processed),
-            ],
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            check=False,
-        )
+        result = run_clean_cli(project.raw, project.processed)
     finally:
         target.unlink()
     assert result.returncode == 1

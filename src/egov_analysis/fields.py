@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .clean.numbers import KINDS
+
 
 @dataclass(frozen=True)
 class Field:
@@ -288,25 +290,7 @@ MILESTONES = Table(
         Field("denominator", "Float64", "The denominator of a ratio (1397/1725)."),
         Field("low", "Float64", "Lower end of a range (40-60)."),
         Field("high", "Float64", "Upper end of a range."),
-        Field(
-            "kind",
-            "string",
-            "What the printed value is.",
-            nullable=False,
-            allowed=(
-                "number",
-                "amount",
-                "share",
-                "ratio",
-                "range",
-                "sum",
-                "date",
-                "period",
-                "document",
-                "text",
-                "refused",
-            ),
-        ),
+        Field("kind", "string", "What the printed value is.", nullable=False, allowed=KINDS),
         Field("parse_note", "string", "Why a value was refused as ambiguous or unreadable."),
         _SOURCE,
         _QUOTE,

@@ -75,6 +75,20 @@ SCALES = {
     "vnd": 1,
     "d": 1,
 }
+# What a printed value can be; "refused" marks a value the rules could not decide.
+KINDS = (
+    "number",
+    "amount",
+    "share",
+    "ratio",
+    "range",
+    "sum",
+    "date",
+    "period",
+    "document",
+    "text",
+    "refused",
+)
 MEASURE_UNITS = (
     "%",
     "percent",

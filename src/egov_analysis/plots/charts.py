@@ -595,6 +595,18 @@ def scatter_relationship(
     """One index against another, highlighted provinces named, correlation in the title."""
     fig, ax = new_figure(8, 6.5)
     colours = [HIGHLIGHT if c in highlight else OKABE_ITO[0] for c in pairs["province_code"]]
+    import seaborn as sns
+
+    if len(pairs) >= 3:  # the least-squares line behind the points (no confidence band)
+        sns.regplot(
+            data=pairs.astype({"x_score": float, "y_score": float}),
+            x="x_score",
+            y="y_score",
+            scatter=False,
+            ci=None,
+            ax=ax,
+            line_kws={"color": CONTEXT, "lw": 1.5},
+        )
     ax.scatter(pairs["x_score"], pairs["y_score"], c=colours, alpha=0.8)
     for row in pairs[pairs["province_code"].isin(highlight)].itertuples():
         ax.annotate(
@@ -610,7 +622,10 @@ def scatter_relationship(
     ax.set_ylabel(y_label)
     subtitle = label("correlation", lang, r=stats.pearson, rho=stats.spearman, n=stats.n)
     ax.set_title(f"{title}\n{subtitle}" if title else subtitle, fontsize=11)
-    notes = ["only provinces with a published score on both indices"]
+    notes = [
+        "only provinces with a published score on both indices",
+        "grey line: least-squares fit (seaborn regplot)",
+    ]
     return _finish(fig, pairs, name, sources, notes, lang, out_dir)
 
 
