@@ -400,6 +400,35 @@ CPI = Table(
     ),
 )
 
+SOURCE_ROWS = Table(
+    "source_rows",
+    "Raw index values (data/raw/<index>/*.csv), one row per value per source, as the source "
+    "printed it. Columns marked never empty are required; the others may be left out.",
+    key=("year", "province", "indicator", "source_url"),
+    fields=(
+        Field("year", "string", "Edition year, four digits.", nullable=False),
+        Field("province", "string", "The province as the source printed it (any spelling).", nullable=False),
+        Field(
+            "indicator",
+            "string",
+            "The indicator as the source names it; mapped by "
+            "clean/indicators.csv (suffix _34_merged_units: the 34 units of 2025).",
+            nullable=False,
+        ),
+        Field(
+            "score", "string", "The score as printed (decimal point or comma); may be empty.", nullable=False
+        ),
+        Field("rank", "string", "The rank as printed, a whole number; may be empty.", nullable=False),
+        Field("source_url", "string", "URL of the published source.", nullable=False),
+        Field("rank_basis", "string", "published (default) or computed.", allowed=("published", "computed")),
+        Field("tier", "string", "Tier label as printed."),
+        Field("note", "string", "The quote or remark that explains the value."),
+    ),
+)
+
+SOURCE_ROW_REQUIRED = tuple(f.name for f in SOURCE_ROWS.fields if not f.nullable)
+SOURCE_ROW_OPTIONAL = tuple(f.name for f in SOURCE_ROWS.fields if f.nullable)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..fields import SOURCE_ROW_OPTIONAL, SOURCE_ROW_REQUIRED
 from ..provinces import nfc
 from .problems import Problems
 from .registry import indices
 
-REQUIRED_COLUMNS = ("year", "province", "indicator", "score", "rank", "source_url")
-OPTIONAL_COLUMNS = ("rank_basis", "tier", "note")
+# the source-row format comes from the field registry (and docs/data_dictionary.md from it)
+REQUIRED_COLUMNS = SOURCE_ROW_REQUIRED
+OPTIONAL_COLUMNS = SOURCE_ROW_OPTIONAL
 
 
 def source_files(raw_dir: Path) -> list[Path]:

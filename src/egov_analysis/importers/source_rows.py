@@ -6,10 +6,8 @@ import csv
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from ..fields import SOURCE_ROW_OPTIONAL, SOURCE_ROW_REQUIRED
 from ..provinces import nfc
-
-COLUMNS = ("year", "province", "indicator", "score", "rank", "source_url")
-OPTIONAL_COLUMNS = ("rank_basis", "tier", "note")
 
 
 def write_source_rows(path: Path, rows: Iterable[Mapping[str, object]]) -> int:
@@ -18,8 +16,8 @@ def write_source_rows(path: Path, rows: Iterable[Mapping[str, object]]) -> int:
     Only the optional columns that some row fills are written, so simple sources stay simple.
     """
     rows = list(rows)
-    optional = [c for c in OPTIONAL_COLUMNS if any(r.get(c) not in (None, "") for r in rows)]
-    header = [*COLUMNS, *optional]
+    optional = [c for c in SOURCE_ROW_OPTIONAL if any(r.get(c) not in (None, "") for r in rows)]
+    header = [*SOURCE_ROW_REQUIRED, *optional]
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=header, extrasaction="raise", lineterminator="\n")
