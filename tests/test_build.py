@@ -73,6 +73,12 @@ name = "hostile"
 title = "A hostile parameter <script>alert(1)</script>"
 notebook = "province_profile.ipynb"
 parameters = {{ province = '{hostile}' }}
+
+[[report]]
+name = "hostile_quotes"
+title = "Quotes and newlines"
+notebook = "province_profile.ipynb"
+parameters = {{ province = "x'\\"\\n__import__('os').system('touch {marker}2')\\n#" }}
 """
 
 
@@ -81,7 +87,9 @@ def built(tmp_path_factory) -> tuple[config.Paths, Path, object, Path]:
     root = tmp_path_factory.mktemp("build")
     marker = root / "pwned"
     reports_file = root / "reports.toml"
-    reports_file.write_text(REPORTS.format(hostile=HOSTILE.format(marker=marker)), encoding="utf-8")
+    reports_file.write_text(
+        REPORTS.format(hostile=HOSTILE.format(marker=marker), marker=marker), encoding="utf-8"
+    )
     paths = config.paths(reports=root / "reports", figures=root / "figures")
     result = build(paths, reports_file, jobs=2, progress=False)
     return paths, reports_file, result, marker
@@ -99,14 +107,14 @@ def test_every_report_but_the_hostile_one_runs(built):
             "quality_vi",
         ]
     )
-    [failure] = result.failures
-    assert failure.name == "hostile"
-    assert failure.error.startswith("cell") and "UnknownProvinceError" in failure.error
+    assert sorted(f.name for f in result.failures) == ["hostile", "hostile_quotes"]
+    for failure in result.failures:
+        assert failure.error.startswith("cell") and "UnknownProvinceError" in failure.error
 
 
 def test_hostile_parameters_arrive_as_plain_strings(built):
     paths, _, _, marker = built
-    assert not marker.exists()  # the text was never executed
+    assert not marker.exists() and not Path(f"{marker}2").exists()  # the text was never executed
     failed = json.loads((paths.reports / "notebooks" / "hostile.failed.ipynb").read_text("utf-8"))
     injected = next(c for c in failed["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
     source = "".join(injected["source"])
