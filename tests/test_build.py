@@ -246,3 +246,17 @@ def test_papermill_help_documents_every_parameter(name):
     for line in lines:
         parameter, help_text = line.split(":")[0], line.split("#", 1)[1].strip()
         assert parameter in result.stdout and help_text[:20] in result.stdout.replace("\n", " ")
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_committed_notebooks_are_already_stripped(name, tmp_path):
+    """The pre-commit hook (nbstripout, keeping tagged outputs) leaves them as they are."""
+    path = config.paths().notebooks / f"{name}.ipynb"
+    copy = tmp_path / path.name
+    copy.write_bytes(path.read_bytes())
+    nbstripout = Path(sys.executable).parent / "nbstripout"
+    subprocess.run([str(nbstripout), "--keep-count", "--keep-id", str(copy)], check=True)
+    assert copy.read_bytes() == path.read_bytes()
+    kept = [c for c in json.loads(path.read_text("utf-8"))["cells"] if c.get("outputs")]
+    assert kept and all("keep_output" in c["metadata"]["tags"] for c in kept)
+    assert all("# NBVAL_CHECK_OUTPUT" in "".join(c["source"]) for c in kept)
