@@ -18,26 +18,17 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from bench_clean import time_it  # the same median timer (this folder is on sys.path)
 
 from egov_analysis import config
 from egov_analysis.build.reports import load_reports
 
 BIN = Path(sys.executable).parent
-
-
-def median_time(command, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        command()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def run(args: list[str], env: dict[str, str] | None = None) -> None:
@@ -79,7 +70,7 @@ def main() -> None:
         run([str(BIN / "egov-analysis"), "clean"])  # processed data ready for every contender
 
         spec = json.dumps([[r.name, r.notebook, r.parameters] for r in reports], ensure_ascii=False)
-        results["floor: one Python process"] = median_time(
+        results["floor: one Python process"] = time_it(
             lambda: run(
                 [sys.executable, "-c", FLOOR_SCRIPT, spec, str(paths.notebooks)],
                 {**env, "EGOV_FIGURES_DIR": str(work / "floor")},
@@ -109,15 +100,15 @@ def main() -> None:
                 )
                 run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed)])
 
-        results["naive: papermill + nbconvert CLIs"] = median_time(naive, args.repeat)
-        results["build --force -j 2"] = median_time(
+        results["naive: papermill + nbconvert CLIs"] = time_it(naive, args.repeat)
+        results["build --force -j 2"] = time_it(
             lambda: run([str(BIN / "egov-analysis"), "build", "--force", "-j", "2", "--quiet"], env),
             args.repeat,
         )
-        results["no-op rebuild"] = median_time(
+        results["no-op rebuild"] = time_it(
             lambda: run([str(BIN / "egov-analysis"), "build", "--quiet"], env), max(args.repeat, 5)
         )
-        results["import egov_analysis"] = median_time(
+        results["import egov_analysis"] = time_it(
             lambda: run([sys.executable, "-c", "import egov_analysis"]), 7
         )
     finally:
