@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..provinces import provinces, resolve_codes
 from .problems import Problems
+from .read import read_raw_table
 
 MEASURES = {
     "total.rev": "total_revenue",
@@ -39,10 +40,7 @@ def _million_to_vnd(text: str) -> tuple[int, bool]:
 
 
 def _read(raw_dir: Path, dataset: str, problems: Problems) -> pd.DataFrame:
-    path = raw_dir / "budget" / f"provincial_budget_{dataset}.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.insert(0, "file", path.relative_to(raw_dir).as_posix())
-    frame.insert(1, "line", range(2, len(frame) + 2))
+    frame = read_raw_table(raw_dir, f"budget/provincial_budget_{dataset}.csv")
     frame["dataset"] = dataset
     numeric = frame["value"].str.fullmatch(r"-?\d+(\.\d+)?")
     problems.rows(frame, ~numeric, "value", "not_a_number", "budget value is not a number")
@@ -129,10 +127,7 @@ def _join(flags: pd.Series, text: str) -> pd.Series:
 
 
 def build_cpi(raw_dir: Path, problems: Problems) -> tuple[pd.DataFrame, list[dict]]:
-    path = raw_dir / "cpi" / "cpi_annual.csv"
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    raw.insert(0, "file", path.relative_to(raw_dir).as_posix())
-    raw.insert(1, "line", range(2, len(raw) + 2))
+    raw = read_raw_table(raw_dir, "cpi/cpi_annual.csv")
     value = pd.to_numeric(raw["cpi_avg_change_pct"], errors="coerce")
     problems.rows(raw, value.isna(), "cpi_avg_change_pct", "not_a_number", "CPI change is not a number")
     raw = raw.assign(cpi_avg_change_pct=value, year=pd.to_numeric(raw["year"], errors="coerce"))

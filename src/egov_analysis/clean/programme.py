@@ -8,18 +8,16 @@ unmapped labels and unused mapping rows, so a new source is noticed.
 
 from __future__ import annotations
 
-import csv
 import warnings
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from ..provinces import nfc
 from .numbers import AmbiguousNumberError, NotANumberError, parse
 from .problems import Problems
-from .registry import classify_sources
+from .read import read_raw_table
+from .registry import classify_sources, package_rows
 
 BUDGET_RULE = (
     "a total that the same phase's published yearly tranches add up to; otherwise the "
@@ -46,16 +44,8 @@ class ProgrammeTables:
     conflicts: pd.DataFrame
 
 
-def _table(name: str) -> pd.DataFrame:
-    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    return pd.DataFrame([{k: nfc(v) for k, v in r.items()} for r in csv.DictReader(text.splitlines())])
-
-
 def read_facts(raw_dir: Path, problems: Problems) -> pd.DataFrame:
-    path = raw_dir / "programme" / "facts.csv"
-    facts = pd.read_csv(path, dtype=str, keep_default_na=False)
-    facts.insert(0, "file", path.relative_to(raw_dir).as_posix())
-    facts.insert(1, "line", range(2, len(facts) + 2))
+    facts = read_raw_table(raw_dir, "programme/facts.csv")
     problems.rows(
         facts,
         ~facts["source_url"].str.startswith(("http://", "https://")),
@@ -200,7 +190,10 @@ def build_milestones(mapped: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
 
 def build_programme_tables(raw_dir: Path, problems: Problems) -> ProgrammeTables:
     facts = read_facts(raw_dir, problems)
-    phase_map, items = _table("programme_phases.csv"), _table("programme_items.csv")
+    phase_map, items = (
+        pd.DataFrame(package_rows("programme_phases.csv")),
+        pd.DataFrame(package_rows("programme_items.csv")),
+    )
     _warn_mapping(facts, phase_map, items)
     facts = _years(_parse_all(facts))
     facts = facts.merge(
@@ -222,7 +215,7 @@ def build_programme_tables(raw_dir: Path, problems: Problems) -> ProgrammeTables
     budget, budget_conflicts = build_budget(mapped, problems)
     goals, goal_conflicts = build_goals(mapped)
     milestones, milestone_conflicts = build_milestones(mapped)
-    phases = pd.read_csv(raw_dir / "programme" / "phases.csv", dtype=str, keep_default_na=False)
+    phases = read_raw_table(raw_dir, "programme/phases.csv").drop(columns=["file", "line"])
     conflicts = pd.DataFrame(
         budget_conflicts + goal_conflicts + milestone_conflicts,
         columns=[

@@ -97,3 +97,11 @@ def read_source_rows(raw_dir: Path, problems: Problems) -> pd.DataFrame:
         columns = ["index", "file", "line", *REQUIRED_COLUMNS, *OPTIONAL_COLUMNS]
         return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
     return pd.concat(frames, ignore_index=True).astype({"line": "int64"})
+
+
+def read_raw_table(raw_dir: Path, relative: str) -> pd.DataFrame:
+    """A raw CSV other than source rows, as strings, with ``file`` and ``line`` for problems."""
+    frame = pd.read_csv(raw_dir / relative, dtype=str, keep_default_na=False)
+    frame.insert(0, "file", relative)
+    frame.insert(1, "line", range(2, len(frame) + 2))
+    return frame

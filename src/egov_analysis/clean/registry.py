@@ -27,7 +27,8 @@ class IndexInfo:
     note: str
 
 
-def _rows(name: str) -> list[dict[str, str]]:
+def package_rows(name: str) -> list[dict[str, str]]:
+    """The rows of one of the cleaning's CSV tables beside this module, text in NFC."""
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
     return [{k: nfc(v) for k, v in row.items()} for row in csv.DictReader(text.splitlines())]
 
@@ -47,14 +48,14 @@ def indices() -> dict[str, IndexInfo]:
         r["index"]: IndexInfo(
             r["index"], r["name"], r["publisher"], _years(r["years"]), r["score_unit"], r["note"]
         )
-        for r in _rows("indices.csv")
+        for r in package_rows("indices.csv")
     }
 
 
 @cache
 def indicators() -> pd.DataFrame:
     """The indicator name-mapping table: one row per (index, label as printed)."""
-    frame = pd.DataFrame(_rows("indicators.csv"))
+    frame = pd.DataFrame(package_rows("indicators.csv"))
     frame[["min", "max"]] = frame[["min", "max"]].astype(float)
     if frame.duplicated(["index", "label"]).any():
         raise RuntimeError("indicators.csv maps one label twice")
@@ -63,7 +64,7 @@ def indicators() -> pd.DataFrame:
 
 @cache
 def source_classes() -> pd.DataFrame:
-    frame = pd.DataFrame(_rows("source_classes.csv"))
+    frame = pd.DataFrame(package_rows("source_classes.csv"))
     frame["precedence"] = frame["precedence"].astype(int)
     return frame.sort_values("precedence", kind="stable").reset_index(drop=True)
 
