@@ -14,13 +14,11 @@ Writes, with every value as printed and its source:
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
-from ..provinces import nfc
+from .source_rows import write_rows
 
 # The seed article (../shared/seed/): Báo Quảng Ninh, 16/08/2018, "'Chìa khóa' của xây dựng chính
 # quyền điện tử", by Minh Hà. Its own URL is not recorded with the copy we have, so the rows cite
@@ -191,24 +189,6 @@ BUDGET_MEASURES = (
 )
 
 
-def _write(path: Path, columns: Iterable[str], rows: Iterable[Mapping[str, object]]) -> int:
-    rows = list(rows)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(columns), lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(
-                {
-                    c: ""
-                    if row.get(c) is None or (isinstance(row.get(c), float) and pd.isna(row.get(c)))
-                    else nfc(str(row[c]))
-                    for c in columns
-                }
-            )
-    return len(rows)
-
-
 def import_facts(reference: Path, raw_dir: Path) -> dict[str, int]:
     facts = pd.read_csv(reference / "quang_ninh" / "quang_ninh_facts.csv", dtype=str, keep_default_na=False)
     rows = facts.to_dict("records")
@@ -232,8 +212,8 @@ def import_facts(reference: Path, raw_dir: Path) -> dict[str, int]:
         for p in PHASES
     ]
     return {
-        "programme/facts.csv": _write(raw_dir / "programme" / "facts.csv", FACT_COLUMNS, rows),
-        "programme/phases.csv": _write(
+        "programme/facts.csv": write_rows(raw_dir / "programme" / "facts.csv", FACT_COLUMNS, rows),
+        "programme/phases.csv": write_rows(
             raw_dir / "programme" / "phases.csv",
             (
                 "phase_id",
@@ -279,7 +259,7 @@ def import_budgets(reference: Path, raw_dir: Path) -> dict[str, int]:
             for r in long.to_dict("records")
         ]
         name = f"budget/provincial_budget_{dataset}.csv"
-        written[name] = _write(
+        written[name] = write_rows(
             raw_dir / name,
             ("source_row", "year", "province", "measure", "value", "unit", "source_url", "note"),
             rows,
@@ -311,7 +291,7 @@ def import_cpi(reference: Path, raw_dir: Path) -> dict[str, int]:
         for r in wb.to_dict("records")
     ]
     return {
-        "cpi/cpi_annual.csv": _write(
+        "cpi/cpi_annual.csv": write_rows(
             raw_dir / "cpi" / "cpi_annual.csv",
             ("year", "cpi_avg_change_pct", "source_url", "source_org", "note"),
             rows,

@@ -3,25 +3,38 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..fields import SOURCE_ROW_OPTIONAL, SOURCE_ROW_REQUIRED
 from ..provinces import nfc
 
 
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return nfc(str(value))
+
+
+def write_rows(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> int:
+    """Write ``rows`` (only ``columns``, in that order) as a UTF-8 CSV with text in NFC and
+    missing values as empty cells; returns the number of rows written."""
+    rows = list(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(columns), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: _cell(row.get(c)) for c in columns})
+    return len(rows)
+
+
 def write_source_rows(path: Path, rows: Iterable[Mapping[str, object]]) -> int:
-    """Write ``rows`` as a UTF-8 (NFC) source-row CSV at ``path``; returns the rows written.
+    """Write ``rows`` as a source-row CSV at ``path``; returns the rows written.
 
     Only the optional columns that some row fills are written, so simple sources stay simple.
     """
     rows = list(rows)
     optional = [c for c in SOURCE_ROW_OPTIONAL if any(r.get(c) not in (None, "") for r in rows)]
-    header = [*SOURCE_ROW_REQUIRED, *optional]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=header, extrasaction="raise", lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({c: "" if row.get(c) is None else nfc(str(row[c])) for c in header})
-    return len(rows)
+    return write_rows(path, [*SOURCE_ROW_REQUIRED, *optional], rows)
