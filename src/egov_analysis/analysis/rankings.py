@@ -49,13 +49,6 @@ def rank_matrix(rows: pd.DataFrame, years: list[int] | None = None) -> pd.DataFr
     return matrix.loc[order.sort_values(kind="stable").index]
 
 
-def top_n(rows: pd.DataFrame, year: int, n: int) -> pd.DataFrame:
-    """The ``n`` best-ranked units of ``year`` (by rank, then score)."""
-    year_rows = rows[rows["year"].eq(year)]
-    ranked = year_rows.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
-    return ranked.head(n).reset_index(drop=True)
-
-
 def quartile(rows: pd.DataFrame) -> pd.Series:
     """Rank quartile (1 = best quarter) from rank and the number of units ranked."""
     share = (rows["rank"].astype("Float64") - 1) / rows["n_ranked"].astype("Float64")

@@ -14,10 +14,10 @@ STATE_FILE = ".build_state.json"
 
 
 def library_hash() -> str:
-    """A hash of the library's code and tables (every .py and .csv of the package)."""
+    """A hash of the library: its code, tables and HTML templates (every file of the package)."""
     sha = hashlib.sha256()
     for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.suffix in {".py", ".csv"} and "__pycache__" not in path.parts:
+        if path.is_file() and "__pycache__" not in path.parts:
             sha.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
             sha.update(path.read_bytes())
     return sha.hexdigest()

@@ -355,7 +355,7 @@ def choropleth(
         fontsize=8,
     )
     ax.set_title(title)
-    outline = json.loads(Path(geometry_path).read_text(encoding="utf-8"))["features"][0]["properties"]
+    outline = features[0]["properties"]  # every feature carries the same source and note
     all_notes = [*notes, f"outlines: {outline['note']}"]
     return _finish(fig, values, name, [*sources, outline["source_url"]], all_notes, lang, out_dir)
 
