@@ -14,6 +14,15 @@ class NoDataError(ValueError):
     """The selection holds no value (wrong index, indicator, years or province)."""
 
 
+def geography_name(geography: str) -> str:
+    """The panel's name for a geography given as "63" or "34" (or by its name); others raise."""
+    if geography in RANK_GEOGRAPHIES.values():
+        return geography
+    if str(geography) not in RANK_GEOGRAPHIES:
+        raise ValueError(f"geography must be '63' or '34', not {geography!r}")
+    return RANK_GEOGRAPHIES[str(geography)]
+
+
 def select(
     panel: pd.DataFrame,
     index: str,
@@ -25,7 +34,7 @@ def select(
     """The rows of one index and indicator, optionally within years; raises when empty."""
     if index not in index_registry():
         raise NoDataError(f"unknown index {index!r}; known: {', '.join(index_registry())}")
-    geo = RANK_GEOGRAPHIES.get(str(geography), str(geography))
+    geo = geography_name(geography)
     rows = panel[panel["index"].eq(index) & panel["indicator"].eq(indicator) & panel["geography"].eq(geo)]
     if start_year is not None:
         rows = rows[rows["year"] >= start_year]
@@ -148,3 +157,38 @@ def units_34_values(panel: pd.DataFrame, index: str, indicator: str, year: int) 
             }
         )
     return pd.DataFrame(out)
+
+
+def map_values(
+    panel: pd.DataFrame, rows: pd.DataFrame, index: str, indicator: str, year: int, geography: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """The values a map of ``year`` shows, and its notes: the 63 provinces' rows, or the 34
+    units' values (see :func:`units_34_values`) with how each was obtained."""
+    if geography_name(geography) == "provinces_63":
+        return rows[rows["year"].eq(year)], []
+    values = units_34_values(panel, index, indicator, year)
+    return values, sorted(set(values["value_basis"]))
+
+
+def province_headline(panel: pd.DataFrame, province_code: str) -> pd.DataFrame:
+    """One province's headline (overall) value on every index and year."""
+    return panel[
+        panel["province_code"].eq(province_code)
+        & panel["indicator"].eq("overall")
+        & panel["geography"].eq("provinces_63")
+    ]
+
+
+def latest_profile(panel: pd.DataFrame, index: str, province_code: str) -> tuple[int, pd.DataFrame] | None:
+    """The latest year in which the province has a published sub-indicator of ``index``, with its
+    :func:`profile`; None when it has none."""
+    parts = panel[
+        panel["index"].eq(index)
+        & panel["province_code"].eq(province_code)
+        & panel["indicator"].ne("overall")
+        & panel["score"].notna()
+    ]
+    if parts.empty:
+        return None
+    year = int(parts["year"].max())
+    return year, profile(panel, index, year, province_code)

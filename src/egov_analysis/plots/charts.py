@@ -298,6 +298,14 @@ def profile_chart(
     return _finish(fig, data, name, index_sources(index), notes, lang, out_dir)
 
 
+def outline_path(geography: str) -> Path:
+    """The project's outlines for a map of the 63 provinces ("63") or of the 34 units ("34")."""
+    from ..analysis.rankings import geography_name
+    from ..config import paths
+
+    return paths().raw / "geo" / f"{geography_name(geography)}.geojson"
+
+
 def _draw_geometry(ax: plt.Axes, geometry: dict, colour: str, hatch: str | None = None) -> None:
     polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
     for polygon in polygons:
