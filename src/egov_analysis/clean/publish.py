@@ -9,6 +9,7 @@ version folder and leaves ``processed/`` as it was.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -80,9 +81,20 @@ def read_manifest(processed: Path) -> dict[str, object] | None:
 
 
 def raw_fingerprint(files: list[Path], root: Path) -> str:
-    """A hash of the raw files' names and contents: the outputs are stale when it changes."""
+    """A hash of the raw files' names and contents: the outputs are stale when it changes.
+
+    Files are read again only when their size or modification time changed, so the many
+    ``load()`` calls of a notebook do not re-read the raw data each time.
+    """
+    signature = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(files))
+    return _fingerprint(signature, str(root))
+
+
+@functools.lru_cache(maxsize=8)
+def _fingerprint(signature: tuple[tuple[str, int, int], ...], root: str) -> str:
     sha = hashlib.sha256()
-    for path in sorted(files):
+    for name, _size, _mtime in signature:
+        path = Path(name)
         sha.update(path.relative_to(root).as_posix().encode())
         sha.update(path.read_bytes())
     return sha.hexdigest()
