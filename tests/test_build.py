@@ -260,3 +260,40 @@ def test_committed_notebooks_are_already_stripped(name, tmp_path):
     kept = [c for c in json.loads(path.read_text("utf-8"))["cells"] if c.get("outputs")]
     assert kept and all("keep_output" in c["metadata"]["tags"] for c in kept)
     assert all("# NBVAL_CHECK_OUTPUT" in "".join(c["source"]) for c in kept)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no Unix sockets on Windows")
+def test_kernels_started_together_get_private_sockets_and_remove_them():
+    # TCP ports picked by parallel workers can collide (papermill #511); IPC folders cannot
+    import asyncio
+
+    from egov_analysis.build.kernel import PrivateSocketKernelManager
+
+    async def run_one(value: int) -> tuple[Path, str]:
+        manager = PrivateSocketKernelManager(kernel_name="python3")
+        await manager.start_kernel()
+        client = manager.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            outputs: list[str] = []
+            await client.execute_interactive(
+                f"print({value} * 2)",
+                timeout=60,
+                output_hook=lambda msg: outputs.append(msg["content"].get("text", "")),
+            )
+            folder = Path(manager.ip).parent
+            assert manager.transport == "ipc" and folder.is_dir()
+        finally:
+            client.stop_channels()
+            await manager.shutdown_kernel(now=True)
+        return folder, "".join(outputs).strip()
+
+    async def run_all() -> list[tuple[Path, str]]:
+        return await asyncio.gather(*(run_one(value) for value in range(4)))
+
+    results = asyncio.run(run_all())
+    assert [text for _, text in results] == ["0", "2", "4", "6"]
+    folders = [folder for folder, _ in results]
+    assert len(set(folders)) == 4
+    assert not any(folder.exists() for folder in folders)

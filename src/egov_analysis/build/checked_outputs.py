@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..config import ENV_VARS, Paths
 from .execute import KERNEL
+from .kernel import kernel_manager_class
 
 KEEP_TAG = "keep_output"
 
@@ -29,6 +30,7 @@ def refresh_outputs(paths: Paths, names: list[str] | None = None) -> list[Path]:
                 str(path),
                 str(Path(tmp) / path.name),
                 kernel_name=KERNEL,
+                kernel_manager_class=kernel_manager_class(),
                 cwd=str(paths.notebooks),
                 progress_bar=False,
                 log_output=False,

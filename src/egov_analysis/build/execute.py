@@ -63,6 +63,7 @@ def run_report(report: Report, paths: Paths, run_id: str) -> Outcome:
     import papermill
 
     from .html import export_html
+    from .kernel import kernel_manager_class
 
     start = time.perf_counter()
     staging = paths.reports / ".staging" / run_id / report.name
@@ -81,6 +82,7 @@ def run_report(report: Report, paths: Paths, run_id: str) -> Outcome:
             str(executed),
             parameters={**report.parameters, "report": report.name},
             kernel_name=KERNEL,
+            kernel_manager_class=kernel_manager_class(),
             cwd=str(paths.notebooks),
             progress_bar=False,
             log_output=False,
