@@ -4,6 +4,7 @@ incremental re-runs, the lock, and hostile parameters."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -297,3 +298,19 @@ def test_kernels_started_together_get_private_sockets_and_remove_them():
     folders = [folder for folder, _ in results]
     assert len(set(folders)) == 4
     assert not any(folder.exists() for folder in folders)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no Unix sockets on Windows")
+def test_socket_folders_of_killed_managers_are_removed_and_live_ones_kept(tmp_path):
+    from egov_analysis.build.kernel import FOLDER_PREFIX, remove_orphaned_socket_folders
+
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    dead_pid = int(finished.stdout)
+    orphan = tmp_path / f"{FOLDER_PREFIX}{dead_pid}-abc"
+    live = tmp_path / f"{FOLDER_PREFIX}{os.getpid()}-def"
+    unrelated = tmp_path / f"{FOLDER_PREFIX}notapid-ghi"
+    for folder in (orphan, live, unrelated):
+        folder.mkdir()
+        (folder / "k-1").write_text("")
+    assert remove_orphaned_socket_folders(tmp_path) == [orphan]
+    assert not orphan.exists() and live.exists() and unrelated.exists()

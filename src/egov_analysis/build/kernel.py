@@ -17,6 +17,37 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
+FOLDER_PREFIX = "egov-kernel-"
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_orphaned_socket_folders(parent: Path) -> list[Path]:
+    """Remove socket folders left by managers that were killed (a killed build cannot clean up).
+
+    A folder is named after the process that made it; only the current user's folders whose
+    process is gone are removed, so concurrent builds keep theirs.
+    """
+    removed = []
+    for folder in parent.glob(f"{FOLDER_PREFIX}*-*"):
+        pid = folder.name.removeprefix(FOLDER_PREFIX).split("-", 1)[0]
+        try:
+            mine = folder.stat().st_uid == os.getuid()
+        except OSError:
+            continue
+        if pid.isdigit() and mine and not _is_running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
 
 class PrivateSocketKernelManager(AsyncKernelManager):
     """An ``AsyncKernelManager`` whose kernel listens on IPC sockets in a fresh temporary folder."""
@@ -27,8 +58,10 @@ class PrivateSocketKernelManager(AsyncKernelManager):
 
     @default("ip")
     def _default_ip(self) -> str:
-        # short folder: a Unix socket path must stay under ~100 bytes
-        folder = tempfile.mkdtemp(prefix="egov-kernel-", dir="/tmp" if os.path.isdir("/tmp") else None)
+        # a short folder: a Unix socket path must stay under ~100 bytes
+        parent = Path("/tmp") if os.path.isdir("/tmp") else Path(tempfile.gettempdir())
+        remove_orphaned_socket_folders(parent)
+        folder = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=parent)
         return str(Path(folder) / "k")
 
     def cleanup_ipc_files(self) -> None:
