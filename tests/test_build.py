@@ -314,3 +314,28 @@ def test_socket_folders_of_killed_managers_are_removed_and_live_ones_kept(tmp_pa
         (folder / "k-1").write_text("")
     assert remove_orphaned_socket_folders(tmp_path) == [orphan]
     assert not orphan.exists() and live.exists() and unrelated.exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no Unix sockets on Windows")
+def test_a_restarted_kernel_keeps_its_socket_folder():
+    import asyncio
+
+    from egov_analysis.build.kernel import PrivateSocketKernelManager
+
+    async def restart_then_shut_down() -> tuple[bool, bool]:
+        manager = PrivateSocketKernelManager(kernel_name="python3")
+        await manager.start_kernel()
+        folder = Path(manager.ip).parent
+        try:
+            await manager.restart_kernel(now=True)
+            client = manager.client()
+            client.start_channels()
+            await client.wait_for_ready(timeout=60)
+            client.stop_channels()
+            kept = folder.is_dir()
+        finally:
+            await manager.shutdown_kernel(now=True)
+        return kept, folder.exists()
+
+    kept_after_restart, left_after_shutdown = asyncio.run(restart_then_shut_down())
+    assert kept_after_restart and not left_after_shutdown

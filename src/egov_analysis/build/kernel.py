@@ -64,9 +64,9 @@ class PrivateSocketKernelManager(AsyncKernelManager):
         folder = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=parent)
         return str(Path(folder) / "k")
 
-    def cleanup_ipc_files(self) -> None:
-        super().cleanup_ipc_files()
-        if self.transport == "ipc":
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if self.transport == "ipc" and not restart:  # a restarted kernel binds in the same folder
             shutil.rmtree(Path(self.ip).parent, ignore_errors=True)
 
 
