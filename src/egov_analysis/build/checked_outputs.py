@@ -8,8 +8,6 @@ import tempfile
 from pathlib import Path
 
 from ..config import ENV_VARS, Paths
-from .execute import KERNEL
-from .kernel import kernel_manager_class
 
 KEEP_TAG = "keep_output"
 
@@ -17,7 +15,8 @@ KEEP_TAG = "keep_output"
 def refresh_outputs(paths: Paths, names: list[str] | None = None) -> list[Path]:
     """Run each notebook with its default parameters and store the outputs of its tagged cells."""
     import nbformat
-    import papermill
+
+    from .kernel import run_notebook
 
     written = []
     notebooks = sorted(paths.notebooks.glob("*.ipynb"))
@@ -26,15 +25,7 @@ def refresh_outputs(paths: Paths, names: list[str] | None = None) -> list[Path]:
             continue
         with tempfile.TemporaryDirectory() as tmp:
             os.environ[ENV_VARS["figures"]] = tmp  # the kernel's figures go nowhere lasting
-            executed = papermill.execute_notebook(
-                str(path),
-                str(Path(tmp) / path.name),
-                kernel_name=KERNEL,
-                kernel_manager_class=kernel_manager_class(),
-                cwd=str(paths.notebooks),
-                progress_bar=False,
-                log_output=False,
-            )
+            executed = run_notebook(path, Path(tmp) / path.name, cwd=paths.notebooks)
         source = nbformat.read(path, as_version=4)
         for cell, done in zip(source.cells, executed.cells, strict=True):
             if cell.cell_type != "code":

@@ -17,8 +17,6 @@ from pathlib import Path
 from ..config import ENV_VARS, Paths
 from .reports import Report
 
-KERNEL = "python3"
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -60,10 +58,9 @@ def _error_text(err: BaseException) -> str:
 def run_report(report: Report, paths: Paths, run_id: str) -> Outcome:
     """Execute ``report`` and publish its outputs; never raises (the outcome says what failed)."""
     import nbformat
-    import papermill
 
     from .html import export_html
-    from .kernel import kernel_manager_class
+    from .kernel import run_notebook
 
     start = time.perf_counter()
     staging = paths.reports / ".staging" / run_id / report.name
@@ -77,15 +74,11 @@ def run_report(report: Report, paths: Paths, run_id: str) -> Outcome:
     out = output_paths(paths, report.name)
     executed = staging / f"{report.name}.ipynb"
     try:
-        papermill.execute_notebook(
-            str(paths.notebooks / report.notebook),
-            str(executed),
+        run_notebook(
+            paths.notebooks / report.notebook,
+            executed,
+            cwd=paths.notebooks,
             parameters={**report.parameters, "report": report.name},
-            kernel_name=KERNEL,
-            kernel_manager_class=kernel_manager_class(),
-            cwd=str(paths.notebooks),
-            progress_bar=False,
-            log_output=False,
         )
         notebook = nbformat.read(executed, as_version=4)
         export_html(notebook, staging / "page.html", staging / "reviewer.html", report.title)

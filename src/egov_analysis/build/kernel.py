@@ -1,4 +1,4 @@
-"""The kernel manager for report runs: kernels talk over Unix sockets in a private folder.
+"""How the project runs a notebook: papermill on kernel ``python3``, over Unix sockets in a private folder.
 
 With the default TCP transport, jupyter_client picks free ports by binding and releasing them, and
 the kernel binds them again a moment later; two workers starting kernels at once can pick the same
@@ -13,10 +13,12 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
+KERNEL = "python3"
 FOLDER_PREFIX = "egov-kernel-"
 
 
@@ -73,3 +75,20 @@ class PrivateSocketKernelManager(AsyncKernelManager):
 def kernel_manager_class() -> type[AsyncKernelManager]:
     """The manager class to hand to papermill/nbclient on this platform."""
     return AsyncKernelManager if sys.platform == "win32" else PrivateSocketKernelManager
+
+
+def run_notebook(source: Path, executed: Path, cwd: Path, parameters: dict[str, Any] | None = None) -> Any:
+    """Execute ``source`` into ``executed`` with papermill (explicit kernel and cwd, quiet); returns the
+    executed notebook and raises papermill's errors."""
+    import papermill
+
+    return papermill.execute_notebook(
+        str(source),
+        str(executed),
+        parameters=parameters,
+        kernel_name=KERNEL,
+        kernel_manager_class=kernel_manager_class(),
+        cwd=str(cwd),
+        progress_bar=False,
+        log_output=False,
+    )
