@@ -26,7 +26,7 @@ from pathlib import Path
 from bench_clean import time_it  # the same median timer (this folder is on sys.path)
 
 from egov_analysis import config
-from egov_analysis.build.reports import load_reports
+from egov_analysis.reporting.reports import load_reports
 
 BIN = Path(sys.executable).parent
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from egov_analysis.clean.indices_pipeline import build_index_tables
 from egov_analysis.clean.problems import Problems
-from egov_analysis.clean.registry import indicators, source_classes
+from egov_analysis.meta import indicators, source_classes
 from egov_analysis.provinces import provinces, resolve
 
 SOURCES = [f"https://example-press-{i}.vn/article" for i in range(78)] + [

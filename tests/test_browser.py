@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from egov_analysis import config
-from egov_analysis.build.runner import build
+from egov_analysis.reporting.runner import build
 
 CHROMIUM_FLAGS = [
     "--headless",

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from egov_analysis import config
-from egov_analysis.build.reports import ReportsFileError, load_reports
-from egov_analysis.build.runner import LOCK_FILE, BuildLockedError, build
+from egov_analysis.reporting.reports import ReportsFileError, load_reports
+from egov_analysis.reporting.runner import LOCK_FILE, BuildLockedError, build
 
 NOTEBOOKS = [
     "phase_comparison",
@@ -268,7 +268,7 @@ def test_kernels_started_together_get_private_sockets_and_remove_them():
     # TCP ports picked by parallel workers can collide (papermill #511); IPC folders cannot
     import asyncio
 
-    from egov_analysis.build.kernel import PrivateSocketKernelManager
+    from egov_analysis.reporting.kernel import PrivateSocketKernelManager
 
     async def run_one(value: int) -> tuple[Path, str]:
         manager = PrivateSocketKernelManager(kernel_name="python3")
@@ -302,7 +302,7 @@ def test_kernels_started_together_get_private_sockets_and_remove_them():
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no Unix sockets on Windows")
 def test_socket_folders_of_killed_managers_are_removed_and_live_ones_kept(tmp_path):
-    from egov_analysis.build.kernel import FOLDER_PREFIX, remove_orphaned_socket_folders
+    from egov_analysis.reporting.kernel import FOLDER_PREFIX, remove_orphaned_socket_folders
 
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
     dead_pid = int(finished.stdout)
@@ -320,7 +320,7 @@ def test_socket_folders_of_killed_managers_are_removed_and_live_ones_kept(tmp_pa
 def test_a_restarted_kernel_keeps_its_socket_folder():
     import asyncio
 
-    from egov_analysis.build.kernel import PrivateSocketKernelManager
+    from egov_analysis.reporting.kernel import PrivateSocketKernelManager
 
     async def restart_then_shut_down() -> tuple[bool, bool]:
         manager = PrivateSocketKernelManager(kernel_name="python3")

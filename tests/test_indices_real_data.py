@@ -10,8 +10,8 @@ import pytest
 
 from egov_analysis import config
 from egov_analysis.clean.run import clean
-from egov_analysis.importers import compiled, papi, programme, vcci_pci
 from egov_analysis.provinces import resolve_codes
+from egov_analysis.sources import compiled, papi, programme, vcci_pci
 
 PCI_SUBINDICES_2005_2016 = {
     2005: 9,

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from egov_analysis import config
-from egov_analysis.build.execute import output_paths
-from egov_analysis.build.reports import load_reports
-from egov_analysis.build.runner import build
 from egov_analysis.clean.run import clean
+from egov_analysis.reporting.execute import output_paths
+from egov_analysis.reporting.reports import load_reports
+from egov_analysis.reporting.runner import build
 
 PROJECT_REPORTS = config.paths().root / "reports.toml"
 

@@ -54,7 +54,7 @@ def _cmd_provinces_table(args: argparse.Namespace, paths: config.Paths) -> int:
 def _cmd_import(args: argparse.Namespace, paths: config.Paths) -> int:
     from pathlib import Path
 
-    from .importers import compiled, geo, papi, programme, vcci_pci
+    from .sources import compiled, geo, papi, programme, vcci_pci
 
     source = Path(args.directory).resolve() if args.directory else None
     reference = paths.reference
@@ -95,9 +95,9 @@ def _cmd_clean(args: argparse.Namespace, paths: config.Paths) -> int:
 def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
     from pathlib import Path
 
-    from .build.reports import ReportsFileError
-    from .build.runner import BuildLockedError, build
     from .clean.problems import ValidationError, format_report
+    from .reporting.reports import ReportsFileError
+    from .reporting.runner import BuildLockedError, build
 
     try:
         result = build(
@@ -138,7 +138,7 @@ def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
 
 
 def _cmd_notebooks_refresh(args: argparse.Namespace, paths: config.Paths) -> int:
-    from .build.checked_outputs import refresh_outputs
+    from .reporting.checked_outputs import refresh_outputs
 
     for path in refresh_outputs(paths, args.names):
         print(f"kept checked outputs of {path}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .clean.numbers import KINDS
+from .meta import VALUE_KINDS as KINDS
 
 
 @dataclass(frozen=True)
@@ -412,7 +412,7 @@ SOURCE_ROWS = Table(
             "indicator",
             "string",
             "The indicator as the source names it; mapped by "
-            "clean/indicators.csv (suffix _34_merged_units: the 34 units of 2025).",
+            "meta/indicators.csv (suffix _34_merged_units: the 34 units of 2025).",
             nullable=False,
         ),
         Field(

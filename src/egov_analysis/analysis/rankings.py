@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..clean.registry import indices as index_registry
+from ..meta import indices as index_registry
 from ..provinces import members, provinces, units_2025
 
 RANK_GEOGRAPHIES = {"63": "provinces_63", "34": "units_34"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .registry import indicators, n_ranked
+from ..meta import indicators, n_ranked
 from .validate import KEY
 
 PAPI_REDESIGN_YEAR = 2018

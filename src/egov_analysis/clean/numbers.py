@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from ..meta import VALUE_KINDS
 from ..provinces import fold, nfc
 
 
@@ -75,20 +76,7 @@ SCALES = {
     "vnd": 1,
     "d": 1,
 }
-# What a printed value can be; "refused" marks a value the rules could not decide.
-KINDS = (
-    "number",
-    "amount",
-    "share",
-    "ratio",
-    "range",
-    "sum",
-    "date",
-    "period",
-    "document",
-    "text",
-    "refused",
-)
+KINDS = VALUE_KINDS
 MEASURE_UNITS = (
     "%",
     "percent",

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..meta import classify_sources, package_rows
 from .numbers import AmbiguousNumberError, NotANumberError, parse
 from .problems import Problems
 from .read import read_raw_table
-from .registry import classify_sources, package_rows
 
 BUDGET_RULE = (
     "a total that the same phase's published yearly tranches add up to; otherwise the "

@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..fields import SOURCE_ROW_OPTIONAL, SOURCE_ROW_REQUIRED
+from ..meta import indices
 from ..provinces import nfc
 from .problems import Problems
-from .registry import indices
 
 # the source-row format comes from the field registry (and docs/data_dictionary.md from it)
 REQUIRED_COLUMNS = SOURCE_ROW_REQUIRED

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .registry import classify_sources
+from ..meta import classify_sources
 from .validate import KEY
 
 PRECEDENCE_RULE = (

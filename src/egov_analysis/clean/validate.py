@@ -13,10 +13,10 @@ import contextlib
 
 import pandas as pd
 
+from ..meta import MERGED_UNITS_SUFFIX, indicators, indices, n_ranked
 from ..provinces import provinces, resolve_2025, resolve_codes, suggest, units_2025
 from ..provinces.registry import UnknownProvinceError
 from .problems import Problems
-from .registry import MERGED_UNITS_SUFFIX, indicators, indices, n_ranked
 
 KEY = ["index", "year", "geography", "province_code", "indicator"]
 
@@ -181,7 +181,7 @@ def validate(raw: pd.DataFrame, problems: Problems) -> pd.DataFrame:
         lambda hit: (
             "indicator not in the name-mapping table for "
             + hit["index"]
-            + " (add it to src/egov_analysis/clean/indicators.csv)"
+            + " (add it to src/egov_analysis/meta/indicators.csv)"
         ),
     )
     blank = rows["score"].eq("") & rows["rank"].eq("") & rows["tier"].eq("")

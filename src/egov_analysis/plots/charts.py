@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
-from ..clean.registry import indices as index_registry
+from ..meta import indices as index_registry
 from .figure import add_footer, missing_years_note, new_figure, save
 from .theme import CONTEXT, HIGHLIGHT, MISSING, OKABE_ITO, SEQUENTIAL, TIER_COLOURS, label
 

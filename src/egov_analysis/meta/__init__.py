@@ -1,20 +1,34 @@
-"""The cleaning's domain tables: the indices (published years), the name mapping of indicators
-(label as printed → snake_case indicator, level, parent, allowed range) and the source classes
-that decide precedence. All three are CSV files beside this module, read once."""
+"""Domain facts as data, the ground floor of the package: the indices (published years), the name
+mapping of indicators (label as printed → snake_case indicator, level, parent, allowed range), the
+source classes that decide precedence and the programme's name maps. CSV files beside this module,
+read once. Every other layer may import this one; it imports none of them."""
 
 from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 import pandas as pd
 
-from ..provinces import nfc
-
 MERGED_UNITS_SUFFIX = "_34_merged_units"
+# What a printed value can be; "refused" marks a value the number rules could not decide.
+VALUE_KINDS = (
+    "number",
+    "amount",
+    "share",
+    "ratio",
+    "range",
+    "sum",
+    "date",
+    "period",
+    "document",
+    "text",
+    "refused",
+)
 
 
 @dataclass(frozen=True)
@@ -28,9 +42,12 @@ class IndexInfo:
 
 
 def package_rows(name: str) -> list[dict[str, str]]:
-    """The rows of one of the cleaning's CSV tables beside this module, text in NFC."""
+    """The rows of one of the domain tables beside this module, text in NFC."""
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    return [{k: nfc(v) for k, v in row.items()} for row in csv.DictReader(text.splitlines())]
+    return [
+        {k: unicodedata.normalize("NFC", v) for k, v in row.items()}
+        for row in csv.DictReader(text.splitlines())
+    ]
 
 
 def _years(spec: str) -> frozenset[int]:

@@ -1,0 +1,81 @@
+"""The message catalogue: every word a reader sees, one TOML tree per language.
+
+``meta/messages/<lang>/*.toml`` hold the catalogue of one language; each file is a family of
+messages (charts, findings, tables, programme, reporting …) so that a new chart kind or report
+adds a file, not a branch in code. Keys are dotted (``chart.rank``); values are ``str.format``
+templates. Every language has exactly the keys of English (checked by the tests), so a new
+language is a new folder of files, and nothing in ``src/`` branches on the language.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+DEFAULT_LANG = "en"
+
+
+class UnknownLanguageError(ValueError):
+    """A language with no catalogue folder."""
+
+
+class MissingMessageError(KeyError):
+    """A message key absent from a language's catalogue."""
+
+
+def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, str], origin: str) -> None:
+    for key, value in table.items():
+        name = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, Mapping):
+            _flatten(name, value, out, origin)
+        elif isinstance(value, str):
+            if name in out:
+                raise ValueError(f"{origin}: message {name!r} is defined twice")
+            out[name] = unicodedata.normalize("NFC", value)
+        else:
+            raise ValueError(f"{origin}: message {name!r} is not text: {value!r}")
+
+
+def languages() -> tuple[str, ...]:
+    """The languages that have a catalogue, sorted (``("en", "vi")``)."""
+    root = resources.files(__package__).joinpath("messages")
+    return tuple(sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("_")))
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """Every message of ``lang`` by dotted key.
+
+    Raises :class:`UnknownLanguageError` naming the known languages, and ``ValueError`` naming the
+    file for a key defined twice or a value that is not text."""
+    if lang not in languages():
+        raise UnknownLanguageError(
+            f"no message catalogue for language {lang!r}; known: {', '.join(languages())}"
+        )
+    folder = resources.files(__package__).joinpath("messages", lang)
+    out: dict[str, str] = {}
+    for item in sorted(folder.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".toml"):
+            _flatten("", tomllib.loads(item.read_text(encoding="utf-8")), out, f"messages/{lang}/{item.name}")
+    return out
+
+
+def text(key: str, lang: str = DEFAULT_LANG, /, **fields: Any) -> str:
+    """The message ``key`` in ``lang``, formatted with ``fields``.
+
+    Raises :class:`MissingMessageError` naming the key and the language."""
+    try:
+        template = catalogue(lang)[key]
+    except KeyError:
+        raise MissingMessageError(f"message {key!r} is missing from the {lang!r} catalogue") from None
+    return template.format(**fields) if fields else template
+
+
+def section(prefix: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """The messages under ``prefix`` (``section("chart", "vi")``), keyed by the rest of the key."""
+    start = prefix.rstrip(".") + "."
+    return {k[len(start) :]: v for k, v in catalogue(lang).items() if k.startswith(start)}
