@@ -1,0 +1,595 @@
+"""Key findings in words: short sentences generated from the index panel, in the report's language.
+
+Every sentence states a value that is in the frame it was given (a rank, a score, a year, a count)
+and nothing the data do not show: a province absent from a partial list is "not among the k
+published", never "below rank k"; moves are computed between years in which the province has a
+rank and never across a series break (``meta/series_breaks.csv``); national medians and regional
+positions come only from years in which every ranked unit is published. Numbers are formatted
+by :mod:`egov_analysis.formatting` (Babel, publisher's precision), exactly as the tables show them.
+
+Input frames have the panel's columns (``load("indices")``): ``index``, ``year``, ``geography``,
+``province_code``, ``province``, ``indicator``, ``score``, ``rank``, ``n_ranked``. Words come from
+``meta/messages/<lang>/findings.toml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import pandas as pd
+
+from .. import formatting as fmt
+from ..meta import package_rows
+from ..meta.messages import text
+from ..provinces import provinces
+
+
+@dataclass(frozen=True)
+class Findings:
+    """A heading and its sentences; ``markdown()`` gives the section a notebook displays."""
+
+    heading: str
+    sentences: list[str] = field(default_factory=list)
+
+    def markdown(self, level: int = 2) -> str:
+        items = "\n".join(f"- {s}" for s in self.sentences)
+        return f"{'#' * level} {self.heading}\n\n{items}\n"
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+
+class Sentence(str):
+    """A sentence that remembers its catalogue key (so a report can keep only some kinds)."""
+
+    key: str = ""
+
+
+def _say(key: str, lang: str, /, **fields: object) -> Sentence:
+    sentence = Sentence(text(key, lang, **fields))
+    sentence.key = key
+    return sentence
+
+
+@cache
+def series_breaks() -> dict[tuple[str, str], tuple[int, ...]]:
+    """Years that start a new series, by (index, indicator) (``meta/series_breaks.csv``)."""
+    out: dict[tuple[str, str], list[int]] = {}
+    for row in package_rows("series_breaks.csv"):
+        out.setdefault((row["index"], row["indicator"]), []).append(int(row["year"]))
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def breaks_between(index: str, indicator: str, first: int, last: int) -> list[int]:
+    """Series breaks of ``index``/``indicator`` that fall after ``first`` and no later than ``last``."""
+    return [y for y in series_breaks().get((index, indicator), ()) if first < y <= last]
+
+
+def comparable_years(index: str, indicator: str, years: Iterable[int]) -> list[int]:
+    """The years of the latest unbroken stretch of the series (PAPI overall 2011–2024 -> 2018–2024),
+    so that a change between its first and last year never crosses a break."""
+    values = sorted({int(y) for y in years})
+    if not values:
+        return []
+    breaks = breaks_between(index, indicator, values[0], values[-1])
+    start = breaks[-1] if breaks else values[0]
+    return [y for y in values if y >= start]
+
+
+def _one(rows: pd.DataFrame, column: str) -> str:
+    values = rows[column].dropna().unique()
+    if len(values) != 1:
+        raise ValueError(f"findings need rows of one {column}; got {sorted(map(str, values))}")
+    return str(values[0])
+
+
+def _published(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows[rows["score"].notna() | rows["rank"].notna()]
+
+
+def year_coverage(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per year: units published (score or rank), with a score, ranked by the publisher, and
+    ``complete`` (every ranked unit has a score, the condition for medians and regional positions)."""
+    published = _published(rows).groupby("year")["province_code"].nunique().rename("published")
+    per_year = (
+        rows.groupby("year")
+        .agg(with_score=("score", "count"), n_ranked=("n_ranked", "max"))
+        .join(published)
+        .fillna({"published": 0})
+        .reset_index()
+    )
+    per_year["complete"] = per_year["with_score"].eq(per_year["n_ranked"])
+    return per_year
+
+
+def _names(rows: pd.DataFrame) -> list[str]:
+    return sorted(rows["province"].astype(str).unique())
+
+
+def _index_label(index: str, lang: str) -> str:
+    return fmt.display_name("index", index, lang)
+
+
+def _rank_at(rows: pd.DataFrame, code: str, year: int) -> pd.Series | None:
+    hit = rows[rows["province_code"].eq(code) & rows["year"].eq(year)]
+    return None if hit.empty else hit.iloc[0]
+
+
+def _moves(own: pd.DataFrame, index: str, indicator: str) -> pd.DataFrame:
+    """Rank changes between consecutive ranked years of one unit, within an unbroken series."""
+    ranked = own.dropna(subset=["rank"]).sort_values("year")
+    years, ranks = ranked["year"].astype(int).tolist(), ranked["rank"].astype(int).tolist()
+    out = []
+    for i in range(1, len(years)):
+        y0, r0, y1, r1 = years[i - 1], ranks[i - 1], years[i], ranks[i]
+        if breaks_between(index, indicator, y0, y1):
+            continue
+        out.append({"from_year": y0, "to_year": y1, "before": r0, "after": r1, "places": r0 - r1})
+    return pd.DataFrame(out, columns=["from_year", "to_year", "before", "after", "places"])
+
+
+def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> list[Sentence]:
+    """What ``rows`` (one index, indicator and geography; the report's years) say about one unit:
+    its latest position (or that it is not among those published), best and lowest rank, biggest
+    rise and fall between ranked years, its place against the national median and its region in
+    the latest complete year, and the years with no published value for it."""
+    if rows.empty:
+        return []
+    index, indicator = _one(rows, "index"), _one(rows, "indicator")
+    label = _index_label(index, lang)
+    rows = rows.assign(year=rows["year"].astype(int))
+    years = sorted(rows["year"].unique())
+    coverage = year_coverage(rows).set_index("year")
+    own = _published(rows[rows["province_code"].eq(province_code)]).sort_values("year")
+    name = _province_name(rows, province_code)
+    if own.empty:
+        return [_say("findings.never", lang, index=label, years=fmt.year_span(years), province=name)]
+
+    out = []
+    latest_year = int(years[-1])
+    here = _rank_at(own, province_code, latest_year)
+    if here is not None:
+        out.append(_position_sentence(here, label, name, index, lang))
+        out.extend(_tie_sentence(rows, here, province_code, lang))
+    else:
+        before = own.iloc[-1]
+        out.append(
+            _say(
+                "findings.latest_absent",
+                lang,
+                index=label,
+                year=latest_year,
+                province=name,
+                published=fmt.number(coverage.loc[latest_year, "published"], lang),
+                n=fmt.number(coverage.loc[latest_year, "n_ranked"], lang),
+                value=_value_text(before, index, lang),
+                last_year=int(before["year"]),
+            )
+        )
+    out.extend(_best_worst(own, lang))
+    out.extend(_move_sentences(own, index, indicator, label, lang))
+    out.extend(_distribution_sentences(rows, coverage, province_code, name, index, lang))
+    missing = [y for y in years if y not in set(own["year"])]
+    if missing:
+        out.append(
+            _say("findings.not_published", lang, index=label, province=name, years=fmt.year_span(missing))
+        )
+    return out
+
+
+def _province_name(rows: pd.DataFrame, code: str) -> str:
+    hit = rows.loc[rows["province_code"].eq(code), "province"]
+    if not hit.empty:
+        return str(hit.iloc[0])
+    known = provinces()
+    if code in known:
+        return known[code].name
+    raise ValueError(f"province code {code!r} is neither in the rows nor in the province registry")
+
+
+def _value_text(row: pd.Series, index: str, lang: str) -> str:
+    if fmt.is_missing(row["rank"]):
+        return _say("findings.score_only", lang, score=fmt.score(row["score"], index, lang))
+    return _say("findings.rank_only", lang, rank=fmt.rank(row["rank"], row["n_ranked"], lang))
+
+
+def _position_sentence(here: pd.Series, label: str, name: str, index: str, lang: str) -> str:
+    fields = {"index": label, "year": int(here["year"]), "province": name}
+    if fmt.is_missing(here["rank"]):
+        return _say("findings.latest_score", lang, **fields, score=fmt.score(here["score"], index, lang))
+    rank = fmt.rank(here["rank"], here["n_ranked"], lang)
+    if fmt.is_missing(here["score"]):
+        return _say("findings.latest_rank_no_score", lang, **fields, rank=rank)
+    return _say(
+        "findings.latest_rank", lang, **fields, rank=rank, score=fmt.score(here["score"], index, lang)
+    )
+
+
+def _tie_sentence(rows: pd.DataFrame, here: pd.Series, code: str, lang: str) -> list[str]:
+    if fmt.is_missing(here["rank"]):
+        return []
+    same = rows[
+        rows["year"].eq(here["year"]) & rows["rank"].eq(here["rank"]) & rows["province_code"].ne(code)
+    ]
+    if same.empty:
+        return []
+    return [
+        _say(
+            "findings.tied",
+            lang,
+            rank=fmt.number(here["rank"], lang),
+            year=int(here["year"]),
+            others=fmt.join(_names(same), lang),
+        )
+    ]
+
+
+def _best_worst(own: pd.DataFrame, lang: str) -> list[str]:
+    ranked = own.dropna(subset=["rank"])
+    if len(ranked) < 2:
+        return []
+    ranks = ranked["rank"].astype(int)
+    best, worst = int(ranks.min()), int(ranks.max())
+    if best == worst:
+        return [
+            _say(
+                "findings.same_rank",
+                lang,
+                rank=fmt.number(best, lang),
+                n=len(ranked),
+                years=fmt.year_span(ranked["year"]),
+            )
+        ]
+    return [
+        _say(
+            "findings.best_worst",
+            lang,
+            best=fmt.number(best, lang),
+            best_years=fmt.year_span(ranked.loc[ranks.eq(best), "year"]),
+            worst=fmt.number(worst, lang),
+            worst_years=fmt.year_span(ranked.loc[ranks.eq(worst), "year"]),
+            n=len(ranked),
+        )
+    ]
+
+
+def _move_sentences(own: pd.DataFrame, index: str, indicator: str, label: str, lang: str) -> list[str]:
+    moves = _moves(own, index, indicator)
+    years = own.dropna(subset=["rank"])["year"].astype(int)
+    out = []
+    if not moves.empty:
+        up, down = moves[moves["places"] > 0], moves[moves["places"] < 0]
+        if up.empty and down.empty:
+            out.append(_say("findings.steady", lang))
+        if not up.empty:
+            out.append(_move(up.loc[up["places"].idxmax()], "findings.rise", lang))
+        if not down.empty:
+            out.append(_move(down.loc[down["places"].idxmin()], "findings.fall", lang))
+    if len(years):
+        for year in breaks_between(index, indicator, int(years.min()), int(years.max())):
+            out.append(_say("findings.break", lang, index=label, year=year))
+    return out
+
+
+def _move(row: pd.Series, key: str, lang: str) -> str:
+    return _say(
+        key,
+        lang,
+        before=fmt.number(row["before"], lang),
+        after=fmt.number(row["after"], lang),
+        from_year=int(row["from_year"]),
+        to_year=int(row["to_year"]),
+        places=fmt.number(abs(int(row["places"])), lang),
+    )
+
+
+def _distribution_sentences(
+    rows: pd.DataFrame, coverage: pd.DataFrame, code: str, name: str, index: str, lang: str
+) -> list[str]:
+    complete = coverage.index[coverage["complete"]].tolist()
+    with_own = [
+        y
+        for y in complete
+        if rows[rows["year"].eq(y) & rows["province_code"].eq(code)]["score"].notna().any()
+    ]
+    if not with_own:
+        return []
+    year = int(max(with_own))
+    that_year = rows[rows["year"].eq(year) & rows["score"].notna()]
+    own_score = that_year.loc[that_year["province_code"].eq(code), "score"].iloc[0]
+    out = [
+        _say(
+            "findings.against_median",
+            lang,
+            year=year,
+            n=fmt.number(coverage.loc[year, "n_ranked"], lang),
+            province=name,
+            score=fmt.score(own_score, index, lang),
+            median=fmt.score(that_year["score"].median(), index, lang),
+            low=fmt.score(that_year["score"].min(), index, lang),
+            high=fmt.score(that_year["score"].max(), index, lang),
+        )
+    ]
+    registry = provinces()
+    if code in registry and set(that_year["province_code"]) <= set(registry):
+        region = registry[code].region
+        peers = that_year[that_year["province_code"].map(lambda c: registry[c].region == region)]
+        position = int((peers["score"] > own_score).sum()) + 1
+        out.append(
+            _say(
+                "findings.in_region",
+                lang,
+                region=fmt.display_name("region", region, lang),
+                position=fmt.rank(position, len(peers), lang),
+                year=year,
+            )
+        )
+    return out
+
+
+def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
+    """What ``rows`` (one index, indicator and geography over the report's years) say as a whole:
+    the leader of the latest year, which years publish only part of the list, the national
+    distribution in the latest complete year, and the biggest rise and fall between the first and
+    last ranked years of the latest unbroken stretch (:func:`comparable_years`; the same years the
+    report's change chart should use)."""
+    if rows.empty:
+        return []
+    index, indicator = _one(rows, "index"), _one(rows, "indicator")
+    label = _index_label(index, lang)
+    rows = rows.assign(year=rows["year"].astype(int))
+    coverage = year_coverage(rows).set_index("year")
+    out = []
+    latest = int(coverage.index.max())
+    last_rows = rows[rows["year"].eq(latest)]
+    leaders = last_rows[last_rows["rank"].eq(last_rows["rank"].min())]
+    if not leaders.empty:
+        scores = leaders["score"].dropna()
+        fields = {"index": label, "year": latest, "leaders": fmt.join(_names(leaders), lang)}
+        if len(scores) == len(leaders) and scores.nunique() == 1:
+            out.append(_say("findings.leader", lang, **fields, score=fmt.score(scores.iloc[0], index, lang)))
+        else:
+            out.append(_say("findings.leader_no_score", lang, **fields))
+    partial = coverage[coverage["published"] < coverage["n_ranked"]]
+    if not partial.empty:
+        counts = [
+            _say(
+                "findings.count_in_year",
+                lang,
+                year=int(y),
+                published=fmt.number(r["published"], lang),
+                n=fmt.number(r["n_ranked"], lang),
+            )
+            for y, r in partial.iterrows()
+        ]
+        out.append(_say("findings.partial_years", lang, index=label, counts=fmt.join(counts, lang)))
+    complete = coverage.index[coverage["complete"]].tolist()
+    if complete:
+        year = int(max(complete))
+        scored = rows[rows["year"].eq(year) & rows["score"].notna()]
+        top = scored[scored["score"].eq(scored["score"].max())]
+        bottom = scored[scored["score"].eq(scored["score"].min())]
+        out.append(
+            _say(
+                "findings.distribution",
+                lang,
+                year=year,
+                n=fmt.number(len(scored), lang),
+                median=fmt.score(scored["score"].median(), index, lang),
+                low=fmt.score(scored["score"].min(), index, lang),
+                lowest=fmt.join(_names(bottom), lang),
+                high=fmt.score(scored["score"].max(), index, lang),
+                highest=fmt.join(_names(top), lang),
+            )
+        )
+    else:
+        out.append(_say("findings.no_complete_year", lang, index=label))
+    out.extend(_change_sentences(rows, index, indicator, label, lang))
+    return out
+
+
+def change_years(rows: pd.DataFrame) -> tuple[int, int] | None:
+    """First and last year with ranks within the latest unbroken stretch of the series, or None
+    when fewer than two such years exist: the two years a change chart and its findings compare."""
+    index, indicator = _one(rows, "index"), _one(rows, "indicator")
+    ranked = comparable_years(index, indicator, rows.loc[rows["rank"].notna(), "year"].astype(int))
+    return (ranked[0], ranked[-1]) if len(ranked) >= 2 else None
+
+
+def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str, lang: str) -> list[str]:
+    span = change_years(rows)
+    if span is None:
+        return []
+    first, last = span
+    both = rows[rows["year"].isin([first, last]) & rows["rank"].notna()]
+    wide = both.pivot_table(index="province", columns="year", values="rank", aggfunc="first").dropna()
+    out = []
+    ranked = rows.loc[rows["rank"].notna(), "year"].astype(int)
+    for year in breaks_between(index, indicator, int(ranked.min()), int(ranked.max())):
+        out.append(_say("findings.break_index", lang, index=label, year=year, first=first))
+    if wide.empty:
+        out.append(_say("findings.no_common_units", lang, first=first, last=last))
+        return out
+    change = (wide[first] - wide[last]).astype(int)
+    fields = {"first": first, "last": last, "n": fmt.number(len(wide), lang)}
+    if change.max() > 0:
+        best = change[change.eq(change.max())]
+        out.append(
+            _say(
+                "findings.index_rise",
+                lang,
+                **fields,
+                who=fmt.join(sorted(best.index), lang),
+                places=fmt.number(change.max(), lang),
+            )
+        )
+    if change.min() < 0:
+        worst = change[change.eq(change.min())]
+        out.append(
+            _say(
+                "findings.index_fall",
+                lang,
+                **fields,
+                who=fmt.join(sorted(worst.index), lang),
+                places=fmt.number(-change.min(), lang),
+            )
+        )
+    if change.eq(0).all():
+        out.append(_say("findings.index_steady", lang, **fields))
+    return out
+
+
+def rankings_findings(
+    rows: pd.DataFrame, highlight_codes: Sequence[str], lang: str, subject: str
+) -> Findings:
+    """The "Key findings" of a rankings report: :func:`index_sentences`, then
+    :func:`province_sentences` for each highlighted unit. ``subject`` (the report's title or the
+    index and years) goes into the heading."""
+    sentences = index_sentences(rows, lang)
+    for code in highlight_codes:
+        sentences.extend(province_sentences(rows, code, lang))
+    return Findings(_say("findings.heading", lang, subject=subject), sentences)
+
+
+def profile_findings(panel: pd.DataFrame, province_code: str, lang: str, subject: str) -> Findings:
+    """The "Key findings" of a province profile: for each index with a published headline value
+    for the province (63-province geography), its latest position, best and lowest rank and its
+    place against the national median; then the indices with no value for it."""
+    headline = panel[panel["indicator"].eq("overall") & panel["geography"].eq("provinces_63")]
+    sentences, absent = [], []
+    name = _province_name(headline, province_code)
+    for index in sorted(headline["index"].unique()):
+        rows = headline[headline["index"].eq(index)]
+        own = _published(rows[rows["province_code"].eq(province_code)])
+        if own.empty:
+            absent.append(_index_label(index, lang))
+            continue
+        # the profile keeps each index short: position, best/lowest, national and regional place
+        keep = ("findings.latest", "findings.tied", "findings.best", "findings.same", "findings.against")
+        found = province_sentences(rows, province_code, lang)
+        sentences.extend(s for s in found if s.key.startswith((*keep, "findings.in_region")))
+    if absent:
+        sentences.append(_say("findings.absent_indices", lang, province=name, indices=fmt.join(absent, lang)))
+    return Findings(_say("findings.heading", lang, subject=subject), sentences)
+
+
+def relationship_findings(
+    pairs: pd.DataFrame,
+    x_index: str,
+    y_index: str,
+    year: int,
+    pearson: float,
+    spearman: float,
+    highlight_codes: Sequence[str],
+    lang: str,
+    subject: str,
+    x_rows: pd.DataFrame | None = None,
+    y_rows: pd.DataFrame | None = None,
+) -> Findings:
+    """The "Key findings" of an index-relationship report: how many provinces have both scores,
+    the two correlations (as the chart prints them, two decimals), and each highlighted
+    province's two values (score and, where ``x_rows``/``y_rows`` give it, rank)."""
+    x, y = _index_label(x_index, lang), _index_label(y_index, lang)
+    n = len(pairs)
+    if n < 3 or not (fmt.finite(pearson) and fmt.finite(spearman)):
+        sentences = [_say("findings.relationship_few", lang, year=year, n=fmt.number(n, lang), x=x, y=y)]
+    else:
+        sentences = [
+            _say(
+                "findings.relationship",
+                lang,
+                year=year,
+                n=fmt.number(n, lang),
+                x=x,
+                y=y,
+                r=fmt.number(pearson, lang, 2),
+                rho=fmt.number(spearman, lang, 2),
+            )
+        ]
+    for code in highlight_codes:
+        hit = pairs[pairs["province_code"].eq(code)]
+        if hit.empty:
+            name = provinces()[code].name if code in provinces() else code
+            sentences.append(_say("findings.relationship_absent", lang, province=name, x=x, y=y, year=year))
+            continue
+        row = hit.iloc[0]
+        sentences.append(
+            _say(
+                "findings.relationship_province",
+                lang,
+                province=row["province"],
+                year=year,
+                x=x,
+                y=y,
+                x_value=_score_and_rank(row["x_score"], x_index, x_rows, code, year, lang),
+                y_value=_score_and_rank(row["y_score"], y_index, y_rows, code, year, lang),
+            )
+        )
+    return Findings(_say("findings.heading", lang, subject=subject), sentences)
+
+
+def _score_and_rank(
+    score: object, index: str, rows: pd.DataFrame | None, code: str, year: int, lang: str
+) -> str:
+    value = fmt.score(score, index, lang)
+    if rows is None:
+        return value
+    hit = rows[rows["province_code"].eq(code) & rows["year"].astype(int).eq(year) & rows["rank"].notna()]
+    if hit.empty:
+        return value
+    rank = fmt.rank(hit["rank"].iloc[0], hit["n_ranked"].iloc[0], lang)
+    return f"{value} ({_say('findings.rank_only', lang, rank=rank)})"
+
+
+def quality_findings(
+    coverage: pd.DataFrame,
+    index_conflicts: pd.DataFrame,
+    programme_conflicts: pd.DataFrame,
+    lang: str,
+    subject: str,
+) -> Findings:
+    """The "Key findings" of the data-quality report from ``load("coverage")`` (headline rows:
+    ``n_score`` against ``n_ranked``), ``load("index_conflicts")`` and ``load("programme_conflicts")``:
+    how many index-years are complete, each index's complete years, and the disagreements."""
+    headline = coverage[coverage["indicator"].eq("overall") & coverage["geography"].eq("provinces_63")]
+    complete = headline["n_score"].eq(headline["n_ranked"])
+    sentences = [
+        _say(
+            "findings.quality_years",
+            lang,
+            complete=fmt.number(int(complete.sum()), lang),
+            total=fmt.number(len(headline), lang),
+            partial=fmt.number(int((~complete).sum()), lang),
+        )
+    ]
+    for index, rows in headline.groupby("index", sort=True):
+        full = rows.loc[rows["n_score"].eq(rows["n_ranked"]), "year"]
+        label = _index_label(str(index), lang)
+        if len(full):
+            sentences.append(
+                _say("findings.quality_index_complete", lang, index=label, years=fmt.year_span(full))
+            )
+        else:
+            sentences.append(
+                _say("findings.quality_index_partial", lang, index=label, years=fmt.year_span(rows["year"]))
+            )
+    if index_conflicts.empty:
+        sentences.append(_say("findings.quality_no_conflicts", lang))
+    else:
+        per_index = index_conflicts.groupby("index").size().sort_index()
+        parts = [f"{_index_label(str(i), lang)} {fmt.number(n, lang)}" for i, n in per_index.items()]
+        sentences.append(
+            _say(
+                "findings.quality_conflicts",
+                lang,
+                n=fmt.number(len(index_conflicts), lang),
+                indices=fmt.join(parts, lang),
+            )
+        )
+    if not programme_conflicts.empty:
+        sentences.append(
+            _say("findings.quality_programme", lang, n=fmt.number(len(programme_conflicts), lang))
+        )
+    return Findings(_say("findings.heading", lang, subject=subject), sentences)

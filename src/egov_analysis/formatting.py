@@ -1,0 +1,126 @@
+"""Numbers, ranks, amounts, years and names as a reader sees them, in the report's language.
+
+Numbers are formatted by Babel with the report language as locale (``vi``: decimal comma and
+thousands dot; ``en``: decimal point and thousands comma); words come from the message catalogue
+(``meta/messages/<lang>/tables.toml``). Scores keep the publisher's printed precision
+(``meta/score_precision.csv``). Missing values are written as "not published" / "chưa công bố",
+never as ``nan`` or ``<NA>``. Imports only ``meta`` and ``provinces``, so findings, tables and
+charts can share it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from .meta import package_rows
+from .meta.messages import MissingMessageError, text
+
+DEFAULT_DECIMALS = 2
+
+
+def is_missing(value: Any) -> bool:
+    """True for None, NaN, ``pd.NA`` and ``pd.NaT``."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN and NaT are not equal to themselves
+    except TypeError:  # pd.NA refuses to be a bool
+        return True
+
+
+@cache
+def score_decimals() -> dict[str, int]:
+    """Decimals each publisher prints its scores with, by index id (``meta/score_precision.csv``)."""
+    return {row["index"]: int(row["decimals"]) for row in package_rows("score_precision.csv")}
+
+
+def not_published(lang: str) -> str:
+    return text("tables.missing", lang)
+
+
+def number(value: Any, lang: str, decimals: int = 0) -> str:
+    """``value`` with exactly ``decimals`` decimals in the locale of ``lang`` (1.234,5 in vi)."""
+    from babel.numbers import format_decimal
+
+    if is_missing(value):
+        return not_published(lang)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(float(value), format=pattern, locale=lang)
+
+
+def score(value: Any, index: str, lang: str) -> str:
+    """A score at the precision the publisher of ``index`` prints (PCI 2 decimals, DTI 4 …)."""
+    return number(value, lang, score_decimals().get(index, DEFAULT_DECIMALS))
+
+
+def rank(value: Any, n: Any, lang: str) -> str:
+    """A rank with the number of units ranked: ``4 / 63``; only the rank when n is unknown."""
+    if is_missing(value):
+        return not_published(lang)
+    if is_missing(n):
+        return number(value, lang)
+    return text("tables.rank_of", lang, rank=number(value, lang), n=number(n, lang))
+
+
+def billion_vnd(amount_vnd: Any, lang: str, decimals: int = 1) -> str:
+    """An amount in whole VND as billions with the unit: ``646.0 billion VND`` / ``646,0 tỷ đồng``."""
+    if is_missing(amount_vnd):
+        return not_published(lang)
+    return text("tables.billion_vnd", lang, amount=number(float(amount_vnd) / 1e9, lang, decimals))
+
+
+def percent(value: Any, lang: str, decimals: int = 0) -> str:
+    """A share already in percent (``score_share_pct``) with the locale's percent sign placement."""
+    if is_missing(value):
+        return not_published(lang)
+    return text("tables.percent", lang, value=number(value, lang, decimals))
+
+
+def year_span(years: Iterable[Any]) -> str:
+    """Years as runs: ``2007–2013, 2015``. Years are not localised (no thousands separator)."""
+    values = sorted({int(y) for y in years if not is_missing(y)})
+    runs: list[list[int]] = []
+    for year in values:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def join(items: Iterable[str], lang: str) -> str:
+    """A list in the language's style: ``a, b and c`` / ``a, b và c``."""
+    from babel.lists import format_list
+
+    values = [str(i) for i in items]
+    return format_list(values, locale=lang) if values else ""
+
+
+def slug(value: str) -> str:
+    """A catalogue key part from free text ("Red River Delta" -> ``red_river_delta``)."""
+    return re.sub(r"[^a-z0-9]+", "_", value.strip().lower()).strip("_")
+
+
+def display_name(family: str, identifier: str, lang: str) -> str:
+    """The reader's name of an identifier: ``display_name("index", "pci", "vi")``.
+
+    Families are the ``names`` tables of ``tables.toml`` (index, indicator, region, geography,
+    source_class, field, …). Raises :class:`MissingMessageError` naming the key and the language
+    when a name is missing, so a raw id never reaches a reader silently."""
+    return text(f"names.{family}.{slug(str(identifier))}", lang)
+
+
+def indicator_name(index: str, indicator: str, lang: str) -> str:
+    """An indicator's display name; the index's own table first, then the shared one."""
+    try:
+        return display_name(f"indicator.{index}", indicator, lang)
+    except MissingMessageError:
+        return display_name("indicator.common", indicator, lang)
+
+
+def finite(value: Any) -> bool:
+    return not is_missing(value) and math.isfinite(float(value))
