@@ -1,0 +1,164 @@
+"""Tables for people: a frame and column specs in, a Great Tables table out.
+
+What a reader sees is decided here, not by pandas: display names instead of ids (``names``
+tables of the message catalogue), no index column, missing values as "not published" /
+"chưa công bố", amounts in billion VND with the unit, scores at the publisher's precision, ranks as
+``4 / 63``, numbers by the report language's locale (Babel), and the sources under the table. The
+HTML is self-contained (inline CSS, no script, no web font), so it renders in the offline reports;
+its element id is derived from the content, so two builds write identical pages.
+
+>>> people_table(frame, [Column("province", "tables.column.province"),
+...                      Column("rank", "tables.column.rank", kind="rank", n_column="n_ranked")],
+...              lang="vi", sources=frame["source_url"])
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from . import formatting as fmt
+from .meta.messages import text
+
+KINDS = ("text", "name", "indicator", "score", "rank", "number", "amount", "percent", "year", "link")
+NUMERIC_KINDS = {"score", "rank", "number", "amount", "percent", "year"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column as a reader sees it.
+
+    ``source``: the frame's column; ``label``: the catalogue key of its heading (formatted with
+    ``label_fields``); ``kind``: how cells are written (one of :data:`KINDS`):
+
+    - ``text``: as is; ``year``: a whole year; ``number``: ``decimals`` decimals by locale;
+    - ``name``: the display name of an id in the catalogue family ``names`` (``"index"``, ``"region"``);
+    - ``indicator``: an indicator's display name, its index from ``index`` or ``index_column``;
+    - ``score``: the publisher's precision of ``index`` or of the row's ``index_column``;
+    - ``rank``: ``4 / 63`` with the units ranked from ``n_column``;
+    - ``amount``: whole VND shown as billion VND with the unit; ``percent``: a value in percent;
+    - ``link``: a URL shown as its site's name, linked.
+    """
+
+    source: str
+    label: str
+    kind: str = "text"
+    names: str | None = None
+    index: str | None = None
+    index_column: str | None = None
+    n_column: str | None = None
+    decimals: int = 0
+    label_fields: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"column {self.source!r}: kind {self.kind!r} is not one of {', '.join(KINDS)}")
+        if self.kind == "name" and not self.names:
+            raise ValueError(f"column {self.source!r}: kind 'name' needs names= (a catalogue family)")
+        if self.kind in ("score", "indicator") and not (self.index or self.index_column):
+            raise ValueError(f"column {self.source!r}: kind {self.kind!r} needs index= or index_column=")
+
+
+def site_name(url: Any) -> str:
+    """The host of a URL without ``www.`` (``https://www.pcivietnam.vn/x`` -> ``pcivietnam.vn``)."""
+    host = urlparse(str(url)).netloc
+    return host.removeprefix("www.") or str(url)
+
+
+def _index_of(column: Column, row: pd.Series) -> str:
+    return str(column.index or row[column.index_column])  # type: ignore[index]
+
+
+def _cell(column: Column, row: pd.Series, lang: str) -> str:
+    value = row[column.source]
+    kind = column.kind
+    if kind == "rank":
+        n = row[column.n_column] if column.n_column else None
+        return fmt.rank(value, n, lang)
+    if fmt.is_missing(value):
+        return fmt.not_published(lang)
+    writers: dict[str, Callable[[], str]] = {
+        "text": lambda: str(value),
+        "year": lambda: str(int(value)),
+        "number": lambda: fmt.number(value, lang, column.decimals),
+        "name": lambda: fmt.display_name(str(column.names), str(value), lang),
+        "indicator": lambda: fmt.indicator_name(_index_of(column, row), str(value), lang),
+        "score": lambda: fmt.score(value, _index_of(column, row), lang),
+        "amount": lambda: fmt.billion_vnd(value, lang),
+        "percent": lambda: fmt.percent(value, lang, column.decimals),
+        "link": lambda: f"[{site_name(value)}]({value})",
+    }
+    return writers[kind]()
+
+
+def display_frame(frame: pd.DataFrame, columns: Sequence[Column], lang: str) -> pd.DataFrame:
+    """The cells as the reader sees them (all text), with the catalogue headings as column names.
+
+    Raises ``KeyError`` naming a spec's column missing from the frame."""
+    missing = [c.source for c in columns if c.source not in frame.columns]
+    if missing:
+        raise KeyError(f"table columns {missing} are not in the frame (columns: {list(frame.columns)})")
+    cells = {
+        _heading(c, lang): [_cell(c, row, lang) for _, row in frame.iterrows()] for c in columns
+    }
+    return pd.DataFrame(cells, dtype="string").reset_index(drop=True)
+
+
+def _heading(column: Column, lang: str) -> str:
+    return text(column.label, lang, **column.label_fields)
+
+
+def sources_note(urls: Iterable[Any], lang: str) -> str:
+    """One line naming the distinct sources, each site linked once (Markdown)."""
+    seen: dict[str, str] = {}
+    for url in urls:
+        if not fmt.is_missing(url):
+            seen.setdefault(site_name(url), str(url))
+    links = [f"[{name}]({url})" for name, url in sorted(seen.items())]
+    key = "tables.sources" if len(links) > 1 else "tables.source"
+    return text(key, lang, sources=", ".join(links))
+
+
+def people_table(
+    frame: pd.DataFrame,
+    columns: Sequence[Column],
+    lang: str,
+    *,
+    title: str | None = None,
+    subtitle: str | None = None,
+    sources: Iterable[Any] = (),
+    source_texts: Iterable[str] = (),
+    notes: Iterable[str] = (),
+) -> Any:
+    """A Great Tables ``GT`` of ``frame`` as :class:`Column` specs describe it, with the sources
+    (URLs: each site once, linked; or ready texts) and notes under it. Displaying it in a notebook
+    shows the table; ``.as_raw_html()`` gives the HTML."""
+    from great_tables import GT, md
+
+    shown = display_frame(frame, columns, lang)
+    digest = hashlib.sha1(
+        (lang + (title or "") + shown.to_csv(index=False)).encode("utf-8"), usedforsecurity=False
+    ).hexdigest()[:10]
+    table = GT(shown, id=f"t{digest}")
+    if title:
+        table = table.tab_header(title=title, subtitle=subtitle)
+    numeric = [_heading(c, lang) for c in columns if c.kind in NUMERIC_KINDS]
+    if numeric:
+        table = table.cols_align("right", columns=numeric)
+    links = [_heading(c, lang) for c in columns if c.kind == "link"]
+    if links:
+        table = table.fmt_markdown(columns=links)
+    urls = list(sources)
+    if urls:
+        table = table.tab_source_note(md(sources_note(urls, lang)))
+    for line in source_texts:
+        table = table.tab_source_note(md(line))
+    for note in notes:
+        if note:
+            table = table.tab_source_note(md(text("tables.note", lang, note=note)))
+    return table

@@ -1,0 +1,204 @@
+"""Key findings on inline frames: a province that rose, one that fell, a tie, a province not
+published, a partial year and a series break — every sentence checked word for word."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from egov_analysis.analysis import findings
+
+QN, HN, HP, DN, HG = "22", "01", "31", "48", "02"
+NAMES = {QN: "Quảng Ninh", HN: "Hà Nội", HP: "Hải Phòng", DN: "Đà Nẵng", HG: "Hà Giang"}
+
+
+def _panel(entries: list[tuple[int, str, float | None, int | None]], index: str = "pci", n: int = 4):
+    frame = pd.DataFrame(
+        [
+            {
+                "index": index,
+                "year": year,
+                "geography": "provinces_63",
+                "province_code": code,
+                "province": NAMES[code],
+                "indicator": "overall",
+                "score": score,
+                "rank": rank,
+                "n_ranked": n,
+            }
+            for year, code, score, rank in entries
+        ]
+    )
+    return frame.astype({"year": "Int64", "score": "Float64", "rank": "Int64", "n_ranked": "Int64"})
+
+
+# 2019 and 2020 publish all four units (2020 with a tie at rank 2); 2021 only a top list of two
+ROWS = _panel(
+    [
+        (2019, QN, 60.0, 3),
+        (2019, HN, 70.0, 1),
+        (2019, HP, 65.0, 2),
+        (2019, DN, 55.0, 4),
+        (2020, QN, 72.0, 1),
+        (2020, HN, 62.0, 3),
+        (2020, HP, 66.0, 2),
+        (2020, DN, 66.0, 2),
+        (2021, QN, 75.0, 1),
+        (2021, HP, None, 2),
+    ]
+)
+
+
+def test_a_province_that_rose():
+    assert findings.province_sentences(ROWS, QN, "en") == [
+        "PCI 2021: Quảng Ninh ranks 1 / 4 with a score of 75.00.",
+        "Best rank 1 (2020–2021); lowest rank 3 (2019), over 3 years with a rank.",
+        "Biggest rise: from rank 3 in 2019 to 1 in 2020, 2 places up.",
+        "In 2020, with all 4 units published, Quảng Ninh scored 72.00 against a national median of "
+        "66.00 (lowest 62.00, highest 72.00).",
+        "In the Red River Delta region it ranked 1 / 3 on score in 2020.",
+    ]
+
+
+def test_a_province_that_fell_and_is_missing_from_the_latest_partial_list():
+    assert findings.province_sentences(ROWS, HN, "en") == [
+        "PCI 2021: Hà Nội is not among the 2 of 4 units published; its latest published value is "
+        "rank 3 / 4 in 2020.",
+        "Best rank 1 (2019); lowest rank 3 (2020), over 2 years with a rank.",
+        "Biggest fall: from rank 1 in 2019 to 3 in 2020, 2 places down.",
+        "In 2020, with all 4 units published, Hà Nội scored 62.00 against a national median of "
+        "66.00 (lowest 62.00, highest 72.00).",
+        "In the Red River Delta region it ranked 3 / 3 on score in 2020.",
+        "No PCI value is published for Hà Nội for 2021.",
+    ]
+
+
+def test_a_tie_is_named_and_an_unchanged_rank_is_not_called_a_move():
+    up_to_2020 = ROWS[ROWS["year"] <= 2020]
+    sentences = findings.province_sentences(up_to_2020, HP, "en")
+    assert sentences[:4] == [
+        "PCI 2020: Hải Phòng ranks 2 / 4 with a score of 66.00.",
+        "It shares rank 2 in 2020 with Đà Nẵng.",
+        "Rank 2 in each of the 2 years with a rank (2019–2020).",
+        "Its rank did not change from one ranked year to the next.",
+    ]
+    assert not any("Biggest" in s for s in sentences)
+
+
+def test_a_rank_without_a_score_says_so():
+    assert findings.province_sentences(ROWS, HP, "en")[0] == (
+        "PCI 2021: Hải Phòng ranks 2 / 4; its score is not published."
+    )
+
+
+def test_a_province_never_published():
+    # Hà Giang has no row at all: its name comes from the province registry
+    assert findings.province_sentences(ROWS, HG, "en") == [
+        "PCI 2019–2021: no value is published for Hà Giang."
+    ]
+
+
+def test_index_sentences_leader_partial_years_distribution_and_moves():
+    assert findings.index_sentences(ROWS, "en") == [
+        "PCI 2021: Quảng Ninh ranks first with a score of 75.00.",
+        "PCI published only part of its list in some years: 2 of 4 in 2021.",
+        "In 2020, the latest year with every ranked unit published (4 units), the median score was "
+        "66.00; scores ranged from 62.00 (Hà Nội) to 72.00 (Quảng Ninh).",
+        "From 2019 to 2021, among the 2 units ranked in both years, Quảng Ninh rose most: 2 places up.",
+    ]
+
+
+def test_no_national_median_without_a_complete_year():
+    partial = ROWS[ROWS["year"].eq(2021)]
+    assert "No PCI year in this report publishes every ranked unit, so no national median is given." in (
+        findings.index_sentences(partial, "en")
+    )
+    assert not any("median" in s for s in findings.province_sentences(partial, QN, "en"))
+
+
+def test_vietnamese_sentences_use_decimal_comma_and_vietnamese_words():
+    sentences = findings.province_sentences(ROWS, QN, "vi")
+    assert sentences[0] == "PCI 2021: Quảng Ninh xếp hạng 1 / 4 với 75,00 điểm."
+    assert sentences[2] == "Tăng mạnh nhất: từ hạng 3 năm 2019 lên hạng 1 năm 2020, tăng 2 bậc."
+    assert "Trong vùng Đồng bằng sông Hồng, tỉnh xếp thứ 1 / 3 theo điểm năm 2020." in sentences
+
+
+def test_no_move_and_no_change_across_a_series_break():
+    papi = _panel(
+        [
+            (2017, QN, 30.0, 40),
+            (2017, HN, 31.0, 30),
+            (2018, QN, 45.0, 2),
+            (2018, HN, 44.0, 3),
+            (2019, QN, 44.0, 3),
+            (2019, HN, 45.0, 2),
+        ],
+        index="papi",
+        n=63,
+    )
+    sentences = findings.province_sentences(papi, QN, "en")
+    assert "Biggest rise: from rank 40 in 2017 to 2 in 2018, 38 places up." not in sentences
+    assert "Biggest fall: from rank 2 in 2018 to 3 in 2019, 1 places down." in sentences
+    assert "Moves are not compared across the PAPI series break of 2018." in sentences
+    assert findings.change_years(papi) == (2018, 2019)
+    assert findings.comparable_years("papi", "overall", [2011, 2017, 2018, 2024]) == [2018, 2024]
+    assert "PAPI changed its method in 2018; changes are compared from 2018 on." in (
+        findings.index_sentences(papi, "en")
+    )
+
+
+def test_findings_markdown_has_the_heading_from_the_parameters():
+    found = findings.rankings_findings(ROWS, [QN], "vi", "PCI 2019–2021")
+    markdown = found.markdown()
+    assert markdown.startswith("## Những điểm chính: PCI 2019–2021\n\n- PCI 2021: Quảng Ninh dẫn đầu")
+    assert markdown.count("\n- ") == len(found.sentences)
+
+
+def test_rows_of_two_indices_are_refused():
+    with pytest.raises(ValueError, match="one index"):
+        findings.index_sentences(pd.concat([ROWS, ROWS.assign(index="dti")]), "en")
+
+
+def test_profile_findings_list_the_indices_with_no_value():
+    panel = pd.concat([ROWS, _panel([(2020, HN, 0.5, 1)], index="dti", n=63)])
+    found = findings.profile_findings(panel, QN, "en", "Quảng Ninh")
+    assert found.sentences[0] == "PCI 2021: Quảng Ninh ranks 1 / 4 with a score of 75.00."
+    assert found.sentences[-1] == "No headline value is published for Quảng Ninh on DTI."
+    assert not any("Biggest" in s for s in found.sentences)
+
+
+def test_relationship_and_quality_findings():
+    pairs = pd.DataFrame(
+        {
+            "province_code": [QN, HN, HP],
+            "province": ["Quảng Ninh", "Hà Nội", "Hải Phòng"],
+            "x_score": [70.0, 60.0, 65.0],
+            "y_score": [45.0, 40.0, 41.0],
+        }
+    )
+    found = findings.relationship_findings(pairs, "pci", "papi", 2016, 0.95, 1.0, [QN, DN], "vi", "x")
+    assert found.sentences == [
+        "Năm 2016, 3 tỉnh có cả điểm PCI và điểm PAPI: hệ số Pearson r = 0,95, Spearman ρ = 1,00.",
+        "Quảng Ninh năm 2016: PCI 70,00, PAPI 45,00.",
+        "Đà Nẵng không có đủ cả điểm PCI và điểm PAPI năm 2016.",
+    ]
+    coverage = pd.DataFrame(
+        {
+            "index": ["pci", "pci", "sipas"],
+            "year": [2019, 2020, 2020],
+            "geography": "provinces_63",
+            "indicator": "overall",
+            "n_score": [63, 10, 1],
+            "n_ranked": [63, 63, 63],
+        }
+    )
+    conflicts = pd.DataFrame({"index": ["pci", "pci", "dti"], "year": [2019, 2019, 2020]})
+    quality = findings.quality_findings(coverage, conflicts, conflicts.iloc[:0], "en", "x")
+    assert quality.sentences == [
+        "1 of 3 index-years publish a headline score for every ranked unit; the other 2 publish "
+        "only part of the list.",
+        "PCI: every ranked unit published in 2019.",
+        "SIPAS: no year with every ranked unit published (2020 held).",
+        "Sources disagree on 3 index values (DTI 1 and PCI 2); each disagreement is listed below "
+        "with the value used.",
+    ]

@@ -1,0 +1,105 @@
+"""Tables for people: display names, no index column, "not published", billion VND, publisher's
+precision, ranks as "4 / 63", locale numbers (Babel), sources under the table, stable HTML."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from egov_analysis import formatting as fmt
+from egov_analysis.tables import Column, display_frame, people_table
+
+FRAME = pd.DataFrame(
+    {
+        "index": ["pci", "dti"],
+        "indicator": ["business_support_services", "overall"],
+        "province": ["Quảng Ninh", "Đà Nẵng"],
+        "score": [58.264652000000005, None],
+        "rank": [4, None],
+        "n_ranked": [63, 63],
+        "amount_vnd": [646_000_000_000, 1_234_500_000_000],
+        "source_url": ["https://www.pcivietnam.vn/a", "https://dti.gov.vn/b"],
+    }
+).astype({"score": "Float64", "rank": "Int64"})
+
+COLUMNS = [
+    Column("index", "tables.column.index", kind="name", names="index"),
+    Column("indicator", "tables.column.indicator", kind="indicator", index_column="index"),
+    Column("province", "tables.column.province"),
+    Column("score", "tables.column.score", kind="score", index_column="index"),
+    Column("rank", "tables.column.rank", kind="rank", n_column="n_ranked"),
+    Column("amount_vnd", "tables.column.field", kind="amount"),
+]
+
+
+def test_cells_in_english():
+    shown = display_frame(FRAME, COLUMNS, "en")
+    assert list(shown.columns) == ["Index", "Indicator", "Province", "Score", "Rank", "Value"]
+    assert shown.iloc[0].tolist() == [
+        "PCI",
+        "Business support services",
+        "Quảng Ninh",
+        "58.26",
+        "4 / 63",
+        "646.0 billion VND",
+    ]
+    assert shown.iloc[1].tolist() == [
+        "DTI",
+        "Overall DTI",
+        "Đà Nẵng",
+        "not published",
+        "not published",
+        "1,234.5 billion VND",
+    ]
+
+
+def test_cells_in_vietnamese_use_decimal_comma_and_thousands_dot():
+    shown = display_frame(FRAME, COLUMNS, "vi")
+    assert shown.iloc[0].tolist() == [
+        "PCI",
+        "Dịch vụ hỗ trợ doanh nghiệp",
+        "Quảng Ninh",
+        "58,26",
+        "4 / 63",
+        "646,0 tỷ đồng",
+    ]
+    assert shown.iloc[1, 3] == "chưa công bố"
+    assert shown.iloc[1, 5] == "1.234,5 tỷ đồng"
+    assert fmt.number(1234567.891, "vi", 2) == "1.234.567,89"
+    assert fmt.score(0.74839, "dti", "vi") == "0,7484"
+
+
+def test_html_has_no_index_column_and_sources_under_the_table():
+    table = people_table(FRAME, COLUMNS, "vi", sources=FRAME["source_url"], notes=["một ghi chú"])
+    html = table.as_raw_html()
+    header = re.search(r"<tr class=\"gt_col_headings\">(.*?)</tr>", html, re.S).group(1)
+    assert header.count("<th") == len(COLUMNS)
+    first_row = re.search(r"<tbody[^>]*>\s*<tr>(.*?)</tr>", html, re.S).group(1)
+    assert first_row.count("<td") == len(COLUMNS)  # no pandas index cell
+    assert (
+        'Nguồn: <a href="https://dti.gov.vn/b">dti.gov.vn</a>, <a href="https://www.pcivietnam.vn/a">' in html
+    )
+    assert "Ghi chú: một ghi chú" in html
+    for bad in ("nan", "<NA>", "None", "http://fonts", "<script"):
+        assert bad not in re.sub(r"<style>.*?</style>", "", html, flags=re.S)
+    assert (
+        people_table(FRAME, COLUMNS, "vi").as_raw_html() == people_table(FRAME, COLUMNS, "vi").as_raw_html()
+    )
+
+
+def test_a_missing_display_name_or_column_is_refused_not_shown_raw():
+    with pytest.raises(KeyError, match=r"names\.index\.no_such_index.*'en'"):
+        display_frame(FRAME.assign(index="no_such_index"), COLUMNS[:1], "en")
+    with pytest.raises(KeyError, match=r"'region'.*not in the frame"):
+        display_frame(FRAME, [Column("region", "tables.column.region")], "en")
+    with pytest.raises(ValueError, match="kind 'bar'"):
+        Column("x", "tables.column.year", kind="bar")
+    with pytest.raises(ValueError, match="needs index="):
+        Column("score", "tables.column.score", kind="score")
+
+
+def test_years_run_together():
+    assert fmt.year_span([2015, 2007, 2008, 2009, 2010, 2011, 2012, 2013]) == "2007–2013, 2015"
+    assert fmt.join(["PCI", "PAPI", "DTI"], "vi") == "PCI, PAPI và DTI"
