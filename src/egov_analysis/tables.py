@@ -103,9 +103,7 @@ def display_frame(frame: pd.DataFrame, columns: Sequence[Column], lang: str) -> 
     missing = [c.source for c in columns if c.source not in frame.columns]
     if missing:
         raise KeyError(f"table columns {missing} are not in the frame (columns: {list(frame.columns)})")
-    cells = {
-        _heading(c, lang): [_cell(c, row, lang) for _, row in frame.iterrows()] for c in columns
-    }
+    cells = {_heading(c, lang): [_cell(c, row, lang) for _, row in frame.iterrows()] for c in columns}
     return pd.DataFrame(cells, dtype="string").reset_index(drop=True)
 
 

@@ -313,9 +313,12 @@ def _distribution_sentences(
         )
     ]
     registry = provinces()
-    if code in registry and set(that_year["province_code"]) <= set(registry):
+    # regions are those of the 63 provinces; the 2025 units reuse old codes for other places
+    if _one(rows, "geography") == "provinces_63" and code in registry:
         region = registry[code].region
-        peers = that_year[that_year["province_code"].map(lambda c: registry[c].region == region)]
+        peers = that_year[
+            that_year["province_code"].map(lambda c: c in registry and registry[c].region == region)
+        ]
         position = int((peers["score"] > own_score).sum()) + 1
         out.append(
             _say(

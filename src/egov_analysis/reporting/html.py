@@ -7,13 +7,16 @@ from pathlib import Path
 import nbformat
 
 TEMPLATES = Path(__file__).parent / "templates"
+REVIEWER_HIDDEN_TAG = "keep_output"
 
 
 def export_html(notebook: nbformat.NotebookNode, with_code: Path, without_code: Path, title: str) -> None:
     """Write both HTML versions. Outputs are embedded (figures as PNG) and the template fetches no
     script from a CDN, so the pages render with no network."""
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
+    lang = notebook.metadata.get("papermill", {}).get("parameters", {}).get("lang", "en")
     for path, exclude in ((with_code, False), (without_code, True)):
         exporter = HTMLExporter(
             extra_template_basedirs=[str(TEMPLATES)],
@@ -21,7 +24,15 @@ def export_html(notebook: nbformat.NotebookNode, with_code: Path, without_code: 
             exclude_input=exclude,
             exclude_input_prompt=exclude,
             exclude_output_prompt=True,
+            anchor_link_text="",
+            language_code=str(lang),
         )
+        if exclude:
+            # the reviewer page shows findings, charts, tables and sources; the cells whose printed
+            # numbers the test suite checks (tagged keep_output) are for researchers
+            exporter.register_preprocessor(
+                TagRemovePreprocessor(remove_cell_tags={REVIEWER_HIDDEN_TAG}, enabled=True), enabled=True
+            )
         notebook.metadata["title"] = title
         body, _ = exporter.from_notebook_node(notebook)
         path.write_text(body, encoding="utf-8")

@@ -1,14 +1,27 @@
-"""reports/index.html: every report with its parameters, build time, the data coverage and CSVs."""
+"""reports/index.html and reports/index.vi.html: every report with its pages, its other-language
+version, parameters, build time and figures; the data coverage; the processed data as one download.
+
+One page per catalogue language, every word from ``reporting.toml``; each page links to the other
+languages' pages. A report's other-language version is the report of the same notebook with the same
+parameters but ``lang``. The download is a zip of every processed table as CSV with the data
+dictionary and the manifest, rebuilt only when the processed data change (its comment holds the
+raw-data fingerprint), written byte-identically for the same data.
+"""
 
 from __future__ import annotations
 
 import html
+import json
 import os
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from .. import formatting as fmt
 from ..config import Paths
+from ..meta.messages import DEFAULT_LANG, languages, text
 from .execute import output_paths
 from .reports import Report
 
@@ -16,94 +29,196 @@ STYLE = """
 body{font-family:"DejaVu Sans",Arial,sans-serif;margin:2em auto;max-width:70em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}
 th{background:#f2f2f2;text-align:left}.failed{color:#D55E00;font-weight:bold}code{font-size:90%}
-.small{font-size:85%;color:#555}
+.small{font-size:85%;color:#555}nav{float:right}
 """
+DATA_ZIP = Path("data") / "egov-analysis-data.zip"
+ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed, so the same data give the same bytes
 
 
-def _link(target: Path, base: Path, text: str) -> str:
-    return f'<a href="{html.escape(Path(os.path.relpath(target, base)).as_posix())}">{html.escape(text)}</a>'
+def page_name(lang: str) -> str:
+    """``index.html`` for the default language, ``index.<lang>.html`` for the others."""
+    return "index.html" if lang == DEFAULT_LANG else f"index.{lang}.html"
 
 
-def _coverage_table(paths: Paths) -> str:
+def report_lang(report: Report) -> str:
+    return str(report.parameters.get("lang", DEFAULT_LANG))
+
+
+def _same_but_language(report: Report) -> str:
+    rest = {k: v for k, v in report.parameters.items() if k != "lang"}
+    return json.dumps([report.notebook, rest], ensure_ascii=False, sort_keys=True, default=str)
+
+
+def other_languages(reports: list[Report]) -> dict[str, dict[str, Report]]:
+    """For each report name, its versions in other languages by language."""
+    groups: dict[str, list[Report]] = {}
+    for report in reports:
+        groups.setdefault(_same_but_language(report), []).append(report)
+    out: dict[str, dict[str, Report]] = {}
+    for group in groups.values():
+        for report in group:
+            out[report.name] = {report_lang(o): o for o in group if report_lang(o) != report_lang(report)}
+    return out
+
+
+def _link(target: Path, base: Path, label: str, lang: str | None = None) -> str:
+    href = html.escape(Path(os.path.relpath(target, base)).as_posix())
+    hreflang = f' hreflang="{html.escape(lang)}"' if lang else ""
+    return f'<a href="{href}"{hreflang}>{html.escape(label)}</a>'
+
+
+def _coverage_table(paths: Paths, lang: str) -> str:
     path = paths.processed / "coverage.parquet"
     if not path.exists():
-        return "<p>No processed data.</p>"
-    coverage = pd.read_parquet(path)
-    overall = coverage[coverage["indicator"].eq("overall")]
-    rows = []
-    for (index, geography), group in overall.groupby(["index", "geography"]):
-        complete = group.loc[group["n_score"].eq(group["n_ranked"]), "year"].astype(int).tolist()
-        rows.append(
-            f"<tr><td>{html.escape(index)}</td><td>{html.escape(geography)}</td>"
-            f"<td>{group['year'].min()}–{group['year'].max()}</td><td>{int(group['n_score'].sum())}</td>"
-            f"<td>{int(group['n_rank'].sum())}</td>"
-            f"<td>{html.escape(', '.join(map(str, complete)) or '—')}</td></tr>"
+        return f"<p>{html.escape(text('reporting.index.no_data', lang))}</p>"
+    from .sections import coverage_table
+
+    return str(coverage_table(pd.read_parquet(path), lang).as_raw_html())
+
+
+def _processed_files(paths: Paths) -> list[Path]:
+    return sorted(p for p in paths.processed.glob("*.csv") if p.is_file())
+
+
+def write_data_zip(paths: Paths) -> Path | None:
+    """Write reports/data/egov-analysis-data.zip (every processed CSV, the data dictionary and the
+    manifest) unless it already holds the current data; None when nothing is processed yet."""
+    files = _processed_files(paths)
+    if not files:
+        return None
+    manifest = paths.processed / "manifest.json"
+    fingerprint = manifest.read_bytes() if manifest.exists() else b""
+    target = paths.reports / DATA_ZIP
+    if target.exists():
+        with zipfile.ZipFile(target) as existing:
+            if existing.comment == fingerprint[:65535]:
+                return target
+    extra = [p for p in (paths.root / "docs" / "data_dictionary.md", manifest) if p.exists()]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".zip.tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in [*files, *extra]:
+            info = zipfile.ZipInfo(path.name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes())
+        archive.comment = fingerprint[:65535]
+    os.replace(tmp, target)
+    return target
+
+
+def _size(path: Path, lang: str) -> str:
+    return f"{fmt.number(path.stat().st_size / 1e6, lang, 1)} MB"
+
+
+def _row(
+    paths: Paths,
+    report: Report,
+    versions: dict[str, Report],
+    info: dict[str, Any],
+    failure: str | None,
+    lang: str,
+) -> str:
+    base = paths.reports
+    out = output_paths(paths, report.name)
+    params = "<br>".join(
+        f"<code>{html.escape(k)} = {html.escape(json.dumps(v, ensure_ascii=False, default=str))}</code>"
+        for k, v in sorted(report.parameters.items())
+    ) or html.escape(text("reporting.index.defaults", lang))
+    if out["html"].exists():
+        links = " · ".join(
+            [
+                _link(out["reviewer_html"], base, text("reporting.index.reader_page", lang)),
+                _link(out["html"], base, text("reporting.index.code_page", lang)),
+                _link(out["notebook"], base, text("reporting.index.notebook", lang)),
+            ]
         )
+    else:
+        links = html.escape(text("reporting.index.not_built", lang))
+    for other_lang, other in sorted(versions.items()):
+        other_out = output_paths(paths, other.name)
+        if other_out["reviewer_html"].exists():
+            language = text("reporting.index.language_name", other_lang)
+            label = text("reporting.index.other_version", lang, language=language)
+            links += "<br>" + _link(other_out["reviewer_html"], base, label, other_lang)
+    csvs = sorted(out["figures"].glob("*.csv")) if out["figures"].exists() else []
+    downloads = " ".join(_link(p, base, p.stem) for p in csvs) or "—"
+    figure_count = len(list(out["figures"].glob("*.png"))) if out["figures"].exists() else 0
+    status = ""
+    if failure:
+        message = html.escape(text("reporting.index.failed", lang, error=failure))
+        status = f'<div class="failed">{message}</div>'
+    seconds = info.get("seconds")
+    took = (
+        "" if seconds is None else text("reporting.index.seconds", lang, seconds=fmt.number(seconds, lang, 1))
+    )
+    built = html.escape(str(info.get("built_at", "—")))
+    figures = html.escape(text("reporting.index.figure_count", lang, n=figure_count))
     return (
-        "<table><tr><th>index</th><th>geography</th><th>years</th><th>scores</th><th>ranks</th>"
-        "<th>years complete (every ranked unit has a score)</th></tr>" + "".join(rows) + "</table>"
+        f'<tr><td lang="{html.escape(report_lang(report))}"><b>{html.escape(report.title)}</b><br>'
+        f"<span class=small>{html.escape(report.name)} ({html.escape(report.notebook)})</span>{status}</td>"
+        f"<td>{links}</td><td>{params}</td>"
+        f"<td>{built}<br><span class=small>{html.escape(took)}</span></td>"
+        f"<td>{figures}<br>{downloads}</td></tr>"
+    )
+
+
+def _page(
+    paths: Paths,
+    reports: list[Report],
+    state: dict[str, dict[str, object]],
+    failures: dict[str, str],
+    lang: str,
+    data_zip: Path | None,
+) -> str:
+    base = paths.reports
+    versions = other_languages(reports)
+    rows = "".join(
+        _row(paths, r, versions[r.name], dict(state.get(r.name, {})), failures.get(r.name), lang)
+        for r in reports
+    )
+    switch = " · ".join(
+        _link(base / page_name(other), base, text("reporting.index.language_name", other), other)
+        for other in languages()
+        if other != lang
+    )
+    headings = "".join(
+        f"<th>{html.escape(text(f'reporting.index.{k}', lang))}</th>"
+        for k in ("report", "pages", "parameters", "built", "figures")
+    )
+    download = ""
+    if data_zip is not None:
+        download = (
+            f"<h2>{html.escape(text('reporting.index.download', lang))}</h2><p>"
+            + _link(data_zip, base, data_zip.name)
+            + " — "
+            + html.escape(text("reporting.index.download_text", lang, size=_size(data_zip, lang)))
+            + "</p>"
+        )
+    title = html.escape(text("reporting.index.title", lang))
+    return (
+        f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset=utf-8>'
+        f"<title>{title}</title><style>{STYLE}</style></head><body>"
+        f"<nav>{switch}</nav><h1>{title}</h1>"
+        f"<p>{html.escape(text('reporting.index.intro', lang))}</p>"
+        f"{download}<table><tr>{headings}</tr>{rows}</table>"
+        f"<h2>{html.escape(text('reporting.index.coverage', lang))}</h2>"
+        + _coverage_table(paths, lang)
+        + "</body></html>\n"
     )
 
 
 def write_index(
     paths: Paths, reports: list[Report], state: dict[str, dict[str, object]], failures: dict[str, str]
 ) -> Path:
-    """Write reports/index.html (atomically) and return its path."""
+    """Write the index page of every language (atomically) and the data download; return the path
+    of the default language's page (reports/index.html)."""
     base = paths.reports
-    rows = []
-    for report in reports:
-        out = output_paths(paths, report.name)
-        info = state.get(report.name, {})
-        params = (
-            "<br>".join(
-                f"<code>{html.escape(k)} = {html.escape(repr(v))}</code>"
-                for k, v in sorted(report.parameters.items())
-            )
-            or "defaults"
-        )
-        if out["html"].exists():
-            links = (
-                _link(out["reviewer_html"], base, "report")
-                + " · "
-                + _link(out["html"], base, "with code")
-                + " · "
-                + _link(out["notebook"], base, "notebook")
-            )
-        else:
-            links = "not built yet"
-        csvs = sorted(out["figures"].glob("*.csv")) if out["figures"].exists() else []
-        downloads = " ".join(_link(p, base, p.stem) for p in csvs) or "—"
-        figure_count = len(list(out["figures"].glob("*.png"))) if out["figures"].exists() else 0
-        status = ""
-        if report.name in failures:
-            status = (
-                f'<div class="failed">last build failed: {html.escape(failures[report.name])}'
-                "; the outputs shown are the last good ones</div>"
-            )
-        built = html.escape(str(info.get("built_at", "—")))
-        seconds = info.get("seconds")
-        rows.append(
-            f"<tr><td><b>{html.escape(report.title)}</b><br><span class=small>{html.escape(report.name)} "
-            f"({html.escape(report.notebook)})</span>{status}</td><td>{links}</td><td>{params}</td>"
-            f"<td>{built}<br><span class=small>{'' if seconds is None else f'{seconds:.1f} s'}</span></td>"
-            f"<td>{figure_count} figures<br>{downloads}</td></tr>"
-        )
-    page = (
-        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
-        f"<title>egov-analysis reports</title><style>{STYLE}</style></head><body>"
-        "<h1>egov-analysis reports</h1>"
-        "<p>Vietnam's provincial e-government and governance indices and Quảng Ninh's e-government "
-        "programme. Every figure's footer names its sources; the CSV beside each figure holds its data.</p>"
-        "<table><tr><th>report</th><th>pages</th><th>parameters</th><th>built</th>"
-        "<th>figures and CSV</th></tr>"
-        + "".join(rows)
-        + "</table><h2>Data coverage (headline scores)</h2>"
-        + _coverage_table(paths)
-        + "</body></html>\n"
-    )
-    target = base / "index.html"
-    tmp = base / "index.html.tmp"
     base.mkdir(parents=True, exist_ok=True)
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, target)
-    return target
+    data_zip = write_data_zip(paths)
+    for lang in languages():
+        target = base / page_name(lang)
+        tmp = target.with_suffix(".html.tmp")
+        tmp.write_text(_page(paths, reports, state, failures, lang, data_zip), encoding="utf-8")
+        os.replace(tmp, target)
+    return base / page_name(DEFAULT_LANG)

@@ -82,6 +82,9 @@ def run_notebook(source: Path, executed: Path, cwd: Path, parameters: dict[str, 
     executed notebook and raises papermill's errors."""
     import papermill
 
+    from .readable_parameters import register
+
+    register()  # Vietnamese parameters stay readable in the executed notebook
     return papermill.execute_notebook(
         str(source),
         str(executed),

@@ -1,0 +1,310 @@
+"""The words and tables of the report notebooks, as calls: headings, sentences, key findings and
+tables for people, every word from the message catalogue (``reporting.toml``, ``tables.toml``,
+``findings.toml``) in the report's language.
+
+A notebook cell calls one of these and the result displays itself (Markdown or a Great Tables
+table); nothing here prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from .. import formatting as fmt
+from ..analysis.findings import Findings
+from ..meta.messages import text
+from ..provinces import members, provinces, units_2025
+from ..tables import Column, people_table
+
+
+def markdown(source: str) -> Any:
+    from IPython.display import Markdown
+
+    return Markdown(source)
+
+
+def title(report_title: str, key: str, lang: str, **fields: Any) -> Any:
+    """The report's top heading: the build's title, else the catalogue's default for the notebook."""
+    return markdown(f"# {report_title or text(key, lang, **fields)}")
+
+
+def subject(report_title: str, key: str, lang: str, **fields: Any) -> str:
+    """What the findings heading names: the report's title, else the catalogue's default."""
+    return report_title or text(key, lang, **fields)
+
+
+def heading(key: str, lang: str, level: int = 2, **fields: Any) -> Any:
+    return markdown(f"{'#' * level} {text(key, lang, **fields)}")
+
+
+def paragraph(key: str, lang: str, **fields: Any) -> Any:
+    return markdown(text(key, lang, **fields))
+
+
+def findings(found: Findings) -> Any:
+    return markdown(found.markdown())
+
+
+def _unit_names(codes: pd.Series, geography: str) -> pd.Series:
+    if geography == "units_34":
+        names = {code: unit.name for code, unit in units_2025().items()}
+    else:
+        names = {code: p.name for code, p in provinces().items()}
+    return codes.map(names)
+
+
+def ranking_table(
+    rows: pd.DataFrame, year: int, highlight_codes: Sequence[str], lang: str, top_n: int
+) -> Any:
+    """One year's published list: the ``top_n`` best ranked units and the highlighted ones, with
+    rank ``r / n``, score at the publisher's precision and tier; for the 34 units of 2025 the
+    provinces each unit was formed from."""
+    index = str(rows["index"].iloc[0])
+    geography = str(rows["geography"].iloc[0])
+    that = rows[rows["year"].eq(year) & (rows["score"].notna() | rows["rank"].notna())]
+    that = that.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
+    keep = that.head(max(top_n, 0)) if top_n else that.iloc[:0]
+    shown = pd.concat([keep, that[that["province_code"].isin(highlight_codes)]]).drop_duplicates(
+        "province_code"
+    )
+    shown = shown.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
+    columns = [
+        Column("province", "tables.column.unit" if geography == "units_34" else "tables.column.province"),
+        Column("rank", "tables.column.rank", kind="rank", n_column="n_ranked"),
+        Column("score", "tables.column.score", kind="score", index=index),
+    ]
+    if geography == "units_34":
+        shown = shown.assign(
+            members=shown["province_code"].map(
+                lambda c: fmt.join(sorted(p.name for p in members(c)), lang) if c in units_2025() else ""
+            )
+        )
+        columns.append(Column("members", "tables.column.members"))
+    if shown["tier"].notna().any():
+        columns.append(Column("tier", "tables.column.tier"))
+    published = that["province_code"].nunique()
+    n = int(that["n_ranked"].max()) if len(that) else 0
+    return people_table(
+        shown,
+        columns,
+        lang,
+        title=text("reporting.table.ranking", lang, index=fmt.display_name("index", index, lang), year=year),
+        subtitle=text(
+            "reporting.table.ranking_subtitle",
+            lang,
+            shown=fmt.number(len(shown), lang),
+            published=fmt.number(published, lang),
+            n=fmt.number(n, lang),
+        ),
+        sources=pd.concat([shown["source_url"], shown["rank_source_url"]]),
+    )
+
+
+def headline_table(own: pd.DataFrame, lang: str) -> Any:
+    """A province's latest headline value on each index: year, rank ``r / n``, score, source."""
+    latest = own[own["score"].notna() | own["rank"].notna()].sort_values("year").groupby("index").tail(1)
+    latest = latest.sort_values("index")
+    return people_table(
+        latest,
+        [
+            Column("index", "tables.column.index", kind="name", names="index"),
+            Column("year", "tables.column.year", kind="year"),
+            Column("rank", "tables.column.rank", kind="rank", n_column="n_ranked"),
+            Column("score", "tables.column.score", kind="score", index_column="index"),
+            Column("source_url", "tables.column.source", kind="link"),
+        ],
+        lang,
+        sources=latest["source_url"],
+    )
+
+
+def profile_table(profile: pd.DataFrame, index: str, province: str, lang: str, sources: Sequence[str]) -> Any:
+    """Each sub-indicator: the province's score against the year's best score and province."""
+    return people_table(
+        profile,
+        [
+            Column("indicator", "tables.column.indicator", kind="indicator", index=index),
+            Column(
+                "score",
+                "tables.column.own_score",
+                kind="score",
+                index=index,
+                label_fields={"province": province},
+            ),
+            Column("best_score", "tables.column.best_score", kind="score", index=index),
+            Column("best_province", "tables.column.best_province"),
+        ],
+        lang,
+        source_texts=[text("tables.source", lang, sources=fmt.display_name("index_long", index, lang))],
+        notes=sources,
+    )
+
+
+def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
+    """Per index and geography: years held, years with every ranked unit published, and the
+    published share of the other years (``published of n in year``)."""
+    headline = coverage[coverage["indicator"].eq("overall")]
+    records = []
+    for (index, geography), rows in headline.groupby(["index", "geography"], sort=True):
+        full = rows["n_score"].eq(rows["n_ranked"])
+        partial = [
+            text(
+                "findings.count_in_year",
+                lang,
+                published=fmt.number(r.n_score, lang),
+                n=fmt.number(r.n_ranked, lang),
+                year=int(r.year),
+            )
+            for r in rows[~full].itertuples()
+        ]
+        records.append(
+            {
+                "index": index,
+                "geography": geography,
+                "years": fmt.year_span(rows["year"]),
+                "complete": fmt.year_span(rows.loc[full, "year"]) or None,
+                "partial": "; ".join(partial) or None,
+            }
+        )
+    frame = pd.DataFrame(records)
+    return people_table(
+        frame,
+        [
+            Column("index", "tables.column.index", kind="name", names="index"),
+            Column("geography", "tables.column.geography", kind="name", names="geography"),
+            Column("years", "tables.column.years"),
+            Column("complete", "tables.column.complete_years"),
+            Column("partial", "reporting.table.partial_years"),
+        ],
+        lang,
+        title=text("reporting.table.coverage", lang),
+        notes=[text("reporting.table.coverage_note", lang)],
+    )
+
+
+def _value_text(value: Any, field: str, index: str, lang: str) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return fmt.score(number, index, lang) if field == "score" else fmt.number(number, lang)
+
+
+def conflicts_table(conflicts: pd.DataFrame, lang: str) -> Any:
+    """Every disagreement between sources on an index value: what, both values, both sources."""
+    frame = conflicts.assign(
+        unit=[
+            _unit_names(pd.Series([c]), g).iloc[0]
+            for c, g in zip(conflicts["province_code"], conflicts["geography"], strict=True)
+        ],
+        chosen=[
+            _value_text(v, f, i, lang)
+            for v, f, i in zip(conflicts["chosen_value"], conflicts["field"], conflicts["index"], strict=True)
+        ],
+        other=[
+            _value_text(v, f, i, lang)
+            for v, f, i in zip(conflicts["other_value"], conflicts["field"], conflicts["index"], strict=True)
+        ],
+    ).sort_values(["index", "year", "unit"])
+    return people_table(
+        frame,
+        [
+            Column("index", "tables.column.index", kind="name", names="index"),
+            Column("year", "tables.column.year", kind="year"),
+            Column("unit", "tables.column.province"),
+            Column("indicator", "tables.column.indicator", kind="indicator", index_column="index"),
+            Column("field", "tables.column.field", kind="name", names="field"),
+            Column("chosen", "tables.column.chosen_value"),
+            Column("chosen_source_url", "tables.column.chosen_source", kind="link"),
+            Column("other", "tables.column.other_value"),
+            Column("other_source_url", "tables.column.other_source", kind="link"),
+        ],
+        lang,
+        title=text("reporting.table.conflicts", lang),
+        notes=[text("reporting.table.conflicts_rule", lang)],
+    )
+
+
+def programme_conflicts_table(conflicts: pd.DataFrame, phases: pd.DataFrame, lang: str) -> Any:
+    """Every disagreement between sources on the programme's facts: the phase (or year), the item,
+    both values and both sources."""
+    names = dict(zip(phases["phase_id"], phases[f"name_{lang}"], strict=True))
+
+    def where(key: str) -> str:
+        phase, _, _ = key.partition("/")
+        return names.get(phase, phase)
+
+    def item(table: str, key: str) -> str:
+        _, _, name = key.partition("/")
+        return (
+            fmt.display_name("programme_item", name, lang)
+            if name
+            else fmt.display_name("programme_table", table, lang)
+        )
+
+    frame = conflicts.assign(
+        what=[fmt.display_name("programme_table", t, lang) for t in conflicts["table"]],
+        where=[where(k) for k in conflicts["key"]],
+        item=[item(t, k) for t, k in zip(conflicts["table"], conflicts["key"], strict=True)],
+        chosen=[_value_text(v, "", "", lang) for v in conflicts["chosen_value"]],
+        other=[_value_text(v, "", "", lang) for v in conflicts["other_value"]],
+    )
+    return people_table(
+        frame,
+        [
+            Column("what", "tables.column.table"),
+            Column("where", "reporting.table.phase_or_year"),
+            Column("item", "tables.column.item"),
+            Column("chosen", "tables.column.chosen_value"),
+            Column("chosen_source_url", "tables.column.chosen_source", kind="link"),
+            Column("other", "tables.column.other_value"),
+            Column("other_source_url", "tables.column.other_source", kind="link"),
+        ],
+        lang,
+        title=text("reporting.table.programme_conflicts", lang),
+        notes=[text("reporting.table.programme_conflicts_rule", lang)],
+    )
+
+
+def relationship_table(
+    pairs: pd.DataFrame, highlight_codes: Sequence[str], x_index: str, y_index: str, lang: str
+) -> Any:
+    """The highlighted provinces' two scores (at each publisher's precision)."""
+    shown = pairs[pairs["province_code"].isin(highlight_codes)].sort_values("province")
+    return people_table(
+        shown,
+        [
+            Column("province", "tables.column.province"),
+            Column(
+                "x_score",
+                "tables.column.x_score",
+                kind="score",
+                index=x_index,
+                label_fields={"index": fmt.display_name("index", x_index, lang)},
+            ),
+            Column(
+                "y_score",
+                "tables.column.y_score",
+                kind="score",
+                index=y_index,
+                label_fields={"index": fmt.display_name("index", y_index, lang)},
+            ),
+        ],
+        lang,
+        source_texts=[
+            text(
+                "tables.sources",
+                lang,
+                sources=fmt.join(
+                    [
+                        fmt.display_name("index_long", x_index, lang),
+                        fmt.display_name("index_long", y_index, lang),
+                    ],
+                    lang,
+                ),
+            )
+        ],
+    )
