@@ -122,5 +122,14 @@ def indicator_name(index: str, indicator: str, lang: str) -> str:
         return display_name("indicator.common", indicator, lang)
 
 
+def indicator_label(index: str, indicator: str, lang: str) -> str:
+    """How a report names what it ranks: the index for the headline score ("PCI"), else the index
+    and the indicator ("PCI: Entry costs")."""
+    name = display_name("index", index, lang)
+    if indicator == "overall":
+        return name
+    return text("tables.index_indicator", lang, index=name, indicator=indicator_name(index, indicator, lang))
+
+
 def finite(value: Any) -> bool:
     return not is_missing(value) and math.isfinite(float(value))

@@ -138,7 +138,7 @@ def _row(
     for other_lang, other in sorted(versions.items()):
         other_out = output_paths(paths, other.name)
         if other_out["reviewer_html"].exists():
-            language = text("reporting.index.language_name", other_lang)
+            language = fmt.display_name("language", other_lang, lang)
             label = text("reporting.index.other_version", lang, language=language)
             links += "<br>" + _link(other_out["reviewer_html"], base, label, other_lang)
     csvs = sorted(out["figures"].glob("*.csv")) if out["figures"].exists() else []

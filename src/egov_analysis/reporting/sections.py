@@ -165,8 +165,8 @@ def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
                 "index": index,
                 "geography": geography,
                 "years": fmt.year_span(rows["year"]),
-                "complete": fmt.year_span(rows.loc[full, "year"]) or None,
-                "partial": "; ".join(partial) or None,
+                "complete": fmt.year_span(rows.loc[full, "year"]) or text("tables.none", lang),
+                "partial": "; ".join(partial) or text("tables.none", lang),
             }
         )
     frame = pd.DataFrame(records)
