@@ -31,3 +31,16 @@ def project_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> egov_confi
 def pytest_report_header() -> str:
     state = "present" if REFERENCE.is_dir() else "ABSENT: reference tests will be skipped"
     return f"egov-analysis reference data: {REFERENCE} ({state}); cwd {os.getcwd()}"
+
+
+@pytest.fixture(scope="session")
+def default_site(tmp_path_factory: pytest.TempPathFactory) -> egov_config.Paths:
+    """The default report set of reports.toml, built once per test session into a temporary folder
+    (reports and figures; the processed data are the project's). Slow: a few minutes on 2 cores."""
+    from egov_analysis.reporting.runner import build
+
+    root = tmp_path_factory.mktemp("site")
+    paths = egov_config.paths(reports=root / "reports", figures=root / "figures")
+    result = build(paths, egov_config.paths().root / "reports.toml", jobs=2, progress=False)
+    assert not result.failures, [(o.name, o.error) for o in result.failures]
+    return paths

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from egov_analysis import config
-from egov_analysis.reporting.runner import build
+from egov_analysis.reporting.reports import load_reports
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -27,6 +27,15 @@ CHROMIUM_FLAGS = [
     "--disable-quic",
 ]
 SCREENSHOTS = config.paths().root / "reports" / "screenshots"
+# the flagship reports, in English and Vietnamese: their reviewer pages are photographed
+FLAGSHIPS = [
+    "phase_comparison_quang_ninh",
+    "rankings_pci",
+    "rankings_dti",
+    "profile_quang_ninh",
+    "data_quality",
+]
+SCREENSHOT_PAGES = {f"{name}{suffix}.reviewer.html" for name in FLAGSHIPS for suffix in ("", "_vi")}
 
 
 def _chromium() -> str:
@@ -67,12 +76,8 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def built_reports(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("site")
-    paths = config.paths(reports=root / "reports", figures=root / "figures")
-    result = build(paths, config.paths().root / "reports.toml", jobs=2, progress=False)
-    assert not result.failures, result.failures
-    return paths.reports
+def built_reports(default_site) -> Path:
+    return default_site.reports
 
 
 def _open(context, url: str) -> tuple[object, list[str]]:
@@ -102,7 +107,8 @@ def test_every_page_image_and_link_of_the_index(browser, built_reports):
     for link in links:
         assert _local(link).exists(), link
     pages = sorted({link for link in links if link.endswith(".html")})
-    assert len(pages) == 28  # 14 reports, with and without code
+    reports = load_reports(config.paths().root / "reports.toml", config.paths().notebooks)
+    assert len(pages) == 2 * len(reports) + 1  # every report with and without code, the other index
     for url in pages:
         report, problems = _open(browser, url)
         images = report.evaluate(
@@ -112,7 +118,9 @@ def test_every_page_image_and_link_of_the_index(browser, built_reports):
         assert images, f"no image in {url}"
         assert all(ok for ok, _ in images), (url, images)
         assert problems == [], (url, problems)
-        if url.endswith("phase_comparison_quang_ninh.reviewer.html"):
-            report.screenshot(path=str(SCREENSHOTS / "phase_comparison_quang_ninh.png"), full_page=True)
+        name = url.rsplit("/", 1)[-1]
+        if name in SCREENSHOT_PAGES or name.startswith("index"):
+            report.screenshot(path=str(SCREENSHOTS / name.replace(".html", ".png")), full_page=True)
         report.close()
-    assert (SCREENSHOTS / "phase_comparison_quang_ninh.png").stat().st_size > 10_000
+    for name in [*SCREENSHOT_PAGES, "index.vi.html"]:
+        assert (SCREENSHOTS / name.replace(".html", ".png")).stat().st_size > 10_000, name

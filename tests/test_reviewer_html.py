@@ -1,0 +1,160 @@
+"""The reviewer pages of the default report set, as a reader gets them: no `<NA>`, `nan`, `None`,
+`\\u` escapes, registry ids or pandas index columns in the visible text; specific alt text on every
+image; no English catalogue text in a Vietnamese report; the 34-unit report's data hold at most 34
+units a year; readable parameters on the with-code pages; a bilingual index page with the data as
+one download. The set is built once per session (``default_site`` in conftest.py)."""
+
+from __future__ import annotations
+
+import re
+import string
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from egov_analysis import config, meta
+from egov_analysis.meta.messages import catalogue
+from egov_analysis.reporting.index_page import page_name
+from egov_analysis.reporting.reports import load_reports
+
+pytestmark = pytest.mark.slow
+
+REPORTS = load_reports(config.paths().root / "reports.toml", config.paths().notebooks)
+VIETNAMESE = [r for r in REPORTS if r.parameters.get("lang") == "vi"]
+PLACEHOLDER_ALT = "No description has been provided for this image"
+
+
+def _soup(path: Path) -> BeautifulSoup:
+    soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
+    for hidden in soup(["style", "script", "head"]):
+        hidden.decompose()
+    return soup
+
+
+def _reviewer(paths: config.Paths, name: str) -> BeautifulSoup:
+    return _soup(paths.reports / "html" / f"{name}.reviewer.html")
+
+
+def _registry_ids() -> set[str]:
+    """Identifiers a reader must never see: snake_case ids of indicators, geographies, programme
+    phases and items, source classes (index ids such as ``pci`` aside)."""
+    ids = {i for i in meta.indicators()["indicator"] if "_" in i}
+    ids |= {"provinces_63", "units_34"}
+    ids |= {r["phase_id"] for r in meta.package_rows("programme_phases.csv")}
+    ids |= {r["item"] for r in meta.package_rows("programme_items.csv") if "_" in r["item"]}
+    ids |= {c for c in meta.source_classes()["class"] if "_" in c}
+    return ids
+
+
+RAW_PATTERNS = [
+    re.compile(p)
+    for p in (
+        r"<NA>",
+        r"\bnan\b",
+        r"\bNaN\b",
+        r"\bNone\b",
+        r"\\u[0-9a-fA-F]{4}",
+        r"\bNaT\b",
+        r"\d+\.\d{7,}",  # float noise such as 58.264652000000005
+    )
+]
+
+
+@pytest.mark.parametrize("report", [r.name for r in REPORTS])
+def test_reviewer_text_has_no_raw_values_ids_or_index_columns(default_site, report):
+    soup = _reviewer(default_site, report)
+    visible = soup.get_text("\n", strip=True)
+    found = [p.pattern for p in RAW_PATTERNS if p.search(visible)]
+    assert not found, f"{report}: {found}"
+    ids = sorted(i for i in _registry_ids() if re.search(rf"\b{re.escape(i)}\b", visible))
+    assert not ids, f"{report}: raw ids in the visible text: {ids}"
+    assert not soup.select("table.dataframe"), f"{report}: a pandas table (with its index column)"
+    assert not soup.select(".jp-InputArea"), f"{report}: code on the reviewer page"
+
+
+@pytest.mark.parametrize("report", [r.name for r in REPORTS])
+def test_every_image_has_specific_alt_text(default_site, report):
+    images = _reviewer(default_site, report).find_all("img")
+    assert images, f"{report}: no figure"
+    alts = [img.get("alt", "") for img in images]
+    generic = [a for a in alts if not a or a == PLACEHOLDER_ALT or len(a) < 20]
+    assert not generic, f"{report}: images without specific alt text: {generic}"
+    assert len(set(alts)) == len(alts), f"{report}: two images share an alt text: {alts}"
+
+
+def _english_fragments() -> set[str]:
+    """Literal pieces of the English catalogue that a Vietnamese text cannot contain: from messages
+    that differ between the languages, pieces of two words or more and ten characters or more,
+    which are not also in the Vietnamese catalogue (names such as "PAR Index" are shared)."""
+    en, vi = catalogue("en"), catalogue("vi")
+    vi_text = "\n".join(vi.values())
+    out = set()
+    for key, template in en.items():
+        if vi.get(key) == template:
+            continue
+        for literal, *_ in string.Formatter().parse(template):
+            piece = literal.strip(" .,;:()–-")
+            if len(piece) >= 10 and " " in piece and piece not in vi_text:
+                out.add(piece)
+    return out
+
+
+@pytest.mark.parametrize("report", [r.name for r in VIETNAMESE])
+def test_a_vietnamese_report_has_no_english_catalogue_text(default_site, report):
+    soup = _reviewer(default_site, report)
+    text = soup.get_text("\n", strip=True) + "\n" + "\n".join(i.get("alt", "") for i in soup.find_all("img"))
+    english = sorted(f for f in _english_fragments() if f in text)
+    assert not english, f"{report}: English text in a Vietnamese report: {english}"
+
+
+def test_the_34_unit_report_shows_at_most_34_units_a_year(default_site):
+    (report,) = [r for r in REPORTS if r.parameters.get("geography") == "34"]
+    csvs = sorted((default_site.figures / report.name).glob("*.csv"))
+    assert csvs
+    for path in csvs:
+        data = pd.read_csv(path, dtype=str)
+        unit = next((c for c in ("province_code", "province", "unit") if c in data), None)
+        if unit is None:
+            continue
+        per_year = (
+            data.groupby("year")[unit].nunique() if "year" in data else pd.Series([data[unit].nunique()])
+        )
+        assert per_year.max() <= 34, f"{path.name}: {per_year.max()} units in one year"
+
+
+def test_with_code_page_shows_parameters_as_readable_vietnamese(default_site):
+    page = (default_site.reports / "html" / "profile_quang_ninh_vi.html").read_text("utf-8")
+    visible = _soup(default_site.reports / "html" / "profile_quang_ninh_vi.html").get_text(" ")
+    assert "province = 'Quảng Ninh'" in visible.replace("\n", " ").replace("  ", " ")
+    assert "\\u1ea3" not in page
+
+
+def test_reviewer_page_opens_with_title_and_key_findings_in_its_language(default_site):
+    soup = _reviewer(default_site, "rankings_pci_vi")
+    assert soup.find("h1").get_text(strip=True) == "Xếp hạng PCI 2005–2024"
+    assert soup.find("h2").get_text(strip=True) == "Những điểm chính: Xếp hạng PCI 2005–2024"
+    findings = soup.find("h2").find_next("ul").get_text("\n", strip=True)
+    assert "PCI 2024: Quảng Ninh xếp hạng 2 / 63 với 73,20 điểm." in findings
+
+
+def test_index_pages_are_bilingual_link_each_report_to_its_other_language_and_offer_the_data(default_site):
+    base = default_site.reports
+    english = _soup(base / page_name("en"))
+    vietnamese = _soup(base / page_name("vi"))
+    assert english.find("h1").get_text() == "egov-analysis reports"
+    assert vietnamese.find("h1").get_text() == "Báo cáo egov-analysis"
+    assert english.find("a", hreflang="vi")["href"] == "index.vi.html"
+    assert vietnamese.find("a", hreflang="en")["href"] == "index.html"
+    for report in VIETNAMESE:
+        english_name = report.name.removesuffix("_vi")
+        row = english.find("span", string=re.compile(rf"^{english_name} "))
+        links = [a["href"] for a in row.find_parent("tr").find_all("a")]
+        assert f"html/{report.name}.reviewer.html" in links, english_name
+    (download,) = [a["href"] for a in english.find_all("a") if a["href"].endswith(".zip")]
+    with zipfile.ZipFile(base / download) as archive:
+        names = set(archive.namelist())
+    assert {"indices.csv", "coverage.csv", "budget.csv", "data_dictionary.md"} <= names
+    assert not any(n.endswith(".parquet") for n in names)
