@@ -46,7 +46,7 @@ def _registry_ids() -> set[str]:
     ids |= {r["phase_id"] for r in meta.package_rows("programme_phases.csv")}
     ids |= {r["item"] for r in meta.package_rows("programme_items.csv") if "_" in r["item"]}
     ids |= {c for c in meta.source_classes()["class"] if "_" in c}
-    return ids
+    return {i for i in ids if i}
 
 
 RAW_PATTERNS = [
@@ -128,14 +128,15 @@ def test_the_34_unit_report_shows_at_most_34_units_a_year(default_site):
 def test_with_code_page_shows_parameters_as_readable_vietnamese(default_site):
     page = (default_site.reports / "html" / "profile_quang_ninh_vi.html").read_text("utf-8")
     visible = _soup(default_site.reports / "html" / "profile_quang_ninh_vi.html").get_text(" ")
-    assert "province = 'Quảng Ninh'" in visible.replace("\n", " ").replace("  ", " ")
+    assert "province = 'Quảng Ninh'" in re.sub(r"\s+", " ", visible)
     assert "\\u1ea3" not in page
 
 
 def test_reviewer_page_opens_with_title_and_key_findings_in_its_language(default_site):
     soup = _reviewer(default_site, "rankings_pci_vi")
-    assert soup.find("h1").get_text(strip=True) == "Xếp hạng PCI 2005–2024"
-    assert soup.find("h2").get_text(strip=True) == "Những điểm chính: Xếp hạng PCI 2005–2024"
+    title = soup.find("h1").get_text(strip=True)
+    assert title.startswith("Xếp hạng PCI")  # the build's title, or the catalogue's default
+    assert soup.find("h2").get_text(strip=True) == f"Những điểm chính: {title}"
     findings = soup.find("h2").find_next("ul").get_text("\n", strip=True)
     assert "PCI 2024: Quảng Ninh xếp hạng 2 / 63 với 73,20 điểm." in findings
 
