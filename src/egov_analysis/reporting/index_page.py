@@ -173,18 +173,28 @@ def _page(
 ) -> str:
     base = paths.reports
     versions = other_languages(reports)
-    rows = "".join(
-        _row(paths, r, versions[r.name], dict(state.get(r.name, {})), failures.get(r.name), lang)
-        for r in reports
+    headings = "".join(
+        f"<th>{html.escape(text(f'reporting.index.{k}', lang))}</th>"
+        for k in ("report", "pages", "parameters", "built", "figures")
     )
+
+    def table(selected: list[Report]) -> str:
+        rows = "".join(
+            _row(paths, r, versions[r.name], dict(state.get(r.name, {})), failures.get(r.name), lang)
+            for r in selected
+        )
+        return f"<table><tr>{headings}</tr>{rows}</table>"
+
+    # the page's own language first; then the reports that have no version in it
+    own = [r for r in reports if report_lang(r) == lang]
+    others = [r for r in reports if report_lang(r) != lang and lang not in versions[r.name]]
+    listing = table(own) if own else ""
+    if others:
+        listing += f"<h2>{html.escape(text('reporting.index.only_other', lang))}</h2>" + table(others)
     switch = " · ".join(
         _link(base / page_name(other), base, text("reporting.index.language_name", other), other)
         for other in languages()
         if other != lang
-    )
-    headings = "".join(
-        f"<th>{html.escape(text(f'reporting.index.{k}', lang))}</th>"
-        for k in ("report", "pages", "parameters", "built", "figures")
     )
     download = ""
     if data_zip is not None:
@@ -201,7 +211,7 @@ def _page(
         f"<title>{title}</title><style>{STYLE}</style></head><body>"
         f"<nav>{switch}</nav><h1>{title}</h1>"
         f"<p>{html.escape(text('reporting.index.intro', lang))}</p>"
-        f"{download}<table><tr>{headings}</tr>{rows}</table>"
+        f"{download}{listing}"
         f"<h2>{html.escape(text('reporting.index.coverage', lang))}</h2>"
         + _coverage_table(paths, lang)
         + "</body></html>\n"
