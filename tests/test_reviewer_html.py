@@ -17,10 +17,9 @@ from bs4 import BeautifulSoup
 
 from egov_analysis import config, meta
 from egov_analysis.meta.messages import catalogue
-from egov_analysis.reporting.index_page import page_name
-from egov_analysis.reporting.reports import load_reports
-
-pytestmark = pytest.mark.slow
+from egov_analysis.reporting.index_page import other_languages, page_name, write_data_zip
+from egov_analysis.reporting.readable_parameters import ReadablePythonTranslator
+from egov_analysis.reporting.reports import Report, load_reports
 
 REPORTS = load_reports(config.paths().root / "reports.toml", config.paths().notebooks)
 VIETNAMESE = [r for r in REPORTS if r.parameters.get("lang") == "vi"]
@@ -63,6 +62,7 @@ RAW_PATTERNS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("report", [r.name for r in REPORTS])
 def test_reviewer_text_has_no_raw_values_ids_or_index_columns(default_site, report):
     soup = _reviewer(default_site, report)
@@ -75,6 +75,7 @@ def test_reviewer_text_has_no_raw_values_ids_or_index_columns(default_site, repo
     assert not soup.select(".jp-InputArea"), f"{report}: code on the reviewer page"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("report", [r.name for r in REPORTS])
 def test_every_image_has_specific_alt_text(default_site, report):
     images = _reviewer(default_site, report).find_all("img")
@@ -102,6 +103,7 @@ def _english_fragments() -> set[str]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("report", [r.name for r in VIETNAMESE])
 def test_a_vietnamese_report_has_no_english_catalogue_text(default_site, report):
     soup = _reviewer(default_site, report)
@@ -110,6 +112,7 @@ def test_a_vietnamese_report_has_no_english_catalogue_text(default_site, report)
     assert not english, f"{report}: English text in a Vietnamese report: {english}"
 
 
+@pytest.mark.slow
 def test_the_34_unit_report_shows_at_most_34_units_a_year(default_site):
     (report,) = [r for r in REPORTS if r.parameters.get("geography") == "34"]
     csvs = sorted((default_site.figures / report.name).glob("*.csv"))
@@ -125,6 +128,7 @@ def test_the_34_unit_report_shows_at_most_34_units_a_year(default_site):
         assert per_year.max() <= 34, f"{path.name}: {per_year.max()} units in one year"
 
 
+@pytest.mark.slow
 def test_with_code_page_shows_parameters_as_readable_vietnamese(default_site):
     page = (default_site.reports / "html" / "profile_quang_ninh_vi.html").read_text("utf-8")
     visible = _soup(default_site.reports / "html" / "profile_quang_ninh_vi.html").get_text(" ")
@@ -132,6 +136,7 @@ def test_with_code_page_shows_parameters_as_readable_vietnamese(default_site):
     assert "\\u1ea3" not in page
 
 
+@pytest.mark.slow
 def test_reviewer_page_opens_with_title_and_key_findings_in_its_language(default_site):
     soup = _reviewer(default_site, "rankings_pci_vi")
     title = soup.find("h1").get_text(strip=True)
@@ -141,6 +146,7 @@ def test_reviewer_page_opens_with_title_and_key_findings_in_its_language(default
     assert "PCI 2024: Quảng Ninh xếp hạng 2 / 63 với 73,20 điểm." in findings
 
 
+@pytest.mark.slow
 def test_index_pages_are_bilingual_link_each_report_to_its_other_language_and_offer_the_data(default_site):
     base = default_site.reports
     english = _soup(base / page_name("en"))
@@ -159,3 +165,39 @@ def test_index_pages_are_bilingual_link_each_report_to_its_other_language_and_of
         names = set(archive.namelist())
     assert {"indices.csv", "coverage.csv", "budget.csv", "data_dictionary.md"} <= names
     assert not any(n.endswith(".parquet") for n in names)
+
+
+def test_injected_parameters_are_readable_and_still_safe():
+    source = ReadablePythonTranslator.codify(
+        {"province": "Quảng Ninh", "highlight": ["Đà Nẵng", "x'\"\n__import__('os')\n#"], "year": 2024}
+    )
+    assert "province = 'Quảng Ninh'" in source and "\\u" not in source
+    namespace: dict[str, object] = {}
+    exec(source, namespace)  # the values come back exactly, the hostile one as a plain string
+    assert namespace["highlight"] == ["Đà Nẵng", "x'\"\n__import__('os')\n#"]
+    assert namespace["province"] == "Quảng Ninh" and namespace["year"] == 2024
+
+
+def test_each_report_is_paired_with_its_other_language_version():
+    reports = [
+        Report("a", "n.ipynb", "A", {"index": "pci"}),
+        Report("a_vi", "n.ipynb", "A vi", {"index": "pci", "lang": "vi"}),
+        Report("b", "n.ipynb", "B", {"index": "dti"}),
+        Report("c_vi", "other.ipynb", "C", {"index": "pci", "lang": "vi"}),
+    ]
+    pairs = other_languages(reports)
+    assert pairs["a"] == {"vi": reports[1]} and pairs["a_vi"] == {"en": reports[0]}
+    assert pairs["b"] == {} and pairs["c_vi"] == {}
+
+
+def test_the_data_download_is_written_once_per_data_and_byte_identical(project_paths, tmp_path):
+    processed = project_paths.processed
+    processed.mkdir(parents=True)
+    (processed / "indices.csv").write_text("index,year\npci,2024\n", encoding="utf-8")
+    (processed / "manifest.json").write_text('{"raw_fingerprint": "1"}', encoding="utf-8")
+    first = write_data_zip(project_paths).read_bytes()
+    (project_paths.reports / "data" / "egov-analysis-data.zip").unlink()
+    assert write_data_zip(project_paths).read_bytes() == first
+    with zipfile.ZipFile(project_paths.reports / "data" / "egov-analysis-data.zip") as archive:
+        assert {"indices.csv", "manifest.json", "data_dictionary.md"} <= set(archive.namelist())
+        assert archive.read("indices.csv") == b"index,year\npci,2024\n"
