@@ -193,19 +193,3 @@ def latest_profile(panel: pd.DataFrame, index: str, province_code: str) -> tuple
     year = int(parts["year"].max())
     return year, profile(panel, index, year, province_code)
 
-
-def unit_codes(names: list[str], geography: str) -> list[str]:
-    """The codes of ``names`` (any spelling) in ``geography``: GSO codes for the 63 provinces; for
-    the 34 units of 2025 the code of the unit a province became part of (or of a unit named).
-    Raises :class:`~egov_analysis.provinces.UnknownProvinceError` naming an unknown name."""
-    from ..provinces import UnknownProvinceError, resolve, resolve_2025
-
-    if geography_name(geography) == "provinces_63":
-        return [resolve(name).gso_code for name in names]
-    codes = []
-    for name in names:
-        try:
-            codes.append(str(resolve(name).code_2025))
-        except UnknownProvinceError:
-            codes.append(resolve_2025(name).code_2025)
-    return codes
