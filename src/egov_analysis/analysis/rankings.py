@@ -192,4 +192,3 @@ def latest_profile(panel: pd.DataFrame, index: str, province_code: str) -> tuple
         return None
     year = int(parts["year"].max())
     return year, profile(panel, index, year, province_code)
-
