@@ -15,11 +15,38 @@ project's source-row format. What changes on the way:
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from .source_rows import write_source_rows
+from .source_rows import split_citable, write_source_rows
+
+# the compiled tables mark values for the 34 units of 2025 by this suffix on the indicator; the
+# raw rows carry it in their own ``geography`` column instead
+MERGED_UNITS_SUFFIX = "_34_merged_units"
+
+
+class LeftOutRowWarning(UserWarning):
+    """A source row the importer did not write (its source is refused), named with its reason."""
+
+
+def _geography(indicator: str) -> tuple[str, str]:
+    if indicator.endswith(MERGED_UNITS_SUFFIX):
+        return indicator.removesuffix(MERGED_UNITS_SUFFIX), "units_34"
+    return indicator, ""
+
+
+def _citable(relative: str, rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    kept, refused = split_citable(rows)
+    for row, why in refused:
+        warnings.warn(
+            f"{relative}: left out {row['year']} {row['province']} {row['indicator']}: {why}",
+            LeftOutRowWarning,
+            stacklevel=3,
+        )
+    return kept
+
 
 # reference file → (index, raw file name)
 COMPILED_TABLES: dict[str, tuple[str, str]] = {
@@ -54,11 +81,13 @@ def _rank_rows(table: pd.DataFrame) -> list[dict[str, object]]:
             rank_basis = "computed"
         if not score and not rank:
             continue
+        indicator, geography = _geography(rec["indicator"])
         rows.append(
             {
                 "year": rec["year"],
                 "province": rec["province"],
-                "indicator": rec["indicator"],
+                "indicator": indicator,
+                "geography": geography,
                 "score": score,
                 "rank": rank,
                 "rank_basis": rank_basis,
@@ -74,7 +103,8 @@ def import_compiled_tables(reference: Path, raw_dir: Path) -> dict[str, int]:
     written = {}
     for relative, (index, name) in COMPILED_TABLES.items():
         table = pd.read_csv(reference / relative, dtype=str, keep_default_na=False, na_values=[""])
-        written[f"{index}/{name}"] = write_source_rows(raw_dir / index / name, _rank_rows(table))
+        rows = _citable(relative, _rank_rows(table))
+        written[f"{index}/{name}"] = write_source_rows(raw_dir / index / name, rows)
     return written
 
 
