@@ -483,6 +483,13 @@ SOURCE_ROWS = Table(
         ),
         Field("tier", "string", "Tier label as printed.", optional=True),
         Field("note", "string", "The quote or remark that explains the value.", optional=True),
+        Field(
+            "score_change",
+            "string",
+            "A move the source prints with the score, against the previous edition ('up 1.03 "
+            "points' → +1.03); it decides between disagreeing values of the previous year.",
+            optional=True,
+        ),
     ),
 )
 

@@ -289,7 +289,10 @@ def classify_sources(urls: pd.Series) -> pd.DataFrame:
     classes = source_classes()
     distinct = pd.Series(urls.dropna().unique(), dtype="string")
     chosen = pd.Series(pd.NA, index=distinct.index, dtype="string")
-    for row in classes[["url_pattern", "class"]].itertuples(index=False):
+    # specific patterns first, the catch-all "." (any other site) last, whatever its precedence
+    catch_all = classes["url_pattern"].eq(".")
+    ordered = pd.concat([classes[~catch_all], classes[catch_all]])
+    for row in ordered[["url_pattern", "class"]].itertuples(index=False):
         hit = chosen.isna() & distinct.str.match(row[0], flags=re.IGNORECASE)
         chosen[hit] = row[1]
     mapping = dict(zip(distinct, chosen, strict=True))
@@ -326,7 +329,7 @@ def url_problem(url: str) -> str | None:
         pass
     else:
         return f"a bare IP address ({host}) is not a citable source: cite the publisher's site"
-    if "." not in host or not re.fullmatch(r"[a-z0-9.-]+", host) or host.endswith("."):
+    if "." not in host or not re.fullmatch(r"[\w.-]+", host) or host.endswith("."):
         return f"{host!r} is not a real host name"
     for refused, reason in refused_hosts().items():
         if host == refused or host.endswith("." + refused):

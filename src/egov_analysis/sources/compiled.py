@@ -9,7 +9,11 @@ project's source-row format. What changes on the way:
   the ``rank`` column with ``rank_basis = computed`` and the reason in ``note``;
 - a rank or tier whose own source differs from the score's becomes its own row with that source;
 - a disagreeing second source becomes its own row, so raw keeps both values;
-- rows that carry no value at all (e.g. "no 2021 ICT Index was conducted") are left out.
+- rows that carry no value at all (e.g. "no 2021 ICT Index was conducted") are left out;
+- an indicator ending in ``_34_merged_units`` is a value for the 34 units of 2025: the suffix
+  goes, ``geography = units_34`` comes;
+- a row citing a source that clean refuses (a bare IP address, a host of
+  ``meta/refused_hosts.csv``) is left out with a warning naming it.
 """
 
 from __future__ import annotations
@@ -31,13 +35,15 @@ class LeftOutRowWarning(UserWarning):
     """A source row the importer did not write (its source is refused), named with its reason."""
 
 
-def _geography(indicator: str) -> tuple[str, str]:
+def _with_geography(row: dict[str, object]) -> dict[str, object]:
+    indicator = str(row["indicator"])
     if indicator.endswith(MERGED_UNITS_SUFFIX):
-        return indicator.removesuffix(MERGED_UNITS_SUFFIX), "units_34"
-    return indicator, ""
+        return {**row, "indicator": indicator.removesuffix(MERGED_UNITS_SUFFIX), "geography": "units_34"}
+    return row
 
 
 def _citable(relative: str, rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The rows clean accepts; each row left out (a bare IP address, a refused host) is named."""
     kept, refused = split_citable(rows)
     for row, why in refused:
         warnings.warn(
@@ -81,13 +87,11 @@ def _rank_rows(table: pd.DataFrame) -> list[dict[str, object]]:
             rank_basis = "computed"
         if not score and not rank:
             continue
-        indicator, geography = _geography(rec["indicator"])
         rows.append(
             {
                 "year": rec["year"],
                 "province": rec["province"],
-                "indicator": indicator,
-                "geography": geography,
+                "indicator": rec["indicator"],
                 "score": score,
                 "rank": rank,
                 "rank_basis": rank_basis,
@@ -103,7 +107,7 @@ def import_compiled_tables(reference: Path, raw_dir: Path) -> dict[str, int]:
     written = {}
     for relative, (index, name) in COMPILED_TABLES.items():
         table = pd.read_csv(reference / relative, dtype=str, keep_default_na=False, na_values=[""])
-        rows = _citable(relative, _rank_rows(table))
+        rows = _citable(relative, [_with_geography(r) for r in _rank_rows(table)])
         written[f"{index}/{name}"] = write_source_rows(raw_dir / index / name, rows)
     return written
 
