@@ -125,7 +125,7 @@ def test_a_contradicting_table_is_refused_naming_file_and_line(meta_copy):
 def test_a_label_mapping_to_an_undefined_indicator_is_refused(meta_copy):
     with (meta_copy / "indicator_labels.csv").open("a", encoding="utf-8") as f:
         f.write("pci,Brand New Label,brand_new\n")
-    with pytest.raises(meta.MetaError, match="'brand_new', which indicators.csv does not define"):
+    with pytest.raises(meta.MetaError, match=r"'brand_new', which indicators\.csv does not define"):
         meta.indicators()
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import itertools
 import os
 import re
 import stat
@@ -205,13 +204,17 @@ def _records(text: str, name: str, problems: Problems) -> Iterator[tuple[int, li
         )
 
 
-def _field_count_hint(fields: list[str], expected: int) -> str:
+NUMBER_COLUMNS = ("score", "value", "cpi_avg_change_pct")
+
+
+def _field_count_hint(fields: list[str], header: list[str]) -> str:
     if len(fields) == 1 and ";" in fields[0]:
         return "; the row is separated by ';' — use ','"
-    if len(fields) > expected and any(
-        re.fullmatch(r"-?\d+", a) and re.fullmatch(r"\d+", b) for a, b in itertools.pairwise(fields)
-    ):
-        return '; an unquoted decimal comma? write "75,09" in quotes or 75.09'
+    if len(fields) == len(header) + 1:
+        for position, column in enumerate(header):
+            pair = fields[position : position + 2]
+            if column in NUMBER_COLUMNS and re.fullmatch(r"-?\d+,\d+", ",".join(pair)):
+                return f'; an unquoted decimal comma in {column}? write "{",".join(pair)}" in quotes'
     return ""
 
 
@@ -322,7 +325,7 @@ def read_table(path: Path, table: Table, name: str, problems: Problems) -> pd.Da
                 name,
                 "wrong_field_count",
                 f"{len(fields)} fields where the header has {len(header)}"
-                + _field_count_hint(fields, len(header)),
+                + _field_count_hint(fields, header),
                 line=line,
             )
         elif [c.strip().lower() for c in fields] == header:

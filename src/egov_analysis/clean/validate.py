@@ -56,7 +56,6 @@ def _resolve_provinces(rows: pd.DataFrame, problems: Problems) -> pd.DataFrame:
             )
         ),
     )
-    problems.rows(rows, rows["province"].eq(""), "province", "missing_value", "no province given")
     canonical = {c: p.name for c, p in provinces().items()}
     canonical_2025 = {c: u.name for c, u in units_2025().items()}
     rows["province_code"] = codes
@@ -68,7 +67,9 @@ def _check_years(rows: pd.DataFrame, problems: Problems) -> pd.Series:
     year = pd.to_numeric(
         rows["year"].where(rows["year"].str.fullmatch(r"\d{4}").fillna(False)), errors="coerce"
     ).astype("Int64")
-    problems.rows(rows, year.isna(), "year", "bad_year", "year is not a four-digit year")
+    problems.rows(
+        rows, year.isna() & rows["year"].ne(""), "year", "bad_year", "year is not a four-digit year"
+    )
     allowed = pd.MultiIndex.from_tuples(
         [(i, y) for i, info in indices().items() for y in info.years], names=["index", "year"]
     )
@@ -191,7 +192,7 @@ def validate(raw: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     rows = rows.merge(mapping, on=["index", "indicator"], how="left", validate="many_to_one")
     problems.rows(
         rows,
-        rows["indicator_std"].isna(),
+        rows["indicator_std"].isna() & rows["indicator"].ne(""),
         "indicator",
         "unknown_indicator",
         lambda hit: (
