@@ -53,21 +53,22 @@ def cite_originals(rows: Iterable[Row]) -> list[dict[str, object]]:
     """Rows citing a known copy of an article (``meta/source_originals.csv``) cite the original
     instead; a row that then repeats another row of the original is dropped (it said the same)."""
     originals = source_originals()
+    rows = [dict(r) for r in rows]
+    own = {
+        tuple(_cell(r.get(c)) for c in _SAME_VALUE)
+        for r in rows
+        if _cell(r.get("source_url")) not in originals
+    }
     out: list[dict[str, object]] = []
-    seen: set[tuple[str, ...]] = set()
-    moved = []
-    for row in rows:
+    for row in rows:  # in the order given
         url = _cell(row.get("source_url"))
         if url in originals:
-            moved.append({**row, "source_url": originals[url]})
-        else:
-            out.append(dict(row))
-            seen.add(tuple(_cell(row.get(c)) for c in _SAME_VALUE))
-    for row in moved:
-        key = tuple(_cell(row.get(c)) for c in _SAME_VALUE)
-        if key not in seen:
-            seen.add(key)
-            out.append(row)
+            row = {**row, "source_url": originals[url]}
+            key = tuple(_cell(row.get(c)) for c in _SAME_VALUE)
+            if key in own:
+                continue
+            own.add(key)
+        out.append(row)
     return out
 
 
