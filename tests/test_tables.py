@@ -39,7 +39,7 @@ def test_cells_in_english():
     assert list(shown.columns) == ["Index", "Indicator", "Province", "Score", "Rank", "Value"]
     assert shown.iloc[0].tolist() == [
         "PCI",
-        "Business support services",
+        "Business support services (business support policy from 2017)",
         "Quảng Ninh",
         "58.26",
         "4 / 63",
@@ -47,7 +47,7 @@ def test_cells_in_english():
     ]
     assert shown.iloc[1].tolist() == [
         "DTI",
-        "Overall DTI",
+        "DTI",
         "Đà Nẵng",
         "not published",
         "not published",
@@ -59,7 +59,7 @@ def test_cells_in_vietnamese_use_decimal_comma_and_thousands_dot():
     shown = display_frame(FRAME, COLUMNS, "vi")
     assert shown.iloc[0].tolist() == [
         "PCI",
-        "Dịch vụ hỗ trợ doanh nghiệp",
+        "Dịch vụ hỗ trợ doanh nghiệp (chính sách hỗ trợ doanh nghiệp từ năm 2017)",
         "Quảng Ninh",
         "58,26",
         "4 / 63",

@@ -114,8 +114,27 @@ def display_name(family: str, identifier: str, lang: str) -> str:
     return text(f"names.{family}.{slug(str(identifier))}", lang)
 
 
+@cache
+def _indicator_names() -> dict[tuple[str, str, str], str]:
+    """(index, indicator, lang) -> the name in ``meta/indicators.csv`` (``name_<lang>`` columns)."""
+    from .meta import indicators
+
+    table = indicators().drop_duplicates(["index", "indicator"])
+    out = {}
+    for column in (c for c in table.columns if c.startswith("name_")):
+        lang = column.removeprefix("name_")
+        for row in table[["index", "indicator", column]].itertuples(index=False):
+            if isinstance(row[2], str) and row[2]:
+                out[(row[0], row[1], lang)] = row[2]
+    return out
+
+
 def indicator_name(index: str, indicator: str, lang: str) -> str:
-    """An indicator's display name; the index's own table first, then the shared one."""
+    """An indicator's display name: the indicator table's (``meta/indicators.csv``), else the
+    catalogue's (``names.indicator.<index>``, then ``names.indicator.common``)."""
+    known = _indicator_names().get((index, indicator, lang))
+    if known:
+        return known
     try:
         return display_name(f"indicator.{index}", indicator, lang)
     except MissingMessageError:

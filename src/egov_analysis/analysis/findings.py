@@ -21,7 +21,7 @@ from functools import cache
 import pandas as pd
 
 from .. import formatting as fmt
-from ..meta import package_rows
+from ..meta import series_breaks as meta_series_breaks
 from ..meta.messages import text
 from ..provinces import provinces
 
@@ -57,8 +57,8 @@ def _say(key: str, lang: str, /, **fields: object) -> Sentence:
 def series_breaks() -> dict[tuple[str, str], tuple[int, ...]]:
     """Years that start a new series, by (index, indicator) (``meta/series_breaks.csv``)."""
     out: dict[tuple[str, str], list[int]] = {}
-    for row in package_rows("series_breaks.csv"):
-        out.setdefault((row["index"], row["indicator"]), []).append(int(row["year"]))
+    for row in meta_series_breaks().itertuples(index=False):
+        out.setdefault((str(row.index), str(row.indicator)), []).append(int(row.year))
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 

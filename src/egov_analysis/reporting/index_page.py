@@ -17,10 +17,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from .. import formatting as fmt
 from ..config import Paths
+from ..datasets import load
 from ..meta.messages import DEFAULT_LANG, languages, text
 from .execute import output_paths
 from .reports import Report
@@ -68,12 +67,11 @@ def _link(target: Path, base: Path, label: str, lang: str | None = None) -> str:
 
 
 def _coverage_table(paths: Paths, lang: str) -> str:
-    path = paths.processed / "coverage.parquet"
-    if not path.exists():
+    if not (paths.processed / "coverage.parquet").exists():
         return f"<p>{html.escape(text('reporting.index.no_data', lang))}</p>"
     from .sections import coverage_table
 
-    return str(coverage_table(pd.read_parquet(path), lang).as_raw_html())
+    return str(coverage_table(load("coverage", paths), lang).as_raw_html())
 
 
 def _processed_files(paths: Paths) -> list[Path]:
