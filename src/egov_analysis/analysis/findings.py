@@ -121,7 +121,7 @@ def _moves(own: pd.DataFrame, index: str, indicator: str) -> pd.DataFrame:
     """Rank changes between consecutive ranked years of one unit, within an unbroken series."""
     ranked = own.dropna(subset=["rank"]).sort_values("year")
     years, ranks = ranked["year"].astype(int).tolist(), ranked["rank"].astype(int).tolist()
-    out = []
+    out: list[dict[str, int]] = []
     for i in range(1, len(years)):
         y0, r0, y1, r1 = years[i - 1], ranks[i - 1], years[i], ranks[i]
         if breaks_between(index, indicator, y0, y1):
@@ -130,7 +130,7 @@ def _moves(own: pd.DataFrame, index: str, indicator: str) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["from_year", "to_year", "before", "after", "places"])
 
 
-def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> list[Sentence]:
+def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> list[str]:
     """What ``rows`` (one index, indicator and geography; the report's years) say about one unit:
     its latest position (or that it is not among those published), best and lowest rank, biggest
     rise and fall between ranked years, its place against the national median and its region in
@@ -147,7 +147,7 @@ def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> lis
     if own.empty:
         return [_say("findings.never", lang, index=label, years=fmt.year_span(years), province=name)]
 
-    out = []
+    out: list[str] = []
     latest_year = int(years[-1])
     here = _rank_at(own, province_code, latest_year)
     if here is not None:
@@ -258,7 +258,7 @@ def _best_worst(own: pd.DataFrame, lang: str) -> list[str]:
 def _move_sentences(own: pd.DataFrame, index: str, indicator: str, label: str, lang: str) -> list[str]:
     moves = _moves(own, index, indicator)
     years = own.dropna(subset=["rank"])["year"].astype(int)
-    out = []
+    out: list[str] = []
     if not moves.empty:
         up, down = moves[moves["places"] > 0], moves[moves["places"] < 0]
         if up.empty and down.empty:
@@ -299,7 +299,7 @@ def _distribution_sentences(
     year = int(max(with_own))
     that_year = rows[rows["year"].eq(year) & rows["score"].notna()]
     own_score = that_year.loc[that_year["province_code"].eq(code), "score"].iloc[0]
-    out = [
+    out: list[str] = [
         _say(
             "findings.against_median",
             lang,
@@ -344,7 +344,7 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
     label = _index_label(index, lang)
     rows = rows.assign(year=rows["year"].astype(int))
     coverage = year_coverage(rows).set_index("year")
-    out = []
+    out: list[str] = []
     latest = int(coverage.index.max())
     last_rows = rows[rows["year"].eq(latest)]
     leaders = last_rows[last_rows["rank"].eq(last_rows["rank"].min())]
@@ -408,7 +408,7 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
     first, last = span
     both = rows[rows["year"].isin([first, last]) & rows["rank"].notna()]
     wide = both.pivot_table(index="province", columns="year", values="rank", aggfunc="first").dropna()
-    out = []
+    out: list[str] = []
     ranked = rows.loc[rows["rank"].notna(), "year"].astype(int)
     for year in breaks_between(index, indicator, int(ranked.min()), int(ranked.max())):
         out.append(_say("findings.break_index", lang, index=label, year=year, first=first))
@@ -461,7 +461,8 @@ def profile_findings(panel: pd.DataFrame, province_code: str, lang: str, subject
     for the province (63-province geography), its latest position, best and lowest rank and its
     place against the national median; then the indices with no value for it."""
     headline = panel[panel["indicator"].eq("overall") & panel["geography"].eq("provinces_63")]
-    sentences, absent = [], []
+    sentences: list[str] = []
+    absent: list[str] = []
     name = _province_name(headline, province_code)
     for index in sorted(headline["index"].unique()):
         rows = headline[headline["index"].eq(index)]
@@ -472,7 +473,7 @@ def profile_findings(panel: pd.DataFrame, province_code: str, lang: str, subject
         # the profile keeps each index short: position, best/lowest, national and regional place
         keep = ("findings.latest", "findings.tied", "findings.best", "findings.same", "findings.against")
         found = province_sentences(rows, province_code, lang)
-        sentences.extend(s for s in found if s.key.startswith((*keep, "findings.in_region")))
+        sentences.extend(s for s in found if getattr(s, "key", "").startswith((*keep, "findings.in_region")))
     if absent:
         sentences.append(_say("findings.absent_indices", lang, province=name, indices=fmt.join(absent, lang)))
     return Findings(_say("findings.heading", lang, subject=subject), sentences)
@@ -497,7 +498,9 @@ def relationship_findings(
     x, y = _index_label(x_index, lang), _index_label(y_index, lang)
     n = len(pairs)
     if n < 3 or not (fmt.finite(pearson) and fmt.finite(spearman)):
-        sentences = [_say("findings.relationship_few", lang, year=year, n=fmt.number(n, lang), x=x, y=y)]
+        sentences: list[str] = [
+            _say("findings.relationship_few", lang, year=year, n=fmt.number(n, lang), x=x, y=y)
+        ]
     else:
         sentences = [
             _say(
@@ -558,7 +561,7 @@ def quality_findings(
     how many index-years are complete, each index's complete years, and the disagreements."""
     headline = coverage[coverage["indicator"].eq("overall") & coverage["geography"].eq("provinces_63")]
     complete = headline["n_score"].eq(headline["n_ranked"])
-    sentences = [
+    sentences: list[str] = [
         _say(
             "findings.quality_years",
             lang,
