@@ -103,3 +103,25 @@ def test_a_missing_display_name_or_column_is_refused_not_shown_raw():
 def test_years_run_together():
     assert fmt.year_span([2015, 2007, 2008, 2009, 2010, 2011, 2012, 2013]) == "2007–2013, 2015"
     assert fmt.join(["PCI", "PAPI", "DTI"], "vi") == "PCI, PAPI và DTI"
+
+
+def test_text_and_urls_from_the_data_are_escaped_and_only_http_links_are_links():
+    hostile = pd.DataFrame(
+        {
+            "province": ["<script>alert(1)</script>"],
+            "source_url": ['https://x.vn/a"><script>alert(2)</script>'],
+            "other": ["javascript:alert(3)"],
+        }
+    )
+    columns = [
+        Column("province", "tables.column.province"),
+        Column("source_url", "tables.column.source", kind="link"),
+        Column("other", "tables.column.other_source", kind="link"),
+    ]
+    page = people_table(
+        hostile, columns, "en", sources=hostile["source_url"], notes=["<b>x</b>"]
+    ).as_raw_html()
+    assert "<script>alert(" not in page and "<b>x</b>" not in page
+    assert "&lt;script&gt;alert(1)" in page and "Note: &lt;b&gt;x&lt;/b&gt;" in page
+    assert 'href="https://x.vn/a&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;">x.vn</a>' in page
+    assert 'href="javascript' not in page and "javascript:alert(3)" in page

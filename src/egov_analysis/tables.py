@@ -15,6 +15,7 @@ its element id is derived from the content, so two builds write identical pages.
 from __future__ import annotations
 
 import hashlib
+import html
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,6 +71,15 @@ def site_name(url: Any) -> str:
     return host.removeprefix("www.") or str(url)
 
 
+def anchor(url: Any) -> str:
+    """An HTML link to ``url`` labelled with its site, everything escaped; a value that is not an
+    http(s) URL is shown as escaped text, never as a link (no ``javascript:``)."""
+    value = str(url)
+    if urlparse(value).scheme not in ("http", "https"):
+        return html.escape(value)
+    return f'<a href="{html.escape(value, quote=True)}">{html.escape(site_name(value))}</a>'
+
+
 def _index_of(column: Column, row: pd.Series) -> str:
     return str(column.index or row[column.index_column])  # type: ignore[index]
 
@@ -91,7 +101,7 @@ def _cell(column: Column, row: pd.Series, lang: str) -> str:
         "score": lambda: fmt.score(value, _index_of(column, row), lang),
         "amount": lambda: fmt.billion_vnd(value, lang),
         "percent": lambda: fmt.percent(value, lang, column.decimals),
-        "link": lambda: f"[{site_name(value)}]({value})",
+        "link": lambda: str(value),  # made a link (escaped) when the table is drawn
     }
     return writers[kind]()
 
@@ -111,15 +121,25 @@ def _heading(column: Column, lang: str) -> str:
     return text(column.label, lang, **column.label_fields)
 
 
+def _escaped(key: str, lang: str, html_fields: Mapping[str, str], **fields: Any) -> str:
+    """A catalogue message as HTML: its words and ``fields`` escaped, ``html_fields`` inserted as
+    they are (links built by :func:`anchor`)."""
+    marks = {name: f"\x00{i}\x00" for i, name in enumerate(html_fields)}
+    escaped = html.escape(text(key, lang, **fields, **marks))
+    for name, mark in marks.items():
+        escaped = escaped.replace(mark, html_fields[name])
+    return escaped
+
+
 def sources_note(urls: Iterable[Any], lang: str) -> str:
-    """One line naming the distinct sources, each site linked once (Markdown)."""
+    """One line naming the distinct sources, each site linked once (HTML, escaped)."""
     seen: dict[str, str] = {}
     for url in urls:
         if not fmt.is_missing(url):
             seen.setdefault(site_name(url), str(url))
-    links = [f"[{name}]({url})" for name, url in sorted(seen.items())]
+    links = [anchor(url) for _, url in sorted(seen.items())]
     key = "tables.sources" if len(links) > 1 else "tables.source"
-    return text(key, lang, sources=", ".join(links))
+    return _escaped(key, lang, {"sources": ", ".join(links)})
 
 
 def people_table(
@@ -136,7 +156,8 @@ def people_table(
     """A Great Tables ``GT`` of ``frame`` as :class:`Column` specs describe it, with the sources
     (URLs: each site once, linked; or ready texts) and notes under it. Displaying it in a notebook
     shows the table; ``.as_raw_html()`` gives the HTML."""
-    from great_tables import GT, md
+    from great_tables import GT
+    from great_tables import html as raw_html
 
     shown = display_frame(frame, columns, lang)
     digest = hashlib.sha1(
@@ -150,13 +171,14 @@ def people_table(
         table = table.cols_align("right", columns=numeric)
     links = [_heading(c, lang) for c in columns if c.kind == "link"]
     if links:
-        table = table.fmt_markdown(columns=links)
+        missing = fmt.not_published(lang)
+        table = table.fmt(lambda url: html.escape(missing) if url == missing else anchor(url), columns=links)
     urls = list(sources)
     if urls:
-        table = table.tab_source_note(md(sources_note(urls, lang)))
+        table = table.tab_source_note(raw_html(sources_note(urls, lang)))
     for line in source_texts:
-        table = table.tab_source_note(md(line))
+        table = table.tab_source_note(raw_html(html.escape(line)))
     for note in notes:
         if note:
-            table = table.tab_source_note(md(text("tables.note", lang, note=note)))
+            table = table.tab_source_note(raw_html(_escaped("tables.note", lang, {}, note=note)))
     return table

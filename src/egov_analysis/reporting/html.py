@@ -7,7 +7,9 @@ from pathlib import Path
 import nbformat
 
 TEMPLATES = Path(__file__).parent / "templates"
-REVIEWER_HIDDEN_TAG = "keep_output"
+# cells for researchers only: the printed key numbers the tests check (keep_output) and the
+# provenance details (researcher: the publishers' notes as printed, in their language)
+REVIEWER_HIDDEN_TAGS = frozenset({"keep_output", "researcher"})
 
 
 def export_html(notebook: nbformat.NotebookNode, with_code: Path, without_code: Path, title: str) -> None:
@@ -28,10 +30,9 @@ def export_html(notebook: nbformat.NotebookNode, with_code: Path, without_code: 
             language_code=str(lang),
         )
         if exclude:
-            # the reviewer page shows findings, charts, tables and sources; the cells whose printed
-            # numbers the test suite checks (tagged keep_output) are for researchers
+            # the reviewer page shows findings, charts, tables and sources only
             exporter.register_preprocessor(
-                TagRemovePreprocessor(remove_cell_tags={REVIEWER_HIDDEN_TAG}, enabled=True), enabled=True
+                TagRemovePreprocessor(remove_cell_tags=set(REVIEWER_HIDDEN_TAGS), enabled=True), enabled=True
             )
         notebook.metadata["title"] = title
         body, _ = exporter.from_notebook_node(notebook)
