@@ -30,6 +30,7 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 th{background:#f2f2f2;text-align:left}.failed{color:#D55E00;font-weight:bold}code{font-size:90%}
 .small{font-size:85%;color:#555}nav{float:right}
 """
+DEFAULT_SET = "default"  # the report set `egov-analysis build` runs without --set
 DATA_ZIP = Path("data") / "egov-analysis-data.zip"
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed, so the same data give the same bytes
 
@@ -109,6 +110,61 @@ def _size(path: Path, lang: str) -> str:
     return f"{fmt.number(path.stat().st_size / 1e6, lang, 1)} MB"
 
 
+def matrix_tables(
+    paths: Paths, reports: list[Report], failures: dict[str, str], lang: str = DEFAULT_LANG
+) -> str:
+    """One table per report matrix: a row per value of its first grid key (a province), a column
+    per combination of the others (a language), each cell a link to that report."""
+    groups: dict[str, list[Report]] = {}
+    for report in reports:
+        if getattr(report, "matrix", ""):
+            groups.setdefault(report.matrix, []).append(report)  # type: ignore[attr-defined]
+    parts = []
+    for template, members in groups.items():
+        points = {r.name: list(getattr(r, "point", ())) for r in members}
+        keys = [k for k, _ in points[members[0].name]]
+        columns = list(dict.fromkeys(" · ".join(str(v) for _, v in points[r.name][1:]) for r in members))
+        cells: dict[str, dict[str, Report]] = {}
+        for r in members:
+            point = points[r.name]
+            cells.setdefault(str(point[0][1]), {})[" · ".join(str(v) for _, v in point[1:])] = r
+        head = "".join(
+            f"<th>{html.escape(c or text('reporting.index.reader_page', lang))}</th>" for c in columns
+        )
+        body = []
+        for row, by_column in cells.items():
+            tds = []
+            for column in columns:
+                cell = by_column.get(column)
+                out = output_paths(paths, cell.name) if cell else None
+                if cell is None or out is None:
+                    tds.append("<td>—</td>")
+                else:  # a link to the last good pages, if any; a failed last run marked
+                    link = (
+                        _link(out["reviewer_html"], paths.reports, text("reporting.index.reader_page", lang))
+                        + " · "
+                        + _link(out["html"], paths.reports, text("reporting.index.matrix_code", lang))
+                        if out["html"].exists()
+                        else ""
+                    )
+                    failed = failures.get(cell.name)
+                    word = html.escape(text("reporting.index.matrix_failed", lang))
+                    mark = (
+                        f'<span class="failed" title="{html.escape(failed)}">{word}</span>' if failed else ""
+                    )
+                    empty = html.escape(text("reporting.index.not_built", lang))
+                    tds.append(f"<td>{' '.join(filter(None, (link, mark))) or empty}</td>")
+            body.append(f"<tr><th>{html.escape(row)}</th>{''.join(tds)}</tr>")
+        heading = text("reporting.index.matrix_heading", lang, notebook=members[0].notebook, n=len(members))
+        over = text("reporting.index.matrix_over", lang, keys=" × ".join(keys))
+        parts.append(
+            f"<h2>{html.escape(heading)}</h2>"
+            f"<p class=small><code>{html.escape(template)}</code> {html.escape(over)}</p>"
+            f"<table><tr><th>{html.escape(keys[0])}</th>{head}</tr>{''.join(body)}</table>"
+        )
+    return "".join(parts)
+
+
 def _row(
     paths: Paths,
     report: Report,
@@ -183,12 +239,19 @@ def _page(
         )
         return f"<table><tr>{headings}</tr>{rows}</table>"
 
-    # the page's own language first; then the reports that have no version in it
-    own = [r for r in reports if report_lang(r) == lang]
-    others = [r for r in reports if report_lang(r) != lang and lang not in versions[r.name]]
+    # the default set as rows, the page's own language first, then the reports with no version in
+    # it; the reports of other sets (the sweeps) as one compact table per matrix
+    listed = [
+        r
+        for r in reports
+        if getattr(r, "set_name", DEFAULT_SET) == DEFAULT_SET or not getattr(r, "matrix", "")
+    ]
+    own = [r for r in listed if report_lang(r) == lang]
+    others = [r for r in listed if report_lang(r) != lang and lang not in versions[r.name]]
     listing = table(own) if own else ""
     if others:
         listing += f"<h2>{html.escape(text('reporting.index.only_other', lang))}</h2>" + table(others)
+    listing += matrix_tables(paths, [r for r in reports if r not in listed], failures, lang)
     switch = " · ".join(
         _link(base / page_name(other), base, text("reporting.index.language_name", other), other)
         for other in languages()
