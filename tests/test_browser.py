@@ -35,7 +35,10 @@ FLAGSHIPS = [
     "profile_quang_ninh",
     "data_quality",
 ]
-SCREENSHOT_PAGES = {f"{name}{suffix}.reviewer.html" for name in FLAGSHIPS for suffix in ("", "_vi")}
+VIETNAMESE = {"profile_quang_ninh": "profile_vi_quang_ninh"}  # the sweep owns profile_quang_ninh_vi
+SCREENSHOT_PAGES = {
+    f"{page}.reviewer.html" for name in FLAGSHIPS for page in (name, VIETNAMESE.get(name, f"{name}_vi"))
+}
 
 
 def _chromium() -> str:

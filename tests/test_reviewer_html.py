@@ -130,8 +130,8 @@ def test_the_34_unit_report_shows_at_most_34_units_a_year(default_site):
 
 @pytest.mark.slow
 def test_with_code_page_shows_parameters_as_readable_vietnamese(default_site):
-    page = (default_site.reports / "html" / "profile_quang_ninh_vi.html").read_text("utf-8")
-    visible = _soup(default_site.reports / "html" / "profile_quang_ninh_vi.html").get_text(" ")
+    page = (default_site.reports / "html" / "profile_vi_quang_ninh.html").read_text("utf-8")
+    visible = _soup(default_site.reports / "html" / "profile_vi_quang_ninh.html").get_text(" ")
     assert "province = 'Quảng Ninh'" in re.sub(r"\s+", " ", visible)
     assert "\\u1ea3" not in page
 
@@ -155,11 +155,13 @@ def test_index_pages_are_bilingual_link_each_report_to_its_other_language_and_of
     assert vietnamese.find("h1").get_text() == "Báo cáo egov-analysis"
     assert english.find("a", hreflang="vi")["href"] == "index.vi.html"
     assert vietnamese.find("a", hreflang="en")["href"] == "index.html"
+    pairs = other_languages(REPORTS)
     for report in VIETNAMESE:
-        english_name = report.name.removesuffix("_vi")
-        row = english.find("span", string=re.compile(rf"^{english_name} "))
-        links = [a["href"] for a in row.find_parent("tr").find_all("a")]
-        assert f"html/{report.name}.reviewer.html" in links, english_name
+        counterpart = pairs[report.name]["en"]  # every Vietnamese report has an English version
+        for page, shown, other in ((english, counterpart, report), (vietnamese, report, counterpart)):
+            row = page.find("span", string=re.compile(rf"^{shown.name} "))
+            links = [a["href"] for a in row.find_parent("tr").find_all("a")]
+            assert f"html/{other.name}.reviewer.html" in links, (shown.name, other.name)
     (download,) = [a["href"] for a in english.find_all("a") if a["href"].endswith(".zip")]
     with zipfile.ZipFile(base / download) as archive:
         names = set(archive.namelist())
