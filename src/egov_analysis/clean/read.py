@@ -27,7 +27,7 @@ import io
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -268,6 +268,11 @@ def _check_header(header: list[str], table: Table, name: str, problems: Problems
     return ok
 
 
+def _messages(texts: pd.Series) -> Callable[[pd.DataFrame], pd.Series]:
+    """A message per problem row, looked up in ``texts`` by row."""
+    return lambda hit: texts.loc[hit.index]
+
+
 def _check_cells(frame: pd.DataFrame, table: Table, name: str, problems: Problems) -> None:
     located = frame.assign(file=name, line=frame[LINE])
     for f in table.fields:
@@ -278,7 +283,7 @@ def _check_cells(frame: pd.DataFrame, table: Table, name: str, problems: Problem
                 located, empty, f.name, "missing_source", "every value needs the URL of its published source"
             )
             bad = url_problems(cells.where(~empty))
-            problems.rows(located, bad.notna(), f.name, "bad_source_url", lambda hit, b=bad: b[hit.index])
+            problems.rows(located, bad.notna(), f.name, "bad_source_url", _messages(bad))
             continue
         if not f.nullable:
             problems.rows(located, empty, f.name, "missing_value", f"{f.name} must not be empty")
