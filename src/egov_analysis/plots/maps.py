@@ -3,7 +3,6 @@ few units are published is drawn as a ranked list instead of a mostly empty map.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -99,7 +98,9 @@ def choropleth(
             notes=[*all_notes, ctx.word("note_list_not_map", k=len(known), n=n_units)],
             sources=index_sources(index, listed, ctx.lang),
         )
-    features = json.loads(outline_path(geography).read_text(encoding="utf-8"))["features"]
+    from ..datasets import outline_features  # the published outlines table, through load()
+
+    features = outline_features(geo)
     by_code = values.set_index("province_code")[value_column]
     numbers = known[value_column].astype(float)
     norm = Normalize(numbers.min(), numbers.max())
