@@ -24,6 +24,8 @@ class Field:
     # the allowed values come from a domain table (meta.vocabulary): read when checked, so a
     # new index or geography is a row in meta/, not a change here
     vocabulary: str = ""
+    # the bounds come from a domain table (meta.bounds), e.g. the indices' years and scales
+    bounds: str = ""
     # raw formats only: the column may be left out of a file; its cells must match ``pattern``;
     # ``check="url"`` — an http(s) URL with a real host, not refused (meta.url_problem)
     optional: bool = False
@@ -34,6 +36,15 @@ class Field:
     def choices(self) -> tuple[str, ...]:
         """The allowed values (from the domain tables where ``vocabulary`` names one)."""
         return meta.vocabulary(self.vocabulary) if self.vocabulary else self.allowed
+
+    @property
+    def low(self) -> float | None:
+        """The smallest allowed value (from the domain tables where ``bounds`` names them)."""
+        return meta.bounds(self.bounds)[0] if self.bounds else self.minimum
+
+    @property
+    def high(self) -> float | None:
+        return meta.bounds(self.bounds)[1] if self.bounds else self.maximum
 
 
 @dataclass(frozen=True)
@@ -60,8 +71,7 @@ _YEAR = Field(
     "Int64",
     "Edition year of the index (the year surveyed, as the publisher names it).",
     nullable=False,
-    minimum=2005,
-    maximum=2030,
+    bounds="edition_year",
 )
 _GEOGRAPHY = Field(
     "geography",
@@ -100,9 +110,8 @@ INDICES = Table(
             "Float64",
             "The score as published (or derived, see score_basis).",
             unit="index points: PCI 0–100 (sub-indices 0–10), PAPI 0–80 (dimensions 0–10), "
-            "PAR/SIPAS 0–100, ICT/DTI/e-gov 0–1",
-            minimum=0,
-            maximum=100,
+            "PAR/SIPAS 0–100, ICT/DTI/e-gov 0–1 (meta/indices.csv, meta/indicators.csv)",
+            bounds="score",
         ),
         Field(
             "score_basis",
@@ -604,10 +613,10 @@ def schema(table: Table):  # -> pandera.DataFrameSchema (imported lazily: pander
         checks = []
         if f.choices:
             checks.append(pa.Check.isin(list(f.choices)))
-        if f.minimum is not None:
-            checks.append(pa.Check.ge(f.minimum))
-        if f.maximum is not None:
-            checks.append(pa.Check.le(f.maximum))
+        if f.low is not None:
+            checks.append(pa.Check.ge(f.low))
+        if f.high is not None:
+            checks.append(pa.Check.le(f.high))
         columns[f.name] = pa.Column(f.dtype, checks=checks, nullable=f.nullable)
     return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=list(table.key), name=table.name)
 
@@ -620,9 +629,9 @@ def _allowed_text(f: Field) -> str:
     if f.check == "url":
         return "http(s) URL, real host"
     return (
-        f"{'' if f.minimum is None else f'≥ {f.minimum:g}'}"
-        f"{' and ' if f.minimum is not None and f.maximum is not None else ''}"
-        f"{'' if f.maximum is None else f'≤ {f.maximum:g}'}"
+        f"{'' if f.low is None else f'≥ {f.low:g}'}"
+        f"{' and ' if f.low is not None and f.high is not None else ''}"
+        f"{'' if f.high is None else f'≤ {f.high:g}'}"
     )
 
 
