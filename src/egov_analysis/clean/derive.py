@@ -60,9 +60,7 @@ def add_ranks(panel: pd.DataFrame) -> pd.DataFrame:
     distinct["n_ranked"] = [n_ranked(i, int(y), g) for i, y, g in distinct.itertuples(index=False)]
     panel = panel.merge(distinct.astype({"n_ranked": "Int64"}), on=group[:3], how="left")
     scored = panel.groupby(group)["score"].transform("count")
-    # meta/index_editions.csv says how many units the publisher ranked; an edition row without
-    # a number falls back to the units scored
-    panel["n_ranked"] = panel["n_ranked"].fillna(scored.astype("Int64"))
+    panel["n_ranked"] = panel["n_ranked"].fillna(scored.astype("Int64"))  # PAPI: all it scored
     has_rank = panel.groupby(group)["rank"].transform("count") > 0
     complete = scored.eq(panel["n_ranked"]) & ~has_rank
     computed = (
