@@ -452,6 +452,14 @@ _RAW_URL = Field(
 )
 _RAW_YEAR = Field("year", "string", "Year, four digits.", nullable=False, pattern=r"\d{4}")
 _RAW_NOTE = Field("note", "string", "Remarks.", optional=True)
+_RAW_TITLE = Field("source_title", "string", "Title of the source article, where recorded.", optional=True)
+_RAW_DATE = Field(
+    "source_date",
+    "string",
+    "Publication date of the source, where recorded.",
+    optional=True,
+    pattern=r"\d{4}-\d{2}-\d{2}",
+)
 
 SOURCE_ROWS = Table(
     "source_rows",
@@ -521,6 +529,8 @@ RAW_FACTS = Table(
         _RAW_URL,
         Field("quote_vi", "string", "The Vietnamese quote that holds the number.", nullable=False),
         _RAW_NOTE,
+        _RAW_TITLE,
+        _RAW_DATE,
     ),
 )
 
@@ -533,10 +543,31 @@ RAW_PHASES = Table(
         Field("name_vi", "string", "Name in Vietnamese.", nullable=False),
         Field("name_en", "string", "Name in English.", nullable=False),
         Field("start_year", "string", "First year.", nullable=False, pattern=r"\d{4}"),
-        Field("end_year", "string", "Last year.", nullable=False, pattern=r"\d{4}"),
+        Field("end_year", "string", "Last year; empty where the source states none.", pattern=r"\d{4}"),
         Field("legal_basis", "string", "Decision or resolution that set the phase up."),
         _RAW_URL,
         Field("quote_vi", "string", "The Vietnamese quote that states it.", nullable=False),
+        # optional columns of the programme's stages (read by clean/programme.py where present)
+        Field("kind", "string", "plan, scheme, implementation, stage, task, draft.", optional=True),
+        Field("in_programme", "string", "yes or no.", optional=True, allowed=("yes", "no")),
+        Field(
+            "known_until",
+            "string",
+            "Year a source speaks of an open stage as under way.",
+            optional=True,
+            pattern=r"\d{4}",
+        ),
+        Field("stated_as", "string", "The period or date as the source printed it.", optional=True),
+        Field("compare_group", "string", "Stages whose stated periods are compared.", optional=True),
+        Field(
+            "legal_basis_source_url",
+            "string",
+            "Source of the legal basis (http or https, a real host).",
+            optional=True,
+            check="url",
+        ),
+        _RAW_TITLE,
+        _RAW_DATE,
     ),
 )
 

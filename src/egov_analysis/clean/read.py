@@ -279,9 +279,14 @@ def _check_cells(located: pd.DataFrame, table: Table, problems: Problems) -> Non
         cells = located[f.name]
         empty = cells.eq("")
         if f.check == "url":
-            problems.rows(
-                located, empty, f.name, "missing_source", "every value needs the URL of its published source"
-            )
+            if not f.nullable:
+                problems.rows(
+                    located,
+                    empty,
+                    f.name,
+                    "missing_source",
+                    "every value needs the URL of its published source",
+                )
             bad = url_problems(cells.where(~empty))
             problems.rows(located, bad.notna(), f.name, "bad_source_url", _messages(bad))
             continue
