@@ -54,7 +54,7 @@ def _cmd_provinces_table(args: argparse.Namespace, paths: config.Paths) -> int:
 def _cmd_import(args: argparse.Namespace, paths: config.Paths) -> int:
     from pathlib import Path
 
-    from .sources import compiled, geo, papi, programme, vcci_pci
+    from .sources import compiled, geo, papi, pci_panel, press_tables, programme, vcci_pci
 
     source = Path(args.directory).resolve() if args.directory else None
     reference = paths.reference
@@ -66,6 +66,10 @@ def _cmd_import(args: argparse.Namespace, paths: config.Paths) -> int:
         counts = programme.import_all(source or reference, paths.raw)
     elif args.source == "geo":
         counts = geo.import_outlines(source or reference, paths.raw)
+    elif args.source == "pci-panel":
+        counts = pci_panel.import_panel(source or reference, paths.raw)
+    elif args.source == "press-tables":
+        counts = press_tables.import_press_tables(source or reference, paths.raw)
     else:
         base = source or reference
         counts = {
@@ -179,8 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="write raw source rows from a publisher's files")
     imp.add_argument(
         "source",
-        choices=["vcci-pci", "papi", "compiled", "programme", "geo"],
+        choices=["vcci-pci", "papi", "compiled", "pci-panel", "press-tables", "programme", "geo"],
         help="vcci-pci: VCCI's PCI workbooks 2005-2016; papi: PAPI sub-dimension files; "
+        "pci-panel: the PCI 2016-2022 panel of a replication file (its own short codes); "
+        "press-tables: PCI 2024 top 10 (SGGP), PAPI scores printed by the press, the dataset "
+        "hub previews (PAR 2012, DTI 2020, SIPAS 2017, ICT 2006); "
         "compiled: the compiled source tables of ../shared/reference; programme: Quảng Ninh's "
         "programme facts, provincial budgets and CPI; geo: province outlines",
     )

@@ -116,6 +116,14 @@ INDICES = Table(
         ),
         Field("rank_source_url", "string", "URL of the published source of the rank."),
         Field("note", "string", "What the source says about the value, or how it was derived."),
+        Field(
+            "unresolved",
+            "boolean",
+            "True where sources disagree on the score, rank or tier and no written rule decides "
+            "(see index_conflicts): the value shown is the one most sources print, or none; "
+            "charts mark it.",
+            nullable=False,
+        ),
     ),
 )
 
@@ -423,6 +431,12 @@ SOURCE_ROWS = Table(
         Field("rank_basis", "string", "published (default) or computed.", allowed=("published", "computed")),
         Field("tier", "string", "Tier label as printed."),
         Field("note", "string", "The quote or remark that explains the value."),
+        Field(
+            "score_change",
+            "string",
+            "A move the source prints with the score, against the previous edition ('up 1.03 "
+            "points' → +1.03); it decides between disagreeing values of the previous year.",
+        ),
     ),
 )
 

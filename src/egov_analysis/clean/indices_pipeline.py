@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..fields import COVERAGE, INDEX_CONFLICTS, INDICES, Table, schema
-from .derive import finish
+from .derive import finish, papi_aggregates
 from .problems import Problems
 from .read import read_source_rows
-from .reconcile import reconcile
+from .reconcile import reconcile, with_source_classes
 from .validate import KEY, validate
 
 
@@ -46,6 +46,9 @@ def build_index_tables(raw_dir: Path, problems: Problems) -> IndexTables | None:
     rows = validate(read_source_rows(raw_dir, problems), problems)
     if problems:
         return None
+    rows = with_source_classes(rows).assign(score_basis="published")
+    derived = papi_aggregates(rows)
+    rows = pd.concat([rows, derived], ignore_index=True) if not derived.empty else rows
     panel, conflicts = reconcile(rows)
     panel = finish(panel).rename(columns={"province_name": "province"})
     return IndexTables(

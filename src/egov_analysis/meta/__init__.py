@@ -91,7 +91,11 @@ def classify_sources(urls: pd.Series) -> pd.DataFrame:
     classes = source_classes()
     distinct = pd.Series(urls.dropna().unique(), dtype="string")
     chosen = pd.Series(pd.NA, index=distinct.index, dtype="string")
-    for row in classes[["url_pattern", "class"]].itertuples(index=False):
+    # specific patterns first, the catch-all "." (any other site) last, whatever its precedence
+    catch_all = classes["url_pattern"].eq(".")
+    for row in pd.concat([classes[~catch_all], classes[catch_all]])[["url_pattern", "class"]].itertuples(
+        index=False
+    ):
         hit = chosen.isna() & distinct.str.match(row[0], flags=re.IGNORECASE)
         chosen[hit] = row[1]
     mapping = dict(zip(distinct, chosen, strict=True))

@@ -9,7 +9,14 @@ project's source-row format. What changes on the way:
   the ``rank`` column with ``rank_basis = computed`` and the reason in ``note``;
 - a rank or tier whose own source differs from the score's becomes its own row with that source;
 - a disagreeing second source becomes its own row, so raw keeps both values;
-- rows that carry no value at all (e.g. "no 2021 ICT Index was conducted") are left out.
+- rows that carry no value at all (e.g. "no 2021 ICT Index was conducted") are left out;
+- a rank that is only a position in a third party's table sorted by score ("rank = position in
+  the score-sorted file … not a rank column") is ``computed``, except where that table's
+  positions were checked against the publisher's ranks (DTI 2022);
+- a copy of an article on an unrelated mirror site cites the original article instead
+  (:data:`ORIGINAL_URLS`), never a guessed address;
+- a move the source prints with a value ("up 1.03 points") is written to ``score_change``
+  (:data:`PUBLISHED_MOVES`), so that the cleaning can test the previous year's values against it.
 """
 
 from __future__ import annotations
@@ -33,6 +40,42 @@ COMPILED_TABLES: dict[str, tuple[str, str]] = {
     "par_ict_dti/egov_mic_2017.csv": ("egov_mic", "egov_mic_2017.csv"),
 }
 
+# Mirror copies → the original article (both addresses are in ../shared/reference/SOURCES.md).
+ORIGINAL_URLS: dict[str, str] = {
+    "http://www.ufabetindo.in/da-nang-tops-vietnam-ict-index-for-12-straight-years-post202125.vnp": (
+        "https://en.vietnamplus.vn/da-nang-tops-vietnam-ict-index-for-12-straight-years/202125.vnp"
+    ),
+}
+
+# Positions in a third party's score-sorted copy of dti.gov.vn that match the published ranks
+# ("2022 ranks match dti.gov.vn exactly", SOURCES.md); other years' positions are computed.
+POSITION_RANKS_CHECKED = {("dti", "2022")}
+_POSITION_RANK = "rank = position in"
+
+# Moves printed with a value: (index, year, province as printed, source_url) → change against
+# the previous edition, with the words that state it.
+PUBLISHED_MOVES: dict[tuple[str, str, str, str], tuple[str, str]] = {
+    (
+        "par",
+        "2019",
+        "Quang Ninh",
+        "https://vietnamnet.vn/en/politics/quang-ninh-leads-in-par-index-for-third-consecutive-year-646596.html",
+    ): ("+1.03", '"with 90.09 points, up 1.03 points"'),
+    (
+        "par",
+        "2024",
+        "Hải Phòng",
+        "https://baomoi.net.vn/hai-tinh-nao-co-chi-so-cai-cach-hanh-chinh-cao-nhat-c51908021.epi",
+    ): ("+4.30", '"tăng 4,30%"'),
+    (
+        "par",
+        "2023",
+        "Hai Phong",
+        "https://en.doanhnghiephoinhap.vn/hai-phong-ranks-2nd-out-of-63-provinces-and-cities-in-the-par-"
+        "index-with-91-81.html",
+    ): ("+1.72", 'the outlet\'s own "+1.72" (SOURCES.md: 91.81 is consistent with it)'),
+}
+
 # PCI 2005–2016 come from VCCI's workbooks (see vcci_pci); these take the later years.
 PCI_FROM_YEAR = 2017
 
@@ -41,11 +84,20 @@ def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def _rank_rows(table: pd.DataFrame) -> list[dict[str, object]]:
+def _rank_rows(table: pd.DataFrame, index: str) -> list[dict[str, object]]:
     rows = []
     for rec in table.to_dict("records"):
         score, rank, note = _text(rec.get("score")), _text(rec.get("rank")), _text(rec.get("note"))
+        url = ORIGINAL_URLS.get(rec["source_url"], rec["source_url"])
+        if url != rec["source_url"]:
+            note = (
+                f"{note}; copy on {rec['source_url']} cites this original"
+                if note
+                else (f"copy on {rec['source_url']} cites this original")
+            )
         rank_basis = "published" if rank else ""
+        if rank and _POSITION_RANK in note and (index, str(rec["year"])) not in POSITION_RANKS_CHECKED:
+            rank_basis = "computed"
         computed = _text(rec.get("rank_computed"))
         if not rank and computed:
             rank, rank_basis = computed, "computed"
@@ -54,18 +106,22 @@ def _rank_rows(table: pd.DataFrame) -> list[dict[str, object]]:
             rank_basis = "computed"
         if not score and not rank:
             continue
-        rows.append(
-            {
-                "year": rec["year"],
-                "province": rec["province"],
-                "indicator": rec["indicator"],
-                "score": score,
-                "rank": rank,
-                "rank_basis": rank_basis,
-                "source_url": rec["source_url"],
-                "note": note,
-            }
-        )
+        row = {
+            "year": rec["year"],
+            "province": rec["province"],
+            "indicator": rec["indicator"],
+            "score": score,
+            "rank": rank,
+            "rank_basis": rank_basis,
+            "source_url": url,
+            "note": note,
+        }
+        move = PUBLISHED_MOVES.get((index, str(rec["year"]), rec["province"], url)) if score else None
+        if move:
+            row.update(score_change=move[0], note=f"{note}; move printed: {move[1]}" if note else move[1])
+        same = ("year", "province", "indicator", "score", "rank", "source_url")
+        if not any(all(r[c] == row[c] for c in same) for r in rows[-5:]):
+            rows.append(row)  # else: a mirror's copy of the row the original already gives
     return rows
 
 
@@ -74,7 +130,7 @@ def import_compiled_tables(reference: Path, raw_dir: Path) -> dict[str, int]:
     written = {}
     for relative, (index, name) in COMPILED_TABLES.items():
         table = pd.read_csv(reference / relative, dtype=str, keep_default_na=False, na_values=[""])
-        written[f"{index}/{name}"] = write_source_rows(raw_dir / index / name, _rank_rows(table))
+        written[f"{index}/{name}"] = write_source_rows(raw_dir / index / name, _rank_rows(table, index))
     return written
 
 
@@ -122,6 +178,46 @@ def _pci_conflict_rows(conflicts: dict[str, list[dict[str, object]]]) -> list[di
     return rows
 
 
+# The reference's English sub-index labels → the workbook's sub-index (as the VCCI importer names it)
+SUBINDEX_OF_LABEL = {
+    "Business Support Services": "business_support_services",
+    "Entry Costs": "entry_costs",
+    "Informal Charges": "informal_charges",
+    "Labor Training": "labor_training",
+    "Land Access and Security of Tenure": "land_access",
+    "Legal Institutions": "legal_institutions",
+    "Private Sector Development Policies": "private_sector_development",
+    "Proactivity of Provincial Leadership": "proactivity",
+    "Time Costs of Regulatory Compliance": "time_costs",
+    "Transparency and Access to Information": "transparency",
+}
+
+
+def _pci_subindex_conflict_rows(conflicts: dict[str, list[dict[str, object]]]) -> list[dict[str, object]]:
+    """Official province pages that print another sub-index value than the workbook (known
+    source errors, e.g. another province's 2009 "Business Support" value): kept as second sources."""
+    rows = []
+    for c in conflicts["subindex_disagreements"]:
+        label = str(c["subindex"])
+        if label not in SUBINDEX_OF_LABEL:
+            raise ValueError(
+                f"pci_source_conflicts.json: sub-index {label!r} ({c['year']} {c['province']}) is not "
+                "in SUBINDEX_OF_LABEL of egov_analysis.sources.compiled"
+            )
+        rows.append(
+            {
+                "year": c["year"],
+                "province": c["province"],
+                "indicator": SUBINDEX_OF_LABEL[label],
+                "score": _text(c["other"]),
+                "source_url": c["other_url"],
+                "note": f"second source, printed under the label {c['other_label']!r}; the "
+                f"publisher's file gives {c['primary']} ({c['primary_url']})",
+            }
+        )
+    return rows
+
+
 def import_pci_compiled(reference: Path, raw_dir: Path) -> dict[str, int]:
     """PCI from 2017 (scores, ranks, tiers, sub-indices) and the second sources that disagree."""
     scores = pd.read_csv(reference / "pci" / "pci_scores.csv", dtype=str)
@@ -146,6 +242,7 @@ def import_pci_compiled(reference: Path, raw_dir: Path) -> dict[str, int]:
         ),
         "pci/pci_2017_2024_subindices.csv": write_source_rows(pci / "pci_2017_2024_subindices.csv", sub_rows),
         "pci/pci_second_sources.csv": write_source_rows(
-            pci / "pci_second_sources.csv", _pci_conflict_rows(conflicts)
+            pci / "pci_second_sources.csv",
+            _pci_conflict_rows(conflicts) + _pci_subindex_conflict_rows(conflicts),
         ),
     }

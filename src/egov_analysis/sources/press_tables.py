@@ -1,0 +1,164 @@
+"""Importer of two small tables of published values into raw source rows:
+
+- ``pci/pci_2024_sggp.csv``: PCI 2024's top 10 with scores from one news article (SGGP). Only
+  Hải Phòng's 1st and Hồ Chí Minh's 29th place are printed ranks; the others are in list order,
+  given in ``note`` ("list order 6"). A rank read from list order is written as ``computed``,
+  and two provinces with the same printed (2-decimal) score share the better rank: VCCI ranks
+  unrounded scores, so the article's order of a 2-decimal tie is not a rank.
+- ``papi/papi_crosscheck.csv``: overall and dimension scores of PAPI printed by the press and
+  the government's portal (checked there against the publisher's files). The printed values are
+  kept as they are, typos included ("48.881" for 48.811): the cleaning lists every one that
+  disagrees with the sums of the publisher's files. The few sub-dimension items are not imported
+  (their labels are the article's, not the codebook's).
+- ``par_ict_dti/hub_previews.csv``: the first rows of four third-party provincial panels
+  published as datasets on a dataset hub (PAR Index 2012 ranks 1–19 with its two component
+  scores, DTI 2020 ranks 1–9 with the three pillars and their ranks, SIPAS 2017 ranks 1–12, the
+  ICT Index 2006 — its first edition — ranks 1–10 with five sub-indices). Their ranks are
+  columns of the compiler's table and are kept as that source's; the source class of the hub
+  (a third-party compilation) puts them below a publisher's, a government's or the press's value
+  when they disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from .source_rows import write_source_rows
+
+SGGP_FILE = "pci/pci_2024_sggp.csv"
+HUB_FILE = "par_ict_dti/hub_previews.csv"
+HUB_RAW_NAMES = {
+    ("par", "2012"): "par/par_2012_hub_preview.csv",
+    ("dti", "2020"): "dti/dti_2020_hub_preview.csv",
+    ("sipas", "2017"): "sipas/sipas_2017_hub_preview.csv",
+    ("ict", "2006"): "ict/ict_2006_hub_preview.csv",
+}
+_LIST_ORDER = re.compile(r"list order (\d+)")
+
+
+class PressTableError(ValueError):
+    """A row of a press or hub table that the importer cannot read."""
+
+
+def _records(path: Path, label: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise PressTableError(f"{label}:1: missing column(s) {', '.join(missing)}")
+        return [(reader.line_num, {k: (v or "").strip() for k, v in r.items()}) for r in reader]
+
+
+def read_sggp(path: Path, label: str = SGGP_FILE) -> list[dict[str, object]]:
+    """Source rows of the SGGP PCI 2024 table (see the module docstring for ranks)."""
+    records = _records(path, label, ("year", "province", "score", "rank", "source_url", "note"))
+    order_of: dict[int, int] = {}  # line → list order
+    for line, r in records:
+        match = _LIST_ORDER.search(r["note"])
+        if match and r["rank"] and r["rank"] != match.group(1):
+            raise PressTableError(
+                f"{label}:{line}: column rank: printed rank {r['rank']} differs from list order "
+                f"{match.group(1)} in note"
+            )
+        if match:
+            order_of[line] = int(match.group(1))
+    score_at = {order_of[line]: r["score"] for line, r in records if line in order_of}
+    rows = []
+    for line, r in records:
+        if not r["score"] and not r["rank"]:
+            raise PressTableError(f"{label}:{line}: the row gives no score and no rank")
+        row: dict[str, object] = {
+            "year": r["year"],
+            "province": r["province"],
+            "indicator": "overall",
+            "score": r["score"],
+            "source_url": r["source_url"],
+            "note": r["note"],
+        }
+        if r["rank"]:
+            row.update(rank=r["rank"], rank_basis="published")
+        elif line in order_of:
+            order = order_of[line]
+            rank = min(o for o, score in score_at.items() if score == r["score"])
+            row.update(
+                rank=rank,
+                rank_basis="computed",
+                note=f"rank computed from the article's list order {order}"
+                + (f" (2-decimal tie with list order {order - 1}: same rank)" if rank != order else "")
+                + f"; {r['note']}",
+            )
+        rows.append(row)
+    return rows
+
+
+def read_hub_previews(path: Path, label: str = HUB_FILE) -> dict[str, list[dict[str, object]]]:
+    """Source rows of the hub previews, by raw file (one per index and year)."""
+    records = _records(
+        path, label, ("index", "year", "province", "indicator", "score", "rank", "source_url", "note")
+    )
+    out: dict[str, list[dict[str, object]]] = {name: [] for name in HUB_RAW_NAMES.values()}
+    for line, r in records:
+        name = HUB_RAW_NAMES.get((r["index"], r["year"]))
+        if name is None:
+            raise PressTableError(
+                f"{label}:{line}: index/year {r['index']} {r['year']} has no raw file in HUB_RAW_NAMES"
+            )
+        if not r["score"] and not r["rank"]:
+            raise PressTableError(f"{label}:{line}: the row gives no score and no rank")
+        row: dict[str, object] = {
+            "year": r["year"],
+            "province": r["province"],
+            "indicator": r["indicator"],
+            "score": r["score"],
+            "source_url": r["source_url"],
+            "note": r["note"],
+        }
+        if r["rank"]:
+            row.update(rank=r["rank"], rank_basis="published")
+        out[name].append(row)
+    return out
+
+
+PAPI_CHECK_FILE = "papi/papi_crosscheck.csv"
+PAPI_RAW_FILE = "papi/papi_press_values.csv"
+
+
+def read_papi_crosscheck(path: Path, label: str = PAPI_CHECK_FILE) -> list[dict[str, object]]:
+    """Source rows of the PAPI overall and dimension scores that the press printed."""
+    records = _records(path, label, ("year", "province", "item", "published_value", "source_url", "note"))
+    rows: list[dict[str, object]] = []
+    seen: set[tuple[str, ...]] = set()
+    for line, r in records:
+        if r["item"].startswith("sub-dimension"):
+            continue
+        if not r["published_value"]:
+            raise PressTableError(f"{label}:{line}: column published_value is empty")
+        key = (r["year"], r["province"], r["item"], r["published_value"], r["source_url"])
+        if key in seen:
+            continue  # the same figure of the same article listed twice
+        seen.add(key)
+        note = f"{r['result']} with the publisher's file ({r['repo_value']})"
+        rows.append(
+            {
+                "year": r["year"],
+                "province": r["province"],
+                "indicator": r["item"],
+                "score": r["published_value"],
+                "source_url": r["source_url"],
+                "note": f"{note}; {r['note']}" if r["note"] else note,
+            }
+        )
+    return rows
+
+
+def import_press_tables(reference: Path, raw_dir: Path) -> dict[str, int]:
+    """Write the SGGP PCI 2024 table and the hub previews into ``raw_dir``; rows per file."""
+    sggp = read_sggp(reference / SGGP_FILE)
+    written = {SGGP_FILE: write_source_rows(raw_dir / SGGP_FILE, sggp)}
+    papi = read_papi_crosscheck(reference / PAPI_CHECK_FILE)
+    written[PAPI_RAW_FILE] = write_source_rows(raw_dir / PAPI_RAW_FILE, papi)
+    for name, rows in read_hub_previews(reference / HUB_FILE).items():
+        written[name] = write_source_rows(raw_dir / name, rows)
+    return written
