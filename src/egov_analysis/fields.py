@@ -172,6 +172,34 @@ COVERAGE = Table(
     ),
 )
 
+INDEX_JUMPS = Table(
+    "index_jumps",
+    "For review, not refused: a province's change between consecutive editions more than 4 "
+    "usual spreads from the index's median change (usual spread: 1.4826 × the median absolute "
+    "deviation of all its year-on-year changes). PAPI's overall score across its 2018 redesign "
+    "is left out.",
+    key=("index", "geography", "province_code", "indicator", "year"),
+    fields=(
+        _INDEX,
+        _GEOGRAPHY,
+        _CODE,
+        _PROVINCE,
+        _INDICATOR,
+        _YEAR,
+        Field("previous_year", "Int64", "The previous edition with a score.", nullable=False),
+        Field("score", "Float64", "The score of this edition.", nullable=False),
+        Field("previous_score", "Float64", "The score of the previous edition.", nullable=False),
+        Field("change", "Float64", "score − previous_score, in the index's points.", nullable=False),
+        Field(
+            "usual_spread",
+            "Float64",
+            "Robust standard deviation of the indicator's year-on-year changes (1.4826 × MAD).",
+            nullable=False,
+            minimum=0,
+        ),
+    ),
+)
+
 _SOURCE = Field("source_url", "string", "URL of the published source.", nullable=False)
 _QUOTE = Field("quote_vi", "string", "The short Vietnamese quote that holds the number.")
 _PHASE = Field(
@@ -449,6 +477,7 @@ TABLES: dict[str, Table] = {
         INDICES,
         INDEX_CONFLICTS,
         COVERAGE,
+        INDEX_JUMPS,
         PHASES,
         BUDGET,
         GOALS,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..fields import COVERAGE, INDEX_CONFLICTS, INDICES, Table, schema
+from ..fields import COVERAGE, INDEX_CONFLICTS, INDEX_JUMPS, INDICES, Table, schema
+from .checks import check_score_ranges, check_shared_ranks, year_on_year_jumps
 from .derive import finish, papi_aggregates
 from .problems import Problems
 from .read import read_source_rows
@@ -20,6 +21,7 @@ class IndexTables:
     indices: pd.DataFrame
     conflicts: pd.DataFrame
     coverage: pd.DataFrame
+    jumps: pd.DataFrame
 
 
 def conform(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
@@ -46,13 +48,18 @@ def build_index_tables(raw_dir: Path, problems: Problems) -> IndexTables | None:
     rows = validate(read_source_rows(raw_dir, problems), problems)
     if problems:
         return None
+    check_shared_ranks(rows, problems)
     rows = with_source_classes(rows).assign(score_basis="published")
     derived = papi_aggregates(rows)
     rows = pd.concat([rows, derived], ignore_index=True) if not derived.empty else rows
     panel, conflicts = reconcile(rows)
     panel = finish(panel).rename(columns={"province_name": "province"})
+    check_score_ranges(panel, problems)
+    if problems:
+        return None
     return IndexTables(
         indices=conform(panel, INDICES),
         conflicts=conform(conflicts.drop_duplicates([*KEY, "field", "other_source_url"]), INDEX_CONFLICTS),
         coverage=conform(coverage(panel), COVERAGE),
+        jumps=conform(year_on_year_jumps(panel), INDEX_JUMPS),
     )

@@ -8,6 +8,7 @@ import pandas as pd
 
 from .. import __version__
 from ..config import Paths
+from ..csv_safe import write_csv
 from .indices_pipeline import build_index_tables
 from .problems import Problems
 from .programme_pipeline import INPUTS as PROGRAMME_INPUTS
@@ -19,7 +20,7 @@ from .read import source_files
 def _table_writers(name: str, frame: pd.DataFrame) -> dict[str, object]:
     return {
         f"{name}.parquet": lambda path: frame.to_parquet(path, index=False),
-        f"{name}.csv": lambda path: frame.to_csv(path, index=False, lineterminator="\n"),
+        f"{name}.csv": lambda path: write_csv(frame, path),
     }
 
 
@@ -43,6 +44,7 @@ def clean(paths: Paths) -> Path:
         "indices": tables.indices,
         "index_conflicts": tables.conflicts,
         "coverage": tables.coverage,
+        "index_jumps": tables.jumps,
         **programme,
     }
     writers = {
@@ -57,6 +59,7 @@ def clean(paths: Paths) -> Path:
             "indices": len(tables.indices),
             "index_conflicts": len(tables.conflicts),
             "coverage": len(tables.coverage),
+            "index_jumps": len(tables.jumps),
         },
     }
     return publish(paths.processed, writers, manifest)
