@@ -90,11 +90,8 @@ def _rank_rows(table: pd.DataFrame, index: str) -> list[dict[str, object]]:
         score, rank, note = _text(rec.get("score")), _text(rec.get("rank")), _text(rec.get("note"))
         url = ORIGINAL_URLS.get(rec["source_url"], rec["source_url"])
         if url != rec["source_url"]:
-            note = (
-                f"{note}; copy on {rec['source_url']} cites this original"
-                if note
-                else (f"copy on {rec['source_url']} cites this original")
-            )
+            moved = "the copy on an unrelated mirror site cites this original"
+            note = f"{note}; {moved}" if note else moved
         rank_basis = "published" if rank else ""
         if rank and _POSITION_RANK in note and (index, str(rec["year"])) not in POSITION_RANKS_CHECKED:
             rank_basis = "computed"
