@@ -139,3 +139,23 @@ def test_no_raw_row_cites_the_gambling_mirror():
     for path in config.paths().raw.rglob("*.csv"):
         assert "ufabetindo" not in path.read_text(encoding="utf-8"), path
     assert compiled.ORIGINAL_URLS  # the mirror → original map the importer applies
+
+
+@pytest.mark.reference
+def test_a_respelled_province_in_a_workbook_copy_stops_the_import(reference_dir, tmp_path):
+    import warnings
+
+    import openpyxl
+
+    from egov_analysis.sources import vcci_pci
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(reference_dir / "pci" / "vcci_workbooks" / "PCI_2016.xlsx")
+    assert book["Summary_VN"]["B2"].value == "Quảng Ninh"
+    book["Summary_VN"]["B2"] = "Quảng Nimh"
+    book.save(tmp_path / "PCI_2016.xlsx")
+    with pytest.raises(vcci_pci.WorkbookLayoutError) as err:
+        vcci_pci.import_directory(tmp_path, tmp_path / "raw", years=[2016], progress=False)
+    assert "sheet 'Summary_VN', cell B2: 'Quảng Nimh' is not a province" in str(err.value)
+    assert not (tmp_path / "raw" / "pci" / "vcci_workbook_2016.csv").exists()

@@ -11,6 +11,7 @@ import argparse
 import csv
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from . import config
 
@@ -52,23 +53,33 @@ def _cmd_provinces_table(args: argparse.Namespace, paths: config.Paths) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, paths: config.Paths) -> int:
-    from pathlib import Path
+    source = Path(args.directory).resolve() if args.directory else None
+    try:
+        counts = _run_importer(args.source, source, paths)
+    except (ValueError, FileNotFoundError) as err:  # an importer's refusal names file, cell, value
+        print(f"import {args.source}: {err}", file=sys.stderr)
+        return 1
+    for name, n in counts.items():
+        print(f"{name}\t{n} rows")
+    print(f"wrote {sum(counts.values())} source rows under {paths.raw}")
+    return 0
 
+
+def _run_importer(name: str, source: Path | None, paths: config.Paths) -> dict[str, int] | dict[int, int]:
     from .sources import compiled, geo, papi, pci_panel, press_tables, programme, vcci_pci
 
-    source = Path(args.directory).resolve() if args.directory else None
     reference = paths.reference
-    if args.source == "vcci-pci":
+    if name == "vcci-pci":
         counts = vcci_pci.import_directory(source or reference / "pci" / "vcci_workbooks", paths.raw)
-    elif args.source == "papi":
+    elif name == "papi":
         counts = papi.import_directory(source or reference / "papi" / "yearly_subdimension_files", paths.raw)
-    elif args.source == "programme":
+    elif name == "programme":
         counts = programme.import_all(source or reference, paths.raw)
-    elif args.source == "geo":
+    elif name == "geo":
         counts = geo.import_outlines(source or reference, paths.raw)
-    elif args.source == "pci-panel":
+    elif name == "pci-panel":
         counts = pci_panel.import_panel(source or reference, paths.raw)
-    elif args.source == "press-tables":
+    elif name == "press-tables":
         counts = press_tables.import_press_tables(source or reference, paths.raw)
     else:
         base = source or reference
@@ -76,10 +87,7 @@ def _cmd_import(args: argparse.Namespace, paths: config.Paths) -> int:
             **compiled.import_pci_compiled(base, paths.raw),
             **compiled.import_compiled_tables(base, paths.raw),
         }
-    for name, n in counts.items():
-        print(f"{name}\t{n} rows")
-    print(f"wrote {sum(counts.values())} source rows under {paths.raw}")
-    return 0
+    return counts
 
 
 def _cmd_clean(args: argparse.Namespace, paths: config.Paths) -> int:
