@@ -205,7 +205,7 @@ def _decide(
 
 def _value_text(field: str, m: dict[str, object]) -> str:
     value = m[field]
-    return f"{float(value):g}" if field == "score" else str(value)
+    return f"{float(value):.10g}" if field == "score" else str(value)
 
 
 def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame, pd.DataFrame]:

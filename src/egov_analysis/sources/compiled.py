@@ -85,7 +85,8 @@ def _text(value: object) -> str:
 
 
 def _rank_rows(table: pd.DataFrame, index: str) -> list[dict[str, object]]:
-    rows = []
+    rows: list[dict[str, object]] = []
+    copies: list[bool] = []
     for rec in table.to_dict("records"):
         score, rank, note = _text(rec.get("score")), _text(rec.get("rank")), _text(rec.get("note"))
         url = ORIGINAL_URLS.get(rec["source_url"], rec["source_url"])
@@ -116,10 +117,16 @@ def _rank_rows(table: pd.DataFrame, index: str) -> list[dict[str, object]]:
         move = PUBLISHED_MOVES.get((index, str(rec["year"]), rec["province"], url)) if score else None
         if move:
             row.update(score_change=move[0], note=f"{note}; move printed: {move[1]}" if note else move[1])
-        same = ("year", "province", "indicator", "score", "rank", "source_url")
-        if not any(all(r[c] == row[c] for c in same) for r in rows[-5:]):
-            rows.append(row)  # else: a mirror's copy of the row the original already gives
-    return rows
+        rows.append(row)
+        copies.append(url != rec["source_url"])
+    # a mirror's copy of a row that the original article already gives is kept once
+    same = ("year", "province", "indicator", "score", "source_url")
+    originals = {tuple(r[c] for c in same) for r, copy in zip(rows, copies, strict=True) if not copy}
+    return [
+        r
+        for r, copy in zip(rows, copies, strict=True)
+        if not (copy and tuple(r[c] for c in same) in originals)
+    ]
 
 
 def import_compiled_tables(reference: Path, raw_dir: Path) -> dict[str, int]:
