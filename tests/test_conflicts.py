@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from egov_analysis import config
-from egov_analysis.clean.reconcile import RULE_CLASS, RULE_MOVE, reconcile
+from egov_analysis.clean.reconcile import RULE_CLASS, RULE_IMPLIED, RULE_MOVE, parse_move, reconcile
 
 
 def _rows(records: list[dict[str, object]]) -> pd.DataFrame:
@@ -51,6 +51,59 @@ def test_a_value_consistent_with_a_published_move_wins_whatever_the_url_order(ty
     row = conflicts.iloc[0]
     assert (row["chosen_value"], row["other_value"]) == ("89.06", "89.6")
     assert row["other_source_url"] == typo_url and row["rule"].startswith(RULE_MOVE)
+
+
+def test_a_value_consistent_with_its_own_printed_move_counts_too():
+    rows = _rows(
+        [
+            {"year": 2022, "score": 90.09, "source_url": "https://a.vn/2022"},
+            {"year": 2023, "score": 91.87, "source_url": "https://b.vn/x"},
+            {"year": 2023, "score": 91.81, "source_url": "https://c.vn/y", "score_change": "+1.72"},
+        ]
+    )
+    panel, conflicts = reconcile(rows)
+    assert panel.set_index("year").loc[2023, "score"] == 91.81
+    assert (
+        conflicts["rule"].iloc[0].startswith(f"{RULE_MOVE}: its own change +1.72 from the 2022 value 90.09")
+    )
+
+
+def test_a_move_that_contradicts_the_printed_value_is_listed_not_chosen():
+    rows = _rows(
+        [
+            {"year": 2020, "score": 0.4513, "source_url": "http://uongbi.gov.vn/a"},
+            {
+                "year": 2022,
+                "score": 0.7804,
+                "source_url": "https://press.vn/b",
+                "score_change": "+0.2511 since 2020",
+            },
+        ]
+    )
+    panel, conflicts = reconcile(rows)
+    assert panel.set_index("year").loc[2020, "score"] == 0.4513
+    (row,) = conflicts.to_dict("records")
+    assert (row["chosen_value"], row["other_value"], row["other_source_url"]) == (
+        "0.4513",
+        "0.5293",
+        "https://press.vn/b",
+    )
+    assert row["rule"].startswith(RULE_IMPLIED)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("+1.03", (1.03, 2, 2018)),
+        ("-0,5", (-0.5, 1, 2018)),
+        ("+0.2511 since 2016", (0.2511, 4, 2016)),
+        ("", None),
+    ],
+)
+def test_printed_moves_are_read(text, expected):
+    assert parse_move(text, 2019) == expected
+    with pytest.raises(ValueError, match="is not a move"):
+        parse_move("up 1.03", 2019)
 
 
 def test_a_higher_source_class_beats_a_lower():
@@ -131,6 +184,12 @@ def test_known_disagreements_are_listed_with_both_values_and_the_rule(tables):
     assert len(papi_2024) == 6
     par_2012 = _pair(conflicts, "index == 'par' and year == 2012")
     assert {(c, o) for c, o, _ in par_2012} == {("87.14", "87.12"), ("83.44", "83.41"), ("82.79", "82.77")}
+    dti_qn = conflicts.query("index == 'dti' and year == 2020 and province_code == '22'").set_index(
+        "indicator"
+    )
+    assert dti_qn.loc["digital_government", ["chosen_value", "other_value"]].tolist() == ["0.4513", "0.5293"]
+    assert dti_qn.loc["digital_government", "chosen_source_class"] == "provincial_government"
+    assert dti_qn.loc["digital_government", "rule"].startswith(RULE_IMPLIED)
     kien_giang = conflicts.query(
         "index == 'dti' and year == 2020 and province_code == '91' and field == 'rank'"
     )

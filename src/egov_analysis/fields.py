@@ -462,8 +462,9 @@ SOURCE_ROWS = Table(
         Field(
             "score_change",
             "string",
-            "A move the source prints with the score, against the previous edition ('up 1.03 "
-            "points' → +1.03); it decides between disagreeing values of the previous year.",
+            "A move the source prints with the score: '+1.03' against the previous year ('up "
+            "1.03 points'), '+0.2511 since 2020' against an earlier edition; it decides between "
+            "disagreeing values of that year, and a value it contradicts is listed.",
         ),
     ),
 )

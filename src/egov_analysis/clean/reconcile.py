@@ -16,19 +16,22 @@ tried in this order and the first that leaves exactly one value decides:
    values are printed equally often), the row is flagged ``unresolved`` and every disagreement
    is listed with the rule "unresolved".
 
-The order of source URLs never decides a value; among sources that agree it only picks which
-one is cited.
+A printed move that implies another value than the chosen one ("0.7804, up 0.2511 since 2020"
+against a printed 2020 value of 0.4513) is listed too, with the rule "a printed value beats one
+only implied by a printed move". The order of source URLs never decides a value; among sources
+that agree it only picks which one is cited.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
 from ..meta import classify_sources
-from .validate import KEY, parse_decimal
+from .validate import KEY
 
 FIELDS = ("score", "rank", "tier")
 RULE_ONLY_ONE = "agree"
@@ -36,6 +39,7 @@ RULE_PUBLISHED_RANK = "a published rank beats a computed one"
 RULE_CUT_OFF = "the other source printed this value cut off at fewer decimals"
 RULE_MOVE = "consistent with a published move"
 RULE_CLASS = "a higher source class beats a lower"
+RULE_IMPLIED = "a printed value beats one only implied by a printed move"
 RULE_UNRESOLVED = "unresolved: no rule decides (the value most sources print is shown, flagged)"
 RULE_UNRESOLVED_NONE = "unresolved: no rule decides and no value is printed more often (none shown)"
 PRECEDENCE_RULE = (
@@ -117,55 +121,93 @@ def _clusters(field: str, candidates: list[dict[str, object]]) -> list[_Cluster]
     return clusters
 
 
+_MOVE = re.compile(r"\s*(?P<change>[-+]?\d+(?:[.,]\d+)?)(?:\s+since\s+(?P<since>\d{4}))?\s*")
+
+
+def parse_move(text: object, year: int) -> tuple[float, int, int] | None:
+    """A printed move ``"+1.03"`` (against the previous year) or ``"+0.2511 since 2020"``: the
+    change, its decimals and the year it is measured from. None for an empty cell.
+
+    Raises ValueError for text of another form."""
+    if text is None or pd.isna(text) or not str(text).strip():
+        return None
+    match = _MOVE.fullmatch(str(text))
+    if not match:
+        raise ValueError(f"score_change {text!r} is not a move like '+1.03' or '+0.2511 since 2020'")
+    number = match.group("change").replace(",", ".")
+    decimals = len(number.partition(".")[2])
+    since = int(match.group("since")) if match.group("since") else year - 1
+    return float(number), decimals, since
+
+
+@dataclass(frozen=True)
+class _Move:
+    implied: float  # the value the move implies for the earlier year
+    decimals: int
+    url: str
+    year: int  # the year printed with the move
+    score: float
+    change: float
+    source_class: str
+
+    def describe(self) -> str:
+        return f"{self.year} value {self.score:g} with change {self.change:+g} ({self.url})"
+
+
 class _Moves:
     """Printed moves ("up 1.03 points") and every candidate score, to test a value against them."""
 
     def __init__(self, rows: pd.DataFrame) -> None:
         place = ["index", "geography", "province_code", "indicator"]
-        scored = rows[rows["score"].notna()]
+        self.implied: dict[tuple[object, ...], list[_Move]] = {}
         self.scores: dict[tuple[object, ...], list[tuple[float, object]]] = {}
-        for rec in scored[[*place, "year", "score", "score_decimals"]].itertuples(index=False):
-            self.scores.setdefault(tuple(rec[:5]), []).append((float(rec[5]), rec[6]))
-        change, decimals = parse_decimal(rows.get("score_change", pd.Series("", index=rows.index)).fillna(""))
-        moved = rows.assign(_change=change, _change_decimals=decimals)
-        moved = moved[moved["_change"].notna() & moved["score"].notna()]
-        # (place, year it implies) → [(implied value, decimals, source, printed change)]
-        self.implied: dict[tuple[object, ...], list[tuple[float, object, str, float]]] = {}
+        if "score_change" not in rows.columns:
+            return
+        scored = rows[rows["score"].notna()][[*place, "year", "score", "score_decimals"]]
+        for rec in scored.itertuples(index=False):
+            self.scores.setdefault((*rec[:4], int(rec[4])), []).append((float(rec[5]), rec[6]))
+        moved = rows[rows["score_change"].fillna("").astype(str).str.strip().ne("") & rows["score"].notna()]
         for rec in moved.to_dict("records"):
-            target = (*[rec[c] for c in place], int(rec["year"]) - 1)
-            decimals = min(int(rec["score_decimals"]), int(rec["_change_decimals"]))
-            self.implied.setdefault(target, []).append(
-                (
-                    float(rec["score"]) - float(rec["_change"]),
-                    decimals,
-                    str(rec["source_url"]),
-                    rec["_change"],
-                )
+            year = int(rec["year"])
+            change, change_decimals, since = parse_move(rec["score_change"], year)  # type: ignore[misc]
+            decimals = min(int(rec["score_decimals"]), change_decimals)
+            move = _Move(
+                float(rec["score"]) - change,
+                decimals,
+                str(rec["source_url"]),
+                year,
+                float(rec["score"]),
+                change,
+                str(rec["source_class"]),
             )
+            self.implied.setdefault((*[rec[c] for c in place], since), []).append(move)
+
+    def moves_to(self, key: tuple[object, ...]) -> list[_Move]:
+        index, year, geography, code, indicator = key
+        return self.implied.get((index, geography, code, indicator, int(year)), [])
 
     def consistent(self, key: tuple[object, ...], cluster: _Cluster) -> str | None:
         """Why the cluster's value agrees with a published move (None when it does not)."""
         index, year, geography, code, indicator = key
-        place = (index, geography, code, indicator)
         for m in cluster.members:
-            value, decimals = float(m["score"]), m["score_decimals"]
-            for implied, move_decimals, url, change in self.implied.get((*place, int(year)), []):
-                if abs(implied - value) <= _tolerance(decimals, move_decimals):
+            value = float(m["score"])
+            for move in self.moves_to(key):
+                if abs(move.implied - value) <= _tolerance(m["score_decimals"], move.decimals):
+                    return f"{RULE_MOVE}: {move.describe()}"
+            own = parse_move(m.get("score_change"), int(year))
+            if own is None:
+                continue
+            change, change_decimals, since = own
+            for previous, previous_decimals in self.scores.get(
+                (index, geography, code, indicator, since), []
+            ):
+                if abs(previous - (value - change)) <= _tolerance(
+                    m["score_decimals"], previous_decimals, change_decimals
+                ):
                     return (
-                        f"{RULE_MOVE}: {year + 1} value {implied + change:g} with change {change:+g} ({url})"
+                        f"{RULE_MOVE}: its own change {change:+g} from the {since} value "
+                        f"{previous:g} ({m['source_url']})"
                     )
-            change_text = m.get("score_change")
-            if change_text:
-                change, change_decimals = parse_decimal(pd.Series([change_text]))
-                if pd.isna(change[0]):
-                    continue
-                before = value - float(change[0])
-                for previous, previous_decimals in self.scores.get((*place, int(year) - 1), []):
-                    if abs(previous - before) <= _tolerance(decimals, previous_decimals, change_decimals[0]):
-                        return (
-                            f"{RULE_MOVE}: its own change {float(change[0]):+g} from the "
-                            f"{year - 1} value {previous:g} ({m['source_url']})"
-                        )
         return None
 
 
@@ -203,6 +245,29 @@ def _decide(
     return None, RULE_UNRESOLVED_NONE, True
 
 
+def _contradicting_moves(key: tuple[object, ...], cited: dict[str, object], moves: _Moves) -> list[dict]:
+    """A printed move that implies another value than the one chosen: listed, never chosen
+    (a value printed by a source beats one only implied by another source's move)."""
+    rows = []
+    for move in moves.moves_to(key):
+        if abs(move.implied - float(cited["score"])) <= _tolerance(cited["score_decimals"], move.decimals):
+            continue
+        rows.append(
+            {
+                **dict(zip(KEY, key, strict=True)),
+                "field": "score",
+                "chosen_value": _value_text("score", cited),
+                "chosen_source_url": str(cited["source_url"]),
+                "chosen_source_class": str(cited["source_class"]),
+                "other_value": f"{round(move.implied, move.decimals):.{move.decimals}f}",
+                "other_source_url": move.url,
+                "other_source_class": move.source_class,
+                "rule": f"{RULE_IMPLIED}: {move.describe()}",
+            }
+        )
+    return rows
+
+
 def _value_text(field: str, m: dict[str, object]) -> str:
     value = m[field]
     return f"{float(value):.10g}" if field == "score" else str(value)
@@ -220,6 +285,11 @@ def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame,
     single = present[size.eq(1)]
     chosen_parts = [single.assign(unresolved=False)]
     conflict_rows: list[dict[str, object]] = []
+    if field == "score" and moves.implied:
+        targets = set(moves.implied)
+        place = ["index", "geography", "province_code", "indicator", "year"]
+        for rec in single[single[place].apply(tuple, axis=1).isin(targets)].to_dict("records"):
+            conflict_rows += _contradicting_moves(tuple(rec[k] for k in KEY), rec, moves)
     for key, group in present[size.gt(1)].groupby(KEY, sort=False, dropna=False):
         candidates = group.to_dict("records")
         clusters = _clusters(field, candidates)
@@ -231,6 +301,8 @@ def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame,
             blank = {**candidates[0], field: pd.NA, "unresolved": True}
             chosen_parts.append(pd.DataFrame([blank]))
         cited = winner.representative(field) if winner is not None else None
+        if field == "score" and cited is not None:
+            conflict_rows += _contradicting_moves(key, cited, moves)
         for cluster in clusters:
             if cluster is winner:
                 continue

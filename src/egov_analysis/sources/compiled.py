@@ -52,28 +52,51 @@ ORIGINAL_URLS: dict[str, str] = {
 POSITION_RANKS_CHECKED = {("dti", "2022")}
 _POSITION_RANK = "rank = position in"
 
-# Moves printed with a value: (index, year, province as printed, source_url) → change against
-# the previous edition, with the words that state it.
-PUBLISHED_MOVES: dict[tuple[str, str, str, str], tuple[str, str]] = {
+# Moves printed with a value: (index, year, province as printed, indicator, source_url) → the
+# change ("+1.03" against the previous year, "+0.2511 since 2020" against an earlier edition)
+# and the words that state it. Only moves whose earlier value is in the data matter.
+_VIETNAMNET_DTI_2022 = (
+    "https://vietnamnet.vn/quang-ninh-vao-top-3-dia-phuong-dan-dau-ve-chi-so-chuyen-doi-so-2165207.html"
+)
+PUBLISHED_MOVES: dict[tuple[str, str, str, str, str], tuple[str, str]] = {
     (
         "par",
         "2019",
         "Quang Ninh",
+        "overall",
         "https://vietnamnet.vn/en/politics/quang-ninh-leads-in-par-index-for-third-consecutive-year-646596.html",
     ): ("+1.03", '"with 90.09 points, up 1.03 points"'),
     (
         "par",
         "2024",
         "Hải Phòng",
+        "overall",
         "https://baomoi.net.vn/hai-tinh-nao-co-chi-so-cai-cach-hanh-chinh-cao-nhat-c51908021.epi",
     ): ("+4.30", '"tăng 4,30%"'),
     (
         "par",
         "2023",
         "Hai Phong",
+        "overall",
         "https://en.doanhnghiephoinhap.vn/hai-phong-ranks-2nd-out-of-63-provinces-and-cities-in-the-par-"
         "index-with-91-81.html",
     ): ("+1.72", 'the outlet\'s own "+1.72" (SOURCES.md: 91.81 is consistent with it)'),
+    ("dti", "2022", "Quảng Ninh", "overall", _VIETNAMNET_DTI_2022): (
+        "+0.2052",
+        '"tăng 0,2052 điểm so với năm 2021"',
+    ),
+    ("dti", "2022", "Quảng Ninh", "chinh_quyen_so", _VIETNAMNET_DTI_2022): (
+        "+0.2511 since 2020",
+        '"tăng 0,2511 so với 2020"',
+    ),
+    ("dti", "2022", "Quảng Ninh", "kinh_te_so", _VIETNAMNET_DTI_2022): (
+        "+0.4159 since 2020",
+        '"0,4159 so với 2020"',
+    ),
+    ("dti", "2022", "Quảng Ninh", "xa_hoi_so", _VIETNAMNET_DTI_2022): (
+        "+0.2909 since 2020",
+        '"0,2909 so với 2020"',
+    ),
 }
 
 # PCI 2005–2016 come from VCCI's workbooks (see vcci_pci); these take the later years.
@@ -114,7 +137,11 @@ def _rank_rows(table: pd.DataFrame, index: str) -> list[dict[str, object]]:
             "source_url": url,
             "note": note,
         }
-        move = PUBLISHED_MOVES.get((index, str(rec["year"]), rec["province"], url)) if score else None
+        move = (
+            PUBLISHED_MOVES.get((index, str(rec["year"]), rec["province"], rec["indicator"], url))
+            if score
+            else None
+        )
         if move:
             row.update(score_change=move[0], note=f"{note}; move printed: {move[1]}" if note else move[1])
         rows.append(row)

@@ -10,6 +10,10 @@
   kept as they are, typos included ("48.881" for 48.811): the cleaning lists every one that
   disagrees with the sums of the publisher's files. The few sub-dimension items are not imported
   (their labels are the article's, not the codebook's).
+- ``quang_ninh/quang_ninh_facts.csv``, the DTI 2020 rows of Quảng Ninh printed by a government
+  site (uongbi.gov.vn): overall score and rank, and the three pillars with their ranks ("Chính
+  quyền số: 0,4513 (xếp hạng 5/63)"), so that these values have a government source beside the
+  hub's third-party preview.
 - ``par_ict_dti/hub_previews.csv``: the first rows of four third-party provincial panels
   published as datasets on a dataset hub (PAR Index 2012 ranks 1–19 with its two component
   scores, DTI 2020 ranks 1–9 with the three pillars and their ranks, SIPAS 2017 ranks 1–12, the
@@ -153,10 +157,56 @@ def read_papi_crosscheck(path: Path, label: str = PAPI_CHECK_FILE) -> list[dict[
     return rows
 
 
+FACTS_FILE = "quang_ninh/quang_ninh_facts.csv"
+DTI_QN_RAW_FILE = "dti/dti_2020_quang_ninh_government.csv"
+# metric as the facts file words it → the DTI indicator (as the compiled DTI tables name it)
+DTI_2020_METRICS = {
+    "DTI 2020 provincial score": "overall",
+    "DTI 2020 provincial rank": "overall",
+    "DTI 2020 digital-government pillar": "chinh_quyen_so",
+    "DTI 2020 digital-economy pillar": "kinh_te_so",
+    "DTI 2020 digital-society pillar": "xa_hoi_so",
+}
+_RANK_OF = re.compile(r"\(rank (\d+)/63\)")
+
+
+def read_dti_2020_quang_ninh(path: Path, label: str = FACTS_FILE) -> list[dict[str, object]]:
+    """Source rows of Quảng Ninh's DTI 2020 values in the programme facts (rankings_DTI, 2020)."""
+    records = _records(path, label, ("topic", "year", "metric", "value", "unit", "source_url", "quote_vi"))
+    rows: dict[str, dict[str, object]] = {}
+    for line, r in records:
+        if r["topic"] != "rankings_DTI" or r["year"] != "2020":
+            continue
+        metric = _RANK_OF.sub("", r["metric"]).strip()
+        if metric not in DTI_2020_METRICS:
+            raise PressTableError(
+                f"{label}:{line}: column metric: {r['metric']!r} is not in DTI_2020_METRICS"
+            )
+        indicator = DTI_2020_METRICS[metric]
+        row = rows.setdefault(
+            indicator,
+            {"year": 2020, "province": "Quảng Ninh", "indicator": indicator, "source_url": r["source_url"]},
+        )
+        if row["source_url"] != r["source_url"]:
+            raise PressTableError(f"{label}:{line}: a second source for DTI 2020 {indicator}")
+        quotes = [q for q in (row.get("note"), f'"{r["quote_vi"]}"') if q]
+        row["note"] = "; ".join(dict.fromkeys(quotes))
+        rank = _RANK_OF.search(r["metric"])
+        if r["unit"].startswith("rank"):
+            row.update(rank=r["value"], rank_basis="published")
+        else:
+            row["score"] = r["value"]
+            if rank:
+                row.update(rank=rank.group(1), rank_basis="published")
+    return list(rows.values())
+
+
 def import_press_tables(reference: Path, raw_dir: Path) -> dict[str, int]:
     """Write the SGGP PCI 2024 table and the hub previews into ``raw_dir``; rows per file."""
     sggp = read_sggp(reference / SGGP_FILE)
     written = {SGGP_FILE: write_source_rows(raw_dir / SGGP_FILE, sggp)}
+    dti_qn = read_dti_2020_quang_ninh(reference / FACTS_FILE)
+    written[DTI_QN_RAW_FILE] = write_source_rows(raw_dir / DTI_QN_RAW_FILE, dti_qn)
     papi = read_papi_crosscheck(reference / PAPI_CHECK_FILE)
     written[PAPI_RAW_FILE] = write_source_rows(raw_dir / PAPI_RAW_FILE, papi)
     for name, rows in read_hub_previews(reference / HUB_FILE).items():
