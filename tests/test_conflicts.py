@@ -209,6 +209,9 @@ def test_every_entry_of_the_pci_conflicts_file_is_listed(tables, reference_dir):
         e
         for e in entries
         if (e["year"], resolve(e["province"]).gso_code, e["other_url"]) not in listed
-        and not (e.get("field") == "rank" and int(e["other"]) > 64)  # 65 of 64: refused at import
     ]
     assert missing == []
+    impossible = conflicts[conflicts["rule"].str.startswith("refused: a known source error")]
+    assert impossible[["year", "province_code", "chosen_value", "other_value"]].values.tolist() == [
+        [2007, "82", "12", "65"]
+    ]

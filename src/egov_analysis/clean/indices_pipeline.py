@@ -12,7 +12,7 @@ from .checks import check_score_ranges, check_shared_ranks, year_on_year_jumps
 from .derive import finish, papi_aggregates
 from .problems import Problems
 from .read import read_source_rows
-from .reconcile import reconcile, with_source_classes
+from .reconcile import known_source_errors, reconcile, with_source_classes
 from .validate import KEY, validate
 
 
@@ -55,6 +55,7 @@ def build_index_tables(raw_dir: Path, problems: Problems) -> IndexTables | None:
     panel, conflicts = reconcile(rows)
     panel = finish(panel).rename(columns={"province_name": "province"})
     check_score_ranges(panel, problems)
+    conflicts = pd.concat([conflicts, known_source_errors(raw_dir, panel, problems)], ignore_index=True)
     if problems:
         return None
     return IndexTables(

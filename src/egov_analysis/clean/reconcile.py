@@ -27,10 +27,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from ..meta import classify_sources
+from .problems import Problems
 from .validate import KEY
 
 FIELDS = ("score", "rank", "tier")
@@ -386,3 +388,55 @@ def reconcile(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     panel["source_url"] = panel["source_url"].fillna(panel["rank_source_url"])
     conflicts = pd.concat([score_conflicts, rank_conflicts, tier_conflicts], ignore_index=True)
     return panel, conflicts
+
+
+KNOWN_ERRORS_FILE = "known_source_errors.csv"
+RULE_KNOWN_ERROR = "refused: a known source error"
+
+
+def known_source_errors(raw_dir: Path, panel: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+    """Conflict rows for the values listed in ``data/raw/known_source_errors.csv`` (values a
+    source prints that cannot be true, such as rank 65 of 64): each beside the value kept, with
+    the reason. A listed value whose key the panel does not have is a problem (file and line)."""
+    path = raw_dir / KNOWN_ERRORS_FILE
+    columns = [*KEY, "field", "chosen_value", "chosen_source_url", "chosen_source_class"]
+    columns += ["other_value", "other_source_url", "other_source_class", "rule"]
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    from ..provinces import resolve_codes
+
+    listed = pd.read_csv(path, dtype=str, keep_default_na=False)
+    listed["line"] = range(2, len(listed) + 2)
+    listed["file"] = KNOWN_ERRORS_FILE
+    listed["province_code"] = resolve_codes(listed["province"].astype("string"), errors="coerce")
+    listed["geography"] = "provinces_63"
+    listed["year"] = pd.to_numeric(listed["year"], errors="coerce").astype("Int64")
+    kept = panel.rename(columns={"rank_source_url": "_rank_url"})
+    merged = listed.merge(kept, on=KEY, how="left", suffixes=("", "_kept"), indicator=True)
+    problems.rows(
+        merged,
+        merged["_merge"].ne("both"),
+        "province",
+        "known_error_without_value",
+        "a known source error whose province, year and indicator have no value in the panel",
+    )
+    merged = merged[merged["_merge"].eq("both")]
+    rows = []
+    for rec in merged.to_dict("records"):
+        field = rec["field"]
+        chosen_url = rec["_rank_url"] if field == "rank" else rec["source_url_kept"]
+        classes = classify_sources(pd.Series([str(chosen_url), rec["source_url"]]))["source_class"]
+        rows.append(
+            {
+                **{k: rec[k] for k in KEY},
+                "field": field,
+                "chosen_value": str(rec[f"{field}_kept"] if f"{field}_kept" in rec else rec[field]),
+                "chosen_source_url": str(chosen_url),
+                "chosen_source_class": str(classes.iloc[0]),
+                "other_value": rec["value"],
+                "other_source_url": rec["source_url"],
+                "other_source_class": str(classes.iloc[1]),
+                "rule": f"{RULE_KNOWN_ERROR}: {rec['reason']}",
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)

@@ -15,6 +15,7 @@ from .programme_pipeline import INPUTS as PROGRAMME_INPUTS
 from .programme_pipeline import build_programme_outputs
 from .publish import publish, raw_fingerprint
 from .read import source_files
+from .reconcile import KNOWN_ERRORS_FILE
 
 
 def _table_writers(name: str, frame: pd.DataFrame) -> dict[str, object]:
@@ -26,7 +27,8 @@ def _table_writers(name: str, frame: pd.DataFrame) -> dict[str, object]:
 
 def raw_inputs(raw_dir: Path) -> list[Path]:
     """Every raw file the cleaning reads (its fingerprint decides whether outputs are stale)."""
-    return source_files(raw_dir) + [raw_dir / name for name in PROGRAMME_INPUTS if (raw_dir / name).exists()]
+    others = [*PROGRAMME_INPUTS, KNOWN_ERRORS_FILE]
+    return source_files(raw_dir) + [raw_dir / name for name in others if (raw_dir / name).exists()]
 
 
 def clean(paths: Paths) -> Path:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .source_rows import write_source_rows
+from .source_rows import write_rows, write_source_rows
 
 # reference file → (index, raw file name)
 COMPILED_TABLES: dict[str, tuple[str, str]] = {
@@ -249,6 +249,29 @@ def _pci_subindex_conflict_rows(conflicts: dict[str, list[dict[str, object]]]) -
     return rows
 
 
+KNOWN_ERRORS_FILE = "known_source_errors.csv"
+KNOWN_ERROR_COLUMNS = ("index", "year", "province", "indicator", "field", "value", "source_url", "reason")
+
+
+def _pci_known_error_rows(conflicts: dict[str, list[dict[str, object]]]) -> list[dict[str, object]]:
+    """Values a source prints that cannot be true (a rank beyond the units ranked): never a
+    candidate value, but listed in index_conflicts beside the value kept."""
+    return [
+        {
+            "index": "pci",
+            "year": c["year"],
+            "province": c["province"],
+            "indicator": "overall",
+            "field": c["field"],
+            "value": _text(c["other"]),
+            "source_url": c["other_url"],
+            "reason": f"impossible rank: {c['other']} of {MAX_UNITS_RANKED} units ranked (the old VCCI site)",
+        }
+        for c in conflicts["score_rank_conflicts"]
+        if c["field"] == "rank" and int(_text(c["other"])) > MAX_UNITS_RANKED
+    ]
+
+
 def import_pci_compiled(reference: Path, raw_dir: Path) -> dict[str, int]:
     """PCI from 2017 (scores, ranks, tiers, sub-indices) and the second sources that disagree."""
     scores = pd.read_csv(reference / "pci" / "pci_scores.csv", dtype=str)
@@ -275,5 +298,8 @@ def import_pci_compiled(reference: Path, raw_dir: Path) -> dict[str, int]:
         "pci/pci_second_sources.csv": write_source_rows(
             pci / "pci_second_sources.csv",
             _pci_conflict_rows(conflicts) + _pci_subindex_conflict_rows(conflicts),
+        ),
+        KNOWN_ERRORS_FILE: write_rows(
+            raw_dir / KNOWN_ERRORS_FILE, KNOWN_ERROR_COLUMNS, _pci_known_error_rows(conflicts)
         ),
     }
