@@ -206,9 +206,7 @@ def test_every_entry_of_the_pci_conflicts_file_is_listed(tables, reference_dir):
     )
     entries = data["score_rank_conflicts"] + data["subindex_disagreements"]
     missing = [
-        e
-        for e in entries
-        if (e["year"], resolve(e["province"]).gso_code, e["other_url"]) not in listed
+        e for e in entries if (e["year"], resolve(e["province"]).gso_code, e["other_url"]) not in listed
     ]
     assert missing == []
     impossible = conflicts[conflicts["rule"].str.startswith("refused: a known source error")]

@@ -97,3 +97,46 @@ def test_dollar_signs_in_labels_are_never_mathtext():
     fig.canvas.draw()  # mathtext of "$5 và $" would render differently or raise
     assert text.get_text().count("\\$") == 3 and plain_label(label) == label
     plt.close(fig)
+
+
+def test_clean_refuses_a_shared_rank_without_a_tie_and_leaves_processed_alone(tmp_path):
+    from support import run_clean_cli, tree_digest
+
+    raw = tmp_path / "raw"
+    (raw / "pci").mkdir(parents=True)
+    (raw / "pci" / "press.csv").write_text(
+        "year,province,indicator,score,rank,source_url\n"
+        "2023,Quảng Ninh,overall,71.25,1,https://press.vn/a\n"
+        "2023,Long An,overall,70.94,1,https://press.vn/a\n",
+        encoding="utf-8",
+    )
+    processed = tmp_path / "processed"
+    before = tree_digest(processed)
+    result = run_clean_cli(raw, processed)
+    assert result.returncode == 1
+    assert (
+        "pci/press.csv:2: rank '1': this source ranks two provinces 1 but their scores differ"
+        in result.stderr
+    )
+    assert "pci/press.csv:3" in result.stderr
+    assert tree_digest(processed) == before
+
+
+def test_sources_by_class_counts_values_per_class():
+    from egov_analysis.analysis.quality import sources_by_class
+
+    indices = pd.DataFrame(
+        {
+            "index": ["pci", "pci", "pci", "dti"],
+            "source_url": [
+                "https://pcivietnam.vn/a",
+                "https://pcivietnam.vn/b",
+                "https://huggingface.co/datasets/x/y",
+                "https://dti.gov.vn/xep-hang-2022",
+            ],
+        }
+    )
+    table = sources_by_class(indices).set_index(["index", "source_class"])
+    assert table.loc[("pci", "publisher_site"), "values"] == 2
+    assert table.loc[("pci", "third_party_compilation"), "hosts"] == "huggingface.co"
+    assert table.loc[("dti", "publisher_site"), "precedence"] == 2
