@@ -52,7 +52,11 @@ def papi_aggregates(rows: pd.DataFrame) -> pd.DataFrame:
     overall["note"] = "derived: " + overall["n"].map(PAPI_BREAK_NOTE)
     derived = pd.concat([dims, overall], ignore_index=True).drop(columns=["n", "expected"])
     return derived.assign(
-        index="papi", score_basis="computed", score_decimals=pd.NA, file="(derived)", line=0
+        index="papi",
+        score_basis="computed",
+        score_decimals=pd.array([pd.NA] * len(derived), dtype="Int64"),
+        file="(derived)",
+        line=0,
     )
 
 

@@ -282,8 +282,9 @@ def _with_unit(raw: str, body: str, unit: str | None, qualifier: str | None) -> 
             currency=currency,
             amount_in_currency=float(number * scale),
         )
-    if rest and _scale(rest) and _other_words(rest) and not re.search(_VND_WORDS, fold(rest).lower()):
-        count = to_decimal(single.group(1), "count") * _scale(rest)
+    count_scale = _scale(rest) if rest else None
+    if count_scale and _other_words(rest) and not re.search(_VND_WORDS, fold(rest).lower()):
+        count = to_decimal(single.group(1), "count") * count_scale
         return ParsedNumber(raw, "number", float(count), qualifier, count_unit=_other_words(rest))
     return None
 

@@ -28,6 +28,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -35,6 +36,7 @@ from ..meta import classify_sources
 from .problems import Problems
 from .validate import KEY
 
+Record = dict[str, Any]  # one source row as a dict
 FIELDS = ("score", "rank", "tier")
 RULE_ONLY_ONE = "agree"
 RULE_PUBLISHED_RANK = "a published rank beats a computed one"
@@ -56,7 +58,7 @@ NO_VALUE = "(none shown)"
 @dataclass
 class _Cluster:
     value: object
-    members: list[dict[str, object]]
+    members: list[Record]
 
     @property
     def best_precedence(self) -> int:
@@ -66,11 +68,11 @@ class _Cluster:
     def support(self) -> int:
         return len({m["source_url"] for m in self.members})
 
-    def representative(self, field: str) -> dict[str, object]:
+    def representative(self, field: str) -> Record:
         """The member cited for the cluster: strongest class, published rank, most decimals;
         the URL only orders sources that agree."""
 
-        def order(m: dict[str, object]) -> tuple[object, ...]:
+        def order(m: Record) -> tuple[object, ...]:
             decimals = m.get("score_decimals")
             return (
                 int(m["source_precedence"]),
@@ -82,12 +84,16 @@ class _Cluster:
         return min(self.members, key=order)
 
 
-def _tolerance(*decimals: object) -> float:
+def _records(frame: pd.DataFrame) -> list[Record]:
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+def _tolerance(*decimals: Any) -> float:
     known = [int(d) for d in decimals if d is not None and pd.notna(d)]
     return 0.5 * 10.0 ** (-min(known)) + 1e-9 if known else 1e-9
 
 
-def _agree(field: str, a: dict[str, object], b: dict[str, object]) -> bool:
+def _agree(field: str, a: Record, b: Record) -> bool:
     """Equal; for scores, equal at the precision of the less precise source (rounded)."""
     if field != "score":
         return str(a[field]) == str(b[field])
@@ -105,7 +111,7 @@ def _cut_off(precise: _Cluster, other: _Cluster) -> bool:
     return abs(math.floor(value * scale + 1e-6) / scale - float(other.members[0]["score"])) <= 1e-9
 
 
-def _clusters(field: str, candidates: list[dict[str, object]]) -> list[_Cluster]:
+def _clusters(field: str, candidates: list[Record]) -> list[_Cluster]:
     """Candidates grouped by agreeing value, the most precise value representing each group."""
     ordered = sorted(
         candidates,
@@ -126,7 +132,7 @@ def _clusters(field: str, candidates: list[dict[str, object]]) -> list[_Cluster]
 _MOVE = re.compile(r"\s*(?P<change>[-+]?\d+(?:[.,]\d+)?)(?:\s+since\s+(?P<since>\d{4}))?\s*")
 
 
-def parse_move(text: object, year: int) -> tuple[float, int, int] | None:
+def parse_move(text: Any, year: int) -> tuple[float, int, int] | None:
     """A printed move ``"+1.03"`` (against the previous year) or ``"+0.2511 since 2020"``: the
     change, its decimals and the year it is measured from. None for an empty cell.
 
@@ -166,10 +172,10 @@ class _Moves:
         if "score_change" not in rows.columns:
             return
         scored = rows[rows["score"].notna()][[*place, "year", "score", "score_decimals"]]
-        for rec in scored.itertuples(index=False):
-            self.scores.setdefault((*rec[:4], int(rec[4])), []).append((float(rec[5]), rec[6]))
+        for t in scored.itertuples(index=False):
+            self.scores.setdefault((*t[:4], int(t[4])), []).append((float(t[5]), t[6]))
         moved = rows[rows["score_change"].fillna("").astype(str).str.strip().ne("") & rows["score"].notna()]
-        for rec in moved.to_dict("records"):
+        for rec in _records(moved):
             year = int(rec["year"])
             change, change_decimals, since = parse_move(rec["score_change"], year)  # type: ignore[misc]
             decimals = min(int(rec["score_decimals"]), change_decimals)
@@ -184,11 +190,11 @@ class _Moves:
             )
             self.implied.setdefault((*[rec[c] for c in place], since), []).append(move)
 
-    def moves_to(self, key: tuple[object, ...]) -> list[_Move]:
+    def moves_to(self, key: tuple[Any, ...]) -> list[_Move]:
         index, year, geography, code, indicator = key
         return self.implied.get((index, geography, code, indicator, int(year)), [])
 
-    def consistent(self, key: tuple[object, ...], cluster: _Cluster) -> str | None:
+    def consistent(self, key: tuple[Any, ...], cluster: _Cluster) -> str | None:
         """Why the cluster's value agrees with a published move (None when it does not)."""
         index, year, geography, code, indicator = key
         for m in cluster.members:
@@ -247,7 +253,7 @@ def _decide(
     return None, RULE_UNRESOLVED_NONE, True
 
 
-def _contradicting_moves(key: tuple[object, ...], cited: dict[str, object], moves: _Moves) -> list[dict]:
+def _contradicting_moves(key: tuple[object, ...], cited: Record, moves: _Moves) -> list[Record]:
     """A printed move that implies another value than the one chosen: listed, never chosen
     (a value printed by a source beats one only implied by another source's move)."""
     rows = []
@@ -270,7 +276,7 @@ def _contradicting_moves(key: tuple[object, ...], cited: dict[str, object], move
     return rows
 
 
-def _value_text(field: str, m: dict[str, object]) -> str:
+def _value_text(field: str, m: Record) -> str:
     value = m[field]
     return f"{float(value):.10g}" if field == "score" else str(value)
 
@@ -286,14 +292,15 @@ def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame,
     size = present.groupby(KEY, dropna=False)[field].transform("size")
     single = present[size.eq(1)]
     chosen_parts = [single.assign(unresolved=False)]
-    conflict_rows: list[dict[str, object]] = []
+    conflict_rows: list[Record] = []
     if field == "score" and moves.implied:
         targets = set(moves.implied)
         place = ["index", "geography", "province_code", "indicator", "year"]
-        for rec in single[single[place].apply(tuple, axis=1).isin(targets)].to_dict("records"):
+        hit = [t in targets for t in single[place].itertuples(index=False, name=None)]
+        for rec in _records(single[hit]):
             conflict_rows += _contradicting_moves(tuple(rec[k] for k in KEY), rec, moves)
     for key, group in present[size.gt(1)].groupby(KEY, sort=False, dropna=False):
-        candidates = group.to_dict("records")
+        candidates = _records(group)
         clusters = _clusters(field, candidates)
         winner, rule, unresolved = _decide(field, key, clusters, moves)
         if winner is not None:
@@ -422,7 +429,7 @@ def known_source_errors(raw_dir: Path, panel: pd.DataFrame, problems: Problems) 
     )
     merged = merged[merged["_merge"].eq("both")]
     rows = []
-    for rec in merged.to_dict("records"):
+    for rec in _records(merged):
         field = rec["field"]
         chosen_url = rec["_rank_url"] if field == "rank" else rec["source_url_kept"]
         classes = classify_sources(pd.Series([str(chosen_url), rec["source_url"]]))["source_class"]

@@ -189,7 +189,7 @@ def read_dti_2020_quang_ninh(path: Path, label: str = FACTS_FILE) -> list[dict[s
         )
         if row["source_url"] != r["source_url"]:
             raise PressTableError(f"{label}:{line}: a second source for DTI 2020 {indicator}")
-        quotes = [q for q in (row.get("note"), f'"{r["quote_vi"]}"') if q]
+        quotes = [str(q) for q in (row.get("note"), f'"{r["quote_vi"]}"') if q]
         row["note"] = "; ".join(dict.fromkeys(quotes))
         rank = _RANK_OF.search(r["metric"])
         if r["unit"].startswith("rank"):
