@@ -12,6 +12,7 @@ import csv
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import config
 
@@ -53,49 +54,57 @@ def _cmd_provinces_table(args: argparse.Namespace, paths: config.Paths) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, paths: config.Paths) -> int:
+    import warnings
+
     source = Path(args.directory).resolve() if args.directory else None
+    reference = paths.reference
     try:
-        counts = _run_importer(args.source, source, paths)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            counts = _run_import(args.source, source, reference, paths)
     except (ValueError, FileNotFoundError) as err:  # an importer's refusal names file, cell, value
         print(f"import {args.source}: {err}", file=sys.stderr)
         return 1
+    for warning in caught:  # rows an importer left out, each with its reason
+        print(f"warning: {warning.message}", file=sys.stderr)
     for name, n in counts.items():
         print(f"{name}\t{n} rows")
     print(f"wrote {sum(counts.values())} source rows under {paths.raw}")
     return 0
 
 
-def _run_importer(name: str, source: Path | None, paths: config.Paths) -> dict[str, int] | dict[int, int]:
+def _run_import(name: str, source: Path | None, reference: Path, paths: config.Paths) -> dict[Any, int]:
     from .sources import compiled, geo, papi, pci_panel, press_tables, programme, vcci_pci
 
-    reference = paths.reference
     if name == "vcci-pci":
-        counts = vcci_pci.import_directory(source or reference / "pci" / "vcci_workbooks", paths.raw)
-    elif name == "papi":
-        counts = papi.import_directory(source or reference / "papi" / "yearly_subdimension_files", paths.raw)
-    elif name == "programme":
-        counts = programme.import_all(source or reference, paths.raw)
-    elif name == "geo":
-        counts = geo.import_outlines(source or reference, paths.raw)
-    elif name == "pci-panel":
-        counts = pci_panel.import_panel(source or reference, paths.raw)
-    elif name == "press-tables":
-        counts = press_tables.import_press_tables(source or reference, paths.raw)
-    else:
-        base = source or reference
-        counts = {
-            **compiled.import_pci_compiled(base, paths.raw),
-            **compiled.import_compiled_tables(base, paths.raw),
-        }
-    return counts
+        return vcci_pci.import_directory(source or reference / "pci" / "vcci_workbooks", paths.raw)
+    if name == "papi":
+        return papi.import_directory(source or reference / "papi" / "yearly_subdimension_files", paths.raw)
+    if name == "programme":
+        return programme.import_all(source or reference, paths.raw)
+    if name == "geo":
+        return geo.import_outlines(source or reference, paths.raw)
+    if name == "pci-panel":
+        return pci_panel.import_panel(source or reference, paths.raw)
+    if name == "press-tables":
+        return press_tables.import_press_tables(source or reference, paths.raw)
+    base = source or reference
+    return {
+        **compiled.import_pci_compiled(base, paths.raw),
+        **compiled.import_compiled_tables(base, paths.raw),
+    }
 
 
 def _cmd_clean(args: argparse.Namespace, paths: config.Paths) -> int:
     from .clean.problems import ValidationError, format_report
-    from .clean.run import clean
+    from .clean.run import DataLossError, clean
 
     try:
-        version = clean(paths)
+        version = clean(paths, allow_loss=args.allow_loss)
+    except DataLossError as err:
+        print(f"clean: {err}", file=sys.stderr)
+        print(f"clean: {paths.processed} left unchanged", file=sys.stderr)
+        return 1
     except ValidationError as err:
         print(format_report(err.report), file=sys.stderr)
         print(f"clean: {len(err.report)} problem(s); {paths.processed} left unchanged", file=sys.stderr)
@@ -209,6 +218,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(handler=_cmd_import)
 
     cln = commands.add_parser("clean", help="validate data/raw and rebuild data/processed")
+    cln.add_argument(
+        "--allow-loss",
+        action="store_true",
+        help="publish even if index-years of the current outputs would disappear",
+    )
     _add_path_options(cln)
     cln.set_defaults(handler=_cmd_clean)
 

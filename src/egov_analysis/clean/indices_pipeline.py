@@ -11,7 +11,7 @@ from ..fields import COVERAGE, INDEX_CONFLICTS, INDEX_JUMPS, INDICES, Table, sch
 from .checks import check_score_ranges, check_shared_ranks, year_on_year_jumps
 from .derive import finish, papi_aggregates
 from .problems import Problems
-from .read import read_source_rows
+from .read import RawFile, read_source_rows
 from .reconcile import known_source_errors, reconcile, with_source_classes
 from .validate import KEY, validate
 
@@ -43,9 +43,12 @@ def coverage(panel: pd.DataFrame) -> pd.DataFrame:
     return cov
 
 
-def build_index_tables(raw_dir: Path, problems: Problems) -> IndexTables | None:
-    """The three index tables, or None when the raw data have problems (all recorded)."""
-    rows = validate(read_source_rows(raw_dir, problems), problems)
+def build_index_tables(
+    raw_dir: Path, problems: Problems, files: list[RawFile] | None = None
+) -> IndexTables | None:
+    """The three index tables, or None when the raw data have problems (all recorded).
+    ``files``: the raw files already found by ``read.check_raw_tree`` (else the tree is walked)."""
+    rows = validate(read_source_rows(raw_dir, problems, files), problems)
     if problems:
         return None
     check_shared_ranks(rows, problems)

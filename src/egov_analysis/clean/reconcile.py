@@ -397,12 +397,12 @@ def reconcile(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return panel, conflicts
 
 
-KNOWN_ERRORS_FILE = "known_source_errors.csv"
+KNOWN_ERRORS_FILE = "errata/known_source_errors.csv"
 RULE_KNOWN_ERROR = "refused: a known source error"
 
 
 def known_source_errors(raw_dir: Path, panel: pd.DataFrame, problems: Problems) -> pd.DataFrame:
-    """Conflict rows for the values listed in ``data/raw/known_source_errors.csv`` (values a
+    """Conflict rows for the values listed in ``data/raw/errata/known_source_errors.csv`` (values a
     source prints that cannot be true, such as rank 65 of 64): each beside the value kept, with
     the reason. A listed value whose key the panel does not have is a problem (file and line)."""
     path = raw_dir / KNOWN_ERRORS_FILE
@@ -411,10 +411,9 @@ def known_source_errors(raw_dir: Path, panel: pd.DataFrame, problems: Problems) 
     if not path.exists():
         return pd.DataFrame(columns=columns)
     from ..provinces import resolve_codes
+    from .read import read_raw_table
 
-    listed = pd.read_csv(path, dtype=str, keep_default_na=False)
-    listed["line"] = range(2, len(listed) + 2)
-    listed["file"] = KNOWN_ERRORS_FILE
+    listed = read_raw_table(raw_dir, KNOWN_ERRORS_FILE)
     listed["province_code"] = resolve_codes(listed["province"].astype("string"), errors="coerce")
     listed["geography"] = "provinces_63"
     listed["year"] = pd.to_numeric(listed["year"], errors="coerce").astype("Int64")

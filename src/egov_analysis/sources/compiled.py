@@ -13,20 +13,51 @@ project's source-row format. What changes on the way:
 - a rank that is only a position in a third party's table sorted by score ("rank = position in
   the score-sorted file … not a rank column") is ``computed``, except where that table's
   positions were checked against the publisher's ranks (DTI 2022);
-- a copy of an article on an unrelated mirror site cites the original article instead
-  (:data:`ORIGINAL_URLS`), never a guessed address;
 - a move the source prints with a value ("up 1.03 points") is written to ``score_change``
   (:data:`PUBLISHED_MOVES`), so that the cleaning can test the previous year's values against it.
+- an indicator ending in ``_34_merged_units`` is a value for the 34 units of 2025: the suffix
+  goes, ``geography = units_34`` comes;
+- a row citing a source that clean refuses (a bare IP address, a host of
+  ``meta/refused_hosts.csv``) is left out with a warning naming it.
 """
 
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from .source_rows import write_rows, write_source_rows
+from .source_rows import split_citable, write_rows, write_source_rows
+
+# the compiled tables mark values for the 34 units of 2025 by this suffix on the indicator; the
+# raw rows carry it in their own ``geography`` column instead
+MERGED_UNITS_SUFFIX = "_34_merged_units"
+
+
+class LeftOutRowWarning(UserWarning):
+    """A source row the importer did not write (its source is refused), named with its reason."""
+
+
+def _with_geography(row: dict[str, object]) -> dict[str, object]:
+    indicator = str(row["indicator"])
+    if indicator.endswith(MERGED_UNITS_SUFFIX):
+        return {**row, "indicator": indicator.removesuffix(MERGED_UNITS_SUFFIX), "geography": "units_34"}
+    return row
+
+
+def _citable(relative: str, rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The rows clean accepts; each row left out (a bare IP address, a refused host) is named."""
+    kept, refused = split_citable(rows)
+    for row, why in refused:
+        warnings.warn(
+            f"{relative}: left out {row['year']} {row['province']} {row['indicator']}: {why}",
+            LeftOutRowWarning,
+            stacklevel=3,
+        )
+    return kept
+
 
 # reference file → (index, raw file name)
 COMPILED_TABLES: dict[str, tuple[str, str]] = {
@@ -38,13 +69,6 @@ COMPILED_TABLES: dict[str, tuple[str, str]] = {
     "par_ict_dti/dti.csv": ("dti", "dti_compiled.csv"),
     "par_ict_dti/more_dti.csv": ("dti", "dti_further_values.csv"),
     "par_ict_dti/egov_mic_2017.csv": ("egov_mic", "egov_mic_2017.csv"),
-}
-
-# Mirror copies → the original article (both addresses are in ../shared/reference/SOURCES.md).
-ORIGINAL_URLS: dict[str, str] = {
-    "http://www.ufabetindo.in/da-nang-tops-vietnam-ict-index-for-12-straight-years-post202125.vnp": (
-        "https://en.vietnamplus.vn/da-nang-tops-vietnam-ict-index-for-12-straight-years/202125.vnp"
-    ),
 }
 
 # Positions in a third party's score-sorted copy of dti.gov.vn that match the published ranks
@@ -109,13 +133,9 @@ def _text(value: object) -> str:
 
 def _rank_rows(table: pd.DataFrame, index: str) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
-    copies: list[bool] = []
     for rec in table.to_dict("records"):
         score, rank, note = _text(rec.get("score")), _text(rec.get("rank")), _text(rec.get("note"))
-        url = ORIGINAL_URLS.get(rec["source_url"], rec["source_url"])
-        if url != rec["source_url"]:
-            moved = "the copy on an unrelated mirror site cites this original"
-            note = f"{note}; {moved}" if note else moved
+        url = rec["source_url"]  # a known copy cites its original when written (cite_originals)
         rank_basis = "published" if rank else ""
         if rank and _POSITION_RANK in note and (index, str(rec["year"])) not in POSITION_RANKS_CHECKED:
             rank_basis = "computed"
@@ -145,15 +165,7 @@ def _rank_rows(table: pd.DataFrame, index: str) -> list[dict[str, object]]:
         if move:
             row.update(score_change=move[0], note=f"{note}; move printed: {move[1]}" if note else move[1])
         rows.append(row)
-        copies.append(url != rec["source_url"])
-    # a mirror's copy of a row that the original article already gives is kept once
-    same = ("year", "province", "indicator", "score", "source_url")
-    originals = {tuple(r[c] for c in same) for r, copy in zip(rows, copies, strict=True) if not copy}
-    return [
-        r
-        for r, copy in zip(rows, copies, strict=True)
-        if not (copy and tuple(r[c] for c in same) in originals)
-    ]
+    return rows
 
 
 def import_compiled_tables(reference: Path, raw_dir: Path) -> dict[str, int]:
@@ -161,7 +173,8 @@ def import_compiled_tables(reference: Path, raw_dir: Path) -> dict[str, int]:
     written = {}
     for relative, (index, name) in COMPILED_TABLES.items():
         table = pd.read_csv(reference / relative, dtype=str, keep_default_na=False, na_values=[""])
-        written[f"{index}/{name}"] = write_source_rows(raw_dir / index / name, _rank_rows(table, index))
+        rows = _citable(relative, [_with_geography(r) for r in _rank_rows(table, index)])
+        written[f"{index}/{name}"] = write_source_rows(raw_dir / index / name, rows)
     return written
 
 
@@ -249,7 +262,7 @@ def _pci_subindex_conflict_rows(conflicts: dict[str, list[dict[str, object]]]) -
     return rows
 
 
-KNOWN_ERRORS_FILE = "known_source_errors.csv"
+KNOWN_ERRORS_FILE = "errata/known_source_errors.csv"
 KNOWN_ERROR_COLUMNS = ("index", "year", "province", "indicator", "field", "value", "source_url", "reason")
 
 
