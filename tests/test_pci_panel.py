@@ -10,7 +10,7 @@ import pytest
 
 from egov_analysis import config
 from egov_analysis.clean.derive import add_ranks
-from egov_analysis.sources import compiled, pci_panel, press_tables
+from egov_analysis.sources import pci_panel, press_tables
 
 HEADER = "year,province,province_std,score,score_float32,source_url,publisher,note\n"
 URL = "https://github.com/example/panel/blob/0000000/Dataset.dta"
@@ -136,9 +136,16 @@ def test_dti_2023_2024_position_ranks_are_computed():
 
 
 def test_no_raw_row_cites_the_gambling_mirror():
-    for path in config.paths().raw.rglob("*.csv"):
-        assert "ufabetindo" not in path.read_text(encoding="utf-8"), path
-    assert compiled.ORIGINAL_URLS  # the mirror → original map the importer applies
+    from egov_analysis import meta
+
+    for path in config.paths().raw.glob("*/*.csv"):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if "source_url" in frame:
+            assert not frame["source_url"].str.contains("ufabetindo").any(), path
+    assert "ufabetindo.in" in meta.refused_hosts()
+    ict = pd.read_csv(config.paths().raw / "ict" / "ict_index_compiled.csv", dtype=str)
+    original = "https://en.vietnamplus.vn/da-nang-tops-vietnam-ict-index-for-12-straight-years/202125.vnp"
+    assert (ict["source_url"] == original).sum() == 9  # the nine rows cite the original article
 
 
 @pytest.mark.reference
