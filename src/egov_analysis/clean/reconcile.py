@@ -43,14 +43,14 @@ RULE_PUBLISHED_RANK = "a published rank beats a computed one"
 RULE_CUT_OFF = "the other source printed this value cut off at fewer decimals"
 RULE_MOVE = "consistent with a published move"
 RULE_CLASS = "a higher source class beats a lower"
+CLASS_ORDER = "publisher's file > publisher's site > government site > press > third-party compilation"
 RULE_IMPLIED = "a printed value beats one only implied by a printed move"
 RULE_UNRESOLVED = "unresolved: no rule decides (the value most sources print is shown, flagged)"
 RULE_UNRESOLVED_NONE = "unresolved: no rule decides and no value is printed more often (none shown)"
 PRECEDENCE_RULE = (
     "a published rank beats a computed one; a value printed cut off is the precise value; "
-    "a value consistent with a published move beats one "
-    "that is not; a higher source class beats a lower (publisher's file > publisher's site > "
-    "government site > press > third-party compilation); otherwise unresolved and flagged"
+    "a value consistent with a published move beats one that is not; a higher source class "
+    f"beats a lower ({CLASS_ORDER}); otherwise unresolved and flagged"
 )
 NO_VALUE = "(none shown)"
 
@@ -245,7 +245,7 @@ def _decide(
     best = min(c.best_precedence for c in clusters)
     strongest = [c for c in clusters if c.best_precedence == best]
     if len(strongest) == 1:
-        return strongest[0], RULE_CLASS, False
+        return strongest[0], f"{RULE_CLASS} ({CLASS_ORDER})", False
     most = max(c.support for c in clusters)
     shown = [c for c in clusters if c.support == most]
     if len(shown) == 1:
@@ -278,7 +278,7 @@ def _contradicting_moves(key: tuple[object, ...], cited: Record, moves: _Moves) 
 
 def _value_text(field: str, m: Record) -> str:
     value = m[field]
-    return f"{float(value):.10g}" if field == "score" else str(value)
+    return repr(round(float(value), 10)) if field == "score" else str(value)
 
 
 def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame, pd.DataFrame]:
