@@ -125,7 +125,7 @@ def test_new_years_of_the_hub_previews_are_in_the_panel(indices):
     assert len(pci_2024) == 10
 
 
-def test_dti_2023_2024_position_ranks_are_computed():
+def test_dti_2023_2024_position_ranks_are_computed(indices):
     raw = pd.read_csv(config.paths().raw / "dti" / "dti_further_values.csv", dtype=str, keep_default_na=False)
     positions = raw[
         raw["note"].str.contains("rank = position in") & raw["note"].str.contains("not a rank column")
@@ -133,6 +133,10 @@ def test_dti_2023_2024_position_ranks_are_computed():
     later = positions[positions["year"].isin(["2023", "2024"])]
     assert len(later) == 126 and later["rank_basis"].eq("computed").all()
     assert positions[positions["year"].eq("2022")]["rank_basis"].eq("published").all()  # checked
+    # in the panel, the 111 ranks that no source publishes stay computed
+    dti = indices.query("index == 'dti' and year in (2023, 2024) and geography == 'provinces_63'")
+    dti = dti[dti["indicator"].eq("overall")]
+    assert dti["rank_basis"].value_counts().to_dict() == {"computed": 111, "published": 15}
 
 
 def test_no_raw_row_cites_the_gambling_mirror():

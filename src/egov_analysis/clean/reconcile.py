@@ -69,14 +69,14 @@ class _Cluster:
         return len({m["source_url"] for m in self.members})
 
     def representative(self, field: str) -> Record:
-        """The member cited for the cluster: strongest class, published rank, most decimals;
-        the URL only orders sources that agree."""
+        """The member cited for the cluster: a published rank, the strongest class, the most
+        decimals; the URL only orders sources that agree."""
 
         def order(m: Record) -> tuple[object, ...]:
             decimals = m.get("score_decimals")
-            return (
-                int(m["source_precedence"]),
+            return (  # a rank some source publishes is published, whoever else computed it
                 field == "rank" and m.get("rank_basis") == "computed",
+                int(m["source_precedence"]),
                 -(int(decimals) if field == "score" and pd.notna(decimals) else 0),
                 str(m["source_url"]),
             )
