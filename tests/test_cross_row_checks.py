@@ -140,3 +140,23 @@ def test_sources_by_class_counts_values_per_class():
     assert table.loc[("pci", "publisher_site"), "values"] == 2
     assert table.loc[("pci", "third_party_compilation"), "hosts"] == "huggingface.co"
     assert table.loc[("dti", "publisher_site"), "precedence"] == 2
+
+
+def test_two_sources_putting_two_provinces_at_one_rank_without_a_tie_are_refused(tmp_path):
+    from egov_analysis.clean.indices_pipeline import build_index_tables
+
+    raw = tmp_path / "raw"
+    (raw / "pci").mkdir(parents=True)
+    header = "year,province,indicator,score,rank,source_url\n"
+    (raw / "pci" / "a.csv").write_text(header + "2023,Quảng Ninh,overall,71.25,1,https://a.vn/x\n", "utf-8")
+    (raw / "pci" / "b.csv").write_text(
+        header
+        + "2023,Hải Phòng,overall,70.10,,https://b.vn/y\n2023,Long An,overall,70.94,1,https://b.vn/y\n",
+        "utf-8",
+    )
+    problems = Problems()
+    assert build_index_tables(raw, problems) is None
+    report = problems.report()
+    assert report["rule"].tolist() == ["shared_rank_without_tie"]
+    assert (report["file"].iloc[0], report["line"].iloc[0]) in {("pci/a.csv", 2), ("pci/b.csv", 3)}
+    assert "pci/b.csv:3" in report["message"].iloc[0] or "pci/a.csv:2" in report["message"].iloc[0]

@@ -73,6 +73,47 @@ def check_shared_ranks(rows: pd.DataFrame, problems: Problems) -> None:
     )
 
 
+def check_shared_ranks_across_sources(panel: pd.DataFrame, problems: Problems) -> None:
+    """Refuse two provinces that two different sources put at one published rank when the
+    panel's scores for them differ (one source per rank is checked by :func:`check_shared_ranks`)."""
+    if "rank_file" not in panel.columns:
+        return
+    ranked = panel[panel["rank"].notna() & panel["rank_basis"].eq("published")]
+    columns = [*GROUP, "rank", "province_code", "score", "score_decimals", "rank_source_url"]
+    ranked = ranked[[*columns, "rank_file", "rank_line"]]
+    pairs = ranked.merge(ranked, on=[*GROUP, "rank"], suffixes=("", "_other"))
+    pairs = pairs[
+        (pairs["province_code"] < pairs["province_code_other"])
+        & pairs["rank_source_url"].ne(pairs["rank_source_url_other"])
+        & pairs["score"].notna()
+        & pairs["score_other"].notna()
+    ]
+    tie = _tie(pairs["score"], pairs["score_other"], pairs["score_decimals"], pairs["score_decimals_other"])
+    bad = pairs[~tie.fillna(False)]
+    if bad.empty:
+        return
+    problems.rows(
+        bad.rename(columns={"rank_file": "file", "rank_line": "line"}).assign(
+            rank=bad["rank"].astype("string")
+        ),
+        pd.Series(True, index=bad.index),
+        "rank",
+        "shared_rank_without_tie",
+        lambda hit: (
+            "two sources rank two provinces "
+            + hit["rank"]
+            + " but their scores differ ("
+            + hit["score"].astype("string")
+            + ", "
+            + hit["score_other"].astype("string")
+            + "); the other rank is at "
+            + hit["rank_file_other"]
+            + ":"
+            + hit["rank_line_other"].astype("string")
+        ),
+    )
+
+
 def check_score_ranges(panel: pd.DataFrame, problems: Problems) -> None:
     """Refuse a score (published or derived) outside its indicator's range."""
     ranges = indicators().drop_duplicates(["index", "indicator"])[["index", "indicator", "min", "max"]]

@@ -8,7 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..fields import COVERAGE, INDEX_CONFLICTS, INDEX_JUMPS, INDICES, Table, schema
-from .checks import check_score_ranges, check_shared_ranks, year_on_year_jumps
+from .checks import (
+    check_score_ranges,
+    check_shared_ranks,
+    check_shared_ranks_across_sources,
+    year_on_year_jumps,
+)
 from .derive import finish, papi_aggregates
 from .problems import Problems
 from .read import RawFile, read_source_rows
@@ -58,6 +63,7 @@ def build_index_tables(
     panel, conflicts = reconcile(rows)
     panel = finish(panel).rename(columns={"province_name": "province"})
     check_score_ranges(panel, problems)
+    check_shared_ranks_across_sources(panel, problems)
     conflicts = pd.concat([conflicts, known_source_errors(raw_dir, panel, problems)], ignore_index=True)
     if problems:
         return None

@@ -288,6 +288,7 @@ def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame,
     columns = [*KEY, field, "score_decimals", "source_url", "source_class", "source_precedence", *extra]
     if field == "score":
         columns.append("score_change")
+    columns += ["file", "line"]  # where the chosen value was read, for checks across rows
     present = rows.loc[rows[field].notna(), [c for c in dict.fromkeys(columns) if c in rows.columns]]
     size = present.groupby(KEY, dropna=False)[field].transform("size")
     single = present[size.eq(1)]
@@ -376,8 +377,13 @@ def reconcile(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             how="left",
         )
         .merge(
-            ranks[[*KEY, "rank", "rank_basis", "source_url", "unresolved"]].rename(
-                columns={"source_url": "rank_source_url", "unresolved": "_rank_unresolved"}
+            ranks[[*KEY, "rank", "rank_basis", "source_url", "unresolved", "file", "line"]].rename(
+                columns={
+                    "source_url": "rank_source_url",
+                    "unresolved": "_rank_unresolved",
+                    "file": "rank_file",
+                    "line": "rank_line",
+                }
             ),
             on=KEY,
             how="left",
