@@ -170,3 +170,39 @@ def test_a_respelled_province_in_a_workbook_copy_stops_the_import(reference_dir,
         vcci_pci.import_directory(tmp_path, tmp_path / "raw", years=[2016], progress=False)
     assert "sheet 'Summary_VN', cell B2: 'Quảng Nimh' is not a province" in str(err.value)
     assert not (tmp_path / "raw" / "pci" / "vcci_workbook_2016.csv").exists()
+
+
+@pytest.mark.reference
+def test_the_import_command_exits_1_naming_the_cell_of_a_respelled_province(reference_dir, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+    import warnings
+
+    import openpyxl
+
+    books = tmp_path / "books"
+    shutil.copytree(reference_dir / "pci" / "vcci_workbooks", books)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(books / "PCI_2016.xlsx")
+    book["Summary_VN"]["B2"] = "Quảng Nimh"
+    book.save(books / "PCI_2016.xlsx")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "egov_analysis",
+            "import",
+            "vcci-pci",
+            str(books),
+            "--raw",
+            str(tmp_path / "raw"),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "sheet 'Summary_VN', cell B2: 'Quảng Nimh' is not a province" in result.stderr
