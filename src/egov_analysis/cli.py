@@ -12,6 +12,7 @@ import csv
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import config
 
@@ -54,13 +55,16 @@ def _cmd_provinces_table(args: argparse.Namespace, paths: config.Paths) -> int:
 
 def _cmd_import(args: argparse.Namespace, paths: config.Paths) -> int:
     import warnings
-    from pathlib import Path
 
     source = Path(args.directory).resolve() if args.directory else None
     reference = paths.reference
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        counts = _run_import(args.source, source, reference, paths)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            counts = _run_import(args.source, source, reference, paths)
+    except (ValueError, FileNotFoundError) as err:  # an importer's refusal names file, cell, value
+        print(f"import {args.source}: {err}", file=sys.stderr)
+        return 1
     for warning in caught:  # rows an importer left out, each with its reason
         print(f"warning: {warning.message}", file=sys.stderr)
     for name, n in counts.items():
@@ -69,8 +73,8 @@ def _cmd_import(args: argparse.Namespace, paths: config.Paths) -> int:
     return 0
 
 
-def _run_import(name: str, source: Path | None, reference: Path, paths: config.Paths) -> dict[str, int]:
-    from .sources import compiled, geo, papi, programme, vcci_pci
+def _run_import(name: str, source: Path | None, reference: Path, paths: config.Paths) -> dict[Any, int]:
+    from .sources import compiled, geo, papi, pci_panel, press_tables, programme, vcci_pci
 
     if name == "vcci-pci":
         return vcci_pci.import_directory(source or reference / "pci" / "vcci_workbooks", paths.raw)
@@ -80,6 +84,10 @@ def _run_import(name: str, source: Path | None, reference: Path, paths: config.P
         return programme.import_all(source or reference, paths.raw)
     if name == "geo":
         return geo.import_outlines(source or reference, paths.raw)
+    if name == "pci-panel":
+        return pci_panel.import_panel(source or reference, paths.raw)
+    if name == "press-tables":
+        return press_tables.import_press_tables(source or reference, paths.raw)
     base = source or reference
     return {
         **compiled.import_pci_compiled(base, paths.raw),
@@ -192,8 +200,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="write raw source rows from a publisher's files")
     imp.add_argument(
         "source",
-        choices=["vcci-pci", "papi", "compiled", "programme", "geo"],
+        choices=["vcci-pci", "papi", "compiled", "pci-panel", "press-tables", "programme", "geo"],
         help="vcci-pci: VCCI's PCI workbooks 2005-2016; papi: PAPI sub-dimension files; "
+        "pci-panel: the PCI 2016-2022 panel of a replication file (its own short codes); "
+        "press-tables: PCI 2024 top 10 (SGGP), PAPI scores printed by the press, the dataset "
+        "hub previews (PAR 2012, DTI 2020, SIPAS 2017, ICT 2006); "
         "compiled: the compiled source tables of ../shared/reference; programme: Quảng Ninh's "
         "programme facts, provincial budgets and CPI; geo: province outlines",
     )

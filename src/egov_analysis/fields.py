@@ -138,6 +138,14 @@ INDICES = Table(
         ),
         Field("rank_source_url", "string", "URL of the published source of the rank."),
         Field("note", "string", "What the source says about the value, or how it was derived."),
+        Field(
+            "unresolved",
+            "boolean",
+            "True where sources disagree on the score, rank or tier and no written rule decides "
+            "(see index_conflicts): the value shown is the one most sources print, or none; "
+            "charts mark it.",
+            nullable=False,
+        ),
     ),
 )
 
@@ -182,6 +190,34 @@ COVERAGE = Table(
             unit="percent",
             minimum=0,
             maximum=100,
+        ),
+    ),
+)
+
+INDEX_JUMPS = Table(
+    "index_jumps",
+    "For review, not refused: a province's change between consecutive editions more than 4 "
+    "usual spreads from the index's median change (usual spread: 1.4826 × the median absolute "
+    "deviation of all its year-on-year changes). PAPI's overall score across its 2018 redesign "
+    "is left out.",
+    key=("index", "geography", "province_code", "indicator", "year"),
+    fields=(
+        _INDEX,
+        _GEOGRAPHY,
+        _CODE,
+        _PROVINCE,
+        _INDICATOR,
+        _YEAR,
+        Field("previous_year", "Int64", "The previous edition with a score.", nullable=False),
+        Field("score", "Float64", "The score of this edition.", nullable=False),
+        Field("previous_score", "Float64", "The score of the previous edition.", nullable=False),
+        Field("change", "Float64", "score − previous_score, in the index's points.", nullable=False),
+        Field(
+            "usual_spread",
+            "Float64",
+            "Robust standard deviation of the indicator's year-on-year changes (1.4826 × MAD).",
+            nullable=False,
+            minimum=0,
         ),
     ),
 )
@@ -503,8 +539,9 @@ SOURCE_ROWS = Table(
         Field(
             "score_change",
             "string",
-            "A move the source prints with the score, against the previous edition ('up 1.03 "
-            "points' → +1.03); it decides between disagreeing values of the previous year.",
+            "A move the source prints with the score: '+1.03' against the previous year ('up "
+            "1.03 points'), '+0.2511 since 2020' against an earlier edition; it decides between "
+            "disagreeing values of that year, and a value it contradicts is listed.",
             optional=True,
         ),
     ),
@@ -603,15 +640,34 @@ RAW_CPI = Table(
 )
 
 # raw folder → {file name (or "*.csv" for every CSV) → its format}; the index folders
+RAW_KNOWN_ERRORS = Table(
+    "raw_known_source_errors",
+    "data/raw/errata/known_source_errors.csv: values a source prints that cannot be true (a rank "
+    "beyond the units ranked); never a candidate value, each listed in index_conflicts with its "
+    "reason beside the value kept.",
+    key=("index", "year", "province", "indicator", "field", "source_url"),
+    fields=(
+        Field("index", "string", "The index (meta/indices.csv).", nullable=False, vocabulary="index"),
+        _RAW_YEAR,
+        Field("province", "string", "The province as the source printed it.", nullable=False),
+        Field("indicator", "string", "The indicator (as the index's source rows name it).", nullable=False),
+        Field("field", "string", "Which value is wrong.", nullable=False, allowed=("score", "rank", "tier")),
+        Field("value", "string", "The value as printed.", nullable=False),
+        _RAW_URL,
+        Field("reason", "string", "Why the value cannot be true.", nullable=False),
+    ),
+)
+
 # (one per row of meta/indices.csv) all hold source rows
 INDEX_FOLDER_FORMAT = SOURCE_ROWS
 RAW_FOLDERS: dict[str, dict[str, Table | None]] = {
     "programme": {"facts.csv": RAW_FACTS, "phases.csv": RAW_PHASES},
     "budget": {"provincial_budget_plan.csv": RAW_BUDGET, "provincial_budget_final.csv": RAW_BUDGET},
     "cpi": {"cpi_annual.csv": RAW_CPI},
+    "errata": {"known_source_errors.csv": RAW_KNOWN_ERRORS},
     "geo": {"provinces_63.geojson": None, "units_34.geojson": None},  # GeoJSON, read by clean
 }
-RAW_TABLES = (SOURCE_ROWS, RAW_FACTS, RAW_PHASES, RAW_BUDGET, RAW_CPI)
+RAW_TABLES = (SOURCE_ROWS, RAW_FACTS, RAW_PHASES, RAW_BUDGET, RAW_CPI, RAW_KNOWN_ERRORS)
 
 SOURCE_ROW_REQUIRED = tuple(f.name for f in SOURCE_ROWS.fields if not f.optional)
 SOURCE_ROW_OPTIONAL = tuple(f.name for f in SOURCE_ROWS.fields if f.optional)
@@ -622,6 +678,7 @@ TABLES: dict[str, Table] = {
         INDICES,
         INDEX_CONFLICTS,
         COVERAGE,
+        INDEX_JUMPS,
         PHASES,
         BUDGET,
         GOALS,

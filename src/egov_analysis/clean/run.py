@@ -8,6 +8,7 @@ import pandas as pd
 
 from .. import __version__
 from ..config import Paths
+from ..csv_safe import write_csv
 from ..fields import OUTLINES
 from .indices_pipeline import build_index_tables, conform
 from .outlines import read_outlines
@@ -37,7 +38,7 @@ class DataLossError(ValueError):
 def _table_writers(name: str, frame: pd.DataFrame) -> dict[str, Writer]:
     return {
         f"{name}.parquet": lambda path: frame.to_parquet(path, index=False),
-        f"{name}.csv": lambda path: frame.to_csv(path, index=False, lineterminator="\n"),
+        f"{name}.csv": lambda path: write_csv(frame, path),
     }
 
 
@@ -77,6 +78,7 @@ def clean(paths: Paths, allow_loss: bool = False) -> Path:
         "indices": tables.indices,
         "index_conflicts": tables.conflicts,
         "coverage": tables.coverage,
+        "index_jumps": tables.jumps,
         **programme,
     }
     if outlines is not None:
@@ -93,6 +95,7 @@ def clean(paths: Paths, allow_loss: bool = False) -> Path:
             "indices": len(tables.indices),
             "index_conflicts": len(tables.conflicts),
             "coverage": len(tables.coverage),
+            "index_jumps": len(tables.jumps),
         },
     }
     return publish(paths.processed, writers, manifest)
