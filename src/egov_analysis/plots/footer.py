@@ -68,12 +68,13 @@ def index_notes(index: str, rows: pd.DataFrame, lang: str = "en") -> list[str]:
     years = sorted(rows["year"].dropna().astype(int).unique())
     if years:
         notes.append(missing_years_note(years, years[0], years[-1], lang))
-    notes += [break_note(index, year, lang) for year in series_breaks(index, years)]
+    breaks = series_breaks(index, years)
+    notes += [break_note(index, year, lang) for year in breaks]
     if "rank_basis" in rows and rows["rank_basis"].eq("computed").any():
         notes.append(word("note_ranks_derived", lang))
     if "score_basis" in rows and rows["score_basis"].eq("computed").any():
         notes.append(word("note_scores_summed", lang))
-    if index_registry()[index].note:
+    if index_registry()[index].note and not breaks:  # a break note already says what the note says
         notes.append(word(f"index.{index}.note", lang))
     return notes
 

@@ -98,6 +98,7 @@ def choropleth(
             name=name,
             notes=[*all_notes, ctx.word("note_list_not_map", k=len(known), n=n_units)],
             sources=index_sources(index, listed, ctx.lang),
+            partial_note=False,
         )
     features = json.loads(outline_path(geography).read_text(encoding="utf-8"))["features"]
     by_code = values.set_index("province_code")[value_column]

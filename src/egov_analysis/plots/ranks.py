@@ -25,7 +25,7 @@ from matplotlib.text import Text
 from ..analysis.rankings import rank_change
 from .chart import ChartResult, DrawingContext
 from .footer import break_note, finish, index_notes, index_short, index_sources, no_chart, series_breaks
-from .layout import new_figure, rank_axis, year_axis
+from .layout import end_labels, new_figure, rank_axis, year_axis
 from .select import geography_of, highlight_codes, year_coverage
 from .theme import CONTEXT, HIGHLIGHTS, MISSING, OKABE_ITO, SEQUENTIAL, TIER_COLOURS, join_words, number
 
@@ -151,7 +151,8 @@ def bump_chart(
     years = list(range(ranked_years[0], last + 1))
     breaks = series_breaks(index, years)
     fig, ax = new_figure(11, 6.5)
-    texts = []
+    texts: list[Text] = []
+    anchors: list[tuple[float, float]] = []
     legend: list[Line2D | Patch] = []
     for i, code in enumerate(keep):
         group = data[data["province_code"].eq(code)]
@@ -176,12 +177,12 @@ def bump_chart(
         if is_highlight:
             legend.append(Line2D([], [], color=colour, lw=3, marker="o", label=chosen[code]))
         known = series.dropna()
+        anchors.append((float(known.index[-1]), float(known.iloc[-1])))
         texts.append(
             ax.text(
-                known.index[-1] + 0.25,
+                last + 0.3,
                 known.iloc[-1],
                 str(group["province"].iloc[0]),
-                va="center",
                 fontsize=8,
                 color=colour if is_highlight or not chosen else "#555555",
                 fontweight="bold" if is_highlight else "normal",
@@ -190,7 +191,7 @@ def bump_chart(
     legend += draw_breaks(ctx, [ax], index, breaks)
     coverage = year_coverage(rows[rows["year"].isin(years)])
     year_axis(ax, years)
-    ax.set_xlim(years[0] - 0.6, last + 2.5)  # room for the line-end names
+    ax.set_xlim(years[0] - 0.6, last + 0.6)  # widened for the line-end names once laid out
     ax.set_xlabel(ctx.word("year"))
     ax.set_ylabel(ctx.word("rank"))
     ax.set_ylim(float(data["rank"].max()), 1)
@@ -222,7 +223,7 @@ def bump_chart(
         sources=index_sources(index, data, ctx.lang),
         notes=notes,
         alt_text=alt,
-        after_layout=[place_labels(ax, texts)],
+        after_layout=[end_labels(ax, texts, anchors, last + 0.3)],
     )
 
 
@@ -398,6 +399,7 @@ def ranked_list(
     notes: Sequence[str],
     sources: Sequence[str],
     kind: str = "ranked_list",
+    partial_note: bool = True,
 ) -> ChartResult:
     """Units of one year in rank (else score) order: bars when the year is complete, dots with
     "top k of n published" when it is not; x is the score, or the rank where no score is published."""
@@ -445,7 +447,8 @@ def ranked_list(
     partial = not complete and n_known and k < int(n_units)  # type: ignore[call-overload]
     if partial:
         default_title = ctx.word("title_year_partial", what=label, year=year, k=k, n=int(n_units))  # type: ignore[call-overload]
-        extra_notes.append(ctx.word("note_partial_list", k=k, n=int(n_units)))  # type: ignore[call-overload]
+        if partial_note:
+            extra_notes.append(ctx.word("note_partial_list", k=k, n=int(n_units)))  # type: ignore[call-overload]
     else:
         default_title = ctx.word("title_year", what=label, year=year)
     if not has_scores:
@@ -461,7 +464,7 @@ def ranked_list(
         year=year,
         k=k,
         of_n=ctx.word("alt.of_n", n=int(n_units)) if n_known else "",  # type: ignore[call-overload]
-        measure=ctx.word("score") if has_scores else ctx.word("rank"),
+        measure=ctx.word("alt.by_score") if has_scores else ctx.word("alt.by_rank"),
         first=data["province"].iloc[0],
         highlight=_highlight_phrase(ctx, [n for c, n in chosen.items() if c in set(data["province_code"])]),
     )
@@ -526,7 +529,10 @@ def dumbbell(
         notes.append(ctx.word("note_compared_from", year=after[0], first=first_year))
         notes.append(break_note(index, year, ctx.lang))
         first_year = after[0]
-    change = rank_change(rows, first_year, last_year)
+    change = rank_change(rows, first_year, last_year) if first_year != last_year else rows.iloc[0:0]
+    if first_year == last_year:
+        reason = ctx.word("no_chart_one_year", what=label, year=last_year)
+        return no_chart(ctx, kind="rank_change", name=name, reason=reason)
     if len(change) < 2:
         reason = ctx.word("no_chart_change", what=label, first=first_year, last=last_year, n=len(change))
         return no_chart(ctx, kind="rank_change", name=name, reason=reason, data=change)
