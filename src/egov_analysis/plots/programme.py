@@ -15,7 +15,7 @@ from matplotlib.patches import Patch
 
 from .chart import ChartResult, DrawingContext
 from .footer import finish, index_notes, index_short, index_sources, no_chart, series_breaks
-from .layout import new_figure, rank_axis, rows_for_spans, text_width, year_axis
+from .layout import WRAP_SHARE, new_figure, rank_axis, rows_for_spans, text_width, year_axis
 from .ranks import draw_breaks, segments
 from .theme import CONTEXT, HIGHLIGHTS, MISSING, OKABE_ITO, join_words, number
 
@@ -98,8 +98,15 @@ def phase_strip(ctx: DrawingContext, ax: Axes, phases: pd.DataFrame, n_rows: int
             color=OKABE_ITO[i % 7],
             alpha=0.7,
         )
+        right = spans[i][2]  # a name that would pass the right edge ends where its phase ends
         ax.text(
-            row.start_year - 0.45, level + 0.5, str(name), fontsize=STRIP_FONT, va="bottom", color="#222222"
+            row.end_year + 0.45 if right else row.start_year - 0.45,
+            level + 0.5,
+            str(name),
+            fontsize=STRIP_FONT,
+            va="bottom",
+            ha="right" if right else "left",
+            color="#222222",
         )
     ax.set_ylim(max(n_rows, max(rows, default=0) + 1), 0)
     ax.set_yticks([])
@@ -108,6 +115,12 @@ def phase_strip(ctx: DrawingContext, ax: Axes, phases: pd.DataFrame, n_rows: int
         spine.set_visible(False)
     ax.tick_params(axis="x", length=0, labelbottom=False)
     ax.set_xlim(min(x0, min((a for a, _, _ in spans), default=x0) - 0.1), x1)
+
+
+def slot_width(fig: Figure, n: int) -> float:
+    """Pixels a category label may take on an x axis of ``n`` categories: a cautious share of the
+    figure (the legend and the y axis take the rest), measured at the saved dpi's wider hinting."""
+    return (fig.get_figwidth() * fig.dpi * 0.7 / max(n, 1) - 12) * WRAP_SHARE
 
 
 def _nominal_real_bars(
@@ -165,7 +178,7 @@ def phase_budget_chart(
     )
     from .layout import wrap
 
-    ax.set_xticks(x, [wrap(fig, t, 8, 950 / max(len(x), 1) - 20) for t in data["label"]], fontsize=8)
+    ax.set_xticks(x, [wrap(fig, t, 8, slot_width(fig, len(x))) for t in data["label"]], fontsize=8)
     notes = [ctx.word("note_real_derived", year=base_year), ctx.word("note_bases_not_added")]
     alt = ctx.word(
         "alt.phase_budget",
@@ -219,8 +232,7 @@ def budget_items_chart(
     )
     from .layout import wrap
 
-    width = 900 / max(len(x), 1) - 16
-    ax.set_xticks(x, [wrap(fig, t, 7.5, width) for t in data["label"]], fontsize=7.5)
+    ax.set_xticks(x, [wrap(fig, t, 7.5, slot_width(fig, len(x))) for t in data["label"]], fontsize=7.5)
     notes = [ctx.word("note_tranches_parts"), ctx.word("note_real_derived", year=base_year)]
     alt = ctx.word("alt.budget_items", n=len(data), year=base_year)
     return finish(

@@ -35,7 +35,7 @@ THEME = {
     "axes.spines.right": False,
     "axes.grid": True,
     "grid.color": "#E5E5E5",
-    "figure.dpi": 100,
+    "figure.dpi": 150,  # the saved dpi: text is measured as it will be drawn (hinting is not linear)
     "savefig.dpi": 150,
     "svg.hashsalt": "egov-analysis",  # stable SVG ids: identical builds, identical files
     "svg.fonttype": "path",
