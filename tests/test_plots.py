@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from egov_analysis import plots
+from egov_analysis import meta, plots
 from egov_analysis.meta import messages
 from egov_analysis.plots import Chart, DrawingContext, NoChart
 from egov_analysis.provinces import UnknownProvinceError, provinces
@@ -88,7 +88,7 @@ def test_a_chart_writes_png_svg_csv_and_shows_its_alt_text(tmp_path, lang):
 def test_footer_and_title_are_in_the_charts_language(lang):
     chart = plots.bump_chart(context(lang), panel_rows(), ["Quảng Ninh"], top_n=3)
     sources = messages.text("chart.sources", lang)
-    assert chart.footer.startswith(f"{sources}: {messages.text('chart.index.pci.name', lang)}")
+    assert chart.footer.startswith(f"{sources}: {meta.indices()['pci'].name_in(lang)}")
     assert chart.title == messages.text("chart.title_ranks", lang, what="PCI")
     drawn = {t.get_text() for t in chart.figure.findobj(mpl.text.Text)}
     assert messages.text("chart.rank", lang) in drawn and messages.text("chart.year", lang) in drawn
@@ -153,7 +153,8 @@ def test_top_n_below_one_raises_naming_it(top_n):
 def test_highlighted_lines_have_a_legend_with_their_names():
     chart = plots.bump_chart(context("en"), panel_rows(), ["Quảng Ninh", "Hà Nội"], top_n=2)
     legend = chart.figure.axes[0].get_legend()
-    assert [t.get_text() for t in legend.get_texts()] == ["Quảng Ninh", "Hà Nội"]
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts == ["Quảng Ninh", "Hà Nội", "Series break (2017)"]  # PCI's 2017 revision (meta)
 
 
 # --- charts that fit the data ---------------------------------------------------------------------
@@ -283,7 +284,7 @@ def test_a_goal_chart_never_puts_counts_and_percentages_on_one_log_axis():
     assert [p.get_width() for p in ax.patches] == [100.0]
 
 
-def test_geography_34_highlights_the_2025_unit_and_maps_34_units():
+def test_geography_34_highlights_the_2025_unit_and_maps_34_units(project_paths):
     from egov_analysis.provinces import units_2025
 
     values = pd.DataFrame(

@@ -51,16 +51,21 @@ def what(ctx: DrawingContext, rows: pd.DataFrame) -> str:
     if indicator == "overall":
         return index_short(index, ctx.lang)
     return ctx.word(
-        "what_indicator", index=index_short(index, ctx.lang), indicator=indicator_name(ctx, indicator)
+        "what_indicator", index=index_short(index, ctx.lang), indicator=indicator_name(ctx, indicator, index)
     )
 
 
-def indicator_name(ctx: DrawingContext, indicator: str) -> str:
-    """An indicator's display name in the context's language (its id where the catalogue has none)."""
-    from ..meta import messages
+def indicator_name(ctx: DrawingContext, indicator: str, index: str | None = None) -> str:
+    """An indicator's display name in the context's language (meta's indicator table; its id
+    where the table has none)."""
+    from .. import meta
 
-    key = f"chart.indicator.{indicator}"
-    return messages.text(key, ctx.lang) if key in messages.catalogue(ctx.lang) else indicator
+    table = meta.indicator_definitions()
+    hits = table[table["indicator"].eq(indicator) & (table["index"].eq(index) if index else True)]
+    column = f"name_{ctx.lang}"
+    if hits.empty or column not in hits or not str(hits[column].iloc[0]).strip():
+        return indicator
+    return str(hits[column].iloc[0])
 
 
 def segments(years: Sequence[int], breaks: Iterable[int]) -> list[list[int]]:
@@ -149,7 +154,7 @@ def bump_chart(
     keep = list(dict.fromkeys([*top, *[c for c in chosen if c in set(ranked["province_code"])]]))
     data = ranked[ranked["province_code"].isin(keep)].sort_values(["province_code", "year"])
     years = list(range(ranked_years[0], last + 1))
-    breaks = series_breaks(index, years)
+    breaks = series_breaks(index, years, str(rows["indicator"].iloc[0]))
     fig, ax = new_figure(11, 6.5)
     texts: list[Text] = []
     anchors: list[tuple[float, float]] = []
@@ -521,13 +526,15 @@ def dumbbell(
     label = what(ctx, rows)
     ranked_years = sorted(int(y) for y in rows.loc[rows["rank"].notna(), "year"].unique())
     notes = []
-    for year in series_breaks(index, [first_year, last_year]):
-        after = [y for y in ranked_years if year <= y < last_year]
+    indicator = str(rows["indicator"].iloc[0])
+    breaks = series_breaks(index, [first_year, last_year], indicator)
+    if breaks:  # compare from the last break on: nothing before it is comparable with last_year
+        after = [y for y in ranked_years if breaks[-1] <= y < last_year]
         if not after:
-            reason = ctx.word("no_chart_break", what=label, first=first_year, last=last_year, year=year)
+            reason = ctx.word("no_chart_break", what=label, first=first_year, last=last_year, year=breaks[-1])
             return no_chart(ctx, kind="rank_change", name=name, reason=reason)
         notes.append(ctx.word("note_compared_from", year=after[0], first=first_year))
-        notes.append(break_note(index, year, ctx.lang))
+        notes += [break_note(index, year, ctx.lang, indicator) for year in breaks]
         first_year = after[0]
     change = rank_change(rows, first_year, last_year) if first_year != last_year else rows.iloc[0:0]
     if first_year == last_year:
@@ -669,7 +676,7 @@ def profile_chart(
     ax.set_yticks(
         y,
         [
-            ctx.word("indicator_with_best", indicator=indicator_name(ctx, i), best=b)
+            ctx.word("indicator_with_best", indicator=indicator_name(ctx, i, index), best=b)
             for i, b in zip(data["indicator"], data["best_province"], strict=True)
         ],
         fontsize=8,
@@ -684,7 +691,7 @@ def profile_chart(
             ctx.word(
                 "note_no_score_for",
                 province=province,
-                indicators=join_words([indicator_name(ctx, i) for i in unpublished], ctx.lang),
+                indicators=join_words([indicator_name(ctx, i, index) for i in unpublished], ctx.lang),
             )
         )
     if index == "papi":
