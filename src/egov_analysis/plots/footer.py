@@ -10,14 +10,19 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import meta
+from ..meta import messages
 from .chart import Chart, DrawingContext, NoChart
 from .layout import set_footer, set_title, settle
 from .theme import join_words, word
 
 
 def index_short(index: str, lang: str) -> str:
-    """The index's short name (``PCI``, ``PAR Index`` …) in ``lang``."""
-    return word(f"index.{index}.short", lang)
+    """The index's short name (``PCI``, ``PAR Index`` …) in ``lang``: the catalogue's
+    ``chart.index.<id>.short``, else meta's full name (a new index needs no catalogue entry)."""
+    key = f"chart.index.{index}.short"
+    return (
+        messages.text(key, lang) if key in messages.catalogue(lang) else meta.indices()[index].name_in(lang)
+    )
 
 
 def index_name(index: str, lang: str) -> str:

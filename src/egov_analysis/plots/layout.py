@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from matplotlib.axes import Axes
-from matplotlib.axis import Axis
+from matplotlib.axis import Axis, YAxis
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
@@ -30,7 +31,7 @@ def new_figure(
     apply_theme()
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
-    axes = fig.subplots(nrows, 1, squeeze=False, **subplots)  # type: ignore[arg-type]
+    axes = fig.subplots(nrows, 1, squeeze=False, **subplots)  # type: ignore[call-overload]
     return fig, axes[0][0]
 
 
@@ -91,7 +92,7 @@ def set_footer(fig: Figure, text: str) -> str:
     height = artist.get_window_extent(renderer(fig)).height
     bottom = (height + 2 * MARGIN_PX) / (fig.get_figheight() * fig.dpi)
     engine = fig.get_layout_engine()
-    if engine is not None and hasattr(engine, "set"):
+    if isinstance(engine, ConstrainedLayoutEngine):
         engine.set(rect=(0, bottom, 1, 1 - bottom))
     return wrapped
 
@@ -115,7 +116,7 @@ def rank_axis(axis: Axis, n_max: float | None = None) -> None:
     lo, hi = min(lo, hi), max(lo, hi)
     top = 0.5 if lo < 1 or lo >= 0.5 else lo
     bottom = max(hi, n_max or hi)
-    if axis.axis_name == "y":
+    if isinstance(axis, YAxis):
         axis.axes.set_ylim(bottom + 0.5, min(top, 0.5))
     else:
         axis.axes.set_xlim(min(top, 0.5), bottom + 0.5)

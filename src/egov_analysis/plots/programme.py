@@ -286,7 +286,7 @@ def goals_chart(
             )
         else:
             text = ctx.word("goal_unknown", target=target)
-        ax.text(2, yi, text, va="center", fontsize=7.5, color="#222222")
+        ax.text(2, float(yi), text, va="center", fontsize=7.5, color="#222222")
     ax.set_yticks(y, [wrap(fig, str(m), 8, 330) for m in metrics], fontsize=8)
     ax.set_ylim(len(data) - 0.5, -0.5)
     ax.set_xlim(0, max(110.0, float(np.nanmax(data["achieved_pct"].to_numpy(dtype=float), initial=0)) + 10))

@@ -21,6 +21,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
+from matplotlib.ticker import FixedLocator
 
 from ..analysis.rankings import rank_change
 from .chart import ChartResult, DrawingContext
@@ -81,15 +82,26 @@ def segments(years: Sequence[int], breaks: Iterable[int]) -> list[list[int]]:
     return [s for s in out if s]
 
 
-def draw_breaks(ctx: DrawingContext, axes: Sequence[Axes], index: str, breaks: Sequence[int]) -> list[Line2D]:
-    """A dashed vertical line before each break year; returns legend handles naming them."""
+def draw_breaks(
+    ctx: DrawingContext,
+    axes: Sequence[Axes],
+    index: str,
+    breaks: Sequence[int],
+    colour: str = "#444444",
+    name_index: bool = False,
+) -> list[Line2D]:
+    """A dashed vertical line before each break year; returns legend handles naming them (with
+    the index's name where several indices share the axes)."""
     handles = []
     for year in breaks:
         for ax in axes:
-            ax.axvline(year - 0.5, color="#444444", ls="--", lw=1.2, zorder=1)
-        handles.append(
-            Line2D([], [], color="#444444", ls="--", label=ctx.word("legend_series_break", year=year))
+            ax.axvline(year - 0.5, color=colour, ls="--", lw=1.2, zorder=1)
+        text = (
+            ctx.word("legend_series_break_index", index=index_short(index, ctx.lang), year=year)
+            if name_index
+            else ctx.word("legend_series_break", year=year)
         )
+        handles.append(Line2D([], [], color=colour, ls="--", label=text))
     return handles
 
 
@@ -322,8 +334,7 @@ def _shade(i: int, n: int) -> tuple[float, float, float, float]:
     return mpl.colormaps[SEQUENTIAL + "_r"](i / max(n - 1, 1))
 
 
-def _rank_ticks(n_max: int) -> object:
-    from matplotlib.ticker import FixedLocator
+def _rank_ticks(n_max: int) -> FixedLocator:
 
     step = next(s for s in (1, 2, 5, 10, 20) if n_max / s <= 8)
     return FixedLocator([1, *range(step, n_max + 1, step)] if step > 1 else range(1, n_max + 1))
@@ -495,7 +506,9 @@ def _bar_colours(
         colours = list(data["tier"].map(TIER_COLOURS).fillna(CONTEXT))
         present = set(data["tier"].dropna())
         legend: list[Patch | Line2D] = [
-            Patch(color=c, label=ctx.word(TIER_KEYS[t])) for t, c in TIER_COLOURS.items() if t in present
+            Patch(color=c, label=ctx.word(TIER_KEYS[t]) if t in TIER_KEYS else t)
+            for t, c in TIER_COLOURS.items()
+            if t in present
         ]
         return colours, legend, ctx.word("tier"), ctx.word("note_tiers_published")
     quartiles = quartile(data)
@@ -610,13 +623,13 @@ def index_ranks_chart(
     for i, (index, group) in enumerate(ranks.groupby("index", sort=True)):
         series = group.set_index("year")["rank"].astype(float)
         breaks = series_breaks(str(index), series.index)
-        all_breaks += [(str(index), b) for b in breaks]
         colour = OKABE_ITO[i % 8]
+        all_breaks += [(str(index), b, colour) for b in breaks]
         for part in segments(years, breaks):
             ax.plot(part, series.reindex(part).to_numpy(), marker="o", ms=4, color=colour)
         legend.append(Line2D([], [], color=colour, marker="o", label=index_short(str(index), ctx.lang)))
-    for index, year in all_breaks:
-        legend += draw_breaks(ctx, [ax], index, [year])
+    for index, year, colour in all_breaks:  # in the index's colour, named with the index
+        legend += draw_breaks(ctx, [ax], index, [year], colour, name_index=True)
     year_axis(ax, years)
     ax.set_xlabel(ctx.word("year"))
     ax.set_ylabel(ctx.word("rank"))
@@ -624,7 +637,12 @@ def index_ranks_chart(
     rank_axis(ax.yaxis)
     ax.legend(handles=legend, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     notes = [ctx.word("note_ranks_among_units"), ctx.word("note_missing_point")]
-    notes += [break_note(index, year, ctx.lang) for index, year in all_breaks]
+    notes += [
+        ctx.word(
+            "note_index_break", index=index_short(index, ctx.lang), note=break_note(index, year, ctx.lang)
+        )
+        for index, year, _ in all_breaks
+    ]
     if "rank_basis" in ranks and ranks["rank_basis"].eq("computed").any():
         notes.append(ctx.word("note_ranks_derived"))
     indices = sorted(ranks["index"].unique())
