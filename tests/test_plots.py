@@ -302,3 +302,13 @@ def test_no_language_branches_in_src():
     src = Path(plots.__file__).resolve().parents[1]
     hits = [str(p) for p in src.rglob("*.py") if re.search(r"lang\s*[!=]=", p.read_text("utf-8"))]
     assert hits == []
+
+
+def test_a_partial_year_that_is_not_the_top_k_says_k_of_n_and_marks_units_without_a_score():
+    rows = panel_rows("pci", [2024], n_units=12, n_ranked=63)
+    rows = rows[rows["rank"].isin([1, 2, 5, 9])].copy()
+    rows.loc[rows["rank"].eq(5), "score"] = pd.NA
+    chart = plots.ranked_bars(context("en"), rows, 2024)
+    assert chart.title == "PCI 2024: 4 of 63 published"
+    texts = [t.get_text() for t in chart.figure.axes[0].texts]
+    assert texts == ["no score published"]

@@ -437,6 +437,17 @@ def ranked_list(
         colours = [HIGHLIGHTS[0] if c in chosen else OKABE_ITO[0] for c in data["province_code"]]
         ax.hlines(y, 0 if has_scores else 1, x.to_numpy(), color=CONTEXT, lw=1)
         ax.scatter(x.to_numpy(), y, color=colours, zorder=3, s=30)
+        for yi in y[np.isnan(x.to_numpy(dtype=float))]:  # ranked, but no score published
+            ax.text(
+                0.01,
+                yi,
+                ctx.word("no_score"),
+                transform=ax.get_yaxis_transform(),
+                va="center",
+                fontsize=7.5,
+                color="#666666",
+                fontstyle="italic",
+            )
         legend_title = ""
     names = [
         f"{int(r)}. {p}" if pd.notna(r) else f"– {p}"
@@ -462,7 +473,15 @@ def ranked_list(
     n_known = pd.notna(n_units)
     partial = not complete and n_known and k < int(n_units)  # type: ignore[call-overload]
     if partial:
-        default_title = ctx.word("title_year_partial", what=label, year=year, k=k, n=int(n_units))  # type: ignore[call-overload]
+        ranks = sorted(int(r) for r in data["rank"].dropna())
+        top_k = ranks == list(range(1, k + 1))  # "top k" only when the published are ranks 1..k
+        default_title = ctx.word(
+            "title_year_partial" if top_k else "title_year_some",
+            what=label,
+            year=year,
+            k=k,
+            n=int(n_units),  # type: ignore[call-overload]
+        )
         if partial_note:
             extra_notes.append(ctx.word("note_partial_list", k=k, n=int(n_units)))  # type: ignore[call-overload]
     else:
