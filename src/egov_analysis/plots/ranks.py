@@ -300,12 +300,10 @@ def rank_heatmap(
     colourbar.ax.yaxis.set_major_locator(_rank_ticks(n_max))
     for spine in ax.spines.values():
         spine.set_visible(False)
-    notes = [
-        *index_notes(index, rows, ctx.lang),
-        ctx.word("note_grey_no_rank"),
-        partial_years_note(ctx, coverage.reset_index()) and ctx.word("note_starred_partial"),
-        partial_years_note(ctx, coverage.reset_index()),
-    ]
+    partial = partial_years_note(ctx, coverage.reset_index())
+    notes = [*index_notes(index, rows, ctx.lang), ctx.word("note_grey_no_rank")]
+    if partial:
+        notes += [ctx.word("note_starred_partial"), partial]
     data = matrix.reset_index().melt(id_vars="province", var_name="year", value_name="rank")
     alt = ctx.word(
         "alt.rank_heatmap",
