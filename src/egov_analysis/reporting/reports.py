@@ -78,7 +78,7 @@ class Report:
 
 
 def _header_lines(text: str, table: str) -> list[int]:
-    pattern = re.compile(rf"^\s*\[\[\s*{table}\s*\]\]", re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*\[\[[ \t]*{table}[ \t]*\]\]", re.MULTILINE)
     return [text.count("\n", 0, m.start()) + 1 for m in pattern.finditer(text)]
 
 
