@@ -64,16 +64,16 @@ def matrix_tables(paths: Paths, reports: list[Report], failures: dict[str, str])
         for row, by_column in cells.items():
             tds = []
             for column in columns:
-                r = by_column.get(column)
-                out = output_paths(paths, r.name) if r else None
-                if r is None or out is None:
+                cell = by_column.get(column)
+                out = output_paths(paths, cell.name) if cell else None
+                if cell is None or out is None:
                     tds.append("<td>—</td>")
-                elif r.name in failures:
-                    tds.append(f'<td class="failed" title="{html.escape(failures[r.name])}">failed</td>')
+                elif cell.name in failures:
+                    tds.append(f'<td class="failed" title="{html.escape(failures[cell.name])}">failed</td>')
                 elif out["html"].exists():
-                    tds.append(f"<td>{_link(out['reviewer_html'], paths.reports, r.name)}</td>")
+                    tds.append(f"<td>{_link(out['reviewer_html'], paths.reports, cell.name)}</td>")
                 else:
-                    tds.append(f"<td class=small>{html.escape(r.name)}: not built yet</td>")
+                    tds.append(f"<td class=small>{html.escape(cell.name)}: not built yet</td>")
             body.append(f"<tr><th>{html.escape(row)}</th>{''.join(tds)}</tr>")
         parts.append(
             f"<h2>{html.escape(members[0].notebook)}: {len(members)} report(s)</h2>"

@@ -194,8 +194,8 @@ def load_reports(path: Path, notebooks: Path, check: bool = True) -> list[Report
 
         problems += check_reports(ordered, notebooks, path)
     if problems:
-        line = re.compile(rf"^{re.escape(str(path))}:(\d+):")
-        raise ReportContractError(sorted(problems, key=lambda p: int(m[1]) if (m := line.match(p)) else 0))
+        at_line = re.compile(rf"^{re.escape(str(path))}:(\d+):")
+        raise ReportContractError(sorted(problems, key=lambda p: int(m[1]) if (m := at_line.match(p)) else 0))
     return ordered
 
 
