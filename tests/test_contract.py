@@ -301,3 +301,31 @@ def test_the_checks_read_each_notebook_once(monkeypatch):
     load_reports(config.paths().root / "reports.toml", NOTEBOOKS)
     assert len(calls) == len(set(calls)) == len(list(NOTEBOOKS.glob("*.ipynb")))
     assert all(os.path.isabs(c) for c in calls)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (float("inf"), "inf is not a finite number"),
+        (float("nan"), "nan is not a finite number"),
+        ([1, [2, __import__("datetime").time(3, 0)]], "datetime.time(3, 0) is a TOML date or time"),
+        (
+            {"a": {"b": __import__("datetime").datetime(2020, 1, 1)}},
+            "in key 'a': in key 'b': datetime.datetime",
+        ),
+        (b"bytes", "b'bytes' is not a plain value"),
+        (["Hà Nội", 1, 2.5, True, {"k": "v"}], None),
+    ],
+)
+def test_only_plain_values_reach_a_kernel(value, problem):
+    found = contract.plain_problem(value)
+    assert found == problem if problem is None else found.startswith(problem)
+
+
+def test_a_name_too_long_for_the_file_system_is_refused(tmp_path):
+    name = "r" * 201
+    [problem] = refused(tmp_path, f'[[report]]\nname = "{name}"\nnotebook = "data_quality.ipynb"\n')
+    assert "is 201 characters; at most 200 fit a file name" in problem
+    assert load_reports(
+        write(tmp_path, f'[[report]]\nname = "{name[:200]}"\nnotebook = "data_quality.ipynb"\n'), NOTEBOOKS
+    )
