@@ -188,13 +188,17 @@ grid = { province = "provinces_63", lang = "languages" }
 """
     reports = load_reports(write(tmp_path, text), NOTEBOOKS)
     paths = config.paths(reports=tmp_path / "reports", figures=tmp_path / "figures")
-    built = output_paths(paths, "profile_ha_noi_en")
-    built["html"].parent.mkdir(parents=True)
-    built["html"].write_text("x", encoding="utf-8")
+    for name in ("profile_ha_noi_en", "profile_ha_noi_vi"):  # built; the second then failed
+        built = output_paths(paths, name)
+        built["html"].parent.mkdir(parents=True, exist_ok=True)
+        built["html"].write_text("x", encoding="utf-8")
     page = matrix_tables(paths, reports, {"profile_ha_noi_vi": "cell 3: boom"})
     assert page.count("<table>") == 1
     assert page.count("<tr>") == 64  # a header and one row per province
     assert "<th>province</th><th>en</th><th>vi</th>" in page
-    assert page.count("<a href") == 1 and 'href="html/profile_ha_noi_en.reviewer.html"' in page
-    assert '<td class="failed" title="cell 3: boom">failed</td>' in page
-    assert "profile_ca_mau_vi: not built yet" in page
+    assert page.count("<a href") == 2 and 'href="html/profile_ha_noi_en.reviewer.html"' in page
+    assert (
+        '<td><a href="html/profile_ha_noi_vi.reviewer.html">profile_ha_noi_vi</a> '
+        '<span class="failed" title="cell 3: boom">failed</span></td>'
+    ) in page  # the last good pages stay linked
+    assert page.count("<td>not built yet</td>") == 63 * 2 - 2

@@ -68,12 +68,15 @@ def matrix_tables(paths: Paths, reports: list[Report], failures: dict[str, str])
                 out = output_paths(paths, cell.name) if cell else None
                 if cell is None or out is None:
                     tds.append("<td>—</td>")
-                elif cell.name in failures:
-                    tds.append(f'<td class="failed" title="{html.escape(failures[cell.name])}">failed</td>')
-                elif out["html"].exists():
-                    tds.append(f"<td>{_link(out['reviewer_html'], paths.reports, cell.name)}</td>")
-                else:
-                    tds.append(f"<td class=small>{html.escape(cell.name)}: not built yet</td>")
+                else:  # a link to the last good pages, if any; a failed last run marked
+                    link = (
+                        _link(out["reviewer_html"], paths.reports, cell.name) if out["html"].exists() else ""
+                    )
+                    failed = failures.get(cell.name)
+                    mark = (
+                        f'<span class="failed" title="{html.escape(failed)}">failed</span>' if failed else ""
+                    )
+                    tds.append(f"<td>{' '.join(filter(None, (link, mark))) or 'not built yet'}</td>")
             body.append(f"<tr><th>{html.escape(row)}</th>{''.join(tds)}</tr>")
         parts.append(
             f"<h2>{html.escape(members[0].notebook)}: {len(members)} report(s)</h2>"
