@@ -196,9 +196,10 @@ grid = { province = "provinces_63", lang = "languages" }
     assert page.count("<table>") == 1
     assert page.count("<tr>") == 64  # a header and one row per province
     assert "<th>province</th><th>en</th><th>vi</th>" in page
-    assert page.count("<a href") == 2 and 'href="html/profile_ha_noi_en.reviewer.html"' in page
+    assert page.count("<a href") == 4 and 'href="html/profile_ha_noi_en.reviewer.html">report</a>' in page
     assert (
-        '<td><a href="html/profile_ha_noi_vi.reviewer.html">profile_ha_noi_vi</a> '
+        '<td><a href="html/profile_ha_noi_vi.reviewer.html">report</a> · '
+        '<a href="html/profile_ha_noi_vi.html">code</a> '
         '<span class="failed" title="cell 3: boom">failed</span></td>'
     ) in page  # the last good pages stay linked
     assert page.count("<td>not built yet</td>") == 63 * 2 - 2

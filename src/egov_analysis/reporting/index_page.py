@@ -70,7 +70,11 @@ def matrix_tables(paths: Paths, reports: list[Report], failures: dict[str, str])
                     tds.append("<td>—</td>")
                 else:  # a link to the last good pages, if any; a failed last run marked
                     link = (
-                        _link(out["reviewer_html"], paths.reports, cell.name) if out["html"].exists() else ""
+                        _link(out["reviewer_html"], paths.reports, "report")
+                        + " · "
+                        + _link(out["html"], paths.reports, "code")
+                        if out["html"].exists()
+                        else ""
                     )
                     failed = failures.get(cell.name)
                     mark = (
