@@ -159,6 +159,10 @@ def test_the_project_sweep_has_every_province_and_pci_subindex_in_both_languages
     )
     pci = matrix.registry_list("indicators:pci")
     assert sum(n.startswith("rankings_pci_") for n in names) == 2 * len(pci)
+    titles = {r.name: r.title for r in sweep}
+    assert titles["rankings_pci_land_access_vi"] == "Xếp hạng PCI 2005–2024: Tiếp cận đất đai"
+    assert titles["rankings_pci_land_access_en"] == "PCI rankings 2005–2024: Access to land"
+    assert titles["profile_dak_lak_vi"] == "Hồ sơ địa phương: Đắk Lắk"
     default = select(reports)
     assert len(default) <= 20  # a laptop's build
     assert {"profile_quang_ninh", "profile_da_nang", "profile_hai_phong", "data_quality"} <= {

@@ -15,7 +15,8 @@ provinces, the 34 units of 2025, the sub-indicators of an index from ``meta/indi
 catalogue's languages. The grid is expanded as a Cartesian product in the order the keys are
 written, values in registry order, so names are stable from one build to the next. Each field
 ``{key}`` also has ``{key_slug}`` (ASCII, lower case, ``_`` between words: ``Đắk Lắk`` → ``dak_lak``)
-and ``{key_upper}``, so names are file-system safe and never depend on diacritics.
+and ``{key_upper}``, so names are file-system safe and never depend on diacritics; titles may also
+use ``{index_name}`` and ``{indicator_name}``, in the report's language, from the domain tables.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def _indicators(index: str) -> list[str]:
     """Every indicator of ``index`` below its headline (``overall``), once each, in table order."""
     from .. import meta
 
-    table = meta.indicators()
+    table = meta.indicator_definitions()
     rows = table[table["index"].eq(index) & table["indicator"].ne("overall")]
     if rows.empty:
         known = sorted(set(table["index"]))
@@ -113,6 +114,24 @@ def fields(values: Mapping[str, Any]) -> dict[str, str]:
             out[key] = str(value)
             out[f"{key}_slug"] = slug(value)
             out[f"{key}_upper"] = str(value).upper()
+    return out
+
+
+def display_fields(parameters: Mapping[str, Any], lang: str) -> dict[str, str]:
+    """Names a reader sees, in ``lang``, from the domain tables: ``{index_name}`` for an ``index``
+    parameter and ``{indicator_name}`` for an ``indicator`` of that index (absent when unknown)."""
+    from .. import meta
+
+    out: dict[str, str] = {}
+    index, indicator = parameters.get("index"), parameters.get("indicator")
+    info = meta.indices().get(str(index)) if index is not None else None
+    if info is not None:
+        out["index_name"] = info.name_in(lang)
+    if index is not None and indicator is not None:
+        table = meta.indicator_definitions()
+        row = table[table["index"].eq(index) & table["indicator"].eq(indicator)]
+        if not row.empty:
+            out["indicator_name"] = str(row.iloc[0].get(f"name_{lang}") or row.iloc[0]["name_en"])
     return out
 
 

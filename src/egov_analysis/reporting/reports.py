@@ -109,7 +109,7 @@ def _expand_matrix(entry: dict[str, Any], line: int) -> list[Report]:
             Report(
                 name=matrix.fill(template, values, "name"),
                 notebook=str(entry.get("notebook", "")),
-                title=_title_of(entry, lang, values),
+                title=_title_of(entry, lang, {**values, **matrix.display_fields(parameters, lang)}),
                 parameters=parameters,
                 set_name=str(entry.get("set", DEFAULT_SET)),
                 matrix=template,
