@@ -100,19 +100,25 @@ def _local(url: str) -> Path:
 
 
 def test_every_page_image_and_link_of_the_index(browser, built_reports):
-    index = built_reports / "index.html"
-    page, problems = _open(browser, index.as_uri())
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "index.png"), full_page=True)
-    links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
-    assert problems == []
+    links = []
+    for name in ("index.html", "index.vi.html"):  # one index page per language
+        page, problems = _open(browser, (built_reports / name).as_uri())
+        page.screenshot(path=str(SCREENSHOTS / name.replace(".html", ".png")), full_page=True)
+        links += page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+        assert problems == [], (name, problems)
+        page.close()
     assert len(links) > 40
     for link in links:
         assert _local(link).exists(), link
     pages = sorted({link for link in links if link.endswith(".html")})
-    reports = load_reports(config.paths().root / "reports.toml", config.paths().notebooks)
-    assert len(pages) == 2 * len(reports) + 1  # every report with and without code, the other index
-    for url in pages:
+    reports = [
+        r
+        for r in load_reports(config.paths().root / "reports.toml", config.paths().notebooks)
+        if r.set_name == "default"
+    ]
+    assert len(pages) == 2 * len(reports) + 2  # every report with and without code, both index pages
+    for url in (p for p in pages if "/html/" in p):  # the report pages (the index pages are above)
         report, problems = _open(browser, url)
         images = report.evaluate(
             "() => Array.from(document.images)"
@@ -122,7 +128,7 @@ def test_every_page_image_and_link_of_the_index(browser, built_reports):
         assert all(ok for ok, _ in images), (url, images)
         assert problems == [], (url, problems)
         name = url.rsplit("/", 1)[-1]
-        if name in SCREENSHOT_PAGES or name.startswith("index"):
+        if name in SCREENSHOT_PAGES:
             report.screenshot(path=str(SCREENSHOTS / name.replace(".html", ".png")), full_page=True)
         report.close()
     for name in [*SCREENSHOT_PAGES, "index.vi.html"]:

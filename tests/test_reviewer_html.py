@@ -21,7 +21,11 @@ from egov_analysis.reporting.index_page import other_languages, page_name, write
 from egov_analysis.reporting.readable_parameters import ReadablePythonTranslator
 from egov_analysis.reporting.reports import Report, load_reports
 
-REPORTS = load_reports(config.paths().root / "reports.toml", config.paths().notebooks)
+REPORTS = [  # the default set: what `egov-analysis build` (and the session fixture) builds
+    r
+    for r in load_reports(config.paths().root / "reports.toml", config.paths().notebooks)
+    if getattr(r, "set_name", "default") == "default"
+]
 VIETNAMESE = [r for r in REPORTS if r.parameters.get("lang") == "vi"]
 PLACEHOLDER_ALT = "No description has been provided for this image"
 
