@@ -300,7 +300,8 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
     ``indicator``, ``year``, ``status`` (published: the province's value is held; not held: the
     edition exists but the province's value is not among the published values held — top lists,
     editions not compiled; no edition: the index was not conducted that year; not in the index
-    yet: the indicator was added later, e.g. PAPI's e-governance dimension in 2018), ``score``, ``rank``, ``rank_basis``,
+    yet: the indicator was added later, e.g. PAPI's e-governance dimension in 2018), ``score``,
+    ``rank``, ``rank_basis``,
     ``n_ranked``, ``score_basis``, ``source_url``, ``national_n_score``, ``national_median``,
     ``national_q1``, ``national_q3``, ``national_complete`` (every ranked unit has a score),
     ``peers_n_score``, ``peers_median``, ``peers_best_rank``, ``period``, ``stages``.
