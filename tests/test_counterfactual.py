@@ -76,7 +76,7 @@ def test_incomplete_years_and_donors_are_left_out_and_said_so(tmp_path):
     panel = panel[~((panel["province_code"] == "15") & (panel["year"] == 2016))]
     result = synthetic_control(panel, "Quảng Ninh", 2012, n_placebos=3, leave_out=1)
     donors = result.donors.set_index("province_code")
-    assert donors.loc["17", "status"] == "excluded" and "2008" in donors.loc["17", "reason"]
+    assert donors.loc["17", "status"] == "excluded" and donors.loc["17", "missing_years"] == "2008"
     years = result.years.set_index("year")
     assert not years.loc[2016, "used"] and years.loc[2016, "n_with_score"] == 10
     assert result.fit.iloc[0]["post_years"] == "2012, 2013, 2014, 2015"

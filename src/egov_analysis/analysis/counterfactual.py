@@ -60,7 +60,9 @@ class SyntheticControlResult:
       ``pre_rmspe``, ``post_rmspe``, ``rmspe_ratio``, ``mean_post_gap``, ``rank``;
     - ``placebo_gaps``: ``province_code``, ``role``, ``year``, ``gap``;
     - ``leave_one_out``: ``dropped_code``, ``dropped``, ``year``, ``synthetic``, ``gap``;
-    - ``donors``: ``province_code``, ``province``, ``status`` (donor / excluded), ``reason``;
+    - ``donors``: ``province_code``, ``province``, ``status`` (donor / excluded),
+      ``missing_years`` (pre-period years without a score), ``merged_into`` (for a province that
+      was merged into another, e.g. Hà Tây into Hà Nội in 2008);
     - ``years``: ``year``, ``period``, ``used``, ``n_with_score``, ``n_needed``.
     """
 
@@ -199,19 +201,19 @@ def synthetic_control(
         }
     )
     donor_table = pd.DataFrame(
-        [{"province_code": c, "province": _name(c), "status": "donor", "reason": ""} for c in donors]
+        [{"province_code": c, "province": _name(c), "status": "donor", "missing_years": ""} for c in donors]
         + [
             {
                 "province_code": c,
                 "province": _name(c),
                 "status": "excluded",
-                "reason": "no score in "
-                + ", ".join(str(y) for y in pre if pd.isna(wide.loc[y, c]))
-                + (f" (merged into {provinces()[c].merged_into})" if provinces()[c].merged_into else ""),
+                "missing_years": ", ".join(str(y) for y in pre if pd.isna(wide.loc[y, c])),
             }
             for c in excluded
         ]
     )
+    merged = donor_table["province_code"].map(lambda c: provinces()[c].merged_into)
+    donor_table["merged_into"] = merged.map(lambda c: _name(c) if c else "")
     extra = None
     if predictors:
         extra = pd.DataFrame(
@@ -335,3 +337,72 @@ def write_tables(result: SyntheticControlResult, out_dir: Path) -> list[Path]:
         frame.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
         paths.append(path)
     return paths
+
+
+def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[str]:
+    """The analysis in sentences of ``lang`` (catalogue family ``programme.scm``): the set-up,
+    the donors and years left out, fit, gap, placebo p-values, the synthetic province's largest
+    donors, each leave-one-out run, near-perfect placebo fits, and the limits."""
+    from ..meta.messages import text
+    from .phases import number_text
+
+    fit = result.fit.iloc[0]
+    province = fit["province"]
+    out = [
+        text(
+            "programme.scm.intro",
+            lang,
+            province=province,
+            pre_years=fit["pre_years"],
+            start_year=fit["start_year"],
+            n_donors=fit["n_donors"],
+        )
+    ]
+    excluded = result.donors[result.donors["status"].eq("excluded")]
+    if not excluded.empty:
+        names = "; ".join(
+            text("programme.scm.donor_missing", lang, name=r.province, years=r.missing_years)
+            + (text("programme.scm.merged", lang, name=r.merged_into) if r.merged_into else "")
+            for r in excluded.itertuples()
+        )
+        out.append(text("programme.scm.excluded_donors", lang, names=names))
+    left = result.years[~result.years["used"]]
+    if not left.empty:
+        years = ", ".join(f"{r.year} ({r.n_with_score}/{r.n_needed})" for r in left.itertuples())
+        out.append(text("programme.scm.excluded_years", lang, years=years))
+    out.append(
+        text(
+            "programme.scm.summary",
+            lang,
+            pre_rmspe=number_text(fit["pre_rmspe"], lang, 2),
+            start_year=fit["start_year"],
+            gap=number_text(fit["mean_post_gap"], lang, 2),
+            uncertainty=number_text(fit["uncertainty"], lang, 2),
+            ratio=number_text(fit["rmspe_ratio"], lang, 1),
+            rank=fit["rank"],
+            n_runs=fit["n_runs"],
+            p_value=number_text(fit["p_value"], lang, 3),
+            p_gap=number_text(fit["p_value_mean_gap"], lang, 3),
+        )
+    )
+    largest = result.weights[result.weights["weight"] >= 0.005].head(top)
+    donors = ", ".join(f"{r.province} {number_text(r.weight, lang, 3)}" for r in largest.itertuples())
+    out.append(text("programme.scm.weights", lang, donors=donors))
+    if not result.leave_one_out.empty:
+        post = set(result.gaps.loc[result.gaps["period"].eq("post"), "year"])
+        loo = result.leave_one_out[result.leave_one_out["year"].isin(post)]
+        for dropped, rows in loo.groupby("dropped", sort=False):
+            out.append(
+                text("programme.scm.loo", lang, dropped=dropped, gap=number_text(rows["gap"].mean(), lang, 2))
+            )
+    near = int((result.placebos["role"].eq("placebo") & result.placebos["pre_rmspe"].lt(0.05)).sum())
+    if near:
+        out.append(text("programme.scm.near_perfect", lang, n=near, n_runs=fit["n_runs"], province=province))
+    return out
+
+
+def limits(lang: str) -> list[str]:
+    """What the comparison does not show, in ``lang``."""
+    from ..meta.messages import text
+
+    return [text(key, lang) for key in LIMITS]

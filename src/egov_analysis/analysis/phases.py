@@ -25,7 +25,8 @@ def stage_spans(phases: pd.DataFrame) -> pd.DataFrame:
     Columns: ``phase_id``, ``kind``, ``in_programme``, ``name_en``, ``name_vi``, ``first_year``
     (earliest stated start), ``last_year`` (latest stated end; for a stage whose end no source
     states, the year of the latest source that speaks of it as under way, else its start),
-    ``open_end`` (no source states an end), ``n_sources``, ``periods_stated`` ("2015–; 2017–2020").
+    ``open_end`` (no source states an end), ``n_sources``, ``periods_stated`` ("2015–; 2017–2020"),
+    and ``start_year`` / ``end_year`` (= first / last year: the span a chart draws).
     """
     rows = phases.copy()
     end = rows["end_year"].astype("Int64")
@@ -43,6 +44,8 @@ def stage_spans(phases: pd.DataFrame) -> pd.DataFrame:
         periods_stated=("_stated", lambda s: "; ".join(dict.fromkeys(s))),
     )
     spans = spans.reset_index().astype({"first_year": "Int64", "last_year": "Int64"})
+    # the span to draw: the chart functions take start_year and end_year
+    spans["start_year"], spans["end_year"] = spans["first_year"], spans["last_year"]
     return spans.sort_values(["first_year", "last_year", "phase_id"], kind="stable").reset_index(drop=True)
 
 
@@ -229,6 +232,7 @@ def ranking_claims(milestones: pd.DataFrame, panel: pd.DataFrame, province_code:
             "source_url": fact["source_url"],
             "source_title": fact["source_title"],
             "source_date": fact["source_date"],
+            "quote_vi": fact["quote_vi"],
         }
         sets = [("claimed", c, claim.index, claim.indicator) for c in claim.candidates.split("|")]
         if claim.related:
@@ -426,3 +430,109 @@ def ranks_around_phases(ranks: pd.DataFrame, phases: pd.DataFrame) -> pd.DataFra
     """The province's ranks per year with the period (before / during / after) and stages."""
     labels = label_years(ranks["year"].astype(int).tolist(), phases)
     return ranks.assign(period=labels["period"].to_numpy(), stages=labels["stages"].to_numpy())
+
+
+# --- the reader's words (from the message catalogue, family "programme") ----------------------
+
+
+def number_text(value: float, lang: str, digits: int = 0) -> str:
+    """``value`` written the way ``lang`` writes numbers (Babel: ``1,234.5`` / ``1.234,5``)."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=lang)
+
+
+def _key(status: str) -> str:
+    return status.replace(" ", "_")
+
+
+def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> pd.DataFrame:
+    """``frame``'s ``columns`` (column → ``programme.column.<key>``) renamed into ``lang``, with the
+    status and period codes (``status``, ``claim_status``, ``year_status``, ``period``) in words."""
+    from ..meta.messages import text
+
+    table = frame[list(columns)].copy()
+    for column in ("status", "claim_status", "year_status", "candidate_status", "period"):
+        if column in table:
+            table[column] = table[column].map(lambda s: text(f"programme.status.{_key(s)}", lang))
+    if "index" in table:
+        table["index"] = table["index"].map(lambda i: text(f"programme.index.{i}", lang))
+    return table.rename(columns={c: text(f"programme.column.{k}", lang) for c, k in columns.items()})
+
+
+def claim_findings(claims: pd.DataFrame, lang: str) -> list[str]:
+    """One sentence per ranking claim: its status and, per edition, the published rank or that
+    none is held (``claims`` as :func:`ranking_claims` returns it)."""
+    from ..meta.messages import text
+
+    fact_column = text("programme.fact_column", lang)
+    sentences = []
+    for _claim, rows in claims.groupby("claim", sort=False):
+        first = rows.iloc[0]
+        parts = []
+        for (role, candidate), group in rows.groupby(["role", "candidate"], sort=False):
+            years = []
+            for row in group.itertuples():
+                index = text(f"programme.index.{row.index}", lang)
+                if row.year_status == "not held":
+                    years.append(text("programme.claim.year_not_held", lang, index=index, year=row.year))
+                else:
+                    years.append(
+                        text(
+                            "programme.claim.year_held",
+                            lang,
+                            index=index,
+                            year=row.year,
+                            rank=row.published_rank,
+                            n=row.n_ranked,
+                        )
+                    )
+            label = (
+                text("programme.claim.related", lang)
+                if role == "related"
+                else text("programme.claim.candidate", lang, years=candidate.replace("+", ", "))
+            )
+            parts.append(f"{label}: " + "; ".join(years) if len(rows) > 1 else "; ".join(years))
+        claim_text = first["claim"] if fact_column == "metric" else _claim_quote(first, claims)
+        sentences.append(
+            text(
+                f"programme.claim.{_key(first['claim_status'])}",
+                lang,
+                claim=claim_text,
+                details=" · ".join(parts),
+            )
+        )
+    return sentences
+
+
+def _claim_quote(row: pd.Series, claims: pd.DataFrame) -> str:
+    quote = row.get("quote_vi")
+    return str(quote) if isinstance(quote, str) and quote else str(row["claim"])
+
+
+def budget_findings(items: pd.DataFrame, lang: str) -> list[str]:
+    """One sentence per budget item that a source gives counts of projects and tasks for."""
+    from ..meta.messages import text
+
+    sentences = []
+    for row in items.itertuples():
+        if pd.notna(row.n_projects_or_tasks):
+            counts = text("programme.text.count_projects_or_tasks", lang, n=row.n_projects_or_tasks)
+        elif pd.notna(row.n_projects) or pd.notna(row.n_tasks):
+            counts = text(
+                "programme.text.count_projects_tasks",
+                lang,
+                projects=row.n_projects if pd.notna(row.n_projects) else "?",
+                tasks=row.n_tasks if pd.notna(row.n_tasks) else "?",
+            )
+        else:
+            continue
+        item = (
+            f"{row.metric} ({row.period})"
+            if text("programme.fact_column", lang) == "metric"
+            else row.quote_vi
+        )
+        amount = number_text(float(row.amount_vnd) / 1e9, lang, 1)
+        sentences.append(text("programme.text.counts", lang, item=item, amount=amount, counts=counts))
+    return sentences
