@@ -212,8 +212,8 @@ def synthetic_control(
             for c in excluded
         ]
     )
-    merged = donor_table["province_code"].map(lambda c: provinces()[c].merged_into)
-    donor_table["merged_into"] = merged.map(lambda c: _name(c) if c else "")
+    merged = [provinces()[c].merged_into for c in donor_table["province_code"]]
+    donor_table["merged_into"] = [_name(c) if isinstance(c, str) and c else "" for c in merged]
     extra = None
     if predictors:
         extra = pd.DataFrame(

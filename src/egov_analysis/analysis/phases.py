@@ -9,6 +9,8 @@ with the stages running then; "between stages" is possible only inside the progr
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from ..meta import indices as index_registry
@@ -536,3 +538,14 @@ def budget_findings(items: pd.DataFrame, lang: str) -> list[str]:
         amount = number_text(float(row.amount_vnd) / 1e9, lang, 1)
         sentences.append(text("programme.text.counts", lang, item=item, amount=amount, counts=counts))
     return sentences
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
+    """Each frame as ``<out_dir>/<name>.csv`` (the report's tables beside its figures)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, frame in tables.items():
+        path = out_dir / f"{name}.csv"
+        frame.to_csv(path, index=False, lineterminator="\n")
+        paths.append(path)
+    return paths

@@ -521,6 +521,14 @@ def _year(date: str) -> str:
     return date[:4]
 
 
+def _stated_as(fact: dict[str, str]) -> str:
+    """How the fact's source states the stage: its period or year, else the span it is dated
+    with (a count of projects "for 2017-2020"), else its value (a decision and its date)."""
+    if fact["unit"] in ("period", "year") or "-" not in fact["year"]:
+        return fact["value"]
+    return fact["year"]
+
+
 def import_facts(reference: Path, raw_dir: Path) -> dict[str, int]:
     facts = pd.read_csv(reference / "quang_ninh" / "quang_ninh_facts.csv", dtype=str, keep_default_na=False)
     rows = facts.to_dict("records")
@@ -550,7 +558,7 @@ def import_facts(reference: Path, raw_dir: Path) -> dict[str, int]:
                 "end_year": p[6],
                 # an open end: the stage was under way at least until its source's date
                 "known_until": _year(stated.get("source_date", "")) if not p[6] else "",
-                "stated_as": stated["value"],
+                "stated_as": _stated_as(stated),
                 "compare_group": p[7],
                 "legal_basis": p[8],
                 "legal_basis_source_url": basis,

@@ -1,0 +1,400 @@
+"""Charts of the programme as its sources state it and of the province's outcomes on every index:
+stages with their stated periods, budget items with their counts (no yearly amounts from
+totals), yearly tranches, ranks on the seven indices around the programme, and a score against
+the national distribution. Every word comes from the catalogue (family ``programme.chart``).
+
+Each function takes a drawing context first (any object with ``lang`` and ``out_dir``, such as
+:class:`ChartContext`) and returns a :class:`ProgrammeChart`: the figure, the data it shows
+(written as CSV beside the PNG and SVG), title, footer and the files written.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..meta.messages import text
+from .theme import OKABE_ITO, apply_theme
+
+NOT_HELD = "#9A9A9A"
+CHARS_PER_INCH = 15
+
+
+class Context(Protocol):
+    lang: str
+    out_dir: Path | None
+
+
+@dataclass(frozen=True)
+class ChartContext:
+    """Language of the words on the charts and the folder they are written to (None: not saved)."""
+
+    lang: str = "en"
+    out_dir: Path | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class ProgrammeChart:
+    """A drawn chart: ``figure``, the ``data`` it shows, ``title``, ``footer``, ``paths`` written."""
+
+    kind: str
+    figure: Figure
+    data: pd.DataFrame
+    title: str
+    footer: str
+    paths: tuple[Path, ...] = ()
+    _png: list[bytes] = field(default_factory=list, repr=False)
+
+    def png(self) -> bytes:
+        if not self._png:
+            if self.paths:
+                self._png.append(self.paths[0].read_bytes())
+            else:
+                import io
+
+                buffer = io.BytesIO()
+                self.figure.savefig(buffer, format="png", metadata={"Software": None})
+                self._png.append(buffer.getvalue())
+        return self._png[0]
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.png()).decode("ascii")
+        alt = html.escape(self.title, quote=True)
+        return (
+            f'<figure><img alt="{alt}" src="data:image/png;base64,{data}" style="max-width:100%"/></figure>'
+        )
+
+    def _repr_mimebundle_(self, **_: Any) -> dict[str, str]:
+        return {"text/html": self._repr_html_(), "text/plain": self.title}
+
+
+def word(key: str, lang: str, **fields: Any) -> str:
+    return text(f"programme.chart.{key}", lang, **fields)
+
+
+def finish(
+    ctx: Context,
+    fig: Figure,
+    *,
+    kind: str,
+    name: str,
+    data: pd.DataFrame,
+    title: str,
+    sources: list[str],
+    notes: list[str],
+) -> ProgrammeChart:
+    """Title, footer of sources and notes, PNG + SVG + CSV when the context has a folder."""
+    fig.suptitle(title, fontsize=12, x=0.01, ha="left")
+    lines = [f"{text('chart.sources', ctx.lang)}: " + "; ".join(dict.fromkeys(sources))]
+    kept = [n for n in dict.fromkeys(notes) if n]
+    if kept:
+        lines.append(f"{text('chart.notes', ctx.lang)}: " + " · ".join(kept))
+    width = int(fig.get_figwidth() * CHARS_PER_INCH)
+    footer = "\n".join(textwrap.fill(line, width) for line in lines)
+    n_lines = footer.count("\n") + 1
+    fig.tight_layout(rect=(0, 0.018 * n_lines + 0.02, 1, 0.96))
+    fig.text(0.01, 0.01, footer, ha="left", va="bottom", fontsize=7, color="#444444")
+    paths: tuple[Path, ...] = ()
+    if ctx.out_dir is not None:
+        out = Path(ctx.out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = (out / f"{name}.png", out / f"{name}.svg", out / f"{name}.csv")
+        fig.savefig(paths[0], metadata={"Software": None})
+        fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
+        data.to_csv(paths[2], index=False, lineterminator="\n")
+    plt.close(fig)
+    return ProgrammeChart(kind, fig, data, title, footer, paths)
+
+
+def _name_column(lang: str) -> str:
+    return text("programme.name_column", lang)
+
+
+def stages_chart(ctx: Context, phases: pd.DataFrame, *, name: str = "stages") -> ProgrammeChart:
+    """Every stage as each source states it: one bar per stage and source, in time order; a stage
+    with no stated end is drawn hatched to the year of the source that speaks of it."""
+    apply_theme()
+    rows = phases.sort_values(["start_year", "compare_group", "phase_id"], kind="stable").reset_index(
+        drop=True
+    )
+    fig, ax = plt.subplots(figsize=(11, 0.55 * len(rows) + 2))
+    groups = {g: i for i, g in enumerate(dict.fromkeys(rows["compare_group"]))}
+    for y, row in rows.iterrows():
+        colour = OKABE_ITO[groups[row["compare_group"]] % 7]
+        open_end = pd.isna(row["end_year"])
+        end = row["known_until"] if open_end and pd.notna(row["known_until"]) else row["end_year"]
+        end = row["start_year"] if pd.isna(end) else end
+        ax.barh(
+            y,
+            float(end) - float(row["start_year"]) + 1,
+            left=float(row["start_year"]) - 0.5,
+            height=0.6,
+            color=colour,
+            alpha=0.45 if open_end or not row["in_programme"] else 0.85,
+            hatch="///" if open_end else None,
+            edgecolor=colour,
+        )
+        period = f"{row['start_year']}–{'' if open_end else row['end_year']}"
+        ax.text(float(end) + 0.6, y, period, va="center", fontsize=7, color="#333333")
+    labels = [textwrap.fill(str(n), 40) for n in rows[_name_column(ctx.lang)]]
+    ax.set_yticks(range(len(rows)), labels, fontsize=7.5)
+    ax.invert_yaxis()
+    ax.set_xlabel(word("year", ctx.lang))
+    ax.set_xlim(2010.3, 2027.5)
+    ax.grid(axis="y", visible=False)
+    stage_columns = ["phase_id", "kind", "in_programme", "start_year", "end_year", "known_until", "stated_as"]
+    data = rows[[*stage_columns, "legal_basis", "source_url", "source_title", "source_date"]]
+    notes = [word("note_open_end", ctx.lang)] if rows["end_year"].isna().any() else []
+    return finish(
+        ctx,
+        fig,
+        kind="stages",
+        name=name,
+        data=data,
+        title=word("stages_title", ctx.lang),
+        sources=[word("sources_programme", ctx.lang)],
+        notes=notes,
+    )
+
+
+def budget_chart(
+    ctx: Context, items: pd.DataFrame, base_year: int, *, name: str = "budget_items"
+) -> ProgrammeChart:
+    """Each budget item for the period its source gives, nominal beside real (derived), labelled
+    with the period and the counts of projects and tasks (``items`` from
+    :func:`egov_analysis.analysis.phases.budget_items`). No per-year amount is drawn for a total."""
+    apply_theme()
+    rows = items.reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(11, 0.6 * len(rows) + 2))
+    y = np.arange(len(rows))
+    ax.barh(
+        y - 0.2,
+        rows["amount_bn_vnd"].astype(float),
+        height=0.4,
+        color=OKABE_ITO[0],
+        label=word("nominal", ctx.lang),
+    )
+    ax.barh(
+        y + 0.2,
+        rows["amount_real_bn_vnd"].astype(float),
+        height=0.4,
+        color=OKABE_ITO[1],
+        label=word("real", ctx.lang, year=base_year),
+    )
+    counts = rows.apply(_counts_label, axis=1, lang=ctx.lang)
+    labels = [
+        " · ".join(
+            [text(f"programme.basis.{basis}", ctx.lang), text(f"programme.level.{level}", ctx.lang), period]
+        )
+        + (f" · {c}" if c else "")
+        for basis, level, period, c in zip(rows["basis"], rows["level"], rows["period"], counts, strict=True)
+    ]
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(word("billion_vnd", ctx.lang))
+    ax.legend(fontsize=8, loc="lower right")
+    for yi, value in zip(y, rows["amount_bn_vnd"].astype(float), strict=True):
+        ax.text(value, yi - 0.2, f" {value:,.1f}", va="center", fontsize=7)
+    money = ["phase_id", "item", "level", "basis", "period", "amount_vnd", "amount_real_vnd", "base_year"]
+    counts_sources = [
+        "n_projects",
+        "n_tasks",
+        "n_projects_or_tasks",
+        "source_url",
+        "source_title",
+        "source_date",
+    ]
+    data = rows[[*money, "real_basis", *counts_sources]]
+    return finish(
+        ctx,
+        fig,
+        kind="budget_items",
+        name=name,
+        data=data,
+        title=word("budget_title", ctx.lang),
+        sources=[word("sources_programme", ctx.lang)],
+        notes=[word("note_totals", ctx.lang), word("note_real", ctx.lang)],
+    )
+
+
+def _counts_label(row: pd.Series, lang: str) -> str:
+    if pd.notna(row.get("n_projects_or_tasks")):
+        return text("programme.text.count_projects_or_tasks", lang, n=row["n_projects_or_tasks"])
+    if pd.notna(row.get("n_projects")) or pd.notna(row.get("n_tasks")):
+        return text(
+            "programme.text.count_projects_tasks",
+            lang,
+            projects=row["n_projects"] if pd.notna(row["n_projects"]) else "?",
+            tasks=row["n_tasks"] if pd.notna(row["n_tasks"]) else "?",
+        )
+    return ""
+
+
+def tranches_chart(
+    ctx: Context, by_year: pd.DataFrame, base_year: int, *, name: str = "tranches"
+) -> ProgrammeChart:
+    """The yearly tranches a source states (``by_year`` from
+    :func:`egov_analysis.analysis.phases.budget_by_year`), nominal beside real (derived)."""
+    apply_theme()
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    x = by_year["year"].astype(int).to_numpy()
+    ax.bar(
+        x - 0.2,
+        by_year["amount_vnd"].astype(float) / 1e9,
+        width=0.4,
+        color=OKABE_ITO[0],
+        label=word("nominal", ctx.lang),
+    )
+    ax.bar(
+        x + 0.2,
+        by_year["amount_real_vnd"].astype(float) / 1e9,
+        width=0.4,
+        color=OKABE_ITO[1],
+        label=word("real", ctx.lang, year=base_year),
+    )
+    ax.set_xticks(x, [str(v) for v in x])
+    ax.set_ylabel(word("billion_vnd", ctx.lang))
+    ax.legend(fontsize=8)
+    return finish(
+        ctx,
+        fig,
+        kind="tranches",
+        name=name,
+        data=by_year,
+        title=word("tranches_title", ctx.lang),
+        sources=[word("sources_programme", ctx.lang)],
+        notes=[word("note_real", ctx.lang)],
+    )
+
+
+def _programme_span(ax: plt.Axes, spans: pd.DataFrame) -> None:
+    programme = spans[spans["in_programme"]]
+    ax.axvspan(
+        float(programme["first_year"].min()) - 0.5, float(programme["last_year"].max()) + 0.5, color="#E8F1F8"
+    )
+    ax.axvline(float(programme["first_year"].min()) - 0.5, color=OKABE_ITO[0], lw=0.8, ls="--")
+
+
+def outcomes_rank_chart(
+    ctx: Context,
+    outcomes: pd.DataFrame,
+    spans: pd.DataFrame,
+    province: str,
+    *,
+    panels: tuple[tuple[str, str], ...] = (
+        ("pci", "overall"),
+        ("papi", "overall"),
+        ("papi", "e_governance"),
+        ("par", "overall"),
+        ("sipas", "overall"),
+        ("ict", "overall"),
+        ("dti", "overall"),
+        ("egov_mic", "overall"),
+    ),
+    name: str = "outcomes_ranks",
+) -> ProgrammeChart:
+    """The province's rank on every index, one panel each, the programme's span shaded; editions
+    without a value held are marked grey at the bottom, years without an edition are left empty."""
+    apply_theme()
+    fig, axes = plt.subplots(2, (len(panels) + 1) // 2, figsize=(13, 6.5), sharex=True)
+    rows = []
+    for ax, (index, indicator) in zip(axes.flat, panels, strict=False):
+        part = outcomes[outcomes["index"].eq(index) & outcomes["indicator"].eq(indicator)]
+        rows.append(part)
+        _programme_span(ax, spans)
+        held = part[part["rank"].notna()]
+        ax.plot(held["year"].astype(int), held["rank"].astype(float), "o-", color=OKABE_ITO[3], ms=4, lw=1.2)
+        top = max(63, int(held["rank"].max()) if len(held) else 63)
+        missing = part[part["status"].eq("not held")]
+        ax.plot(missing["year"].astype(int), [top] * len(missing), "x", color=NOT_HELD, ms=5)
+        ax.set_ylim(top + 3, 0)
+        key = "e_governance" if indicator == "e_governance" else index
+        ax.set_title(text(f"programme.index.{key}", ctx.lang), fontsize=9)
+        ax.set_xlim(2004.5, 2024.5)
+        ax.set_xticks(range(2005, 2025, 5))
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[len(panels) :]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(word("rank", ctx.lang), fontsize=8)
+    data = pd.concat(rows, ignore_index=True)
+    return finish(
+        ctx,
+        fig,
+        kind="outcomes_ranks",
+        name=name,
+        data=data,
+        title=word("outcomes_title", ctx.lang, province=province),
+        sources=[text(f"programme.index.{i}", ctx.lang) for i, _ in panels],
+        notes=[word("note_not_held", ctx.lang)],
+    )
+
+
+def score_distribution_chart(
+    ctx: Context,
+    outcomes: pd.DataFrame,
+    spans: pd.DataFrame,
+    province: str,
+    index: str,
+    indicator: str = "overall",
+    *,
+    name: str | None = None,
+) -> ProgrammeChart:
+    """The province's score against the national middle half and median and its regional peers'
+    median, years with a complete national list only for the band (partial lists are not a
+    distribution)."""
+    apply_theme()
+    part = outcomes[outcomes["index"].eq(index) & outcomes["indicator"].eq(indicator)].copy()
+    fig, ax = plt.subplots(figsize=(10, 5))
+    _programme_span(ax, spans)
+    complete = part[part["national_complete"].fillna(False).astype(bool)]
+    years = complete["year"].astype(int)
+    ax.fill_between(
+        years,
+        complete["national_q1"].astype(float),
+        complete["national_q3"].astype(float),
+        color="#CCCCCC",
+        alpha=0.6,
+        label=word("national_iqr", ctx.lang),
+    )
+    ax.plot(
+        years,
+        complete["national_median"].astype(float),
+        color="#666666",
+        lw=1,
+        label=word("national_median", ctx.lang),
+    )
+    ax.plot(
+        complete["year"].astype(int),
+        complete["peers_median"].astype(float),
+        color=OKABE_ITO[2],
+        lw=1,
+        ls="--",
+        label=word("peers_median", ctx.lang),
+    )
+    own = part[part["score"].notna()]
+    ax.plot(own["year"].astype(int), own["score"].astype(float), "o-", color=OKABE_ITO[3], label=province)
+    ax.set_xlabel(word("year", ctx.lang))
+    ax.set_ylabel(word("score", ctx.lang))
+    ax.legend(fontsize=8, loc="upper left")
+    key = "e_governance" if indicator == "e_governance" else index
+    title = word("scores_title", ctx.lang, province=province, index=text(f"programme.index.{key}", ctx.lang))
+    return finish(
+        ctx,
+        fig,
+        kind="score_distribution",
+        name=name or f"{index}_{indicator}_distribution",
+        data=part,
+        title=title,
+        sources=[text(f"programme.index.{index}", ctx.lang)],
+        notes=[],
+    )
