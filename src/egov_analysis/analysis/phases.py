@@ -463,6 +463,13 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> pd.
     return table.rename(columns={c: text(f"programme.column.{k}", lang) for c, k in columns.items()})
 
 
+def region_name(region: str, lang: str) -> str:
+    """A region of the province registry (English) in ``lang``."""
+    from ..meta.messages import text
+
+    return text(f"programme.region.{region.lower().replace(' ', '_')}", lang)
+
+
 def claim_findings(claims: pd.DataFrame, lang: str) -> list[str]:
     """One sentence per ranking claim: its status and, per edition, the published rank or that
     none is held (``claims`` as :func:`ranking_claims` returns it)."""
