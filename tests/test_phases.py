@@ -120,12 +120,13 @@ def _scan(
 
 
 def test_no_output_holds_a_per_year_amount_of_the_two_totals(tables, processed, tmp_path):
+    from egov_analysis import plots
     from egov_analysis.plots import programme_outcomes as charts
 
     budget, cpi = tables["budget"], tables["cpi"]
     forbidden = _forbidden(cpi)
     items = ph.budget_items(budget, cpi, 2024)
-    ctx = charts.ChartContext("en", tmp_path)
+    ctx = plots.DrawingContext(lang="en", out_dir=tmp_path)
     charts.budget_chart(ctx, items, 2024)
     charts.tranches_chart(ctx, ph.budget_by_year(budget, cpi, 2024), 2024)
     frames = {

@@ -4,13 +4,14 @@ ratios, leave-one-out runs and the donor weights. Each writes its data as CSV be
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from ..analysis.counterfactual import SyntheticControlResult
-from .programme_outcomes import Context, ProgrammeChart, finish, word
-from .theme import OKABE_ITO, apply_theme
+from .chart import Chart, DrawingContext
+from .layout import new_figure
+from .programme_outcomes import finish, word
+from .theme import OKABE_ITO
 
 PLACEBO = "#BBBBBB"
 
@@ -28,7 +29,7 @@ def _with_gaps(frame: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _common(ctx: Context, result: SyntheticControlResult) -> tuple[str, int, list[str], list[str]]:
+def _common(ctx: DrawingContext, result: SyntheticControlResult) -> tuple[str, int, list[str], list[str]]:
     fit = result.fit.iloc[0]
     notes = [word("note_scm", ctx.lang, pre_years=fit["pre_years"])]
     left = result.years[~result.years["used"]]
@@ -37,12 +38,11 @@ def _common(ctx: Context, result: SyntheticControlResult) -> tuple[str, int, lis
     return str(fit["province"]), int(fit["start_year"]), [word("sources_pci", ctx.lang)], notes
 
 
-def gap_chart(ctx: Context, result: SyntheticControlResult, *, name: str = "scm_gap") -> ProgrammeChart:
+def gap_chart(ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_gap") -> Chart:
     """The province's score and its synthetic control by year, the programme's start marked."""
-    apply_theme()
     province, start, sources, notes = _common(ctx, result)
     gaps = result.gaps
-    fig, ax = plt.subplots(figsize=(10, 5))
+    fig, ax = new_figure(10, 5)
     ax.plot(
         gaps["year"],
         gaps["actual"],
@@ -74,12 +74,11 @@ def gap_chart(ctx: Context, result: SyntheticControlResult, *, name: str = "scm_
 
 
 def placebo_chart(
-    ctx: Context, result: SyntheticControlResult, *, name: str = "scm_placebos"
-) -> ProgrammeChart:
+    ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_placebos"
+) -> Chart:
     """Every placebo run's gap in grey, the province's in colour."""
-    apply_theme()
     province, start, sources, notes = _common(ctx, result)
-    fig, ax = plt.subplots(figsize=(10, 5))
+    fig, ax = new_figure(10, 5)
     runs = _with_gaps(result.placebo_gaps, by="province_code")
     runs["role"] = runs.groupby("province_code")["role"].transform(lambda r: r.ffill().bfill())
     for i, (_code, run) in enumerate(runs[runs["role"].eq("placebo")].groupby("province_code")):
@@ -109,13 +108,12 @@ def placebo_chart(
     )
 
 
-def ratio_chart(ctx: Context, result: SyntheticControlResult, *, name: str = "scm_ratios") -> ProgrammeChart:
+def ratio_chart(ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_ratios") -> Chart:
     """The post/pre RMSPE ratio of every run (log scale), the province marked: its rank among
     the runs is the permutation p-value."""
-    apply_theme()
     province, _start, sources, notes = _common(ctx, result)
     table = result.placebos.sort_values("rmspe_ratio").reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(10, 5))
+    fig, ax = new_figure(10, 5)
     colours = [OKABE_ITO[3] if r == "treated" else PLACEBO for r in table["role"]]
     ax.bar(np.arange(len(table)), table["rmspe_ratio"], color=colours)
     ax.set_yscale("log")
@@ -145,12 +143,11 @@ def ratio_chart(ctx: Context, result: SyntheticControlResult, *, name: str = "sc
 
 
 def leave_one_out_chart(
-    ctx: Context, result: SyntheticControlResult, *, name: str = "scm_leave_one_out"
-) -> ProgrammeChart:
+    ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_leave_one_out"
+) -> Chart:
     """The province, its synthetic control, and the synthetic control without each largest donor."""
-    apply_theme()
     province, start, sources, notes = _common(ctx, result)
-    fig, ax = plt.subplots(figsize=(10, 5))
+    fig, ax = new_figure(10, 5)
     gaps = _with_gaps(result.gaps)
     ax.plot(
         gaps["year"],
@@ -194,13 +191,16 @@ def leave_one_out_chart(
 
 
 def weights_chart(
-    ctx: Context, result: SyntheticControlResult, *, min_weight: float = 0.001, name: str = "scm_weights"
-) -> ProgrammeChart:
+    ctx: DrawingContext,
+    result: SyntheticControlResult,
+    *,
+    min_weight: float = 0.001,
+    name: str = "scm_weights",
+) -> Chart:
     """Donors with a weight of at least ``min_weight`` (all weights are in the CSV)."""
-    apply_theme()
     province, _start, sources, notes = _common(ctx, result)
     shown = result.weights[result.weights["weight"] >= min_weight]
-    fig, ax = plt.subplots(figsize=(8, 0.4 * len(shown) + 1.8))
+    fig, ax = new_figure(8, 0.4 * len(shown) + 1.8)
     ax.barh(range(len(shown)), shown["weight"], color=OKABE_ITO[0])
     ax.set_yticks(range(len(shown)), shown["province"], fontsize=8)
     ax.invert_yaxis()

@@ -3,86 +3,45 @@ stages with their stated periods, budget items with their counts (no yearly amou
 totals), yearly tranches, ranks on the seven indices around the programme, and a score against
 the national distribution. Every word comes from the catalogue (family ``programme.chart``).
 
-Each function takes a drawing context first (any object with ``lang`` and ``out_dir``, such as
-:class:`ChartContext`) and returns a :class:`ProgrammeChart`: the figure, the data it shows
-(written as CSV beside the PNG and SVG), title, footer and the files written.
+Each function takes a :class:`~egov_analysis.plots.chart.DrawingContext` first and returns a
+:class:`~egov_analysis.plots.chart.Chart` (its data written as CSV beside the PNG and SVG).
 """
 
 from __future__ import annotations
 
-import base64
-import html
 import textwrap
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..meta.messages import text
-from .theme import OKABE_ITO, apply_theme
+from .chart import Chart, DrawingContext
+from .footer import finish as finish_chart
+from .layout import new_figure
+from .theme import OKABE_ITO
 
 NOT_HELD = "#9A9A9A"
-CHARS_PER_INCH = 15
-
-
-class Context(Protocol):
-    lang: str
-    out_dir: Path | None
-
-
-@dataclass(frozen=True)
-class ChartContext:
-    """Language of the words on the charts and the folder they are written to (None: not saved)."""
-
-    lang: str = "en"
-    out_dir: Path | None = None
-
-
-@dataclass(frozen=True, eq=False)
-class ProgrammeChart:
-    """A drawn chart: ``figure``, the ``data`` it shows, ``title``, ``footer``, ``paths`` written."""
-
-    kind: str
-    figure: Figure
-    data: pd.DataFrame
-    title: str
-    footer: str
-    paths: tuple[Path, ...] = ()
-    _png: list[bytes] = field(default_factory=list, repr=False)
-
-    def png(self) -> bytes:
-        if not self._png:
-            if self.paths:
-                self._png.append(self.paths[0].read_bytes())
-            else:
-                import io
-
-                buffer = io.BytesIO()
-                self.figure.savefig(buffer, format="png", metadata={"Software": None})
-                self._png.append(buffer.getvalue())
-        return self._png[0]
-
-    def _repr_html_(self) -> str:
-        data = base64.b64encode(self.png()).decode("ascii")
-        alt = html.escape(self.title, quote=True)
-        return (
-            f'<figure><img alt="{alt}" src="data:image/png;base64,{data}" style="max-width:100%"/></figure>'
-        )
-
-    def _repr_mimebundle_(self, **_: Any) -> dict[str, str]:
-        return {"text/html": self._repr_html_(), "text/plain": self.title}
 
 
 def word(key: str, lang: str, **fields: Any) -> str:
     return text(f"programme.chart.{key}", lang, **fields)
 
 
+def grid_figure(
+    width: float, height: float, nrows: int, ncols: int, **subplots: Any
+) -> tuple[Figure, np.ndarray]:
+    """A figure of ``nrows`` × ``ncols`` axes outside pyplot, with constrained layout."""
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(nrows, ncols, squeeze=False, **subplots)
+
+
 def finish(
-    ctx: Context,
+    ctx: DrawingContext,
     fig: Figure,
     *,
     kind: str,
@@ -91,42 +50,26 @@ def finish(
     title: str,
     sources: list[str],
     notes: list[str],
-) -> ProgrammeChart:
-    """Title, footer of sources and notes, PNG + SVG + CSV when the context has a folder."""
-    fig.suptitle(title, fontsize=12, x=0.01, ha="left")
-    lines = [f"{text('chart.sources', ctx.lang)}: " + "; ".join(dict.fromkeys(sources))]
-    kept = [n for n in dict.fromkeys(notes) if n]
-    if kept:
-        lines.append(f"{text('chart.notes', ctx.lang)}: " + " · ".join(kept))
-    width = int(fig.get_figwidth() * CHARS_PER_INCH)
-    footer = "\n".join(textwrap.fill(line, width) for line in lines)
-    n_lines = footer.count("\n") + 1
-    fig.tight_layout(rect=(0, 0.018 * n_lines + 0.02, 1, 0.96))
-    fig.text(0.01, 0.01, footer, ha="left", va="bottom", fontsize=7, color="#444444")
-    paths: tuple[Path, ...] = ()
-    if ctx.out_dir is not None:
-        out = Path(ctx.out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        paths = (out / f"{name}.png", out / f"{name}.svg", out / f"{name}.csv")
-        fig.savefig(paths[0], metadata={"Software": None})
-        fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
-        data.to_csv(paths[2], index=False, lineterminator="\n")
-    plt.close(fig)
-    return ProgrammeChart(kind, fig, data, title, footer, paths)
+) -> Chart:
+    """The plots package's finish: title, footer, layout, PNG + SVG + CSV; the alt text names the
+    chart and where its data are."""
+    alt = word("alt", ctx.lang, title=title, n=len(data))
+    return finish_chart(
+        ctx, fig, kind=kind, name=name, data=data, title=title, sources=sources, notes=notes, alt_text=alt
+    )
 
 
 def _name_column(lang: str) -> str:
     return text("programme.name_column", lang)
 
 
-def stages_chart(ctx: Context, phases: pd.DataFrame, *, name: str = "stages") -> ProgrammeChart:
+def stages_chart(ctx: DrawingContext, phases: pd.DataFrame, *, name: str = "stages") -> Chart:
     """Every stage as each source states it: one bar per stage and source, in time order; a stage
     with no stated end is drawn hatched to the year of the source that speaks of it."""
-    apply_theme()
     rows = phases.sort_values(["start_year", "compare_group", "phase_id"], kind="stable").reset_index(
         drop=True
     )
-    fig, ax = plt.subplots(figsize=(11, 0.55 * len(rows) + 2))
+    fig, ax = new_figure(11, 0.55 * len(rows) + 2)
     groups = {g: i for i, g in enumerate(dict.fromkeys(rows["compare_group"]))}
     for y, row in rows.iterrows():
         colour = OKABE_ITO[groups[row["compare_group"]] % 7]
@@ -145,7 +88,7 @@ def stages_chart(ctx: Context, phases: pd.DataFrame, *, name: str = "stages") ->
         )
         period = f"{row['start_year']}–{'' if open_end else row['end_year']}"
         ax.text(float(end) + 0.6, y, period, va="center", fontsize=7, color="#333333")
-    labels = [textwrap.fill(str(n), 40) for n in rows[_name_column(ctx.lang)]]
+    labels = [textwrap.fill(str(n), 34) for n in rows[_name_column(ctx.lang)]]
     ax.set_yticks(range(len(rows)), labels, fontsize=7.5)
     ax.invert_yaxis()
     ax.set_xlabel(word("year", ctx.lang))
@@ -167,14 +110,13 @@ def stages_chart(ctx: Context, phases: pd.DataFrame, *, name: str = "stages") ->
 
 
 def budget_chart(
-    ctx: Context, items: pd.DataFrame, base_year: int, *, name: str = "budget_items"
-) -> ProgrammeChart:
+    ctx: DrawingContext, items: pd.DataFrame, base_year: int, *, name: str = "budget_items"
+) -> Chart:
     """Each budget item for the period its source gives, nominal beside real (derived), labelled
     with the period and the counts of projects and tasks (``items`` from
     :func:`egov_analysis.analysis.phases.budget_items`). No per-year amount is drawn for a total."""
-    apply_theme()
     rows = items.reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(11, 0.6 * len(rows) + 2))
+    fig, ax = new_figure(11, 0.6 * len(rows) + 2)
     y = np.arange(len(rows))
     ax.barh(
         y - 0.2,
@@ -240,12 +182,11 @@ def _counts_label(row: pd.Series, lang: str) -> str:
 
 
 def tranches_chart(
-    ctx: Context, by_year: pd.DataFrame, base_year: int, *, name: str = "tranches"
-) -> ProgrammeChart:
+    ctx: DrawingContext, by_year: pd.DataFrame, base_year: int, *, name: str = "tranches"
+) -> Chart:
     """The yearly tranches a source states (``by_year`` from
     :func:`egov_analysis.analysis.phases.budget_by_year`), nominal beside real (derived)."""
-    apply_theme()
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = new_figure(8, 4.5)
     x = by_year["year"].astype(int).to_numpy()
     ax.bar(
         x - 0.2,
@@ -276,7 +217,7 @@ def tranches_chart(
     )
 
 
-def _programme_span(ax: plt.Axes, spans: pd.DataFrame) -> None:
+def _programme_span(ax: Axes, spans: pd.DataFrame) -> None:
     programme = spans[spans["in_programme"]]
     ax.axvspan(
         float(programme["first_year"].min()) - 0.5, float(programme["last_year"].max()) + 0.5, color="#E8F1F8"
@@ -285,7 +226,7 @@ def _programme_span(ax: plt.Axes, spans: pd.DataFrame) -> None:
 
 
 def outcomes_rank_chart(
-    ctx: Context,
+    ctx: DrawingContext,
     outcomes: pd.DataFrame,
     spans: pd.DataFrame,
     province: str,
@@ -301,11 +242,10 @@ def outcomes_rank_chart(
         ("egov_mic", "overall"),
     ),
     name: str = "outcomes_ranks",
-) -> ProgrammeChart:
+) -> Chart:
     """The province's rank on every index, one panel each, the programme's span shaded; editions
     without a value held are marked grey at the bottom, years without an edition are left empty."""
-    apply_theme()
-    fig, axes = plt.subplots(2, (len(panels) + 1) // 2, figsize=(13, 6.5), sharex=True)
+    fig, axes = grid_figure(13, 7, 2, (len(panels) + 1) // 2, sharex=True)
     rows = []
     for ax, (index, indicator) in zip(axes.flat, panels, strict=False):
         part = outcomes[outcomes["index"].eq(index) & outcomes["indicator"].eq(indicator)]
@@ -340,7 +280,7 @@ def outcomes_rank_chart(
 
 
 def score_distribution_chart(
-    ctx: Context,
+    ctx: DrawingContext,
     outcomes: pd.DataFrame,
     spans: pd.DataFrame,
     province: str,
@@ -348,13 +288,12 @@ def score_distribution_chart(
     indicator: str = "overall",
     *,
     name: str | None = None,
-) -> ProgrammeChart:
+) -> Chart:
     """The province's score against the national middle half and median and its regional peers'
     median, years with a complete national list only for the band (partial lists are not a
     distribution)."""
-    apply_theme()
     part = outcomes[outcomes["index"].eq(index) & outcomes["indicator"].eq(indicator)].copy()
-    fig, ax = plt.subplots(figsize=(10, 5))
+    fig, ax = new_figure(10, 5)
     _programme_span(ax, spans)
     complete = part[part["national_complete"].fillna(False).astype(bool)]
     years = complete["year"].astype(int)
