@@ -89,3 +89,14 @@ def test_incomplete_years_and_donors_are_left_out_and_said_so(tmp_path):
 def test_a_short_pre_period_is_refused():
     with pytest.raises(CounterfactualError, match="pre-period years"):
         synthetic_control(factor_panel(effect=0.0, seed=1), "Quảng Ninh", 2008)
+
+
+def test_sub_indices_can_join_the_predictors():
+    panel = factor_panel(effect=8.0, seed=3)
+    extra = panel.assign(indicator="entry_costs", score=panel["score"] / 10)
+    result = synthetic_control(
+        pd.concat([panel, extra]), "Quảng Ninh", 2012, predictors=("entry_costs",), n_placebos=2, leave_out=0
+    )
+    fit = result.fit.iloc[0]
+    assert result.weights["weight"].sum() == pytest.approx(1.0)
+    assert abs(fit["mean_post_gap"] - 8.0) < 2.0

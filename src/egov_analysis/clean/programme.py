@@ -81,7 +81,7 @@ def _warn_mapping(facts: pd.DataFrame, phases: pd.DataFrame, items: pd.DataFrame
 
 def _parse_all(facts: pd.DataFrame) -> pd.DataFrame:
     """Each distinct (value, unit) parsed once; refusals are kept per row, not fatal."""
-    parsed = {}
+    parsed: dict[tuple[str, str], dict[str, object]] = {}
     for value, unit in set(zip(facts["value"], facts["unit"], strict=True)):
         if unit == "text":  # a statement in words (a goal, a named application): not a number
             parsed[(value, unit)] = {"kind": "text", "parse_status": "ok", "parse_note": ""}

@@ -22,7 +22,8 @@ from ..meta.messages import text
 from .chart import Chart, DrawingContext
 from .footer import finish as finish_chart
 from .layout import new_figure
-from .theme import OKABE_ITO
+from .ranks import indicator_name
+from .theme import MISSING, OKABE_ITO, apply_theme
 
 NOT_HELD = "#9A9A9A"
 
@@ -35,6 +36,7 @@ def grid_figure(
     width: float, height: float, nrows: int, ncols: int, **subplots: Any
 ) -> tuple[Figure, np.ndarray]:
     """A figure of ``nrows`` × ``ncols`` axes outside pyplot, with constrained layout."""
+    apply_theme()
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
     return fig, fig.subplots(nrows, ncols, squeeze=False, **subplots)
@@ -88,7 +90,7 @@ def stages_chart(ctx: DrawingContext, phases: pd.DataFrame, *, name: str = "stag
         )
         period = f"{row['start_year']}–{'' if open_end else row['end_year']}"
         ax.text(float(end) + 0.6, y, period, va="center", fontsize=7, color="#333333")
-    labels = [textwrap.fill(str(n), 34) for n in rows[_name_column(ctx.lang)]]
+    labels = [textwrap.fill(str(n), 30) for n in rows[_name_column(ctx.lang)]]
     ax.set_yticks(range(len(rows)), labels, fontsize=7.5)
     ax.invert_yaxis()
     ax.set_xlabel(word("year", ctx.lang))
@@ -336,4 +338,46 @@ def score_distribution_chart(
         title=title,
         sources=[text(f"programme.index.{index}", ctx.lang)],
         notes=[],
+    )
+
+
+def subindex_rank_chart(
+    ctx: DrawingContext,
+    outcomes: pd.DataFrame,
+    spans: pd.DataFrame,
+    province: str,
+    index: str = "pci",
+    *,
+    name: str | None = None,
+) -> Chart:
+    """The province's rank on each sub-indicator of ``index`` by year (a cell per published
+    rank, grey where the edition has no value held), the programme's first year marked."""
+    rows = outcomes[outcomes["index"].eq(index) & outcomes["indicator"].ne("overall")]
+    matrix = rows.pivot_table(index="indicator", columns="year", values="rank", aggfunc="first")
+    years = sorted(rows["year"].astype(int).unique())
+    matrix = matrix.reindex(columns=years).astype(float)
+    fig, ax = new_figure(12, 0.38 * len(matrix) + 2.4)
+    ax.set_facecolor(MISSING)
+    image = ax.imshow(matrix.to_numpy(), aspect="auto", cmap="cividis_r", vmin=1, vmax=63)
+    ax.set_xticks(range(len(years)), [str(y) for y in years], fontsize=7, rotation=90)
+    ax.set_yticks(range(len(matrix)), [textwrap.fill(indicator_name(ctx, i), 22) for i in matrix.index], fontsize=7.5)
+    ax.grid(False)
+    programme = spans[spans["in_programme"]]
+    first = int(programme["first_year"].min())
+    if first in years:
+        ax.axvline(years.index(first) - 0.5, color=OKABE_ITO[3], lw=1.5)
+    colourbar = fig.colorbar(image, ax=ax, shrink=0.8)
+    colourbar.set_label(word("rank", ctx.lang), fontsize=8)
+    colourbar.ax.invert_yaxis()
+    return finish(
+        ctx,
+        fig,
+        kind="subindex_ranks",
+        name=name or f"{index}_subindex_ranks",
+        data=rows,
+        title=word(
+            "subindex_title", ctx.lang, province=province, index=text(f"programme.index.{index}", ctx.lang)
+        ),
+        sources=[text(f"programme.index.{index}", ctx.lang)],
+        notes=[word("note_not_held", ctx.lang)],
     )
