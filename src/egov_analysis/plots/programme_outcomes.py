@@ -360,7 +360,8 @@ def subindex_rank_chart(
     ax.set_facecolor(MISSING)
     image = ax.imshow(matrix.to_numpy(), aspect="auto", cmap="cividis_r", vmin=1, vmax=63)
     ax.set_xticks(range(len(years)), [str(y) for y in years], fontsize=7, rotation=90)
-    ax.set_yticks(range(len(matrix)), [textwrap.fill(indicator_name(ctx, i), 22) for i in matrix.index], fontsize=7.5)
+    names = [textwrap.fill(indicator_name(ctx, i), 22) for i in matrix.index]
+    ax.set_yticks(range(len(matrix)), names, fontsize=7.5)
     ax.grid(False)
     programme = spans[spans["in_programme"]]
     first = int(programme["first_year"].min())
