@@ -51,6 +51,17 @@ def stage_spans(phases: pd.DataFrame) -> pd.DataFrame:
     return spans.sort_values(["first_year", "last_year", "phase_id"], kind="stable").reset_index(drop=True)
 
 
+def with_short_names(spans: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``spans`` with ``name_<lang>`` replaced by the stage's short name from the catalogue
+    (``programme.stage_short.<phase_id>``) where it has one: labels that fit on a chart."""
+    from ..meta.messages import catalogue
+
+    names = catalogue(lang)
+    column = f"name_{lang}" if f"name_{lang}" in spans else "name_en"
+    short = spans["phase_id"].map(lambda p: names.get(f"programme.stage_short.{p}"))
+    return spans.assign(**{column: short.fillna(spans[column])})
+
+
 def label_years(years: pd.Series | list[int], phases: pd.DataFrame) -> pd.DataFrame:
     """Each year with its place in the programme.
 

@@ -38,7 +38,7 @@ def _common(ctx: DrawingContext, result: SyntheticControlResult) -> tuple[str, i
     return str(fit["province"]), int(fit["start_year"]), [word("sources_pci", ctx.lang)], notes
 
 
-def gap_chart(ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_gap") -> Chart:
+def gap_chart(ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_chart_gap") -> Chart:
     """The province's score and its synthetic control by year, the programme's start marked."""
     province, start, sources, notes = _common(ctx, result)
     gaps = result.gaps
@@ -74,7 +74,7 @@ def gap_chart(ctx: DrawingContext, result: SyntheticControlResult, *, name: str 
 
 
 def placebo_chart(
-    ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_placebos"
+    ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_chart_placebo_gaps"
 ) -> Chart:
     """Every placebo run's gap in grey, the province's in colour."""
     province, start, sources, notes = _common(ctx, result)
@@ -108,7 +108,9 @@ def placebo_chart(
     )
 
 
-def ratio_chart(ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_ratios") -> Chart:
+def ratio_chart(
+    ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_chart_ratios"
+) -> Chart:
     """The post/pre RMSPE ratio of every run (log scale), the province marked: its rank among
     the runs is the permutation p-value."""
     province, _start, sources, notes = _common(ctx, result)
@@ -143,7 +145,7 @@ def ratio_chart(ctx: DrawingContext, result: SyntheticControlResult, *, name: st
 
 
 def leave_one_out_chart(
-    ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_leave_one_out"
+    ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_chart_leave_one_out"
 ) -> Chart:
     """The province, its synthetic control, and the synthetic control without each largest donor."""
     province, start, sources, notes = _common(ctx, result)
@@ -195,7 +197,7 @@ def weights_chart(
     result: SyntheticControlResult,
     *,
     min_weight: float = 0.001,
-    name: str = "scm_weights",
+    name: str = "scm_chart_weights",
 ) -> Chart:
     """Donors with a weight of at least ``min_weight`` (all weights are in the CSV)."""
     province, _start, sources, notes = _common(ctx, result)
