@@ -117,23 +117,31 @@ def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
     from pathlib import Path
 
     from .clean.problems import ValidationError, format_report
-    from .reporting.reports import ReportsFileError
-    from .reporting.runner import BuildLockedError, build
+    from .reporting.engines import SchedulerError, scheduler_address
+    from .reporting.reports import ReportsFileError, load_reports, select
+    from .reporting.runner import BuildLockedError, build, default_reports_file
 
+    reports_file = Path(args.reports_file) if args.reports_file else default_reports_file(paths)
     try:
+        if args.list:
+            for report in select(load_reports(reports_file, paths.notebooks), args.set, args.only or ()):
+                print(report.name)
+            return 0
         result = build(
             paths,
-            Path(args.reports_file) if args.reports_file else None,
+            reports_file,
             args.jobs,
             args.only or (),
             args.force,
             progress=not args.quiet,
+            report_set=args.set,
+            scheduler=scheduler_address(args.scheduler),
         )
     except BuildLockedError as err:
         print(f"build: {err}", file=sys.stderr)
         return 2
-    except (ReportsFileError, KeyError) as err:
-        print(f"build: {err}", file=sys.stderr)
+    except (ReportsFileError, KeyError, SchedulerError) as err:
+        print(f"build: {err.args[0] if isinstance(err, KeyError) else err}", file=sys.stderr)
         return 2
     except ValidationError as err:
         print(format_report(err.report), file=sys.stderr)
@@ -234,6 +242,24 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument("--force", action="store_true", help="re-run reports even if nothing changed")
     bld.add_argument("--reports-file", metavar="TOML", help="the reports file (default reports.toml)")
     bld.add_argument("--quiet", action="store_true", help="no progress bar")
+    bld.add_argument(
+        "--set",
+        default="default",
+        metavar="NAME",
+        help="the set of reports to run: default (small), sweep (every province, sub-index and "
+        "language) or all (default: default)",
+    )
+    bld.add_argument(
+        "--list", action="store_true", help="print the name of every report of the set, one a line; run none"
+    )
+    bld.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        default=None,
+        help="run the reports on this Dask scheduler's workers instead of local processes "
+        "(env EGOV_DASK_SCHEDULER; -j is then the cluster's business); connect only to schedulers "
+        "you trust",
+    )
     _add_path_options(bld)
     bld.set_defaults(handler=_cmd_build)
 

@@ -24,6 +24,8 @@ class Field:
     # the allowed values come from a domain table (meta.vocabulary): read when checked, so a
     # new index or geography is a row in meta/, not a change here
     vocabulary: str = ""
+    # the bounds come from a domain table (meta.bounds), e.g. the indices' years and scales
+    bounds: str = ""
     # raw formats only: the column may be left out of a file; its cells must match ``pattern``;
     # ``check="url"`` — an http(s) URL with a real host, not refused (meta.url_problem)
     optional: bool = False
@@ -34,6 +36,15 @@ class Field:
     def choices(self) -> tuple[str, ...]:
         """The allowed values (from the domain tables where ``vocabulary`` names one)."""
         return meta.vocabulary(self.vocabulary) if self.vocabulary else self.allowed
+
+    @property
+    def low(self) -> float | None:
+        """The smallest allowed value (from the domain tables where ``bounds`` names them)."""
+        return meta.bounds(self.bounds)[0] if self.bounds else self.minimum
+
+    @property
+    def high(self) -> float | None:
+        return meta.bounds(self.bounds)[1] if self.bounds else self.maximum
 
 
 @dataclass(frozen=True)
@@ -60,8 +71,7 @@ _YEAR = Field(
     "Int64",
     "Edition year of the index (the year surveyed, as the publisher names it).",
     nullable=False,
-    minimum=2005,
-    maximum=2030,
+    bounds="edition_year",
 )
 _GEOGRAPHY = Field(
     "geography",
@@ -100,9 +110,8 @@ INDICES = Table(
             "Float64",
             "The score as published (or derived, see score_basis).",
             unit="index points: PCI 0–100 (sub-indices 0–10), PAPI 0–80 (dimensions 0–10), "
-            "PAR/SIPAS 0–100, ICT/DTI/e-gov 0–1",
-            minimum=0,
-            maximum=100,
+            "PAR/SIPAS 0–100, ICT/DTI/e-gov 0–1 (meta/indices.csv, meta/indicators.csv)",
+            bounds="score",
         ),
         Field(
             "score_basis",
@@ -230,18 +239,53 @@ _QUALIFIER = Field(
 _YEAR_START = Field("year_start", "Int64", "First year the value refers to.")
 _YEAR_END = Field("year_end", "Int64", "Last year the value refers to.")
 
+_TITLE = Field("source_title", "string", "Title of the source article, where the source row records it.")
+_DATE = Field("source_date", "string", "Publication date of the source (YYYY-MM-DD), where recorded.")
+
 PHASES = Table(
     "phases",
-    "The phases of Quảng Ninh's e-government programme.",
-    key=("phase_id",),
+    "The phases and stages of Quảng Ninh's e-government programme, one row per stage and source, "
+    "with the period exactly as that source states it; stages overlap, and where two sources "
+    "state different periods both rows stay (listed in programme_conflicts).",
+    key=("phase_id", "stated_as", "source_url"),
     fields=(
-        Field("phase_id", "string", "Short id of the phase.", nullable=False),
+        Field("phase_id", "string", "Short id of the stage.", nullable=False),
+        Field(
+            "kind",
+            "string",
+            "plan, scheme (a decided programme), implementation (a span the scheme was carried "
+            "out), stage, task (a priority task with its own period), draft.",
+            nullable=False,
+            allowed=("plan", "scheme", "implementation", "stage", "task", "draft"),
+        ),
+        Field(
+            "in_programme",
+            "boolean",
+            "Whether the stage belongs to the e-government programme begun in 2012 (false: an "
+            "earlier IT plan, a draft); only these decide before / during / after.",
+            nullable=False,
+        ),
         Field("name_vi", "string", "Name in Vietnamese.", nullable=False),
         Field("name_en", "string", "Name in English.", nullable=False),
-        Field("start_year", "Int64", "First year.", nullable=False),
-        Field("end_year", "Int64", "Last year.", nullable=False),
-        Field("legal_basis", "string", "Decision or resolution that set the phase up."),
+        Field("start_year", "Int64", "First year, as the source states it.", nullable=False),
+        Field("end_year", "Int64", "Last year as the source states it; empty where it states none."),
+        Field(
+            "known_until",
+            "Int64",
+            "For a stage without a stated end: the year of the source that speaks of it as under way.",
+        ),
+        Field("stated_as", "string", "The period or date exactly as the source printed it.", nullable=False),
+        Field(
+            "compare_group",
+            "string",
+            "Stages that sources may state differently (their periods are compared).",
+            nullable=False,
+        ),
+        Field("legal_basis", "string", "Decision or resolution that set the stage up."),
+        Field("legal_basis_source_url", "string", "Source of the legal basis."),
         _SOURCE,
+        _TITLE,
+        _DATE,
         _QUOTE,
     ),
 )
@@ -281,7 +325,17 @@ BUDGET = Table(
         _QUALIFIER,
         _PRINTED,
         Field("metric", "string", "What the source says the amount is.", nullable=False),
+        Field("n_projects", "Int64", "Projects the source counts for this amount.", minimum=0),
+        Field("n_tasks", "Int64", "Tasks the source counts for this amount.", minimum=0),
+        Field(
+            "n_projects_or_tasks",
+            "Int64",
+            "Projects and tasks counted together by the source (\u201c7 dự án, nhiệm vụ\u201d).",
+            minimum=0,
+        ),
         _SOURCE,
+        _TITLE,
+        _DATE,
         _QUOTE,
         Field("note", "string", "Remarks on the item."),
     ),
@@ -310,6 +364,8 @@ GOALS = Table(
         _YEAR_END,
         _PRINTED,
         _SOURCE,
+        _TITLE,
+        _DATE,
         _QUOTE,
     ),
 )
@@ -342,6 +398,8 @@ MILESTONES = Table(
         Field("kind", "string", "What the printed value is.", nullable=False, vocabulary="value_kind"),
         Field("parse_note", "string", "Why a value was refused as ambiguous or unreadable."),
         _SOURCE,
+        _TITLE,
+        _DATE,
         _QUOTE,
     ),
 )
@@ -479,6 +537,14 @@ _RAW_URL = Field(
 )
 _RAW_YEAR = Field("year", "string", "Year, four digits.", nullable=False, pattern=r"\d{4}")
 _RAW_NOTE = Field("note", "string", "Remarks.", optional=True)
+_RAW_TITLE = Field("source_title", "string", "Title of the source article, where recorded.", optional=True)
+_RAW_DATE = Field(
+    "source_date",
+    "string",
+    "Publication date of the source, where recorded.",
+    optional=True,
+    pattern=r"\d{4}-\d{2}-\d{2}",
+)
 
 SOURCE_ROWS = Table(
     "source_rows",
@@ -545,25 +611,54 @@ RAW_FACTS = Table(
         ),
         Field("metric", "string", "What the value is (meta/programme_items.csv).", nullable=False),
         Field("value", "string", "The value exactly as printed.", nullable=False),
-        Field("unit", "string", "Unit as printed."),
+        Field("unit", "string", "Unit as printed ('text': a statement in words, not a number)."),
         _RAW_URL,
         Field("quote_vi", "string", "The Vietnamese quote that holds the number.", nullable=False),
         _RAW_NOTE,
+        _RAW_TITLE,
+        _RAW_DATE,
     ),
 )
 
 RAW_PHASES = Table(
     "raw_programme_phases",
-    "data/raw/programme/phases.csv: the programme's phases.",
-    key=("phase_id",),
+    "data/raw/programme/phases.csv: the programme's stages, one row per stage and source, with the "
+    "period as that source states it.",
+    key=("phase_id", "stated_as", "source_url"),
     fields=(
-        Field("phase_id", "string", "Short id of the phase.", nullable=False, pattern=r"[a-z0-9_]+"),
+        Field("phase_id", "string", "Short id of the stage.", nullable=False, pattern=r"[a-z0-9_]+"),
+        Field(
+            "kind",
+            "string",
+            "plan, scheme, implementation, stage, task or draft.",
+            nullable=False,
+            allowed=("plan", "scheme", "implementation", "stage", "task", "draft"),
+        ),
+        Field("in_programme", "string", "yes or no.", nullable=False, allowed=("yes", "no")),
         Field("name_vi", "string", "Name in Vietnamese.", nullable=False),
         Field("name_en", "string", "Name in English.", nullable=False),
-        Field("start_year", "string", "First year.", nullable=False, pattern=r"\d{4}"),
-        Field("end_year", "string", "Last year.", nullable=False, pattern=r"\d{4}"),
-        Field("legal_basis", "string", "Decision or resolution that set the phase up."),
+        Field(
+            "start_year", "string", "First year as the source states it.", nullable=False, pattern=r"\d{4}"
+        ),
+        Field("end_year", "string", "Last year as the source states it; empty where none.", pattern=r"\d{4}"),
+        Field(
+            "known_until",
+            "string",
+            "For an open end: the year of the source that speaks of the stage as under way.",
+            pattern=r"\d{4}",
+        ),
+        Field("stated_as", "string", "The period or date as the source printed it.", nullable=False),
+        Field("compare_group", "string", "Stages whose stated periods are compared.", nullable=False),
+        Field("legal_basis", "string", "Decision or resolution that set the stage up."),
+        Field(
+            "legal_basis_source_url",
+            "string",
+            "Source of the legal basis (http or https, a real host); may be empty.",
+            check="url",
+        ),
         _RAW_URL,
+        _RAW_TITLE,
+        _RAW_DATE,
         Field("quote_vi", "string", "The Vietnamese quote that states it.", nullable=False),
     ),
 )
@@ -661,10 +756,10 @@ def schema(table: Table):  # -> pandera.DataFrameSchema (imported lazily: pander
         checks = []
         if f.choices:
             checks.append(pa.Check.isin(list(f.choices)))
-        if f.minimum is not None:
-            checks.append(pa.Check.ge(f.minimum))
-        if f.maximum is not None:
-            checks.append(pa.Check.le(f.maximum))
+        if f.low is not None:
+            checks.append(pa.Check.ge(f.low))
+        if f.high is not None:
+            checks.append(pa.Check.le(f.high))
         columns[f.name] = pa.Column(f.dtype, checks=checks, nullable=f.nullable)
     return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=list(table.key), name=table.name)
 
@@ -677,9 +772,9 @@ def _allowed_text(f: Field) -> str:
     if f.check == "url":
         return "http(s) URL, real host"
     return (
-        f"{'' if f.minimum is None else f'≥ {f.minimum:g}'}"
-        f"{' and ' if f.minimum is not None and f.maximum is not None else ''}"
-        f"{'' if f.maximum is None else f'≤ {f.maximum:g}'}"
+        f"{'' if f.low is None else f'≥ {f.low:g}'}"
+        f"{' and ' if f.low is not None and f.high is not None else ''}"
+        f"{'' if f.high is None else f'≤ {f.high:g}'}"
     )
 
 

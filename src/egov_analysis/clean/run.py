@@ -15,7 +15,7 @@ from .outlines import read_outlines
 from .problems import Problems
 from .programme_pipeline import INPUTS as PROGRAMME_INPUTS
 from .programme_pipeline import build_programme_outputs
-from .publish import publish, raw_fingerprint
+from .publish import Writer, publish, raw_fingerprint
 from .read import check_raw_tree, raw_inputs
 
 __all__ = ["DataLossError", "clean", "raw_inputs"]
@@ -35,7 +35,7 @@ class DataLossError(ValueError):
         )
 
 
-def _table_writers(name: str, frame: pd.DataFrame) -> dict[str, object]:
+def _table_writers(name: str, frame: pd.DataFrame) -> dict[str, Writer]:
     return {
         f"{name}.parquet": lambda path: frame.to_parquet(path, index=False),
         f"{name}.csv": lambda path: write_csv(frame, path),
@@ -88,7 +88,7 @@ def clean(paths: Paths, allow_loss: bool = False) -> Path:
         for table, frame in frames.items()
         for name, writer in _table_writers(table, frame).items()
     }
-    manifest = {
+    manifest: dict[str, object] = {
         "raw_fingerprint": raw_fingerprint(raw_inputs(paths.raw), paths.raw),
         "egov_analysis_version": __version__,
         "rows": {

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Paths
+from .engines import ClusterExecutor
 from .execute import Outcome, output_paths, run_report
-from .reports import Report, load_reports
+from .reports import DEFAULT_SET, Report, load_reports, select
 from .state import library_hash, read_state, report_hash, write_state
 
 LOCK_FILE = ".build.lock"
@@ -65,8 +66,12 @@ def build(
     only: Sequence[str] = (),
     force: bool = False,
     progress: bool = True,
+    report_set: str = DEFAULT_SET,
+    scheduler: str | None = None,
 ) -> BuildResult:
-    """Build the reports; see the module docstring. Raises BuildLockedError if a build is running."""
+    """Build the reports of ``report_set`` (on the Dask ``scheduler`` if given); see the module
+    docstring. Raises BuildLockedError if a build is running, ReportsFileError (every problem of
+    every report at once, before any kernel starts) if the reports file is wrong."""
     from filelock import FileLock, Timeout
 
     paths.reports.mkdir(parents=True, exist_ok=True)
@@ -76,21 +81,27 @@ def build(
     except Timeout:
         raise BuildLockedError(f"another build is running (lock {paths.reports / LOCK_FILE})") from None
     try:
-        return _build_locked(paths, reports_file or default_reports_file(paths), jobs, only, force, progress)
+        reports = reports_file or default_reports_file(paths)
+        return _build_locked(paths, reports, jobs, only, force, progress, report_set, scheduler)
     finally:
         lock.release()
 
 
 def _build_locked(
-    paths: Paths, reports_file: Path, jobs: int, only: Sequence[str], force: bool, progress: bool
+    paths: Paths,
+    reports_file: Path,
+    jobs: int,
+    only: Sequence[str],
+    force: bool,
+    progress: bool,
+    report_set: str = DEFAULT_SET,
+    scheduler: str | None = None,
 ) -> BuildResult:
     from ..datasets import is_stale
 
     result = BuildResult()
-    reports = load_reports(reports_file, paths.notebooks)
-    unknown = set(only) - {r.name for r in reports}
-    if unknown:
-        raise KeyError(f"no report named {', '.join(sorted(unknown))} in {reports_file}")
+    reports = load_reports(reports_file, paths.notebooks)  # the contract of every report, no kernel yet
+    selected = select(reports, report_set, only)
     if is_stale(paths):
         from ..clean.run import clean
 
@@ -98,14 +109,13 @@ def _build_locked(
         result.cleaned = True
     state = read_state(paths.reports)
     library, data = library_hash(), _data_fingerprint(paths)
-    selected = [r for r in reports if not only or r.name in only]
     digests = {r.name: report_hash(r, paths.notebooks, library, data) for r in selected}
     todo = [r for r in selected if force or not _up_to_date(r, paths, state, digests[r.name])]
     result.skipped = [r.name for r in selected if r not in todo]
 
     failures: dict[str, str] = {n: str(e.get("last_error")) for n, e in state.items() if e.get("last_error")}
     if todo:
-        outcomes = _run_all(todo, paths, jobs, progress)
+        outcomes = _run_all(todo, paths, jobs, progress, scheduler)
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         for outcome in outcomes:
             entry = state.setdefault(outcome.name, {})
@@ -120,11 +130,14 @@ def _build_locked(
         write_state(paths.reports, state)
     from .index_page import write_index
 
-    write_index(paths, reports, state, failures)
+    shown = {r.name for r in selected} | set(state)  # this set, and reports of other sets once built
+    write_index(paths, [r for r in reports if r.name in shown], state, failures)
     return result
 
 
-def _run_all(todo: list[Report], paths: Paths, jobs: int, progress: bool) -> list[Outcome]:
+def _run_all(
+    todo: list[Report], paths: Paths, jobs: int, progress: bool, scheduler: str | None = None
+) -> list[Outcome]:
     from tqdm.auto import tqdm
 
     run_id = uuid.uuid4().hex[:12]
@@ -133,7 +146,11 @@ def _run_all(todo: list[Report], paths: Paths, jobs: int, progress: bool) -> lis
     context = multiprocessing.get_context("spawn")
     try:
         with (
-            ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool,
+            (
+                ClusterExecutor(scheduler)
+                if scheduler
+                else ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context)
+            ) as pool,
             tqdm(
                 total=len(todo), desc="reports", unit="report", disable=not progress, file=sys.stderr
             ) as bar,
