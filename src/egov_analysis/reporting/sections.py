@@ -8,6 +8,7 @@ table); nothing here prints.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,7 +16,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..analysis.findings import Findings
-from ..meta.messages import text
+from ..meta.messages import MissingMessageError, text
 from ..provinces import members, provinces, units_2025
 from ..tables import Column, people_table
 
@@ -234,16 +235,21 @@ def programme_conflicts_table(conflicts: pd.DataFrame, phases: pd.DataFrame, lan
     names = dict(zip(phases["phase_id"], phases[f"name_{lang}"], strict=True))
 
     def where(key: str) -> str:
-        phase, _, _ = key.partition("/")
-        return names.get(phase, phase)
+        # a year (CPI), or the phases the key names (budget/goals/milestones: "phase/item";
+        # phases: "group: phase_a / phase_b"), by their names in the report's language
+        if key.strip().isdigit():
+            return key.strip()
+        found = [names[i] for i in re.findall(r"[a-z][a-z0-9_]*", key) if i in names]
+        return " / ".join(dict.fromkeys(found)) or fmt.not_published(lang)
 
     def item(table: str, key: str) -> str:
-        _, _, name = key.partition("/")
-        return (
-            fmt.display_name("programme_item", name, lang)
-            if name
-            else fmt.display_name("programme_table", table, lang)
-        )
+        last = key.rsplit("/", 1)[-1].strip()
+        if "/" in key and ":" not in key and last not in names:
+            try:
+                return fmt.display_name("programme_item", last, lang)
+            except MissingMessageError:
+                pass  # an item with no display name yet: the table's name says what it is
+        return fmt.display_name("programme_table", table, lang)
 
     frame = conflicts.assign(
         what=[fmt.display_name("programme_table", t, lang) for t in conflicts["table"]],
