@@ -5,10 +5,14 @@ reports files, and raw edits that keep a file's size and time."""
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import signal
 import stat
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -170,3 +174,250 @@ def test_the_processed_links_are_readable(tmp_path, umask):
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "processed" / VERSIONS).stat().st_mode) == 0o755
+
+
+# --- the build ---------------------------------------------------------------------------------
+
+FAST_REPORTS = """
+[[report]]
+name = "quality"
+title = "Data quality"
+notebook = "data_quality.ipynb"
+
+[[report]]
+name = "pci_papi"
+title = "PCI and PAPI 2016"
+notebook = "index_relationships.ipynb"
+parameters = { x_index = "pci", y_index = "papi", year = 2016 }
+"""
+
+
+def build_cli(paths: config.Paths, reports_file: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """`egov-analysis build` as cron would run it: output to pipes, not a terminal."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "egov_analysis",
+            "build",
+            "--reports-file",
+            str(reports_file),
+            "--processed",
+            str(paths.processed),
+            "--reports",
+            str(paths.reports),
+            "--figures",
+            str(paths.figures),
+            *options,
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def cli_built(tmp_path_factory) -> tuple[config.Paths, Path, subprocess.CompletedProcess[str]]:
+    """Two fast reports built by the command on fresh processed data (so it cleans first)."""
+    root = tmp_path_factory.mktemp("faults")
+    paths = config.paths(processed=root / "processed", reports=root / "reports", figures=root / "figures")
+    reports_file = root / "reports.toml"
+    reports_file.write_text(FAST_REPORTS, encoding="utf-8")
+    return paths, reports_file, build_cli(paths, reports_file, "-j", "2")
+
+
+def test_logs_without_a_terminal_are_one_line_per_report_after_the_cleaning_line(cli_built):
+    _, _, result = cli_built
+    assert result.returncode == 0, result.stderr
+    assert "%|" not in result.stderr and "report/s" not in result.stderr  # no bar redrawn in a log file
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("build: cleaned the raw data into ")
+    finished = [line.split()[1] for line in lines[1:3]]
+    assert sorted(finished) == ["pci_papi", "quality"]
+    assert all(re.fullmatch(r"ok {6}\S+ \(\d+\.\d s\)", line) for line in lines[1:3]), lines
+
+
+def test_a_noop_build_restores_a_deleted_figure_folder(cli_built):
+    from egov_analysis.reporting.runner import build
+
+    paths, reports_file, _ = cli_built
+    folder = paths.figures / "quality"
+    before = sorted(p.name for p in folder.iterdir())
+    shutil.rmtree(folder)
+    result = build(paths, reports_file, progress=False)
+    assert [o.name for o in result.ran] == ["quality"] and result.skipped == ["pci_papi"]
+    assert sorted(p.name for p in folder.iterdir()) == before and len(before) >= 3
+    (paths.figures / "pci_papi" / "scatter.csv").write_text("edited\n")  # an output changed by hand
+    result = build(paths, reports_file, progress=False)
+    assert [o.name for o in result.ran] == ["pci_papi"]
+    assert build(paths, reports_file, progress=False).ran == []
+
+
+def test_staging_folders_of_killed_builds_are_swept(cli_built):
+    from egov_analysis.reporting.runner import build
+
+    paths, reports_file, _ = cli_built
+    left = [
+        paths.reports / ".staging" / f"{dead_pid()}-ab12",
+        paths.figures / ".staging" / f"{dead_pid()}-ab12",
+    ]
+    for folder in left:
+        (folder / "quality").mkdir(parents=True)
+        (folder / "quality" / "half.png").write_bytes(b"\x89PNG")
+    build(paths, reports_file, progress=False)
+    assert not any(folder.exists() for folder in left)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_killing_only_the_build_process_ends_its_workers_and_nothing_is_published(
+    cli_built, tmp_path, signum
+):
+    processed = cli_built[0].processed  # already clean
+    paths = config.paths(processed=processed, reports=tmp_path / "reports", figures=tmp_path / "figures")
+    reports_file = tmp_path / "reports.toml"
+    reports_file.write_text(
+        FAST_REPORTS + FAST_REPORTS.replace('"quality"', '"q2"').replace('"pci_papi"', '"p2"')
+    )
+    main = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "egov_analysis",
+            "build",
+            "--quiet",
+            "-j",
+            "2",
+            "--reports-file",
+            str(reports_file),
+            "--processed",
+            str(processed),
+            "--reports",
+            str(paths.reports),
+            "--figures",
+            str(paths.figures),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while time.monotonic() < deadline:  # until both workers run a kernel
+        workers = [w for w in _children(main.pid) if _children(w)]
+        if len(workers) >= 2:
+            break
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the build never started two kernels"
+    kernels = [k for w in workers for k in _children(w)]
+    published = sorted((paths.reports / "notebooks").glob("*.ipynb"))
+    main.send_signal(signum)  # only the build process, as a cron timeout or the OOM killer does
+    main.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(map(_alive, workers + kernels)):
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)], "workers outlived the build"
+    assert not [pid for pid in kernels if _alive(pid)], "kernels outlived the build"
+    time.sleep(1)
+    assert sorted((paths.reports / "notebooks").glob("*.ipynb")) == published
+
+
+# --- faults that stop the build with one line --------------------------------------------------
+
+
+def _mount_tmpfs(target: Path, options: str) -> None:
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("SKIPPED LOUDLY: needs root to mount a small or read-only tmpfs")
+    target.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"SKIPPED LOUDLY: cannot mount tmpfs here: {done.stderr.decode().strip()}")
+
+
+@pytest.fixture
+def mounts():
+    mounted: list[Path] = []
+    yield mounted
+    for target in mounted:
+        subprocess.run(["umount", "-l", str(target)], check=False)
+
+
+def _one_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "expected"),
+    [
+        ("malformed", '[[report]\nname = "x"\n', r"^build: cannot read \S+reports\.toml: .*line 1"),
+        (
+            "date",
+            '[[report]]\nname = "d"\nnotebook = "data_quality.ipynb"\nparameters = { since = 2024-01-31 }\n',
+            r"^build: \S+reports\.toml: report 'd': parameter 'since' is a TOML date \(2024-01-31\); "
+            r"write it as a string",
+        ),
+        (
+            "long name",
+            f'[[report]]\nname = "{"n" * 250}"\nnotebook = "data_quality.ipynb"\n',
+            r"^build: \S+reports\.toml: report name 'n+'… is 250 bytes; output file names must fit in "
+            r"255 bytes",
+        ),
+    ],
+)
+def test_a_bad_reports_file_is_one_line_and_writes_nothing(cli_built, tmp_path, case, text, expected):
+    from support import tree_digest
+
+    paths = cli_built[0]
+    before = tree_digest(paths.reports), tree_digest(paths.figures)
+    bad = tmp_path / "reports.toml"
+    bad.write_text(text, encoding="utf-8")
+    assert re.match(expected, _one_line(build_cli(paths, bad)))
+    assert (tree_digest(paths.reports), tree_digest(paths.figures)) == before
+
+
+def test_a_read_only_reports_folder_is_one_line(cli_built, tmp_path, mounts):
+    reports = tmp_path / "reports"
+    _mount_tmpfs(reports, "ro,size=1m")
+    mounts.append(reports)
+    paths = config.paths(processed=cli_built[0].processed, reports=reports, figures=tmp_path / "figures")
+    line = _one_line(build_cli(paths, cli_built[1]))
+    assert line == f"build: cannot write {reports / '.build.lock'}: Read-only file system", line
+    assert not (tmp_path / "figures").exists() or not any((tmp_path / "figures").rglob("*.png"))
+
+
+def test_a_full_disk_is_one_line_and_leaves_nothing_half_written(cli_built, tmp_path, mounts):
+    reports = tmp_path / "reports"
+    _mount_tmpfs(reports, "size=96k")
+    mounts.append(reports)
+    paths = config.paths(processed=cli_built[0].processed, reports=reports, figures=tmp_path / "figures")
+    line = _one_line(build_cli(paths, cli_built[1]))
+    expected = r"^build: No space left on device(: | \(writing under )\S+.*; the previous outputs are kept$"
+    assert re.match(expected, line), line
+    left = sorted(p.relative_to(reports).as_posix() for p in reports.rglob("*"))
+    assert left == [".build.lock"], left
+    assert (
+        not any(p.is_file() for p in (tmp_path / "figures").rglob("*"))
+        if (tmp_path / "figures").exists()
+        else True
+    )

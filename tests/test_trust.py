@@ -38,8 +38,8 @@ def test_two_cleans_give_byte_identical_processed_files(tmp_path):
     assert a == b and len(a) > 20
 
 
-def test_two_builds_give_byte_identical_svg_figures(tmp_path):
-    svgs = []
+def test_two_builds_give_byte_identical_figures_and_pages(tmp_path):
+    svgs, pages = [], []
     for run in ("a", "b"):
         paths = config.paths(reports=tmp_path / run / "reports", figures=tmp_path / run / "figures")
         result = build(
@@ -52,7 +52,11 @@ def test_two_builds_give_byte_identical_svg_figures(tmp_path):
         )
         assert not result.failures
         svgs.append({k: v for k, v in files_of(paths.figures).items() if k.endswith(".svg")})
+        pages.append(files_of(paths.reports / "html"))
     assert svgs[0] == svgs[1] and len(svgs[0]) >= 4
+    assert pages[0].keys() == pages[1].keys() and len(pages[0]) == 4
+    for name, page in pages[0].items():
+        assert page == pages[1][name], f"{name} differs between two builds of the same inputs"
 
 
 def _report_is_whole(paths: config.Paths, name: str) -> bool:

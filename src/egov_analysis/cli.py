@@ -97,7 +97,7 @@ def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
 
     from .clean.problems import ValidationError, format_report
     from .reporting.reports import ReportsFileError
-    from .reporting.runner import BuildLockedError, build
+    from .reporting.runner import BuildFaultError, BuildLockedError, build
 
     try:
         result = build(
@@ -107,24 +107,20 @@ def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
             args.only or (),
             args.force,
             progress=not args.quiet,
+            log=lambda line: print(line, flush=True),  # as each report finishes, not at the end
         )
-    except BuildLockedError as err:
-        print(f"build: {err}", file=sys.stderr)
+    except (BuildLockedError, ReportsFileError, KeyError) as err:
+        print(f"build: {err.args[0] if isinstance(err, KeyError) else err}", file=sys.stderr)
         return 2
-    except (ReportsFileError, KeyError) as err:
+    except BuildFaultError as err:
         print(f"build: {err}", file=sys.stderr)
-        return 2
+        return 1
     except ValidationError as err:
         print(format_report(err.report), file=sys.stderr)
         print("build: the raw data have problems; nothing was built", file=sys.stderr)
         return 1
-    if result.cleaned:
-        print(f"build: cleaned the raw data into {paths.processed}")
-    for outcome in result.ran:
-        if outcome.ok:
-            print(f"ok      {outcome.name} ({outcome.seconds:.1f} s)")
-        else:
-            print(f"FAILED  {outcome.name}: {outcome.error}", file=sys.stderr)
+    for outcome in result.failures:
+        print(f"FAILED  {outcome.name}: {outcome.error}", file=sys.stderr)
     if result.skipped:
         print(f"build: {len(result.skipped)} report(s) up to date: {', '.join(result.skipped)}")
     print(f"build: {paths.reports / 'index.html'}")
