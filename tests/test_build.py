@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -339,3 +341,29 @@ def test_a_restarted_kernel_keeps_its_socket_folder():
 
     kept_after_restart, left_after_shutdown = asyncio.run(restart_then_shut_down())
     assert kept_after_restart and not left_after_shutdown
+
+
+MAKE = shutil.which("make")
+
+
+@pytest.mark.skipif(MAKE is None, reason="no make")
+def test_make_help_prints_no_colour_codes_when_piped():
+    root = config.paths().root
+    done = subprocess.run([MAKE, "-s", "help"], cwd=root, capture_output=True, text=True, check=True)
+    assert "\033" not in done.stdout
+    assert re.search(r"^  lab +JupyterLab", done.stdout, re.M) and "bench" in done.stdout
+
+
+@pytest.mark.skipif(MAKE is None, reason="no make")
+def test_make_lab_passes_extra_options_and_allows_root():
+    root = config.paths().root
+    done = subprocess.run(
+        [MAKE, "-n", "lab", "LAB_ARGS=--port 8890 --no-browser"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    command = done.stdout.strip().splitlines()[-1]
+    assert command.endswith("jupyter lab --allow-root --port 8890 --no-browser") == (os.geteuid() == 0)
+    assert "--port 8890 --no-browser" in command
