@@ -367,3 +367,39 @@ def test_make_lab_passes_extra_options_and_allows_root():
     command = done.stdout.strip().splitlines()[-1]
     assert command.endswith("jupyter lab --allow-root --port 8890 --no-browser") == (os.geteuid() == 0)
     assert "--port 8890 --no-browser" in command
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no fork on Windows")
+def test_forked_kernels_start_fresh_each_time():
+    """Kernels forked from the preloaded server share no state: a second one sees nothing the first
+    did, and its libraries are in their imported state."""
+    import asyncio
+
+    from egov_analysis.reporting.kernel import PreloadedProvisioner, PrivateSocketKernelManager
+
+    async def run(code: str) -> tuple[str, bool]:
+        manager = PrivateSocketKernelManager(kernel_name="python3")
+        await manager.start_kernel()
+        client = manager.client()
+        client.start_channels()
+        outputs: list[str] = []
+        try:
+            await client.wait_for_ready(timeout=60)
+            await client.execute_interactive(
+                code, timeout=60, output_hook=lambda msg: outputs.append(msg["content"].get("text", ""))
+            )
+            forked = isinstance(manager.provisioner, PreloadedProvisioner)
+        finally:
+            client.stop_channels()
+            await manager.shutdown_kernel(now=True)
+        return "".join(outputs).strip(), forked
+
+    first = "import pandas, matplotlib; secret = 1; pandas.options.display.max_rows = 3; print('set')"
+    second = (
+        "import sys, pandas, matplotlib; "
+        "print('secret' in globals(), pandas.options.display.max_rows, 'pandas' in sys.modules, "
+        "matplotlib.get_backend())"
+    )
+    assert asyncio.run(run(first)) == ("set", True)
+    seen, forked = asyncio.run(run(second))
+    assert forked and seen == "False 60 True module://matplotlib_inline.backend_inline"

@@ -278,6 +278,13 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in text.split()]
 
 
+def _descendants(pid: int) -> list[int]:
+    found = []
+    for child in _children(pid):
+        found += [child, *_descendants(child)]
+    return found
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -327,7 +334,8 @@ def test_killing_only_the_build_process_ends_its_workers_and_nothing_is_publishe
             break
         time.sleep(0.05)
     assert len(workers) >= 2, "the build never started two kernels"
-    kernels = [k for w in workers for k in _children(w)]
+    time.sleep(0.5)
+    kernels = [k for w in workers for k in _descendants(w)]  # kernels, and servers that fork them
     published = sorted((paths.reports / "notebooks").glob("*.ipynb"))
     main.send_signal(signum)  # only the build process, as a cron timeout or the OOM killer does
     main.wait()
