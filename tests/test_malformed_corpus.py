@@ -28,6 +28,11 @@ EXPECTED = {
     "non_utf8.csv": (2, "", "not_utf8"),
     "html_page.csv": (1, "", "html_not_csv"),
     "refused_number.csv": (3, "score", "not_a_number"),
+    "unquoted_decimal_comma.csv": (3, "", "wrong_field_count"),
+    "semicolon_separated.csv": (1, "", "wrong_delimiter"),
+    "misspelt_optional_column.csv": (1, "teir", "unknown_column"),
+    "bare_ip_source.csv": (3, "source_url", "bad_source_url"),
+    "quoted_line_break.csv": (4, "province", "unknown_province"),  # the physical line
 }
 
 

@@ -11,6 +11,7 @@ import argparse
 import csv
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from . import config
 
@@ -52,38 +53,50 @@ def _cmd_provinces_table(args: argparse.Namespace, paths: config.Paths) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, paths: config.Paths) -> int:
+    import warnings
     from pathlib import Path
-
-    from .sources import compiled, geo, papi, programme, vcci_pci
 
     source = Path(args.directory).resolve() if args.directory else None
     reference = paths.reference
-    if args.source == "vcci-pci":
-        counts = vcci_pci.import_directory(source or reference / "pci" / "vcci_workbooks", paths.raw)
-    elif args.source == "papi":
-        counts = papi.import_directory(source or reference / "papi" / "yearly_subdimension_files", paths.raw)
-    elif args.source == "programme":
-        counts = programme.import_all(source or reference, paths.raw)
-    elif args.source == "geo":
-        counts = geo.import_outlines(source or reference, paths.raw)
-    else:
-        base = source or reference
-        counts = {
-            **compiled.import_pci_compiled(base, paths.raw),
-            **compiled.import_compiled_tables(base, paths.raw),
-        }
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        counts = _run_import(args.source, source, reference, paths)
+    for warning in caught:  # rows an importer left out, each with its reason
+        print(f"warning: {warning.message}", file=sys.stderr)
     for name, n in counts.items():
         print(f"{name}\t{n} rows")
     print(f"wrote {sum(counts.values())} source rows under {paths.raw}")
     return 0
 
 
+def _run_import(name: str, source: Path | None, reference: Path, paths: config.Paths) -> dict[str, int]:
+    from .sources import compiled, geo, papi, programme, vcci_pci
+
+    if name == "vcci-pci":
+        return vcci_pci.import_directory(source or reference / "pci" / "vcci_workbooks", paths.raw)
+    if name == "papi":
+        return papi.import_directory(source or reference / "papi" / "yearly_subdimension_files", paths.raw)
+    if name == "programme":
+        return programme.import_all(source or reference, paths.raw)
+    if name == "geo":
+        return geo.import_outlines(source or reference, paths.raw)
+    base = source or reference
+    return {
+        **compiled.import_pci_compiled(base, paths.raw),
+        **compiled.import_compiled_tables(base, paths.raw),
+    }
+
+
 def _cmd_clean(args: argparse.Namespace, paths: config.Paths) -> int:
     from .clean.problems import ValidationError, format_report
-    from .clean.run import clean
+    from .clean.run import DataLossError, clean
 
     try:
-        version = clean(paths)
+        version = clean(paths, allow_loss=args.allow_loss)
+    except DataLossError as err:
+        print(f"clean: {err}", file=sys.stderr)
+        print(f"clean: {paths.processed} left unchanged", file=sys.stderr)
+        return 1
     except ValidationError as err:
         print(format_report(err.report), file=sys.stderr)
         print(f"clean: {len(err.report)} problem(s); {paths.processed} left unchanged", file=sys.stderr)
@@ -190,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.set_defaults(handler=_cmd_import)
 
     cln = commands.add_parser("clean", help="validate data/raw and rebuild data/processed")
+    cln.add_argument(
+        "--allow-loss",
+        action="store_true",
+        help="publish even if index-years of the current outputs would disappear",
+    )
     _add_path_options(cln)
     cln.set_defaults(handler=_cmd_clean)
 

@@ -83,3 +83,15 @@ def paths(**overrides: str | Path | None) -> Paths:
         reference=env("reference") or (root.parent / "shared" / "reference").resolve(),
     )
     return base.with_overrides(**overrides)
+
+
+# A raw file larger than this is refused with its size rather than read into memory (the
+# largest real raw file is under 2 MB); EGOV_MAX_RAW_FILE_BYTES overrides it.
+MAX_RAW_FILE_BYTES = 64 * 1024 * 1024
+MAX_RAW_FILE_VARIABLE = "EGOV_MAX_RAW_FILE_BYTES"
+
+
+def max_raw_file_bytes() -> int:
+    """The size limit of one raw file, in bytes."""
+    value = os.environ.get(MAX_RAW_FILE_VARIABLE, "")
+    return int(value) if value.strip().isdigit() else MAX_RAW_FILE_BYTES

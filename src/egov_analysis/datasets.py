@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pandas as pd
 
 from . import config
@@ -41,7 +44,8 @@ def ensure_fresh(paths: config.Paths) -> bool:
 def load(name: str, paths: config.Paths | None = None) -> pd.DataFrame:
     """A processed table as a tidy DataFrame: ``indices``, ``index_conflicts``, ``coverage``,
     ``phases``, ``budget``, ``goals``, ``milestones``, ``programme_conflicts``,
-    ``provincial_budget``, ``provincial_budget_unassigned``, ``cpi``.
+    ``provincial_budget``, ``provincial_budget_unassigned``, ``cpi``, ``outlines`` (columns:
+    ``docs/data_dictionary.md``).
 
     Cleans first when the processed files are missing or were built from other raw data (their
     contents are compared); waits for a clean that is running. Raises ``KeyError`` for an unknown
@@ -56,3 +60,27 @@ def load(name: str, paths: config.Paths | None = None) -> pd.DataFrame:
     if not path.exists():
         raise FileNotFoundError(f"{name} was not built: its raw files are not in {paths.raw}")
     return pd.read_parquet(path)
+
+
+def outline_features(geography: str, paths: config.Paths | None = None) -> list[dict[str, Any]]:
+    """The map outlines of ``geography`` (``provinces_63`` or ``units_34``) as GeoJSON features
+    (``properties``: code, name, source_url, note), read from the processed ``outlines`` table
+    through :func:`load`; raises KeyError for a geography without outlines."""
+    outlines = load("outlines", paths)
+    rows = outlines[outlines["geography"].eq(geography)]
+    if rows.empty:
+        known = ", ".join(sorted(outlines["geography"].unique()))
+        raise KeyError(f"no outlines for geography {geography!r}; there are outlines for {known}")
+    return [
+        {
+            "type": "Feature",
+            "properties": {
+                "code": r.province_code,
+                "name": r.name,
+                "source_url": r.source_url,
+                "note": "" if pd.isna(r.note) else r.note,
+            },
+            "geometry": json.loads(r.geometry),
+        }
+        for r in rows.itertuples(index=False)
+    ]

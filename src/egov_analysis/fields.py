@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .meta import VALUE_KINDS as KINDS
+from . import meta
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,19 @@ class Field:
     allowed: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    # the allowed values come from a domain table (meta.vocabulary): read when checked, so a
+    # new index or geography is a row in meta/, not a change here
+    vocabulary: str = ""
+    # raw formats only: the column may be left out of a file; its cells must match ``pattern``;
+    # ``check="url"`` — an http(s) URL with a real host, not refused (meta.url_problem)
+    optional: bool = False
+    pattern: str = ""
+    check: str = ""
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The allowed values (from the domain tables where ``vocabulary`` names one)."""
+        return meta.vocabulary(self.vocabulary) if self.vocabulary else self.allowed
 
 
 @dataclass(frozen=True)
@@ -38,9 +51,9 @@ class Table:
 _INDEX = Field(
     "index",
     "string",
-    "Short name of the index (pci, papi, par, sipas, ict, dti, egov_mic).",
+    "Short name of the index (meta/indices.csv: pci, papi, par, sipas, ict, dti, egov_mic).",
     nullable=False,
-    allowed=("pci", "papi", "par", "sipas", "ict", "dti", "egov_mic"),
+    vocabulary="index",
 )
 _YEAR = Field(
     "year",
@@ -54,9 +67,9 @@ _GEOGRAPHY = Field(
     "geography",
     "string",
     "Which units the value is for: the provinces before July 2025 (63, with Hà Tây "
-    "until 2008) or the 34 units of 2025.",
+    "until 2008) or the 34 units of 2025 (meta/geographies.csv).",
     nullable=False,
-    allowed=("provinces_63", "units_34"),
+    vocabulary="geography",
 )
 _CODE = Field(
     "province_code",
@@ -290,7 +303,7 @@ MILESTONES = Table(
         Field("denominator", "Float64", "The denominator of a ratio (1397/1725)."),
         Field("low", "Float64", "Lower end of a range (40-60)."),
         Field("high", "Float64", "Upper end of a range."),
-        Field("kind", "string", "What the printed value is.", nullable=False, allowed=KINDS),
+        Field("kind", "string", "What the printed value is.", nullable=False, vocabulary="value_kind"),
         Field("parse_note", "string", "Why a value was refused as ambiguous or unreadable."),
         _SOURCE,
         _QUOTE,
@@ -400,34 +413,168 @@ CPI = Table(
     ),
 )
 
+OUTLINES = Table(
+    "outlines",
+    "Province outlines for the maps (simplified; only drawn, no number comes from them), one row "
+    "per geography and unit.",
+    key=("geography", "province_code"),
+    fields=(
+        _GEOGRAPHY,
+        _CODE,
+        Field("name", "string", "The unit's name as the outline file gives it.", nullable=False),
+        Field("geometry", "string", "GeoJSON geometry (Polygon or MultiPolygon), as text.", nullable=False),
+        Field("source_url", "string", "Where the outlines come from.", nullable=False),
+        Field("note", "string", "What the outlines are (and are not)."),
+    ),
+)
+
+# ---- raw formats: what `clean` reads from data/raw (one checked reader for all of them) ----
+#
+# In a raw format, ``nullable`` says whether a cell may be empty and ``optional`` whether the
+# column may be left out of a file; every other column is required, and a column not listed
+# here is refused.
+
+_RAW_URL = Field(
+    "source_url",
+    "string",
+    "URL of the published source (http or https, a real host).",
+    nullable=False,
+    check="url",
+)
+_RAW_YEAR = Field("year", "string", "Year, four digits.", nullable=False, pattern=r"\d{4}")
+_RAW_NOTE = Field("note", "string", "Remarks.", optional=True)
+
 SOURCE_ROWS = Table(
     "source_rows",
-    "Raw index values (data/raw/<index>/*.csv), one row per value per source, as the source "
-    "printed it. Columns marked never empty are required; the others may be left out.",
-    key=("year", "province", "indicator", "source_url"),
+    "Raw index values (data/raw/<index>/*.csv, the index as in meta/indices.csv), one row per "
+    "value per source, as the source printed it.",
+    key=("year", "geography", "province", "indicator", "source_url"),
     fields=(
         Field("year", "string", "Edition year, four digits.", nullable=False),
         Field("province", "string", "The province as the source printed it (any spelling).", nullable=False),
         Field(
             "indicator",
             "string",
-            "The indicator as the source names it; mapped by "
-            "meta/indicators.csv (suffix _34_merged_units: the 34 units of 2025).",
+            "The indicator as the source names it; mapped by meta/indicator_labels.csv.",
             nullable=False,
         ),
+        Field("score", "string", "The score as printed (decimal point or comma); may be empty."),
+        Field("rank", "string", "The rank as printed, a whole number; may be empty."),
         Field(
-            "score", "string", "The score as printed (decimal point or comma); may be empty.", nullable=False
+            "source_url",
+            "string",
+            "URL of the published source (http or https, a real host).",
+            nullable=False,
+            check="url",
         ),
-        Field("rank", "string", "The rank as printed, a whole number; may be empty.", nullable=False),
-        Field("source_url", "string", "URL of the published source.", nullable=False),
-        Field("rank_basis", "string", "published (default) or computed.", allowed=("published", "computed")),
-        Field("tier", "string", "Tier label as printed."),
-        Field("note", "string", "The quote or remark that explains the value."),
+        Field(
+            "geography",
+            "string",
+            "provinces_63 (the default, also for an empty cell) or units_34 (the 34 units of 2025).",
+            optional=True,
+            vocabulary="geography",
+        ),
+        Field(
+            "rank_basis",
+            "string",
+            "published (default) or computed.",
+            optional=True,
+            allowed=("published", "computed"),
+        ),
+        Field("tier", "string", "Tier label as printed.", optional=True),
+        Field("note", "string", "The quote or remark that explains the value.", optional=True),
+        Field(
+            "score_change",
+            "string",
+            "A move the source prints with the score, against the previous edition ('up 1.03 "
+            "points' → +1.03); it decides between disagreeing values of the previous year.",
+            optional=True,
+        ),
     ),
 )
 
-SOURCE_ROW_REQUIRED = tuple(f.name for f in SOURCE_ROWS.fields if not f.nullable)
-SOURCE_ROW_OPTIONAL = tuple(f.name for f in SOURCE_ROWS.fields if f.nullable)
+RAW_FACTS = Table(
+    "raw_programme_facts",
+    "data/raw/programme/facts.csv: every sourced fact of Quảng Ninh's programme, value as printed.",
+    key=(),
+    fields=(
+        Field("topic", "string", "Topic of the fact.", nullable=False),
+        Field("phase", "string", "The phase as the source names it (meta/programme_phases.csv)."),
+        Field(
+            "year",
+            "string",
+            "Year or span (2017, 2018-2020); may be empty.",
+            pattern=r"\d{4}(\s*[-–]\s*\d{4})?",
+        ),
+        Field("metric", "string", "What the value is (meta/programme_items.csv).", nullable=False),
+        Field("value", "string", "The value exactly as printed.", nullable=False),
+        Field("unit", "string", "Unit as printed."),
+        _RAW_URL,
+        Field("quote_vi", "string", "The Vietnamese quote that holds the number.", nullable=False),
+        _RAW_NOTE,
+    ),
+)
+
+RAW_PHASES = Table(
+    "raw_programme_phases",
+    "data/raw/programme/phases.csv: the programme's phases.",
+    key=("phase_id",),
+    fields=(
+        Field("phase_id", "string", "Short id of the phase.", nullable=False, pattern=r"[a-z0-9_]+"),
+        Field("name_vi", "string", "Name in Vietnamese.", nullable=False),
+        Field("name_en", "string", "Name in English.", nullable=False),
+        Field("start_year", "string", "First year.", nullable=False, pattern=r"\d{4}"),
+        Field("end_year", "string", "Last year.", nullable=False, pattern=r"\d{4}"),
+        Field("legal_basis", "string", "Decision or resolution that set the phase up."),
+        _RAW_URL,
+        Field("quote_vi", "string", "The Vietnamese quote that states it.", nullable=False),
+    ),
+)
+
+RAW_BUDGET = Table(
+    "raw_provincial_budget",
+    "data/raw/budget/provincial_budget_{plan,final}.csv: Ministry of Finance budgets as printed.",
+    key=("source_row", "measure"),
+    fields=(
+        Field("source_row", "string", "Row of the compiled source table.", nullable=False, pattern=r"\d+"),
+        _RAW_YEAR,
+        Field("province", "string", "The province as printed (blank where the source leaves it blank)."),
+        Field("measure", "string", "The source's measure code (total.rev, ratio, …).", nullable=False),
+        Field("value", "string", "The value as printed (million VND or percent).", nullable=False),
+        Field(
+            "unit", "string", "million VND or percent.", nullable=False, allowed=("million VND", "percent")
+        ),
+        _RAW_URL,
+        _RAW_NOTE,
+    ),
+)
+
+RAW_CPI = Table(
+    "raw_cpi",
+    "data/raw/cpi/cpi_annual.csv: annual average CPI change, one row per year and source.",
+    key=("year", "source_url"),
+    fields=(
+        _RAW_YEAR,
+        Field("cpi_avg_change_pct", "string", "Annual average change, percent.", nullable=False),
+        _RAW_URL,
+        Field("source_org", "string", "Who published the figure.", nullable=False),
+        _RAW_NOTE,
+    ),
+)
+
+# raw folder → {file name (or "*.csv" for every CSV) → its format}; the index folders
+# (one per row of meta/indices.csv) all hold source rows
+INDEX_FOLDER_FORMAT = SOURCE_ROWS
+RAW_FOLDERS: dict[str, dict[str, Table | None]] = {
+    "programme": {"facts.csv": RAW_FACTS, "phases.csv": RAW_PHASES},
+    "budget": {"provincial_budget_plan.csv": RAW_BUDGET, "provincial_budget_final.csv": RAW_BUDGET},
+    "cpi": {"cpi_annual.csv": RAW_CPI},
+    "geo": {"provinces_63.geojson": None, "units_34.geojson": None},  # GeoJSON, read by clean
+}
+RAW_TABLES = (SOURCE_ROWS, RAW_FACTS, RAW_PHASES, RAW_BUDGET, RAW_CPI)
+
+SOURCE_ROW_REQUIRED = tuple(f.name for f in SOURCE_ROWS.fields if not f.optional)
+SOURCE_ROW_OPTIONAL = tuple(f.name for f in SOURCE_ROWS.fields if f.optional)
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -443,6 +590,7 @@ TABLES: dict[str, Table] = {
         PROVINCIAL_BUDGET,
         PROVINCIAL_BUDGET_UNASSIGNED,
         CPI,
+        OUTLINES,
     )
 }
 
@@ -454,8 +602,8 @@ def schema(table: Table):  # -> pandera.DataFrameSchema (imported lazily: pander
     columns = {}
     for f in table.fields:
         checks = []
-        if f.allowed:
-            checks.append(pa.Check.isin(list(f.allowed)))
+        if f.choices:
+            checks.append(pa.Check.isin(list(f.choices)))
         if f.minimum is not None:
             checks.append(pa.Check.ge(f.minimum))
         if f.maximum is not None:
@@ -464,36 +612,89 @@ def schema(table: Table):  # -> pandera.DataFrameSchema (imported lazily: pander
     return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=list(table.key), name=table.name)
 
 
+def _allowed_text(f: Field) -> str:
+    if f.choices:
+        return ", ".join(f.choices)
+    if f.pattern:
+        return f"`{f.pattern}`"
+    if f.check == "url":
+        return "http(s) URL, real host"
+    return (
+        f"{'' if f.minimum is None else f'≥ {f.minimum:g}'}"
+        f"{' and ' if f.minimum is not None and f.maximum is not None else ''}"
+        f"{'' if f.maximum is None else f'≤ {f.maximum:g}'}"
+    )
+
+
+def _table_section(table: Table, raw: bool) -> list[str]:
+    lines = [f"### `{table.name}`" if raw else f"## `{table.name}`", "", table.description, ""]
+    if table.key and not raw:
+        lines += [f"Unique key: {', '.join(f'`{k}`' for k in table.key)}.", ""]
+    lines += ["| column | type | unit | allowed | description |", "|---|---|---|---|---|"]
+    for f in table.fields:
+        null = "" if f.nullable else " Never empty."
+        left_out = " May be left out of a file." if f.optional else ""
+        lines.append(
+            f"| `{f.name}` | {f.dtype} | {f.unit} | {_allowed_text(f)} | {f.description}{null}{left_out} |"
+        )
+    return [*lines, ""]
+
+
 def data_dictionary() -> str:
-    """`docs/data_dictionary.md`, generated from the field registry."""
+    """`docs/data_dictionary.md`, generated from the field registry and the domain tables."""
     lines = [
         "# Data dictionary",
         "",
-        "Generated from `src/egov_analysis/fields.py` by `egov-analysis dictionary`; do not edit by hand.",
+        "Generated from `src/egov_analysis/fields.py` and `src/egov_analysis/meta/` by "
+        "`egov-analysis dictionary`; do not edit by hand.",
         "",
     ]
     for table in TABLES.values():
-        lines += [
-            f"## `{table.name}`",
-            "",
-            table.description,
-            "",
-            f"Unique key: {', '.join(f'`{k}`' for k in table.key)}.",
-            "",
-            "| column | type | unit | allowed | description |",
-            "|---|---|---|---|---|",
-        ]
-        for f in table.fields:
-            allowed = (
-                ", ".join(f.allowed)
-                if f.allowed
-                else (
-                    f"{'' if f.minimum is None else f'≥ {f.minimum:g}'}"
-                    f"{' and ' if f.minimum is not None and f.maximum is not None else ''}"
-                    f"{'' if f.maximum is None else f'≤ {f.maximum:g}'}"
-                )
-            )
-            null = "" if f.nullable else " Never empty."
-            lines.append(f"| `{f.name}` | {f.dtype} | {f.unit} | {allowed} | {f.description}{null} |")
-        lines.append("")
-    return "\n".join(lines)
+        lines += _table_section(table, raw=False)
+    lines += [
+        "## Raw formats (`data/raw/`)",
+        "",
+        "Every raw file is read by one checked reader against its format: a required column missing, "
+        "a column not listed, a column twice, a row with too many or too few fields, an empty cell "
+        "where one is not allowed or a value outside the allowed ones is reported with the file, "
+        "its physical line, the column, the value and the rule.",
+        "",
+    ]
+    for table in RAW_TABLES:
+        lines += _table_section(table, raw=True)
+    lines += [
+        "## Indices (`meta/indices.csv`, `meta/index_editions.csv`)",
+        "",
+        "| index | name | tên | publisher | years | scale |",
+        "|---|---|---|---|---|---|",
+    ]
+    for info in meta.indices().values():
+        years = sorted(info.years)
+        span = f"{years[0]}–{years[-1]}" + (
+            f" ({len(years)} editions)" if len(years) != years[-1] - years[0] + 1 else ""
+        )
+        lines.append(
+            f"| `{info.index}` | {info.name} | {info.name_in('vi')} | {info.publisher} | {span} "
+            f"| {info.scale_min:g}–{info.scale_max:g} ({info.direction.replace('_', ' ')}) |"
+        )
+    lines += ["", "Series breaks (`meta/series_breaks.csv`):", ""]
+    for row in meta.series_breaks().itertuples(index=False):
+        lines.append(f"- `{row.index}` {row.year}, `{row.indicator}`: {row.note_en}")
+    lines += [
+        "",
+        "## Indicators (`meta/indicators.csv`)",
+        "",
+        "One id per concept; the labels each publisher printed over the years are mapped to it in "
+        "`meta/indicator_labels.csv`.",
+        "",
+        "| index | indicator | level | parent | range | name | tên | labels as printed |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    labels = meta.indicators().groupby(["index", "indicator"])["label"].agg(lambda s: ", ".join(s))
+    for r in meta.indicator_definitions().itertuples(index=False):
+        printed = labels.get((r.index, r.indicator), "")
+        lines.append(
+            f"| `{r.index}` | `{r.indicator}` | {r.level} | {r.parent} | {r.min:g}–{r.max:g} "
+            f"| {r.name_en} | {r.name_vi} | {printed} |"
+        )
+    return "\n".join([*lines, ""])

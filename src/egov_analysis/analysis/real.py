@@ -6,29 +6,15 @@ An amount is taken to be in the prices of its ``price_year``: the year the amoun
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 import pandas as pd
+
+from ..prices import price_level
+
+__all__ = ["MissingCpiError", "price_level", "to_real"]
 
 
 class MissingCpiError(ValueError):
     """A year the CPI series does not cover (a gap stays a gap: nothing is filled)."""
-
-
-def price_level(cpi: pd.DataFrame) -> pd.Series:
-    """A chained price level by year (first year = 100) from annual average changes in percent.
-
-    Each year's level is the previous year's times (1 + change/100); a missing year breaks the
-    chain, and the years after it are not given a level.
-    """
-    changes = cpi.set_index("year")["cpi_avg_change_pct"].sort_index()
-    years = changes.index.astype(int)
-    levels = {int(years[0]): 100.0}
-    for previous, year in pairwise(years):
-        if year != previous + 1:
-            break
-        levels[int(year)] = levels[int(previous)] * (1 + float(changes.loc[year]) / 100)
-    return pd.Series(levels, name="price_level").rename_axis("year")
 
 
 def to_real(amount_vnd: pd.Series, price_year: pd.Series, base_year: int, cpi: pd.DataFrame) -> pd.Series:

@@ -21,7 +21,7 @@ PAPI_BREAK_NOTE = {
 def papi_aggregates(panel: pd.DataFrame) -> pd.DataFrame:
     """PAPI dimension scores (sum of the sub-dimensions the year's file publishes) and the
     overall score (sum of the dimensions, only where every dimension of that year exists)."""
-    parents = indicators().query("index == 'papi'").drop_duplicates("indicator")
+    parents = indicators().query("index == 'papi' and level == 'subdimension'").drop_duplicates("indicator")
     subs = panel[panel["index"].eq("papi") & panel["score"].notna()].merge(
         parents[["indicator", "parent"]], on="indicator", how="inner"
     )

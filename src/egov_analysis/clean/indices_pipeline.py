@@ -10,7 +10,7 @@ import pandas as pd
 from ..fields import COVERAGE, INDEX_CONFLICTS, INDICES, Table, schema
 from .derive import finish
 from .problems import Problems
-from .read import read_source_rows
+from .read import RawFile, read_source_rows
 from .reconcile import reconcile
 from .validate import KEY, validate
 
@@ -41,9 +41,12 @@ def coverage(panel: pd.DataFrame) -> pd.DataFrame:
     return cov
 
 
-def build_index_tables(raw_dir: Path, problems: Problems) -> IndexTables | None:
-    """The three index tables, or None when the raw data have problems (all recorded)."""
-    rows = validate(read_source_rows(raw_dir, problems), problems)
+def build_index_tables(
+    raw_dir: Path, problems: Problems, files: list[RawFile] | None = None
+) -> IndexTables | None:
+    """The three index tables, or None when the raw data have problems (all recorded).
+    ``files``: the raw files already found by ``read.check_raw_tree`` (else the tree is walked)."""
+    rows = validate(read_source_rows(raw_dir, problems, files), problems)
     if problems:
         return None
     panel, conflicts = reconcile(rows)

@@ -23,7 +23,9 @@ class Problems:
     def __init__(self) -> None:
         self._frames: list[pd.DataFrame] = []
 
-    def file(self, file: str, rule: str, message: str, column: str = "", line: int = 0) -> None:
+    def file(
+        self, file: str, rule: str, message: str, column: str = "", line: int = 0, value: str = ""
+    ) -> None:
         """A problem with a whole file (line 0 where no line applies)."""
         self._frames.append(
             pd.DataFrame(
@@ -32,7 +34,7 @@ class Problems:
                         "file": file,
                         "line": line,
                         "column": column,
-                        "value": "",
+                        "value": value,
                         "rule": rule,
                         "message": message,
                     }
@@ -65,6 +67,14 @@ class Problems:
                 }
             )
         )
+
+    def extend(self, other: Problems) -> None:
+        """Add every problem of ``other``."""
+        self._frames.extend(other._frames)
+
+    def files(self) -> set[str]:
+        """The files that have a problem."""
+        return set(self.report()["file"]) if self else set()
 
     def __bool__(self) -> bool:
         return bool(self._frames)

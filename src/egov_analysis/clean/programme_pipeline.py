@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import fields
-from ..analysis.real import price_level
+from ..prices import price_level
 from .budget import build_cpi, build_provincial_budget
 from .indices_pipeline import conform
 from .problems import Problems

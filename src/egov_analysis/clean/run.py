@@ -8,12 +8,30 @@ import pandas as pd
 
 from .. import __version__
 from ..config import Paths
-from .indices_pipeline import build_index_tables
+from ..fields import OUTLINES
+from .indices_pipeline import build_index_tables, conform
+from .outlines import read_outlines
 from .problems import Problems
 from .programme_pipeline import INPUTS as PROGRAMME_INPUTS
 from .programme_pipeline import build_programme_outputs
 from .publish import publish, raw_fingerprint
-from .read import source_files
+from .read import check_raw_tree, raw_inputs
+
+__all__ = ["DataLossError", "clean", "raw_inputs"]
+EDITION = ["index", "year", "geography"]
+
+
+class DataLossError(ValueError):
+    """The run would publish fewer index-years than the current outputs (a raw file deleted by
+    mistake?); ``lost`` lists them. ``clean(..., allow_loss=True)`` publishes anyway."""
+
+    def __init__(self, lost: pd.DataFrame) -> None:
+        self.lost = lost
+        listing = "\n".join(f"  {r.index} {r.year} ({r.geography})" for r in lost.itertuples(index=False))
+        super().__init__(
+            f"this run would drop {len(lost)} index-year(s) that the current outputs have:\n{listing}\n"
+            "restore the raw files, or run `egov-analysis clean --allow-loss` if the loss is intended"
+        )
 
 
 def _table_writers(name: str, frame: pd.DataFrame) -> dict[str, object]:
@@ -23,28 +41,46 @@ def _table_writers(name: str, frame: pd.DataFrame) -> dict[str, object]:
     }
 
 
-def raw_inputs(raw_dir: Path) -> list[Path]:
-    """Every raw file the cleaning reads (its fingerprint decides whether outputs are stale)."""
-    return source_files(raw_dir) + [raw_dir / name for name in PROGRAMME_INPUTS if (raw_dir / name).exists()]
+def lost_editions(processed: Path, coverage: pd.DataFrame) -> pd.DataFrame:
+    """The index-years (with geography) of the current ``coverage`` output missing from ``coverage``."""
+    current = processed / "coverage.parquet"
+    if not current.exists():
+        return pd.DataFrame(columns=EDITION)
+    before = pd.read_parquet(current, columns=EDITION).drop_duplicates()
+    after = coverage[EDITION].drop_duplicates().astype(before.dtypes.to_dict())
+    lost = before.merge(after, how="left", on=EDITION, indicator=True)
+    return lost.loc[lost["_merge"].eq("left_only"), EDITION].sort_values(EDITION).reset_index(drop=True)
 
 
-def clean(paths: Paths) -> Path:
+def clean(paths: Paths, allow_loss: bool = False) -> Path:
     """Validate and clean all raw data and publish the processed tables.
 
-    Raises :class:`~egov_analysis.clean.problems.ValidationError` listing every problem; then
+    Raises :class:`~egov_analysis.clean.problems.ValidationError` listing every problem, and
+    :class:`DataLossError` when index-years would disappear (unless ``allow_loss``); then
     ``paths.processed`` is left exactly as it was.
     """
     problems = Problems()
-    tables = build_index_tables(paths.raw, problems)
-    programme = build_programme_outputs(paths.raw, problems)
+    files = check_raw_tree(paths.raw, problems)
+    tables = build_index_tables(paths.raw, problems, files)
+    outlines = read_outlines(files, problems)
+    programme_files = {f"{name}" for name in PROGRAMME_INPUTS}
+    programme = None
+    if not problems.files() & programme_files:  # the programme builders need readable files
+        programme = build_programme_outputs(paths.raw, problems)
     problems.raise_if_any()
     assert tables is not None and programme is not None
+    if not allow_loss:
+        lost = lost_editions(paths.processed, tables.coverage)
+        if not lost.empty:
+            raise DataLossError(lost)
     frames = {
         "indices": tables.indices,
         "index_conflicts": tables.conflicts,
         "coverage": tables.coverage,
         **programme,
     }
+    if outlines is not None:
+        frames["outlines"] = conform(outlines, OUTLINES)
     writers = {
         name: writer
         for table, frame in frames.items()

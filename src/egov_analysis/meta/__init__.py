@@ -1,87 +1,285 @@
-"""Domain facts as data, the ground floor of the package: the indices (published years), the name
-mapping of indicators (label as printed → snake_case indicator, level, parent, allowed range), the
-source classes that decide precedence and the programme's name maps. CSV files beside this module,
-read once. Every other layer may import this one; it imports none of them."""
+"""Domain facts as data, the ground floor of the package. Every other layer may import this one;
+it imports none of them.
+
+The CSV tables beside this module (or in the folder named by ``EGOV_META_DIR``, which replaces
+them all, e.g. to register a toy index in a test):
+
+- ``indices.csv`` (one row per index): names and publishers in English and Vietnamese, years
+  published, scale, direction, notes;
+- ``index_editions.csv`` (index, year, geography): units the publisher ranked, coverage notes;
+- ``series_breaks.csv`` (index, year, indicator): where a series is not comparable, notes;
+- ``indicators.csv`` (index, indicator): one stable id per concept — level, parent, valid range,
+  display names; ``indicator_labels.csv`` (index, label as printed): which indicator a label is;
+- ``geographies.csv`` (``provinces_63``, ``units_34``) and ``value_kinds.csv``;
+- ``source_classes.csv`` (URL patterns that decide precedence), ``refused_hosts.csv`` (hosts
+  never accepted as a source), ``source_originals.csv`` (a copy's URL → the original);
+- ``programme_phases.csv``, ``programme_items.csv``: the programme's name maps.
+
+Every table is read once per folder, text in NFC; a table that contradicts another raises
+:class:`MetaError` naming the file and line.
+"""
 
 from __future__ import annotations
 
 import csv
+import ipaddress
+import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 
-MERGED_UNITS_SUFFIX = "_34_merged_units"
-# What a printed value can be; "refused" marks a value the number rules could not decide.
-VALUE_KINDS = (
-    "number",
-    "amount",
-    "share",
-    "ratio",
-    "range",
-    "sum",
-    "date",
-    "period",
-    "document",
-    "text",
-    "refused",
-)
+META_DIR_VARIABLE = "EGOV_META_DIR"
+PACKAGE_META_DIR = Path(__file__).resolve().parent
+DEFAULT_GEOGRAPHY = "provinces_63"
+
+
+class MetaError(ValueError):
+    """A domain table that cannot be read or contradicts another one."""
 
 
 @dataclass(frozen=True)
 class IndexInfo:
     index: str
-    name: str
-    publisher: str
+    names: Mapping[str, str]  # language → name
+    publishers: Mapping[str, str]
     years: frozenset[int]
+    scale_min: float
+    scale_max: float
+    direction: str  # higher_is_better or lower_is_better
     score_unit: str
-    note: str
+    notes: Mapping[str, str]
+
+    @property
+    def name(self) -> str:
+        return self.names["en"]
+
+    @property
+    def publisher(self) -> str:
+        return self.publishers["en"]
+
+    @property
+    def note(self) -> str:
+        return self.notes["en"]
+
+    def name_in(self, lang: str) -> str:
+        """The index's name in ``lang`` (English where the table has no such language)."""
+        return self.names.get(lang) or self.names["en"]
+
+    def publisher_in(self, lang: str) -> str:
+        return self.publishers.get(lang) or self.publishers["en"]
+
+
+def meta_dir() -> Path:
+    """The folder of the domain tables: ``EGOV_META_DIR`` if set, else the package's own."""
+    override = os.environ.get(META_DIR_VARIABLE)
+    return Path(override).expanduser().resolve() if override else PACKAGE_META_DIR
+
+
+@cache
+def _rows(directory: str, name: str) -> tuple[dict[str, str], ...]:
+    path = Path(directory) / name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise MetaError(f"{path}: the domain table is missing") from None
+    return tuple(
+        {k: unicodedata.normalize("NFC", v or "") for k, v in row.items()}
+        for row in csv.DictReader(text.splitlines())
+    )
 
 
 def package_rows(name: str) -> list[dict[str, str]]:
-    """The rows of one of the domain tables beside this module, text in NFC."""
-    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-    return [
-        {k: unicodedata.normalize("NFC", v) for k, v in row.items()}
-        for row in csv.DictReader(text.splitlines())
-    ]
+    """The rows of one domain table (see the module docstring), text in NFC."""
+    return [dict(r) for r in _rows(str(meta_dir()), name)]
 
 
-def _years(spec: str) -> frozenset[int]:
+def _frame(name: str) -> pd.DataFrame:
+    rows = package_rows(name)
+    if not rows:
+        header = next(csv.reader([(meta_dir() / name).read_text(encoding="utf-8-sig").split("\n")[0]]))
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in header})
+    return pd.DataFrame(rows)
+
+
+def _years(spec: str, where: str) -> frozenset[int]:
     years: set[int] = set()
     for part in spec.split(";"):
-        first, _, last = part.partition("-")
+        first, _, last = part.strip().partition("-")
+        if not first.isdigit() or (last and not last.isdigit()):
+            raise MetaError(f"{where}: years {spec!r} must be like 2005-2016;2018")
         years.update(range(int(first), int(last or first) + 1))
     return frozenset(years)
 
 
+def _by_language(row: Mapping[str, str], stem: str) -> dict[str, str]:
+    return {k.removeprefix(f"{stem}_"): v for k, v in row.items() if k.startswith(f"{stem}_")}
+
+
 @cache
+def _indices(directory: str) -> dict[str, IndexInfo]:
+    out = {}
+    for line, r in enumerate(_rows(directory, "indices.csv"), start=2):
+        where = f"{directory}/indices.csv:{line}"
+        try:
+            scale = float(r["scale_min"]), float(r["scale_max"])
+        except (KeyError, ValueError):
+            raise MetaError(f"{where}: scale_min and scale_max must be numbers") from None
+        if r.get("direction") not in ("higher_is_better", "lower_is_better"):
+            raise MetaError(f"{where}: direction must be higher_is_better or lower_is_better")
+        out[r["index"]] = IndexInfo(
+            r["index"],
+            _by_language(r, "name"),
+            _by_language(r, "publisher"),
+            _years(r["years"], where),
+            scale[0],
+            scale[1],
+            r["direction"],
+            r["score_unit"],
+            _by_language(r, "note"),
+        )
+    return out
+
+
 def indices() -> dict[str, IndexInfo]:
     """Every index the project knows, by its short name (the raw sub-directory)."""
-    return {
-        r["index"]: IndexInfo(
-            r["index"], r["name"], r["publisher"], _years(r["years"]), r["score_unit"], r["note"]
-        )
-        for r in package_rows("indices.csv")
-    }
+    return _indices(str(meta_dir()))
 
 
 @cache
-def indicators() -> pd.DataFrame:
-    """The indicator name-mapping table: one row per (index, label as printed)."""
-    frame = pd.DataFrame(package_rows("indicators.csv"))
-    frame[["min", "max"]] = frame[["min", "max"]].astype(float)
-    if frame.duplicated(["index", "label"]).any():
-        raise RuntimeError("indicators.csv maps one label twice")
+def _geographies(directory: str) -> pd.DataFrame:
+    frame = pd.DataFrame(list(_rows(directory, "geographies.csv")))
+    return frame.astype({"n_units": int})
+
+
+def geographies() -> pd.DataFrame:
+    """The geographies a value can be for (``provinces_63``, ``units_34``) with their names."""
+    return _geographies(str(meta_dir())).copy()
+
+
+@cache
+def _editions(directory: str) -> pd.DataFrame:
+    rows = _rows(directory, "index_editions.csv")
+    known = _indices(directory)
+    geos = set(_geographies(directory)["geography"])
+    for line, r in enumerate(rows, start=2):
+        where = f"{directory}/index_editions.csv:{line}"
+        if r["index"] not in known:
+            raise MetaError(f"{where}: index {r['index']!r} is not in indices.csv")
+        if not r["year"].isdigit() or int(r["year"]) not in known[r["index"]].years:
+            raise MetaError(f"{where}: {r['index']} was not published in {r['year']!r} (indices.csv)")
+        if r["geography"] not in geos:
+            raise MetaError(f"{where}: geography {r['geography']!r} is not in geographies.csv")
+        if r["n_ranked"] and not r["n_ranked"].isdigit():
+            raise MetaError(f"{where}: n_ranked {r['n_ranked']!r} is not a whole number")
+    frame = pd.DataFrame(list(rows))
+    frame["year"] = frame["year"].astype(int)
+    frame["n_ranked"] = pd.to_numeric(frame["n_ranked"].replace("", None)).astype("Int64")
+    if frame.duplicated(["index", "year", "geography"]).any():
+        raise MetaError(f"{directory}/index_editions.csv: an index, year and geography appears twice")
+    have = set(zip(frame["index"], frame["year"], strict=True))
+    for info in known.values():
+        missing = sorted(y for y in info.years if (info.index, y) not in have)
+        if missing:
+            raise MetaError(
+                f"{directory}/index_editions.csv: no edition row for {info.index} "
+                f"{', '.join(map(str, missing))} (years published in indices.csv)"
+            )
     return frame
 
 
+def editions() -> pd.DataFrame:
+    """One row per index, year and geography published: ``n_ranked`` (units the publisher ranked)
+    and ``coverage_note_en`` / ``coverage_note_vi``."""
+    return _editions(str(meta_dir())).copy()
+
+
+def n_ranked(index: str, year: int, geography: str) -> int | None:
+    """How many units the publisher ranked in that edition (None where the table does not say)."""
+    frame = _editions(str(meta_dir()))
+    hit = frame.loc[
+        frame["index"].eq(index) & frame["year"].eq(int(year)) & frame["geography"].eq(geography), "n_ranked"
+    ]
+    return None if hit.empty or pd.isna(hit.iloc[0]) else int(hit.iloc[0])
+
+
+def series_breaks() -> pd.DataFrame:
+    """Where a series is not comparable across years: index, year (the first year after the
+    break), indicator, ``note_en``, ``note_vi``."""
+    frame = _frame("series_breaks.csv")
+    return frame.astype({"year": int})
+
+
 @cache
+def _indicator_definitions(directory: str) -> pd.DataFrame:
+    frame = pd.DataFrame(list(_rows(directory, "indicators.csv")))
+    frame[["min", "max"]] = frame[["min", "max"]].astype(float)
+    twice = frame[frame.duplicated(["index", "indicator"])]
+    if not twice.empty:
+        row = twice.iloc[0]
+        raise MetaError(
+            f"{directory}/indicators.csv:{twice.index[0] + 2}: {row['index']} {row['indicator']!r} "
+            "is defined twice (one row per indicator; printed labels go to indicator_labels.csv)"
+        )
+    return frame
+
+
+def indicator_definitions() -> pd.DataFrame:
+    """One row per index and indicator id: level, parent, min, max, name_en, name_vi."""
+    return _indicator_definitions(str(meta_dir())).copy()
+
+
+@cache
+def _indicators(directory: str) -> pd.DataFrame:
+    labels = pd.DataFrame(list(_rows(directory, "indicator_labels.csv")))
+    if labels.duplicated(["index", "label"]).any():
+        raise MetaError(f"{directory}/indicator_labels.csv maps one label twice")
+    definitions = _indicator_definitions(directory)
+    frame = labels.merge(definitions, on=["index", "indicator"], how="left", indicator="_found")
+    lost = frame[frame["_found"].eq("left_only")]
+    if not lost.empty:
+        row = lost.iloc[0]
+        raise MetaError(
+            f"{directory}/indicator_labels.csv:{lost.index[0] + 2}: label {row['label']!r} maps to "
+            f"{row['index']} {row['indicator']!r}, which indicators.csv does not define"
+        )
+    return frame.drop(columns="_found")
+
+
+def indicators() -> pd.DataFrame:
+    """The name-mapping table: one row per (index, label as printed) with the indicator it is and
+    that indicator's level, parent, valid range (min, max) and display names."""
+    return _indicators(str(meta_dir())).copy()
+
+
+def value_kinds() -> tuple[str, ...]:
+    """What a printed programme value can be; ``refused`` marks a value the rules could not decide."""
+    return tuple(r["kind"] for r in package_rows("value_kinds.csv"))
+
+
+def vocabulary(name: str) -> tuple[str, ...]:
+    """The allowed values of a registry field that come from these tables."""
+    sources = {
+        "index": lambda: tuple(indices()),
+        "geography": lambda: tuple(geographies()["geography"]),
+        "value_kind": value_kinds,
+    }
+    return sources[name]()
+
+
+def __getattr__(name: str) -> object:
+    if name == "VALUE_KINDS":  # kept for older callers: the kinds of the current tables
+        return value_kinds()
+    raise AttributeError(name)
+
+
 def source_classes() -> pd.DataFrame:
-    frame = pd.DataFrame(package_rows("source_classes.csv"))
+    frame = _frame("source_classes.csv")
     frame["precedence"] = frame["precedence"].astype(int)
     return frame.sort_values("precedence", kind="stable").reset_index(drop=True)
 
@@ -91,7 +289,10 @@ def classify_sources(urls: pd.Series) -> pd.DataFrame:
     classes = source_classes()
     distinct = pd.Series(urls.dropna().unique(), dtype="string")
     chosen = pd.Series(pd.NA, index=distinct.index, dtype="string")
-    for row in classes[["url_pattern", "class"]].itertuples(index=False):
+    # specific patterns first, the catch-all "." (any other site) last, whatever its precedence
+    catch_all = classes["url_pattern"].eq(".")
+    ordered = pd.concat([classes[~catch_all], classes[catch_all]])
+    for row in ordered[["url_pattern", "class"]].itertuples(index=False):
         hit = chosen.isna() & distinct.str.match(row[0], flags=re.IGNORECASE)
         chosen[hit] = row[1]
     mapping = dict(zip(distinct, chosen, strict=True))
@@ -100,15 +301,43 @@ def classify_sources(urls: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"source_class": source_class, "source_precedence": precedence})
 
 
-def n_ranked(index: str, year: int, geography: str) -> int | None:
-    """How many units the publisher ranked (None where only the data tell: PAPI ranks every
-    province it could survey)."""
-    if geography == "units_34":
-        return 34
-    if index == "papi":
-        return None
-    if index == "pci" and year == 2005:
-        return 42
-    if index == "pci" and 2006 <= year <= 2008:
-        return 64
-    return 63
+def refused_hosts() -> dict[str, str]:
+    """Host → why no value may cite it (a host and all its sub-domains are refused)."""
+    return {r["host"].lower(): r["reason_en"] for r in package_rows("refused_hosts.csv")}
+
+
+def source_originals() -> dict[str, str]:
+    """The URL of a copy → the original that the importers cite instead."""
+    return {r["url"]: r["original_url"] for r in package_rows("source_originals.csv")}
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a source (not http(s), no real host, a bare IP address, a refused
+    host), or None when it can."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return "not a URL"
+    if parts.scheme not in ("http", "https"):
+        return "not an http(s) URL"
+    if not host:
+        return "the URL has no host"
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return f"a bare IP address ({host}) is not a citable source: cite the publisher's site"
+    if "." not in host or not re.fullmatch(r"[\w.-]+", host) or host.endswith("."):
+        return f"{host!r} is not a real host name"
+    for refused, reason in refused_hosts().items():
+        if host == refused or host.endswith("." + refused):
+            return f"refused host {refused} ({reason}); listed in meta/refused_hosts.csv"
+    return None
+
+
+def url_problems(urls: pd.Series) -> pd.Series:
+    """:func:`url_problem` of every URL (each distinct URL checked once); NA where it is fine."""
+    checked = {u: url_problem(u) for u in urls.dropna().unique()}
+    return urls.map(checked).astype("string")

@@ -6,9 +6,8 @@ import html
 import os
 from pathlib import Path
 
-import pandas as pd
-
 from ..config import Paths
+from ..datasets import load
 from .execute import output_paths
 from .reports import Report
 
@@ -28,7 +27,7 @@ def _coverage_table(paths: Paths) -> str:
     path = paths.processed / "coverage.parquet"
     if not path.exists():
         return "<p>No processed data.</p>"
-    coverage = pd.read_parquet(path)
+    coverage = load("coverage", paths)
     overall = coverage[coverage["indicator"].eq("overall")]
     rows = []
     for (index, geography), group in overall.groupby(["index", "geography"]):

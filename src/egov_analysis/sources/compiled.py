@@ -9,17 +9,50 @@ project's source-row format. What changes on the way:
   the ``rank`` column with ``rank_basis = computed`` and the reason in ``note``;
 - a rank or tier whose own source differs from the score's becomes its own row with that source;
 - a disagreeing second source becomes its own row, so raw keeps both values;
-- rows that carry no value at all (e.g. "no 2021 ICT Index was conducted") are left out.
+- rows that carry no value at all (e.g. "no 2021 ICT Index was conducted") are left out;
+- an indicator ending in ``_34_merged_units`` is a value for the 34 units of 2025: the suffix
+  goes, ``geography = units_34`` comes;
+- a row citing a source that clean refuses (a bare IP address, a host of
+  ``meta/refused_hosts.csv``) is left out with a warning naming it.
 """
 
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from .source_rows import write_source_rows
+from .source_rows import split_citable, write_source_rows
+
+# the compiled tables mark values for the 34 units of 2025 by this suffix on the indicator; the
+# raw rows carry it in their own ``geography`` column instead
+MERGED_UNITS_SUFFIX = "_34_merged_units"
+
+
+class LeftOutRowWarning(UserWarning):
+    """A source row the importer did not write (its source is refused), named with its reason."""
+
+
+def _with_geography(row: dict[str, object]) -> dict[str, object]:
+    indicator = str(row["indicator"])
+    if indicator.endswith(MERGED_UNITS_SUFFIX):
+        return {**row, "indicator": indicator.removesuffix(MERGED_UNITS_SUFFIX), "geography": "units_34"}
+    return row
+
+
+def _citable(relative: str, rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The rows clean accepts; each row left out (a bare IP address, a refused host) is named."""
+    kept, refused = split_citable(rows)
+    for row, why in refused:
+        warnings.warn(
+            f"{relative}: left out {row['year']} {row['province']} {row['indicator']}: {why}",
+            LeftOutRowWarning,
+            stacklevel=3,
+        )
+    return kept
+
 
 # reference file → (index, raw file name)
 COMPILED_TABLES: dict[str, tuple[str, str]] = {
@@ -74,7 +107,8 @@ def import_compiled_tables(reference: Path, raw_dir: Path) -> dict[str, int]:
     written = {}
     for relative, (index, name) in COMPILED_TABLES.items():
         table = pd.read_csv(reference / relative, dtype=str, keep_default_na=False, na_values=[""])
-        written[f"{index}/{name}"] = write_source_rows(raw_dir / index / name, _rank_rows(table))
+        rows = _citable(relative, [_with_geography(r) for r in _rank_rows(table)])
+        written[f"{index}/{name}"] = write_source_rows(raw_dir / index / name, rows)
     return written
 
 

@@ -8,7 +8,26 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..fields import SOURCE_ROW_OPTIONAL, SOURCE_ROW_REQUIRED
+from ..meta import source_originals, url_problem
 from ..provinces import nfc
+
+Row = Mapping[str, object]
+# what one value of one source is: two rows equal on these say the same thing
+_SAME_VALUE = (
+    "year",
+    "province",
+    "indicator",
+    "geography",
+    "source_url",
+    "score",
+    "rank",
+    "rank_basis",
+    "tier",
+)
+
+
+class SourceRowError(ValueError):
+    """A row the importer may not write (a source URL that clean would refuse)."""
 
 
 def _cell(value: object) -> str:
@@ -17,7 +36,7 @@ def _cell(value: object) -> str:
     return nfc(str(value))
 
 
-def write_rows(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, object]]) -> int:
+def write_rows(path: Path, columns: Sequence[str], rows: Iterable[Row]) -> int:
     """Write ``rows`` (only ``columns``, in that order) as a UTF-8 CSV with text in NFC and
     missing values as empty cells; returns the number of rows written."""
     rows = list(rows)
@@ -30,11 +49,55 @@ def write_rows(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, o
     return len(rows)
 
 
-def write_source_rows(path: Path, rows: Iterable[Mapping[str, object]]) -> int:
+def cite_originals(rows: Iterable[Row]) -> list[dict[str, object]]:
+    """Rows citing a known copy of an article (``meta/source_originals.csv``) cite the original
+    instead; a row that then repeats another row of the original is dropped (it said the same)."""
+    originals = source_originals()
+    rows = [dict(r) for r in rows]
+    own = {
+        tuple(_cell(r.get(c)) for c in _SAME_VALUE)
+        for r in rows
+        if _cell(r.get("source_url")) not in originals
+    }
+    out: list[dict[str, object]] = []
+    for row in rows:  # in the order given
+        url = _cell(row.get("source_url"))
+        if url in originals:
+            row = {**row, "source_url": originals[url]}
+            key = tuple(_cell(row.get(c)) for c in _SAME_VALUE)
+            if key in own:
+                continue
+            own.add(key)
+        out.append(row)
+    return out
+
+
+def split_citable(rows: Iterable[Row]) -> tuple[list[dict[str, object]], list[tuple[dict[str, object], str]]]:
+    """The rows whose source URL clean accepts (after :func:`cite_originals`), and the others
+    with the reason (a bare IP address, a refused host …), for the importer to report."""
+    kept, refused = [], []
+    for row in cite_originals(rows):
+        why = url_problem(_cell(row.get("source_url")))
+        if why:
+            refused.append((row, why))
+        else:
+            kept.append(row)
+    return kept, refused
+
+
+def write_source_rows(path: Path, rows: Iterable[Row]) -> int:
     """Write ``rows`` as a source-row CSV at ``path``; returns the rows written.
 
-    Only the optional columns that some row fills are written, so simple sources stay simple.
+    Only the optional columns that some row fills are written, so simple sources stay simple:
+    ``geography`` appears only where some row is not for the default ``provinces_63`` (an
+    empty cell means the default). Rows citing a known copy cite its original
+    (:func:`cite_originals`); a row whose URL clean would refuse raises
+    :class:`SourceRowError` (filter with :func:`split_citable` and report what is left out).
     """
-    rows = list(rows)
+    rows = cite_originals(rows)
+    for number, row in enumerate(rows, start=2):
+        why = url_problem(_cell(row.get("source_url")))
+        if why:
+            raise SourceRowError(f"{path}:{number}: source_url {row.get('source_url')!r}: {why}")
     optional = [c for c in SOURCE_ROW_OPTIONAL if any(r.get(c) not in (None, "") for r in rows)]
     return write_rows(path, [*SOURCE_ROW_REQUIRED, *optional], rows)

@@ -1,0 +1,133 @@
+"""What every chart says under itself (sources and notes, in the chart's language) and how a chart
+is finished: title, footer, layout, label placement, files written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..meta import indices as index_registry
+from .chart import Chart, DrawingContext, NoChart
+from .layout import set_footer, set_title, settle
+from .theme import join_words, word
+
+# Years from which an index's headline score is computed differently, so that a line or a change
+# across them compares unlike things. Until meta's index table carries series breaks (issue 9.1).
+SERIES_BREAKS: dict[str, tuple[int, ...]] = {"papi": (2018,)}
+
+
+def index_short(index: str, lang: str) -> str:
+    """The index's short name (``PCI``, ``PAR Index`` …) in ``lang``."""
+    return word(f"index.{index}.short", lang)
+
+
+def index_name(index: str, lang: str) -> str:
+    """The index's full name and publisher in ``lang``, for sources."""
+    return word(
+        "index_source",
+        lang,
+        name=word(f"index.{index}.name", lang),
+        publisher=word(f"index.{index}.publisher", lang),
+    )
+
+
+def series_breaks(index: str, years: Iterable[int]) -> list[int]:
+    """The index's series breaks that fall inside ``years`` (a break at Y separates Y-1 and Y)."""
+    years = sorted({int(y) for y in years})
+    if len(years) < 2:
+        return []
+    return [b for b in SERIES_BREAKS.get(index, ()) if years[0] < b <= years[-1]]
+
+
+def break_note(index: str, year: int, lang: str) -> str:
+    return word("note_series_break", lang, year=year, what=word(f"index.{index}.break_{year}", lang))
+
+
+def index_sources(index: str, rows: pd.DataFrame | None = None, lang: str = "en") -> list[str]:
+    """The index and its publisher; with ``rows``, how many published sources the CSV lists."""
+    text = index_name(index, lang)
+    if rows is not None and "source_url" in rows and rows["source_url"].notna().any():
+        text += word("sources_in_csv", lang, n=int(rows["source_url"].nunique()))
+    return [text]
+
+
+def missing_years_note(years_present: Iterable[int], start: int, end: int, lang: str) -> str:
+    missing = sorted(set(range(start, end + 1)) - {int(y) for y in years_present})
+    if not missing:
+        return ""
+    return word("note_no_data_years", lang, years=join_words([str(y) for y in missing], lang))
+
+
+def index_notes(index: str, rows: pd.DataFrame, lang: str = "en") -> list[str]:
+    """Notes every chart of ``index`` rows carries: years without data, series breaks, derived
+    ranks and scores, the index's own note."""
+    notes = []
+    years = sorted(rows["year"].dropna().astype(int).unique())
+    if years:
+        notes.append(missing_years_note(years, years[0], years[-1], lang))
+    notes += [break_note(index, year, lang) for year in series_breaks(index, years)]
+    if "rank_basis" in rows and rows["rank_basis"].eq("computed").any():
+        notes.append(word("note_ranks_derived", lang))
+    if "score_basis" in rows and rows["score_basis"].eq("computed").any():
+        notes.append(word("note_scores_summed", lang))
+    if index_registry()[index].note:
+        notes.append(word(f"index.{index}.note", lang))
+    return notes
+
+
+def footer_text(sources: Sequence[str], notes: Sequence[str], lang: str) -> str:
+    lines = [f"{word('sources', lang)}: " + "; ".join(dict.fromkeys(s for s in sources if s))]
+    kept = [n for n in dict.fromkeys(notes) if n]
+    if kept:
+        lines.append(f"{word('notes', lang)}: " + " · ".join(kept))
+    return "\n".join(lines)
+
+
+def _files(out_dir: Path, name: str) -> tuple[Path, Path, Path]:
+    return out_dir / f"{name}.png", out_dir / f"{name}.svg", out_dir / f"{name}.csv"
+
+
+def save(fig: Figure, data: pd.DataFrame, name: str, out_dir: Path) -> tuple[Path, ...]:
+    """Save ``fig`` as PNG and SVG and ``data`` as CSV in ``out_dir`` (no dates in the metadata,
+    so an unchanged chart gives identical files)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    png, svg, csv = _files(out_dir, name)
+    fig.savefig(png, metadata={"Software": None})
+    fig.savefig(svg, metadata={"Date": None, "Creator": None})
+    data.to_csv(csv, index=False, lineterminator="\n")
+    return png, svg, csv
+
+
+def finish(
+    ctx: DrawingContext,
+    fig: Figure,
+    *,
+    kind: str,
+    name: str,
+    data: pd.DataFrame,
+    title: str,
+    sources: Sequence[str],
+    notes: Sequence[str],
+    alt_text: str,
+    after_layout: Iterable[Callable[[], None]] = (),
+) -> Chart:
+    """Title, footer, layout and label placement; the files written when ``ctx.out_dir`` is set."""
+    set_title(fig, title)
+    footer = set_footer(fig, footer_text(sources, notes, ctx.lang))
+    settle(fig, after_layout)
+    paths = save(fig, data, name, ctx.out_dir) if ctx.out_dir is not None else ()
+    return Chart(kind, fig, data, title, footer, alt_text, ctx.lang, paths)
+
+
+def no_chart(
+    ctx: DrawingContext, *, kind: str, name: str, reason: str, data: pd.DataFrame | None = None
+) -> NoChart:
+    """A chart replaced by ``reason``; files of an earlier drawing of ``name`` are removed so that
+    no stale chart is published beside the sentence."""
+    if ctx.out_dir is not None:
+        for path in _files(ctx.out_dir, name):
+            path.unlink(missing_ok=True)
+    return NoChart(kind, reason, data if data is not None else pd.DataFrame(), ctx.lang)

@@ -1,0 +1,220 @@
+"""Where text goes: figures with constrained layout, titles and footers wrapped to the figure's
+width as measured, integer rank axes with rank 1 at the top, year axes whose labels fit, rows for
+span labels that would collide, and a check that no two texts overlap or leave the figure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.text import Text
+from matplotlib.ticker import FixedLocator, MaxNLocator
+
+from .theme import apply_theme
+
+FOOTER_SIZE = 7
+TITLE_SIZE = 12
+MARGIN_PX = 8
+
+
+def new_figure(
+    width: float = 10, height: float = 6, nrows: int = 1, **subplots: object
+) -> tuple[Figure, Axes]:
+    """A figure outside pyplot (nothing is displayed or kept open by accident) with constrained
+    layout, and its first axes (``figure.axes`` holds them all)."""
+    apply_theme()
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrows, 1, squeeze=False, **subplots)  # type: ignore[arg-type]
+    return fig, axes[0][0]
+
+
+def renderer(fig: Figure) -> RendererAgg:
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    return canvas.get_renderer()
+
+
+def text_width(fig: Figure, text: str, size: float, weight: str = "normal") -> float:
+    """Width in pixels of ``text`` in the theme's font at ``size`` points."""
+    props = FontProperties(family="DejaVu Sans", size=size, weight=weight)
+    width, _, _ = renderer(fig).get_text_width_height_descent(text, props, ismath=False)
+    return float(width)
+
+
+def wrap(fig: Figure, text: str, size: float, width_px: float, weight: str = "normal") -> str:
+    """``text`` broken into lines no wider than ``width_px`` (measured, not guessed); existing line
+    breaks are kept."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in paragraph.split(" "):
+            candidate = f"{line} {token}" if line else token
+            if line and text_width(fig, candidate, size, weight) > width_px:
+                lines.append(line)
+                line = token
+            else:
+                line = candidate
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def set_title(fig: Figure, title: str) -> None:
+    width = fig.get_figwidth() * fig.dpi - 2 * MARGIN_PX
+    fig.suptitle(wrap(fig, title, TITLE_SIZE, width, "bold"), fontsize=TITLE_SIZE, fontweight="bold")
+
+
+def set_footer(fig: Figure, text: str) -> str:
+    """Draw ``text`` at the bottom left, wrapped to the figure's width, and keep the axes above it;
+    returns the text as drawn."""
+    width = fig.get_figwidth() * fig.dpi - 2 * MARGIN_PX
+    wrapped = wrap(fig, text, FOOTER_SIZE, width)
+    artist = fig.text(
+        MARGIN_PX / (fig.get_figwidth() * fig.dpi),
+        MARGIN_PX / (fig.get_figheight() * fig.dpi),
+        wrapped,
+        ha="left",
+        va="bottom",
+        fontsize=FOOTER_SIZE,
+        color="#444444",
+    )
+    artist.set_in_layout(False)
+    height = artist.get_window_extent(renderer(fig)).height
+    bottom = (height + 2 * MARGIN_PX) / (fig.get_figheight() * fig.dpi)
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        engine.set(rect=(0, bottom, 1, 1 - bottom))
+    return wrapped
+
+
+def settle(fig: Figure, after_layout: Iterable[Callable[[], None]] = ()) -> None:
+    """Run the layout, then the label placers (which need final axes positions), then freeze the
+    layout so that saving and displaying draw exactly what was checked."""
+    fig.canvas.draw()
+    placers = list(after_layout)
+    for place in placers:
+        place()
+    if placers:
+        fig.canvas.draw()
+    fig.set_layout_engine("none")
+
+
+def rank_axis(axis: Axis, n_max: float | None = None) -> None:
+    """Integer ticks on a rank axis, rank 1 at the top (or at the left of a horizontal axis)."""
+    axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1, steps=[1, 2, 5, 10]))
+    lo, hi = axis.get_view_interval()
+    lo, hi = min(lo, hi), max(lo, hi)
+    top = 0.5 if lo < 1 or lo >= 0.5 else lo
+    bottom = max(hi, n_max or hi)
+    if axis.axis_name == "y":
+        axis.axes.set_ylim(bottom + 0.5, min(top, 0.5))
+    else:
+        axis.axes.set_xlim(min(top, 0.5), bottom + 0.5)
+
+
+def year_axis(ax: Axes, years: Sequence[int], fontsize: float = 9) -> None:
+    """Year ticks that fit side by side without rotation: every year, or every 2nd, 5th …"""
+    years = sorted(int(y) for y in years)
+    if not years:
+        return
+    fig = ax.get_figure()
+    assert isinstance(fig, Figure)
+    span = max(years[-1] - years[0], 1)
+    axes_px = ax.get_position().width * fig.get_figwidth() * fig.dpi
+    label_px = text_width(fig, "2000", fontsize) * 1.6
+    step = next(s for s in (1, 2, 5, 10, 20, 50) if axes_px * s / span >= label_px or s == 50)
+    ticks = [y for y in range(years[0], years[-1] + 1) if (y - years[0]) % step == 0]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.set_xticks(ticks, [str(t) for t in ticks], fontsize=fontsize)
+    ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+
+
+def rows_for_spans(spans: Sequence[tuple[float, float]]) -> list[int]:
+    """A row for each (start, end) span so that spans in one row do not overlap: the first row
+    whose last span ended before this one starts (spans in order of start)."""
+    row_ends: list[float] = []
+    rows = []
+    for start, end in spans:
+        for i, last in enumerate(row_ends):
+            if start > last:
+                row_ends[i] = end
+                rows.append(i)
+                break
+        else:
+            row_ends.append(end)
+            rows.append(len(row_ends) - 1)
+    return rows
+
+
+@dataclass(frozen=True)
+class TextProblem:
+    """Two texts that overlap, or one cut at the figure's edge (``other`` is empty)."""
+
+    text: str
+    other: str
+    kind: str  # "overlap" or "clipped"
+
+    def __str__(self) -> str:
+        if self.kind == "clipped":
+            return f"text {self.text!r} is cut at the figure's edge"
+        return f"texts {self.text!r} and {self.other!r} overlap"
+
+
+def _drawn_tick_labels(axis: Axis) -> list[Text]:
+    lo, hi = sorted(axis.get_view_interval())
+    labels = []
+    for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+        inside = lo - 1e-9 <= tick.get_loc() <= hi + 1e-9
+        for text in (tick.label1, tick.label2):
+            if inside and text.get_visible():
+                labels.append(text)
+    return labels
+
+
+def drawn_texts(fig: Figure) -> list[Text]:
+    """Every text the figure draws: titles, labels, drawn tick labels, legends, annotations,
+    the footer (empty and hidden texts left out)."""
+    tick_texts = set()
+    drawn_ticks: list[Text] = []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                tick_texts.update({id(tick.label1), id(tick.label2)})
+            drawn_ticks += _drawn_tick_labels(axis)
+    texts = [
+        t
+        for t in fig.findobj(Text)
+        if id(t) not in tick_texts and t.get_visible() and t.get_text().strip() and _shown(t)
+    ]
+    return [*texts, *(t for t in drawn_ticks if t.get_text().strip())]
+
+
+def _shown(text: Text) -> bool:
+    ax = text.axes
+    return ax is None or ax.get_visible()
+
+
+def text_problems(fig: Figure, tolerance_px: float = 1.0) -> list[TextProblem]:
+    """Texts of ``fig`` that overlap another text or go past the figure's edge (window extents
+    from the Agg renderer at the figure's dpi; ``tolerance_px`` forgives anti-aliasing)."""
+    render = renderer(fig)
+    fig.draw(render)
+    width, height = fig.get_figwidth() * fig.dpi, fig.get_figheight() * fig.dpi
+    boxes = [(t, t.get_window_extent(render)) for t in drawn_texts(fig)]
+    problems = []
+    for text, box in boxes:
+        inside_x = -tolerance_px <= box.x0 and box.x1 <= width + tolerance_px
+        inside_y = -tolerance_px <= box.y0 and box.y1 <= height + tolerance_px
+        if not (inside_x and inside_y):
+            problems.append(TextProblem(text.get_text(), "", "clipped"))
+    for i, (text, box) in enumerate(boxes):
+        for other, other_box in boxes[i + 1 :]:
+            overlap_w = min(box.x1, other_box.x1) - max(box.x0, other_box.x0)
+            overlap_h = min(box.y1, other_box.y1) - max(box.y0, other_box.y0)
+            if overlap_w > tolerance_px and overlap_h > tolerance_px:
+                problems.append(TextProblem(text.get_text(), other.get_text(), "overlap"))
+    return problems

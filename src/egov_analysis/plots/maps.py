@@ -1,0 +1,155 @@
+"""Maps of the 63 provinces or of the 34 units of 2025, coloured by a value. A year in which too
+few units are published is drawn as a ranked list instead of a mostly empty map."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib as mpl
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.colors import Normalize
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as MplPath
+
+from .chart import ChartResult, DrawingContext
+from .footer import finish, index_notes, index_short, index_sources, no_chart
+from .ranks import ranked_list
+from .select import highlight_codes
+from .theme import HIGHLIGHTS, MISSING, SEQUENTIAL
+
+MAP_UNITS = {"provinces_63": 63, "units_34": 34}
+MIN_SHARE_FOR_MAP = 0.75  # below this share of units with a value, a list says more than a map
+
+
+def outline_path(geography: str) -> Path:
+    """The project's outlines for a map of the 63 provinces ("63") or of the 34 units ("34")."""
+    from ..analysis.rankings import geography_name
+    from ..config import paths
+
+    return paths().raw / "geo" / f"{geography_name(geography)}.geojson"
+
+
+def _draw_geometry(ax: Axes, geometry: dict, colour: object, hatch: str | None, edge: str, lw: float) -> None:
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    for polygon in polygons:
+        vertices, codes = [], []
+        for ring in polygon:
+            vertices += ring
+            codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(ring) - 2) + [MplPath.CLOSEPOLY]
+        ax.add_patch(
+            PathPatch(MplPath(vertices, codes), facecolor=colour, edgecolor=edge, lw=lw, hatch=hatch)
+        )
+
+
+def choropleth(
+    ctx: DrawingContext,
+    values: pd.DataFrame,
+    geography: str,
+    *,
+    index: str,
+    year: int,
+    indicator: str = "overall",
+    value_column: str = "score",
+    highlight: Sequence[str] | str = (),
+    notes: Sequence[str] = (),
+    title: str | None = None,
+    name: str | None = None,
+) -> ChartResult:
+    """A map of ``geography`` ("63" or "34") coloured by ``value_column`` of ``values`` (columns
+    province_code, province, score, rank; optionally value_basis); units without a value are grey
+    and hatched. With values for fewer than three quarters of the units, a ranked list of what was
+    published ("top k of n published") replaces the map."""
+    from ..analysis.rankings import geography_name
+
+    geo = geography_name(geography)
+    name = name or f"map_{geography}"
+    chosen = highlight_codes(highlight, geo)
+    n_units = MAP_UNITS[geo]
+    known = values[values[value_column].notna()] if value_column in values else values.iloc[0:0]
+    label = index_short(index, ctx.lang)
+    rows = values.assign(index=index, year=year, indicator=indicator)
+    for column in ("rank", "score", "n_ranked", "tier"):
+        if column not in rows:
+            rows[column] = pd.NA
+    all_notes = [*notes, *index_notes(index, rows, ctx.lang)]
+    if known.empty:
+        reason = ctx.word("no_chart_nothing_published", what=label, year=year)
+        return no_chart(ctx, kind="map", name=name, reason=reason, data=values)
+    if len(known) < MIN_SHARE_FOR_MAP * n_units:
+        listed = rows[rows["score"].notna() | rows["rank"].notna()]
+        if len(listed) < 2:
+            from .ranks import _too_few
+
+            reason = _too_few(ctx, listed, label, year, n_units)
+            return no_chart(ctx, kind="map", name=name, reason=reason, data=listed)
+        return ranked_list(
+            ctx,
+            listed,
+            index=index,
+            year=year,
+            label=label,
+            n_units=n_units,
+            complete=False,
+            chosen=chosen,
+            title=title,
+            name=name,
+            notes=[*all_notes, ctx.word("note_list_not_map", k=len(known), n=n_units)],
+            sources=index_sources(index, listed, ctx.lang),
+        )
+    features = json.loads(outline_path(geography).read_text(encoding="utf-8"))["features"]
+    by_code = values.set_index("province_code")[value_column]
+    numbers = known[value_column].astype(float)
+    norm = Normalize(numbers.min(), numbers.max())
+    cmap = mpl.colormaps[SEQUENTIAL]
+    from .layout import new_figure
+
+    fig, ax = new_figure(7, 9.5)
+    for feature in features:
+        code = feature["properties"]["code"]
+        value = by_code.get(code)
+        missing = value is None or pd.isna(value)
+        colour = MISSING if missing else cmap(norm(float(value)))
+        _draw_geometry(ax, feature["geometry"], colour, "///" if missing else None, "white", 0.3)
+    for feature in features:  # highlighted units outlined on top
+        if feature["properties"]["code"] in chosen:
+            _draw_geometry(ax, feature["geometry"], "none", None, HIGHLIGHTS[0], 1.5)
+    ax.autoscale_view()
+    ax.set_aspect("equal")
+    ax.axis("off")
+    fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.5, label=ctx.word("score"))
+    handles = [Patch(facecolor=MISSING, hatch="///", label=ctx.word("no_data"))]
+    handles += [Patch(facecolor="none", edgecolor=HIGHLIGHTS[0], lw=1.5, label=n) for n in chosen.values()]
+    ax.legend(handles=handles, loc="lower left", fontsize=8)
+    outline = features[0]["properties"]  # every feature carries the same source and note
+    all_notes.append(ctx.word("note_outlines"))
+    missing_n = n_units - len(known)
+    if missing_n:
+        all_notes.append(ctx.word("note_map_missing", k=len(known), n=n_units))
+    best = known.sort_values(value_column, ascending=False).iloc[0]
+    alt = ctx.word(
+        "alt.map",
+        what=label,
+        year=year,
+        units=n_units,
+        k=len(known),
+        best=best["province"],
+        highlight="".join(
+            ctx.word("alt.highlighted", names=n)
+            for c, n in chosen.items()
+            if c in set(known["province_code"])
+        ),
+    )
+    return finish(
+        ctx,
+        fig,
+        kind="map",
+        name=name,
+        data=values,
+        title=title or ctx.word("title_map", what=label, year=year, units=n_units),
+        sources=[*index_sources(index, values, ctx.lang), outline["source_url"]],
+        notes=all_notes,
+        alt_text=alt,
+    )

@@ -1,0 +1,705 @@
+"""Charts of ranks and scores of one index: rank lines, the province × year grid, one year's
+ranked list, the change between two years, one province on every index, a province's profile.
+
+Every function takes the :class:`DrawingContext` first and index rows as
+:func:`egov_analysis.analysis.rankings.select` returns them (columns index, year, geography,
+province_code, province, indicator, score, rank, n_ranked, tier, rank_basis, score_basis,
+source_url). It returns a :class:`Chart`, or a :class:`NoChart` whose sentence says why the data
+hold nothing to draw. Missing values are drawn as missing, never filled; no line joins two years
+across a series break.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from adjustText import adjust_text
+from matplotlib.axes import Axes
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.text import Text
+
+from ..analysis.rankings import rank_change
+from .chart import ChartResult, DrawingContext
+from .footer import break_note, finish, index_notes, index_short, index_sources, no_chart, series_breaks
+from .layout import new_figure, rank_axis, year_axis
+from .select import geography_of, highlight_codes, year_coverage
+from .theme import CONTEXT, HIGHLIGHTS, MISSING, OKABE_ITO, SEQUENTIAL, TIER_COLOURS, join_words, number
+
+TIER_KEYS = {  # VCCI's printed tier → catalogue key of its name
+    "Rất tốt": "tier_excellent",
+    "Tốt": "tier_very_good",
+    "Khá": "tier_good",
+    "Trung bình": "tier_average",
+    "Tương đối thấp": "tier_fairly_low",
+    "Thấp": "tier_low",
+}
+
+
+def check_top_n(top_n: int) -> None:
+    if not isinstance(top_n, int) or isinstance(top_n, bool) or top_n < 1:
+        raise ValueError(f"top_n must be a whole number of at least 1; got top_n={top_n!r}")
+
+
+def what(ctx: DrawingContext, rows: pd.DataFrame) -> str:
+    """The index's short name, with the indicator's name unless it is the headline score."""
+    index = str(rows["index"].iloc[0])
+    indicator = str(rows["indicator"].iloc[0]) if "indicator" in rows else "overall"
+    if indicator == "overall":
+        return index_short(index, ctx.lang)
+    return ctx.word(
+        "what_indicator", index=index_short(index, ctx.lang), indicator=indicator_name(ctx, indicator)
+    )
+
+
+def indicator_name(ctx: DrawingContext, indicator: str) -> str:
+    """An indicator's display name in the context's language (its id where the catalogue has none)."""
+    from ..meta import messages
+
+    key = f"chart.indicator.{indicator}"
+    return messages.text(key, ctx.lang) if key in messages.catalogue(ctx.lang) else indicator
+
+
+def segments(years: Sequence[int], breaks: Iterable[int]) -> list[list[int]]:
+    """``years`` cut at each series break (a break at Y starts a new segment at Y)."""
+    cuts = sorted(breaks)
+    out: list[list[int]] = [[]]
+    for year in years:
+        if cuts and year >= cuts[0]:
+            while cuts and year >= cuts[0]:
+                cuts.pop(0)
+            out.append([])
+        out[-1].append(year)
+    return [s for s in out if s]
+
+
+def draw_breaks(ctx: DrawingContext, axes: Sequence[Axes], index: str, breaks: Sequence[int]) -> list[Line2D]:
+    """A dashed vertical line before each break year; returns legend handles naming them."""
+    handles = []
+    for year in breaks:
+        for ax in axes:
+            ax.axvline(year - 0.5, color="#444444", ls="--", lw=1.2, zorder=1)
+        handles.append(
+            Line2D([], [], color="#444444", ls="--", label=ctx.word("legend_series_break", year=year))
+        )
+    return handles
+
+
+def partial_years_note(ctx: DrawingContext, coverage: pd.DataFrame) -> str:
+    partial = coverage[~coverage["complete"] & coverage["published"].gt(0)]
+    if partial.empty:
+        return ""
+    items = [
+        ctx.word("k_of_n", k=int(r.published), n=int(r.n_units), year=int(r.year))
+        for r in partial.itertuples()
+    ]
+    return ctx.word("note_partial_years", years=join_words(items, ctx.lang))
+
+
+def place_labels(ax: Axes, texts: list[Text], only_move: str = "y") -> Callable[[], None]:
+    """A placer for :func:`~egov_analysis.plots.layout.settle`: adjustText moves ``texts`` apart
+    (inside the axes) once the layout is final."""
+
+    def place() -> None:
+        if len(texts) > 1:
+            adjust_text(
+                texts,
+                ax=ax,
+                only_move={"text": only_move, "static": only_move, "explode": only_move, "pull": only_move},
+                ensure_inside_axes=True,
+                expand=(1.05, 1.35),
+            )
+
+    return place
+
+
+def bump_chart(
+    ctx: DrawingContext,
+    rows: pd.DataFrame,
+    highlight: Sequence[str] | str = (),
+    top_n: int = 10,
+    *,
+    title: str | None = None,
+    name: str = "rank_lines",
+) -> ChartResult:
+    """Rank lines over the years: the last ranked year's top ``top_n`` and the highlighted units
+    (names in any spelling, or codes), rank 1 at the top. A year without a rank breaks the line, a
+    series break cuts it (drawn and named), years with a partial list are named in the footer.
+
+    Raises ``ValueError`` for ``top_n`` below 1 and
+    :class:`~egov_analysis.provinces.UnknownProvinceError` for a highlight no unit answers to."""
+    check_top_n(top_n)
+    index = str(rows["index"].iloc[0])
+    chosen = highlight_codes(highlight, geography_of(rows))
+    ranked = rows[rows["rank"].notna()]
+    ranked_years = sorted(int(y) for y in ranked["year"].unique())
+    label = what(ctx, rows)
+    if len(ranked_years) < 2:
+        reason = (
+            ctx.word("no_chart_no_ranks", what=label)
+            if not ranked_years
+            else ctx.word("no_chart_one_year", what=label, year=ranked_years[0])
+        )
+        return no_chart(ctx, kind="rank_lines", name=name, reason=reason, data=ranked)
+    last = ranked_years[-1]
+    top = ranked[ranked["year"].eq(last)].nsmallest(top_n, "rank")["province_code"]
+    keep = list(dict.fromkeys([*top, *[c for c in chosen if c in set(ranked["province_code"])]]))
+    data = ranked[ranked["province_code"].isin(keep)].sort_values(["province_code", "year"])
+    years = list(range(ranked_years[0], last + 1))
+    breaks = series_breaks(index, years)
+    fig, ax = new_figure(11, 6.5)
+    texts = []
+    legend: list[Line2D | Patch] = []
+    for i, code in enumerate(keep):
+        group = data[data["province_code"].eq(code)]
+        series = group.set_index("year")["rank"].astype(float)
+        is_highlight = code in chosen
+        colour = (
+            HIGHLIGHTS[list(chosen).index(code) % len(HIGHLIGHTS)]
+            if is_highlight
+            else (CONTEXT if chosen else OKABE_ITO[i % 7])
+        )
+        for part in segments(years, breaks):
+            values = series.reindex(part)
+            ax.plot(
+                part,
+                values.to_numpy(),
+                marker="o",
+                ms=4,
+                lw=3 if is_highlight else 1.5,
+                color=colour,
+                zorder=3 if is_highlight else 2,
+            )
+        if is_highlight:
+            legend.append(Line2D([], [], color=colour, lw=3, marker="o", label=chosen[code]))
+        known = series.dropna()
+        texts.append(
+            ax.text(
+                known.index[-1] + 0.25,
+                known.iloc[-1],
+                str(group["province"].iloc[0]),
+                va="center",
+                fontsize=8,
+                color=colour if is_highlight or not chosen else "#555555",
+                fontweight="bold" if is_highlight else "normal",
+            )
+        )
+    legend += draw_breaks(ctx, [ax], index, breaks)
+    coverage = year_coverage(rows[rows["year"].isin(years)])
+    year_axis(ax, years)
+    ax.set_xlim(years[0] - 0.6, last + 2.5)  # room for the line-end names
+    ax.set_xlabel(ctx.word("year"))
+    ax.set_ylabel(ctx.word("rank"))
+    ax.set_ylim(float(data["rank"].max()), 1)
+    rank_axis(ax.yaxis)
+    if legend:
+        ax.legend(handles=legend, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    missing = [n for c, n in chosen.items() if c not in set(ranked["province_code"])]
+    notes = [*index_notes(index, rows, ctx.lang), partial_years_note(ctx, coverage)]
+    if missing:
+        notes.append(ctx.word("note_highlight_unranked", names=join_words(missing, ctx.lang)))
+    title = title or ctx.word("title_ranks", what=label)
+    alt = ctx.word(
+        "alt.rank_lines",
+        what=label,
+        first=ranked_years[0],
+        last=last,
+        n=len(keep) - len([c for c in keep if c in chosen and c not in set(top)]),
+        top_n=min(top_n, len(top)),
+        highlight=_highlight_phrase(ctx, [n for c, n in chosen.items() if c in keep]),
+        breaks=_breaks_phrase(ctx, breaks),
+    )
+    return finish(
+        ctx,
+        fig,
+        kind="rank_lines",
+        name=name,
+        data=data,
+        title=title,
+        sources=index_sources(index, data, ctx.lang),
+        notes=notes,
+        alt_text=alt,
+        after_layout=[place_labels(ax, texts)],
+    )
+
+
+def _highlight_phrase(ctx: DrawingContext, names: list[str]) -> str:
+    return ctx.word("alt.highlighted", names=join_words(names, ctx.lang)) if names else ""
+
+
+def _breaks_phrase(ctx: DrawingContext, breaks: Sequence[int]) -> str:
+    return "".join(ctx.word("alt.series_break", year=b) for b in breaks)
+
+
+def rank_heatmap(
+    ctx: DrawingContext,
+    rows: pd.DataFrame,
+    highlight: Sequence[str] | str = (),
+    *,
+    title: str | None = None,
+    name: str = "rank_heatmap",
+) -> ChartResult:
+    """Unit × year ranks (rank 1 darkest); grey cells are unit-years without a published rank;
+    years with a partial list are starred and named in the footer."""
+    from ..analysis.rankings import rank_matrix
+
+    index = str(rows["index"].iloc[0])
+    chosen = highlight_codes(highlight, geography_of(rows))
+    ranked = rows[rows["rank"].notna()]
+    ranked_years = sorted(int(y) for y in ranked["year"].unique())
+    label = what(ctx, rows)
+    if len(ranked_years) < 2:
+        reason = (
+            ctx.word("no_chart_no_ranks", what=label)
+            if not ranked_years
+            else ctx.word("no_chart_one_year", what=label, year=ranked_years[0])
+        )
+        return no_chart(ctx, kind="rank_heatmap", name=name, reason=reason, data=ranked)
+    years = list(range(ranked_years[0], ranked_years[-1] + 1))
+    matrix = rank_matrix(ranked, years)
+    coverage = year_coverage(rows[rows["year"].isin(years)]).set_index("year")
+    fig, ax = new_figure(max(8, 0.5 * len(years) + 4), max(5, 0.17 * len(matrix) + 3))
+    n_max = int(np.nanmax(matrix.to_numpy(dtype=float)))
+    cmap = ListedColormap([_shade(i, n_max) for i in range(n_max)]).with_extremes(bad=MISSING)
+    norm = BoundaryNorm(np.arange(0.5, n_max + 1.5), cmap.N)
+    image = ax.imshow(np.ma.masked_invalid(matrix.to_numpy(dtype=float)), aspect="auto", cmap=cmap, norm=norm)
+    starred = [f"{y}*" if y in coverage.index and not coverage.loc[y, "complete"] else str(y) for y in years]
+    step = max(1, round(len(years) / 14))
+    ax.set_xticks(range(0, len(years), step), starred[::step], fontsize=8)
+    names = list(matrix.index)
+    codes = ranked.drop_duplicates("province").set_index("province")["province_code"]
+    ax.set_yticks(range(len(names)), names, fontsize=7)
+    for tick, province in zip(ax.get_yticklabels(), names, strict=True):
+        if codes.get(province) in chosen:
+            tick.set_color(HIGHLIGHTS[0])
+            tick.set_fontweight("bold")
+    ax.grid(False)
+    colourbar = fig.colorbar(image, ax=ax, label=ctx.word("rank"), shrink=0.6)
+    colourbar.ax.invert_yaxis()  # rank 1 at the top
+    colourbar.ax.yaxis.set_major_locator(_rank_ticks(n_max))
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    notes = [
+        *index_notes(index, rows, ctx.lang),
+        ctx.word("note_grey_no_rank"),
+        partial_years_note(ctx, coverage.reset_index()) and ctx.word("note_starred_partial"),
+        partial_years_note(ctx, coverage.reset_index()),
+    ]
+    data = matrix.reset_index().melt(id_vars="province", var_name="year", value_name="rank")
+    alt = ctx.word(
+        "alt.rank_heatmap",
+        what=label,
+        first=years[0],
+        last=years[-1],
+        n=len(names),
+        highlight=_highlight_phrase(ctx, [n for c, n in chosen.items() if c in set(codes)]),
+    )
+    return finish(
+        ctx,
+        fig,
+        kind="rank_heatmap",
+        name=name,
+        data=data,
+        title=title or ctx.word("title_heatmap", what=label),
+        sources=index_sources(index, rows, ctx.lang),
+        notes=notes,
+        alt_text=alt,
+    )
+
+
+def _shade(i: int, n: int) -> tuple[float, float, float, float]:
+    import matplotlib as mpl
+
+    return mpl.colormaps[SEQUENTIAL + "_r"](i / max(n - 1, 1))
+
+
+def _rank_ticks(n_max: int) -> object:
+    from matplotlib.ticker import FixedLocator
+
+    step = next(s for s in (1, 2, 5, 10, 20) if n_max / s <= 8)
+    return FixedLocator([1, *range(step, n_max + 1, step)] if step > 1 else range(1, n_max + 1))
+
+
+def ranked_bars(
+    ctx: DrawingContext,
+    rows: pd.DataFrame,
+    year: int,
+    colour_by: str = "tier",
+    highlight: Sequence[str] | str = (),
+    *,
+    title: str | None = None,
+    name: str = "ranked_list",
+) -> ChartResult:
+    """One year's units in rank order with their scores. A complete year draws every unit's bar,
+    coloured by published tier or by rank quartile; a partial year ("top k of n published")
+    draws a ranked dot list of what was published; fewer than two units give a :class:`NoChart`."""
+    index = str(rows["index"].iloc[0])
+    chosen = highlight_codes(highlight, geography_of(rows))
+    data = rows[rows["year"].eq(year) & (rows["score"].notna() | rows["rank"].notna())].copy()
+    coverage = year_coverage(rows[rows["year"].eq(year)])
+    n_units = coverage["n_units"].iloc[0] if not coverage.empty else pd.NA
+    label = what(ctx, rows)
+    if len(data) < 2:
+        return no_chart(
+            ctx, kind="ranked_list", name=name, reason=_too_few(ctx, data, label, year, n_units), data=data
+        )
+    complete = bool(coverage["complete"].iloc[0]) and data["score"].notna().all()
+    return ranked_list(
+        ctx,
+        data,
+        index=index,
+        year=year,
+        label=label,
+        n_units=n_units,
+        complete=complete,
+        chosen=chosen,
+        colour_by=colour_by,
+        title=title,
+        name=name,
+        notes=index_notes(index, data, ctx.lang),
+        sources=index_sources(index, data, ctx.lang),
+    )
+
+
+def _too_few(ctx: DrawingContext, data: pd.DataFrame, label: str, year: int, n_units: object) -> str:
+    if data.empty:
+        return ctx.word("no_chart_nothing_published", what=label, year=year)
+    row = data.iloc[0]
+    facts = []
+    if pd.notna(row["rank"]):
+        facts.append(
+            ctx.word("rank_of_n", rank=int(row["rank"]), n=int(n_units))  # type: ignore[call-overload]
+            if pd.notna(n_units)
+            else ctx.word("rank_only", rank=int(row["rank"]))
+        )
+    if pd.notna(row["score"]):
+        facts.append(ctx.word("score_value", score=number(float(row["score"]), ctx.lang, 2)))
+    return ctx.word(
+        "no_chart_one_unit", what=label, year=year, province=row["province"], facts=", ".join(facts)
+    )
+
+
+def ranked_list(
+    ctx: DrawingContext,
+    data: pd.DataFrame,
+    *,
+    index: str,
+    year: int,
+    label: str,
+    n_units: object,
+    complete: bool,
+    chosen: dict[str, str],
+    colour_by: str = "tier",
+    title: str | None,
+    name: str,
+    notes: Sequence[str],
+    sources: Sequence[str],
+    kind: str = "ranked_list",
+) -> ChartResult:
+    """Units of one year in rank (else score) order: bars when the year is complete, dots with
+    "top k of n published" when it is not; x is the score, or the rank where no score is published."""
+    data = data.copy()
+    has_scores = data["score"].notna().sum() >= 2
+    order = ["rank", "score"] if data["rank"].notna().any() else ["score"]
+    data = data.sort_values(order, ascending=[True, False][: len(order)], na_position="last")
+    k = len(data)
+    fig, ax = new_figure(9, max(3.5, 0.2 * k + 2.5))
+    y = np.arange(k)
+    x = data["score"].astype(float) if has_scores else data["rank"].astype(float)
+    extra_notes: list[str] = []
+    legend: list[Patch | Line2D] = []
+    if complete and has_scores:
+        colours, legend, legend_title, note = _bar_colours(ctx, data, colour_by)
+        ax.barh(y, x.to_numpy(), color=colours)
+        extra_notes.append(note)
+    else:
+        colours = [HIGHLIGHTS[0] if c in chosen else OKABE_ITO[0] for c in data["province_code"]]
+        ax.hlines(y, 0 if has_scores else 1, x.to_numpy(), color=CONTEXT, lw=1)
+        ax.scatter(x.to_numpy(), y, color=colours, zorder=3, s=30)
+        legend_title = ""
+    names = [
+        f"{int(r)}. {p}" if pd.notna(r) else f"– {p}"
+        for r, p in zip(data["rank"], data["province"], strict=True)
+    ]
+    ax.set_yticks(y, names, fontsize=8 if k < 40 else 7)
+    ax.set_ylim(k - 0.5, -0.5)  # the best at the top
+    for tick, code in zip(ax.get_yticklabels(), data["province_code"], strict=True):
+        if code in chosen:
+            tick.set_color(HIGHLIGHTS[0])
+            tick.set_fontweight("bold")
+    ax.grid(axis="y", visible=False)
+    if has_scores:
+        ax.set_xlabel(ctx.word("score"))
+        if not complete:
+            ax.set_xlim(float(np.nanmin(x)) * 0.9 if np.nanmin(x) > 0 else 0, float(np.nanmax(x)) * 1.05)
+    else:
+        ax.set_xlabel(ctx.word("rank"))
+        ax.set_xlim(0.5, float(np.nanmax(x)) + 0.5)
+        rank_axis(ax.xaxis)
+    if legend:
+        ax.legend(handles=legend, title=legend_title, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    n_known = pd.notna(n_units)
+    partial = not complete and n_known and k < int(n_units)  # type: ignore[call-overload]
+    if partial:
+        default_title = ctx.word("title_year_partial", what=label, year=year, k=k, n=int(n_units))  # type: ignore[call-overload]
+        extra_notes.append(ctx.word("note_partial_list", k=k, n=int(n_units)))  # type: ignore[call-overload]
+    else:
+        default_title = ctx.word("title_year", what=label, year=year)
+    if not has_scores:
+        extra_notes.append(ctx.word("note_no_scores_ranks_drawn"))
+    missing = [n for c, n in chosen.items() if c not in set(data["province_code"])]
+    if missing:
+        extra_notes.append(
+            ctx.word("note_highlight_unpublished", names=join_words(missing, ctx.lang), year=year)
+        )
+    alt = ctx.word(
+        "alt.ranked_list",
+        what=label,
+        year=year,
+        k=k,
+        of_n=ctx.word("alt.of_n", n=int(n_units)) if n_known else "",  # type: ignore[call-overload]
+        measure=ctx.word("score") if has_scores else ctx.word("rank"),
+        first=data["province"].iloc[0],
+        highlight=_highlight_phrase(ctx, [n for c, n in chosen.items() if c in set(data["province_code"])]),
+    )
+    return finish(
+        ctx,
+        fig,
+        kind=kind,
+        name=name,
+        data=data,
+        title=title or default_title,
+        sources=sources,
+        notes=[*notes, *extra_notes],
+        alt_text=alt,
+    )
+
+
+def _bar_colours(
+    ctx: DrawingContext, data: pd.DataFrame, colour_by: str
+) -> tuple[list[object], list[Patch | Line2D], str, str]:
+    from ..analysis.rankings import quartile
+
+    if colour_by == "tier" and "tier" in data and data["tier"].notna().any():
+        colours = list(data["tier"].map(TIER_COLOURS).fillna(CONTEXT))
+        present = set(data["tier"].dropna())
+        legend: list[Patch | Line2D] = [
+            Patch(color=c, label=ctx.word(TIER_KEYS[t])) for t, c in TIER_COLOURS.items() if t in present
+        ]
+        return colours, legend, ctx.word("tier"), ctx.word("note_tiers_published")
+    quartiles = quartile(data)
+    palette = dict(enumerate(OKABE_ITO[:4], start=1))
+    colours = [palette.get(int(q), CONTEXT) if pd.notna(q) else CONTEXT for q in quartiles]
+    legend = [
+        Patch(color=palette[int(q)], label=ctx.word("quartile_n", q=int(q)))
+        for q in sorted(quartiles.dropna().unique())
+    ]
+    return colours, legend, ctx.word("quartile"), ctx.word("note_quartiles")
+
+
+def dumbbell(
+    ctx: DrawingContext,
+    rows: pd.DataFrame,
+    first_year: int,
+    last_year: int,
+    highlight: Sequence[str] | str = (),
+    *,
+    title: str | None = None,
+    name: str = "rank_change",
+) -> ChartResult:
+    """Each unit's rank in two years joined by a line (units ranked in both), rank 1 at the left.
+    A series break between the years moves the first year to the first ranked year after it,
+    and the footer names the break; fewer than two units ranked in both give a :class:`NoChart`."""
+    index = str(rows["index"].iloc[0])
+    chosen = highlight_codes(highlight, geography_of(rows))
+    label = what(ctx, rows)
+    ranked_years = sorted(int(y) for y in rows.loc[rows["rank"].notna(), "year"].unique())
+    notes = []
+    for year in series_breaks(index, [first_year, last_year]):
+        after = [y for y in ranked_years if year <= y < last_year]
+        if not after:
+            reason = ctx.word("no_chart_break", what=label, first=first_year, last=last_year, year=year)
+            return no_chart(ctx, kind="rank_change", name=name, reason=reason)
+        notes.append(ctx.word("note_compared_from", year=after[0], first=first_year))
+        notes.append(break_note(index, year, ctx.lang))
+        first_year = after[0]
+    change = rank_change(rows, first_year, last_year)
+    if len(change) < 2:
+        reason = ctx.word("no_chart_change", what=label, first=first_year, last=last_year, n=len(change))
+        return no_chart(ctx, kind="rank_change", name=name, reason=reason, data=change)
+    data = change.sort_values("rank_last")
+    fig, ax = new_figure(9, max(3.5, 0.2 * len(data) + 2.5))
+    y = np.arange(len(data))
+    colours = [HIGHLIGHTS[0] if c in chosen else CONTEXT for c in data["province_code"]]
+    ax.hlines(y, data["rank_first"], data["rank_last"], color=colours, lw=2)
+    ax.scatter(data["rank_first"], y, color=OKABE_ITO[5], label=str(first_year), zorder=3)
+    ax.scatter(data["rank_last"], y, color=OKABE_ITO[0], label=str(last_year), zorder=3)
+    ax.set_yticks(y, data["province"], fontsize=8 if len(data) < 40 else 7)
+    for tick, code in zip(ax.get_yticklabels(), data["province_code"], strict=True):
+        if code in chosen:
+            tick.set_color(HIGHLIGHTS[0])
+            tick.set_fontweight("bold")
+    ax.set_ylim(len(data) - 0.5, -0.5)
+    ax.set_xlim(0.5, float(max(data["rank_first"].max(), data["rank_last"].max())) + 0.5)
+    rank_axis(ax.xaxis)
+    ax.set_xlabel(ctx.word("rank"))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    notes.append(ctx.word("note_ranked_both"))
+    coverage = year_coverage(rows[rows["year"].isin([first_year, last_year])])
+    notes.append(partial_years_note(ctx, coverage))
+    up = int((data["rank_change"] > 0).sum())
+    down = int((data["rank_change"] < 0).sum())
+    alt = ctx.word(
+        "alt.rank_change",
+        what=label,
+        first=first_year,
+        last=last_year,
+        n=len(data),
+        up=up,
+        down=down,
+        highlight=_highlight_phrase(ctx, [n for c, n in chosen.items() if c in set(data["province_code"])]),
+    )
+    return finish(
+        ctx,
+        fig,
+        kind="rank_change",
+        name=name,
+        data=data,
+        title=title or ctx.word("title_change", what=label, first=first_year, last=last_year),
+        sources=index_sources(index, rows, ctx.lang),
+        notes=notes,
+        alt_text=alt,
+    )
+
+
+def index_ranks_chart(
+    ctx: DrawingContext,
+    ranks: pd.DataFrame,
+    province: str,
+    *,
+    title: str | None = None,
+    name: str = "index_ranks",
+) -> ChartResult:
+    """One province's rank on every index over the years (one line per index, rank 1 at the top;
+    gaps stay gaps; a series break cuts its index's line and is drawn)."""
+    ranks = ranks[ranks["rank"].notna()]
+    if ranks.empty:
+        return no_chart(
+            ctx, kind="index_ranks", name=name, reason=ctx.word("no_chart_province_ranks", province=province)
+        )
+    years = list(range(int(ranks["year"].min()), int(ranks["year"].max()) + 1))
+    fig, ax = new_figure(10, 5.5)
+    legend: list[Line2D] = []
+    all_breaks = []
+    for i, (index, group) in enumerate(ranks.groupby("index", sort=True)):
+        series = group.set_index("year")["rank"].astype(float)
+        breaks = series_breaks(str(index), series.index)
+        all_breaks += [(str(index), b) for b in breaks]
+        colour = OKABE_ITO[i % 8]
+        for part in segments(years, breaks):
+            ax.plot(part, series.reindex(part).to_numpy(), marker="o", ms=4, color=colour)
+        legend.append(Line2D([], [], color=colour, marker="o", label=index_short(str(index), ctx.lang)))
+    for index, year in all_breaks:
+        legend += draw_breaks(ctx, [ax], index, [year])
+    year_axis(ax, years)
+    ax.set_xlabel(ctx.word("year"))
+    ax.set_ylabel(ctx.word("rank"))
+    ax.set_ylim(float(ranks["rank"].max()), 1)
+    rank_axis(ax.yaxis)
+    ax.legend(handles=legend, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    notes = [ctx.word("note_ranks_among_units"), ctx.word("note_missing_point")]
+    notes += [break_note(index, year, ctx.lang) for index, year in all_breaks]
+    if "rank_basis" in ranks and ranks["rank_basis"].eq("computed").any():
+        notes.append(ctx.word("note_ranks_derived"))
+    indices = sorted(ranks["index"].unique())
+    sources = [s for index in indices for s in index_sources(str(index), None, ctx.lang)]
+    alt = ctx.word(
+        "alt.index_ranks",
+        province=province,
+        indices=join_words([index_short(str(i), ctx.lang) for i in indices], ctx.lang),
+        first=years[0],
+        last=years[-1],
+        best=int(ranks["rank"].min()),
+        worst=int(ranks["rank"].max()),
+    )
+    return finish(
+        ctx,
+        fig,
+        kind="index_ranks",
+        name=name,
+        data=ranks,
+        title=title or ctx.word("title_index_ranks", province=province),
+        sources=sources,
+        notes=notes,
+        alt_text=alt,
+    )
+
+
+def profile_chart(
+    ctx: DrawingContext,
+    profile: pd.DataFrame,
+    province: str,
+    index: str,
+    year: int,
+    *,
+    title: str | None = None,
+    name: str = "profile",
+) -> ChartResult:
+    """A province's sub-indicator scores against the best province of the year
+    (``profile`` as :func:`egov_analysis.analysis.rankings.profile` returns it)."""
+    data = profile.copy()
+    if data.empty:
+        reason = ctx.word(
+            "no_chart_profile", province=province, index=index_short(index, ctx.lang), year=year
+        )
+        return no_chart(ctx, kind="profile", name=name, reason=reason)
+    fig, ax = new_figure(9, max(4, 0.45 * len(data) + 2.5))
+    y = np.arange(len(data))
+    ax.barh(y - 0.2, data["best_score"].astype(float), height=0.4, color=CONTEXT, label=ctx.word("best"))
+    ax.barh(y + 0.2, data["score"].astype(float), height=0.4, color=HIGHLIGHTS[0], label=province)
+    ax.set_yticks(
+        y,
+        [
+            ctx.word("indicator_with_best", indicator=indicator_name(ctx, i), best=b)
+            for i, b in zip(data["indicator"], data["best_province"], strict=True)
+        ],
+        fontsize=8,
+    )
+    ax.set_ylim(len(data) - 0.5, -0.5)
+    ax.set_xlabel(ctx.word("score"))
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    notes = [ctx.word("note_best_named", year=year)]
+    unpublished = data.loc[data["score"].isna(), "indicator"]
+    if not unpublished.empty:
+        notes.append(
+            ctx.word(
+                "note_no_score_for",
+                province=province,
+                indicators=join_words([indicator_name(ctx, i) for i in unpublished], ctx.lang),
+            )
+        )
+    if index == "papi":
+        notes.append(ctx.word("note_papi_dimensions"))
+    alt = ctx.word(
+        "alt.profile",
+        province=province,
+        index=index_short(index, ctx.lang),
+        year=year,
+        n=len(data),
+        n_published=int(data["score"].notna().sum()),
+    )
+    return finish(
+        ctx,
+        fig,
+        kind="profile",
+        name=name,
+        data=data,
+        title=title
+        or ctx.word("title_profile", province=province, index=index_short(index, ctx.lang), year=year),
+        sources=index_sources(index, None, ctx.lang),
+        notes=notes,
+        alt_text=alt,
+    )

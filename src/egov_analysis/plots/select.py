@@ -1,0 +1,67 @@
+"""What a chart is asked to show: the highlighted units (any spelling or code), the geography of
+the rows, and how much of each year the publisher published."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from ..provinces import UnknownProvinceError, provinces, resolve, resolve_2025, successor, units_2025
+
+UNITS_34 = "units_34"
+
+
+def geography_of(rows: pd.DataFrame) -> str:
+    """The rows' geography (``provinces_63`` or ``units_34``); rows of two geographies raise."""
+    if "geography" not in rows or rows.empty:
+        return "provinces_63"
+    found = sorted(set(rows["geography"].dropna()))
+    if len(found) > 1:
+        raise ValueError(f"rows mix geographies {', '.join(found)}: select one (geography='63' or '34')")
+    return found[0] if found else "provinces_63"
+
+
+def highlight_codes(highlight: Iterable[str] | str, geography: str = "provinces_63") -> dict[str, str]:
+    """Code → display name of each highlighted unit. A name in any spelling or a code; for the 34
+    units of 2025 a pre-2025 province means the unit it became part of. Raises
+    :class:`~egov_analysis.provinces.UnknownProvinceError` naming what was asked."""
+    if isinstance(highlight, str):
+        highlight = [highlight]
+    chosen: dict[str, str] = {}
+    for asked in highlight:
+        text = str(asked).strip()
+        if geography == UNITS_34:
+            units = units_2025()
+            if text in units:
+                unit = units[text]
+            else:
+                try:
+                    unit = resolve_2025(text)
+                except UnknownProvinceError:
+                    unit = successor(resolve(text).gso_code)
+            chosen[unit.code_2025] = unit.name
+        else:
+            province = provinces()[text] if text in provinces() else resolve(text)
+            chosen[province.gso_code] = province.name
+    return chosen
+
+
+def year_coverage(rows: pd.DataFrame, value: str = "rank") -> pd.DataFrame:
+    """Per year: units with a ``value`` (``published``), units the publisher ranked (``n_units``,
+    missing where the publisher ranked everyone it surveyed) and whether the year is complete.
+
+    Columns: year (int), published (int), n_units (Int64), complete (bool)."""
+    have = rows[rows[value].notna()]
+    per_year = (
+        rows.groupby("year")
+        .agg(n_units=("n_ranked", "max"))
+        .join(have.groupby("year").agg(published=("province_code", "nunique")))
+        .reset_index()
+    )
+    per_year["published"] = per_year["published"].fillna(0).astype(int)
+    per_year["year"] = per_year["year"].astype(int)
+    per_year["n_units"] = per_year["n_units"].astype("Int64")
+    per_year["complete"] = per_year["n_units"].isna() | (per_year["published"] >= per_year["n_units"])
+    per_year["complete"] = per_year["complete"].astype(bool)
+    return per_year[["year", "published", "n_units", "complete"]]

@@ -1,0 +1,199 @@
+"""The domain tables of src/egov_analysis/meta/: what they say, that they agree with each other,
+that the field registry takes its allowed values from them, and that no layer reaches back."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from egov_analysis import fields, meta
+
+SRC = Path(meta.__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def meta_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the domain tables, in force through EGOV_META_DIR."""
+    target = tmp_path / "meta"
+    shutil.copytree(
+        meta.PACKAGE_META_DIR, target, ignore=shutil.ignore_patterns("*.py", "messages", "__pycache__")
+    )
+    monkeypatch.setenv(meta.META_DIR_VARIABLE, str(target))
+    return target
+
+
+def test_every_published_year_has_an_edition_with_the_units_the_publisher_ranked():
+    editions = meta.editions().set_index(["index", "year", "geography"])["n_ranked"]
+    for info in meta.indices().values():
+        assert {y for i, y, g in editions.index if i == info.index and g == "provinces_63"} == set(info.years)
+    assert editions[("pci", 2005, "provinces_63")] == 42
+    assert editions[("pci", 2007, "provinces_63")] == 64  # Hà Tây ranked separately
+    assert editions[("pci", 2009, "provinces_63")] == 63
+    assert editions[("dti", 2024, "units_34")] == 34
+    assert ("dti", 2023, "units_34") not in editions.index
+
+
+def test_papi_n_ranked_is_what_the_publisher_ranked_not_what_the_file_holds():
+    # two provinces are missing from the file in 2014, 2018, 2022 and 2024, but PAPI ranked 63
+    assert [meta.n_ranked("papi", y, "provinces_63") for y in (2014, 2018, 2022, 2024)] == [63] * 4
+    assert meta.n_ranked("papi", 2021, "provinces_63") == 60  # Bắc Giang, Bắc Ninh, Quảng Ninh
+    assert meta.n_ranked("papi", 2023, "provinces_63") == 61  # Bình Dương, Quảng Ninh
+    notes = meta.editions().set_index(["index", "year"])
+    assert "Quảng Ninh" in notes.loc[("papi", 2023), "coverage_note_vi"]
+    assert meta.n_ranked("papi", 2030, "provinces_63") is None
+
+
+def test_indices_have_names_publishers_scale_and_direction_in_both_languages():
+    pci = meta.indices()["pci"]
+    assert (pci.name, pci.name_in("vi")) == (
+        "Provincial Competitiveness Index",
+        "Chỉ số Năng lực cạnh tranh cấp tỉnh",
+    )
+    assert (pci.scale_min, pci.scale_max, pci.direction) == (0, 100, "higher_is_better")
+    assert meta.indices()["papi"].scale_max == 80
+    for info in meta.indices().values():
+        assert info.names["en"] and info.names["vi"] and info.publishers["vi"]
+    assert 2021 not in meta.indices()["ict"].years
+
+
+def test_series_breaks_are_data_with_notes_in_both_languages():
+    breaks = meta.series_breaks().set_index(["index", "year"])
+    assert "8 dimensions" in breaks.loc[("papi", 2018), "note_en"]
+    assert "8 chỉ số nội dung" in breaks.loc[("papi", 2018), "note_vi"]
+    assert ("pci", 2017) in breaks.index
+
+
+@pytest.mark.parametrize(
+    ("label", "indicator"),
+    [
+        ("Business Support Services", "business_support_services"),
+        ("Business Support Policy", "business_support_services"),
+        ("Chính sách hỗ trợ doanh nghiệp", "business_support_services"),
+        ("labor_training", "labor_training"),
+        ("Labor Policy", "labor_training"),
+        ("Đào tạo lao động", "labor_training"),
+        ("legal_institutions", "legal_institutions"),
+        ("Law & Order", "legal_institutions"),
+        ("Thiết chế pháp lý", "legal_institutions"),
+    ],
+)
+def test_one_indicator_id_per_concept_across_vccis_renamings(label, indicator):
+    mapping = meta.indicators().query("index == 'pci'").set_index("label")["indicator"]
+    assert mapping[label] == indicator
+
+
+def test_every_indicator_is_defined_once_with_names_range_and_a_known_parent():
+    defs = meta.indicator_definitions()
+    assert not defs.duplicated(["index", "indicator"]).any()
+    assert defs["name_en"].str.len().gt(0).all() and defs["name_vi"].str.len().gt(0).all()
+    ids = set(zip(defs["index"], defs["indicator"], strict=True))
+    for row in defs[defs["parent"].ne("")].itertuples():
+        assert (row.index, row.parent) in ids, row
+    assert set(defs.query("index == 'pci'")["indicator"]).isdisjoint(
+        {"business_support_policy", "labor_policy", "law_and_order"}
+    )
+
+
+def test_the_field_registry_takes_its_allowed_values_from_the_tables():
+    index_field = next(f for f in fields.INDICES.fields if f.name == "index")
+    geography_field = next(f for f in fields.INDICES.fields if f.name == "geography")
+    kind_field = next(f for f in fields.MILESTONES.fields if f.name == "kind")
+    assert index_field.choices == tuple(meta.indices())
+    assert geography_field.choices == ("provinces_63", "units_34")
+    assert kind_field.choices == meta.value_kinds() and "refused" in kind_field.choices
+
+
+def test_a_new_row_in_a_table_reaches_the_registry_without_code(meta_copy):
+    with (meta_copy / "geographies.csv").open("a", encoding="utf-8") as f:
+        f.write("units_test,5,five test units,năm đơn vị thử,,\n")
+    geography_field = next(f for f in fields.INDICES.fields if f.name == "geography")
+    assert geography_field.choices == ("provinces_63", "units_34", "units_test")
+
+
+def test_a_contradicting_table_is_refused_naming_file_and_line(meta_copy):
+    with (meta_copy / "index_editions.csv").open("a", encoding="utf-8") as f:
+        f.write("pci,2031,provinces_63,63,,\n")
+    lines = (meta_copy / "index_editions.csv").read_text(encoding="utf-8").splitlines()
+    with pytest.raises(meta.MetaError, match=rf"index_editions.csv:{len(lines)}: pci was not published"):
+        meta.editions()
+
+
+def test_a_label_mapping_to_an_undefined_indicator_is_refused(meta_copy):
+    with (meta_copy / "indicator_labels.csv").open("a", encoding="utf-8") as f:
+        f.write("pci,Brand New Label,brand_new\n")
+    with pytest.raises(meta.MetaError, match=r"'brand_new', which indicators\.csv does not define"):
+        meta.indicators()
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("https://pcivietnam.vn/x", None),
+        ("https://báo.vn/bài-viết", None),
+        ("http://211.88.39.63/article/gb/tjsj/202106/549782.html", "bare IP address"),
+        ("http://[2001:db8::1]/a", "bare IP address"),
+        ("ftp://example.vn/file", "not an http(s) URL"),
+        ("https:///path-only", "no host"),
+        ("example.vn/a", "not an http(s) URL"),
+        ("https://localhost/a", "not a real host"),
+        ("http://www.ufabetindo.in/da-nang", "refused host ufabetindo.in"),
+        ("https://cdn.ufabetindo.in/x", "refused host ufabetindo.in"),
+    ],
+)
+def test_a_source_url_must_be_http_with_a_real_host_and_not_refused(url, words):
+    problem = meta.url_problem(url)
+    if words is None:
+        assert problem is None
+    else:
+        assert problem is not None and words in problem
+
+
+def test_source_classes_put_the_catch_all_last():
+    classes = meta.classify_sources(pd.Series(["https://pcivietnam.vn/a", "https://baomoi.com/b"]))
+    assert classes["source_class"].tolist() == ["publisher_site", "press"]
+
+
+def _imports(path: Path) -> set[str]:
+    """The egov_analysis modules a source file imports (absolute names)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ["egov_analysis", *path.relative_to(SRC).parent.parts]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            name = ".".join([*base, node.module] if node.module else base)
+            found.add(name)
+            found.update(f"{name}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {n for n in found if n.startswith("egov_analysis")}
+
+
+@pytest.mark.parametrize(
+    ("layer", "forbidden"),
+    [
+        (
+            "meta",
+            ("egov_analysis.clean", "egov_analysis.analysis", "egov_analysis.plots", "egov_analysis.fields"),
+        ),
+        ("fields.py", ("egov_analysis.clean", "egov_analysis.analysis", "egov_analysis.plots")),
+        ("clean", ("egov_analysis.analysis", "egov_analysis.plots", "egov_analysis.reporting")),
+        ("analysis", ("egov_analysis.clean", "egov_analysis.reporting")),
+        ("plots", ("egov_analysis.clean", "egov_analysis.reporting")),
+    ],
+)
+def test_no_layer_reaches_back(layer, forbidden):
+    target = SRC / layer
+    files = [target] if target.is_file() else sorted(target.rglob("*.py"))
+    assert files
+    offending = {
+        f"{path.relative_to(SRC)} imports {name}"
+        for path in files
+        for name in _imports(path)
+        if name.startswith(forbidden)
+    }
+    assert not offending, sorted(offending)
