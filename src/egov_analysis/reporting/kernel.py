@@ -6,10 +6,11 @@ port, and one kernel dies with "Address already in use" (papermill issue #511). 
 of their own cannot collide. Windows has no Unix sockets, so there the default TCP manager is used.
 
 Kernels are forked from a server process (:mod:`.kernel_server`, one per worker) that has already
-imported ipykernel, pandas, matplotlib and the library: a kernel that starts as a new interpreter spends ~0.4 CPU-seconds starting and ~0.9 importing those libraries, which the
-benchmark measured as most of a report's overhead. Each fork is still a fresh kernel: the server
-never runs report code, so nothing of one report reaches the next. ``EGOV_KERNEL_PRELOAD=0``
-starts every kernel as a new interpreter instead.
+imported ipykernel, pandas, matplotlib and the library: a kernel that starts as a new interpreter
+spends ~0.4 CPU-seconds starting and ~0.9 importing those libraries, which the benchmark measured
+as most of a report's overhead. Each fork is still a fresh kernel: the server never runs report
+code, so nothing of one report reaches the next. ``EGOV_KERNEL_PRELOAD=0`` starts every kernel as
+a new interpreter instead.
 """
 
 from __future__ import annotations
