@@ -145,7 +145,7 @@ class _ForkedProcess:
         self.send_signal(signal.SIGTERM)
 
 
-class PreloadedProvisioner(LocalProvisioner):  # type: ignore[misc]
+class PreloadedProvisioner(LocalProvisioner):
     """Starts the kernel by asking the kernel server to fork, instead of starting an interpreter."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
@@ -153,7 +153,7 @@ class PreloadedProvisioner(LocalProvisioner):  # type: ignore[misc]
         env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
         cwd = kwargs.get("cwd")
         pid = _KernelServer.fork(argv, env, str(cwd) if cwd else None)
-        self.process = _ForkedProcess(pid)
+        self.process = _ForkedProcess(pid)  # type: ignore[assignment]  # duck-typed Popen
         self.pid = pid
         self.pgid = pid  # the kernel calls setsid(); until then jupyter_client falls back to the pid
         self.cwd = cwd or Path.cwd()
