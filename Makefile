@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 LAB_STAMP := $(VENV)/.installed-lab
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
-TEST_JOBS ?= 2
+TEST_JOBS ?= 2  # pytest-xdist processes; a file stays on one (module fixtures, a notebook's cells)
 
 .DEFAULT_GOAL := help
 .PHONY: help install reports clean-data test lint format lab bench clobber notebook-outputs
@@ -31,8 +31,8 @@ test: $(STAMP) ## run the whole test suite (ruff, mypy, unit, integration, refer
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src/
-	$(BIN)/python -m pytest -n $(TEST_JOBS)
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --nbval-lax notebooks/
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --nbval-lax notebooks/
 
 lint: $(STAMP) ## ruff check and format check only
 	$(BIN)/ruff check .
