@@ -32,7 +32,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import default
 
-from .kernel_server import INLINE_BACKEND
+from .kernel_server import INLINE_BACKEND, PARENT_VARIABLE
 
 KERNEL = "python3"
 FOLDER_PREFIX = "egov-kernel-"
@@ -80,21 +80,32 @@ class _KernelServer:
     _process: subprocess.Popen[str] | None = None
 
     @classmethod
+    def start(cls) -> subprocess.Popen[str]:
+        """The running server, started if needed (it imports while the caller goes on)."""
+        if cls._process is None or cls._process.poll() is not None:
+            cls._process = subprocess.Popen(
+                # frozen modules off, as ipykernel's kernel specs start kernels: debugpy warns otherwise
+                [sys.executable, "-Xfrozen_modules=off", "-m", "egov_analysis.reporting.kernel_server"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+                env={
+                    **os.environ,
+                    "MPLBACKEND": os.environ.get("MPLBACKEND", INLINE_BACKEND),
+                    PARENT_VARIABLE: str(os.getpid()),
+                },
+            )
+            atexit.register(cls.stop)
+        return cls._process
+
+    @classmethod
     def fork(cls, argv: list[str], env: dict[str, str], cwd: str | None) -> int:
         with cls._lock:
-            if cls._process is None or cls._process.poll() is not None:
-                cls._process = subprocess.Popen(
-                    [sys.executable, "-m", "egov_analysis.reporting.kernel_server"],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    text=True,
-                    env={**os.environ, "MPLBACKEND": os.environ.get("MPLBACKEND", INLINE_BACKEND)},
-                )
-                atexit.register(cls.stop)
-            assert cls._process.stdin is not None and cls._process.stdout is not None
-            cls._process.stdin.write(json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n")
-            cls._process.stdin.flush()
-            reply = cls._process.stdout.readline()
+            process = cls.start()
+            assert process.stdin is not None and process.stdout is not None
+            process.stdin.write(json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n")
+            process.stdin.flush()
+            reply = process.stdout.readline()
         if not reply.strip().isdigit():
             raise RuntimeError("the kernel server ended before it could start a kernel")
         return int(reply)
@@ -109,6 +120,14 @@ class _KernelServer:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def start_kernel_server() -> None:
+    """Start this process's kernel server now, so that it imports while the caller does other work
+    (a build's worker calls it as it starts); nothing when kernels are not forked."""
+    if preload_enabled():
+        with _KernelServer._lock:
+            _KernelServer.start()
 
 
 class _ForkedProcess:

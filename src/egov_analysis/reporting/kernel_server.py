@@ -19,10 +19,24 @@ import sys
 import traceback
 from typing import Any
 
-# what every report imports; matplotlib reads its backend from MPLBACKEND when it is imported
-PRELOAD = ("ipykernel.kernelapp", "pandas", "pyarrow.parquet", "matplotlib.pyplot", "egov_analysis.plots")
+# what every kernel and report imports (not matplotlib_inline's backend: imported before the shell
+# exists, it would not hook itself into it); matplotlib reads MPLBACKEND when it is imported
+PRELOAD = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.debugger",  # imports debugpy: a third of a kernel's start
+    "IPython.core.interactiveshell",
+    "IPython.core.completer",
+    "pandas",
+    "pyarrow.parquet",
+    "matplotlib.pyplot",
+    "egov_analysis.plots",
+    "egov_analysis.analysis.rankings",
+)
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 PR_SET_PDEATHSIG = 1
+PARENT_VARIABLE = "EGOV_KERNEL_SERVER_PARENT"
 
 
 def die_with_parent() -> None:
@@ -67,6 +81,8 @@ def _reap(signum: int, frame: object) -> None:
 
 def main() -> None:
     die_with_parent()
+    if os.getppid() != int(os.environ.get(PARENT_VARIABLE, os.getppid())):
+        return  # the parent ended before the parent-death signal was armed
     for name in PRELOAD:
         with contextlib.suppress(ImportError):  # a kernel then imports it itself, as usual
             importlib.import_module(name)

@@ -263,6 +263,9 @@ def _worker_init(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="parent-watchdog").start()
+    from .kernel import start_kernel_server
+
+    start_kernel_server()  # its imports overlap the worker's own (papermill, nbconvert)
 
 
 def _status_line(outcome: Outcome) -> str:
