@@ -212,6 +212,8 @@ def main() -> None:
         )
         lines += table(f"Default set ({len(reports)} reports of {default_file.name})", default, len(reports))
         lines.append(f"- no-op rebuild (`egov-analysis build`, nothing changed): {noop:.2f} s (goal ≤ 1 s)")
+        if args.write:  # the default set's results stand even if the sweep is cut short
+            write_results(Path(args.write), info, "\n".join(lines), args)
         if not args.skip_sweep:
             sweep_reports_file = sweep_file(work / "sweep.toml", args.sweep_size)
             sweep_reports = load_reports(sweep_reports_file, paths.notebooks)
