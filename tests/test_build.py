@@ -149,7 +149,7 @@ def test_parameters_are_honoured(built):
 def test_every_figure_has_png_svg_csv_and_a_footer(built):
     paths, _, _, _ = built
     pngs = sorted(paths.figures.glob("*/*.png"))
-    assert len(pngs) >= 20
+    assert len(pngs) >= 18  # the 34-unit DTI report draws 2: one ranked year gives no rank lines or grid
     for png in pngs:
         assert png.with_suffix(".svg").exists() and png.with_suffix(".csv").exists()
         svg = png.with_suffix(".svg").read_text("utf-8")

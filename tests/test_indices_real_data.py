@@ -11,7 +11,7 @@ import pytest
 from egov_analysis import config, meta
 from egov_analysis.clean.run import clean
 from egov_analysis.provinces import resolve_codes
-from egov_analysis.sources import compiled, papi, programme, vcci_pci
+from egov_analysis.sources import compiled, papi, pci_panel, press_tables, programme, vcci_pci
 
 PCI_SUBINDICES_2005_2016 = {
     2005: 9,
@@ -60,15 +60,10 @@ def test_pci_coverage_matches_the_reference_counts(tables):
     expected = {
         2005: 42,
         **dict.fromkeys(range(2006, 2009), 64),
-        **dict.fromkeys(range(2009, 2017), 63),
-        2017: 21,
-        2018: 26,
-        2019: 31,
-        2020: 63,
-        2021: 28,
-        2022: 20,
+        # 2017–2022 complete with the 2016–2022 panel; 2024: the press's 9 and SGGP's top 10
+        **dict.fromkeys(range(2009, 2023), 63),
         2023: 4,
-        2024: 9,
+        2024: 14,
     }
     overall = tables["coverage"].query("index == 'pci' and indicator == 'overall'")
     assert overall.set_index("year")["n_score"].to_dict() == expected
@@ -235,7 +230,10 @@ def test_second_sources_of_pci_are_kept_in_raw(reference_dir):
         for c in conflicts["score_rank_conflicts"]
         if c["field"] == "rank" and int(c["other"]) > compiled.MAX_UNITS_RANKED
     ]
-    assert len(raw) == len(conflicts["score_rank_conflicts"]) - len(impossible) > 0
+    expected = (
+        len(conflicts["score_rank_conflicts"]) - len(impossible) + len(conflicts["subindex_disagreements"])
+    )
+    assert len(raw) == expected == 44
 
 
 def test_raw_files_are_nfc_and_never_written_by_cleaning(tmp_path):
@@ -256,6 +254,8 @@ def test_importers_reproduce_the_committed_raw_files(reference_dir, tmp_path):
     papi.import_directory(reference_dir / "papi" / "yearly_subdimension_files", tmp_path)
     compiled.import_pci_compiled(reference_dir, tmp_path)
     compiled.import_compiled_tables(reference_dir, tmp_path)
+    pci_panel.import_panel(reference_dir, tmp_path)
+    press_tables.import_press_tables(reference_dir, tmp_path)
     programme.import_all(reference_dir, tmp_path)
     raw = config.paths().raw
     made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.csv"))

@@ -98,6 +98,13 @@ def test_every_indicator_is_defined_once_with_names_range_and_a_known_parent():
     )
 
 
+def test_every_indicator_range_lies_within_its_index_scale():
+    scales = meta.indices()
+    for row in meta.indicator_definitions().itertuples(index=False):
+        info = scales[row.index]
+        assert info.scale_min <= row.min < row.max <= info.scale_max, row
+
+
 def test_the_field_registry_takes_its_allowed_values_from_the_tables():
     index_field = next(f for f in fields.INDICES.fields if f.name == "index")
     geography_field = next(f for f in fields.INDICES.fields if f.name == "geography")
@@ -105,6 +112,8 @@ def test_the_field_registry_takes_its_allowed_values_from_the_tables():
     assert index_field.choices == tuple(meta.indices())
     assert geography_field.choices == ("provinces_63", "units_34")
     assert kind_field.choices == meta.value_kinds() and "refused" in kind_field.choices
+    year_field = next(f for f in fields.INDICES.fields if f.name == "year")
+    assert (year_field.low, year_field.high) == (2005, 2024)
 
 
 def test_a_new_row_in_a_table_reaches_the_registry_without_code(meta_copy):

@@ -132,3 +132,70 @@ def test_decimal_comma_and_point_agree(number):
 def test_a_single_three_digit_group_is_refused_for_measures(head, group):
     with pytest.raises(AmbiguousNumberError):
         parse(f"{head}.{group:03d}", "%")
+
+
+# --- amounts whose unit words change their meaning ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "amount_vnd"),
+    [
+        ("1,2 nghìn tỷ đồng", None, 1_200_000_000_000),
+        ("2 nghìn tỷ", None, 2_000_000_000_000),
+        ("1,5", "nghìn tỷ đồng", 1_500_000_000_000),
+        ("1 tỷ 500 triệu đồng", None, 1_500_000_000),
+        ("2 tỷ 50 triệu", None, 2_050_000_000),
+        ("3 triệu 200 nghìn đồng", None, 3_200_000),
+    ],
+)
+def test_compound_and_mixed_scale_words_are_whole_vnd(text, unit, amount_vnd):
+    parsed = parse(text, unit)
+    assert parsed.kind == "amount" and parsed.amount_vnd == amount_vnd and parsed.currency is None
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "currency", "amount"),
+    [
+        ("2,5 triệu USD", None, "USD", 2_500_000.0),
+        ("5", "million USD", "USD", 5_000_000.0),
+        ("10 triệu đô la", None, "USD", 10_000_000.0),
+        ("1,2 tỷ US$", None, "USD", 1_200_000_000.0),
+        ("3 triệu EUR", None, "EUR", 3_000_000.0),
+    ],
+)
+def test_foreign_currency_is_never_vnd(text, unit, currency, amount):
+    parsed = parse(text, unit)
+    assert parsed.amount_vnd is None
+    assert (parsed.currency, parsed.amount_in_currency) == (currency, amount)
+
+
+def test_a_range_with_a_unit_is_a_range_not_its_first_number():
+    parsed = parse("40 - 60 triệu đồng")
+    assert parsed.kind == "range" and parsed.value is None and parsed.amount_vnd is None
+    assert (parsed.low_vnd, parsed.high_vnd) == (40_000_000, 60_000_000)
+    assert parse("1–2 tỷ đồng").high_vnd == 2_000_000_000
+
+
+def test_a_sum_with_a_unit_is_the_sum():
+    parsed = parse("100 + 20 tỷ đồng")
+    assert parsed.kind == "sum" and parsed.amount_vnd == 120_000_000_000
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "unit"),
+    [
+        ("3 triệu lượt", 3_000_000.0, "lượt"),
+        ("1,2 triệu hồ sơ", 1_200_000.0, "hồ sơ"),
+        ("5 nghìn người", 5_000.0, "người"),
+    ],
+)
+def test_a_count_with_a_scale_word_is_a_count_not_money(text, count, unit):
+    parsed = parse(text)
+    assert parsed.kind == "number" and parsed.amount_vnd is None
+    assert (parsed.value, parsed.count_unit) == (count, unit)
+
+
+def test_a_count_range_with_a_scale_word_is_a_range_of_counts():
+    parsed = parse("2 - 3 triệu lượt")
+    assert parsed.kind == "range" and (parsed.low, parsed.high) == (2_000_000.0, 3_000_000.0)
+    assert parsed.low_vnd is None and parsed.count_unit == "lượt"

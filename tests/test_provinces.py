@@ -335,3 +335,56 @@ def test_cli_resolve_exits_1_with_the_message_for_an_unknown_name():
     assert result.returncode == 1
     assert result.stdout.splitlines() == ["22\tQuảng Ninh\tQuảng Ninh"]
     assert "unknown province 'Quảng'" in result.stderr and "did you mean" in result.stderr
+
+
+# --- look-alike letters -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spelling", "code"),
+    [
+        ("\u00d0à Nẵng", "48"),  # Ð LATIN CAPITAL LETTER ETH
+        ("\u0189à Nẵng", "48"),  # Ɖ LATIN CAPITAL LETTER AFRICAN D
+        ("\u00d0IỆN BIÊN", "11"),
+        ("Lâm \u00d0ồng", "68"),
+        ("lâm \u00f0ồng", "68"),  # ð LATIN SMALL LETTER ETH
+        ("Bình \u0256ịnh", "52"),  # ɖ LATIN SMALL LETTER D WITH TAIL
+    ],
+)
+def test_every_lookalike_of_d_with_stroke_is_read_as_it(spelling, code):
+    assert resolve(spelling).gso_code == code
+
+
+def test_a_refused_name_shows_the_code_points_that_differ():
+    with pytest.raises(UnknownProvinceError) as err:
+        resolve("\u00d0à Nẵg")
+    message = str(err.value)
+    assert "did you mean Đà Nẵng" in message
+    assert "U+00D0 LATIN CAPITAL LETTER ETH where 'Đ' U+0110 LATIN CAPITAL LETTER D WITH STROKE" in message
+
+
+def test_code_point_differences_of_identical_looking_names():
+    from egov_analysis.provinces.normalise import code_point_differences
+
+    assert code_point_differences("Đà Nẵng", "Đà Nẵng") == []
+    (only,) = code_point_differences("Kho\u00e1 Hoa", "Khoa Hoa")
+    assert only == "'á' U+00E1 LATIN SMALL LETTER A WITH ACUTE where 'a' U+0061 LATIN SMALL LETTER A"
+
+
+def test_clean_names_the_code_points_of_a_refused_name(tmp_path):
+    from egov_analysis.clean.problems import Problems
+    from egov_analysis.clean.read import read_source_rows
+    from egov_analysis.clean.validate import validate
+
+    (tmp_path / "par").mkdir()
+    (tmp_path / "par" / "t.csv").write_text(
+        "year,province,indicator,score,rank,source_url\n"
+        "2020,\u00d0à Nẵng,overall,86.56,6,https://a.vn/x\n"
+        "2020,\u00d0à Nẵg,overall,86.07,8,https://a.vn/x\n",
+        encoding="utf-8",
+    )
+    problems = Problems()
+    rows = validate(read_source_rows(tmp_path, problems), problems)
+    report = problems.report()
+    assert list(report["line"]) == [3] and "U+00D0 LATIN CAPITAL LETTER ETH" in report["message"].iloc[0]
+    assert rows.loc[rows["line"].eq(2), "province_code"].iloc[0] == "48"

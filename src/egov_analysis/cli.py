@@ -12,6 +12,7 @@ import csv
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import config
 
@@ -54,13 +55,16 @@ def _cmd_provinces_table(args: argparse.Namespace, paths: config.Paths) -> int:
 
 def _cmd_import(args: argparse.Namespace, paths: config.Paths) -> int:
     import warnings
-    from pathlib import Path
 
     source = Path(args.directory).resolve() if args.directory else None
     reference = paths.reference
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        counts = _run_import(args.source, source, reference, paths)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            counts = _run_import(args.source, source, reference, paths)
+    except (ValueError, FileNotFoundError) as err:  # an importer's refusal names file, cell, value
+        print(f"import {args.source}: {err}", file=sys.stderr)
+        return 1
     for warning in caught:  # rows an importer left out, each with its reason
         print(f"warning: {warning.message}", file=sys.stderr)
     for name, n in counts.items():
@@ -69,8 +73,8 @@ def _cmd_import(args: argparse.Namespace, paths: config.Paths) -> int:
     return 0
 
 
-def _run_import(name: str, source: Path | None, reference: Path, paths: config.Paths) -> dict[str, int]:
-    from .sources import compiled, geo, papi, programme, vcci_pci
+def _run_import(name: str, source: Path | None, reference: Path, paths: config.Paths) -> dict[Any, int]:
+    from .sources import compiled, geo, papi, pci_panel, press_tables, programme, vcci_pci
 
     if name == "vcci-pci":
         return vcci_pci.import_directory(source or reference / "pci" / "vcci_workbooks", paths.raw)
@@ -80,6 +84,10 @@ def _run_import(name: str, source: Path | None, reference: Path, paths: config.P
         return programme.import_all(source or reference, paths.raw)
     if name == "geo":
         return geo.import_outlines(source or reference, paths.raw)
+    if name == "pci-panel":
+        return pci_panel.import_panel(source or reference, paths.raw)
+    if name == "press-tables":
+        return press_tables.import_press_tables(source or reference, paths.raw)
     base = source or reference
     return {
         **compiled.import_pci_compiled(base, paths.raw),
@@ -109,20 +117,28 @@ def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
     from pathlib import Path
 
     from .clean.problems import ValidationError, format_report
-    from .reporting.reports import ReportsFileError
-    from .reporting.runner import BuildFaultError, BuildLockedError, build
+    from .reporting.engines import SchedulerError, scheduler_address
+    from .reporting.reports import ReportsFileError, load_reports, select
+    from .reporting.runner import BuildFaultError, BuildLockedError, build, default_reports_file
 
+    reports_file = Path(args.reports_file) if args.reports_file else default_reports_file(paths)
     try:
+        if args.list:
+            for report in select(load_reports(reports_file, paths.notebooks), args.set, args.only or ()):
+                print(report.name)
+            return 0
         result = build(
             paths,
-            Path(args.reports_file) if args.reports_file else None,
+            reports_file,
             args.jobs,
             args.only or (),
             args.force,
             progress=not args.quiet,
+            report_set=args.set,
+            scheduler=scheduler_address(args.scheduler),
             log=lambda line: print(line, flush=True),  # as each report finishes, not at the end
         )
-    except (BuildLockedError, ReportsFileError, KeyError) as err:
+    except (BuildLockedError, ReportsFileError, KeyError, SchedulerError) as err:
         print(f"build: {err.args[0] if isinstance(err, KeyError) else err}", file=sys.stderr)
         return 2
     except BuildFaultError as err:
@@ -188,8 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="write raw source rows from a publisher's files")
     imp.add_argument(
         "source",
-        choices=["vcci-pci", "papi", "compiled", "programme", "geo"],
+        choices=["vcci-pci", "papi", "compiled", "pci-panel", "press-tables", "programme", "geo"],
         help="vcci-pci: VCCI's PCI workbooks 2005-2016; papi: PAPI sub-dimension files; "
+        "pci-panel: the PCI 2016-2022 panel of a replication file (its own short codes); "
+        "press-tables: PCI 2024 top 10 (SGGP), PAPI scores printed by the press, the dataset "
+        "hub previews (PAR 2012, DTI 2020, SIPAS 2017, ICT 2006); "
         "compiled: the compiled source tables of ../shared/reference; programme: Quảng Ninh's "
         "programme facts, provincial budgets and CPI; geo: province outlines",
     )
@@ -219,6 +238,23 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument("--force", action="store_true", help="re-run reports even if nothing changed")
     bld.add_argument("--reports-file", metavar="TOML", help="the reports file (default reports.toml)")
     bld.add_argument("--quiet", action="store_true", help="no progress bar")
+    bld.add_argument(
+        "--set",
+        default="default",
+        metavar="NAME",
+        help="the set of reports to run: default (small), sweep (every province, sub-index and "
+        "language) or all (default: default)",
+    )
+    bld.add_argument(
+        "--list", action="store_true", help="print the name of every report of the set, one a line; run none"
+    )
+    bld.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        default=None,
+        help="run the reports on this Dask scheduler's workers instead of local processes "
+        "(env EGOV_DASK_SCHEDULER); connect only to schedulers you trust",
+    )
     _add_path_options(bld)
     bld.set_defaults(handler=_cmd_build)
 

@@ -78,9 +78,9 @@ def outline_features(geography: str, paths: config.Paths | None = None) -> list[
                 "code": r.province_code,
                 "name": r.name,
                 "source_url": r.source_url,
-                "note": "" if pd.isna(r.note) else r.note,
+                "note": r.note if isinstance(r.note, str) else "",
             },
-            "geometry": json.loads(r.geometry),
+            "geometry": json.loads(str(r.geometry)),
         }
         for r in rows.itertuples(index=False)
     ]

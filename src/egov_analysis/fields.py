@@ -24,6 +24,8 @@ class Field:
     # the allowed values come from a domain table (meta.vocabulary): read when checked, so a
     # new index or geography is a row in meta/, not a change here
     vocabulary: str = ""
+    # the bounds come from a domain table (meta.bounds), e.g. the indices' years and scales
+    bounds: str = ""
     # raw formats only: the column may be left out of a file; its cells must match ``pattern``;
     # ``check="url"`` — an http(s) URL with a real host, not refused (meta.url_problem)
     optional: bool = False
@@ -34,6 +36,15 @@ class Field:
     def choices(self) -> tuple[str, ...]:
         """The allowed values (from the domain tables where ``vocabulary`` names one)."""
         return meta.vocabulary(self.vocabulary) if self.vocabulary else self.allowed
+
+    @property
+    def low(self) -> float | None:
+        """The smallest allowed value (from the domain tables where ``bounds`` names them)."""
+        return meta.bounds(self.bounds)[0] if self.bounds else self.minimum
+
+    @property
+    def high(self) -> float | None:
+        return meta.bounds(self.bounds)[1] if self.bounds else self.maximum
 
 
 @dataclass(frozen=True)
@@ -60,8 +71,7 @@ _YEAR = Field(
     "Int64",
     "Edition year of the index (the year surveyed, as the publisher names it).",
     nullable=False,
-    minimum=2005,
-    maximum=2030,
+    bounds="edition_year",
 )
 _GEOGRAPHY = Field(
     "geography",
@@ -100,9 +110,8 @@ INDICES = Table(
             "Float64",
             "The score as published (or derived, see score_basis).",
             unit="index points: PCI 0–100 (sub-indices 0–10), PAPI 0–80 (dimensions 0–10), "
-            "PAR/SIPAS 0–100, ICT/DTI/e-gov 0–1",
-            minimum=0,
-            maximum=100,
+            "PAR/SIPAS 0–100, ICT/DTI/e-gov 0–1 (meta/indices.csv, meta/indicators.csv)",
+            bounds="score",
         ),
         Field(
             "score_basis",
@@ -129,6 +138,14 @@ INDICES = Table(
         ),
         Field("rank_source_url", "string", "URL of the published source of the rank."),
         Field("note", "string", "What the source says about the value, or how it was derived."),
+        Field(
+            "unresolved",
+            "boolean",
+            "True where sources disagree on the score, rank or tier and no written rule decides "
+            "(see index_conflicts): the value shown is the one most sources print, or none; "
+            "charts mark it.",
+            nullable=False,
+        ),
     ),
 )
 
@@ -173,6 +190,34 @@ COVERAGE = Table(
             unit="percent",
             minimum=0,
             maximum=100,
+        ),
+    ),
+)
+
+INDEX_JUMPS = Table(
+    "index_jumps",
+    "For review, not refused: a province's change between consecutive editions more than 4 "
+    "usual spreads from the index's median change (usual spread: 1.4826 × the median absolute "
+    "deviation of all its year-on-year changes). PAPI's overall score across its 2018 redesign "
+    "is left out.",
+    key=("index", "geography", "province_code", "indicator", "year"),
+    fields=(
+        _INDEX,
+        _GEOGRAPHY,
+        _CODE,
+        _PROVINCE,
+        _INDICATOR,
+        _YEAR,
+        Field("previous_year", "Int64", "The previous edition with a score.", nullable=False),
+        Field("score", "Float64", "The score of this edition.", nullable=False),
+        Field("previous_score", "Float64", "The score of the previous edition.", nullable=False),
+        Field("change", "Float64", "score − previous_score, in the index's points.", nullable=False),
+        Field(
+            "usual_spread",
+            "Float64",
+            "Robust standard deviation of the indicator's year-on-year changes (1.4826 × MAD).",
+            nullable=False,
+            minimum=0,
         ),
     ),
 )
@@ -443,6 +488,14 @@ _RAW_URL = Field(
 )
 _RAW_YEAR = Field("year", "string", "Year, four digits.", nullable=False, pattern=r"\d{4}")
 _RAW_NOTE = Field("note", "string", "Remarks.", optional=True)
+_RAW_TITLE = Field("source_title", "string", "Title of the source article, where recorded.", optional=True)
+_RAW_DATE = Field(
+    "source_date",
+    "string",
+    "Publication date of the source, where recorded.",
+    optional=True,
+    pattern=r"\d{4}-\d{2}-\d{2}",
+)
 
 SOURCE_ROWS = Table(
     "source_rows",
@@ -486,8 +539,9 @@ SOURCE_ROWS = Table(
         Field(
             "score_change",
             "string",
-            "A move the source prints with the score, against the previous edition ('up 1.03 "
-            "points' → +1.03); it decides between disagreeing values of the previous year.",
+            "A move the source prints with the score: '+1.03' against the previous year ('up "
+            "1.03 points'), '+0.2511 since 2020' against an earlier edition; it decides between "
+            "disagreeing values of that year, and a value it contradicts is listed.",
             optional=True,
         ),
     ),
@@ -512,6 +566,8 @@ RAW_FACTS = Table(
         _RAW_URL,
         Field("quote_vi", "string", "The Vietnamese quote that holds the number.", nullable=False),
         _RAW_NOTE,
+        _RAW_TITLE,
+        _RAW_DATE,
     ),
 )
 
@@ -524,10 +580,31 @@ RAW_PHASES = Table(
         Field("name_vi", "string", "Name in Vietnamese.", nullable=False),
         Field("name_en", "string", "Name in English.", nullable=False),
         Field("start_year", "string", "First year.", nullable=False, pattern=r"\d{4}"),
-        Field("end_year", "string", "Last year.", nullable=False, pattern=r"\d{4}"),
+        Field("end_year", "string", "Last year; empty where the source states none.", pattern=r"\d{4}"),
         Field("legal_basis", "string", "Decision or resolution that set the phase up."),
         _RAW_URL,
         Field("quote_vi", "string", "The Vietnamese quote that states it.", nullable=False),
+        # optional columns of the programme's stages (read by clean/programme.py where present)
+        Field("kind", "string", "plan, scheme, implementation, stage, task, draft.", optional=True),
+        Field("in_programme", "string", "yes or no.", optional=True, allowed=("yes", "no")),
+        Field(
+            "known_until",
+            "string",
+            "Year a source speaks of an open stage as under way.",
+            optional=True,
+            pattern=r"\d{4}",
+        ),
+        Field("stated_as", "string", "The period or date as the source printed it.", optional=True),
+        Field("compare_group", "string", "Stages whose stated periods are compared.", optional=True),
+        Field(
+            "legal_basis_source_url",
+            "string",
+            "Source of the legal basis (http or https, a real host).",
+            optional=True,
+            check="url",
+        ),
+        _RAW_TITLE,
+        _RAW_DATE,
     ),
 )
 
@@ -563,15 +640,34 @@ RAW_CPI = Table(
 )
 
 # raw folder → {file name (or "*.csv" for every CSV) → its format}; the index folders
+RAW_KNOWN_ERRORS = Table(
+    "raw_known_source_errors",
+    "data/raw/errata/known_source_errors.csv: values a source prints that cannot be true (a rank "
+    "beyond the units ranked); never a candidate value, each listed in index_conflicts with its "
+    "reason beside the value kept.",
+    key=("index", "year", "province", "indicator", "field", "source_url"),
+    fields=(
+        Field("index", "string", "The index (meta/indices.csv).", nullable=False, vocabulary="index"),
+        _RAW_YEAR,
+        Field("province", "string", "The province as the source printed it.", nullable=False),
+        Field("indicator", "string", "The indicator (as the index's source rows name it).", nullable=False),
+        Field("field", "string", "Which value is wrong.", nullable=False, allowed=("score", "rank", "tier")),
+        Field("value", "string", "The value as printed.", nullable=False),
+        _RAW_URL,
+        Field("reason", "string", "Why the value cannot be true.", nullable=False),
+    ),
+)
+
 # (one per row of meta/indices.csv) all hold source rows
 INDEX_FOLDER_FORMAT = SOURCE_ROWS
 RAW_FOLDERS: dict[str, dict[str, Table | None]] = {
     "programme": {"facts.csv": RAW_FACTS, "phases.csv": RAW_PHASES},
     "budget": {"provincial_budget_plan.csv": RAW_BUDGET, "provincial_budget_final.csv": RAW_BUDGET},
     "cpi": {"cpi_annual.csv": RAW_CPI},
+    "errata": {"known_source_errors.csv": RAW_KNOWN_ERRORS},
     "geo": {"provinces_63.geojson": None, "units_34.geojson": None},  # GeoJSON, read by clean
 }
-RAW_TABLES = (SOURCE_ROWS, RAW_FACTS, RAW_PHASES, RAW_BUDGET, RAW_CPI)
+RAW_TABLES = (SOURCE_ROWS, RAW_FACTS, RAW_PHASES, RAW_BUDGET, RAW_CPI, RAW_KNOWN_ERRORS)
 
 SOURCE_ROW_REQUIRED = tuple(f.name for f in SOURCE_ROWS.fields if not f.optional)
 SOURCE_ROW_OPTIONAL = tuple(f.name for f in SOURCE_ROWS.fields if f.optional)
@@ -582,6 +678,7 @@ TABLES: dict[str, Table] = {
         INDICES,
         INDEX_CONFLICTS,
         COVERAGE,
+        INDEX_JUMPS,
         PHASES,
         BUDGET,
         GOALS,
@@ -604,10 +701,10 @@ def schema(table: Table):  # -> pandera.DataFrameSchema (imported lazily: pander
         checks = []
         if f.choices:
             checks.append(pa.Check.isin(list(f.choices)))
-        if f.minimum is not None:
-            checks.append(pa.Check.ge(f.minimum))
-        if f.maximum is not None:
-            checks.append(pa.Check.le(f.maximum))
+        if f.low is not None:
+            checks.append(pa.Check.ge(f.low))
+        if f.high is not None:
+            checks.append(pa.Check.le(f.high))
         columns[f.name] = pa.Column(f.dtype, checks=checks, nullable=f.nullable)
     return pa.DataFrameSchema(columns, strict=True, ordered=True, unique=list(table.key), name=table.name)
 
@@ -620,9 +717,9 @@ def _allowed_text(f: Field) -> str:
     if f.check == "url":
         return "http(s) URL, real host"
     return (
-        f"{'' if f.minimum is None else f'≥ {f.minimum:g}'}"
-        f"{' and ' if f.minimum is not None and f.maximum is not None else ''}"
-        f"{'' if f.maximum is None else f'≤ {f.maximum:g}'}"
+        f"{'' if f.low is None else f'≥ {f.low:g}'}"
+        f"{' and ' if f.low is not None and f.high is not None else ''}"
+        f"{'' if f.high is None else f'≤ {f.high:g}'}"
     )
 
 

@@ -34,3 +34,31 @@ def conflict_summary(conflicts: pd.DataFrame) -> pd.DataFrame:
         .agg(conflicts=("year", "size"), years=("year", lambda y: ", ".join(str(v) for v in sorted(set(y)))))
         .reset_index()
     )
+
+
+def sources_by_class(indices: pd.DataFrame) -> pd.DataFrame:
+    """How many values of each index come from each class of source (publisher's file,
+    publisher's site, government site, press, third-party compilation), with the hosts cited.
+
+    Columns: index, source_class, precedence (1 = strongest), values, sources (distinct URLs),
+    hosts (distinct host names, comma-separated). Source classes: meta/source_classes.csv.
+    """
+    from urllib.parse import urlsplit
+
+    from ..meta import classify_sources
+
+    classes = classify_sources(indices["source_url"])
+    frame = pd.concat([indices[["index", "source_url"]], classes], axis=1)
+    frame["host"] = frame["source_url"].map(lambda url: urlsplit(str(url)).hostname or "")
+    return (
+        frame.groupby(["index", "source_class", "source_precedence"], dropna=False)
+        .agg(
+            values=("source_url", "size"),
+            sources=("source_url", "nunique"),
+            hosts=("host", lambda h: ", ".join(sorted(set(h)))),
+        )
+        .reset_index()
+        .rename(columns={"source_precedence": "precedence"})
+        .sort_values(["index", "precedence"], kind="stable")
+        .reset_index(drop=True)
+    )

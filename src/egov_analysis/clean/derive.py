@@ -18,27 +18,29 @@ PAPI_BREAK_NOTE = {
 }
 
 
-def papi_aggregates(panel: pd.DataFrame) -> pd.DataFrame:
+def papi_aggregates(rows: pd.DataFrame) -> pd.DataFrame:
     """PAPI dimension scores (sum of the sub-dimensions the year's file publishes) and the
-    overall score (sum of the dimensions, only where every dimension of that year exists)."""
-    parents = indicators().query("index == 'papi' and level == 'subdimension'").drop_duplicates("indicator")
-    subs = panel[panel["index"].eq("papi") & panel["score"].notna()].merge(
-        parents[["indicator", "parent"]], on="indicator", how="inner"
-    )
-    subs = subs[subs["parent"].ne("")]
+    overall score (sum of the dimensions, only where every dimension of that year exists), as
+    candidate rows marked ``score_basis = computed`` with the class of the file summed: they
+    meet the press's printed dimension and overall scores in :func:`reconcile`."""
+    levels = indicators().query("index == 'papi' and level == 'subdimension'").drop_duplicates("indicator")
+    subs = rows[rows["index"].eq("papi") & rows["score"].notna()].drop(columns=["parent"], errors="ignore")
+    subs = subs.merge(levels[["indicator", "parent"]], on="indicator", how="inner")
+    # one value per sub-dimension: the strongest source's (a second source never adds twice)
+    subs = subs.sort_values([*KEY, "source_precedence"], kind="stable").drop_duplicates(KEY)
     if subs.empty:
-        return panel.iloc[0:0]
+        return rows.iloc[0:0]
     # a dimension is summed only where the province has every sub-dimension the year publishes
     per_year = subs.groupby(["year", "parent"])["indicator"].nunique().rename("expected")
     grouped = subs.groupby(["year", "geography", "province_code", "province_name", "parent"])
-    dims = grouped.agg(
-        score=("score", "sum"), n=("indicator", "nunique"), source_url=("source_url", "first")
-    ).reset_index()
+    first = {"source_url": ("source_url", "first"), "source_class": ("source_class", "first")}
+    first["source_precedence"] = ("source_precedence", "max")
+    dims = grouped.agg(score=("score", "sum"), n=("indicator", "nunique"), **first).reset_index()
     dims = dims.join(per_year, on=["year", "parent"])
     dims = dims[dims["n"] == dims["expected"]].rename(columns={"parent": "indicator"})
     dims["note"] = "derived: sum of " + dims["n"].astype(str) + " published sub-dimensions"
     overall = dims.groupby(["year", "geography", "province_code", "province_name"]).agg(
-        score=("score", "sum"), n=("indicator", "nunique"), source_url=("source_url", "first")
+        score=("score", "sum"), n=("indicator", "nunique"), **first
     )
     overall = overall.reset_index()
     overall["expected"] = (
@@ -49,34 +51,39 @@ def papi_aggregates(panel: pd.DataFrame) -> pd.DataFrame:
     overall = overall[overall["n"] == overall["expected"]].assign(indicator="overall")
     overall["note"] = "derived: " + overall["n"].map(PAPI_BREAK_NOTE)
     derived = pd.concat([dims, overall], ignore_index=True).drop(columns=["n", "expected"])
-    return derived.assign(index="papi", score_basis="computed", score_decimals=pd.NA)
+    return derived.assign(
+        index="papi",
+        score_basis="computed",
+        score_decimals=pd.array([pd.NA] * len(derived), dtype="Int64"),
+        file="(derived)",
+        line=0,
+    )
 
 
 def add_ranks(panel: pd.DataFrame) -> pd.DataFrame:
-    """``n_ranked`` for every row, and ranks computed (ties share the best rank) for groups that
-    have no published rank and a score for every unit the publisher ranked."""
+    """``n_ranked`` for every row, and a computed rank (ties share the best rank) for every unit
+    without a published one in groups that have a score for every unit the publisher ranked.
+
+    Ranks are computed from the scores as chosen, at the precision the source printed: VCCI
+    ranks unrounded scores, so two provinces tied at 2 decimals share a rank here."""
     group = ["index", "year", "geography", "indicator"]
     distinct = panel[group[:3]].drop_duplicates()
     distinct["n_ranked"] = [n_ranked(i, int(y), g) for i, y, g in distinct.itertuples(index=False)]
     panel = panel.merge(distinct.astype({"n_ranked": "Int64"}), on=group[:3], how="left")
     scored = panel.groupby(group)["score"].transform("count")
     panel["n_ranked"] = panel["n_ranked"].fillna(scored.astype("Int64"))  # PAPI: all it scored
-    has_rank = panel.groupby(group)["rank"].transform("count") > 0
-    complete = scored.eq(panel["n_ranked"]) & ~has_rank
+    complete = scored.eq(panel["n_ranked"])
     computed = (
         panel["score"].where(complete).groupby([panel[c] for c in group]).rank(method="min", ascending=False)
     )
     fill = complete & panel["rank"].isna() & computed.notna()
     panel.loc[fill, "rank"] = computed[fill].astype("Int64")
     panel.loc[fill, "rank_basis"] = "computed"
+    panel.loc[fill, "rank_source_url"] = panel.loc[fill, "source_url"]
     return panel
 
 
 def finish(panel: pd.DataFrame) -> pd.DataFrame:
-    """The published panel plus derived PAPI aggregates and ranks, in the output's column order."""
-    panel = panel.assign(score_basis="published")
-    panel.loc[panel["score"].isna(), "score_basis"] = pd.NA
-    derived = papi_aggregates(panel)
-    panel = pd.concat([panel, derived], ignore_index=True) if not derived.empty else panel
+    """The reconciled panel with ``n_ranked`` and computed ranks, in key order."""
     panel = add_ranks(panel.astype({"rank": "Int64"}))
     return panel.sort_values(KEY, kind="stable").reset_index(drop=True)

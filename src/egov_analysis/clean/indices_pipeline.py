@@ -7,11 +7,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..fields import COVERAGE, INDEX_CONFLICTS, INDICES, Table, schema
-from .derive import finish
+from ..fields import COVERAGE, INDEX_CONFLICTS, INDEX_JUMPS, INDICES, Table, schema
+from .checks import (
+    check_score_ranges,
+    check_shared_ranks,
+    check_shared_ranks_across_sources,
+    year_on_year_jumps,
+)
+from .derive import finish, papi_aggregates
 from .problems import Problems
 from .read import RawFile, read_source_rows
-from .reconcile import reconcile
+from .reconcile import known_source_errors, reconcile, with_source_classes
 from .validate import KEY, validate
 
 
@@ -20,6 +26,7 @@ class IndexTables:
     indices: pd.DataFrame
     conflicts: pd.DataFrame
     coverage: pd.DataFrame
+    jumps: pd.DataFrame
 
 
 def conform(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
@@ -49,10 +56,20 @@ def build_index_tables(
     rows = validate(read_source_rows(raw_dir, problems, files), problems)
     if problems:
         return None
+    check_shared_ranks(rows, problems)
+    rows = with_source_classes(rows).assign(score_basis="published")
+    derived = papi_aggregates(rows)
+    rows = pd.concat([rows, derived], ignore_index=True) if not derived.empty else rows
     panel, conflicts = reconcile(rows)
     panel = finish(panel).rename(columns={"province_name": "province"})
+    check_score_ranges(panel, problems)
+    check_shared_ranks_across_sources(panel, problems)
+    conflicts = pd.concat([conflicts, known_source_errors(raw_dir, panel, problems)], ignore_index=True)
+    if problems:
+        return None
     return IndexTables(
         indices=conform(panel, INDICES),
         conflicts=conform(conflicts.drop_duplicates([*KEY, "field", "other_source_url"]), INDEX_CONFLICTS),
         coverage=conform(coverage(panel), COVERAGE),
+        jumps=conform(year_on_year_jumps(panel), INDEX_JUMPS),
     )

@@ -22,6 +22,15 @@ Rules (documented, never a silent guess):
   (value 1397 of 1725); ``a - b`` between two numbers is a range (no single value);
   ``a + b`` is a sum of parts. ``100 / 90`` with a percent unit is two percentages, not a
   ratio: refused as ambiguous.
+- **Compound and mixed scale words.** Scale words multiply (``1,2 nghìn tỷ đồng`` is
+  1.2 × 1 000 × 10⁹ = 1 200 000 000 000 VND); number–scale pairs add (``1 tỷ 500 triệu đồng`` is
+  1 500 000 000 VND, not 1 000 000 000).
+- **Foreign currency** (``USD``, ``US$``, ``$``, ``đô la``, ``EUR``, ``€``) is never VND: the
+  amount is carried in its currency (``currency``, ``amount_in_currency``), ``amount_vnd`` empty.
+- **A range or a sum with a unit** (``40 - 60 triệu đồng``, ``100 + 20 tỷ đồng``) is a range
+  (``low_vnd``, ``high_vnd``) or a sum, never its first number.
+- **A count with a scale word** (``3 triệu lượt``) is a count of 3 000 000 (``count_unit``
+  "lượt"), not money.
 - Dates (``2012-09-28``, ``2019-04``), periods (``2012-2014``), document numbers
   (``2459/QĐ-UBND``) and words (``not held``) are not numbers: the parser says what they are.
 """
@@ -76,6 +85,11 @@ SCALES = {
     "vnd": 1,
     "d": 1,
 }
+# Currencies that are not VND (folded text → ISO code): carried as they are, never as VND.
+FOREIGN_CURRENCIES = {"usd": "USD", "us$": "USD", "$": "USD", "do la": "USD", "eur": "EUR", "€": "EUR"}
+_FOREIGN = re.compile(r"(usd|us\$|\$|do la|eur|€)")
+_SCALE_WORDS = "nghin ty|ty|ti|trieu|nghin|ngan|billion|million|thousand"
+_VND_WORDS = r"\b(dong|vnd|d)\b"
 KINDS = VALUE_KINDS
 MEASURE_UNITS = (
     "%",
@@ -113,6 +127,11 @@ class ParsedNumber:
     low: float | None = None
     high: float | None = None
     is_percent: bool = False
+    currency: str | None = None
+    amount_in_currency: float | None = None
+    low_vnd: int | None = None
+    high_vnd: int | None = None
+    count_unit: str | None = None
 
 
 def _is_measure(unit: str | None) -> bool:
@@ -162,12 +181,112 @@ def to_decimal(number: str, unit: str | None = None) -> Decimal:
 
 
 def _scale(unit_text: str) -> int | None:
-    words = re.findall(r"[a-z]+", fold(unit_text).lower())
-    scale = None
-    for word in words:
-        if word in SCALES:
-            scale = SCALES[word] if scale is None else scale
-    return scale
+    """The product of the scale words of a unit ("nghìn tỷ đồng" → 10¹²); None without any."""
+    words = re.findall(r"[a-z$€]+", fold(unit_text).lower())
+    scales = [SCALES[w] for w in words if w in SCALES]
+    if not scales:
+        return None
+    product = 1
+    for scale in scales:
+        product *= scale
+    return product
+
+
+def _other_words(unit_text: str) -> str:
+    """The words of a unit that are neither scale words nor currencies ("triệu lượt" → "lượt")."""
+    words = [w for w in nfc(unit_text).split() if fold(w).lower() not in SCALES]
+    return " ".join(w for w in words if not _FOREIGN.search(fold(w).lower()))
+
+
+def _currency(text: str) -> str | None:
+    match = _FOREIGN.search(fold(text).lower())
+    return FOREIGN_CURRENCIES[match.group(1)] if match else None
+
+
+def _whole(amount: Decimal, raw: str) -> int:
+    if amount != amount.to_integral_value():
+        raise AmbiguousNumberError(f"{raw!r} is not a whole number of VND")
+    return int(amount)
+
+
+def _with_unit(raw: str, body: str, unit: str | None, qualifier: str | None) -> ParsedNumber | None:
+    """Values whose unit words change their meaning: mixed scales, foreign currency, ranges and
+    sums with a unit, counts with a scale word. None when the plain rules apply."""
+    unit_text = unit or ""
+    pairs = re.findall(rf"({_NUMBER})\s*({_SCALE_WORDS})\b", fold(body).lower())
+    mixed = re.fullmatch(
+        rf"(?:{_NUMBER}\s*(?:{_SCALE_WORDS})\s*)+(?:{_VND_WORDS})?", fold(body).lower().strip()
+    )
+    if len(pairs) >= 2 and mixed and not _currency(body + " " + unit_text):
+        total = sum((to_decimal(n, "vnd") * SCALES[w] for n, w in pairs), Decimal(0))
+        return ParsedNumber(raw, "amount", float(total), qualifier, amount_vnd=_whole(total, raw))
+    two = re.fullmatch(rf"({_NUMBER})\s*([-–+])\s*({_NUMBER})\s+(.+)", body)
+    if two:
+        rest = two.group(4)
+        scale = _scale(rest)
+        currency = _currency(rest)
+        if scale is None and currency is None:
+            raise NotANumberError(f"{raw!r}: unknown unit {rest!r}")
+        low, high = to_decimal(two.group(1), rest), to_decimal(two.group(3), rest)
+        if two.group(2) == "+":
+            total = (low + high) * (scale or 1)
+            if currency:
+                return ParsedNumber(
+                    raw,
+                    "sum",
+                    float(low + high),
+                    qualifier,
+                    currency=currency,
+                    amount_in_currency=float(total),
+                )
+            return ParsedNumber(raw, "sum", float(low + high), qualifier, amount_vnd=_whole(total, raw))
+        if currency:
+            return ParsedNumber(
+                raw, "range", None, qualifier, low=float(low), high=float(high), currency=currency
+            )
+        if _other_words(rest) and not re.search(_VND_WORDS, fold(rest).lower()):
+            return ParsedNumber(
+                raw,
+                "range",
+                None,
+                qualifier,
+                low=float(low * (scale or 1)),
+                high=float(high * (scale or 1)),
+                count_unit=_other_words(rest),
+            )
+        return ParsedNumber(
+            raw,
+            "range",
+            None,
+            qualifier,
+            low=float(low),
+            high=float(high),
+            low_vnd=_whole(low * (scale or 1), raw),
+            high_vnd=_whole(high * (scale or 1), raw),
+        )
+    single = re.fullmatch(rf"({_NUMBER})\s*(.*)", body)
+    if not single:
+        return None
+    rest = single.group(2).strip()
+    if not rest and not _currency(unit_text):
+        return None
+    currency = _currency(rest) or (_currency(unit_text) if not rest or _scale(rest) else None)
+    if currency:
+        number = to_decimal(single.group(1), "amount")
+        scale = _scale(rest) or _scale(unit_text) or 1
+        return ParsedNumber(
+            raw,
+            "amount",
+            float(number),
+            qualifier,
+            currency=currency,
+            amount_in_currency=float(number * scale),
+        )
+    count_scale = _scale(rest) if rest else None
+    if count_scale and _other_words(rest) and not re.search(_VND_WORDS, fold(rest).lower()):
+        count = to_decimal(single.group(1), "count") * count_scale
+        return ParsedNumber(raw, "number", float(count), qualifier, count_unit=_other_words(rest))
+    return None
 
 
 def parse(text: str, unit: str | None = None) -> ParsedNumber:
@@ -220,6 +339,9 @@ def parse(text: str, unit: str | None = None) -> ParsedNumber:
             high=float(to_decimal(span.group(2), unit)),
             is_percent=is_percent,
         )
+    special = _with_unit(raw, body, unit, qualifier)
+    if special is not None:
+        return special
     parts = re.fullmatch(rf"({_NUMBER})\s*\+\s*({_NUMBER})", body)
     if parts:
         total = to_decimal(parts.group(1), unit) + to_decimal(parts.group(2), unit)

@@ -51,9 +51,10 @@ class Problems:
         message: str | Callable[[pd.DataFrame], pd.Series],
     ) -> None:
         """A problem in every row of ``rows`` where ``mask`` holds (vectorised)."""
-        hit = rows.loc[mask.fillna(False).astype(bool)]
-        if hit.empty:
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
             return
+        hit = rows.loc[mask]
         text = message(hit) if callable(message) else message
         self._frames.append(
             pd.DataFrame(

@@ -27,7 +27,7 @@ import io
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -268,17 +268,27 @@ def _check_header(header: list[str], table: Table, name: str, problems: Problems
     return ok
 
 
-def _check_cells(frame: pd.DataFrame, table: Table, name: str, problems: Problems) -> None:
-    located = frame.assign(file=name, line=frame[LINE])
+def _messages(texts: pd.Series) -> Callable[[pd.DataFrame], pd.Series]:
+    """A message per problem row, looked up in ``texts`` by row."""
+    return lambda hit: texts.loc[hit.index]
+
+
+def _check_cells(located: pd.DataFrame, table: Table, problems: Problems) -> None:
+    """The cell rules of ``table`` on rows with ``file`` and ``line`` columns."""
     for f in table.fields:
         cells = located[f.name]
         empty = cells.eq("")
         if f.check == "url":
-            problems.rows(
-                located, empty, f.name, "missing_source", "every value needs the URL of its published source"
-            )
+            if not f.nullable:
+                problems.rows(
+                    located,
+                    empty,
+                    f.name,
+                    "missing_source",
+                    "every value needs the URL of its published source",
+                )
             bad = url_problems(cells.where(~empty))
-            problems.rows(located, bad.notna(), f.name, "bad_source_url", lambda hit, b=bad: b[hit.index])
+            problems.rows(located, bad.notna(), f.name, "bad_source_url", _messages(bad))
             continue
         if not f.nullable:
             problems.rows(located, empty, f.name, "missing_value", f"{f.name} must not be empty")
@@ -300,7 +310,9 @@ def _check_cells(frame: pd.DataFrame, table: Table, name: str, problems: Problem
             )
 
 
-def read_table(path: Path, table: Table, name: str, problems: Problems) -> pd.DataFrame | None:
+def read_table(
+    path: Path, table: Table, name: str, problems: Problems, check_cells: bool = True
+) -> pd.DataFrame | None:
     """One raw CSV file as strings in the format's column order (left-out optional columns
     empty) plus ``_line``, the physical line of each row; None when the file cannot be read
     as a table. Every problem goes to ``problems``."""
@@ -343,7 +355,8 @@ def read_table(path: Path, table: Table, name: str, problems: Problems) -> pd.Da
             frame[f.name] = pd.Series("", index=frame.index, dtype="string")
     frame = frame[[f.name for f in table.fields]]
     frame[LINE] = lines
-    _check_cells(frame, table, name, problems)
+    if check_cells:
+        _check_cells(frame.assign(file=name, line=frame[LINE]), table, problems)
     return frame
 
 
@@ -366,7 +379,7 @@ def read_source_rows(raw_dir: Path, problems: Problems, files: list[RawFile] | N
     for raw in files:
         if not raw.index:
             continue
-        frame = read_table(raw.path, INDEX_FOLDER_FORMAT, raw.name, problems)
+        frame = read_table(raw.path, INDEX_FOLDER_FORMAT, raw.name, problems, check_cells=False)
         if frame is not None:
             frame = frame.rename(columns={LINE: "line"})
             frame.insert(0, "index", raw.index)
@@ -376,6 +389,7 @@ def read_source_rows(raw_dir: Path, problems: Problems, files: list[RawFile] | N
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
     rows = pd.concat(frames, ignore_index=True)[columns]
+    _check_cells(rows, INDEX_FOLDER_FORMAT, problems)  # once for all files: the rules are vectorised
     return rows.astype({c: str for c in columns if c != "line"}).astype({"line": "int64"})
 
 

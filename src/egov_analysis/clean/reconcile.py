@@ -1,86 +1,454 @@
-"""Several sources for one key: choose by a written precedence rule, list every disagreement.
+"""Several sources for one key: choose by written rules, list every disagreement.
 
 Each field (score, rank, tier) is chosen on its own, so a rank printed by the press can stand
-beside a score from the publisher's file.
+beside a score from the publisher's file. Values agree when they are equal at the precision of
+the less precise source ("76.82" agrees with 76.81896…). Where values disagree, the rules are
+tried in this order and the first that leaves exactly one value decides:
+
+1. a published rank beats a computed one (ranks only); a score that another source printed
+   cut off at fewer decimals ("0.8485" as "0.84") is that score;
+2. a score consistent with a published move beats one that is not: the next edition's value
+   minus its printed change ("90.09, up 1.03 points" → 89.06), or the value's own printed
+   change from the previous edition's value;
+3. a value from a higher source class beats one from a lower (meta/source_classes.csv:
+   publisher's file > publisher's site > government site > press > third-party compilation);
+4. otherwise the key is **unresolved**: the value most sources print is shown (none where two
+   values are printed equally often), the row is flagged ``unresolved`` and every disagreement
+   is listed with the rule "unresolved".
+
+A printed move that implies another value than the chosen one ("0.7804, up 0.2511 since 2020"
+against a printed 2020 value of 0.4513) is listed too, with the rule "a printed value beats one
+only implied by a printed move". The order of source URLs never decides a value; among sources
+that agree it only picks which one is cited.
 """
 
 from __future__ import annotations
 
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
 import pandas as pd
 
 from ..meta import classify_sources
+from .problems import Problems
 from .validate import KEY
 
+Record = dict[str, Any]  # one source row as a dict
+FIELDS = ("score", "rank", "tier")
+RULE_ONLY_ONE = "agree"
+RULE_PUBLISHED_RANK = "a published rank beats a computed one"
+RULE_CUT_OFF = "the other source printed this value cut off at fewer decimals"
+RULE_MOVE = "consistent with a published move"
+RULE_CLASS = "a higher source class beats a lower"
+CLASS_ORDER = "publisher's file > publisher's site > government site > press > third-party compilation"
+RULE_IMPLIED = "a printed value beats one only implied by a printed move"
+RULE_UNRESOLVED = "unresolved: no rule decides (the value most sources print is shown, flagged)"
+RULE_UNRESOLVED_NONE = "unresolved: no rule decides and no value is printed more often (none shown)"
 PRECEDENCE_RULE = (
-    "publisher's file > publisher's site > government site > press; a published rank before a "
-    "computed one; among equals, the value most sources agree on, then the first source URL "
-    "in alphabetical order"
+    "a published rank beats a computed one; a value printed cut off is the precise value; "
+    "a value consistent with a published move beats one that is not; a higher source class "
+    f"beats a lower ({CLASS_ORDER}); otherwise unresolved and flagged"
 )
+NO_VALUE = "(none shown)"
 
 
-def _differs(field: str, chosen: pd.DataFrame, other: pd.DataFrame) -> pd.Series:
+@dataclass
+class _Cluster:
+    value: object
+    members: list[Record]
+
+    @property
+    def best_precedence(self) -> int:
+        return min(int(m["source_precedence"]) for m in self.members)
+
+    @property
+    def support(self) -> int:
+        return len({m["source_url"] for m in self.members})
+
+    def representative(self, field: str) -> Record:
+        """The member cited for the cluster: a published rank, the strongest class, the most
+        decimals; the URL only orders sources that agree."""
+
+        def order(m: Record) -> tuple[object, ...]:
+            decimals = m.get("score_decimals")
+            return (  # a rank some source publishes is published, whoever else computed it
+                field == "rank" and m.get("rank_basis") == "computed",
+                int(m["source_precedence"]),
+                -(int(decimals) if field == "score" and pd.notna(decimals) else 0),
+                str(m["source_url"]),
+            )
+
+        return min(self.members, key=order)
+
+
+def _records(frame: pd.DataFrame) -> list[Record]:
+    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+def _tolerance(*decimals: Any) -> float:
+    known = [int(d) for d in decimals if d is not None and pd.notna(d)]
+    return 0.5 * 10.0 ** (-min(known)) + 1e-9 if known else 1e-9
+
+
+def _agree(field: str, a: Record, b: Record) -> bool:
+    """Equal; for scores, equal at the precision of the less precise source (rounded)."""
     if field != "score":
-        return chosen[field].astype("string") != other[field].astype("string")
-    # agree when equal at the precision the less precise source printed ("76.82" = 76.81896…)
-    decimals = pd.concat([chosen["score_decimals"], other["score_decimals"]], axis=1).min(axis=1)
-    tolerance = 0.5 * 10.0 ** (-decimals.astype(float)) + 1e-9
-    return (chosen["score"] - other["score"]).abs() > tolerance
+        return str(a[field]) == str(b[field])
+    return abs(float(a["score"]) - float(b["score"])) <= _tolerance(a["score_decimals"], b["score_decimals"])
 
 
-def choose(rows: pd.DataFrame, field: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The chosen value of ``field`` per key, and one conflict row per disagreeing source."""
-    columns = [*KEY, field, "score_decimals", "source_url", "source_class", "source_precedence"]
-    extra = {"score": ["note"], "rank": ["rank_basis"], "tier": []}[field]
-    present = rows.loc[rows[field].notna(), columns + extra]
-    present["_support"] = present.groupby([*KEY, field], dropna=False)["source_url"].transform("size")
-    order = [*KEY, "source_precedence", "_support", "source_url"]
-    ascending = [True] * len(KEY) + [True, False, True]
-    if field == "rank":
-        present["_computed"] = present["rank_basis"].eq("computed")
-        order.insert(len(KEY), "_computed")
-        ascending.insert(len(KEY), True)
-    present = present.sort_values(order, ascending=ascending, kind="stable")
-    chosen = present.drop_duplicates(KEY, keep="first")
-    others = present.drop(index=chosen.index)
-    pairs = others.merge(chosen, on=KEY, suffixes=("_other", ""), validate="many_to_one")
-    other_side = pairs[[c + "_other" for c in (field, "score_decimals")]].set_axis(
-        [field, "score_decimals"], axis=1
+def _cut_off(precise: _Cluster, other: _Cluster) -> bool:
+    """``other`` prints ``precise``'s value cut off (not rounded) at its own decimals
+    ("0.8485" printed as "0.84")."""
+    decimals = [int(m["score_decimals"]) for m in other.members if pd.notna(m["score_decimals"])]
+    if not decimals:
+        return False
+    scale = 10.0 ** min(decimals)
+    value = float(precise.members[0]["score"])
+    return abs(math.floor(value * scale + 1e-6) / scale - float(other.members[0]["score"])) <= 1e-9
+
+
+def _clusters(field: str, candidates: list[Record]) -> list[_Cluster]:
+    """Candidates grouped by agreeing value, the most precise value representing each group."""
+    ordered = sorted(
+        candidates,
+        key=lambda m: (
+            -(int(m["score_decimals"]) if pd.notna(m.get("score_decimals")) else 0) if field == "score" else 0
+        ),
     )
-    conflicts = pairs[_differs(field, pairs, other_side).fillna(False).to_numpy()]
+    clusters: list[_Cluster] = []
+    for m in ordered:
+        home = next((c for c in clusters if _agree(field, c.members[0], m)), None)
+        if home is None:
+            clusters.append(_Cluster(m[field], [m]))
+        else:
+            home.members.append(m)
+    return clusters
+
+
+_MOVE = re.compile(r"\s*(?P<change>[-+]?\d+(?:[.,]\d+)?)(?:\s+since\s+(?P<since>\d{4}))?\s*")
+
+
+def parse_move(text: Any, year: int) -> tuple[float, int, int] | None:
+    """A printed move ``"+1.03"`` (against the previous year) or ``"+0.2511 since 2020"``: the
+    change, its decimals and the year it is measured from. None for an empty cell.
+
+    Raises ValueError for text of another form."""
+    if text is None or pd.isna(text) or not str(text).strip():
+        return None
+    match = _MOVE.fullmatch(str(text))
+    if not match:
+        raise ValueError(f"score_change {text!r} is not a move like '+1.03' or '+0.2511 since 2020'")
+    number = match.group("change").replace(",", ".")
+    decimals = len(number.partition(".")[2])
+    since = int(match.group("since")) if match.group("since") else year - 1
+    return float(number), decimals, since
+
+
+@dataclass(frozen=True)
+class _Move:
+    implied: float  # the value the move implies for the earlier year
+    decimals: int
+    url: str
+    year: int  # the year printed with the move
+    score: float
+    change: float
+    source_class: str
+
+    def describe(self) -> str:
+        return f"{self.year} value {self.score:g} with change {self.change:+g} ({self.url})"
+
+
+class _Moves:
+    """Printed moves ("up 1.03 points") and every candidate score, to test a value against them."""
+
+    def __init__(self, rows: pd.DataFrame) -> None:
+        place = ["index", "geography", "province_code", "indicator"]
+        self.implied: dict[tuple[object, ...], list[_Move]] = {}
+        self.scores: dict[tuple[object, ...], list[tuple[float, object]]] = {}
+        if "score_change" not in rows.columns:
+            return
+        scored = rows[rows["score"].notna()][[*place, "year", "score", "score_decimals"]]
+        for t in scored.itertuples(index=False):
+            self.scores.setdefault((*t[:4], int(t[4])), []).append((float(t[5]), t[6]))
+        moved = rows[rows["score_change"].fillna("").astype(str).str.strip().ne("") & rows["score"].notna()]
+        for rec in _records(moved):
+            year = int(rec["year"])
+            change, change_decimals, since = parse_move(rec["score_change"], year)  # type: ignore[misc]
+            decimals = min(int(rec["score_decimals"]), change_decimals)
+            move = _Move(
+                float(rec["score"]) - change,
+                decimals,
+                str(rec["source_url"]),
+                year,
+                float(rec["score"]),
+                change,
+                str(rec["source_class"]),
+            )
+            self.implied.setdefault((*[rec[c] for c in place], since), []).append(move)
+
+    def moves_to(self, key: tuple[Any, ...]) -> list[_Move]:
+        index, year, geography, code, indicator = key
+        return self.implied.get((index, geography, code, indicator, int(year)), [])
+
+    def consistent(self, key: tuple[Any, ...], cluster: _Cluster) -> str | None:
+        """Why the cluster's value agrees with a published move (None when it does not)."""
+        index, year, geography, code, indicator = key
+        for m in cluster.members:
+            value = float(m["score"])
+            for move in self.moves_to(key):
+                if abs(move.implied - value) <= _tolerance(m["score_decimals"], move.decimals):
+                    return f"{RULE_MOVE}: {move.describe()}"
+            own = parse_move(m.get("score_change"), int(year))
+            if own is None:
+                continue
+            change, change_decimals, since = own
+            for previous, previous_decimals in self.scores.get(
+                (index, geography, code, indicator, since), []
+            ):
+                if abs(previous - (value - change)) <= _tolerance(
+                    m["score_decimals"], previous_decimals, change_decimals
+                ):
+                    return (
+                        f"{RULE_MOVE}: its own change {change:+g} from the {since} value "
+                        f"{previous:g} ({m['source_url']})"
+                    )
+        return None
+
+
+def _decide(
+    field: str, key: tuple[object, ...], clusters: list[_Cluster], moves: _Moves
+) -> tuple[_Cluster | None, str, bool]:
+    """The winning cluster (None: nothing shown), the rule, and whether the key is unresolved."""
+    if len(clusters) == 1:
+        return clusters[0], RULE_ONLY_ONE, False
+    if field == "rank":
+        published = [c for c in clusters if any(m.get("rank_basis") != "computed" for m in c.members)]
+        if len(published) == 1:
+            return published[0], RULE_PUBLISHED_RANK, False
+        if published:  # the later rules weigh only the published ranks
+            clusters = [
+                _Cluster(c.value, [m for m in c.members if m.get("rank_basis") != "computed"])
+                for c in published
+            ]
+    if field == "score":
+        explains = [c for c in clusters if all(o is c or _cut_off(c, o) for o in clusters)]
+        if len(explains) == 1:
+            return explains[0], RULE_CUT_OFF, False
+        reasons = {id(c): moves.consistent(key, c) for c in clusters}
+        fitting = [c for c in clusters if reasons[id(c)]]
+        if len(fitting) == 1:
+            return fitting[0], str(reasons[id(fitting[0])]), False
+    best = min(c.best_precedence for c in clusters)
+    strongest = [c for c in clusters if c.best_precedence == best]
+    if len(strongest) == 1:
+        return strongest[0], f"{RULE_CLASS} ({CLASS_ORDER})", False
+    most = max(c.support for c in clusters)
+    shown = [c for c in clusters if c.support == most]
+    if len(shown) == 1:
+        return shown[0], RULE_UNRESOLVED, True
+    return None, RULE_UNRESOLVED_NONE, True
+
+
+def _contradicting_moves(key: tuple[object, ...], cited: Record, moves: _Moves) -> list[Record]:
+    """A printed move that implies another value than the one chosen: listed, never chosen
+    (a value printed by a source beats one only implied by another source's move)."""
+    rows = []
+    for move in moves.moves_to(key):
+        if abs(move.implied - float(cited["score"])) <= _tolerance(cited["score_decimals"], move.decimals):
+            continue
+        rows.append(
+            {
+                **dict(zip(KEY, key, strict=True)),
+                "field": "score",
+                "chosen_value": _value_text("score", cited),
+                "chosen_source_url": str(cited["source_url"]),
+                "chosen_source_class": str(cited["source_class"]),
+                "other_value": f"{round(move.implied, move.decimals):.{move.decimals}f}",
+                "other_source_url": move.url,
+                "other_source_class": move.source_class,
+                "rule": f"{RULE_IMPLIED}: {move.describe()}",
+            }
+        )
+    return rows
+
+
+def _value_text(field: str, m: Record) -> str:
+    value = m[field]
+    return repr(round(float(value), 10)) if field == "score" else str(value)
+
+
+def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chosen value of ``field`` per key (with ``unresolved``), and one conflict row per
+    disagreeing source."""
+    extra = {"score": ["note", "score_basis"], "rank": ["rank_basis"], "tier": []}[field]
+    columns = [*KEY, field, "score_decimals", "source_url", "source_class", "source_precedence", *extra]
+    if field == "score":
+        columns.append("score_change")
+    columns += ["file", "line"]  # where the chosen value was read, for checks across rows
+    present = rows.loc[rows[field].notna(), [c for c in dict.fromkeys(columns) if c in rows.columns]]
+    size = present.groupby(KEY, dropna=False)[field].transform("size")
+    single = present[size.eq(1)]
+    chosen_parts = [single.assign(unresolved=False)]
+    conflict_rows: list[Record] = []
+    if field == "score" and moves.implied:
+        targets = set(moves.implied)
+        place = ["index", "geography", "province_code", "indicator", "year"]
+        hit = [t in targets for t in single[place].itertuples(index=False, name=None)]
+        for rec in _records(single[hit]):
+            conflict_rows += _contradicting_moves(tuple(rec[k] for k in KEY), rec, moves)
+    for key, group in present[size.gt(1)].groupby(KEY, sort=False, dropna=False):
+        candidates = _records(group)
+        clusters = _clusters(field, candidates)
+        winner, rule, unresolved = _decide(field, key, clusters, moves)
+        if winner is not None:
+            rep = winner.representative(field)
+            chosen_parts.append(pd.DataFrame([{**rep, "unresolved": unresolved}]))
+        else:
+            blank = {**candidates[0], field: pd.NA, "unresolved": True}
+            chosen_parts.append(pd.DataFrame([blank]))
+        cited = winner.representative(field) if winner is not None else None
+        if field == "score" and cited is not None:
+            conflict_rows += _contradicting_moves(key, cited, moves)
+        for cluster in clusters:
+            if cluster is winner:
+                continue
+            for m in cluster.members:
+                conflict_rows.append(
+                    {
+                        **dict(zip(KEY, key, strict=True)),
+                        "field": field,
+                        "chosen_value": _value_text(field, cited) if cited else NO_VALUE,
+                        "chosen_source_url": str(cited["source_url"]) if cited else NO_VALUE,
+                        "chosen_source_class": str(cited["source_class"]) if cited else NO_VALUE,
+                        "other_value": _value_text(field, m),
+                        "other_source_url": str(m["source_url"]),
+                        "other_source_class": str(m["source_class"]),
+                        "rule": rule,
+                    }
+                )
+    chosen = pd.concat(chosen_parts, ignore_index=True)
+    if field == "score":
+        chosen["score"] = chosen["score"].astype("Float64")
+    elif field == "rank":
+        chosen["rank"] = chosen["rank"].astype("Int64")
     conflicts = pd.DataFrame(
-        {
-            **{k: conflicts[k] for k in KEY},
-            "field": field,
-            "chosen_value": conflicts[field].astype("string"),
-            "chosen_source_url": conflicts["source_url"],
-            "chosen_source_class": conflicts["source_class"],
-            "other_value": conflicts[f"{field}_other"].astype("string"),
-            "other_source_url": conflicts["source_url_other"],
-            "other_source_class": conflicts["source_class_other"],
-            "rule": PRECEDENCE_RULE,
-        }
+        conflict_rows,
+        columns=[
+            *KEY,
+            "field",
+            "chosen_value",
+            "chosen_source_url",
+            "chosen_source_class",
+            "other_value",
+            "other_source_url",
+            "other_source_class",
+            "rule",
+        ],
     )
     return chosen, conflicts
 
 
+def with_source_classes(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with ``source_class`` and ``source_precedence`` (1 = strongest)."""
+    if "source_class" in rows.columns:
+        return rows
+    return pd.concat([rows, classify_sources(rows["source_url"])], axis=1)
+
+
 def reconcile(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One row per key with the chosen score, rank and tier; and the conflicts between sources."""
-    rows = pd.concat([rows, classify_sources(rows["source_url"])], axis=1)
-    scores, score_conflicts = choose(rows, "score")
-    ranks, rank_conflicts = choose(rows, "rank")
-    tiers, tier_conflicts = choose(rows, "tier")
+    """One row per key with the chosen score, rank and tier (and ``unresolved``); and the
+    conflicts between sources."""
+    rows = with_source_classes(rows)
+    if "score_basis" not in rows.columns:
+        rows = rows.assign(score_basis="published")
+    moves = _Moves(rows)
+    scores, score_conflicts = choose(rows, "score", moves)
+    ranks, rank_conflicts = choose(rows, "rank", moves)
+    tiers, tier_conflicts = choose(rows, "tier", moves)
     keys = rows[[*KEY, "province_name"]].drop_duplicates(KEY)
     panel = (
-        keys.merge(scores[[*KEY, "score", "score_decimals", "source_url", "note"]], on=KEY, how="left")
+        keys.merge(
+            scores[[*KEY, "score", "score_decimals", "score_basis", "source_url", "note", "unresolved"]],
+            on=KEY,
+            how="left",
+        )
         .merge(
-            ranks[[*KEY, "rank", "rank_basis", "source_url"]].rename(
-                columns={"source_url": "rank_source_url"}
+            ranks[[*KEY, "rank", "rank_basis", "source_url", "unresolved", "file", "line"]].rename(
+                columns={
+                    "source_url": "rank_source_url",
+                    "unresolved": "_rank_unresolved",
+                    "file": "rank_file",
+                    "line": "rank_line",
+                }
             ),
             on=KEY,
             how="left",
         )
-        .merge(tiers[[*KEY, "tier"]], on=KEY, how="left")
+        .merge(
+            tiers[[*KEY, "tier", "unresolved"]].rename(columns={"unresolved": "_tier_unresolved"}),
+            on=KEY,
+            how="left",
+        )
     )
+    flags = panel[["unresolved", "_rank_unresolved", "_tier_unresolved"]].astype("boolean").fillna(False)
+    panel["unresolved"] = flags.any(axis=1).astype(bool)
+    panel = panel.drop(columns=["_rank_unresolved", "_tier_unresolved"])
+    panel.loc[panel["score"].isna(), "score_basis"] = pd.NA
     panel["source_url"] = panel["source_url"].fillna(panel["rank_source_url"])
     conflicts = pd.concat([score_conflicts, rank_conflicts, tier_conflicts], ignore_index=True)
     return panel, conflicts
+
+
+KNOWN_ERRORS_FILE = "errata/known_source_errors.csv"
+RULE_KNOWN_ERROR = "refused: a known source error"
+
+
+def known_source_errors(raw_dir: Path, panel: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+    """Conflict rows for the values listed in ``data/raw/errata/known_source_errors.csv`` (values a
+    source prints that cannot be true, such as rank 65 of 64): each beside the value kept, with
+    the reason. A listed value whose key the panel does not have is a problem (file and line)."""
+    path = raw_dir / KNOWN_ERRORS_FILE
+    columns = [*KEY, "field", "chosen_value", "chosen_source_url", "chosen_source_class"]
+    columns += ["other_value", "other_source_url", "other_source_class", "rule"]
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    from ..provinces import resolve_codes
+    from .read import read_raw_table
+
+    listed = read_raw_table(raw_dir, KNOWN_ERRORS_FILE)
+    listed["province_code"] = resolve_codes(listed["province"].astype("string"), errors="coerce")
+    listed["geography"] = "provinces_63"
+    listed["year"] = pd.to_numeric(listed["year"], errors="coerce").astype("Int64")
+    kept = panel.rename(columns={"rank_source_url": "_rank_url"})
+    merged = listed.merge(kept, on=KEY, how="left", suffixes=("", "_kept"), indicator=True)
+    problems.rows(
+        merged,
+        merged["_merge"].ne("both"),
+        "province",
+        "known_error_without_value",
+        "a known source error whose province, year and indicator have no value in the panel",
+    )
+    merged = merged[merged["_merge"].eq("both")]
+    rows = []
+    for rec in _records(merged):
+        field = rec["field"]
+        chosen_url = rec["_rank_url"] if field == "rank" else rec["source_url_kept"]
+        classes = classify_sources(pd.Series([str(chosen_url), rec["source_url"]]))["source_class"]
+        rows.append(
+            {
+                **{k: rec[k] for k in KEY},
+                "field": field,
+                "chosen_value": str(rec[f"{field}_kept"] if f"{field}_kept" in rec else rec[field]),
+                "chosen_source_url": str(chosen_url),
+                "chosen_source_class": str(classes.iloc[0]),
+                "other_value": rec["value"],
+                "other_source_url": rec["source_url"],
+                "other_source_class": str(classes.iloc[1]),
+                "rule": f"{RULE_KNOWN_ERROR}: {rec['reason']}",
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)

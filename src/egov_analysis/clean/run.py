@@ -8,13 +8,14 @@ import pandas as pd
 
 from .. import __version__
 from ..config import Paths
+from ..csv_safe import write_csv
 from ..fields import OUTLINES
 from .indices_pipeline import build_index_tables, conform
 from .outlines import read_outlines
 from .problems import Problems
 from .programme_pipeline import INPUTS as PROGRAMME_INPUTS
 from .programme_pipeline import build_programme_outputs
-from .publish import publish, raw_fingerprint
+from .publish import Writer, publish, raw_fingerprint
 from .read import check_raw_tree, raw_inputs
 
 __all__ = ["DataLossError", "clean", "raw_inputs"]
@@ -34,10 +35,10 @@ class DataLossError(ValueError):
         )
 
 
-def _table_writers(name: str, frame: pd.DataFrame) -> dict[str, object]:
+def _table_writers(name: str, frame: pd.DataFrame) -> dict[str, Writer]:
     return {
         f"{name}.parquet": lambda path: frame.to_parquet(path, index=False),
-        f"{name}.csv": lambda path: frame.to_csv(path, index=False, lineterminator="\n"),
+        f"{name}.csv": lambda path: write_csv(frame, path),
     }
 
 
@@ -77,6 +78,7 @@ def clean(paths: Paths, allow_loss: bool = False) -> Path:
         "indices": tables.indices,
         "index_conflicts": tables.conflicts,
         "coverage": tables.coverage,
+        "index_jumps": tables.jumps,
         **programme,
     }
     if outlines is not None:
@@ -86,13 +88,14 @@ def clean(paths: Paths, allow_loss: bool = False) -> Path:
         for table, frame in frames.items()
         for name, writer in _table_writers(table, frame).items()
     }
-    manifest = {
+    manifest: dict[str, object] = {
         "raw_fingerprint": raw_fingerprint(raw_inputs(paths.raw), paths.raw),
         "egov_analysis_version": __version__,
         "rows": {
             "indices": len(tables.indices),
             "index_conflicts": len(tables.conflicts),
             "coverage": len(tables.coverage),
+            "index_jumps": len(tables.jumps),
         },
     }
     return publish(paths.processed, writers, manifest)

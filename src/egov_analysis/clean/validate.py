@@ -50,11 +50,8 @@ def _resolve_provinces(rows: pd.DataFrame, problems: Problems) -> pd.DataFrame:
         unknown,
         "province",
         "unknown_province",
-        lambda hit: hit["province"].map(
-            lambda n: (
-                f"unknown province {n!r}" + (f"; did you mean {', '.join(names[n])}?" if names[n] else "")
-            )
-        ),
+        # the resolver's own message: suggestions and the code points that differ from the first
+        lambda hit: hit["province"].map(lambda n: str(UnknownProvinceError(n, names[n]))),
     )
     canonical = {c: p.name for c, p in provinces().items()}
     canonical_2025 = {c: u.name for c, u in units_2025().items()}

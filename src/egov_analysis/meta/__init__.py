@@ -272,6 +272,18 @@ def vocabulary(name: str) -> tuple[str, ...]:
     return sources[name]()
 
 
+def bounds(name: str) -> tuple[float, float]:
+    """The smallest and largest allowed value of a registry field bounded by these tables:
+    ``edition_year`` (the indices' years) or ``score`` (the indices' scales)."""
+    if name == "edition_year":
+        years = [y for info in indices().values() for y in info.years]
+        return float(min(years)), float(max(years))
+    if name == "score":
+        infos = indices().values()
+        return min(i.scale_min for i in infos), max(i.scale_max for i in infos)
+    raise KeyError(f"no bounds named {name!r}")
+
+
 def __getattr__(name: str) -> object:
     if name == "VALUE_KINDS":  # kept for older callers: the kinds of the current tables
         return value_kinds()

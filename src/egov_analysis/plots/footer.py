@@ -9,41 +9,47 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..meta import indices as index_registry
+from .. import meta
+from ..meta import messages
 from .chart import Chart, DrawingContext, NoChart
 from .layout import set_footer, set_title, settle
 from .theme import join_words, word
 
-# Years from which an index's headline score is computed differently, so that a line or a change
-# across them compares unlike things. Until meta's index table carries series breaks (issue 9.1).
-SERIES_BREAKS: dict[str, tuple[int, ...]] = {"papi": (2018,)}
-
 
 def index_short(index: str, lang: str) -> str:
-    """The index's short name (``PCI``, ``PAR Index`` …) in ``lang``."""
-    return word(f"index.{index}.short", lang)
-
-
-def index_name(index: str, lang: str) -> str:
-    """The index's full name and publisher in ``lang``, for sources."""
-    return word(
-        "index_source",
-        lang,
-        name=word(f"index.{index}.name", lang),
-        publisher=word(f"index.{index}.publisher", lang),
+    """The index's short name (``PCI``, ``PAR Index`` …) in ``lang``: the catalogue's
+    ``chart.index.<id>.short``, else meta's full name (a new index needs no catalogue entry)."""
+    key = f"chart.index.{index}.short"
+    return (
+        messages.text(key, lang) if key in messages.catalogue(lang) else meta.indices()[index].name_in(lang)
     )
 
 
-def series_breaks(index: str, years: Iterable[int]) -> list[int]:
-    """The index's series breaks that fall inside ``years`` (a break at Y separates Y-1 and Y)."""
+def index_name(index: str, lang: str) -> str:
+    """The index's full name and publisher in ``lang`` (meta's index table), for sources."""
+    info = meta.indices()[index]
+    return word("index_source", lang, name=info.name_in(lang), publisher=info.publisher_in(lang))
+
+
+def _breaks(index: str, indicator: str) -> pd.DataFrame:
+    table = meta.series_breaks()
+    return table[table["index"].eq(index) & table["indicator"].eq(indicator)]
+
+
+def series_breaks(index: str, years: Iterable[int], indicator: str = "overall") -> list[int]:
+    """The index's series breaks (meta's table) that fall inside ``years``: a break at Y
+    separates Y-1 from Y, so no line or change joins them."""
     years = sorted({int(y) for y in years})
     if len(years) < 2:
         return []
-    return [b for b in SERIES_BREAKS.get(index, ()) if years[0] < b <= years[-1]]
+    return sorted(int(b) for b in _breaks(index, indicator)["year"] if years[0] < int(b) <= years[-1])
 
 
-def break_note(index: str, year: int, lang: str) -> str:
-    return word("note_series_break", lang, year=year, what=word(f"index.{index}.break_{year}", lang))
+def break_note(index: str, year: int, lang: str, indicator: str = "overall") -> str:
+    """ "series break in Y: <meta's note in lang>"."""
+    rows = _breaks(index, indicator)
+    note = rows.loc[rows["year"].eq(year), f"note_{lang}"]
+    return word("note_series_break", lang, year=year, what=note.iloc[0] if not note.empty else "")
 
 
 def index_sources(index: str, rows: pd.DataFrame | None = None, lang: str = "en") -> list[str]:
@@ -68,13 +74,15 @@ def index_notes(index: str, rows: pd.DataFrame, lang: str = "en") -> list[str]:
     years = sorted(rows["year"].dropna().astype(int).unique())
     if years:
         notes.append(missing_years_note(years, years[0], years[-1], lang))
-    notes += [break_note(index, year, lang) for year in series_breaks(index, years)]
+    indicator = str(rows["indicator"].iloc[0]) if "indicator" in rows and not rows.empty else "overall"
+    breaks = series_breaks(index, years, indicator)
+    notes += [break_note(index, year, lang, indicator) for year in breaks]
     if "rank_basis" in rows and rows["rank_basis"].eq("computed").any():
         notes.append(word("note_ranks_derived", lang))
     if "score_basis" in rows and rows["score_basis"].eq("computed").any():
         notes.append(word("note_scores_summed", lang))
-    if index_registry()[index].note:
-        notes.append(word(f"index.{index}.note", lang))
+    if not breaks:  # a break note already says what the index's own note says
+        notes.append(meta.indices()[index].notes.get(lang, ""))
     return notes
 
 

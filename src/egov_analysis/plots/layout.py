@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from matplotlib.axes import Axes
-from matplotlib.axis import Axis
+from matplotlib.axis import Axis, YAxis
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
@@ -30,7 +31,7 @@ def new_figure(
     apply_theme()
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
-    axes = fig.subplots(nrows, 1, squeeze=False, **subplots)  # type: ignore[arg-type]
+    axes = fig.subplots(nrows, 1, squeeze=False, **subplots)  # type: ignore[call-overload]
     return fig, axes[0][0]
 
 
@@ -63,15 +64,20 @@ def wrap(fig: Figure, text: str, size: float, width_px: float, weight: str = "no
     return "\n".join(lines)
 
 
+# Text is measured at the figure's dpi but saved at savefig.dpi, where hinting makes it up to a few
+# percent wider: lines are wrapped to this share of the width.
+WRAP_SHARE = 0.93
+
+
 def set_title(fig: Figure, title: str) -> None:
-    width = fig.get_figwidth() * fig.dpi - 2 * MARGIN_PX
+    width = (fig.get_figwidth() * fig.dpi - 2 * MARGIN_PX) * WRAP_SHARE
     fig.suptitle(wrap(fig, title, TITLE_SIZE, width, "bold"), fontsize=TITLE_SIZE, fontweight="bold")
 
 
 def set_footer(fig: Figure, text: str) -> str:
     """Draw ``text`` at the bottom left, wrapped to the figure's width, and keep the axes above it;
     returns the text as drawn."""
-    width = fig.get_figwidth() * fig.dpi - 2 * MARGIN_PX
+    width = (fig.get_figwidth() * fig.dpi - 2 * MARGIN_PX) * WRAP_SHARE
     wrapped = wrap(fig, text, FOOTER_SIZE, width)
     artist = fig.text(
         MARGIN_PX / (fig.get_figwidth() * fig.dpi),
@@ -86,7 +92,7 @@ def set_footer(fig: Figure, text: str) -> str:
     height = artist.get_window_extent(renderer(fig)).height
     bottom = (height + 2 * MARGIN_PX) / (fig.get_figheight() * fig.dpi)
     engine = fig.get_layout_engine()
-    if engine is not None and hasattr(engine, "set"):
+    if isinstance(engine, ConstrainedLayoutEngine):
         engine.set(rect=(0, bottom, 1, 1 - bottom))
     return wrapped
 
@@ -110,7 +116,7 @@ def rank_axis(axis: Axis, n_max: float | None = None) -> None:
     lo, hi = min(lo, hi), max(lo, hi)
     top = 0.5 if lo < 1 or lo >= 0.5 else lo
     bottom = max(hi, n_max or hi)
-    if axis.axis_name == "y":
+    if isinstance(axis, YAxis):
         axis.axes.set_ylim(bottom + 0.5, min(top, 0.5))
     else:
         axis.axes.set_xlim(min(top, 0.5), bottom + 0.5)
@@ -131,6 +137,48 @@ def year_axis(ax: Axes, years: Sequence[int], fontsize: float = 9) -> None:
     ax.xaxis.set_major_locator(FixedLocator(ticks))
     ax.set_xticks(ticks, [str(t) for t in ticks], fontsize=fontsize)
     ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+
+
+def end_labels(
+    ax: Axes, texts: Sequence[Text], anchors: Sequence[tuple[float, float]], x: float
+) -> Callable[[], None]:
+    """A placer for :func:`settle`: line-end labels in one column at ``x`` (data), each as near
+    its line's end (``anchors``, data) as the labels above it allow, at least one line apart,
+    inside the axes; the x axis is widened to hold the widest label, and a thin line joins a
+    label to its line's end when they are apart."""
+
+    def place() -> None:
+        fig = ax.get_figure()
+        assert isinstance(fig, Figure)
+        render = renderer(fig)
+        widest = max((t.get_window_extent(render).width for t in texts), default=0.0)
+        x0, x1 = ax.get_xlim()
+        px_per_unit = ax.get_window_extent(render).width / (x1 - x0)
+        ax.set_xlim(x0, max(x1, x + (widest + 6) / px_per_unit))
+        to_px, to_data = ax.transData, ax.transData.inverted()
+        box = ax.get_window_extent(render)
+        gap = max((t.get_window_extent(render).height for t in texts), default=10.0) * 1.15
+        wanted = [to_px.transform(a)[1] for a in anchors]
+        order = sorted(range(len(texts)), key=lambda i: -wanted[i])  # top of the axes first
+        placed: dict[int, float] = {}
+        previous = box.y1 - gap / 2 + gap
+        for i in order:
+            placed[i] = min(wanted[i], previous - gap)
+            previous = placed[i]
+        lowest = min(placed.values(), default=box.y0)
+        if lowest < box.y0 + gap / 2:  # pushed below the axes: lift the column
+            shift = box.y0 + gap / 2 - lowest
+            placed = {i: y + shift for i, y in placed.items()}
+        for i, text in enumerate(texts):
+            y = to_data.transform((box.x0, placed[i]))[1]
+            text.set_position((x, y))
+            text.set_verticalalignment("center")
+            text.set_horizontalalignment("left")
+            end_x, end_y = anchors[i]
+            if abs(placed[i] - wanted[i]) > 1 or end_x < x - 0.5:
+                ax.plot([end_x, x - 0.05], [end_y, y], lw=0.6, color=text.get_color(), alpha=0.7)
+
+    return place
 
 
 def rows_for_spans(spans: Sequence[tuple[float, float]]) -> list[int]:
@@ -198,13 +246,23 @@ def _shown(text: Text) -> bool:
     return ax is None or ax.get_visible()
 
 
-def text_problems(fig: Figure, tolerance_px: float = 1.0) -> list[TextProblem]:
-    """Texts of ``fig`` that overlap another text or go past the figure's edge (window extents
-    from the Agg renderer at the figure's dpi; ``tolerance_px`` forgives anti-aliasing)."""
-    render = renderer(fig)
-    fig.draw(render)
-    width, height = fig.get_figwidth() * fig.dpi, fig.get_figheight() * fig.dpi
-    boxes = [(t, t.get_window_extent(render)) for t in drawn_texts(fig)]
+def text_problems(fig: Figure, dpi: float | None = None, tolerance_px: float = 1.0) -> list[TextProblem]:
+    """Texts of ``fig`` that overlap another text or go past the figure's edge: window extents
+    from the Agg renderer at ``dpi`` (default: the dpi figures are saved at, since text widths do
+    not scale exactly with dpi); ``tolerance_px`` forgives anti-aliasing."""
+    import matplotlib as mpl
+
+    dpi = float(dpi or mpl.rcParams["savefig.dpi"])
+    saved = fig.dpi
+    fig.set_dpi(dpi)
+    try:
+        render = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(render)
+        width, height = fig.get_figwidth() * dpi, fig.get_figheight() * dpi
+        boxes = [(t, t.get_window_extent(render)) for t in drawn_texts(fig)]
+    finally:
+        fig.set_dpi(saved)
+        FigureCanvasAgg(fig)
     problems = []
     for text, box in boxes:
         inside_x = -tolerance_px <= box.x0 and box.x1 <= width + tolerance_px

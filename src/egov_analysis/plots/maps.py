@@ -3,9 +3,7 @@ few units are published is drawn as a ranked list instead of a mostly empty map.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from pathlib import Path
 
 import matplotlib as mpl
 import pandas as pd
@@ -14,6 +12,7 @@ from matplotlib.colors import Normalize
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
+from ..datasets import outline_features
 from .chart import ChartResult, DrawingContext
 from .footer import finish, index_notes, index_short, index_sources, no_chart
 from .ranks import ranked_list
@@ -22,14 +21,6 @@ from .theme import HIGHLIGHTS, MISSING, SEQUENTIAL
 
 MAP_UNITS = {"provinces_63": 63, "units_34": 34}
 MIN_SHARE_FOR_MAP = 0.75  # below this share of units with a value, a list says more than a map
-
-
-def outline_path(geography: str) -> Path:
-    """The project's outlines for a map of the 63 provinces ("63") or of the 34 units ("34")."""
-    from ..analysis.rankings import geography_name
-    from ..config import paths
-
-    return paths().raw / "geo" / f"{geography_name(geography)}.geojson"
 
 
 def _draw_geometry(ax: Axes, geometry: dict, colour: object, hatch: str | None, edge: str, lw: float) -> None:
@@ -57,6 +48,7 @@ def choropleth(
     notes: Sequence[str] = (),
     title: str | None = None,
     name: str | None = None,
+    outlines: list[dict] | None = None,
 ) -> ChartResult:
     """A map of ``geography`` ("63" or "34") coloured by ``value_column`` of ``values`` (columns
     province_code, province, score, rank; optionally value_basis); units without a value are grey
@@ -98,8 +90,9 @@ def choropleth(
             name=name,
             notes=[*all_notes, ctx.word("note_list_not_map", k=len(known), n=n_units)],
             sources=index_sources(index, listed, ctx.lang),
+            partial_note=False,
         )
-    features = json.loads(outline_path(geography).read_text(encoding="utf-8"))["features"]
+    features = outline_features(geo) if outlines is None else outlines
     by_code = values.set_index("province_code")[value_column]
     numbers = known[value_column].astype(float)
     norm = Normalize(numbers.min(), numbers.max())

@@ -14,8 +14,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .chart import ChartResult, DrawingContext
-from .footer import break_note, finish, index_notes, index_short, index_sources, no_chart, series_breaks
-from .layout import new_figure, rank_axis, rows_for_spans, text_width, year_axis
+from .footer import finish, index_notes, index_short, index_sources, no_chart, series_breaks
+from .layout import WRAP_SHARE, new_figure, rank_axis, rows_for_spans, text_width, year_axis
 from .ranks import draw_breaks, segments
 from .theme import CONTEXT, HIGHLIGHTS, MISSING, OKABE_ITO, join_words, number
 
@@ -43,60 +43,84 @@ def item_name(ctx: DrawingContext, item: str) -> str:
     return item
 
 
-def phase_strip(ctx: DrawingContext, ax: Axes, phases: pd.DataFrame, fontsize: float = 7.5) -> None:
-    """The phases as named spans on ``ax`` (which shares its x axis with the chart): each name
-    starts at its phase's first year, and names that would collide go to the next row."""
+def _spans(
+    fig: Figure,
+    phases: pd.DataFrame,
+    lang: str,
+    px_per_year: float,
+    fontsize: float,
+    right_edge: float | None = None,
+) -> list[tuple[float, float, bool]]:
+    """Each phase's extent in years on the strip (its bar, or its name where the name is longer)
+    and whether the name ends at the bar's end (a name that would pass ``right_edge`` does)."""
+    names = localised(phases, "name", lang)
+    spans = []
+    for row, name in zip(phases.itertuples(), names, strict=True):
+        start, end = float(row.start_year) - 0.5, float(row.end_year) + 0.5
+        text_years = (text_width(fig, str(name), fontsize) + 8) / px_per_year
+        if right_edge is not None and start + text_years > right_edge:
+            spans.append((min(start, end - text_years), end, True))
+        else:
+            spans.append((start, max(end, start + text_years), False))
+    return spans
+
+
+def strip_rows(ctx: DrawingContext, phases: pd.DataFrame, width_in: float, n_years: int) -> int:
+    """Rows to reserve for :func:`phase_strip`, from a cautious guess of the axes width (60 % of
+    the figure): the strip draws in at most this many rows once the layout is known."""
+    fig, _ = new_figure(1, 1)
+    px_per_year = width_in * fig.dpi * 0.6 / max(n_years, 1)
+    ordered = phases.sort_values(["start_year", "end_year"]).reset_index(drop=True)
+    spans = _spans(fig, ordered, ctx.lang, px_per_year, STRIP_FONT, float(ordered["end_year"].max()) + 0.6)
+    return max(rows_for_spans([(a, b) for a, b, _ in spans]), default=0) + 1
+
+
+STRIP_FONT = 7.5
+
+
+def phase_strip(ctx: DrawingContext, ax: Axes, phases: pd.DataFrame, n_rows: int) -> None:
+    """The phases as named spans on ``ax`` (sharing its x axis with the chart), in ``n_rows``
+    rows: each name starts at its phase's first year, and a name that would run into another goes
+    to the next free row (placed with the axes width as laid out)."""
     fig = ax.get_figure()
     assert isinstance(fig, Figure)
+    fig.canvas.draw()  # the layout gives the axes width the rows are computed for
     ordered = phases.sort_values(["start_year", "end_year"]).reset_index(drop=True)
     names = localised(ordered, "name", ctx.lang)
     x0, x1 = ax.get_xlim()
-    px_per_year = ax.get_position().width * fig.get_figwidth() * fig.dpi / max(x1 - x0, 1)
-    spans = []
-    for row, name in zip(ordered.itertuples(), names, strict=True):
-        start = float(row.start_year) - 0.5
-        text_years = (text_width(fig, str(name), fontsize) + 6) / px_per_year
-        spans.append((start, max(float(row.end_year) + 0.5, start + text_years)))
-    rows = rows_for_spans(spans)
-    n_rows = max(rows) + 1 if rows else 1
+    px_per_year = ax.get_window_extent().width / max(x1 - x0, 1)
+    spans = _spans(fig, ordered, ctx.lang, px_per_year, STRIP_FONT, x1)
+    rows = rows_for_spans([(a, b) for a, b, _ in spans])
     for i, (row, name, level) in enumerate(zip(ordered.itertuples(), names, rows, strict=True)):
-        colour = OKABE_ITO[i % 7]
         ax.broken_barh(
             [(row.start_year - 0.5, row.end_year - row.start_year + 1)],
-            (level + 0.1, 0.35),
-            color=colour,
-            alpha=0.6,
+            (level + 0.55, 0.3),
+            color=OKABE_ITO[i % 7],
+            alpha=0.7,
         )
+        right = spans[i][2]  # a name that would pass the right edge ends where its phase ends
         ax.text(
-            row.start_year - 0.45, level + 0.5, str(name), fontsize=fontsize, va="bottom", color="#222222"
+            row.end_year + 0.45 if right else row.start_year - 0.45,
+            level + 0.5,
+            str(name),
+            fontsize=STRIP_FONT,
+            va="bottom",
+            ha="right" if right else "left",
+            color="#222222",
         )
-    ax.set_ylim(n_rows, 0)
+    ax.set_ylim(max(n_rows, max(rows, default=0) + 1), 0)
     ax.set_yticks([])
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
     ax.tick_params(axis="x", length=0, labelbottom=False)
-    ax.set_xlim(x0, max(x1, max(end for _, end in spans) + 0.2))
+    ax.set_xlim(min(x0, min((a for a, _, _ in spans), default=x0) - 0.1), x1)
 
 
-def strip_rows(ctx: DrawingContext, phases: pd.DataFrame, px_per_year: float, fontsize: float = 7.5) -> int:
-    """How many rows :func:`phase_strip` will need (to size the figure before drawing)."""
-    fig, _ = new_figure(1, 1)
-    ordered = phases.sort_values(["start_year", "end_year"]).reset_index(drop=True)
-    names = localised(ordered, "name", ctx.lang)
-    spans = []
-    for row, name in zip(ordered.itertuples(), names, strict=True):
-        start = float(row.start_year) - 0.5
-        spans.append(
-            (
-                start,
-                max(
-                    float(row.end_year) + 0.5,
-                    start + (text_width(fig, str(name), fontsize) + 6) / px_per_year,
-                ),
-            )
-        )
-    return max(rows_for_spans(spans), default=0) + 1
+def slot_width(fig: Figure, n: int) -> float:
+    """Pixels a category label may take on an x axis of ``n`` categories: a cautious share of the
+    figure (the legend and the y axis take the rest), measured at the saved dpi's wider hinting."""
+    return (fig.get_figwidth() * fig.dpi * 0.7 / max(n, 1) - 12) * WRAP_SHARE
 
 
 def _nominal_real_bars(
@@ -154,7 +178,7 @@ def phase_budget_chart(
     )
     from .layout import wrap
 
-    ax.set_xticks(x, [wrap(fig, t, 8, 950 / max(len(x), 1) - 20) for t in data["label"]], fontsize=8)
+    ax.set_xticks(x, [wrap(fig, t, 8, slot_width(fig, len(x))) for t in data["label"]], fontsize=8)
     notes = [ctx.word("note_real_derived", year=base_year), ctx.word("note_bases_not_added")]
     alt = ctx.word(
         "alt.phase_budget",
@@ -208,8 +232,7 @@ def budget_items_chart(
     )
     from .layout import wrap
 
-    width = 900 / max(len(x), 1) - 16
-    ax.set_xticks(x, [wrap(fig, t, 7.5, width) for t in data["label"]], fontsize=7.5)
+    ax.set_xticks(x, [wrap(fig, t, 7.5, slot_width(fig, len(x))) for t in data["label"]], fontsize=7.5)
     notes = [ctx.word("note_tranches_parts"), ctx.word("note_real_derived", year=base_year)]
     alt = ctx.word("alt.budget_items", n=len(data), year=base_year)
     return finish(
@@ -263,7 +286,7 @@ def goals_chart(
             )
         else:
             text = ctx.word("goal_unknown", target=target)
-        ax.text(2, yi, text, va="center", fontsize=7.5, color="#222222")
+        ax.text(2, float(yi), text, va="center", fontsize=7.5, color="#222222")
     ax.set_yticks(y, [wrap(fig, str(m), 8, 330) for m in metrics], fontsize=8)
     ax.set_ylim(len(data) - 0.5, -0.5)
     ax.set_xlim(0, max(110.0, float(np.nanmax(data["achieved_pct"].to_numpy(dtype=float), initial=0)) + 10))
@@ -305,8 +328,7 @@ def milestone_timeline_chart(
     )
     first, last = years[0], years[-1]
     width = 12
-    px_per_year = (width * 100 * 0.9) / (last - first + 1.2)
-    n_strip = strip_rows(ctx, phases, px_per_year)
+    n_strip = strip_rows(ctx, phases, width, last - first + 2)
     height = 0.24 * len(data) + 0.3 * n_strip + 2.5
     fig, strip = new_figure(
         width, height, nrows=2, sharex=True, height_ratios=[0.3 * n_strip, 0.24 * len(data)]
@@ -338,7 +360,7 @@ def milestone_timeline_chart(
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(ctx.word("year"))
     year_axis(ax, list(range(first, last + 1)))
-    phase_strip(ctx, strip, phases)
+    phase_strip(ctx, strip, phases, n_strip)
     notes = [ctx.word("note_undated_not_placed"), ctx.word("note_qualifiers")]
     sources = sorted(set(data["source_url"].dropna()))
     shown = [*sources[:4], ctx.word("sources_more", n=len(sources) - 4)] if len(sources) > 5 else sources
@@ -391,8 +413,7 @@ def ranks_with_phases(
     )
     breaks = series_breaks(index, data["year"])
     width = 11
-    px_per_year = (width * 100 * 0.78) / (len(years) + 0.2)
-    n_strip = strip_rows(ctx, phases, px_per_year)
+    n_strip = strip_rows(ctx, phases, width, len(years) + 1)
     fig, strip = new_figure(
         width, 7.5 + 0.3 * n_strip, nrows=3, sharex=True, height_ratios=[0.3 * n_strip, 3.2, 2.6]
     )
@@ -406,7 +427,9 @@ def ranks_with_phases(
     complete = set(per_year.index[per_year["median_complete"].astype(bool)].astype(int))
     partial = sorted(set(per_year.index.astype(int)) - complete)
     for year in partial:
-        ax2.axvspan(year - 0.5, year + 0.5, color=MISSING, hatch="..", lw=0, zorder=0)
+        ax2.axvspan(
+            year - 0.5, year + 0.5, facecolor=MISSING, edgecolor="#C8C8C8", hatch="..", lw=0, zorder=0
+        )
     for _code, group in data[data["role"].eq("regional peer")].groupby("province_code"):
         series = group.set_index("year")["rank"].astype(float)
         for part in segments(years, breaks):
@@ -441,7 +464,9 @@ def ranks_with_phases(
         Line2D([], [], color=OKABE_ITO[0], marker="s", label=ctx.word("median_complete")),
     ]
     if partial:
-        handles_score.append(Patch(facecolor=MISSING, hatch="..", label=ctx.word("legend_partial_year")))
+        handles_score.append(
+            Patch(facecolor=MISSING, edgecolor="#C8C8C8", hatch="..", label=ctx.word("legend_partial_year"))
+        )
     handles_rank += draw_breaks(ctx, [ax, ax2], index, breaks)
     ax.set_ylabel(ctx.word("rank"))
     ranks_known = data["rank"].dropna()
@@ -453,7 +478,7 @@ def ranks_with_phases(
     ax2.set_xlabel(ctx.word("year"))
     ax.tick_params(axis="x", labelbottom=False)
     year_axis(ax2, years)
-    phase_strip(ctx, strip, phases)
+    phase_strip(ctx, strip, phases, n_strip)
     notes = index_notes(index, data, ctx.lang)
     if partial:
         notes.append(ctx.word("note_median_partial", years=join_words([str(y) for y in partial], ctx.lang)))
@@ -475,7 +500,7 @@ def ranks_with_phases(
         data=data,
         title=title or ctx.word("title_around_phases", province=province, index=index_short(index, ctx.lang)),
         sources=index_sources(index, data, ctx.lang),
-        notes=[*notes, *(break_note(index, b, ctx.lang) for b in ())],
+        notes=notes,
         alt_text=alt,
     )
 

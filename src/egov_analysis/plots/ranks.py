@@ -21,11 +21,12 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
+from matplotlib.ticker import FixedLocator
 
 from ..analysis.rankings import rank_change
 from .chart import ChartResult, DrawingContext
 from .footer import break_note, finish, index_notes, index_short, index_sources, no_chart, series_breaks
-from .layout import new_figure, rank_axis, year_axis
+from .layout import end_labels, new_figure, rank_axis, year_axis
 from .select import geography_of, highlight_codes, year_coverage
 from .theme import CONTEXT, HIGHLIGHTS, MISSING, OKABE_ITO, SEQUENTIAL, TIER_COLOURS, join_words, number
 
@@ -51,16 +52,21 @@ def what(ctx: DrawingContext, rows: pd.DataFrame) -> str:
     if indicator == "overall":
         return index_short(index, ctx.lang)
     return ctx.word(
-        "what_indicator", index=index_short(index, ctx.lang), indicator=indicator_name(ctx, indicator)
+        "what_indicator", index=index_short(index, ctx.lang), indicator=indicator_name(ctx, indicator, index)
     )
 
 
-def indicator_name(ctx: DrawingContext, indicator: str) -> str:
-    """An indicator's display name in the context's language (its id where the catalogue has none)."""
-    from ..meta import messages
+def indicator_name(ctx: DrawingContext, indicator: str, index: str | None = None) -> str:
+    """An indicator's display name in the context's language (meta's indicator table; its id
+    where the table has none)."""
+    from .. import meta
 
-    key = f"chart.indicator.{indicator}"
-    return messages.text(key, ctx.lang) if key in messages.catalogue(ctx.lang) else indicator
+    table = meta.indicator_definitions()
+    hits = table[table["indicator"].eq(indicator) & (table["index"].eq(index) if index else True)]
+    column = f"name_{ctx.lang}"
+    if hits.empty or column not in hits or not str(hits[column].iloc[0]).strip():
+        return indicator
+    return str(hits[column].iloc[0])
 
 
 def segments(years: Sequence[int], breaks: Iterable[int]) -> list[list[int]]:
@@ -76,15 +82,26 @@ def segments(years: Sequence[int], breaks: Iterable[int]) -> list[list[int]]:
     return [s for s in out if s]
 
 
-def draw_breaks(ctx: DrawingContext, axes: Sequence[Axes], index: str, breaks: Sequence[int]) -> list[Line2D]:
-    """A dashed vertical line before each break year; returns legend handles naming them."""
+def draw_breaks(
+    ctx: DrawingContext,
+    axes: Sequence[Axes],
+    index: str,
+    breaks: Sequence[int],
+    colour: str = "#444444",
+    name_index: bool = False,
+) -> list[Line2D]:
+    """A dashed vertical line before each break year; returns legend handles naming them (with
+    the index's name where several indices share the axes)."""
     handles = []
     for year in breaks:
         for ax in axes:
-            ax.axvline(year - 0.5, color="#444444", ls="--", lw=1.2, zorder=1)
-        handles.append(
-            Line2D([], [], color="#444444", ls="--", label=ctx.word("legend_series_break", year=year))
+            ax.axvline(year - 0.5, color=colour, ls="--", lw=1.2, zorder=1)
+        text = (
+            ctx.word("legend_series_break_index", index=index_short(index, ctx.lang), year=year)
+            if name_index
+            else ctx.word("legend_series_break", year=year)
         )
+        handles.append(Line2D([], [], color=colour, ls="--", label=text))
     return handles
 
 
@@ -149,9 +166,10 @@ def bump_chart(
     keep = list(dict.fromkeys([*top, *[c for c in chosen if c in set(ranked["province_code"])]]))
     data = ranked[ranked["province_code"].isin(keep)].sort_values(["province_code", "year"])
     years = list(range(ranked_years[0], last + 1))
-    breaks = series_breaks(index, years)
+    breaks = series_breaks(index, years, str(rows["indicator"].iloc[0]))
     fig, ax = new_figure(11, 6.5)
-    texts = []
+    texts: list[Text] = []
+    anchors: list[tuple[float, float]] = []
     legend: list[Line2D | Patch] = []
     for i, code in enumerate(keep):
         group = data[data["province_code"].eq(code)]
@@ -176,12 +194,12 @@ def bump_chart(
         if is_highlight:
             legend.append(Line2D([], [], color=colour, lw=3, marker="o", label=chosen[code]))
         known = series.dropna()
+        anchors.append((float(known.index[-1]), float(known.iloc[-1])))
         texts.append(
             ax.text(
-                known.index[-1] + 0.25,
+                last + 0.3,
                 known.iloc[-1],
                 str(group["province"].iloc[0]),
-                va="center",
                 fontsize=8,
                 color=colour if is_highlight or not chosen else "#555555",
                 fontweight="bold" if is_highlight else "normal",
@@ -190,7 +208,7 @@ def bump_chart(
     legend += draw_breaks(ctx, [ax], index, breaks)
     coverage = year_coverage(rows[rows["year"].isin(years)])
     year_axis(ax, years)
-    ax.set_xlim(years[0] - 0.6, last + 2.5)  # room for the line-end names
+    ax.set_xlim(years[0] - 0.6, last + 0.6)  # widened for the line-end names once laid out
     ax.set_xlabel(ctx.word("year"))
     ax.set_ylabel(ctx.word("rank"))
     ax.set_ylim(float(data["rank"].max()), 1)
@@ -222,7 +240,7 @@ def bump_chart(
         sources=index_sources(index, data, ctx.lang),
         notes=notes,
         alt_text=alt,
-        after_layout=[place_labels(ax, texts)],
+        after_layout=[end_labels(ax, texts, anchors, last + 0.3)],
     )
 
 
@@ -282,12 +300,10 @@ def rank_heatmap(
     colourbar.ax.yaxis.set_major_locator(_rank_ticks(n_max))
     for spine in ax.spines.values():
         spine.set_visible(False)
-    notes = [
-        *index_notes(index, rows, ctx.lang),
-        ctx.word("note_grey_no_rank"),
-        partial_years_note(ctx, coverage.reset_index()) and ctx.word("note_starred_partial"),
-        partial_years_note(ctx, coverage.reset_index()),
-    ]
+    partial = partial_years_note(ctx, coverage.reset_index())
+    notes = [*index_notes(index, rows, ctx.lang), ctx.word("note_grey_no_rank")]
+    if partial:
+        notes += [ctx.word("note_starred_partial"), partial]
     data = matrix.reset_index().melt(id_vars="province", var_name="year", value_name="rank")
     alt = ctx.word(
         "alt.rank_heatmap",
@@ -316,8 +332,7 @@ def _shade(i: int, n: int) -> tuple[float, float, float, float]:
     return mpl.colormaps[SEQUENTIAL + "_r"](i / max(n - 1, 1))
 
 
-def _rank_ticks(n_max: int) -> object:
-    from matplotlib.ticker import FixedLocator
+def _rank_ticks(n_max: int) -> FixedLocator:
 
     step = next(s for s in (1, 2, 5, 10, 20) if n_max / s <= 8)
     return FixedLocator([1, *range(step, n_max + 1, step)] if step > 1 else range(1, n_max + 1))
@@ -398,6 +413,7 @@ def ranked_list(
     notes: Sequence[str],
     sources: Sequence[str],
     kind: str = "ranked_list",
+    partial_note: bool = True,
 ) -> ChartResult:
     """Units of one year in rank (else score) order: bars when the year is complete, dots with
     "top k of n published" when it is not; x is the score, or the rank where no score is published."""
@@ -419,6 +435,17 @@ def ranked_list(
         colours = [HIGHLIGHTS[0] if c in chosen else OKABE_ITO[0] for c in data["province_code"]]
         ax.hlines(y, 0 if has_scores else 1, x.to_numpy(), color=CONTEXT, lw=1)
         ax.scatter(x.to_numpy(), y, color=colours, zorder=3, s=30)
+        for yi in y[np.isnan(x.to_numpy(dtype=float))]:  # ranked, but no score published
+            ax.text(
+                0.01,
+                yi,
+                ctx.word("no_score"),
+                transform=ax.get_yaxis_transform(),
+                va="center",
+                fontsize=7.5,
+                color="#666666",
+                fontstyle="italic",
+            )
         legend_title = ""
     names = [
         f"{int(r)}. {p}" if pd.notna(r) else f"– {p}"
@@ -444,8 +471,17 @@ def ranked_list(
     n_known = pd.notna(n_units)
     partial = not complete and n_known and k < int(n_units)  # type: ignore[call-overload]
     if partial:
-        default_title = ctx.word("title_year_partial", what=label, year=year, k=k, n=int(n_units))  # type: ignore[call-overload]
-        extra_notes.append(ctx.word("note_partial_list", k=k, n=int(n_units)))  # type: ignore[call-overload]
+        ranks = sorted(int(r) for r in data["rank"].dropna())
+        top_k = ranks == list(range(1, k + 1))  # "top k" only when the published are ranks 1..k
+        default_title = ctx.word(
+            "title_year_partial" if top_k else "title_year_some",
+            what=label,
+            year=year,
+            k=k,
+            n=int(n_units),  # type: ignore[call-overload]
+        )
+        if partial_note:
+            extra_notes.append(ctx.word("note_partial_list", k=k, n=int(n_units)))  # type: ignore[call-overload]
     else:
         default_title = ctx.word("title_year", what=label, year=year)
     if not has_scores:
@@ -461,7 +497,7 @@ def ranked_list(
         year=year,
         k=k,
         of_n=ctx.word("alt.of_n", n=int(n_units)) if n_known else "",  # type: ignore[call-overload]
-        measure=ctx.word("score") if has_scores else ctx.word("rank"),
+        measure=ctx.word("alt.by_score") if has_scores else ctx.word("alt.by_rank"),
         first=data["province"].iloc[0],
         highlight=_highlight_phrase(ctx, [n for c, n in chosen.items() if c in set(data["province_code"])]),
     )
@@ -487,7 +523,9 @@ def _bar_colours(
         colours = list(data["tier"].map(TIER_COLOURS).fillna(CONTEXT))
         present = set(data["tier"].dropna())
         legend: list[Patch | Line2D] = [
-            Patch(color=c, label=ctx.word(TIER_KEYS[t])) for t, c in TIER_COLOURS.items() if t in present
+            Patch(color=c, label=ctx.word(TIER_KEYS[t]) if t in TIER_KEYS else t)
+            for t, c in TIER_COLOURS.items()
+            if t in present
         ]
         return colours, legend, ctx.word("tier"), ctx.word("note_tiers_published")
     quartiles = quartile(data)
@@ -518,15 +556,20 @@ def dumbbell(
     label = what(ctx, rows)
     ranked_years = sorted(int(y) for y in rows.loc[rows["rank"].notna(), "year"].unique())
     notes = []
-    for year in series_breaks(index, [first_year, last_year]):
-        after = [y for y in ranked_years if year <= y < last_year]
+    indicator = str(rows["indicator"].iloc[0])
+    breaks = series_breaks(index, [first_year, last_year], indicator)
+    if breaks:  # compare from the last break on: nothing before it is comparable with last_year
+        after = [y for y in ranked_years if breaks[-1] <= y < last_year]
         if not after:
-            reason = ctx.word("no_chart_break", what=label, first=first_year, last=last_year, year=year)
+            reason = ctx.word("no_chart_break", what=label, first=first_year, last=last_year, year=breaks[-1])
             return no_chart(ctx, kind="rank_change", name=name, reason=reason)
         notes.append(ctx.word("note_compared_from", year=after[0], first=first_year))
-        notes.append(break_note(index, year, ctx.lang))
+        notes += [break_note(index, year, ctx.lang, indicator) for year in breaks]
         first_year = after[0]
-    change = rank_change(rows, first_year, last_year)
+    change = rank_change(rows, first_year, last_year) if first_year != last_year else rows.iloc[0:0]
+    if first_year == last_year:
+        reason = ctx.word("no_chart_one_year", what=label, year=last_year)
+        return no_chart(ctx, kind="rank_change", name=name, reason=reason)
     if len(change) < 2:
         reason = ctx.word("no_chart_change", what=label, first=first_year, last=last_year, n=len(change))
         return no_chart(ctx, kind="rank_change", name=name, reason=reason, data=change)
@@ -597,13 +640,13 @@ def index_ranks_chart(
     for i, (index, group) in enumerate(ranks.groupby("index", sort=True)):
         series = group.set_index("year")["rank"].astype(float)
         breaks = series_breaks(str(index), series.index)
-        all_breaks += [(str(index), b) for b in breaks]
         colour = OKABE_ITO[i % 8]
+        all_breaks += [(str(index), b, colour) for b in breaks]
         for part in segments(years, breaks):
             ax.plot(part, series.reindex(part).to_numpy(), marker="o", ms=4, color=colour)
         legend.append(Line2D([], [], color=colour, marker="o", label=index_short(str(index), ctx.lang)))
-    for index, year in all_breaks:
-        legend += draw_breaks(ctx, [ax], index, [year])
+    for index, year, colour in all_breaks:  # in the index's colour, named with the index
+        legend += draw_breaks(ctx, [ax], index, [year], colour, name_index=True)
     year_axis(ax, years)
     ax.set_xlabel(ctx.word("year"))
     ax.set_ylabel(ctx.word("rank"))
@@ -611,7 +654,12 @@ def index_ranks_chart(
     rank_axis(ax.yaxis)
     ax.legend(handles=legend, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     notes = [ctx.word("note_ranks_among_units"), ctx.word("note_missing_point")]
-    notes += [break_note(index, year, ctx.lang) for index, year in all_breaks]
+    notes += [
+        ctx.word(
+            "note_index_break", index=index_short(index, ctx.lang), note=break_note(index, year, ctx.lang)
+        )
+        for index, year, _ in all_breaks
+    ]
     if "rank_basis" in ranks and ranks["rank_basis"].eq("computed").any():
         notes.append(ctx.word("note_ranks_derived"))
     indices = sorted(ranks["index"].unique())
@@ -663,7 +711,7 @@ def profile_chart(
     ax.set_yticks(
         y,
         [
-            ctx.word("indicator_with_best", indicator=indicator_name(ctx, i), best=b)
+            ctx.word("indicator_with_best", indicator=indicator_name(ctx, i, index), best=b)
             for i, b in zip(data["indicator"], data["best_province"], strict=True)
         ],
         fontsize=8,
@@ -678,7 +726,7 @@ def profile_chart(
             ctx.word(
                 "note_no_score_for",
                 province=province,
-                indicators=join_words([indicator_name(ctx, i) for i in unpublished], ctx.lang),
+                indicators=join_words([indicator_name(ctx, i, index) for i in unpublished], ctx.lang),
             )
         )
     if index == "papi":

@@ -31,11 +31,45 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+# Letters that look like Vietnamese Đ/đ but are other characters (PDF copy-paste, Icelandic eth,
+# African D): read as Đ/đ. NFD leaves all of them alone.
+LOOKALIKES_OF_D = {
+    "\u00d0": "Đ",  # Ð LATIN CAPITAL LETTER ETH
+    "\u0189": "Đ",  # Ɖ LATIN CAPITAL LETTER AFRICAN D
+    "\u00f0": "đ",  # ð LATIN SMALL LETTER ETH
+    "\u0256": "đ",  # ɖ LATIN SMALL LETTER D WITH TAIL
+}
+_LOOKALIKES = str.maketrans(LOOKALIKES_OF_D)
+
+
+def fold_lookalikes(text: str) -> str:
+    """``text`` with every look-alike of Đ/đ replaced by the Vietnamese letter (U+0110/U+0111)."""
+    return text.translate(_LOOKALIKES)
+
+
 def fold(text: str) -> str:
-    """ASCII-fold Vietnamese text: drop combining marks, map đ/Đ (which NFD leaves alone) to d/D."""
-    decomposed = unicodedata.normalize("NFD", text)
+    """ASCII-fold Vietnamese text: drop combining marks, map đ/Đ (which NFD leaves alone) and
+    their look-alikes (Ð, Ɖ, ð, ɖ) to d/D."""
+    decomposed = unicodedata.normalize("NFD", fold_lookalikes(text))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.replace("đ", "d").replace("Đ", "D")
+
+
+def code_point_differences(given: str, expected: str) -> list[str]:
+    """Where two names that may look alike differ, as code points (NFC):
+    ``["'Ð' U+00D0 LATIN CAPITAL LETTER ETH where 'Đ' U+0110 LATIN CAPITAL LETTER D WITH STROKE"]``."""
+    import difflib
+
+    def describe(text: str) -> str:
+        return " ".join(f"{ch!r} U+{ord(ch):04X} {unicodedata.name(ch, '?')}" for ch in text) or "nothing"
+
+    a, b = nfc(given), nfc(expected)
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    return [
+        f"{describe(a[i1:i2])} where {describe(b[j1:j2])}"
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
 
 
 def tokens(text: str) -> list[str]:

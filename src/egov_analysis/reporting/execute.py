@@ -1,9 +1,12 @@
-"""Running one report in a worker process (papermill, HTML export) into a staging folder, and
-publishing it from the build process.
+"""Running one report: papermill, HTML export, then publishing its outputs.
 
 Everything is written to a staging folder first; only a report that ran to the end replaces its
 previous outputs, file by file with atomic renames, so a failed or killed run leaves the last
-good outputs readable. Workers never publish: only the build process, which holds the lock, does.
+good outputs readable. A local run (:func:`run_report`, in a worker process of the build) stages
+its files; a run on a Dask worker (:func:`run_remote`) executes in a temporary folder of that
+machine and returns the files' bytes, which the build process stages (:func:`receive`). Either way
+only the build process, which holds the lock, publishes (:func:`publish`, :func:`finish_local`):
+a worker whose build was killed never moves a file into place.
 """
 
 from __future__ import annotations
@@ -11,17 +14,22 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import socket
+import tempfile
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import ENV_VARS, Paths
 from .reports import Report
 
+# the kernel's ea.load() reads the build's data; outputs go where the build's parameters say
+INPUT_PATHS = ("root", "raw", "processed", "notebooks", "reference")
+PAGE, REVIEWER, FIGURES = "page.html", "reviewer.html", "figures"
 STAGING = ".staging"
 # a run that failed for one of these cannot succeed for any other report either: the build stops
-FATAL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.ENAMETOOLONG}
+FATAL_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.ENAMETOOLONG)
 
 
 @dataclass(frozen=True)
@@ -30,23 +38,6 @@ class Outcome:
     ok: bool
     seconds: float
     error: str = ""
-    fault: str = ""  # a one-line file-system fault (disk full, read-only) that stops the build
-
-
-def _fault(err: BaseException) -> str:
-    """The one-line file-system fault behind ``err``, or "" for a report's own error."""
-    from papermill.exceptions import PapermillExecutionError
-
-    if isinstance(err, OSError) and err.errno in FATAL_ERRNOS:
-        where = f": {err.filename}" if err.filename else ""
-        return f"{err.strerror}{where}"
-    if isinstance(err, PapermillExecutionError) and err.ename in {"OSError", "PermissionError"}:
-        for number in FATAL_ERRNOS:
-            if f"[Errno {number}]" in err.evalue:
-                return str(err.evalue).split("] ", 1)[-1]
-    if err.__cause__ is not None or err.__context__ is not None:
-        return _fault(err.__cause__ or err.__context__)  # type: ignore[arg-type]
-    return ""
 
 
 def output_paths(paths: Paths, name: str) -> dict[str, Path]:
@@ -57,6 +48,11 @@ def output_paths(paths: Paths, name: str) -> dict[str, Path]:
         "figures": paths.figures / name,
         "failed": paths.reports / "notebooks" / f"{name}.failed.ipynb",
     }
+
+
+def staging_paths(paths: Paths, run_id: str, name: str) -> tuple[Path, Path]:
+    """The staging folders of one report of one build: (notebook and pages, figures)."""
+    return paths.reports / STAGING / run_id / name, paths.figures / STAGING / run_id / name
 
 
 def _replace_dir_contents(new: Path, target: Path) -> None:
@@ -75,75 +71,195 @@ def _error_text(err: BaseException) -> str:
 
     if isinstance(err, PapermillExecutionError):
         return f"cell {err.exec_count} (index {err.cell_index}): {err.ename}: {err.evalue}"
-    return f"{type(err).__name__}: {err}"
+    return f"{type(err).__name__}: {err}\n" + "".join(traceback.format_exception(err)[-3:])
 
 
-def staging_paths(paths: Paths, run_id: str, name: str) -> dict[str, Path]:
-    """Where a run writes a report before the build publishes it (same file systems as the outputs,
-    so that publishing is a rename)."""
-    folder = paths.reports / STAGING / run_id / name
-    return {
-        "folder": folder,
-        "notebook": folder / f"{name}.ipynb",
-        "html": folder / "page.html",
-        "reviewer_html": folder / "reviewer.html",
-        "figures_root": paths.figures / STAGING / run_id,
-        "figures": paths.figures / STAGING / run_id / name,
-    }
+def execute(report: Report, source: Path, folder: Path) -> str:
+    """Run ``source`` for ``report`` with ``folder`` as working directory: ``<name>.ipynb``,
+    page.html, reviewer.html and the figures in ``folder/figures`` (the injected ``figures``
+    parameter is that relative name, so the executed notebook does not depend on where or on which
+    machine it ran). Returns ``""`` or the error (the executed notebook stays for a look)."""
+    import nbformat
 
-
-def run_report(report: Report, paths: Paths, run_id: str) -> Outcome:
-    """Execute ``report`` into its staging folder and export its HTML; never raises (the outcome
-    says what failed). Publishing is left to the build process, which holds the lock."""
     from .html import export_html
     from .kernel import run_notebook
 
-    start = time.perf_counter()
-    stage = staging_paths(paths, run_id, report.name)
-    stage["folder"].mkdir(parents=True, exist_ok=True)
-    # the kernel inherits these: the notebook's config.paths() sees the build's folders, and its
-    # figures go to the staging folder until the report has run to the end
-    for name, path in paths.as_dict().items():
-        os.environ[ENV_VARS[name]] = str(path)
-    os.environ[ENV_VARS["figures"]] = str(stage["figures_root"])
+    executed = folder / f"{report.name}.ipynb"
     try:
-        notebook = run_notebook(
-            paths.notebooks / report.notebook,
-            stage["notebook"],
-            cwd=paths.notebooks,
-            parameters={**report.parameters, "report": report.name},
-        )
-        export_html(notebook, stage["html"], stage["reviewer_html"], report.title)
+        run_notebook(source, executed, cwd=folder, parameters=report.notebook_parameters(FIGURES))
+        notebook = nbformat.read(executed, as_version=4)
+        export_html(notebook, folder / PAGE, folder / REVIEWER, report.title)
     except Exception as err:  # report and keep going: the other reports still run
-        detail = _error_text(err)
-        if not detail.startswith("cell"):
-            detail += "\n" + "".join(traceback.format_exception(err)[-3:])
-        return Outcome(report.name, False, time.perf_counter() - start, detail, _fault(err))
-    return Outcome(report.name, True, time.perf_counter() - start)
+        return _error_text(err)
+    return ""
 
 
-def publish_report(outcome: Outcome, paths: Paths, run_id: str) -> None:
-    """Move a run's staged outputs into place (called by the build process, under the build lock).
+def publish(report: Report, paths: Paths, run_id: str) -> None:
+    """Move a report's staged outputs into place, the executed notebook last (its presence marks a
+    complete report), and remove its staging folders."""
+    staging, figures = staging_paths(paths, run_id, report.name)
+    out = output_paths(paths, report.name)
+    for key in ("notebook", "html", "reviewer_html"):
+        out[key].parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staging / PAGE, out["html"])
+    os.replace(staging / REVIEWER, out["reviewer_html"])
+    _replace_dir_contents(figures, out["figures"])
+    os.replace(staging / f"{report.name}.ipynb", out["notebook"])
+    out["failed"].unlink(missing_ok=True)
+    _discard(paths, run_id, report.name)
 
-    A report that ran to the end replaces its previous outputs file by file with atomic renames,
-    the executed notebook last (its presence marks a complete report); a failed one keeps them and
-    leaves its executed notebook as ``<name>.failed.ipynb``.
-    """
-    stage = staging_paths(paths, run_id, outcome.name)
-    out = output_paths(paths, outcome.name)
+
+def _keep_failed(report: Report, paths: Paths, run_id: str) -> None:
+    executed = staging_paths(paths, run_id, report.name)[0] / f"{report.name}.ipynb"
+    if executed.exists():
+        failed = output_paths(paths, report.name)["failed"]
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(executed, failed)
+    _discard(paths, run_id, report.name)
+
+
+def _discard(paths: Paths, run_id: str, name: str) -> None:
+    for folder in staging_paths(paths, run_id, name):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def fault_of(error: str) -> str:
+    """The file-system fault (disk full, read-only, no permission, name too long) an error text
+    reports, as one line ("No space left on device: /path"), or "" for a report's own error."""
+    for number in FATAL_ERRNOS:
+        marker = f"[Errno {number}] "
+        if marker in error:
+            line = error.split(marker, 1)[1].splitlines()[0]
+            return line.replace("'", "")
+    return ""
+
+
+def finish_local(outcome: Outcome, report: Report, paths: Paths, run_id: str) -> Outcome:
+    """Publish a local run's staged outputs, or keep its failed notebook (in the build process,
+    under the build lock). A publishing error becomes the outcome's error; a run stopped by a
+    file-system fault leaves nothing behind, not even its failed notebook."""
+    if not outcome.ok:
+        if fault_of(outcome.error):
+            _discard(paths, run_id, report.name)
+        else:
+            _keep_failed(report, paths, run_id)
+        return outcome
     try:
-        if not outcome.ok:
-            if stage["notebook"].exists():
-                out["failed"].parent.mkdir(parents=True, exist_ok=True)
-                os.replace(stage["notebook"], out["failed"])
-            return
-        for key in ("notebook", "html", "reviewer_html"):
-            out[key].parent.mkdir(parents=True, exist_ok=True)
-        os.replace(stage["html"], out["html"])
-        os.replace(stage["reviewer_html"], out["reviewer_html"])
-        _replace_dir_contents(stage["figures"], out["figures"])
-        os.replace(stage["notebook"], out["notebook"])  # last: its presence marks a complete report
-        out["failed"].unlink(missing_ok=True)
-    finally:
-        shutil.rmtree(stage["folder"], ignore_errors=True)
-        shutil.rmtree(stage["figures"], ignore_errors=True)
+        publish(report, paths, run_id)
+    except OSError as err:
+        _discard(paths, run_id, report.name)
+        return Outcome(report.name, False, outcome.seconds, f"publishing failed: [Errno {err.errno}] {err}")
+    return outcome
+
+
+def run_report(report: Report, paths: Paths, run_id: str) -> Outcome:
+    """Execute ``report`` in this (worker) process into its staging folders; never raises (the
+    outcome says what failed). The build process publishes it (:func:`finish_local`)."""
+    start = time.perf_counter()
+    staging, figures = staging_paths(paths, run_id, report.name)
+    staging.mkdir(parents=True, exist_ok=True)
+    figures.mkdir(parents=True, exist_ok=True)
+    # figures are staged beside their final folder (os.replace stays on one file system)
+    (staging / FIGURES).symlink_to(figures, target_is_directory=True)
+    for name in INPUT_PATHS:  # the kernel inherits these: its config.paths() sees the build's data
+        os.environ[ENV_VARS[name]] = str(getattr(paths, name))
+    error = execute(report, paths.notebooks / report.notebook, staging)
+    return Outcome(report.name, not error, time.perf_counter() - start, error)
+
+
+@dataclass(frozen=True)
+class RemoteTask:
+    """What a Dask worker needs to run one report: the notebook itself, where the build's data are
+    (used when that folder exists on the worker, else the worker's own ``EGOV_*`` paths) and what
+    the data and the library must hash to, so a worker with other data or code refuses to run."""
+
+    report: Report
+    notebook: bytes
+    raw: str
+    processed: str
+    data_fingerprint: str
+    library: str
+
+
+@dataclass(frozen=True)
+class RemoteResult:
+    """A report run on a worker: its outcome and its files by relative path (``figures/x.png``,
+    ``page.html``, ``<name>.ipynb``; on failure only the executed notebook, if any)."""
+
+    outcome: Outcome
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def _worker_paths(task: RemoteTask) -> Paths:
+    from .. import config
+
+    own = config.paths()
+    raw = Path(task.raw) if Path(task.raw).is_dir() else own.raw
+    processed = Path(task.processed) if Path(task.processed).is_dir() else own.processed
+    return own.with_overrides(raw=raw, processed=processed)
+
+
+def _worker_mismatch(task: RemoteTask, paths: Paths) -> str:
+    from ..clean.publish import read_manifest
+    from .state import library_hash
+
+    host = socket.gethostname()
+    if library_hash() != task.library:
+        return f"worker {host}: its egov_analysis differs from the build's; install the same version"
+    found = str((read_manifest(paths.processed) or {}).get("raw_fingerprint", ""))
+    if found != task.data_fingerprint:
+        return (
+            f"worker {host}: the processed data at {paths.processed} were built from other raw data "
+            f"({found[:12] or 'none'} vs the build's {task.data_fingerprint[:12]}); give workers the "
+            "build's data folder (a shared file system or the same data/ and EGOV_PROCESSED_DIR)"
+        )
+    return ""
+
+
+def run_remote(task: RemoteTask) -> RemoteResult:
+    """Run one report on this (Dask worker) machine in a temporary folder; never raises."""
+    start = time.perf_counter()
+    name = task.report.name
+    paths = _worker_paths(task)
+    mismatch = _worker_mismatch(task, paths)
+    if mismatch:
+        return RemoteResult(Outcome(name, False, time.perf_counter() - start, mismatch))
+    for key in INPUT_PATHS:
+        os.environ[ENV_VARS[key]] = str(getattr(paths, key))
+    with tempfile.TemporaryDirectory(prefix="egov-report-") as tmp:
+        folder = Path(tmp)
+        source = folder / "source" / Path(task.report.notebook).name
+        source.parent.mkdir()
+        source.write_bytes(task.notebook)
+        out = folder / "out"
+        out.mkdir()
+        error = execute(task.report, source, out)
+        files = {
+            p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted(out.rglob("*"))
+            if p.is_file() and (not error or p.name == f"{name}.ipynb")
+        }
+    return RemoteResult(Outcome(name, not error, time.perf_counter() - start, error), files)
+
+
+def receive(result: RemoteResult, report: Report, paths: Paths, run_id: str) -> Outcome:
+    """Stage the files a worker returned and publish them as a local run would (in the build
+    process, which holds the lock); a failed run keeps its executed notebook as ``.failed``."""
+    staging, figures = staging_paths(paths, run_id, report.name)
+    staging.mkdir(parents=True, exist_ok=True)
+    for relative, data in result.files.items():
+        parts = Path(relative).parts
+        if ".." in parts or Path(relative).is_absolute():  # a worker writes only into its folders
+            continue
+        target = figures / Path(*parts[1:]) if parts[0] == FIGURES else staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    if not result.outcome.ok:
+        _keep_failed(report, paths, run_id)
+        return result.outcome
+    try:
+        publish(report, paths, run_id)
+    except OSError as err:
+        _discard(paths, run_id, report.name)
+        return Outcome(report.name, False, result.outcome.seconds, f"publishing failed: {err}")
+    return result.outcome

@@ -44,13 +44,58 @@ def _coverage_table(paths: Paths) -> str:
     )
 
 
+def matrix_tables(paths: Paths, reports: list[Report], failures: dict[str, str]) -> str:
+    """One table per report matrix: a row per value of its first grid key (a province), a column
+    per combination of the others (a language), each cell a link to that report."""
+    groups: dict[str, list[Report]] = {}
+    for report in reports:
+        if report.matrix:
+            groups.setdefault(report.matrix, []).append(report)
+    parts = []
+    for template, members in groups.items():
+        keys = [k for k, _ in members[0].point]
+        columns = list(dict.fromkeys(" · ".join(str(v) for _, v in r.point[1:]) for r in members))
+        cells: dict[str, dict[str, Report]] = {}
+        for r in members:
+            cells.setdefault(str(r.point[0][1]), {})[" · ".join(str(v) for _, v in r.point[1:])] = r
+        head = "".join(f"<th>{html.escape(c or 'report')}</th>" for c in columns)
+        body = []
+        for row, by_column in cells.items():
+            tds = []
+            for column in columns:
+                cell = by_column.get(column)
+                out = output_paths(paths, cell.name) if cell else None
+                if cell is None or out is None:
+                    tds.append("<td>—</td>")
+                else:  # a link to the last good pages, if any; a failed last run marked
+                    link = (
+                        _link(out["reviewer_html"], paths.reports, "report")
+                        + " · "
+                        + _link(out["html"], paths.reports, "code")
+                        if out["html"].exists()
+                        else ""
+                    )
+                    failed = failures.get(cell.name)
+                    mark = (
+                        f'<span class="failed" title="{html.escape(failed)}">failed</span>' if failed else ""
+                    )
+                    tds.append(f"<td>{' '.join(filter(None, (link, mark))) or 'not built yet'}</td>")
+            body.append(f"<tr><th>{html.escape(row)}</th>{''.join(tds)}</tr>")
+        parts.append(
+            f"<h2>{html.escape(members[0].notebook)}: {len(members)} report(s)</h2>"
+            f"<p class=small><code>{html.escape(template)}</code> over {html.escape(' × '.join(keys))}</p>"
+            f"<table><tr><th>{html.escape(keys[0])}</th>{head}</tr>{''.join(body)}</table>"
+        )
+    return "".join(parts)
+
+
 def write_index(
     paths: Paths, reports: list[Report], state: dict[str, dict[str, object]], failures: dict[str, str]
 ) -> Path:
     """Write reports/index.html (atomically) and return its path."""
     base = paths.reports
     rows = []
-    for report in reports:
+    for report in (r for r in reports if not r.matrix):  # a matrix's reports go in its table
         out = output_paths(paths, report.name)
         info = state.get(report.name, {})
         params = (
@@ -96,7 +141,9 @@ def write_index(
         "<table><tr><th>report</th><th>pages</th><th>parameters</th><th>built</th>"
         "<th>figures and CSV</th></tr>"
         + "".join(rows)
-        + "</table><h2>Data coverage (headline scores)</h2>"
+        + "</table>"
+        + matrix_tables(paths, reports, failures)
+        + "<h2>Data coverage (headline scores)</h2>"
         + _coverage_table(paths)
         + "</body></html>\n"
     )

@@ -1,53 +1,231 @@
-"""The reports file: every report run, its notebook, parameters and output name."""
+"""The reports file: every report run, its notebook, parameters, title, set and output name.
+
+``[[report]]`` tables name one report each; ``[[matrix]]`` tables stand for one report per point of
+a parameter grid (:mod:`.matrix`). Every table belongs to a set (``set = "sweep"``; ``default`` when
+absent): ``egov-analysis build`` runs the default set, ``--set sweep`` another one. The whole file is
+checked at once — its shape here, each report's parameters against its notebook in
+:mod:`.contract` — and every problem of every report is reported together, before any kernel starts.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from ..meta.messages import DEFAULT_LANG
+from . import matrix
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+MAX_NAME = 200  # <name>.reviewer.html and <name>.failed.ipynb stay under the usual 255-byte limit
+DEFAULT_SET = "default"
+ALL_SETS = "all"
+REPORT_KEYS = {"name", "notebook", "title", "parameters", "set"}
+MATRIX_KEYS = {"name", "notebook", "title", "title_message", "parameters", "grid", "set"}
 
 
 class ReportsFileError(ValueError):
-    """The reports file is malformed (the message names the report and the problem)."""
+    """The reports file is malformed (the message names the file, line, report and problem)."""
+
+
+class ReportContractError(ReportsFileError):
+    """Reports break their notebooks' contract; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(
+            f"{len(self.problems)} problem(s) in the reports; no report was run:\n" + "\n".join(self.problems)
+        )
 
 
 @dataclass(frozen=True)
 class Report:
+    """One report run: ``notebook`` (relative to notebooks/) with ``parameters``, published as ``name``.
+
+    ``matrix`` is the name template of the matrix it was expanded from (empty for a ``[[report]]``)
+    and ``point`` its grid values in grid order; ``line`` is where its table starts in the file."""
+
     name: str
     notebook: str
     title: str
-    parameters: dict[str, object] = field(default_factory=dict)
+    parameters: dict[str, Any] = field(default_factory=dict)
+    set_name: str = DEFAULT_SET
+    matrix: str = ""
+    point: tuple[tuple[str, Any], ...] = ()
+    line: int = 0
+
+    @property
+    def lang(self) -> str:
+        return str(self.parameters.get("lang", DEFAULT_LANG))
+
+    def notebook_parameters(self, figures: str | Path) -> dict[str, Any]:
+        """What papermill injects: the report's parameters plus ``lang``, ``title`` and the folder its
+        figures go to (``figures``), which the build sets."""
+        return {**self.parameters, "lang": self.lang, "title": self.title, "figures": str(figures)}
 
     def parameters_json(self) -> str:
-        return json.dumps(self.parameters, ensure_ascii=False, sort_keys=True)
+        """Everything the outputs depend on besides the notebook, library and data (for the cache)."""
+        return json.dumps(
+            {**self.parameters, "lang": self.lang, "title": self.title},
+            ensure_ascii=False,
+            sort_keys=True,
+            default=str,
+        )
 
 
-def load_reports(path: Path, notebooks: Path) -> list[Report]:
-    """Every report of ``path`` (TOML: ``[[report]]`` tables with ``name``, ``notebook``,
-    ``title`` and a ``parameters`` table), checked: unique names, existing notebooks."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise ReportsFileError(f"cannot read {path}: {err}") from err
-    reports, seen = [], set()
-    for i, entry in enumerate(data.get("report", []), start=1):
-        name = entry.get("name", "")
-        if not NAME.match(name):
-            raise ReportsFileError(f"report {i}: name {name!r} must be lower-case letters, digits, _ or -")
-        if name in seen:
-            raise ReportsFileError(f"report {name!r} is listed twice")
-        seen.add(name)
-        notebook = entry.get("notebook", "")
-        if not (notebooks / notebook).is_file():
-            raise ReportsFileError(f"report {name!r}: notebook {notebook!r} not found in {notebooks}")
-        unknown = set(entry) - {"name", "notebook", "title", "parameters"}
-        if unknown:
-            raise ReportsFileError(f"report {name!r}: unknown key(s) {', '.join(sorted(unknown))}")
-        reports.append(Report(name, notebook, entry.get("title", name), dict(entry.get("parameters", {}))))
-    if not reports:
-        raise ReportsFileError(f"{path} lists no [[report]]")
+def _header_lines(text: str, table: str) -> list[int]:
+    pattern = re.compile(rf"^[ \t]*\[\[[ \t]*{table}[ \t]*\]\]", re.MULTILINE)
+    return [text.count("\n", 0, m.start()) + 1 for m in pattern.finditer(text)]
+
+
+def _title_of(entry: dict[str, Any], lang: str, values: dict[str, str]) -> str:
+    if "title_message" in entry:
+        from ..meta.messages import text
+
+        return text(str(entry["title_message"]), lang, **values)
+    return matrix.fill(str(entry.get("title", entry.get("name", ""))), values, "title")
+
+
+def _expand_matrix(entry: dict[str, Any], line: int) -> list[Report]:
+    """The reports of one ``[[matrix]]`` table. Raises :class:`matrix.MatrixError`."""
+    template = str(entry.get("name", ""))
+    fixed = dict(entry.get("parameters", {}))
+    grid = entry.get("grid")
+    if not isinstance(grid, dict) or not grid:
+        raise matrix.MatrixError("a matrix needs a grid table, e.g. grid = { lang = ['en', 'vi'] }")
+    overlap = sorted(set(grid) & set(fixed))
+    if overlap:
+        raise matrix.MatrixError(f"{', '.join(overlap)} is both a grid key and a fixed parameter")
+    reports = []
+    for point in matrix.expand(grid):
+        values = matrix.fields({**fixed, **point})
+        parameters = {**fixed, **point}
+        lang = str(parameters.get("lang", DEFAULT_LANG))
+        reports.append(
+            Report(
+                name=matrix.fill(template, values, "name"),
+                notebook=str(entry.get("notebook", "")),
+                title=_title_of(entry, lang, {**values, **matrix.display_fields(parameters, lang)}),
+                parameters=parameters,
+                set_name=str(entry.get("set", DEFAULT_SET)),
+                matrix=template,
+                point=tuple(point.items()),
+                line=line,
+            )
+        )
     return reports
+
+
+def _shape_problems(entry: object, kind: str, allowed: set[str]) -> list[str]:
+    if not isinstance(entry, dict):
+        return [f"a [[{kind}]] must be a table"]
+    problems = []
+    unknown = sorted(set(entry) - allowed)
+    if unknown:
+        problems.append(f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+    for key in ("name", "notebook", "title", "title_message", "set"):
+        if key in entry and not isinstance(entry[key], str):
+            problems.append(f"{key} must be a string, not {entry[key]!r}")
+    if not isinstance(entry.get("parameters", {}), dict):
+        problems.append("parameters must be a table")
+    return problems
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a report (output file) name, or ``None``."""
+    if not NAME.match(name):
+        return f"name {name!r} must be lower-case ASCII letters, digits, _ or -"
+    if len(name) > MAX_NAME:
+        return f"name {name[:40]!r}… is {len(name)} characters; at most {MAX_NAME} fit a file name"
+    return None
+
+
+def load_reports(path: Path, notebooks: Path, check: bool = True) -> list[Report]:
+    """Every report of ``path``, all sets, matrices expanded, in file order.
+
+    With ``check`` (the default) every report is also held against its notebook (:mod:`.contract`).
+    Raises :class:`ReportsFileError` when the file cannot be read, and :class:`ReportContractError`
+    listing every problem (``<file>:<line>: report '<name>': …``) when any report is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise ReportsFileError(f"cannot read {path}: {err}") from err
+    problems: list[str] = []
+    unknown = sorted(set(data) - {"report", "matrix"})
+    if unknown:
+        problems.append(f"{path}: unknown table(s) {', '.join(unknown)}; use [[report]] or [[matrix]]")
+    reports: list[tuple[int, Report]] = []
+    for kind, allowed in (("report", REPORT_KEYS), ("matrix", MATRIX_KEYS)):
+        entries = data.get(kind, [])
+        lines = _header_lines(text, kind)
+        for i, entry in enumerate(entries if isinstance(entries, list) else [entries]):
+            line = lines[i] if i < len(lines) else 0
+            label = entry.get("name") if isinstance(entry, dict) else None
+            where = f"{path}:{line}: {kind} " + (repr(label) if label else str(i + 1))
+            shape = _shape_problems(entry, kind, allowed)
+            if shape:
+                problems += [f"{where}: {p}" for p in shape]
+                continue
+            if kind == "report":
+                reports.append((line, _plain_report(entry, line)))
+                continue
+            try:
+                reports += [(line, r) for r in _expand_matrix(entry, line)]
+            except (matrix.MatrixError, KeyError, ValueError) as err:
+                problems.append(f"{where}: {err}")
+    ordered = [r for _, r in sorted(reports, key=lambda pair: pair[0])]
+    seen: set[str] = set()
+    for report in ordered:
+        problem = name_problem(report.name)
+        if problem:
+            problems.append(f"{path}:{report.line}: {problem}")
+        elif report.name in seen:
+            problems.append(f"{path}:{report.line}: report {report.name!r} is listed twice")
+        seen.add(report.name)
+    if not ordered and not problems:
+        raise ReportsFileError(f"{path} lists no [[report]] or [[matrix]]")
+    if check:
+        from .contract import check_reports
+
+        problems += check_reports(ordered, notebooks, path)
+    if problems:
+        at_line = re.compile(rf"^{re.escape(str(path))}:(\d+):")
+        raise ReportContractError(sorted(problems, key=lambda p: int(m[1]) if (m := at_line.match(p)) else 0))
+    return ordered
+
+
+def _plain_report(entry: dict[str, Any], line: int) -> Report:
+    name = str(entry.get("name", ""))
+    return Report(
+        name=name,
+        notebook=str(entry.get("notebook", "")),
+        title=str(entry.get("title", name)),
+        parameters=dict(entry.get("parameters", {})),
+        set_name=str(entry.get("set", DEFAULT_SET)),
+        line=line,
+    )
+
+
+def sets(reports: Iterable[Report]) -> list[str]:
+    """The set names the reports use, the default set first."""
+    names = dict.fromkeys([DEFAULT_SET, *(r.set_name for r in reports)])
+    return list(names)
+
+
+def select(reports: Sequence[Report], set_name: str = DEFAULT_SET, only: Sequence[str] = ()) -> list[Report]:
+    """The reports of ``set_name`` (``all``: every set), or only the named ones (of any set).
+
+    Raises ``KeyError`` naming an unknown set or report."""
+    if only:
+        unknown = sorted(set(only) - {r.name for r in reports})
+        if unknown:
+            raise KeyError(f"no report named {', '.join(unknown)}")
+        return [r for r in reports if r.name in only]
+    if set_name != ALL_SETS and set_name not in {r.set_name for r in reports}:
+        raise KeyError(f"no report set {set_name!r}; sets: {', '.join([*sets(reports), ALL_SETS])}")
+    return [r for r in reports if set_name in (ALL_SETS, r.set_name)]

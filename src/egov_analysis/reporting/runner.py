@@ -38,8 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Paths
-from .execute import STAGING, Outcome, output_paths, publish_report, run_report
-from .reports import Report, ReportsFileError, load_reports
+from .engines import ClusterExecutor
+from .execute import STAGING, Outcome, fault_of, finish_local, output_paths, run_report
+from .reports import DEFAULT_SET, Report, ReportsFileError, load_reports, select
 from .state import library_hash, read_state, report_hash, write_state
 
 LOCK_FILE = ".build.lock"
@@ -140,9 +141,14 @@ def build(
     only: Sequence[str] = (),
     force: bool = False,
     progress: bool = True,
+    report_set: str = DEFAULT_SET,
+    scheduler: str | None = None,
     log: Log | None = None,
 ) -> BuildResult:
-    """Build the reports; see the module docstring.
+    """Build the reports of ``report_set`` (on the Dask ``scheduler`` if given); see the module
+    docstring. Every problem of every report of the reports file is reported at once
+    (:class:`~egov_analysis.reporting.reports.ReportsFileError`), before any kernel starts and
+    before anything is written.
 
     ``progress``: a bar on a terminal; elsewhere (cron, CI) ``log`` gets one line per finished
     report (name, status, seconds), and always a line when the raw data were cleaned, before the
@@ -153,12 +159,10 @@ def build(
     from filelock import FileLock, Timeout
 
     reports_file = reports_file or default_reports_file(paths)
-    reports = load_reports(reports_file, paths.notebooks)
+    reports = load_reports(reports_file, paths.notebooks)  # the contract of every report, no kernel yet
     check_parameter_values(reports, reports_file)
     check_names_fit(reports, reports_file, paths)
-    unknown = set(only) - {r.name for r in reports}
-    if unknown:
-        raise KeyError(f"no report named {', '.join(sorted(unknown))} in {reports_file}")
+    selected = select(reports, report_set, only)
     try:
         paths.reports.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(paths.reports / LOCK_FILE))
@@ -168,7 +172,8 @@ def build(
     except OSError as err:
         raise BuildFaultError(_os_error_line(err, paths.reports)) from None
     try:
-        return _build_locked(paths, reports, jobs, only, force, progress, log or (lambda line: None))
+        quiet: Log = lambda _: None  # noqa: E731
+        return _build_locked(paths, reports, selected, jobs, force, progress, scheduler, log or quiet)
     except OSError as err:
         raise BuildFaultError(_os_error_line(err, paths.reports)) from None
     finally:
@@ -194,10 +199,11 @@ def sweep_staging(paths: Paths) -> list[Path]:
 def _build_locked(
     paths: Paths,
     reports: list[Report],
+    selected: list[Report],
     jobs: int,
-    only: Sequence[str],
     force: bool,
     progress: bool,
+    scheduler: str | None,
     log: Log,
 ) -> BuildResult:
     from ..datasets import ensure_fresh
@@ -209,7 +215,6 @@ def _build_locked(
         log(f"build: cleaned the raw data into {paths.processed}")
     state = read_state(paths.reports)
     library, data = library_hash(), _data_fingerprint(paths)
-    selected = [r for r in reports if not only or r.name in only]
     digests = {r.name: report_hash(r, paths.notebooks, library, data) for r in selected}
     todo = [r for r in selected if force or not _up_to_date(r, paths, state, digests[r.name])]
     result.skipped = [r.name for r in selected if r not in todo]
@@ -235,7 +240,7 @@ def _build_locked(
                 failures[outcome.name] = str(entry["last_error"])
 
         before = json.dumps(state, sort_keys=True)
-        outcomes, fault = _run_all(todo, paths, jobs, progress, log, record)
+        outcomes, fault = _run_all(todo, paths, jobs, progress, scheduler, log, record)
         result.ran = outcomes
         if json.dumps(state, sort_keys=True) != before:
             write_state(paths.reports, state)
@@ -245,7 +250,8 @@ def _build_locked(
         raise BuildFaultError(f"{fault}; the previous outputs are kept")
     from .index_page import write_index
 
-    write_index(paths, reports, state, failures)
+    shown = {r.name for r in selected} | set(state)  # this set, and reports of other sets once built
+    write_index(paths, [r for r in reports if r.name in shown], state, failures)
     return result
 
 
@@ -279,10 +285,13 @@ def _run_all(
     paths: Paths,
     jobs: int,
     progress: bool,
+    scheduler: str | None,
     log: Log,
     record: Callable[[Outcome], None],
 ) -> tuple[list[Outcome], str]:
-    """Run ``todo`` in worker processes; publish each finished report here, under the lock.
+    """Run ``todo`` in worker processes (or on the Dask cluster at ``scheduler``); publish each
+    finished report here, under the lock (a cluster run is published by ``ClusterExecutor``, in
+    this process too).
 
     Returns the outcomes in ``todo``'s order and the first file-system fault ("" if none); after a
     fault no further report is started.
@@ -297,11 +306,15 @@ def _run_all(
     context = multiprocessing.get_context("spawn")
     try:
         with (
-            ProcessPoolExecutor(
-                max_workers=max(1, jobs),
-                mp_context=context,
-                initializer=_worker_init,
-                initargs=(os.getpid(),),
+            (
+                ClusterExecutor(scheduler)
+                if scheduler
+                else ProcessPoolExecutor(
+                    max_workers=max(1, jobs),
+                    mp_context=context,
+                    initializer=_worker_init,
+                    initargs=(os.getpid(),),
+                )
             ) as pool,
             tqdm(total=len(todo), desc="reports", unit="report", disable=not bar_on, file=sys.stderr) as bar,
         ):
@@ -318,15 +331,20 @@ def _run_all(
                     try:
                         outcome = future.result()
                     except Exception as err:  # a worker that died (out of memory, killed)
-                        outcome = Outcome(report.name, False, 0.0, f"worker died: {err!r}")
-                    if outcome.fault and not fault:
-                        fault = outcome.fault
+                        died = f"worker died: {type(err).__name__}: {err}"
+                        outcome = Outcome(report.name, False, 0.0, died)
+                    if not scheduler:
+                        outcome = finish_local(outcome, report, paths, run_id)
+                    this_fault = fault_of(outcome.error) if not outcome.ok else ""
+                    if this_fault and not fault:
+                        fault = this_fault
                         for other in pending:
                             other.cancel()
-                    if not outcome.fault:
-                        publish_report(outcome, paths, run_id)
+                    if not this_fault:
                         record(outcome)
                     outcomes.append(outcome)
+                    if this_fault:
+                        continue  # the build stops with one line about it
                     line = _status_line(outcome)
                     if bar_on:
                         bar.set_postfix_str(f"{report.name} {'ok' if outcome.ok else 'FAILED'}")

@@ -10,6 +10,11 @@ project's source-row format. What changes on the way:
 - a rank or tier whose own source differs from the score's becomes its own row with that source;
 - a disagreeing second source becomes its own row, so raw keeps both values;
 - rows that carry no value at all (e.g. "no 2021 ICT Index was conducted") are left out;
+- a rank that is only a position in a third party's table sorted by score ("rank = position in
+  the score-sorted file … not a rank column") is ``computed``, except where that table's
+  positions were checked against the publisher's ranks (DTI 2022);
+- a move the source prints with a value ("up 1.03 points") is written to ``score_change``
+  (:data:`PUBLISHED_MOVES`), so that the cleaning can test the previous year's values against it.
 - an indicator ending in ``_34_merged_units`` is a value for the 34 units of 2025: the suffix
   goes, ``geography = units_34`` comes;
 - a row citing a source that clean refuses (a bare IP address, a host of
@@ -24,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .source_rows import split_citable, write_source_rows
+from .source_rows import split_citable, write_rows, write_source_rows
 
 # the compiled tables mark values for the 34 units of 2025 by this suffix on the indicator; the
 # raw rows carry it in their own ``geography`` column instead
@@ -66,6 +71,58 @@ COMPILED_TABLES: dict[str, tuple[str, str]] = {
     "par_ict_dti/egov_mic_2017.csv": ("egov_mic", "egov_mic_2017.csv"),
 }
 
+# Positions in a third party's score-sorted copy of dti.gov.vn that match the published ranks
+# ("2022 ranks match dti.gov.vn exactly", SOURCES.md); other years' positions are computed.
+POSITION_RANKS_CHECKED = {("dti", "2022")}
+_POSITION_RANK = "rank = position in"
+
+# Moves printed with a value: (index, year, province as printed, indicator, source_url) → the
+# change ("+1.03" against the previous year, "+0.2511 since 2020" against an earlier edition)
+# and the words that state it. Only moves whose earlier value is in the data matter.
+_VIETNAMNET_DTI_2022 = (
+    "https://vietnamnet.vn/quang-ninh-vao-top-3-dia-phuong-dan-dau-ve-chi-so-chuyen-doi-so-2165207.html"
+)
+PUBLISHED_MOVES: dict[tuple[str, str, str, str, str], tuple[str, str]] = {
+    (
+        "par",
+        "2019",
+        "Quang Ninh",
+        "overall",
+        "https://vietnamnet.vn/en/politics/quang-ninh-leads-in-par-index-for-third-consecutive-year-646596.html",
+    ): ("+1.03", '"with 90.09 points, up 1.03 points"'),
+    (
+        "par",
+        "2024",
+        "Hải Phòng",
+        "overall",
+        "https://baomoi.net.vn/hai-tinh-nao-co-chi-so-cai-cach-hanh-chinh-cao-nhat-c51908021.epi",
+    ): ("+4.30", '"tăng 4,30%"'),
+    (
+        "par",
+        "2023",
+        "Hai Phong",
+        "overall",
+        "https://en.doanhnghiephoinhap.vn/hai-phong-ranks-2nd-out-of-63-provinces-and-cities-in-the-par-"
+        "index-with-91-81.html",
+    ): ("+1.72", 'the outlet\'s own "+1.72" (SOURCES.md: 91.81 is consistent with it)'),
+    ("dti", "2022", "Quảng Ninh", "overall", _VIETNAMNET_DTI_2022): (
+        "+0.2052",
+        '"tăng 0,2052 điểm so với năm 2021"',
+    ),
+    ("dti", "2022", "Quảng Ninh", "chinh_quyen_so", _VIETNAMNET_DTI_2022): (
+        "+0.2511 since 2020",
+        '"tăng 0,2511 so với 2020"',
+    ),
+    ("dti", "2022", "Quảng Ninh", "kinh_te_so", _VIETNAMNET_DTI_2022): (
+        "+0.4159 since 2020",
+        '"0,4159 so với 2020"',
+    ),
+    ("dti", "2022", "Quảng Ninh", "xa_hoi_so", _VIETNAMNET_DTI_2022): (
+        "+0.2909 since 2020",
+        '"0,2909 so với 2020"',
+    ),
+}
+
 # PCI 2005–2016 come from VCCI's workbooks (see vcci_pci); these take the later years.
 PCI_FROM_YEAR = 2017
 
@@ -74,11 +131,14 @@ def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def _rank_rows(table: pd.DataFrame) -> list[dict[str, object]]:
-    rows = []
+def _rank_rows(table: pd.DataFrame, index: str) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
     for rec in table.to_dict("records"):
         score, rank, note = _text(rec.get("score")), _text(rec.get("rank")), _text(rec.get("note"))
+        url = rec["source_url"]  # a known copy cites its original when written (cite_originals)
         rank_basis = "published" if rank else ""
+        if rank and _POSITION_RANK in note and (index, str(rec["year"])) not in POSITION_RANKS_CHECKED:
+            rank_basis = "computed"
         computed = _text(rec.get("rank_computed"))
         if not rank and computed:
             rank, rank_basis = computed, "computed"
@@ -87,18 +147,24 @@ def _rank_rows(table: pd.DataFrame) -> list[dict[str, object]]:
             rank_basis = "computed"
         if not score and not rank:
             continue
-        rows.append(
-            {
-                "year": rec["year"],
-                "province": rec["province"],
-                "indicator": rec["indicator"],
-                "score": score,
-                "rank": rank,
-                "rank_basis": rank_basis,
-                "source_url": rec["source_url"],
-                "note": note,
-            }
+        row = {
+            "year": rec["year"],
+            "province": rec["province"],
+            "indicator": rec["indicator"],
+            "score": score,
+            "rank": rank,
+            "rank_basis": rank_basis,
+            "source_url": url,
+            "note": note,
+        }
+        move = (
+            PUBLISHED_MOVES.get((index, str(rec["year"]), rec["province"], rec["indicator"], url))
+            if score
+            else None
         )
+        if move:
+            row.update(score_change=move[0], note=f"{note}; move printed: {move[1]}" if note else move[1])
+        rows.append(row)
     return rows
 
 
@@ -107,7 +173,7 @@ def import_compiled_tables(reference: Path, raw_dir: Path) -> dict[str, int]:
     written = {}
     for relative, (index, name) in COMPILED_TABLES.items():
         table = pd.read_csv(reference / relative, dtype=str, keep_default_na=False, na_values=[""])
-        rows = _citable(relative, [_with_geography(r) for r in _rank_rows(table)])
+        rows = _citable(relative, [_with_geography(r) for r in _rank_rows(table, index)])
         written[f"{index}/{name}"] = write_source_rows(raw_dir / index / name, rows)
     return written
 
@@ -156,6 +222,69 @@ def _pci_conflict_rows(conflicts: dict[str, list[dict[str, object]]]) -> list[di
     return rows
 
 
+# The reference's English sub-index labels → the workbook's sub-index (as the VCCI importer names it)
+SUBINDEX_OF_LABEL = {
+    "Business Support Services": "business_support_services",
+    "Entry Costs": "entry_costs",
+    "Informal Charges": "informal_charges",
+    "Labor Training": "labor_training",
+    "Land Access and Security of Tenure": "land_access",
+    "Legal Institutions": "legal_institutions",
+    "Private Sector Development Policies": "private_sector_development",
+    "Proactivity of Provincial Leadership": "proactivity",
+    "Time Costs of Regulatory Compliance": "time_costs",
+    "Transparency and Access to Information": "transparency",
+}
+
+
+def _pci_subindex_conflict_rows(conflicts: dict[str, list[dict[str, object]]]) -> list[dict[str, object]]:
+    """Official province pages that print another sub-index value than the workbook (known
+    source errors, e.g. another province's 2009 "Business Support" value): kept as second sources."""
+    rows = []
+    for c in conflicts["subindex_disagreements"]:
+        label = str(c["subindex"])
+        if label not in SUBINDEX_OF_LABEL:
+            raise ValueError(
+                f"pci_source_conflicts.json: sub-index {label!r} ({c['year']} {c['province']}) is not "
+                "in SUBINDEX_OF_LABEL of egov_analysis.sources.compiled"
+            )
+        rows.append(
+            {
+                "year": c["year"],
+                "province": c["province"],
+                "indicator": SUBINDEX_OF_LABEL[label],
+                "score": _text(c["other"]),
+                "source_url": c["other_url"],
+                "note": f"second source, printed under the label {c['other_label']!r}; the "
+                f"publisher's file gives {c['primary']} ({c['primary_url']})",
+            }
+        )
+    return rows
+
+
+KNOWN_ERRORS_FILE = "errata/known_source_errors.csv"
+KNOWN_ERROR_COLUMNS = ("index", "year", "province", "indicator", "field", "value", "source_url", "reason")
+
+
+def _pci_known_error_rows(conflicts: dict[str, list[dict[str, object]]]) -> list[dict[str, object]]:
+    """Values a source prints that cannot be true (a rank beyond the units ranked): never a
+    candidate value, but listed in index_conflicts beside the value kept."""
+    return [
+        {
+            "index": "pci",
+            "year": c["year"],
+            "province": c["province"],
+            "indicator": "overall",
+            "field": c["field"],
+            "value": _text(c["other"]),
+            "source_url": c["other_url"],
+            "reason": f"impossible rank: {c['other']} of {MAX_UNITS_RANKED} units ranked (the old VCCI site)",
+        }
+        for c in conflicts["score_rank_conflicts"]
+        if c["field"] == "rank" and int(_text(c["other"])) > MAX_UNITS_RANKED
+    ]
+
+
 def import_pci_compiled(reference: Path, raw_dir: Path) -> dict[str, int]:
     """PCI from 2017 (scores, ranks, tiers, sub-indices) and the second sources that disagree."""
     scores = pd.read_csv(reference / "pci" / "pci_scores.csv", dtype=str)
@@ -180,6 +309,10 @@ def import_pci_compiled(reference: Path, raw_dir: Path) -> dict[str, int]:
         ),
         "pci/pci_2017_2024_subindices.csv": write_source_rows(pci / "pci_2017_2024_subindices.csv", sub_rows),
         "pci/pci_second_sources.csv": write_source_rows(
-            pci / "pci_second_sources.csv", _pci_conflict_rows(conflicts)
+            pci / "pci_second_sources.csv",
+            _pci_conflict_rows(conflicts) + _pci_subindex_conflict_rows(conflicts),
+        ),
+        KNOWN_ERRORS_FILE: write_rows(
+            raw_dir / KNOWN_ERRORS_FILE, KNOWN_ERROR_COLUMNS, _pci_known_error_rows(conflicts)
         ),
     }

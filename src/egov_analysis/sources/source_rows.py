@@ -53,14 +53,14 @@ def cite_originals(rows: Iterable[Row]) -> list[dict[str, object]]:
     """Rows citing a known copy of an article (``meta/source_originals.csv``) cite the original
     instead; a row that then repeats another row of the original is dropped (it said the same)."""
     originals = source_originals()
-    rows = [dict(r) for r in rows]
+    given: list[dict[str, object]] = [dict(r) for r in rows]
     own = {
         tuple(_cell(r.get(c)) for c in _SAME_VALUE)
-        for r in rows
+        for r in given
         if _cell(r.get("source_url")) not in originals
     }
     out: list[dict[str, object]] = []
-    for row in rows:  # in the order given
+    for row in given:  # in the order given
         url = _cell(row.get("source_url"))
         if url in originals:
             row = {**row, "source_url": originals[url]}

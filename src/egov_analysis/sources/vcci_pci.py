@@ -75,6 +75,13 @@ HEADER_PATTERNS: tuple[tuple[str, str], ...] = (
     ("overall", r"co trong so|pci 20\d\d|cuoi cung|weighted"),
 )
 
+# Labels that sit in a province column beside numbers without being a province: summary rows
+# (MIN, MAX, averages) and header words repeated inside the table. Any other name that does not
+# resolve stops the import: a province is never dropped silently.
+_NOT_A_PROVINCE = re.compile(
+    r"^(min|max|trung binh|trung vi|binh quan|average|median|mean|xep hang|thu tu|stt|tinh|"
+    r"tinh/thanh pho|province)$"
+)
 _SHARE_NEEDED = 0.8  # a column is "province" / "numeric" when this share of its cells are
 
 
@@ -121,9 +128,28 @@ def _format_number(value: float) -> str:
     return repr(float(value))
 
 
-def read_summary_sheet(grid: pd.DataFrame, year: int, source_url: str) -> list[dict[str, object]]:
-    """Source rows from one summary sheet read with ``header=None``."""
-    grid = grid.dropna(how="all").dropna(axis=1, how="all").reset_index(drop=True)
+def _cell_name(row: int, column: int) -> str:
+    """The spreadsheet name of a 0-based cell position ("B7")."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+def read_summary_sheet(
+    grid: pd.DataFrame, year: int, source_url: str, sheet: str = "?"
+) -> list[dict[str, object]]:
+    """Source rows from one summary sheet read with ``header=None``.
+
+    Raises :class:`WorkbookLayoutError` for a layout it does not know, and for a name beside a
+    value that is not a province (a respelled province): the message names the sheet, the cell
+    and the value, so no row is ever dropped silently.
+    """
+    grid = grid.dropna(how="all").dropna(axis=1, how="all")
+    sheet_rows, sheet_cols = list(grid.index), list(grid.columns)
+    grid = grid.reset_index(drop=True)
     grid.columns = range(grid.shape[1])
     province_like = grid.apply(
         lambda row: (
@@ -163,11 +189,21 @@ def read_summary_sheet(grid: pd.DataFrame, year: int, source_url: str) -> list[d
                     f"PCI {year}: numeric column {col.index} has an unknown header {col.header!r}"
                 )
             continue  # e.g. the English tier labels beside the Vietnamese ones (2015, 2016)
-        names = body[_province_column_for(col, province_cols, year)]
+        name_col = _province_column_for(col, province_cols, year)
+        names = body[name_col]
         known = resolve_codes(
             names.where(names.map(lambda v: isinstance(v, str))).astype("string"), errors="coerce"
         ).notna()
         numbers = _numeric(values)
+        beside_value = names.notna() & (numbers.notna() if col.role != "tier" else values.notna())
+        for r in body.index[~known & beside_value]:
+            if not _NOT_A_PROVINCE.match(fold(str(names[r])).strip().lower()):
+                cell = _cell_name(sheet_rows[r], sheet_cols[name_col])
+                raise WorkbookLayoutError(
+                    f"PCI {year}: sheet {sheet!r}, cell {cell}: {names[r]!r} is not a province "
+                    f"(beside {col.header!r} = {values[r]!r}); add the spelling to "
+                    "provinces/aliases.csv if it is one"
+                )
         for r in body.index[known]:
             if pd.isna(values[r]) or (col.role != "tier" and pd.isna(numbers[r])):
                 continue  # a blank cell, or a repeated header or footer inside the table
@@ -256,7 +292,7 @@ def read_workbook(path: Path, year: int, source_url: str | None = None) -> list[
         warnings.simplefilter("ignore")  # openpyxl's notes on workbook styles
         for sheet in SUMMARY_SHEETS[year]:
             grid = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
-            rows.extend(read_summary_sheet(grid, year, url))
+            rows.extend(read_summary_sheet(grid, year, url, sheet))
     return sorted(
         _merge(rows, year),
         key=lambda r: (r["indicator"] != "overall", str(r["indicator"]), str(r["province"])),

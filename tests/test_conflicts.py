@@ -1,0 +1,215 @@
+"""Choosing between sources: published moves, source classes, unresolved keys — never URL order."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from egov_analysis import config
+from egov_analysis.clean.reconcile import RULE_CLASS, RULE_IMPLIED, RULE_MOVE, parse_move, reconcile
+
+
+def _rows(records: list[dict[str, object]]) -> pd.DataFrame:
+    base = {
+        "index": "par",
+        "geography": "provinces_63",
+        "province_code": "22",
+        "province_name": "Quảng Ninh",
+        "indicator": "overall",
+        "rank": pd.NA,
+        "rank_basis": "",
+        "tier": pd.NA,
+        "note": "",
+        "score_change": "",
+    }
+    frame = pd.DataFrame([{**base, **r} for r in records])
+    frame["score"] = frame["score"].astype("Float64")
+    frame["score_decimals"] = frame["score"].map(lambda v: len(f"{v:g}".partition(".")[2])).astype("Int64")
+    frame["rank"] = frame["rank"].astype("Int64")
+    return frame
+
+
+def _par_2018(first_url: str, second_url: str) -> pd.DataFrame:
+    return _rows(
+        [
+            {"year": 2018, "score": 89.6, "source_url": first_url},
+            {"year": 2018, "score": 89.06, "source_url": second_url},
+            {"year": 2019, "score": 90.09, "source_url": "https://c.vn/2019", "score_change": "+1.03"},
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("typo_url", "right_url"), [("https://a.vn/x", "https://z.vn/y"), ("https://z.vn/y", "https://a.vn/x")]
+)
+def test_a_value_consistent_with_a_published_move_wins_whatever_the_url_order(typo_url, right_url):
+    panel, conflicts = reconcile(_par_2018(typo_url, right_url))
+    chosen = panel.set_index("year").loc[2018]
+    assert chosen["score"] == 89.06 and not chosen["unresolved"]
+    row = conflicts.iloc[0]
+    assert (row["chosen_value"], row["other_value"]) == ("89.06", "89.6")
+    assert row["other_source_url"] == typo_url and row["rule"].startswith(RULE_MOVE)
+
+
+def test_a_value_consistent_with_its_own_printed_move_counts_too():
+    rows = _rows(
+        [
+            {"year": 2022, "score": 90.09, "source_url": "https://a.vn/2022"},
+            {"year": 2023, "score": 91.87, "source_url": "https://b.vn/x"},
+            {"year": 2023, "score": 91.81, "source_url": "https://c.vn/y", "score_change": "+1.72"},
+        ]
+    )
+    panel, conflicts = reconcile(rows)
+    assert panel.set_index("year").loc[2023, "score"] == 91.81
+    assert (
+        conflicts["rule"].iloc[0].startswith(f"{RULE_MOVE}: its own change +1.72 from the 2022 value 90.09")
+    )
+
+
+def test_a_move_that_contradicts_the_printed_value_is_listed_not_chosen():
+    rows = _rows(
+        [
+            {"year": 2020, "score": 0.4513, "source_url": "http://uongbi.gov.vn/a"},
+            {
+                "year": 2022,
+                "score": 0.7804,
+                "source_url": "https://press.vn/b",
+                "score_change": "+0.2511 since 2020",
+            },
+        ]
+    )
+    panel, conflicts = reconcile(rows)
+    assert panel.set_index("year").loc[2020, "score"] == 0.4513
+    (row,) = conflicts.to_dict("records")
+    assert (row["chosen_value"], row["other_value"], row["other_source_url"]) == (
+        "0.4513",
+        "0.5293",
+        "https://press.vn/b",
+    )
+    assert row["rule"].startswith(RULE_IMPLIED)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("+1.03", (1.03, 2, 2018)),
+        ("-0,5", (-0.5, 1, 2018)),
+        ("+0.2511 since 2016", (0.2511, 4, 2016)),
+        ("", None),
+    ],
+)
+def test_printed_moves_are_read(text, expected):
+    assert parse_move(text, 2019) == expected
+    with pytest.raises(ValueError, match="is not a move"):
+        parse_move("up 1.03", 2019)
+
+
+def test_a_higher_source_class_beats_a_lower():
+    rows = _rows(
+        [
+            {"year": 2020, "score": 48.811, "source_url": "http://news.gov.vn/a"},
+            {"year": 2020, "score": 48.88, "source_url": "https://en.vietnamplus.vn/b"},
+        ]
+    )
+    panel, conflicts = reconcile(rows)
+    assert panel["score"].iloc[0] == 48.811 and conflicts["rule"].iloc[0].startswith(RULE_CLASS)
+
+
+def test_where_nothing_decides_the_key_is_unresolved_and_flagged():
+    rows = _rows(
+        [
+            {"year": 2023, "score": 91.87, "source_url": "https://a.vn/1"},
+            {"year": 2023, "score": 91.87, "source_url": "https://b.vn/2"},
+            {"year": 2023, "score": 91.81, "source_url": "https://c.vn/3"},
+        ]
+    )
+    panel, conflicts = reconcile(rows)
+    assert panel["unresolved"].iloc[0] and panel["score"].iloc[0] == 91.87  # most sources
+    assert conflicts["rule"].iloc[0].startswith("unresolved")
+    tied = rows.iloc[[0, 2]]
+    panel, conflicts = reconcile(tied)
+    assert panel["unresolved"].iloc[0] and pd.isna(panel["score"].iloc[0])  # nothing shown
+
+
+def test_values_printed_cut_off_agree_with_the_precise_value():
+    rows = _rows(
+        [
+            {"year": 2023, "score": 0.8485, "source_url": "https://a.vn/1"},
+            {"year": 2023, "score": 0.84, "source_url": "https://b.vn/2"},
+        ]
+    )
+    panel, conflicts = reconcile(rows)
+    assert panel["score"].iloc[0] == 0.8485 and not panel["unresolved"].iloc[0]
+    assert "cut off" in conflicts["rule"].iloc[0]
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
+    from egov_analysis.clean.run import clean
+
+    processed = tmp_path_factory.mktemp("processed")
+    clean(config.paths(processed=processed))
+    return {n: pd.read_parquet(processed / f"{n}.parquet") for n in ("indices", "index_conflicts")}
+
+
+def _pair(conflicts: pd.DataFrame, query: str) -> set[tuple[str, str, str]]:
+    hit = conflicts.query(query)
+    return {
+        (c, o, r.split(":")[0])
+        for c, o, r in zip(hit["chosen_value"], hit["other_value"], hit["rule"], strict=True)
+    }
+
+
+def test_known_disagreements_are_listed_with_both_values_and_the_rule(tables):
+    indices, conflicts = tables["indices"], tables["index_conflicts"]
+    par = indices.query("index == 'par' and indicator == 'overall' and province_code == '22'").set_index(
+        "year"
+    )
+    assert par.loc[2018, "score"] == 89.06
+    assert ("89.06", "89.6", RULE_MOVE) in _pair(
+        conflicts, "index == 'par' and year == 2018 and province_code == '22'"
+    )
+    hai_phong = _pair(conflicts, "index == 'par' and year == 2023 and province_code == '31'")
+    assert {(c, o) for c, o, _ in hai_phong} == {("91.87", "91.81")} and all(
+        r == "unresolved" for *_, r in hai_phong
+    )
+    assert indices.query("index == 'par' and year == 2023 and province_code == '31'")["unresolved"].all()
+    papi_2020 = _pair(
+        conflicts, "index == 'papi' and year == 2020 and province_code == '22' and indicator == 'overall'"
+    )
+    assert {o for _, o, _ in papi_2020} == {"48.881", "48.88"}
+    papi_2024 = conflicts.query("index == 'papi' and year == 2024 and province_code == '22'")
+    assert len(papi_2024) == 6
+    par_2012 = _pair(conflicts, "index == 'par' and year == 2012")
+    assert {(c, o) for c, o, _ in par_2012} == {("87.14", "87.12"), ("83.44", "83.41"), ("82.79", "82.77")}
+    dti_qn = conflicts.query("index == 'dti' and year == 2020 and province_code == '22'").set_index(
+        "indicator"
+    )
+    assert dti_qn.loc["digital_government", ["chosen_value", "other_value"]].tolist() == ["0.4513", "0.5293"]
+    assert dti_qn.loc["digital_government", "chosen_source_class"] == "provincial_government"
+    assert dti_qn.loc["digital_government", "rule"].startswith(RULE_IMPLIED)
+    kien_giang = conflicts.query(
+        "index == 'dti' and year == 2020 and province_code == '91' and field == 'rank'"
+    )
+    assert set(kien_giang["chosen_value"]) == {"8"} and "9" in set(kien_giang["other_value"])
+
+
+def test_every_entry_of_the_pci_conflicts_file_is_listed(tables, reference_dir):
+    from egov_analysis.provinces import resolve
+
+    data = json.loads((reference_dir / "pci" / "pci_source_conflicts.json").read_text("utf-8"))
+    conflicts = tables["index_conflicts"].query("index == 'pci'")
+    listed = set(
+        zip(conflicts["year"], conflicts["province_code"], conflicts["other_source_url"], strict=True)
+    )
+    entries = data["score_rank_conflicts"] + data["subindex_disagreements"]
+    missing = [
+        e for e in entries if (e["year"], resolve(e["province"]).gso_code, e["other_url"]) not in listed
+    ]
+    assert missing == []
+    impossible = conflicts[conflicts["rule"].str.startswith("refused: a known source error")]
+    assert impossible[["year", "province_code", "chosen_value", "other_value"]].values.tolist() == [
+        [2007, "82", "12", "65"]
+    ]

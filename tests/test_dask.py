@@ -1,0 +1,161 @@
+"""Reports built on a Dask cluster (issue 13): a local cluster (a scheduler and two worker processes
+on 127.0.0.1) runs a few reports; the build process publishes them, and the outputs equal a local
+build's."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from egov_analysis import config
+from egov_analysis.reporting import engines
+from egov_analysis.reporting.execute import RemoteTask, run_remote
+from egov_analysis.reporting.reports import Report
+from egov_analysis.reporting.runner import build
+from egov_analysis.reporting.state import read_state
+
+distributed = pytest.importorskip("distributed")
+
+REPORTS = """
+[[report]]
+name = "quality_vi"
+title = "Chất lượng dữ liệu"
+notebook = "data_quality.ipynb"
+parameters = { lang = "vi" }
+
+[[matrix]]
+name = "relationships_{x_index}_{y_index}"
+title = "{x_index_upper} and {y_index_upper}"
+notebook = "index_relationships.ipynb"
+parameters = { year = 2022, x_index = "dti", highlight = ["Đà Nẵng"] }
+grid = { y_index = ["pci"] }
+
+[[report]]
+name = "broken"
+title = "A province that does not exist"
+notebook = "province_profile.ipynb"
+parameters = { province = "Atlantis" }
+"""
+NAMES = ["quality_vi", "relationships_dti_pci"]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        worker_dashboard_address=None,
+    ) as local:
+        yield local
+
+
+@pytest.fixture(scope="module")
+def builds(cluster, tmp_path_factory):
+    """The same reports built through the cluster and with the local pool, over the same data."""
+    root = tmp_path_factory.mktemp("dask")
+    reports_file = root / "reports.toml"
+    reports_file.write_text(REPORTS, encoding="utf-8")
+    processed = root / "processed"
+    remote = config.paths(
+        processed=processed, reports=root / "remote" / "reports", figures=root / "remote" / "figures"
+    )
+    local = config.paths(
+        processed=processed, reports=root / "local" / "reports", figures=root / "local" / "figures"
+    )
+    on_cluster = build(remote, reports_file, progress=False, scheduler=cluster.scheduler_address)
+    locally = build(local, reports_file, jobs=2, progress=False)
+    return remote, local, reports_file, on_cluster, locally
+
+
+def test_the_cluster_runs_the_reports_and_names_the_failure(builds):
+    _, _, _, on_cluster, locally = builds
+    assert sorted(o.name for o in on_cluster.ran if o.ok) == NAMES
+    [failure] = on_cluster.failures
+    assert (
+        failure.name == "broken"
+        and failure.error.startswith("cell")
+        and "UnknownProvinceError" in failure.error
+    )
+    assert [f.error for f in locally.failures] == [failure.error]
+
+
+def test_cluster_outputs_equal_the_local_build(builds):
+    remote, local, _, _, _ = builds
+    for name in NAMES:
+        remote_figures = sorted(p.name for p in (remote.figures / name).iterdir())
+        assert remote_figures == sorted(p.name for p in (local.figures / name).iterdir())
+        assert any(f.endswith(".csv") for f in remote_figures) and any(
+            f.endswith(".png") for f in remote_figures
+        )
+        for file in remote_figures:
+            if file.endswith((".csv", ".svg")):
+                assert (remote.figures / name / file).read_bytes() == (
+                    local.figures / name / file
+                ).read_bytes()
+        assert outputs(remote.reports / "notebooks" / f"{name}.ipynb") == outputs(
+            local.reports / "notebooks" / f"{name}.ipynb"
+        )
+        for page in (f"{name}.html", f"{name}.reviewer.html"):
+            assert (remote.reports / "html" / page).stat().st_size > 10_000
+    assert (remote.reports / "notebooks" / "broken.failed.ipynb").exists()
+    assert not (remote.figures / "broken").exists()
+    # nothing is left in the staging folders
+    assert not any((remote.reports / ".staging").rglob("*.*")) and not any(
+        (remote.figures / ".staging").rglob("*.*")
+    )
+
+
+def outputs(path: Path) -> list[object]:
+    """Each code cell's source and outputs, without execution counts and timings."""
+    book = json.loads(path.read_text("utf-8"))
+    cells = []
+    for cell in book["cells"]:
+        if cell["cell_type"] == "code":
+            kept = [{k: v for k, v in o.items() if k != "execution_count"} for o in cell["outputs"]]
+            cells.append(("".join(cell["source"]), kept))
+    return cells
+
+
+def test_a_cluster_build_uses_the_cache_and_the_index_page(builds, cluster):
+    remote, _, reports_file, _, _ = builds
+    state = read_state(remote.reports)
+    assert set(state) == {*NAMES, "broken"} and "last_error" in state["broken"]
+    again = build(remote, reports_file, progress=False, scheduler=cluster.scheduler_address, only=NAMES)
+    assert again.ran == [] and sorted(again.skipped) == NAMES
+    index = (remote.reports / "index.html").read_text("utf-8")
+    assert "html/quality_vi.reviewer.html" in index and "html/relationships_dti_pci.reviewer.html" in index
+
+
+def test_the_scheduler_comes_from_the_option_or_the_environment(monkeypatch):
+    monkeypatch.delenv(engines.SCHEDULER_ENV, raising=False)
+    assert engines.scheduler_address(None) is None
+    monkeypatch.setenv(engines.SCHEDULER_ENV, "tcp://10.0.0.5:8786")
+    assert engines.scheduler_address(None) == "tcp://10.0.0.5:8786"
+    assert engines.scheduler_address("tcp://127.0.0.1:8786") == "tcp://127.0.0.1:8786"
+
+
+def test_an_unreachable_scheduler_is_one_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(engines, "CONNECT_TIMEOUT", "1s")
+    with pytest.raises(
+        engines.SchedulerError, match=re.escape("cannot reach the Dask scheduler tcp://127.0.0.1:9")
+    ):
+        engines.ClusterExecutor("tcp://127.0.0.1:9")
+
+
+def test_a_worker_with_other_data_or_code_refuses_to_run(tmp_path):
+    report = Report("q", "data_quality.ipynb", "q")
+    notebook = (config.paths().notebooks / report.notebook).read_bytes()
+    from egov_analysis.reporting.state import library_hash
+
+    task = RemoteTask(report, notebook, str(tmp_path), str(tmp_path), "0" * 64, library_hash())
+    result = run_remote(task)
+    assert not result.outcome.ok and result.files == {}
+    assert "were built from other raw data (none vs the build's 000000000000)" in result.outcome.error
+    task = RemoteTask(report, notebook, str(tmp_path), str(tmp_path), "0" * 64, "another library")
+    assert "its egov_analysis differs from the build's" in run_remote(task).outcome.error

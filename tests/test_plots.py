@@ -1,0 +1,314 @@
+"""Charts on small inline frames: each kind draws, writes PNG + SVG + CSV, says its footer and alt
+text in the chart's language, fits the data (partial years, series breaks, one value) and refuses
+impossible requests by name."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import pytest
+
+from egov_analysis import meta, plots
+from egov_analysis.meta import messages
+from egov_analysis.plots import Chart, DrawingContext, NoChart
+from egov_analysis.provinces import UnknownProvinceError, provinces
+
+LANGS = ("en", "vi")
+CODES = sorted(provinces())[:12]  # twelve real GSO codes, Hà Nội first
+NAMES = {code: provinces()[code].name for code in CODES}
+QN = "22"  # Quảng Ninh
+
+
+def panel_rows(
+    index: str = "pci",
+    years: range | list[int] = range(2015, 2020),
+    n_units: int = 8,
+    n_ranked: int | None = None,
+    published: dict[int, int] | None = None,
+    with_score: bool = True,
+) -> pd.DataFrame:
+    """Index rows as analysis.rankings.select gives them: ``n_units`` provinces (Quảng Ninh among
+    them) ranked every year; ``published`` limits a year to its top k units."""
+    codes = [QN, *[c for c in CODES if c != QN]][:n_units]
+    out = []
+    for year in years:
+        order = codes[year % len(codes) :] + codes[: year % len(codes)]  # ranks move each year
+        k = (published or {}).get(year, len(order))
+        for rank, code in enumerate(order[:k], start=1):
+            out.append(
+                {
+                    "index": index,
+                    "year": year,
+                    "geography": "provinces_63",
+                    "province_code": code,
+                    "province": provinces()[code].name,
+                    "indicator": "overall",
+                    "score": 80.0 - 2.5 * rank if with_score else np.nan,
+                    "score_basis": "published",
+                    "rank": rank,
+                    "rank_basis": "published",
+                    "n_ranked": n_ranked or n_units,
+                    "tier": pd.NA,
+                    "source_url": f"https://example.org/{index}/{year}",
+                }
+            )
+    frame = pd.DataFrame(out)
+    return frame.astype({"rank": "Int64", "n_ranked": "Int64", "score": "Float64", "year": "Int64"})
+
+
+def context(lang: str, tmp_path: Path | None = None) -> DrawingContext:
+    return DrawingContext(lang=lang, out_dir=tmp_path)
+
+
+# --- the result type ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_chart_writes_png_svg_csv_and_shows_its_alt_text(tmp_path, lang):
+    rows = panel_rows()
+    chart = plots.bump_chart(context(lang, tmp_path), rows, ["Quảng Ninh"], top_n=3, name="lines")
+    assert isinstance(chart, Chart) and chart.kind == "rank_lines" and chart.lang == lang
+    assert [p.name for p in chart.paths] == ["lines.png", "lines.svg", "lines.csv"]
+    assert chart.paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in chart.paths[1].read_text("utf-8")
+    written = pd.read_csv(chart.paths[2], dtype={"province_code": str})
+    assert set(written["province_code"]) == set(chart.data["province_code"])
+    html = chart._repr_html_()
+    alt = re.search(r'alt="([^"]*)"', html).group(1)
+    assert alt and alt.replace("&#x27;", "'") == chart.alt_text
+    assert "data:image/png;base64," in html
+    assert chart._repr_mimebundle_()["text/plain"] == chart.alt_text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_footer_and_title_are_in_the_charts_language(lang):
+    chart = plots.bump_chart(context(lang), panel_rows(), ["Quảng Ninh"], top_n=3)
+    sources = messages.text("chart.sources", lang)
+    assert chart.footer.startswith(f"{sources}: {meta.indices()['pci'].name_in(lang)}")
+    assert chart.title == messages.text("chart.title_ranks", lang, what="PCI")
+    drawn = {t.get_text() for t in chart.figure.findobj(mpl.text.Text)}
+    assert messages.text("chart.rank", lang) in drawn and messages.text("chart.year", lang) in drawn
+
+
+def test_a_vietnamese_chart_holds_no_english_chart_words():
+    ctx = context("vi")
+    rows = panel_rows("papi", range(2015, 2021), published={2019: 5}, n_ranked=8)
+    english = {v for k, v in messages.catalogue("en").items() if k.startswith("chart.") and len(v) > 6} - set(
+        messages.catalogue("vi").values()
+    )
+    charts = [
+        plots.bump_chart(ctx, rows, ["Quảng Ninh"], 3),
+        plots.rank_heatmap(ctx, rows, ["Quảng Ninh"]),
+        plots.ranked_bars(ctx, rows, 2019, "tier", ["Quảng Ninh"]),
+        plots.dumbbell(ctx, rows, 2015, 2020, ["Quảng Ninh"]),
+    ]
+    for chart in charts:
+        text = " ".join(t.get_text() for t in chart.figure.findobj(mpl.text.Text)) + chart.alt_text
+        leaked = [e for e in english if "{" not in e and e in text]
+        assert not leaked, (chart.kind, leaked)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_alt_text_names_the_index_years_and_province(lang):
+    rows = panel_rows("dti", range(2020, 2025))
+    chart = plots.bump_chart(context(lang), rows, ["Quảng Ninh"], top_n=3)
+    assert "DTI" in chart.alt_text and "2020" in chart.alt_text and "2024" in chart.alt_text
+    assert "Quảng Ninh" in chart.alt_text
+    change = plots.dumbbell(context(lang), rows, 2020, 2024, ["Quảng Ninh"])
+    assert all(word in change.alt_text for word in ("DTI", "2020", "2024", "Quảng Ninh"))
+
+
+def test_drawing_context_refuses_an_unknown_language():
+    with pytest.raises(messages.UnknownLanguageError, match="'fr'"):
+        DrawingContext(lang="fr")
+
+
+# --- highlight, top_n: what was asked ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("asked", ["Quảng Ninh", "quang ninh", "QUẢNG NINH", "Quang Ninh province", "22"])
+def test_highlight_accepts_any_spelling_and_the_code(asked):
+    assert plots.highlight_codes([asked]) == {"22": "Quảng Ninh"}
+
+
+def test_highlight_of_a_merged_province_means_its_2025_unit_on_34_units():
+    assert plots.highlight_codes(["Bắc Giang"], "units_34") == {"24": "Bắc Ninh"}
+
+
+def test_an_unknown_highlight_raises_naming_it():
+    with pytest.raises(UnknownProvinceError, match="Atlantis"):
+        plots.bump_chart(context("en"), panel_rows(), ["Atlantis"])
+
+
+@pytest.mark.parametrize("top_n", [0, -1, 2.5])
+def test_top_n_below_one_raises_naming_it(top_n):
+    with pytest.raises(ValueError, match=rf"top_n={top_n!r}"):
+        plots.bump_chart(context("en"), panel_rows(), top_n=top_n)
+
+
+def test_highlighted_lines_have_a_legend_with_their_names():
+    chart = plots.bump_chart(context("en"), panel_rows(), ["Quảng Ninh", "Hà Nội"], top_n=2)
+    legend = chart.figure.axes[0].get_legend()
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts == ["Quảng Ninh", "Hà Nội", "Series break (2017)"]  # PCI's 2017 revision (meta)
+
+
+# --- charts that fit the data ---------------------------------------------------------------------
+
+
+def test_rank_axis_has_integer_ticks_and_rank_one_at_the_top():
+    chart = plots.bump_chart(context("en"), panel_rows(n_units=5), top_n=3)
+    ax = chart.figure.axes[0]
+    bottom, top = ax.get_ylim()
+    assert bottom > top and top <= 1  # inverted: rank 1 at the top
+    ticks = [t for t in ax.get_yticks() if top <= t <= bottom]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+
+
+def test_no_line_crosses_the_papi_series_break_and_the_break_is_named():
+    rows = panel_rows("papi", range(2015, 2021))
+    chart = plots.bump_chart(context("en"), rows, ["Quảng Ninh"], top_n=3)
+    ax = chart.figure.axes[0]
+    for line in ax.get_lines():
+        xs = [x for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True) if np.isfinite(y)]
+        if len(xs) > 1 and line.get_linestyle() == "-":
+            assert not (min(xs) <= 2017 and max(xs) >= 2018), xs
+    assert any(abs(x - 2017.5) < 1e-9 for line in ax.get_lines() for x in np.atleast_1d(line.get_xdata()))
+    assert "series break in 2018" in chart.footer
+    assert "series break (2018)" in " ".join(t.get_text() for t in ax.get_legend().get_texts()).lower()
+
+
+def test_a_change_across_the_series_break_starts_after_it():
+    rows = panel_rows("papi", range(2015, 2021))
+    chart = plots.dumbbell(context("en"), rows, 2015, 2020, ["Quảng Ninh"])
+    assert chart.title == "PAPI: 2018 to 2020"
+    assert "compared from 2018, not 2015" in chart.footer.replace("\n", " ")
+
+
+def test_a_partial_year_is_a_ranked_list_saying_top_k_of_n():
+    rows = panel_rows("pci", [2024], n_units=12, n_ranked=63, published={2024: 10})
+    chart = plots.ranked_bars(context("en"), rows, 2024, highlight=["Quảng Ninh"])
+    assert chart.kind == "ranked_list" and chart.title == "PCI 2024: top 10 of 63 published"
+    labels = [t.get_text() for t in chart.figure.axes[0].get_yticklabels()]
+    assert labels[0] == "1. " + chart.data["province"].iloc[0] and len(labels) == 10
+    vi = plots.ranked_bars(context("vi"), rows, 2024)
+    assert vi.title == "PCI năm 2024: 10 đơn vị đứng đầu trong 63 được công bố"
+
+
+def test_a_map_of_few_published_units_is_a_ranked_list_instead():
+    rows = panel_rows("pci", [2024], n_units=12, n_ranked=63, published={2024: 9})
+    chart = plots.choropleth(context("en"), rows, "63", index="pci", year=2024)
+    assert chart.kind == "ranked_list" and "top 9 of 63" in chart.title
+    assert "a ranked list instead of a map" in chart.footer.replace("\n", " ")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_one_published_unit_is_one_sentence_not_a_chart(tmp_path, lang):
+    rows = panel_rows("sipas", [2024], n_units=5, n_ranked=63, published={2024: 1})
+    (tmp_path / "one.png").write_bytes(b"stale")
+    result = plots.ranked_bars(context(lang, tmp_path), rows, 2024, name="one")
+    assert isinstance(result, NoChart) and not (tmp_path / "one.png").exists()
+    only = rows["province"].iloc[0]
+    facts = ", ".join(
+        [
+            messages.text("chart.rank_of_n", lang, rank=1, n=63),
+            messages.text("chart.score_value", lang, score=plots.theme.number(77.5, lang, 2)),
+        ]
+    )
+    assert result.reason == messages.text(
+        "chart.no_chart_one_unit", lang, what="SIPAS", year=2024, province=only, facts=facts
+    )
+    assert {"en": "77.50", "vi": "77,50"}[lang] in result.reason  # numbers written per language
+    assert result._repr_html_() == f'<p class="egov-no-chart">{result.reason}</p>'
+
+
+def test_one_ranked_year_gives_no_rank_lines_and_no_heatmap():
+    rows = panel_rows("egov_mic", [2017])
+    for result in (plots.bump_chart(context("en"), rows), plots.rank_heatmap(context("en"), rows)):
+        assert isinstance(result, NoChart) and "2017 only" in result.reason
+
+
+def test_fewer_than_two_units_in_both_years_give_no_change_chart():
+    rows = panel_rows("par", [2012, 2024], n_units=3, published={2012: 1})
+    result = plots.dumbbell(context("en"), rows, 2012, 2024)
+    assert isinstance(result, NoChart) and "1 unit(s) ranked in both 2012 and 2024" in result.reason
+
+
+def _peers_context(partial_year: int) -> pd.DataFrame:
+    rows = panel_rows("pci", range(2015, 2020), n_units=6, published={partial_year: 3})
+    from egov_analysis.analysis import rankings
+
+    return rankings.peers_and_median(rows, "pci", QN)
+
+
+def test_the_median_is_drawn_only_for_years_in_which_every_unit_was_published():
+    phases = pd.DataFrame(
+        {
+            "phase_id": ["p1"],
+            "name_en": ["Phase one"],
+            "name_vi": ["Giai đoạn một"],
+            "start_year": [2015],
+            "end_year": [2017],
+        }
+    )
+    chart = plots.ranks_with_phases(context("en"), _peers_context(2017), phases, "Quảng Ninh", "pci")
+    score_ax = chart.figure.axes[2]
+    median = [ln for ln in score_ax.get_lines() if ln.get_marker() == "s" and len(ln.get_xdata())]
+    drawn = {
+        int(x) for ln in median for x, y in zip(ln.get_xdata(), ln.get_ydata(), strict=True) if np.isfinite(y)
+    }
+    assert drawn == {2015, 2016, 2018, 2019}
+    assert "2017 (shaded)" in chart.footer.replace("\n", " ")
+
+
+def test_a_goal_chart_never_puts_counts_and_percentages_on_one_log_axis():
+    goals = pd.DataFrame(
+        {
+            "phase_id": ["p1", "p1"],
+            "goal": ["g1", "g2"],
+            "metric": ["Share of services online", "Number of goals met"],
+            "target": [100.0, 22.0],
+            "achieved": [np.nan, 22.0],
+            "unit": ["%", "goals"],
+            "status": ["unknown", "met"],
+            "source_url": ["https://example.org/a", "https://example.org/b"],
+        }
+    )
+    chart = plots.goals_chart(context("en"), goals)
+    ax = chart.figure.axes[0]
+    assert ax.get_xscale() == "linear" and ax.get_xlabel() == "Share of the target achieved (%)"
+    assert [p.get_width() for p in ax.patches] == [100.0]
+
+
+def test_geography_34_highlights_the_2025_unit_and_maps_34_units(project_paths):
+    from egov_analysis.provinces import units_2025
+
+    values = pd.DataFrame(
+        [
+            {"province_code": code, "province": unit.name, "score": 0.5 + i / 100, "rank": i + 1}
+            for i, (code, unit) in enumerate(units_2025().items())
+        ]
+    )
+    chart = plots.choropleth(context("en"), values, "34", index="dti", year=2024, highlight=["Quảng Ninh"])
+    assert chart.kind == "map" and chart.title == "DTI 2024 (34 units)"
+    assert len(chart.data) == 34
+
+
+def test_no_language_branches_in_src():
+    src = Path(plots.__file__).resolve().parents[1]
+    hits = [str(p) for p in src.rglob("*.py") if re.search(r"lang\s*[!=]=", p.read_text("utf-8"))]
+    assert hits == []
+
+
+def test_a_partial_year_that_is_not_the_top_k_says_k_of_n_and_marks_units_without_a_score():
+    rows = panel_rows("pci", [2024], n_units=12, n_ranked=63)
+    rows = rows[rows["rank"].isin([1, 2, 5, 9])].copy()
+    rows.loc[rows["rank"].eq(5), "score"] = pd.NA
+    chart = plots.ranked_bars(context("en"), rows, 2024)
+    assert chart.title == "PCI 2024: 4 of 63 published"
+    texts = [t.get_text() for t in chart.figure.axes[0].texts]
+    assert texts == ["no score published"]
