@@ -370,7 +370,7 @@ def test_make_lab_passes_extra_options_and_allows_root():
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no fork on Windows")
-def test_forked_kernels_start_fresh_each_time():
+def test_forked_kernels_start_fresh_each_time(tmp_path, monkeypatch):
     """Kernels forked from the preloaded server share no state: a second one sees nothing the first
     did, and its libraries are in their imported state."""
     import asyncio
@@ -396,10 +396,11 @@ def test_forked_kernels_start_fresh_each_time():
 
     first = "import pandas, matplotlib; secret = 1; pandas.options.display.max_rows = 3; print('set')"
     second = (
-        "import sys, pandas, matplotlib; "
+        "import os, sys, pandas, matplotlib; "
         "print('secret' in globals(), pandas.options.display.max_rows, 'pandas' in sys.modules, "
-        "matplotlib.get_backend())"
+        "matplotlib.get_backend(), os.getcwd())"
     )
     assert asyncio.run(run(first)) == ("set", True)
+    monkeypatch.chdir(tmp_path)  # a kernel starts where its launcher is, as papermill expects
     seen, forked = asyncio.run(run(second))
-    assert forked and seen == "False 60 True module://matplotlib_inline.backend_inline"
+    assert forked and seen == f"False 60 True module://matplotlib_inline.backend_inline {tmp_path}"

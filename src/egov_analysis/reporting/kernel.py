@@ -170,8 +170,10 @@ class PreloadedProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         argv = cmd[cmd.index("-f") :] if "-f" in cmd else cmd[3:]
         env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
-        cwd = kwargs.get("cwd")
-        pid = _KernelServer.fork(argv, env, str(cwd) if cwd else None)
+        # a launched kernel starts where its launcher is (papermill changes into the notebook's
+        # working folder before it starts the kernel); the server has its own
+        cwd = kwargs.get("cwd") or os.getcwd()
+        pid = _KernelServer.fork(argv, env, str(cwd))
         self.process = _ForkedProcess(pid)  # type: ignore[assignment]  # duck-typed Popen
         self.pid = pid
         self.pgid = pid  # the kernel calls setsid(); until then jupyter_client falls back to the pid
