@@ -143,7 +143,7 @@ def test_parameters_are_honoured(built):
     profile = json.loads((paths.reports / "notebooks" / "profile_can_tho.ipynb").read_text("utf-8"))
     assert "Cần Thơ" in json.dumps(profile, ensure_ascii=False)
     scatter = pd.read_csv(figures / "dti_vs_pci_2022" / "scatter.csv")
-    assert len(scatter) == 20  # PCI 2022 published the top 20; DTI 2022 is complete
+    assert len(scatter) == 63  # PCI 2022 complete with the 2016-2022 panel; DTI 2022 is complete
 
 
 def test_every_figure_has_png_svg_csv_and_a_footer(built):

@@ -5,7 +5,6 @@ processed data, drawn with the report's parameters the way its notebook draws th
 from __future__ import annotations
 
 import ast
-import tomllib
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -275,15 +274,18 @@ DRAWERS: dict[str, Callable[[DrawingContext, dict[str, pd.DataFrame], dict], Ite
 
 
 def _reports() -> list[tuple[str, str, dict]]:
-    reports = tomllib.loads((ROOT / "reports.toml").read_text("utf-8"))["report"]
+    """The default set of reports.toml (plain reports and matrix points), each in every language."""
+    from egov_analysis.reporting.reports import load_reports, select
+
+    reports = select(load_reports(ROOT / "reports.toml", ROOT / "notebooks", check=False))
     seen, out = set(), []
     for report in reports:
-        params = {**_notebook_defaults(report["notebook"]), **report.get("parameters", {})}
+        params = {**_notebook_defaults(report.notebook), **report.parameters}
         for lang in LANGS:  # every report in both languages, whatever its own lang says
-            key = (report["notebook"], repr(sorted({**params, "lang": lang}.items())))
+            key = (report.notebook, repr(sorted({**params, "lang": lang}.items())))
             if key not in seen:
                 seen.add(key)
-                out.append((f"{report['name']}-{lang}", lang, {**params, "notebook": report["notebook"]}))
+                out.append((f"{report.name}-{lang}", lang, {**params, "notebook": report.notebook}))
     return out
 
 

@@ -26,12 +26,12 @@ def processed(tmp_path_factory) -> config.Paths:
 
 def test_programme_budgets_come_out_exactly(processed):
     budget = load("budget", processed).set_index(["phase_id", "item"])
-    assert budget.loc[("egov_2012_2014", "scheme_total"), "amount_vnd"] == 646 * BILLION
-    assert budget.loc[("egov_2017_2020", "projects_approved_2017"), "amount_vnd"] == 330_900_000_000
-    assert budget.loc[("egov_2017_2020", "projects_approved_2017"), "basis"] == "approved"
-    assert budget.loc[("egov_2017_2020", "new_projects_2018_2020"), "amount_vnd"] == 86 * BILLION
-    assert budget.loc[("egov_2017_2020", "new_projects_2018_2020"), "basis"] == "planned"
-    tranches = budget.xs("egov_2012_2014").query("level == 'tranche'")["amount_vnd"]
+    assert budget.loc[("egov_plan_2012_2014", "scheme_total"), "amount_vnd"] == 646 * BILLION
+    assert budget.loc[("egov_stage_2017_2020", "projects_approved_2017"), "amount_vnd"] == 330_900_000_000
+    assert budget.loc[("egov_stage_2017_2020", "projects_approved_2017"), "basis"] == "approved"
+    assert budget.loc[("egov_stage_2017_2020", "new_projects_2018_2020"), "amount_vnd"] == 86 * BILLION
+    assert budget.loc[("egov_stage_2017_2020", "new_projects_2018_2020"), "basis"] == "planned"
+    tranches = budget.xs("egov_plan_2012_2014").query("level == 'tranche'")["amount_vnd"]
     assert tranches.to_dict() == {
         "tranche_2012": 100 * BILLION,
         "tranche_2013": 299 * BILLION,
@@ -40,9 +40,21 @@ def test_programme_budgets_come_out_exactly(processed):
     assert budget["source_url"].str.startswith("http").all()
 
 
+def test_counts_of_projects_and_tasks_stay_beside_their_amounts(processed):
+    budget = load("budget", processed).set_index("item")
+    approved = budget.loc["projects_approved_2017"]
+    assert approved["n_projects_or_tasks"] == 7
+    assert pd.isna(approved["n_projects"]) and pd.isna(approved["n_tasks"])
+    planned = budget.loc["new_projects_2018_2020"]
+    assert (planned["n_projects"], planned["n_tasks"]) == (9, 3)
+    assert (planned["year_start"], planned["year_end"]) == (2018, 2020)
+    assert planned["source_title"] == "“Chìa khóa” của xây dựng chính quyền điện tử"
+    assert planned["source_date"] == "2018-08-16"
+
+
 def test_the_646_571_conflict_is_kept_with_its_rule(processed):
     conflicts = load("programme_conflicts", processed)
-    row = conflicts.query("table == 'budget' and key == 'egov_2012_2014/scheme_total'").iloc[0]
+    row = conflicts.query("table == 'budget' and key == 'egov_plan_2012_2014/scheme_total'").iloc[0]
     assert (row["chosen_value"], row["other_value"]) == ("646", "571")
     assert "tranches add up" in row["rule"]
     goals = conflicts.query("table == 'goals'").iloc[0]
@@ -51,19 +63,68 @@ def test_the_646_571_conflict_is_kept_with_its_rule(processed):
     assert (projects["chosen_value"], projects["other_value"]) == ("32", "9")
 
 
-def test_22_of_22_goals_met(processed):
+def test_22_of_22_goals_are_tied_to_the_end_of_2017(processed):
     goals = load("goals", processed).set_index(["phase_id", "goal"])
-    basic = goals.loc[("egov_2012_2014", "basic_goals")]
+    basic = goals.loc[("egov_scheme_2012_2017", "basic_goals")]
     assert (basic["target"], basic["achieved"], basic["status"]) == (22, 22, "met")
-    main = goals.loc[("egov_2017_2020", "main_goals")]
+    assert (basic["year_start"], basic["year_end"]) == (2017, 2017)
+    assert "end of 2017" in basic["metric"] and basic["quote_vi"].startswith("Tính đến hết năm 2017")
+    assert ("egov_plan_2012_2014", "basic_goals") not in goals.index  # not the 2012-2014 plan's
+    main = goals.loc[("egov_stage_2017_2020", "main_goals")]
     assert (main["target"], pd.isna(main["achieved"]), main["status"]) == (6, True, "unknown")
+    assert (main["year_start"], main["year_end"]) == (2017, 2020)
 
 
-def test_phases_cover_the_programme(processed):
-    phases = load("phases", processed).set_index("phase_id")
-    assert phases.loc["egov_2012_2014", "legal_basis"] == "QĐ 2459/QĐ-UBND (2012-09-28)"
-    assert (phases.loc["egov_2017_2020", ["start_year", "end_year"]] == [2017, 2020]).all()
-    assert "digital_transformation_2022_2025" in phases.index
+def test_phases_as_the_sources_state_them(processed):
+    phases = load("phases", processed)
+    by_id = phases.groupby("phase_id")
+    plan = by_id.get_group("egov_plan_2012_2014").iloc[0]
+    assert plan["legal_basis"] == "QĐ 2459/QĐ-UBND (2012-09-28)"
+    assert (plan["start_year"], plan["end_year"]) == (2012, 2014)
+    scheme = by_id.get_group("egov_scheme_2012_2017").iloc[0]
+    assert (scheme["start_year"], scheme["end_year"]) == (2012, 2017)
+    assert scheme["source_url"] == "https://baoquangninh.vn/" and scheme["source_date"] == "2018-08-16"
+    next_stage = by_id.get_group("egov_next_stage_2015").iloc[0]
+    assert next_stage["start_year"] == 2015 and pd.isna(next_stage["end_year"])
+    assert next_stage["known_until"] == 2018  # the article speaks of it as under way
+    stage = by_id.get_group("egov_stage_2017_2020")
+    assert len(stage) == 2 and set(stage["end_year"]) == {2020}  # the article and VietnamPlus
+    smart = by_id.get_group("smart_city_2017_2020").set_index("start_year")
+    assert set(smart.index) == {2016, 2017}
+    repository = by_id.get_group("digital_repository_2020_2025").iloc[0]
+    assert (repository["start_year"], repository["end_year"], repository["kind"]) == (2020, 2025, "task")
+    assert "digital_transformation_2022_2025" in set(phases["phase_id"])
+    assert not phases.set_index("phase_id").loc["it_plan_2011_2015", "in_programme"]
+
+
+def test_disagreeing_periods_are_both_kept_and_listed(processed):
+    conflicts = load("programme_conflicts", processed).query("table == 'phases'")
+    pairs = set(zip(conflicts["chosen_value"], conflicts["other_value"], strict=True))
+    assert ("2015–", "2017–2020") in pairs  # next stage from 2015 vs a second stage 2017-2020
+    assert ("2012–2014", "2012–2017") in pairs  # the plan's period vs five years carried out
+    assert ("2017–2020", "2016–") in pairs  # smart city: 2017-2020 vs from 2016
+    assert conflicts["rule"].str.startswith("both periods kept").all()
+
+
+def test_every_number_of_the_article_is_in_the_processed_data(processed):
+    milestones = load("milestones", processed)
+    article = milestones[milestones["source_title"].eq("“Chìa khóa” của xây dựng chính quyền điện tử")]
+    assert article["source_url"].eq("https://baoquangninh.vn/").all()
+    assert article["source_date"].eq("2018-08-16").all()
+    values = dict(zip(article["metric"], article["value_as_printed"], strict=True))
+    assert values["Wide-area network points"] == "229"
+    assert values["Video-conference points (to commune level)"] == "231"
+    assert values["Wide-area network: departments and agencies connected to the data centre"] == "27"
+    assert values["Wide-area network: district People's Committees connected"] == "14"
+    assert values["Wide-area network: district public administration centres connected"] == "14"
+    assert values["State agencies (province to commune) with Internet for e-government systems"] == "100"
+    assert values["Electronic documents sent and received: levels of government"] == "4"
+    assert values["Administrative procedures received and handled online"] == "100"
+    assert values["Digital signatures in use (named, no number given)"] == "Chữ ký số"
+    assert values["Claim: PCI 2017 national rank"] == "1"
+    assert values["Claim: PAR Index 2017 national rank"] == "1"
+    assert values["Claim: ICT Index rank of 63, two years running (editions not named)"] == "4/63"
+    assert article["topic"].eq("goal_text").sum() == 6
 
 
 def test_milestones_keep_qualifiers_and_refusals(processed):
@@ -74,7 +135,7 @@ def test_milestones_keep_qualifiers_and_refusals(processed):
     assert refused["value_as_printed"].tolist() == ["100 / 90"]
     assert refused["value"].isna().all() and "two percentages" in refused["parse_note"].iloc[0]
     wan = milestones.query("metric == 'Wide-area network points'").iloc[0]
-    assert wan["value"] == 229 and wan["phase_id"] == "egov_2012_2014"
+    assert wan["value"] == 229 and wan["phase_id"] == "egov_scheme_2012_2017"
 
 
 def test_provincial_budget_breaks_are_flagged_not_hidden(processed):
@@ -123,16 +184,15 @@ def test_a_gap_in_cpi_breaks_the_chain():
     assert list(price_level(cpi).index) == [2010, 2011]
 
 
-def test_phase_totals_nominal_and_real(processed):
-    totals = phase_totals(
-        load("budget", processed), load("phases", processed), load("cpi", processed), base_year=2024
-    ).set_index(["phase_id", "basis"])
-    first = totals.loc[("egov_2012_2014", "planned")]
-    assert first["amount_vnd"] == 646 * BILLION and first["n_years"] == 3
-    assert first["per_year_vnd"] == round(646 * BILLION / 3)
+def test_phase_totals_nominal_and_real_without_per_year_amounts(processed):
+    totals = phase_totals(load("budget", processed), load("cpi", processed), base_year=2024)
+    totals = totals.set_index(["phase_id", "basis"])
+    first = totals.loc[("egov_plan_2012_2014", "planned")]
+    assert first["amount_vnd"] == 646 * BILLION
     assert first["amount_real_vnd"] > first["amount_vnd"]  # prices rose from 2012 to 2024
-    assert totals.loc[("egov_2017_2020", "approved"), "amount_vnd"] == 330_900_000_000
+    assert totals.loc[("egov_stage_2017_2020", "approved"), "amount_vnd"] == 330_900_000_000
     assert set(totals["real_basis"]) == {"derived"}
+    assert not any("per_year" in c for c in totals.columns)
 
 
 def test_mapping_tables_warn_about_unmapped_and_unused_names(tmp_path):

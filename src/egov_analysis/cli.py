@@ -253,7 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="tcp://HOST:PORT",
         default=None,
         help="run the reports on this Dask scheduler's workers instead of local processes "
-        "(env EGOV_DASK_SCHEDULER); connect only to schedulers you trust",
+        "(env EGOV_DASK_SCHEDULER; -j is then the cluster's business); connect only to schedulers "
+        "you trust",
     )
     _add_path_options(bld)
     bld.set_defaults(handler=_cmd_build)

@@ -239,18 +239,53 @@ _QUALIFIER = Field(
 _YEAR_START = Field("year_start", "Int64", "First year the value refers to.")
 _YEAR_END = Field("year_end", "Int64", "Last year the value refers to.")
 
+_TITLE = Field("source_title", "string", "Title of the source article, where the source row records it.")
+_DATE = Field("source_date", "string", "Publication date of the source (YYYY-MM-DD), where recorded.")
+
 PHASES = Table(
     "phases",
-    "The phases of Quảng Ninh's e-government programme.",
-    key=("phase_id",),
+    "The phases and stages of Quảng Ninh's e-government programme, one row per stage and source, "
+    "with the period exactly as that source states it; stages overlap, and where two sources "
+    "state different periods both rows stay (listed in programme_conflicts).",
+    key=("phase_id", "stated_as", "source_url"),
     fields=(
-        Field("phase_id", "string", "Short id of the phase.", nullable=False),
+        Field("phase_id", "string", "Short id of the stage.", nullable=False),
+        Field(
+            "kind",
+            "string",
+            "plan, scheme (a decided programme), implementation (a span the scheme was carried "
+            "out), stage, task (a priority task with its own period), draft.",
+            nullable=False,
+            allowed=("plan", "scheme", "implementation", "stage", "task", "draft"),
+        ),
+        Field(
+            "in_programme",
+            "boolean",
+            "Whether the stage belongs to the e-government programme begun in 2012 (false: an "
+            "earlier IT plan, a draft); only these decide before / during / after.",
+            nullable=False,
+        ),
         Field("name_vi", "string", "Name in Vietnamese.", nullable=False),
         Field("name_en", "string", "Name in English.", nullable=False),
-        Field("start_year", "Int64", "First year.", nullable=False),
-        Field("end_year", "Int64", "Last year.", nullable=False),
-        Field("legal_basis", "string", "Decision or resolution that set the phase up."),
+        Field("start_year", "Int64", "First year, as the source states it.", nullable=False),
+        Field("end_year", "Int64", "Last year as the source states it; empty where it states none."),
+        Field(
+            "known_until",
+            "Int64",
+            "For a stage without a stated end: the year of the source that speaks of it as under way.",
+        ),
+        Field("stated_as", "string", "The period or date exactly as the source printed it.", nullable=False),
+        Field(
+            "compare_group",
+            "string",
+            "Stages that sources may state differently (their periods are compared).",
+            nullable=False,
+        ),
+        Field("legal_basis", "string", "Decision or resolution that set the stage up."),
+        Field("legal_basis_source_url", "string", "Source of the legal basis."),
         _SOURCE,
+        _TITLE,
+        _DATE,
         _QUOTE,
     ),
 )
@@ -290,7 +325,17 @@ BUDGET = Table(
         _QUALIFIER,
         _PRINTED,
         Field("metric", "string", "What the source says the amount is.", nullable=False),
+        Field("n_projects", "Int64", "Projects the source counts for this amount.", minimum=0),
+        Field("n_tasks", "Int64", "Tasks the source counts for this amount.", minimum=0),
+        Field(
+            "n_projects_or_tasks",
+            "Int64",
+            "Projects and tasks counted together by the source (\u201c7 dự án, nhiệm vụ\u201d).",
+            minimum=0,
+        ),
         _SOURCE,
+        _TITLE,
+        _DATE,
         _QUOTE,
         Field("note", "string", "Remarks on the item."),
     ),
@@ -319,6 +364,8 @@ GOALS = Table(
         _YEAR_END,
         _PRINTED,
         _SOURCE,
+        _TITLE,
+        _DATE,
         _QUOTE,
     ),
 )
@@ -351,6 +398,8 @@ MILESTONES = Table(
         Field("kind", "string", "What the printed value is.", nullable=False, vocabulary="value_kind"),
         Field("parse_note", "string", "Why a value was refused as ambiguous or unreadable."),
         _SOURCE,
+        _TITLE,
+        _DATE,
         _QUOTE,
     ),
 )
@@ -562,7 +611,7 @@ RAW_FACTS = Table(
         ),
         Field("metric", "string", "What the value is (meta/programme_items.csv).", nullable=False),
         Field("value", "string", "The value exactly as printed.", nullable=False),
-        Field("unit", "string", "Unit as printed."),
+        Field("unit", "string", "Unit as printed ('text': a statement in words, not a number)."),
         _RAW_URL,
         Field("quote_vi", "string", "The Vietnamese quote that holds the number.", nullable=False),
         _RAW_NOTE,
@@ -573,38 +622,44 @@ RAW_FACTS = Table(
 
 RAW_PHASES = Table(
     "raw_programme_phases",
-    "data/raw/programme/phases.csv: the programme's phases.",
-    key=("phase_id",),
+    "data/raw/programme/phases.csv: the programme's stages, one row per stage and source, with the "
+    "period as that source states it.",
+    key=("phase_id", "stated_as", "source_url"),
     fields=(
-        Field("phase_id", "string", "Short id of the phase.", nullable=False, pattern=r"[a-z0-9_]+"),
+        Field("phase_id", "string", "Short id of the stage.", nullable=False, pattern=r"[a-z0-9_]+"),
+        Field(
+            "kind",
+            "string",
+            "plan, scheme, implementation, stage, task or draft.",
+            nullable=False,
+            allowed=("plan", "scheme", "implementation", "stage", "task", "draft"),
+        ),
+        Field("in_programme", "string", "yes or no.", nullable=False, allowed=("yes", "no")),
         Field("name_vi", "string", "Name in Vietnamese.", nullable=False),
         Field("name_en", "string", "Name in English.", nullable=False),
-        Field("start_year", "string", "First year.", nullable=False, pattern=r"\d{4}"),
-        Field("end_year", "string", "Last year; empty where the source states none.", pattern=r"\d{4}"),
-        Field("legal_basis", "string", "Decision or resolution that set the phase up."),
-        _RAW_URL,
-        Field("quote_vi", "string", "The Vietnamese quote that states it.", nullable=False),
-        # optional columns of the programme's stages (read by clean/programme.py where present)
-        Field("kind", "string", "plan, scheme, implementation, stage, task, draft.", optional=True),
-        Field("in_programme", "string", "yes or no.", optional=True, allowed=("yes", "no")),
+        Field(
+            "start_year", "string", "First year as the source states it.", nullable=False, pattern=r"\d{4}"
+        ),
+        Field("end_year", "string", "Last year as the source states it; empty where none.", pattern=r"\d{4}"),
         Field(
             "known_until",
             "string",
-            "Year a source speaks of an open stage as under way.",
-            optional=True,
+            "For an open end: the year of the source that speaks of the stage as under way.",
             pattern=r"\d{4}",
         ),
-        Field("stated_as", "string", "The period or date as the source printed it.", optional=True),
-        Field("compare_group", "string", "Stages whose stated periods are compared.", optional=True),
+        Field("stated_as", "string", "The period or date as the source printed it.", nullable=False),
+        Field("compare_group", "string", "Stages whose stated periods are compared.", nullable=False),
+        Field("legal_basis", "string", "Decision or resolution that set the stage up."),
         Field(
             "legal_basis_source_url",
             "string",
-            "Source of the legal basis (http or https, a real host).",
-            optional=True,
+            "Source of the legal basis (http or https, a real host); may be empty.",
             check="url",
         ),
+        _RAW_URL,
         _RAW_TITLE,
         _RAW_DATE,
+        Field("quote_vi", "string", "The Vietnamese quote that states it.", nullable=False),
     ),
 )
 

@@ -1,38 +1,151 @@
-"""Phases of the programme: budgets, goals, milestones, and the province's ranks around each phase."""
+"""The programme's stages as the sources give them, its budgets, goals and facts, and the province's
+outcomes on every index before, during and after each stage.
+
+Stages overlap and a stage may be stated differently by two sources (both rows are kept in the
+``phases`` table). A year is *before* the programme when it precedes the first programme stage,
+*after* when it follows the last known year of every programme stage, and otherwise *during*,
+with the stages running then; "between stages" is possible only inside the programme's span.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
+from ..meta import indices as index_registry
+from ..meta import package_rows
+from ..provinces import provinces
 from .real import to_real
+
+PERIODS = ("before", "during", "between", "after")
+
+
+def stage_spans(phases: pd.DataFrame) -> pd.DataFrame:
+    """One row per stage: the years some source places it in.
+
+    Columns: ``phase_id``, ``kind``, ``in_programme``, ``name_en``, ``name_vi``, ``first_year``
+    (earliest stated start), ``last_year`` (latest stated end; for a stage whose end no source
+    states, the year of the latest source that speaks of it as under way, else its start),
+    ``open_end`` (no source states an end), ``n_sources``, ``periods_stated`` ("2015–; 2017–2020"),
+    and ``start_year`` / ``end_year`` (= first / last year: the span a chart draws).
+    """
+    rows = phases.copy()
+    end = rows["end_year"].astype("Int64")
+    rows["_last"] = end.fillna(rows["known_until"].astype("Int64")).fillna(rows["start_year"].astype("Int64"))
+    rows["_stated"] = rows["start_year"].astype(str) + "–" + end.astype(str).where(end.notna(), "")
+    spans = rows.groupby("phase_id", sort=False).agg(
+        kind=("kind", "first"),
+        in_programme=("in_programme", "first"),
+        name_en=("name_en", "first"),
+        name_vi=("name_vi", "first"),
+        first_year=("start_year", "min"),
+        last_year=("_last", "max"),
+        open_end=("end_year", lambda s: bool(s.isna().all())),
+        n_sources=("source_url", "nunique"),
+        periods_stated=("_stated", lambda s: "; ".join(dict.fromkeys(s))),
+    )
+    spans = spans.reset_index().astype({"first_year": "Int64", "last_year": "Int64"})
+    # the span to draw: the chart functions take start_year and end_year
+    spans["start_year"], spans["end_year"] = spans["first_year"], spans["last_year"]
+    return spans.sort_values(["first_year", "last_year", "phase_id"], kind="stable").reset_index(drop=True)
+
+
+def with_short_names(spans: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``spans`` with ``name_<lang>`` replaced by the stage's short name from the catalogue
+    (``programme.stage_short.<phase_id>``) where it has one: labels that fit on a chart."""
+    from ..meta.messages import catalogue
+
+    names = catalogue(lang)
+    column = f"name_{lang}" if f"name_{lang}" in spans else "name_en"
+    short = spans["phase_id"].map(lambda p: names.get(f"programme.stage_short.{p}"))
+    return spans.assign(**{column: short.fillna(spans[column])})
+
+
+def label_years(years: pd.Series | list[int], phases: pd.DataFrame) -> pd.DataFrame:
+    """Each year with its place in the programme.
+
+    Columns: ``year``; ``period`` — ``before`` (before the first programme stage), ``during``,
+    ``between`` (inside the programme's span with no stage running) or ``after`` (after the last
+    known year of every programme stage); ``stages`` — the programme stages running that year,
+    joined by " + "; ``other_plans`` — plans outside the programme running that year (the
+    2011–2015 IT plan, a draft scheme).
+    """
+    spans = stage_spans(phases)
+    programme = spans[spans["in_programme"]]
+    first, last = int(programme["first_year"].min()), int(programme["last_year"].max())
+
+    def running(year: int, frame: pd.DataFrame) -> str:
+        on = frame[(frame["first_year"] <= year) & (frame["last_year"] >= year)]
+        return " + ".join(on["phase_id"])
+
+    out = []
+    for year in pd.Series(list(years)).astype(int):
+        stages = running(year, programme)
+        if year < first:
+            period = "before"
+        elif year > last:
+            period = "after"
+        else:
+            period = "during" if stages else "between"
+        out.append(
+            {
+                "year": year,
+                "period": period,
+                "stages": stages,
+                "other_plans": running(year, spans[~spans["in_programme"]]),
+            }
+        )
+    return pd.DataFrame(out, columns=["year", "period", "stages", "other_plans"])
 
 
 def budget_items(budget: pd.DataFrame, cpi: pd.DataFrame, base_year: int) -> pd.DataFrame:
-    """Every budget item with its amount nominal and in ``base_year`` VND (derived), in billions."""
+    """Every budget item as stated, with the counts of projects and tasks beside it, nominal and
+    in ``base_year`` VND (``real_basis`` = derived), in VND and billions.
+
+    ``period`` is the period the source gives (a total stays one amount for its period: no
+    per-year amount is derived from a total)."""
     items = budget.copy()
     items["amount_real_vnd"] = to_real(items["amount_vnd"], items["price_year"], base_year, cpi)
-    items["amount_bn_vnd"] = items["amount_vnd"] / 1e9
+    items["amount_bn_vnd"] = items["amount_vnd"].astype("Float64") / 1e9
     items["amount_real_bn_vnd"] = items["amount_real_vnd"].astype("Float64") / 1e9
+    items["base_year"] = base_year
+    items["real_basis"] = "derived"
+    single = items["year_start"].eq(items["year_end"])
     items["period"] = (
         items["year_start"]
         .astype(str)
-        .where(
-            items["year_start"].eq(items["year_end"]),
-            items["year_start"].astype(str) + "–" + items["year_end"].astype(str),
-        )
+        .where(single, items["year_start"].astype(str) + "–" + items["year_end"].astype(str))
     )
     return items.sort_values(["year_start", "level", "item"], kind="stable").reset_index(drop=True)
 
 
+def budget_by_year(budget: pd.DataFrame, cpi: pd.DataFrame, base_year: int) -> pd.DataFrame:
+    """Amounts per year, only where a source gives the year an amount covers (the yearly
+    tranches of 2012–2014). A total stated for several years, or approved in a year for projects
+    that run longer (330.9 billion VND in 2017, 86 billion VND for 2018–2020), is not spread.
+
+    Columns: ``phase_id``, ``item``, ``year``, ``basis``, ``amount_vnd``, ``amount_real_vnd``
+    (derived), ``base_year``, ``real_basis``, ``source_url``."""
+    yearly = budget[budget["level"].eq("tranche") & budget["year_start"].eq(budget["year_end"])].copy()
+    yearly["year"] = yearly["year_start"].astype("Int64")
+    yearly["amount_real_vnd"] = to_real(yearly["amount_vnd"], yearly["price_year"], base_year, cpi)
+    yearly["base_year"] = base_year
+    yearly["real_basis"] = "derived"
+    columns = ["phase_id", "item", "year", "basis", "amount_vnd", "amount_real_vnd", "base_year"]
+    return yearly[[*columns, "real_basis", "source_url"]].sort_values("year").reset_index(drop=True)
+
+
 def goal_progress(goals: pd.DataFrame) -> pd.DataFrame:
-    """Goals with a target, the achieved value where published, and the share achieved."""
+    """Goals with a target, the achieved value where published, and the share achieved, each with
+    the stage and the years the source attaches it to (22/22 by the end of 2017)."""
     table = goals[goals["target"].notna()].copy()
     table["achieved_pct"] = (100 * table["achieved"] / table["target"]).round(1)
-    return table.sort_values(["phase_id", "goal"], kind="stable").reset_index(drop=True)
+    return table.sort_values(["year_end", "phase_id", "goal"], kind="stable").reset_index(drop=True)
 
 
 def milestone_timeline(milestones: pd.DataFrame, phase_id: str | None = None) -> pd.DataFrame:
-    """Dated, numeric milestones (one year each), optionally of one phase, in time order."""
+    """Dated, numeric milestones (one year each), optionally of one stage, in time order."""
     rows = milestones[
         milestones["year_start"].notna()
         & milestones["year_start"].eq(milestones["year_end"])
@@ -43,18 +156,414 @@ def milestone_timeline(milestones: pd.DataFrame, phase_id: str | None = None) ->
     return rows.sort_values(["year_start", "topic", "metric"], kind="stable").reset_index(drop=True)
 
 
-def label_years_by_phase(years: pd.Series, phases: pd.DataFrame) -> pd.Series:
-    """Each year labelled with the phase(s) running then, or 'between phases'."""
+FACT_COLUMNS = [
+    "table",
+    "topic",
+    "phase_id",
+    "year_start",
+    "year_end",
+    "metric",
+    "value_as_printed",
+    "unit",
+    "quote_vi",
+    "source_url",
+    "source_title",
+    "source_date",
+]
 
-    def label(year: int) -> str:
-        running = phases[(phases["start_year"] <= year) & (phases["end_year"] >= year)]
-        return " + ".join(running["phase_id"]) if not running.empty else "between phases"
 
-    return years.map(label)
+def source_facts(
+    source_title: str,
+    phases: pd.DataFrame,
+    budget: pd.DataFrame,
+    goals: pd.DataFrame,
+    milestones: pd.DataFrame,
+) -> pd.DataFrame:
+    """Every fact the programme tables hold from one article (by its title), one row each, with
+    the table it is in: stages, budgets (with their counts of projects and tasks in
+    ``value_as_printed``), goals and every other fact. Columns: ``FACT_COLUMNS``."""
+    stage_rows = phases[phases["source_title"].eq(source_title)].assign(
+        table="phases",
+        topic="programme_phase",
+        year_start=phases["start_year"],
+        year_end=phases["end_year"],
+        metric=phases["name_en"],
+        value_as_printed=phases["stated_as"],
+        unit="period",
+    )
+    money = budget[budget["source_title"].eq(source_title)]
+    counts = (
+        money[["n_projects", "n_tasks", "n_projects_or_tasks"]]
+        .astype("string")
+        .apply(lambda r: ", ".join(f"{k}={v}" for k, v in r.items() if pd.notna(v)), axis=1)
+    )
+    budget_rows = money.assign(
+        table="budget",
+        topic="budget",
+        unit="VND",
+        value_as_printed=money["value_as_printed"] + (" (" + counts + ")").where(counts.ne(""), ""),
+    )
+    goal_rows = goals[goals["source_title"].eq(source_title)].assign(table="goals", topic="goals")
+    other = milestones[milestones["source_title"].eq(source_title)].assign(table="milestones")
+    frames = [f.reindex(columns=FACT_COLUMNS) for f in (stage_rows, budget_rows, goal_rows, other)]
+    facts = pd.concat([f for f in frames if not f.empty], ignore_index=True)
+    return facts.astype({"year_start": "Int64", "year_end": "Int64"})
+
+
+# --- ranking claims ---------------------------------------------------------------------------
+
+
+def _claims_table() -> pd.DataFrame:
+    return pd.DataFrame(package_rows("programme_claims.csv"))
+
+
+def ranking_claims(milestones: pd.DataFrame, panel: pd.DataFrame, province_code: str = "22") -> pd.DataFrame:
+    """Each ranking claim of the sources against the published index values it refers to.
+
+    The claims and the editions they may refer to are in ``meta/programme_claims.csv``: one row
+    per claim (its metric in the facts), the index and indicator, the candidate editions (a
+    claim of "two years running" without years has several candidate pairs, separated by ``|``)
+    and a related ranking. One output row per claim, candidate and edition year (and per related
+    value), columns: ``claim`` (the fact's metric), ``claimed_rank``, ``claimed_of``,
+    ``source_url``, ``source_title``, ``source_date``, ``index``, ``indicator``, ``candidate``,
+    ``year``, ``role`` (claimed / related), ``published_rank``, ``rank_basis``, ``n_ranked``,
+    ``score``, ``value_source_url``, ``year_status`` (matches / differs / not held),
+    ``candidate_status`` and ``claim_status`` (matches / partly matched / disagrees / cannot be
+    matched: every candidate year matches; some match and the others are not held; a value
+    differs in every candidate; nothing held to compare).
+    """
+    claims = _claims_table()
+    facts = milestones.set_index("metric")
+    own = panel[panel["province_code"].eq(province_code) & panel["geography"].eq("provinces_63")]
+    rows = []
+    for claim in claims.itertuples():
+        fact = facts.loc[claim.metric]
+        base = {
+            "claim": claim.metric,
+            "claimed_rank": fact["value"],
+            "claimed_of": fact["denominator"],
+            "source_url": fact["source_url"],
+            "source_title": fact["source_title"],
+            "source_date": fact["source_date"],
+            "quote_vi": fact["quote_vi"],
+        }
+        sets = [("claimed", c, claim.index, claim.indicator) for c in claim.candidates.split("|")]
+        if claim.related:
+            rel_index, rel_indicator, rel_years = claim.related.split(":")
+            sets.append(("related", rel_years, rel_index, rel_indicator))
+        for role, candidate, index, indicator in sets:
+            for year in (int(y) for y in candidate.split()):
+                value = own[own["index"].eq(index) & own["indicator"].eq(indicator) & own["year"].eq(year)]
+                held = value.iloc[0] if len(value) and pd.notna(value.iloc[0]["rank"]) else None
+                if held is None:
+                    status = "not held"
+                else:
+                    status = "matches" if int(held["rank"]) == int(base["claimed_rank"]) else "differs"
+                rows.append(
+                    base
+                    | {
+                        "index": index,
+                        "indicator": indicator,
+                        "candidate": candidate.replace(" ", "+"),
+                        "year": year,
+                        "role": role,
+                        "published_rank": None if held is None else held["rank"],
+                        "rank_basis": None if held is None else held["rank_basis"],
+                        "n_ranked": None if held is None else held["n_ranked"],
+                        "score": None if held is None else held["score"],
+                        "value_source_url": None if held is None else held["source_url"],
+                        "year_status": status,
+                    }
+                )
+    table = pd.DataFrame(rows)
+    table["candidate_status"] = table.groupby(["claim", "role", "candidate"])["year_status"].transform(
+        _combine
+    )
+    claimed = table[table["role"].eq("claimed")]
+    status = claimed.groupby("claim")["candidate_status"].agg(_best)
+    table["claim_status"] = table["claim"].map(status)
+    return table.astype({"published_rank": "Int64", "n_ranked": "Int64", "score": "Float64", "year": "Int64"})
+
+
+def _combine(statuses: pd.Series) -> str:
+    values = set(statuses)
+    if values == {"matches"}:
+        return "matches"
+    if "differs" in values:
+        return "disagrees"
+    if "matches" in values:
+        return "partly matched"
+    return "cannot be matched"
+
+
+def _best(statuses: pd.Series) -> str:
+    for status in ("matches", "partly matched", "disagrees", "cannot be matched"):
+        if status in set(statuses):
+            return status
+    return "cannot be matched"
+
+
+# --- outcomes on every index -----------------------------------------------------------------
+
+OUTCOME_INDICES = ("pci", "papi", "par", "sipas", "ict", "dti", "egov_mic")
+
+
+def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> pd.DataFrame:
+    """The province's score and rank on every index and indicator, every edition year, with its
+    regional peers and the national distribution, and its place in the programme.
+
+    One row per index, indicator and year from the indicator's first held year (for ``overall``
+    and for indicators added later: the index's first edition) to the last. Columns: ``index``,
+    ``indicator``, ``year``, ``status`` (published: the province's value is held; not held: the
+    edition exists but the province's value is not among the published values held — top lists,
+    editions not compiled; no edition: the index was not conducted that year; not in the index
+    yet: the indicator was added later, e.g. PAPI's e-governance dimension in 2018), ``score``,
+    ``rank``, ``rank_basis``,
+    ``n_ranked``, ``score_basis``, ``source_url``, ``national_n_score``, ``national_median``,
+    ``national_q1``, ``national_q3``, ``national_complete`` (every ranked unit has a score),
+    ``peers_n_score``, ``peers_median``, ``peers_best_rank``, ``period``, ``stages``.
+    """
+    rows = panel[panel["geography"].eq("provinces_63") & panel["index"].isin(OUTCOME_INDICES)]
+    region = provinces()[province_code].region
+    peers = {c for c, p in provinces().items() if p.region == region and c != province_code}
+    keys = ["index", "indicator", "year"]
+    scores = rows[rows["score"].notna()]
+    national = scores.groupby(keys)["score"].agg(
+        national_n_score="count",
+        national_median="median",
+        national_q1=lambda s: s.quantile(0.25),
+        national_q3=lambda s: s.quantile(0.75),
+    )
+    n_ranked = rows.groupby(keys)["n_ranked"].max()
+    national["national_complete"] = national["national_n_score"].eq(n_ranked.reindex(national.index))
+    peer_rows = rows[rows["province_code"].isin(peers)]
+    peer = peer_rows.groupby(keys).agg(
+        peers_n_score=("score", "count"), peers_median=("score", "median"), peers_best_rank=("rank", "min")
+    )
+    held_years = rows.groupby(["index", "indicator"])["year"].agg(["min", "max"])
+    grid = []
+    for (index, indicator), (first, last) in held_years.iterrows():
+        editions = index_registry()[index].years
+        start = min(editions) if indicator == "overall" else int(first)
+        for year in range(start, max(max(editions), int(last)) + 1):
+            grid.append({"index": index, "indicator": indicator, "year": year, "edition": year in editions})
+        if indicator != "overall":  # years of the index before this indicator existed
+            grid += [
+                {"index": index, "indicator": indicator, "year": y, "edition": True, "_new": True}
+                for y in sorted(editions)
+                if y < int(first)
+            ]
+    grid = pd.DataFrame(grid).astype({"year": rows["year"].dtype})
+    own = rows[rows["province_code"].eq(province_code)][
+        [*keys, "score", "rank", "rank_basis", "n_ranked", "score_basis", "source_url"]
+    ]
+    table = grid.merge(own, on=keys, how="left").join(national, on=keys).join(peer, on=keys)
+    has_value = (table["score"].notna() | table["rank"].notna()).to_numpy()
+    table["status"] = "not held"
+    table.loc[~table["edition"].to_numpy(), "status"] = "no edition"
+    table.loc[table["_new"].eq(True).to_numpy(), "status"] = "not in the index yet"
+    table.loc[has_value, "status"] = "published"
+    labels = label_years(table["year"].astype(int).tolist(), phases)
+    table["period"] = labels["period"].to_numpy()
+    table["stages"] = labels["stages"].to_numpy()
+    table = table.astype(
+        {"peers_n_score": "Int64", "national_n_score": "Int64", "peers_best_rank": "Int64", "year": "Int64"}
+    )
+    table["national_complete"] = table["national_complete"].astype("boolean")
+    order = {i: n for n, i in enumerate(OUTCOME_INDICES)}
+    table["_order"] = table["index"].map(order)
+    table["_overall"] = table["indicator"].ne("overall")
+    table = table.sort_values(["_order", "_overall", "indicator", "year"], kind="stable")
+    columns = [
+        "index",
+        "indicator",
+        "year",
+        "status",
+        "score",
+        "rank",
+        "rank_basis",
+        "n_ranked",
+        "score_basis",
+        "source_url",
+        "national_n_score",
+        "national_median",
+        "national_q1",
+        "national_q3",
+        "national_complete",
+        "peers_n_score",
+        "peers_median",
+        "peers_best_rank",
+        "period",
+        "stages",
+    ]
+    return table[columns].reset_index(drop=True)
+
+
+def outcomes_by_stage(
+    table: pd.DataFrame, phases: pd.DataFrame, indicators: tuple[str, ...] = ("overall", "e_governance")
+) -> pd.DataFrame:
+    """For each index, indicator and programme stage: the province's values before, during and
+    after the stage (by the years some source places it in).
+
+    Columns: ``index``, ``indicator``, ``phase_id``, ``window`` (before / during / after),
+    ``years`` (editions in the window), ``n_published`` (years with a value held),
+    ``mean_score``, ``best_rank``, ``worst_rank``, ``mean_rank``, ``mean_national_median``.
+    A window without a held value has empty statistics (not published is not zero)."""
+    spans = stage_spans(phases)
+    spans = spans[spans["in_programme"]]
+    rows = table[table["indicator"].isin(indicators)]
+    out = []
+    for stage in spans.itertuples():
+        window = pd.Series("during", index=rows.index)
+        window[rows["year"] < stage.first_year] = "before"
+        window[rows["year"] > stage.last_year] = "after"
+        grouped = rows.assign(window=window).groupby(["index", "indicator", "window"], sort=False)
+        for (index, indicator, win), group in grouped:
+            held = group[group["status"].eq("published")]
+            out.append(
+                {
+                    "index": index,
+                    "indicator": indicator,
+                    "phase_id": stage.phase_id,
+                    "window": win,
+                    "years": len(group),
+                    "n_published": len(held),
+                    "mean_score": held["score"].mean(),
+                    "best_rank": held["rank"].min(),
+                    "worst_rank": held["rank"].max(),
+                    "mean_rank": held["rank"].astype("Float64").mean(),
+                    "mean_national_median": held["national_median"].mean(),
+                }
+            )
+    frame = pd.DataFrame(out)
+    return frame.astype({"best_rank": "Int64", "worst_rank": "Int64"})
 
 
 def ranks_around_phases(ranks: pd.DataFrame, phases: pd.DataFrame) -> pd.DataFrame:
-    """The province's ranks per year with the phase each year falls in."""
-    rows = ranks.copy()
-    rows["phase"] = label_years_by_phase(rows["year"].astype(int), phases)
-    return rows
+    """The province's ranks per year with the period (before / during / after) and stages."""
+    labels = label_years(ranks["year"].astype(int).tolist(), phases)
+    return ranks.assign(period=labels["period"].to_numpy(), stages=labels["stages"].to_numpy())
+
+
+# --- the reader's words (from the message catalogue, family "programme") ----------------------
+
+
+def number_text(value: float, lang: str, digits: int = 0) -> str:
+    """``value`` written the way ``lang`` writes numbers (Babel: ``1,234.5`` / ``1.234,5``)."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=lang)
+
+
+def _key(status: str) -> str:
+    return status.replace(" ", "_")
+
+
+def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> pd.DataFrame:
+    """``frame``'s ``columns`` (column → ``programme.column.<key>``) renamed into ``lang``, with the
+    status and period codes (``status``, ``claim_status``, ``year_status``, ``period``) in words."""
+    from ..meta.messages import text
+
+    table = frame[list(columns)].copy()
+    for column in ("status", "claim_status", "year_status", "candidate_status", "period"):
+        if column in table:
+            table[column] = table[column].map(lambda s: text(f"programme.status.{_key(s)}", lang))
+    if "index" in table:
+        table["index"] = table["index"].map(lambda i: text(f"programme.index.{i}", lang))
+    return table.rename(columns={c: text(f"programme.column.{k}", lang) for c, k in columns.items()})
+
+
+def region_name(region: str, lang: str) -> str:
+    """A region of the province registry (English) in ``lang``."""
+    from ..meta.messages import text
+
+    return text(f"programme.region.{region.lower().replace(' ', '_')}", lang)
+
+
+def claim_findings(claims: pd.DataFrame, lang: str) -> list[str]:
+    """One sentence per ranking claim: its status and, per edition, the published rank or that
+    none is held (``claims`` as :func:`ranking_claims` returns it)."""
+    from ..meta.messages import text
+
+    fact_column = text("programme.fact_column", lang)
+    sentences = []
+    for _claim, rows in claims.groupby("claim", sort=False):
+        first = rows.iloc[0]
+        parts = []
+        for (role, candidate), group in rows.groupby(["role", "candidate"], sort=False):
+            years = []
+            for row in group.itertuples():
+                index = text(f"programme.index.{row.index}", lang)
+                if row.year_status == "not held":
+                    years.append(text("programme.claim.year_not_held", lang, index=index, year=row.year))
+                else:
+                    years.append(
+                        text(
+                            "programme.claim.year_held",
+                            lang,
+                            index=index,
+                            year=row.year,
+                            rank=row.published_rank,
+                            n=row.n_ranked,
+                        )
+                    )
+            label = (
+                text("programme.claim.related", lang)
+                if role == "related"
+                else text("programme.claim.candidate", lang, years=candidate.replace("+", ", "))
+            )
+            parts.append(f"{label}: " + "; ".join(years) if len(rows) > 1 else "; ".join(years))
+        claim_text = first["claim"] if fact_column == "metric" else _claim_quote(first, claims)
+        sentences.append(
+            text(
+                f"programme.claim.{_key(first['claim_status'])}",
+                lang,
+                claim=claim_text,
+                details=" · ".join(parts),
+            )
+        )
+    return sentences
+
+
+def _claim_quote(row: pd.Series, claims: pd.DataFrame) -> str:
+    quote = row.get("quote_vi")
+    return str(quote) if isinstance(quote, str) and quote else str(row["claim"])
+
+
+def budget_findings(items: pd.DataFrame, lang: str) -> list[str]:
+    """One sentence per budget item that a source gives counts of projects and tasks for."""
+    from ..meta.messages import text
+
+    sentences = []
+    for row in items.itertuples():
+        if pd.notna(row.n_projects_or_tasks):
+            counts = text("programme.text.count_projects_or_tasks", lang, n=row.n_projects_or_tasks)
+        elif pd.notna(row.n_projects) or pd.notna(row.n_tasks):
+            counts = text(
+                "programme.text.count_projects_tasks",
+                lang,
+                projects=row.n_projects if pd.notna(row.n_projects) else "?",
+                tasks=row.n_tasks if pd.notna(row.n_tasks) else "?",
+            )
+        else:
+            continue
+        item = (
+            f"{row.metric} ({row.period})"
+            if text("programme.fact_column", lang) == "metric"
+            else row.quote_vi
+        )
+        amount = number_text(float(row.amount_vnd) / 1e9, lang, 1)
+        sentences.append(text("programme.text.counts", lang, item=item, amount=amount, counts=counts))
+    return sentences
+
+
+def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
+    """Each frame as ``<out_dir>/<name>.csv`` (the report's tables beside its figures)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, frame in tables.items():
+        path = out_dir / f"{name}.csv"
+        frame.to_csv(path, index=False, lineterminator="\n")
+        paths.append(path)
+    return paths

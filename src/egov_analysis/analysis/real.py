@@ -31,25 +31,24 @@ def to_real(amount_vnd: pd.Series, price_year: pd.Series, base_year: int, cpi: p
     return (amount_vnd.astype("Float64") * factor).round().astype("Int64")
 
 
-def phase_totals(
-    budget: pd.DataFrame, phases: pd.DataFrame, cpi: pd.DataFrame, base_year: int
-) -> pd.DataFrame:
-    """Per phase and basis: total and per-year average, nominal and in ``base_year`` VND.
+def phase_totals(budget: pd.DataFrame, cpi: pd.DataFrame, base_year: int) -> pd.DataFrame:
+    """Per stage and basis: the sum of the stated totals, nominal and in ``base_year`` VND.
 
     Only items of level ``total`` are summed (tranches break a total down and would count twice).
+    No per-year amount is derived: a total covers the period its source gives, and only yearly
+    tranches that a source states are amounts per year (``analysis.phases.budget_by_year``).
+    Columns: ``phase_id``, ``basis``, ``amount_vnd``, ``amount_real_vnd`` (derived), ``items``,
+    ``first_year``, ``last_year`` (of the items' stated periods), ``base_year``, ``real_basis``.
     """
     totals = budget[budget["level"].eq("total")].copy()
     totals["amount_real_vnd"] = to_real(totals["amount_vnd"], totals["price_year"], base_year, cpi)
     grouped = totals.groupby(["phase_id", "basis"], as_index=False).agg(
-        amount_vnd=("amount_vnd", "sum"), amount_real_vnd=("amount_real_vnd", "sum"), items=("item", "count")
+        amount_vnd=("amount_vnd", "sum"),
+        amount_real_vnd=("amount_real_vnd", "sum"),
+        items=("item", "count"),
+        first_year=("year_start", "min"),
+        last_year=("year_end", "max"),
     )
-    span = phases.assign(start_year=phases["start_year"].astype(int), end_year=phases["end_year"].astype(int))
-    span["n_years"] = span["end_year"] - span["start_year"] + 1
-    grouped = grouped.merge(
-        span[["phase_id", "name_en", "start_year", "end_year", "n_years"]], on="phase_id", how="left"
-    )
-    grouped["per_year_vnd"] = (grouped["amount_vnd"] / grouped["n_years"]).round().astype("Int64")
-    grouped["per_year_real_vnd"] = (grouped["amount_real_vnd"] / grouped["n_years"]).round().astype("Int64")
     grouped["base_year"] = base_year
     grouped["real_basis"] = "derived"
-    return grouped.sort_values(["start_year", "phase_id", "basis"], kind="stable").reset_index(drop=True)
+    return grouped.sort_values(["first_year", "phase_id", "basis"], kind="stable").reset_index(drop=True)

@@ -1,9 +1,13 @@
 """Quảng Ninh's programme: raw facts → phases, budget, goals, milestones and their conflicts.
 
-Two name-mapping tables beside this module decide what a fact is: ``programme_phases.csv`` (the
-phase as a source names it → phase id) and ``programme_items.csv`` (the metric → budget item, goal
-or milestone key). Facts whose phase label is not mapped belong to no phase; the run warns about
-unmapped labels and unused mapping rows, so a new source is noticed.
+Two name-mapping tables in ``meta/`` decide what a fact is: ``programme_phases.csv`` (the phase
+as a source names it → phase id) and ``programme_items.csv`` (the metric → budget item, count of
+projects and tasks beside a budget item, goal or milestone key). Facts whose phase label is not
+mapped belong to no phase; the run warns about unmapped labels and unused mapping rows, so a new
+source is noticed.
+
+Phases keep one row per stage and source with the period as that source states it; rows of one
+comparison group that state different periods are both kept and listed as conflicts.
 """
 
 from __future__ import annotations
@@ -29,6 +33,11 @@ GOAL_RULE = (
     "them) over a restatement in a later scheme"
 )
 MILESTONE_RULE = "the larger count, which the smaller one is part of (component projects of a plan)"
+PHASE_RULE = (
+    "both periods kept: sources name different stages or spans, and each year is labelled with "
+    "every stage a source places it in"
+)
+COUNT_LEVELS = ("n_projects", "n_tasks", "n_projects_or_tasks")
 
 
 class ProgrammeMappingWarning(UserWarning):
@@ -72,8 +81,11 @@ def _warn_mapping(facts: pd.DataFrame, phases: pd.DataFrame, items: pd.DataFrame
 
 def _parse_all(facts: pd.DataFrame) -> pd.DataFrame:
     """Each distinct (value, unit) parsed once; refusals are kept per row, not fatal."""
-    parsed = {}
+    parsed: dict[tuple[str, str], dict[str, object]] = {}
     for value, unit in set(zip(facts["value"], facts["unit"], strict=True)):
+        if unit == "text":  # a statement in words (a goal, a named application): not a number
+            parsed[(value, unit)] = {"kind": "text", "parse_status": "ok", "parse_note": ""}
+            continue
         try:
             p = parse(value, unit or None)
             parsed[(value, unit)] = {
@@ -144,6 +156,23 @@ def build_budget(mapped: pd.DataFrame, problems: Problems) -> tuple[pd.DataFrame
     budget = pd.DataFrame(chosen)
     if budget.empty:
         return budget, conflicts
+    # counts of projects and tasks that a source gives beside an amount stay beside it
+    counts = mapped[mapped["table"].eq("budget_count")]
+    problems.rows(
+        counts,
+        counts["kind"].ne("number") | ~counts["level"].isin(COUNT_LEVELS),
+        "value",
+        "not_a_count",
+        "a count of projects or tasks must be a plain number with a known level",
+    )
+    wide = counts.pivot_table(
+        index=["phase_id", "item"], columns="level", values="value_num", aggfunc="first"
+    )
+    budget = budget.merge(
+        wide.reindex(columns=list(COUNT_LEVELS)).reset_index(), on=["phase_id", "item"], how="left"
+    )
+    for level in COUNT_LEVELS:
+        budget[level] = budget[level].astype("Int64")
     # a yearly tranche was stated with its phase's total: it is in the prices of the total's year
     total_year = budget[budget["level"].eq("total")].groupby("phase_id")["year_start"].min()
     tranche = budget["level"].eq("tranche")
@@ -179,13 +208,63 @@ def build_goals(mapped: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
 
 
 def build_milestones(mapped: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
-    rows = mapped[~mapped["table"].isin(["budget", "goal"]) & ~mapped["topic"].eq("programme_phase")]
+    rows = mapped[
+        ~mapped["table"].isin(["budget", "budget_count", "goal"]) & ~mapped["topic"].eq("programme_phase")
+    ]
     keyed = rows[rows["item"].ne("")]
     conflicts = []
     for (phase, item), group in keyed.groupby(["phase_id", "item"], sort=True):
         _, found = _choose(group, MILESTONE_RULE, -group["value_num"].astype(float))
         conflicts += [c | {"table": "milestones", "key": f"{phase}/{item}"} for c in found]
     return rows, conflicts
+
+
+def build_phases(raw_dir: Path, problems: Problems) -> tuple[pd.DataFrame, list[dict]]:
+    """One row per stage and source; a comparison group whose rows state different periods gives
+    one conflict per pair (first row of the group against each other period), nothing dropped."""
+    phases = read_raw_table(raw_dir, "programme/phases.csv")
+    for column in ("start_year", "end_year", "known_until"):
+        bad = phases[column].ne("") & ~phases[column].str.fullmatch(r"\d{4}")
+        problems.rows(phases, bad, column, "not_a_year", "a year must have four digits (or be empty)")
+    problems.rows(
+        phases, phases["start_year"].eq(""), "start_year", "missing_start", "every stage needs a start year"
+    )
+    problems.rows(
+        phases,
+        ~phases["in_programme"].isin(["yes", "no"]),
+        "in_programme",
+        "not_yes_no",
+        "in_programme must be yes or no",
+    )
+    phases = phases.assign(
+        **{
+            c: pd.to_numeric(phases[c], errors="coerce").astype("Int64")
+            for c in ("start_year", "end_year", "known_until")
+        },
+        in_programme=phases["in_programme"].eq("yes"),
+    )
+
+    def period(row: pd.Series) -> str:
+        end = "" if pd.isna(row["end_year"]) else str(row["end_year"])
+        return f"{row['start_year']}–{end}" if end != str(row["start_year"]) else str(row["start_year"])
+
+    conflicts = []
+    for group, rows in phases.groupby("compare_group", sort=True):
+        first = rows.iloc[0]
+        for _, other in rows.iloc[1:].iterrows():
+            if period(other) != period(first):
+                conflicts.append(
+                    {
+                        "table": "phases",
+                        "key": f"{group}: {first['phase_id']} / {other['phase_id']}",
+                        "chosen_value": period(first),
+                        "chosen_source_url": first["source_url"],
+                        "other_value": period(other),
+                        "other_source_url": other["source_url"],
+                        "rule": PHASE_RULE,
+                    }
+                )
+    return phases.drop(columns=["file", "line"]), conflicts
 
 
 def build_programme_tables(raw_dir: Path, problems: Problems) -> ProgrammeTables:
@@ -215,9 +294,9 @@ def build_programme_tables(raw_dir: Path, problems: Problems) -> ProgrammeTables
     budget, budget_conflicts = build_budget(mapped, problems)
     goals, goal_conflicts = build_goals(mapped)
     milestones, milestone_conflicts = build_milestones(mapped)
-    phases = read_raw_table(raw_dir, "programme/phases.csv").drop(columns=["file", "line"])
+    phases, phase_conflicts = build_phases(raw_dir, problems)
     conflicts = pd.DataFrame(
-        budget_conflicts + goal_conflicts + milestone_conflicts,
+        phase_conflicts + budget_conflicts + goal_conflicts + milestone_conflicts,
         columns=[
             "table",
             "key",

@@ -47,7 +47,7 @@ def build_programme_outputs(raw_dir: Path, problems: Problems) -> dict[str, pd.D
         return None
 
     common = {"value": "value_as_printed"}
-    phases = tables.phases.astype({"start_year": "Int64", "end_year": "Int64"})
+    phases = tables.phases
     programme_budget = tables.budget.rename(columns=common)
     goals = tables.goals.rename(columns={**common, "item": "goal"})
     milestones = tables.milestones.rename(columns={**common, "value_num": "value", "line": "fact_line"})
@@ -69,5 +69,17 @@ def build_programme_outputs(raw_dir: Path, problems: Problems) -> dict[str, pd.D
         "provincial_budget_unassigned": unassigned,
         "cpi": cpi,
     }
-    text = ["qualifier", "phase_id", "legal_basis", "quote_vi", "note", "unit", "flag", "parse_note"]
+    text = [
+        "qualifier",
+        "phase_id",
+        "legal_basis",
+        "legal_basis_source_url",
+        "source_title",
+        "source_date",
+        "quote_vi",
+        "note",
+        "unit",
+        "flag",
+        "parse_note",
+    ]
     return {name: conform(_blank_to_na(frame, text), fields.TABLES[name]) for name, frame in shaped.items()}

@@ -365,6 +365,8 @@ def reconcile(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = with_source_classes(rows)
     if "score_basis" not in rows.columns:
         rows = rows.assign(score_basis="published")
+    if "file" not in rows.columns:  # rows built in memory, not read from a file
+        rows = rows.assign(file="", line=0)
     moves = _Moves(rows)
     scores, score_conflicts = choose(rows, "score", moves)
     ranks, rank_conflicts = choose(rows, "rank", moves)

@@ -1,0 +1,408 @@
+"""A counterfactual for a province's index score: the synthetic control method (pysyncon).
+
+What the province's score would have been without its programme is estimated as a weighted
+average of other provinces (the donors) whose scores tracked it before the programme began.
+The weights (non-negative, summing to one) are pysyncon's ``Synth`` solution with every
+pre-period year's score as a predictor (and optionally the pre-period means of sub-indices);
+the predictor weights V are fixed equal by default — with the outcome's own years as the
+predictors this is the usual choice and it keeps a placebo run under a second — or optimised
+by pysyncon's nested search (``optimise_v=True``, about 10 s per run).
+
+Inference is by placebos in space: every donor is treated in turn (with the other donors as its
+pool) and the ratio of post- to pre-period RMSPE of the treated province is ranked among them;
+the rank divided by the number of runs is the permutation p-value. The spread of the placebos'
+mean post-period gaps is the method's noise on provinces without the programme: its 90th
+percentile (of absolute values) is stated beside the estimate as its uncertainty.
+
+Only complete years are used: a donor needs a score in every pre-period year (Hà Tây, merged
+into Hà Nội in 2008, is excluded that way), and a post-period year is used only when the treated
+province and every donor have a score that year; the years and provinces left out are returned
+with the reason. The result is a comparison, not proof of cause (see ``LIMITS``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..provinces import provinces, resolve
+
+# the message keys (family "programme") that state what the method does not show
+LIMITS = (
+    "programme.scm.limit_other_reforms",
+    "programme.scm.limit_methodology",
+    "programme.scm.limit_short_pre",
+    "programme.scm.limit_comparison",
+)
+
+
+class CounterfactualError(ValueError):
+    """The data do not allow the analysis (too few pre-period years, donors or post years)."""
+
+
+@dataclass(frozen=True)
+class SyntheticControlResult:
+    """Tables of one synthetic-control analysis; every frame is tidy and written by ``write_tables``.
+
+    - ``weights``: ``province_code``, ``province``, ``weight`` (every donor, largest first);
+    - ``gaps``: ``year``, ``period`` (pre / post), ``actual``, ``synthetic``, ``gap`` (actual −
+      synthetic, score points);
+    - ``fit``: one row: ``province_code``, ``province``, ``start_year``, ``pre_years``,
+      ``post_years``, ``n_donors``, ``pre_rmspe``, ``post_rmspe``, ``rmspe_ratio``,
+      ``mean_post_gap``, ``uncertainty`` (90th percentile of the placebos' absolute mean
+      post gaps), ``rank`` (of the ratio among all runs, 1 = largest), ``n_runs``, ``p_value``
+      (rank / runs), ``p_value_mean_gap`` (share of runs whose mean post gap is at least the
+      treated province's: less sensitive to placebos whose pre-period fit is near perfect);
+    - ``placebos``: ``province_code``, ``province``, ``role`` (treated / placebo),
+      ``pre_rmspe``, ``post_rmspe``, ``rmspe_ratio``, ``mean_post_gap``, ``rank``;
+    - ``placebo_gaps``: ``province_code``, ``role``, ``year``, ``gap``;
+    - ``leave_one_out``: ``dropped_code``, ``dropped``, ``year``, ``synthetic``, ``gap``;
+    - ``donors``: ``province_code``, ``province``, ``status`` (donor / excluded),
+      ``missing_years`` (pre-period years without a score), ``merged_into`` (for a province that
+      was merged into another, e.g. Hà Tây into Hà Nội in 2008);
+    - ``years``: ``year``, ``period``, ``used``, ``n_with_score``, ``n_needed``.
+    """
+
+    weights: pd.DataFrame
+    gaps: pd.DataFrame
+    fit: pd.DataFrame
+    placebos: pd.DataFrame
+    placebo_gaps: pd.DataFrame
+    leave_one_out: pd.DataFrame
+    donors: pd.DataFrame
+    years: pd.DataFrame
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {
+            "scm_weights": self.weights,
+            "scm_gaps": self.gaps,
+            "scm_fit": self.fit,
+            "scm_placebos": self.placebos,
+            "scm_placebo_gaps": self.placebo_gaps,
+            "scm_leave_one_out": self.leave_one_out,
+            "scm_donors": self.donors,
+            "scm_years": self.years,
+        }
+
+
+def outcome_panel(panel: pd.DataFrame, index: str = "pci", indicator: str = "overall") -> pd.DataFrame:
+    """Year × province code of one index's scores (provinces before 2025); gaps stay NaN."""
+    rows = panel[
+        panel["index"].eq(index) & panel["indicator"].eq(indicator) & panel["geography"].eq("provinces_63")
+    ]
+    wide = rows.pivot_table(index="year", columns="province_code", values="score", aggfunc="first")
+    wide.index = wide.index.astype(int)
+    return wide.astype(float).sort_index()
+
+
+def fit_weights(
+    wide: pd.DataFrame,
+    treated: str,
+    donors: list[str],
+    pre_years: list[int],
+    extra_predictors: pd.DataFrame | None = None,
+    optimise_v: bool = False,
+) -> pd.Series:
+    """pysyncon's synthetic-control weights of ``donors`` for ``treated`` (index: donor code).
+
+    Predictors are the outcome in each pre-period year, plus the rows of ``extra_predictors``
+    (predictor × province code, e.g. pre-period means of sub-indices) when given."""
+    from pysyncon import Synth
+
+    units = [*donors, treated]
+    x = wide.loc[pre_years, units]
+    x.index = [f"outcome_{y}" for y in pre_years]
+    if extra_predictors is not None:
+        x = pd.concat([x, extra_predictors[units]])
+    z = wide.loc[pre_years, units]
+    synth = Synth()
+    options = {} if optimise_v else {"custom_V": np.ones(len(x))}
+    synth.fit(X0=x[donors], X1=x[treated], Z0=z[donors], Z1=z[treated], **options)
+    return pd.Series(np.asarray(synth.W, dtype=float), index=donors, name="weight")
+
+
+def _rmspe(gap: pd.Series) -> float:
+    return float(np.sqrt((gap.astype(float) ** 2).mean()))
+
+
+def _run(
+    wide: pd.DataFrame,
+    treated: str,
+    donors: list[str],
+    pre: list[int],
+    post: list[int],
+    extra: pd.DataFrame | None,
+    optimise_v: bool,
+) -> tuple[pd.Series, pd.Series]:
+    weights = fit_weights(wide, treated, donors, pre, extra, optimise_v)
+    synthetic = wide.loc[pre + post, donors] @ weights
+    return weights, wide.loc[pre + post, treated] - synthetic
+
+
+def _name(code: str) -> str:
+    return provinces()[code].name
+
+
+def synthetic_control(
+    panel: pd.DataFrame,
+    province: str = "Quảng Ninh",
+    start_year: int = 2012,
+    pre_start: int = 2006,
+    index: str = "pci",
+    indicator: str = "overall",
+    predictors: tuple[str, ...] = (),
+    n_placebos: int | None = None,
+    leave_out: int = 2,
+    optimise_v: bool = False,
+) -> SyntheticControlResult:
+    """The synthetic-control analysis of ``province`` treated from ``start_year``.
+
+    ``panel`` is the indices table (``load("indices")``) or any frame with its columns
+    (``index``, ``indicator``, ``geography``, ``year``, ``province_code``, ``score``). The pre-period
+    is ``pre_start`` … ``start_year − 1``; ``predictors`` are further indicators of the same
+    index averaged over the pre-period; ``n_placebos`` limits the placebo runs (the first donors by
+    code; default all); ``leave_out`` re-fits without each of the largest donors.
+
+    Raises :class:`CounterfactualError` naming the problem when fewer than three pre-period
+    years, two donors or one post-period year are complete, and ``ValueError`` for an unknown
+    province."""
+    code = resolve(province).gso_code
+    wide = outcome_panel(panel, index, indicator)
+    if code not in wide.columns:
+        raise CounterfactualError(f"no {index} {indicator} scores for {province}")
+    pre = [y for y in range(pre_start, start_year) if y in wide.index]
+    if len(pre) < 3:
+        raise CounterfactualError(
+            f"{index} {indicator}: only {len(pre)} pre-period years in {pre_start}–{start_year - 1}"
+        )
+    if wide.loc[pre, code].isna().any():
+        missing = [y for y in pre if pd.isna(wide.loc[y, code])]
+        raise CounterfactualError(f"{province} has no {index} {indicator} score for {missing}")
+    complete = wide.loc[pre].notna().all()
+    donors = [c for c in wide.columns if c != code and complete[c]]
+    excluded = [c for c in wide.columns if c != code and not complete[c]]
+    if len(donors) < 2:
+        raise CounterfactualError(f"only {len(donors)} provinces have a complete pre-period series")
+    post_all = [y for y in wide.index if y >= start_year]
+    counts = wide.loc[post_all, [*donors, code]].notna().sum(axis=1)
+    post = [y for y in post_all if counts[y] == len(donors) + 1]
+    if not post:
+        raise CounterfactualError(f"no post-period year from {start_year} has a score for every donor")
+    years = pd.DataFrame(
+        {
+            "year": pre + post_all,
+            "period": ["pre"] * len(pre) + ["post"] * len(post_all),
+            "used": [True] * len(pre) + [y in post for y in post_all],
+            "n_with_score": [int(wide.loc[y, [*donors, code]].notna().sum()) for y in pre + post_all],
+            "n_needed": len(donors) + 1,
+        }
+    )
+    donor_table = pd.DataFrame(
+        [{"province_code": c, "province": _name(c), "status": "donor", "missing_years": ""} for c in donors]
+        + [
+            {
+                "province_code": c,
+                "province": _name(c),
+                "status": "excluded",
+                "missing_years": ", ".join(str(y) for y in pre if pd.isna(wide.loc[y, c])),
+            }
+            for c in excluded
+        ]
+    )
+    merged = [provinces()[c].merged_into for c in donor_table["province_code"]]
+    donor_table["merged_into"] = [_name(c) if isinstance(c, str) and c else "" for c in merged]
+    extra = None
+    if predictors:
+        extra = pd.DataFrame(
+            {
+                p: outcome_panel(panel, index, p).reindex(columns=wide.columns).loc[pre].mean()
+                for p in predictors
+            }
+        ).T
+        extra.index = [f"{p}_mean" for p in predictors]
+
+    weights, gap = _run(wide, code, donors, pre, post, extra, optimise_v)
+    synthetic = wide.loc[pre + post, code] - gap
+    gaps = pd.DataFrame(
+        {
+            "year": pre + post,
+            "period": ["pre"] * len(pre) + ["post"] * len(post),
+            "actual": wide.loc[pre + post, code].to_numpy(),
+            "synthetic": synthetic.to_numpy(),
+            "gap": gap.to_numpy(),
+        }
+    )
+
+    runs = [(code, "treated", gap)]
+    for donor in donors[: n_placebos if n_placebos is not None else len(donors)]:
+        pool = [d for d in donors if d != donor]
+        runs.append((donor, "placebo", _run(wide, donor, pool, pre, post, extra, optimise_v)[1]))
+    placebos = pd.DataFrame(
+        [
+            {
+                "province_code": c,
+                "province": _name(c),
+                "role": role,
+                "pre_rmspe": _rmspe(g.loc[pre]),
+                "post_rmspe": _rmspe(g.loc[post]),
+                "mean_post_gap": float(g.loc[post].mean()),
+            }
+            for c, role, g in runs
+        ]
+    )
+    placebos["rmspe_ratio"] = placebos["post_rmspe"] / placebos["pre_rmspe"]
+    placebos["rank"] = placebos["rmspe_ratio"].rank(ascending=False, method="max").astype(int)
+    placebo_gaps = pd.concat(
+        [
+            pd.DataFrame({"province_code": c, "role": role, "year": g.index, "gap": g.to_numpy()})
+            for c, role, g in runs
+        ],
+        ignore_index=True,
+    )
+    treated = placebos.iloc[0]
+    others = placebos[placebos["role"].eq("placebo")]
+    fit = pd.DataFrame(
+        [
+            {
+                "province_code": code,
+                "province": _name(code),
+                "index": index,
+                "indicator": indicator,
+                "start_year": start_year,
+                "pre_years": f"{pre[0]}–{pre[-1]}",
+                "post_years": ", ".join(map(str, post)),
+                "n_donors": len(donors),
+                "pre_rmspe": treated["pre_rmspe"],
+                "post_rmspe": treated["post_rmspe"],
+                "rmspe_ratio": treated["rmspe_ratio"],
+                "mean_post_gap": treated["mean_post_gap"],
+                "uncertainty": float(others["mean_post_gap"].abs().quantile(0.9)) if len(others) else np.nan,
+                "rank": int(treated["rank"]),
+                "n_runs": len(placebos),
+                "p_value": int(treated["rank"]) / len(placebos),
+                # one-sided: runs whose mean post gap is at least the treated province's
+                "p_value_mean_gap": float(
+                    (placebos["mean_post_gap"] >= treated["mean_post_gap"]).sum() / len(placebos)
+                ),
+            }
+        ]
+    )
+
+    loo = []
+    for dropped in weights.sort_values(ascending=False).index[:leave_out]:
+        pool = [d for d in donors if d != dropped]
+        _, g = _run(wide, code, pool, pre, post, extra, optimise_v)
+        loo.append(
+            pd.DataFrame(
+                {
+                    "dropped_code": dropped,
+                    "dropped": _name(dropped),
+                    "year": g.index,
+                    "synthetic": (wide.loc[pre + post, code] - g).to_numpy(),
+                    "gap": g.to_numpy(),
+                }
+            )
+        )
+    weight_table = (
+        weights.rename_axis("province_code")
+        .reset_index()
+        .assign(province=lambda f: f["province_code"].map(_name))
+        .sort_values(["weight", "province_code"], ascending=[False, True])[
+            ["province_code", "province", "weight"]
+        ]
+        .reset_index(drop=True)
+    )
+    return SyntheticControlResult(
+        weights=weight_table,
+        gaps=gaps,
+        fit=fit,
+        placebos=placebos.sort_values("rank", kind="stable").reset_index(drop=True),
+        placebo_gaps=placebo_gaps,
+        leave_one_out=pd.concat(loo, ignore_index=True) if loo else pd.DataFrame(),
+        donors=donor_table,
+        years=years,
+    )
+
+
+def write_tables(result: SyntheticControlResult, out_dir: Path) -> list[Path]:
+    """Every table of ``result`` as ``<out_dir>/scm_<table>.csv`` (for researchers, beside the
+    figures); returns the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, frame in result.tables().items():
+        path = out_dir / f"{name}.csv"
+        frame.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+        paths.append(path)
+    return paths
+
+
+def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[str]:
+    """The analysis in sentences of ``lang`` (catalogue family ``programme.scm``): the set-up,
+    the donors and years left out, fit, gap, placebo p-values, the synthetic province's largest
+    donors, each leave-one-out run, near-perfect placebo fits, and the limits."""
+    from ..meta.messages import text
+    from .phases import number_text
+
+    fit = result.fit.iloc[0]
+    province = fit["province"]
+    out = [
+        text(
+            "programme.scm.intro",
+            lang,
+            province=province,
+            pre_years=fit["pre_years"],
+            start_year=fit["start_year"],
+            n_donors=fit["n_donors"],
+        )
+    ]
+    excluded = result.donors[result.donors["status"].eq("excluded")]
+    if not excluded.empty:
+        names = "; ".join(
+            text("programme.scm.donor_missing", lang, name=r.province, years=r.missing_years)
+            + (text("programme.scm.merged", lang, name=r.merged_into) if r.merged_into else "")
+            for r in excluded.itertuples()
+        )
+        out.append(text("programme.scm.excluded_donors", lang, names=names))
+    left = result.years[~result.years["used"]]
+    if not left.empty:
+        years = ", ".join(f"{r.year} ({r.n_with_score}/{r.n_needed})" for r in left.itertuples())
+        out.append(text("programme.scm.excluded_years", lang, years=years))
+    out.append(
+        text(
+            "programme.scm.summary",
+            lang,
+            pre_rmspe=number_text(fit["pre_rmspe"], lang, 2),
+            start_year=fit["start_year"],
+            gap=number_text(fit["mean_post_gap"], lang, 2),
+            uncertainty=number_text(fit["uncertainty"], lang, 2),
+            ratio=number_text(fit["rmspe_ratio"], lang, 1),
+            rank=fit["rank"],
+            n_runs=fit["n_runs"],
+            p_value=number_text(fit["p_value"], lang, 3),
+            p_gap=number_text(fit["p_value_mean_gap"], lang, 3),
+        )
+    )
+    largest = result.weights[result.weights["weight"] >= 0.005].head(top)
+    donors = ", ".join(f"{r.province} {number_text(r.weight, lang, 3)}" for r in largest.itertuples())
+    out.append(text("programme.scm.weights", lang, donors=donors))
+    if not result.leave_one_out.empty:
+        post = set(result.gaps.loc[result.gaps["period"].eq("post"), "year"])
+        loo = result.leave_one_out[result.leave_one_out["year"].isin(post)]
+        for dropped, rows in loo.groupby("dropped", sort=False):
+            out.append(
+                text("programme.scm.loo", lang, dropped=dropped, gap=number_text(rows["gap"].mean(), lang, 2))
+            )
+    near = int((result.placebos["role"].eq("placebo") & result.placebos["pre_rmspe"].lt(0.05)).sum())
+    if near:
+        out.append(text("programme.scm.near_perfect", lang, n=near, n_runs=fit["n_runs"], province=province))
+    return out
+
+
+def limits(lang: str) -> list[str]:
+    """What the comparison does not show, in ``lang``."""
+    from ..meta.messages import text
+
+    return [text(key, lang) for key in LIMITS]

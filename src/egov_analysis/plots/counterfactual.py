@@ -1,0 +1,222 @@
+"""Charts of the synthetic-control analysis (:mod:`egov_analysis.analysis.counterfactual`): the
+province against its synthetic control, the placebo gaps, the distribution of post/pre RMSPE
+ratios, leave-one-out runs and the donor weights. Each writes its data as CSV beside the figure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..analysis.counterfactual import SyntheticControlResult
+from .chart import Chart, DrawingContext
+from .layout import new_figure
+from .programme_outcomes import finish, word
+from .theme import OKABE_ITO
+
+PLACEBO = "#BBBBBB"
+
+
+def _with_gaps(frame: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Every year from the first to the last present, a year left out as NaN: lines break there
+    instead of joining the years on either side."""
+    years = range(int(frame["year"].min()), int(frame["year"].max()) + 1)
+    if by is None:
+        return frame.set_index("year").reindex(years).rename_axis("year").reset_index()
+    parts = [
+        g.set_index("year").reindex(years).rename_axis("year").reset_index().assign(**{by: key})
+        for key, g in frame.groupby(by, sort=False)
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _common(ctx: DrawingContext, result: SyntheticControlResult) -> tuple[str, int, list[str], list[str]]:
+    fit = result.fit.iloc[0]
+    notes = [word("note_scm", ctx.lang, pre_years=fit["pre_years"])]
+    left = result.years[~result.years["used"]]
+    if not left.empty:
+        notes.append(word("note_years_left_out", ctx.lang, years=", ".join(map(str, left["year"]))))
+    return str(fit["province"]), int(fit["start_year"]), [word("sources_pci", ctx.lang)], notes
+
+
+def gap_chart(ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_chart_gap") -> Chart:
+    """The province's score and its synthetic control by year, the programme's start marked."""
+    province, start, sources, notes = _common(ctx, result)
+    gaps = result.gaps
+    fig, ax = new_figure(10, 5)
+    ax.plot(
+        gaps["year"],
+        gaps["actual"],
+        "o-",
+        color=OKABE_ITO[3],
+        label=word("actual", ctx.lang, province=province),
+    )
+    ax.plot(
+        gaps["year"],
+        gaps["synthetic"],
+        "s--",
+        color=OKABE_ITO[0],
+        label=word("synthetic", ctx.lang, province=province),
+    )
+    ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":", label=word("treatment", ctx.lang, year=start))
+    ax.set_xlabel(word("year", ctx.lang))
+    ax.set_ylabel(word("score", ctx.lang))
+    ax.legend(fontsize=8)
+    return finish(
+        ctx,
+        fig,
+        kind="scm_gap",
+        name=name,
+        data=result.gaps,
+        title=word("gap_title", ctx.lang, province=province),
+        sources=sources,
+        notes=notes,
+    )
+
+
+def placebo_chart(
+    ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_chart_placebo_gaps"
+) -> Chart:
+    """Every placebo run's gap in grey, the province's in colour."""
+    province, start, sources, notes = _common(ctx, result)
+    fig, ax = new_figure(10, 5)
+    runs = _with_gaps(result.placebo_gaps, by="province_code")
+    runs["role"] = runs.groupby("province_code")["role"].transform(lambda r: r.ffill().bfill())
+    for i, (_code, run) in enumerate(runs[runs["role"].eq("placebo")].groupby("province_code")):
+        ax.plot(
+            run["year"],
+            run["gap"],
+            color=PLACEBO,
+            lw=0.8,
+            label=word("placebo", ctx.lang) if i == 0 else None,
+        )
+    own = runs[runs["role"].eq("treated")]
+    ax.plot(own["year"], own["gap"], "o-", color=OKABE_ITO[3], lw=2, label=province)
+    ax.axhline(0, color="#333333", lw=0.6)
+    ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":")
+    ax.set_xlabel(word("year", ctx.lang))
+    ax.set_ylabel(word("gap", ctx.lang))
+    ax.legend(fontsize=8)
+    return finish(
+        ctx,
+        fig,
+        kind="scm_placebos",
+        name=name,
+        data=result.placebo_gaps,
+        title=word("placebo_title", ctx.lang, province=province),
+        sources=sources,
+        notes=notes,
+    )
+
+
+def ratio_chart(
+    ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_chart_ratios"
+) -> Chart:
+    """The post/pre RMSPE ratio of every run (log scale), the province marked: its rank among
+    the runs is the permutation p-value."""
+    province, _start, sources, notes = _common(ctx, result)
+    table = result.placebos.sort_values("rmspe_ratio").reset_index(drop=True)
+    fig, ax = new_figure(10, 5)
+    colours = [OKABE_ITO[3] if r == "treated" else PLACEBO for r in table["role"]]
+    ax.bar(np.arange(len(table)), table["rmspe_ratio"], color=colours)
+    ax.set_yscale("log")
+    ax.set_xticks([])
+    ax.set_xlabel(word("runs", ctx.lang))
+    ax.set_ylabel(word("ratio", ctx.lang))
+    treated = table.index[table["role"].eq("treated")][0]
+    ax.annotate(
+        province,
+        (treated, table.loc[treated, "rmspe_ratio"]),
+        xytext=(0, 8),
+        textcoords="offset points",
+        ha="center",
+        fontsize=8,
+        color=OKABE_ITO[3],
+    )
+    return finish(
+        ctx,
+        fig,
+        kind="scm_ratios",
+        name=name,
+        data=result.placebos,
+        title=word("ratio_title", ctx.lang, province=province),
+        sources=sources,
+        notes=notes,
+    )
+
+
+def leave_one_out_chart(
+    ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_chart_leave_one_out"
+) -> Chart:
+    """The province, its synthetic control, and the synthetic control without each largest donor."""
+    province, start, sources, notes = _common(ctx, result)
+    fig, ax = new_figure(10, 5)
+    gaps = _with_gaps(result.gaps)
+    ax.plot(
+        gaps["year"],
+        gaps["actual"],
+        "o-",
+        color=OKABE_ITO[3],
+        label=word("actual", ctx.lang, province=province),
+    )
+    ax.plot(
+        gaps["year"],
+        gaps["synthetic"],
+        "s--",
+        color=OKABE_ITO[0],
+        label=word("synthetic", ctx.lang, province=province),
+    )
+    for i, (dropped, run) in enumerate(
+        _with_gaps(result.leave_one_out, by="dropped").groupby("dropped", sort=False)
+    ):
+        ax.plot(
+            run["year"],
+            run["synthetic"],
+            ":",
+            color=OKABE_ITO[(i + 4) % 7],
+            label=word("without", ctx.lang, name=dropped),
+        )
+    ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":")
+    ax.set_xlabel(word("year", ctx.lang))
+    ax.set_ylabel(word("score", ctx.lang))
+    ax.legend(fontsize=8)
+    data = result.leave_one_out.merge(result.gaps[["year", "actual"]], on="year", how="left")
+    return finish(
+        ctx,
+        fig,
+        kind="scm_leave_one_out",
+        name=name,
+        data=data,
+        title=word("loo_title", ctx.lang, province=province),
+        sources=sources,
+        notes=notes,
+    )
+
+
+def weights_chart(
+    ctx: DrawingContext,
+    result: SyntheticControlResult,
+    *,
+    min_weight: float = 0.001,
+    name: str = "scm_chart_weights",
+) -> Chart:
+    """Donors with a weight of at least ``min_weight`` (all weights are in the CSV)."""
+    province, _start, sources, notes = _common(ctx, result)
+    shown = result.weights[result.weights["weight"] >= min_weight]
+    fig, ax = new_figure(8, 0.4 * len(shown) + 1.8)
+    ax.barh(range(len(shown)), shown["weight"], color=OKABE_ITO[0])
+    ax.set_yticks(range(len(shown)), shown["province"], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(word("weight", ctx.lang))
+    return finish(
+        ctx,
+        fig,
+        kind="scm_weights",
+        name=name,
+        data=result.weights,
+        title=word("weights_title", ctx.lang, province=province),
+        sources=sources,
+        notes=notes,
+    )
+
+
+__all__ = ["gap_chart", "leave_one_out_chart", "placebo_chart", "ratio_chart", "weights_chart"]

@@ -1,0 +1,384 @@
+"""Charts of the programme as its sources state it and of the province's outcomes on every index:
+stages with their stated periods, budget items with their counts (no yearly amounts from
+totals), yearly tranches, ranks on the seven indices around the programme, and a score against
+the national distribution. Every word comes from the catalogue (family ``programme.chart``).
+
+Each function takes a :class:`~egov_analysis.plots.chart.DrawingContext` first and returns a
+:class:`~egov_analysis.plots.chart.Chart` (its data written as CSV beside the PNG and SVG).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from ..meta.messages import text
+from .chart import Chart, DrawingContext
+from .footer import finish as finish_chart
+from .layout import new_figure
+from .ranks import indicator_name
+from .theme import MISSING, OKABE_ITO, apply_theme
+
+NOT_HELD = "#9A9A9A"
+
+
+def word(key: str, lang: str, **fields: Any) -> str:
+    return text(f"programme.chart.{key}", lang, **fields)
+
+
+def grid_figure(
+    width: float, height: float, nrows: int, ncols: int, **subplots: Any
+) -> tuple[Figure, np.ndarray]:
+    """A figure of ``nrows`` × ``ncols`` axes outside pyplot, with constrained layout."""
+    apply_theme()
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(nrows, ncols, squeeze=False, **subplots)
+
+
+def finish(
+    ctx: DrawingContext,
+    fig: Figure,
+    *,
+    kind: str,
+    name: str,
+    data: pd.DataFrame,
+    title: str,
+    sources: list[str],
+    notes: list[str],
+) -> Chart:
+    """The plots package's finish: title, footer, layout, PNG + SVG + CSV; the alt text names the
+    chart and where its data are."""
+    alt = word("alt", ctx.lang, title=title, n=len(data))
+    return finish_chart(
+        ctx, fig, kind=kind, name=name, data=data, title=title, sources=sources, notes=notes, alt_text=alt
+    )
+
+
+def _name_column(lang: str) -> str:
+    return text("programme.name_column", lang)
+
+
+def stages_chart(ctx: DrawingContext, phases: pd.DataFrame, *, name: str = "stages") -> Chart:
+    """Every stage as each source states it: one bar per stage and source, in time order; a stage
+    with no stated end is drawn hatched to the year of the source that speaks of it."""
+    rows = phases.sort_values(["start_year", "compare_group", "phase_id"], kind="stable").reset_index(
+        drop=True
+    )
+    fig, ax = new_figure(11, 0.55 * len(rows) + 2)
+    groups = {g: i for i, g in enumerate(dict.fromkeys(rows["compare_group"]))}
+    for y, row in rows.iterrows():
+        colour = OKABE_ITO[groups[row["compare_group"]] % 7]
+        open_end = pd.isna(row["end_year"])
+        end = row["known_until"] if open_end and pd.notna(row["known_until"]) else row["end_year"]
+        end = row["start_year"] if pd.isna(end) else end
+        ax.barh(
+            y,
+            float(end) - float(row["start_year"]) + 1,
+            left=float(row["start_year"]) - 0.5,
+            height=0.6,
+            color=colour,
+            alpha=0.45 if open_end or not row["in_programme"] else 0.85,
+            hatch="///" if open_end else None,
+            edgecolor=colour,
+        )
+        period = f"{row['start_year']}–{'' if open_end else row['end_year']}"
+        ax.text(float(end) + 0.6, y, period, va="center", fontsize=7, color="#333333")
+    labels = [textwrap.fill(str(n), 30) for n in rows[_name_column(ctx.lang)]]
+    ax.set_yticks(range(len(rows)), labels, fontsize=7.5)
+    ax.invert_yaxis()
+    ax.set_xlabel(word("year", ctx.lang))
+    ax.set_xlim(2010.3, 2027.5)
+    ax.grid(axis="y", visible=False)
+    stage_columns = ["phase_id", "kind", "in_programme", "start_year", "end_year", "known_until", "stated_as"]
+    data = rows[[*stage_columns, "legal_basis", "source_url", "source_title", "source_date"]]
+    notes = [word("note_open_end", ctx.lang)] if rows["end_year"].isna().any() else []
+    return finish(
+        ctx,
+        fig,
+        kind="stages",
+        name=name,
+        data=data,
+        title=word("stages_title", ctx.lang),
+        sources=[word("sources_programme", ctx.lang)],
+        notes=notes,
+    )
+
+
+def budget_chart(
+    ctx: DrawingContext, items: pd.DataFrame, base_year: int, *, name: str = "budget_items"
+) -> Chart:
+    """Each budget item for the period its source gives, nominal beside real (derived), labelled
+    with the period and the counts of projects and tasks (``items`` from
+    :func:`egov_analysis.analysis.phases.budget_items`). No per-year amount is drawn for a total."""
+    rows = items.reset_index(drop=True)
+    fig, ax = new_figure(11, 0.6 * len(rows) + 2)
+    y = np.arange(len(rows))
+    ax.barh(
+        y - 0.2,
+        rows["amount_bn_vnd"].astype(float),
+        height=0.4,
+        color=OKABE_ITO[0],
+        label=word("nominal", ctx.lang),
+    )
+    ax.barh(
+        y + 0.2,
+        rows["amount_real_bn_vnd"].astype(float),
+        height=0.4,
+        color=OKABE_ITO[1],
+        label=word("real", ctx.lang, year=base_year),
+    )
+    counts = rows.apply(_counts_label, axis=1, lang=ctx.lang)
+    labels = [
+        " · ".join(
+            [text(f"programme.basis.{basis}", ctx.lang), text(f"programme.level.{level}", ctx.lang), period]
+        )
+        + (f" · {c}" if c else "")
+        for basis, level, period, c in zip(rows["basis"], rows["level"], rows["period"], counts, strict=True)
+    ]
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(word("billion_vnd", ctx.lang))
+    ax.legend(fontsize=8, loc="lower right")
+    for yi, value in zip(y, rows["amount_bn_vnd"].astype(float), strict=True):
+        ax.text(value, yi - 0.2, f" {value:,.1f}", va="center", fontsize=7)
+    money = ["phase_id", "item", "level", "basis", "period", "amount_vnd", "amount_real_vnd", "base_year"]
+    counts_sources = [
+        "n_projects",
+        "n_tasks",
+        "n_projects_or_tasks",
+        "source_url",
+        "source_title",
+        "source_date",
+    ]
+    data = rows[[*money, "real_basis", *counts_sources]]
+    return finish(
+        ctx,
+        fig,
+        kind="budget_items",
+        name=name,
+        data=data,
+        title=word("budget_title", ctx.lang),
+        sources=[word("sources_programme", ctx.lang)],
+        notes=[word("note_totals", ctx.lang), word("note_real", ctx.lang)],
+    )
+
+
+def _counts_label(row: pd.Series, lang: str) -> str:
+    if pd.notna(row.get("n_projects_or_tasks")):
+        return text("programme.text.count_projects_or_tasks", lang, n=row["n_projects_or_tasks"])
+    if pd.notna(row.get("n_projects")) or pd.notna(row.get("n_tasks")):
+        return text(
+            "programme.text.count_projects_tasks",
+            lang,
+            projects=row["n_projects"] if pd.notna(row["n_projects"]) else "?",
+            tasks=row["n_tasks"] if pd.notna(row["n_tasks"]) else "?",
+        )
+    return ""
+
+
+def tranches_chart(
+    ctx: DrawingContext, by_year: pd.DataFrame, base_year: int, *, name: str = "tranches"
+) -> Chart:
+    """The yearly tranches a source states (``by_year`` from
+    :func:`egov_analysis.analysis.phases.budget_by_year`), nominal beside real (derived)."""
+    fig, ax = new_figure(8, 4.5)
+    x = by_year["year"].astype(int).to_numpy()
+    ax.bar(
+        x - 0.2,
+        by_year["amount_vnd"].astype(float) / 1e9,
+        width=0.4,
+        color=OKABE_ITO[0],
+        label=word("nominal", ctx.lang),
+    )
+    ax.bar(
+        x + 0.2,
+        by_year["amount_real_vnd"].astype(float) / 1e9,
+        width=0.4,
+        color=OKABE_ITO[1],
+        label=word("real", ctx.lang, year=base_year),
+    )
+    ax.set_xticks(x, [str(v) for v in x])
+    ax.set_ylabel(word("billion_vnd", ctx.lang))
+    ax.legend(fontsize=8)
+    return finish(
+        ctx,
+        fig,
+        kind="tranches",
+        name=name,
+        data=by_year,
+        title=word("tranches_title", ctx.lang),
+        sources=[word("sources_programme", ctx.lang)],
+        notes=[word("note_real", ctx.lang)],
+    )
+
+
+def _programme_span(ax: Axes, spans: pd.DataFrame) -> None:
+    programme = spans[spans["in_programme"]]
+    ax.axvspan(
+        float(programme["first_year"].min()) - 0.5, float(programme["last_year"].max()) + 0.5, color="#E8F1F8"
+    )
+    ax.axvline(float(programme["first_year"].min()) - 0.5, color=OKABE_ITO[0], lw=0.8, ls="--")
+
+
+def outcomes_rank_chart(
+    ctx: DrawingContext,
+    outcomes: pd.DataFrame,
+    spans: pd.DataFrame,
+    province: str,
+    *,
+    panels: tuple[tuple[str, str], ...] = (
+        ("pci", "overall"),
+        ("papi", "overall"),
+        ("papi", "e_governance"),
+        ("par", "overall"),
+        ("sipas", "overall"),
+        ("ict", "overall"),
+        ("dti", "overall"),
+        ("egov_mic", "overall"),
+    ),
+    name: str = "outcomes_ranks",
+) -> Chart:
+    """The province's rank on every index, one panel each, the programme's span shaded; editions
+    without a value held are marked grey at the bottom, years without an edition are left empty."""
+    fig, axes = grid_figure(13, 7, 2, (len(panels) + 1) // 2, sharex=True)
+    rows = []
+    for ax, (index, indicator) in zip(axes.flat, panels, strict=False):
+        part = outcomes[outcomes["index"].eq(index) & outcomes["indicator"].eq(indicator)]
+        rows.append(part)
+        _programme_span(ax, spans)
+        held = part[part["rank"].notna()]
+        ax.plot(held["year"].astype(int), held["rank"].astype(float), "o-", color=OKABE_ITO[3], ms=4, lw=1.2)
+        top = max(63, int(held["rank"].max()) if len(held) else 63)
+        missing = part[part["status"].eq("not held")]
+        ax.plot(missing["year"].astype(int), [top] * len(missing), "x", color=NOT_HELD, ms=5)
+        ax.set_ylim(top + 3, 0)
+        key = "e_governance" if indicator == "e_governance" else index
+        ax.set_title(text(f"programme.index.{key}", ctx.lang), fontsize=9)
+        ax.set_xlim(2004.5, 2024.5)
+        ax.set_xticks(range(2005, 2025, 5))
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[len(panels) :]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(word("rank", ctx.lang), fontsize=8)
+    data = pd.concat(rows, ignore_index=True)
+    return finish(
+        ctx,
+        fig,
+        kind="outcomes_ranks",
+        name=name,
+        data=data,
+        title=word("outcomes_title", ctx.lang, province=province),
+        sources=[text(f"programme.index.{i}", ctx.lang) for i, _ in panels],
+        notes=[word("note_not_held", ctx.lang)],
+    )
+
+
+def score_distribution_chart(
+    ctx: DrawingContext,
+    outcomes: pd.DataFrame,
+    spans: pd.DataFrame,
+    province: str,
+    index: str,
+    indicator: str = "overall",
+    *,
+    name: str | None = None,
+) -> Chart:
+    """The province's score against the national middle half and median and its regional peers'
+    median, years with a complete national list only for the band (partial lists are not a
+    distribution)."""
+    part = outcomes[outcomes["index"].eq(index) & outcomes["indicator"].eq(indicator)].copy()
+    fig, ax = new_figure(10, 5)
+    _programme_span(ax, spans)
+    complete = part[part["national_complete"].fillna(False).astype(bool)]
+    years = complete["year"].astype(int)
+    ax.fill_between(
+        years,
+        complete["national_q1"].astype(float),
+        complete["national_q3"].astype(float),
+        color="#CCCCCC",
+        alpha=0.6,
+        label=word("national_iqr", ctx.lang),
+    )
+    ax.plot(
+        years,
+        complete["national_median"].astype(float),
+        color="#666666",
+        lw=1,
+        label=word("national_median", ctx.lang),
+    )
+    ax.plot(
+        complete["year"].astype(int),
+        complete["peers_median"].astype(float),
+        color=OKABE_ITO[2],
+        lw=1,
+        ls="--",
+        label=word("peers_median", ctx.lang),
+    )
+    own = part[part["score"].notna()]
+    ax.plot(own["year"].astype(int), own["score"].astype(float), "o-", color=OKABE_ITO[3], label=province)
+    ax.set_xlabel(word("year", ctx.lang))
+    ax.set_ylabel(word("score", ctx.lang))
+    ax.legend(fontsize=8, loc="upper left")
+    key = "e_governance" if indicator == "e_governance" else index
+    title = word("scores_title", ctx.lang, province=province, index=text(f"programme.index.{key}", ctx.lang))
+    return finish(
+        ctx,
+        fig,
+        kind="score_distribution",
+        name=name or f"{index}_{indicator}_distribution",
+        data=part,
+        title=title,
+        sources=[text(f"programme.index.{index}", ctx.lang)],
+        notes=[],
+    )
+
+
+def subindex_rank_chart(
+    ctx: DrawingContext,
+    outcomes: pd.DataFrame,
+    spans: pd.DataFrame,
+    province: str,
+    index: str = "pci",
+    *,
+    name: str | None = None,
+) -> Chart:
+    """The province's rank on each sub-indicator of ``index`` by year (a cell per published
+    rank, grey where the edition has no value held), the programme's first year marked."""
+    rows = outcomes[outcomes["index"].eq(index) & outcomes["indicator"].ne("overall")]
+    matrix = rows.pivot_table(index="indicator", columns="year", values="rank", aggfunc="first")
+    years = sorted(rows["year"].astype(int).unique())
+    matrix = matrix.reindex(columns=years).astype(float)
+    fig, ax = new_figure(12, 0.38 * len(matrix) + 2.4)
+    ax.set_facecolor(MISSING)
+    image = ax.imshow(matrix.to_numpy(), aspect="auto", cmap="cividis_r", vmin=1, vmax=63)
+    ax.set_xticks(range(len(years)), [str(y) for y in years], fontsize=7, rotation=90)
+    names = [textwrap.fill(indicator_name(ctx, i), 22) for i in matrix.index]
+    ax.set_yticks(range(len(matrix)), names, fontsize=7.5)
+    ax.grid(False)
+    programme = spans[spans["in_programme"]]
+    first = int(programme["first_year"].min())
+    if first in years:
+        ax.axvline(years.index(first) - 0.5, color=OKABE_ITO[3], lw=1.5)
+    colourbar = fig.colorbar(image, ax=ax, shrink=0.8)
+    colourbar.set_label(word("rank", ctx.lang), fontsize=8)
+    colourbar.ax.invert_yaxis()
+    return finish(
+        ctx,
+        fig,
+        kind="subindex_ranks",
+        name=name or f"{index}_subindex_ranks",
+        data=rows,
+        title=word(
+            "subindex_title", ctx.lang, province=province, index=text(f"programme.index.{index}", ctx.lang)
+        ),
+        sources=[text(f"programme.index.{index}", ctx.lang)],
+        notes=[word("note_not_held", ctx.lang)],
+    )

@@ -1,0 +1,229 @@
+"""Stages, year labels, budgets without invented yearly amounts, ranking claims and outcomes on
+every index, on the project's real data (and inline data where a case is not in it)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from egov_analysis import config
+from egov_analysis.analysis import phases as ph
+from egov_analysis.analysis.real import phase_totals, to_real
+from egov_analysis.clean.run import clean
+from egov_analysis.datasets import load
+
+SEED_TITLE = "“Chìa khóa” của xây dựng chính quyền điện tử"
+# the two totals of the article that must never be divided into yearly amounts
+TOTALS = {"projects_approved_2017": 330.9e9, "new_projects_2018_2020": 86e9}
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory) -> config.Paths:
+    paths = config.paths(processed=tmp_path_factory.mktemp("processed"))
+    clean(paths)
+    return paths
+
+
+@pytest.fixture(scope="module")
+def tables(processed) -> dict[str, pd.DataFrame]:
+    names = ("phases", "budget", "goals", "milestones", "cpi", "indices")
+    return {name: load(name, processed) for name in names}
+
+
+def test_a_stage_begins_in_2015_and_the_scheme_ran_2012_to_2017(tables):
+    spans = ph.stage_spans(tables["phases"]).set_index("phase_id")
+    assert spans.loc["egov_next_stage_2015", "first_year"] == 2015
+    assert spans.loc["egov_next_stage_2015", "open_end"]
+    assert (spans.loc["egov_scheme_2012_2017", ["first_year", "last_year"]] == [2012, 2017]).all()
+    assert set(spans.loc["smart_city_2017_2020", "periods_stated"].split("; ")) == {"2017–2020", "2016–"}
+    assert spans.loc["egov_stage_2017_2020", "n_sources"] == 2
+
+
+def test_years_before_the_programme_are_before_never_between(tables):
+    labels = ph.label_years(range(2005, 2026), tables["phases"]).set_index("year")
+    assert set(labels.loc[2005:2011, "period"]) == {"before"}
+    assert labels.loc[2011, "other_plans"] == "it_plan_2011_2015"  # beside the programme, not in it
+    assert "between" not in set(labels["period"])
+    assert labels.loc[2016, "period"] == "during"
+    assert "egov_next_stage_2015" in labels.loc[2016, "stages"]
+    assert "egov_scheme_2012_2017" in labels.loc[2016, "stages"]
+    assert labels.loc[2012, "stages"] == "egov_plan_2012_2014 + egov_scheme_2012_2017"
+
+
+def test_between_and_after_on_inline_stages():
+    phases = pd.DataFrame(
+        {
+            "phase_id": ["a", "b"],
+            "kind": ["stage", "stage"],
+            "in_programme": [True, True],
+            "name_en": ["A", "B"],
+            "name_vi": ["A", "B"],
+            "start_year": pd.array([2012, 2016], dtype="Int64"),
+            "end_year": pd.array([2013, pd.NA], dtype="Int64"),
+            "known_until": pd.array([pd.NA, 2018], dtype="Int64"),
+            "source_url": ["https://a", "https://b"],
+        }
+    )
+    labels = ph.label_years([2011, 2012, 2014, 2015, 2018, 2019], phases).set_index("year")["period"]
+    assert labels.to_dict() == {
+        2011: "before",
+        2012: "during",
+        2014: "between",
+        2015: "between",
+        2018: "during",
+        2019: "after",
+    }
+
+
+def test_yearly_amounts_only_where_a_source_gives_the_year(tables):
+    by_year = ph.budget_by_year(tables["budget"], tables["cpi"], 2024)
+    assert by_year["year"].tolist() == [2012, 2013, 2014]
+    assert by_year["amount_vnd"].tolist() == [100 * 10**9, 299 * 10**9, 247 * 10**9]
+    assert set(by_year["item"]) == {"tranche_2012", "tranche_2013", "tranche_2014"}
+    assert set(by_year["real_basis"]) == {"derived"}
+
+
+def _forbidden(cpi: pd.DataFrame) -> list[float]:
+    """Every per-year split (2, 3 or 4 years) of the two totals, nominal and real in any base year."""
+    values = []
+    price_year = {"projects_approved_2017": 2017, "new_projects_2018_2020": 2018}
+    for item, amount in TOTALS.items():
+        amounts = [amount]
+        for base in range(2017, 2026):
+            amounts.append(
+                float(to_real(pd.Series([amount]), pd.Series([price_year[item]]), base, cpi).iloc[0])
+            )
+        values += [a / n for a in amounts for n in (2, 3, 4)]
+    return values
+
+
+def _money_columns(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if any(k in c.lower() for k in ("amount", "vnd", "bn", "billion"))]
+
+
+def _scan(
+    frame: pd.DataFrame, forbidden: list[float], where: str, sourced: frozenset = frozenset()
+) -> list[str]:
+    """Per-year columns, and money cells equal to a split of a total (amounts a source printed
+    as such, e.g. 33 billion VND of postage saved, are not splits)."""
+    found = [f"{where}: column {c!r} is a per-year amount" for c in frame.columns if "per_year" in c.lower()]
+    for column in _money_columns(frame):
+        for value in pd.to_numeric(frame[column], errors="coerce").dropna():
+            if value in sourced:
+                continue
+            for scale in (1, 1e9, 1e6):  # VND, billions, millions
+                if any(math.isclose(value * scale, f, rel_tol=1e-3) for f in forbidden):
+                    found.append(f"{where}: {column} = {value}")
+    return found
+
+
+def test_no_output_holds_a_per_year_amount_of_the_two_totals(tables, processed, tmp_path):
+    from egov_analysis import plots
+    from egov_analysis.plots import programme_outcomes as charts
+
+    budget, cpi = tables["budget"], tables["cpi"]
+    forbidden = _forbidden(cpi)
+    items = ph.budget_items(budget, cpi, 2024)
+    ctx = plots.DrawingContext(lang="en", out_dir=tmp_path)
+    charts.budget_chart(ctx, items, 2024)
+    charts.tranches_chart(ctx, ph.budget_by_year(budget, cpi, 2024), 2024)
+    frames = {
+        "budget_items()": items,
+        "budget_by_year()": ph.budget_by_year(budget, cpi, 2024),
+        "phase_totals()": phase_totals(budget, cpi, 2024),
+    }
+    # the programme's processed tables (the ministry's provincial budgets are other money)
+    programme = ("budget", "goals", "milestones", "phases", "programme_conflicts")
+    frames |= {f"processed/{name}": load(name, processed) for name in programme}
+    figures = [*tmp_path.glob("*.csv"), *config.paths().figures.glob("phase_comparison*/*.csv")]
+    frames |= {str(p): pd.read_csv(p) for p in figures}
+    sourced = frozenset(tables["milestones"]["amount_vnd"].dropna().astype(float))
+    problems = [p for where, frame in frames.items() for p in _scan(frame, forbidden, where, sourced)]
+    assert problems == []
+    # the scan can fail: a frame that splits 330.9 billion over three years is caught
+    split = pd.DataFrame({"amount_vnd": [330.9e9 / 3] * 3})
+    assert _scan(split, forbidden, "split")
+
+
+def test_counts_stay_beside_the_totals(tables):
+    items = ph.budget_items(tables["budget"], tables["cpi"], 2024).set_index("item")
+    assert items.loc["projects_approved_2017", "n_projects_or_tasks"] == 7
+    assert (items.loc["new_projects_2018_2020", ["n_projects", "n_tasks"]] == [9, 3]).all()
+    assert items.loc["new_projects_2018_2020", "period"] == "2018–2020"
+    sentences = ph.budget_findings(items.reset_index(), "en")
+    assert "330.9 billion VND for 7 projects and tasks" in sentences[0]
+    assert "86.0 billion VND for 9 projects and 3 tasks" in sentences[1]
+    assert "86,0 tỷ đồng cho 9 dự án và 3 nhiệm vụ" in ph.budget_findings(items.reset_index(), "vi")[1]
+
+
+def test_every_fact_of_the_article_is_found_by_its_title(tables):
+    facts = ph.source_facts(
+        SEED_TITLE, tables["phases"], tables["budget"], tables["goals"], tables["milestones"]
+    )
+    assert set(facts["table"]) == {"phases", "budget", "goals", "milestones"}
+    assert (
+        facts["source_date"].eq("2018-08-16").all()
+        and facts["source_url"].eq("https://baoquangninh.vn/").all()
+    )
+    printed = set(facts["value_as_printed"])
+    assert {"229", "231", "27", "14", "4", "100", "22/22", "6", "4/63", "2015", "2012-2017"} <= printed
+    assert "330,9 tỷ đồng (n_projects_or_tasks=7)" in printed
+    assert "86 tỷ đồng (n_projects=9, n_tasks=3)" in printed
+
+
+def test_ranking_claims_against_published_values(tables):
+    claims = ph.ranking_claims(tables["milestones"], tables["indices"], "22")
+    status = claims.drop_duplicates("claim").set_index("claim")["claim_status"]
+    assert status["Claim: PCI 2017 national rank"] == "matches"
+    assert status["Claim: PAR Index 2017 national rank"] == "matches"
+    ict = claims[claims["claim"].str.startswith("Claim: ICT Index")].set_index(["role", "candidate", "year"])
+    assert status[
+        ict.index.size and "Claim: ICT Index rank of 63, two years running (editions not named)"
+    ] == ("partly matched")
+    assert ict.loc[("claimed", "2016+2017", 2016), "published_rank"] == 4
+    assert ict.loc[("claimed", "2016+2017", 2017), "year_status"] == "not held"
+    assert ict.loc[("claimed", "2015+2016", 2015), "year_status"] == "not held"
+    assert ict.loc[("related", "2017", 2017), "published_rank"] == 4  # the 2017 e-government ranking
+    sentences = ph.claim_findings(claims, "en")
+    assert any("partly matched" in s and "ICT Index 2017: not among the values held" in s for s in sentences)
+
+
+def test_a_claim_that_the_published_values_contradict_is_said_to_disagree(tables):
+    panel = tables["indices"].copy()
+    pci_2017 = panel["index"].eq("pci") & panel["year"].eq(2017) & panel["province_code"].eq("22")
+    panel.loc[pci_2017 & panel["indicator"].eq("overall"), "rank"] = 2
+    claims = ph.ranking_claims(tables["milestones"], panel, "22")
+    status = claims.drop_duplicates("claim").set_index("claim")["claim_status"]
+    assert status["Claim: PCI 2017 national rank"] == "disagrees"
+
+
+def test_outcomes_on_all_seven_indices(tables):
+    table = ph.outcomes(tables["indices"], "22", tables["phases"])
+    overall = table[table["indicator"].eq("overall")]
+    assert set(overall["index"]) == {"pci", "papi", "par", "sipas", "ict", "dti", "egov_mic"}
+    status = table.set_index(["index", "indicator", "year"])["status"]
+    assert status[("pci", "overall", 2017)] == "published"
+    assert status[("papi", "overall", 2021)] == "not held"  # not published: sample problems
+    assert status[("ict", "overall", 2021)] == "no edition"
+    assert status[("papi", "e_governance", 2017)] == "not in the index yet"
+    assert status[("papi", "e_governance", 2018)] == "published"
+    assert status[("egov_mic", "overall", 2017)] == "published"
+    row = table.set_index(["index", "indicator", "year"]).loc[("pci", "overall", 2011)]
+    assert row["period"] == "before" and row["national_complete"]
+    assert row["peers_n_score"] == 10  # the Red River Delta without Quảng Ninh
+    assert table.loc[table["index"].eq("pci") & table["indicator"].ne("overall"), "indicator"].nunique() >= 9
+
+
+def test_outcomes_before_during_after_each_stage(tables):
+    table = ph.outcomes(tables["indices"], "22", tables["phases"])
+    by_stage = ph.outcomes_by_stage(table, tables["phases"]).set_index(
+        ["index", "indicator", "phase_id", "window"]
+    )
+    before = by_stage.loc[("pci", "overall", "egov_scheme_2012_2017", "before")]
+    assert before["years"] == 7 and before["n_published"] == 7  # 2005-2011
+    during = by_stage.loc[("pci", "overall", "egov_scheme_2012_2017", "during")]
+    assert (during["years"], during["best_rank"]) == (6, 1)
+    assert ("papi", "e_governance", "egov_scheme_2012_2017", "during") in by_stage.index
+    assert pd.isna(by_stage.loc[("papi", "e_governance", "egov_scheme_2012_2017", "during"), "mean_score"])
