@@ -31,3 +31,23 @@ def project_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> egov_confi
 def pytest_report_header() -> str:
     state = "present" if REFERENCE.is_dir() else "ABSENT: reference tests will be skipped"
     return f"egov-analysis reference data: {REFERENCE} ({state}); cwd {os.getcwd()}"
+
+
+@pytest.fixture(scope="session")
+def project_build(tmp_path_factory: pytest.TempPathFactory) -> egov_config.Paths:
+    """The project's default report set (reports.toml), built once for the whole run — once for all
+    pytest-xdist workers too: the first to get the lock builds, the others reuse its folders.
+    Treat it as read-only; a test that changes outputs copies them first."""
+    from filelock import FileLock
+
+    from egov_analysis.reporting.runner import build
+
+    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every xdist worker
+    root = shared / "project_build"
+    paths = egov_config.paths(reports=root / "reports", figures=root / "figures")
+    with FileLock(str(shared / "project_build.lock")):
+        if not (root / "built").exists():
+            result = build(paths, egov_config.paths().root / "reports.toml", jobs=2, progress=False)
+            assert not result.failures, result.failures
+            (root / "built").write_text("ok\n")
+    return paths

@@ -14,7 +14,6 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from egov_analysis import config
-from egov_analysis.reporting.runner import build
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -67,12 +66,8 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def built_reports(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("site")
-    paths = config.paths(reports=root / "reports", figures=root / "figures")
-    result = build(paths, config.paths().root / "reports.toml", jobs=2, progress=False)
-    assert not result.failures, result.failures
-    return paths.reports
+def built_reports(project_build) -> Path:
+    return project_build.reports  # the default set, built once for the whole test run (conftest)
 
 
 def _open(context, url: str) -> tuple[object, list[str]]:
