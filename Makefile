@@ -5,12 +5,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 LAB_STAMP := $(VENV)/.installed-lab
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
+TEST_JOBS ?= 2  # pytest-xdist processes; a file stays on one (module fixtures, a notebook's cells)
 
 .DEFAULT_GOAL := help
 .PHONY: help install reports clean-data test lint format lab bench clobber notebook-outputs
 
-help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+help: ## list the targets (coloured on a terminal only)
+	@if [ -t 1 ] && [ -z "$$NO_COLOR" ]; then on='\033[36m'; off='\033[0m'; else on=''; off=''; fi; \
+	awk -v on="$$on" -v off="$$off" 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %s%-10s%s %s\n", on, $$1, off, $$2}' $(MAKEFILE_LIST)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +27,12 @@ install: $(STAMP) ## create .venv if missing and install the project with its de
 reports: $(STAMP) ## the main job: clean the raw data (if changed), run every report, export HTML
 	$(BIN)/egov-analysis build -j 2
 
-test: $(STAMP) ## run the whole test suite (ruff, unit, integration, reference and notebook tests)
+test: $(STAMP) ## run the whole test suite (ruff, mypy, unit, integration, reference and notebook tests)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest --nbval-lax notebooks/
+	$(BIN)/mypy src/
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --nbval-lax notebooks/
 
 lint: $(STAMP) ## ruff check and format check only
 	$(BIN)/ruff check .
@@ -43,14 +46,18 @@ $(LAB_STAMP): $(STAMP)
 	$(PIP) install -e ".[dev,lab]"
 	@touch $@
 
-lab: $(LAB_STAMP) ## JupyterLab on the project's environment (egov_analysis importable in every notebook)
-	cd notebooks && ../$(BIN)/jupyter lab
+# JupyterLab refuses to run as root unless told: containers often run as root
+LAB_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
+LAB_ARGS ?=
+
+lab: $(LAB_STAMP) ## JupyterLab on the project's environment; extra options: make lab LAB_ARGS="--port 8890"
+	cd notebooks && ../$(BIN)/jupyter lab $(LAB_ROOT) $(LAB_ARGS)
 
 notebook-outputs: $(STAMP) ## re-run the notebooks and keep only the outputs of cells tagged keep_output
 	$(BIN)/egov-analysis notebooks refresh-outputs
 
-bench: $(STAMP) ## benchmarks side by side: floor, naive, build, no-op, cleaning, import (not part of the tests)
-	$(BIN)/python benchmarks/bench_build.py
+bench: $(STAMP) ## benchmarks side by side at the same parallelism: floor, build, sweep, no-op, cleaning (not part of the tests)
+	$(BIN)/python benchmarks/bench_build.py --write benchmarks/RESULTS.md
 
 clean-data: ## remove the build outputs (data/processed, figures, reports), keeping their READMEs
 	find data/processed figures reports -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -1,39 +1,44 @@
-"""Side-by-side benchmark of the report build on the default report set (`make bench`).
+"""The report build against its floor at the same parallelism (`make bench`).
 
-    python benchmarks/bench_build.py [--repeat 3] [--skip-clean]
+    python benchmarks/bench_build.py [--repeat 3] [--sweep-size 100] [--skip-sweep] [--skip-clean]
+                                     [--write benchmarks/RESULTS.md]
 
-- floor: the same notebooks' code with the same parameters, run one after another in one plain
-  Python process (no kernels, no notebooks, no HTML) — the least the figures can cost;
-- naive: the `papermill` command then `jupyter nbconvert --to html` for each report in turn;
-- build: `egov-analysis build --force -j 2`, and a no-op rebuild;
-- the cleaning of 10k / 100k / 1M-row panels against a row-by-row baseline (bench_clean.py);
-- `python -c "import egov_analysis"`.
-Prints each median and the ratios against the goals of issue 6.
+Contenders, each measured as wall time and CPU time (user + system of every process it started,
+kernels included: they are waited for, so the operating system adds their time to ours):
+- floor: the same notebooks' code with the same parameters as plain Python processes (no kernel,
+  no notebook, no HTML), the reports dealt round-robin to 2 processes running at once — the least
+  the figures can cost at the build's parallelism;
+- build: `egov-analysis build --force -j 2` (and, on the default set, the same with
+  `EGOV_KERNEL_PRELOAD=0`: every kernel a new interpreter);
+- on the sweep, `build --force -j 1` too, for the throughput with 1 and 2 local workers;
+- a no-op rebuild and `import egov_analysis`; then the cleaning benchmark (bench_clean.py).
+The default set is reports.toml; the sweep is a generated reports file of province profiles over
+every province, in English then Vietnamese (until the report matrix's `--set sweep` exists).
+Runs of the floor and the build alternate so that both see the same load on a shared machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from bench_clean import time_it  # the same median timer (this folder is on sys.path)
-
 from egov_analysis import config
-from egov_analysis.reporting.reports import load_reports
+from egov_analysis.reporting.reports import Report, load_reports
 
 BIN = Path(sys.executable).parent
-
-
-def run(args: list[str], env: dict[str, str] | None = None) -> None:
-    subprocess.run(args, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
+JOBS = 2
 
 FLOOR_SCRIPT = r"""
 import json, os, sys, nbformat, papermill.parameterize
@@ -54,87 +59,234 @@ for name, notebook, parameters in reports:
 """
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(action: Callable[[], None]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds of the processes ``action`` starts and waits for."""
+    cpu, start = children_cpu(), time.perf_counter()
+    action()
+    return time.perf_counter() - start, children_cpu() - cpu
+
+
+def run(args: list[str], env: dict[str, str] | None = None) -> None:
+    subprocess.run(args, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def floor(reports: list[Report], notebooks: Path, env: dict[str, str]) -> None:
+    """The reports' code in JOBS plain processes at once (round-robin)."""
+    shares = [reports[i::JOBS] for i in range(JOBS)]
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                FLOOR_SCRIPT,
+                json.dumps([[r.name, r.notebook, r.parameters] for r in share], ensure_ascii=False),
+                str(notebooks),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for share in shares
+        if share
+    ]
+    if any(p.wait() != 0 for p in processes):
+        raise RuntimeError("the floor failed")
+
+
+def sweep_file(path: Path, size: int) -> Path:
+    """A reports file of province profiles over every province, in English then Vietnamese."""
+    from egov_analysis.provinces import provinces
+
+    names = sorted(p.name for p in provinces().values() if p.merged_into is None)
+    lines = []
+    for lang in ("en", "vi"):
+        for i, name in enumerate(names):
+            lines.append(
+                f'[[report]]\nname = "profile_{lang}_{i:02d}"\ntitle = "{name}"\n'
+                'notebook = "province_profile.ipynb"\n'
+                f'parameters = {{ province = "{name}", lang = "{lang}" }}\n'
+            )
+    path.write_text("\n".join(lines[:size]), encoding="utf-8")
+    return path
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip() or str(os.cpu_count())
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{platform.system()} {platform.machine()}, nproc {nproc}, {model}, Python "
+        f"{platform.python_version()}; load average at the start {load}"
+    )
+
+
+def compare(
+    label: str,
+    reports_file: Path,
+    reports: list[Report],
+    paths: config.Paths,
+    env: dict[str, str],
+    repeat: int,
+    extra: dict[str, list[str] | dict[str, str]],
+) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) of the floor and each build variant, runs alternating."""
+    samples: dict[str, list[tuple[float, float]]] = {"floor": []}
+    build = [str(BIN / "egov-analysis"), "build", "--force", "--quiet", "--reports-file", str(reports_file)]
+    variants: dict[str, tuple[list[str], dict[str, str]]] = {
+        "build": ([*build, "-j", str(JOBS)], env),
+    }
+    for name, spec in extra.items():
+        variants[name] = (
+            [*build, *spec] if isinstance(spec, list) else [*build, "-j", str(JOBS)],
+            {**env, **spec} if isinstance(spec, dict) else env,
+        )
+    for name in variants:
+        samples[name] = []
+    for i in range(repeat):
+        samples["floor"].append(measure(lambda: floor(reports, paths.notebooks, env)))
+        for name, (args, variant_env) in variants.items():
+            samples[name].append(measure(lambda args=args, variant_env=variant_env: run(args, variant_env)))
+        print(
+            f"  {label} run {i + 1}/{repeat}: "
+            + ", ".join(f"{name} {s[-1][0]:.1f} s / {s[-1][1]:.1f} CPU-s" for name, s in samples.items()),
+            flush=True,
+        )
+    return {
+        name: (statistics.median(w for w, _ in s), statistics.median(c for _, c in s))
+        for name, s in samples.items()
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each contender on the default set")
+    parser.add_argument("--sweep-size", type=int, default=100)
+    parser.add_argument("--sweep-repeat", type=int, default=1)
+    parser.add_argument("--skip-sweep", action="store_true")
     parser.add_argument("--skip-clean", action="store_true", help="leave out the cleaning benchmark")
+    parser.add_argument("--write", metavar="MD", help="write the results into this Markdown file")
+    parser.add_argument("--limit", type=int, help="only the first N reports of the default set (a smoke run)")
     args = parser.parse_args()
     paths = config.paths()
-    reports = load_reports(paths.root / "reports.toml", paths.notebooks)
-    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
-    print(f"report set: {len(reports)} reports from reports.toml; medians of {args.repeat} runs\n")
-    results: dict[str, float] = {}
+    default_file = paths.root / "reports.toml"
+    reports = load_reports(default_file, paths.notebooks)
+    info = machine()
+    print(f"machine: {info}\n", flush=True)
     work = Path(tempfile.mkdtemp(prefix="egov-bench-"))
-    env = {**os.environ, "EGOV_REPORTS_DIR": str(work / "reports"), "EGOV_FIGURES_DIR": str(work / "figures")}
+    env = {
+        **os.environ,
+        "EGOV_REPORTS_DIR": str(work / "reports"),
+        "EGOV_FIGURES_DIR": str(work / "figures"),
+    }
+    lines: list[str] = []
     try:
         run([str(BIN / "egov-analysis"), "clean"])  # processed data ready for every contender
-
-        spec = json.dumps([[r.name, r.notebook, r.parameters] for r in reports], ensure_ascii=False)
-        results["floor: one Python process"] = time_it(
-            lambda: run(
-                [sys.executable, "-c", FLOOR_SCRIPT, spec, str(paths.notebooks)],
-                {**env, "EGOV_FIGURES_DIR": str(work / "floor")},
-            ),
+        if args.limit:
+            text = default_file.read_text("utf-8")
+            default_file = work / "default.toml"
+            default_file.write_text("[[report]]".join(text.split("[[report]]")[: args.limit + 1]), "utf-8")
+            reports = load_reports(default_file, paths.notebooks)
+        default = compare(
+            "default set",
+            default_file,
+            reports,
+            paths,
+            env,
             args.repeat,
+            {"build, kernels as new interpreters": {"EGOV_KERNEL_PRELOAD": "0"}},
         )
-
-        def naive() -> None:
-            out = work / "naive"
-            out.mkdir(exist_ok=True)
-            for r in reports:
-                executed = out / f"{r.name}.ipynb"
-                run(
-                    [
-                        str(BIN / "papermill"),
-                        str(paths.notebooks / r.notebook),
-                        str(executed),
-                        "-k",
-                        "python3",
-                        "--cwd",
-                        str(paths.notebooks),
-                        "--no-progress-bar",
-                        "-y",
-                        json.dumps({**r.parameters, "report": r.name}, ensure_ascii=False),
-                    ],
-                    {**env, "EGOV_FIGURES_DIR": str(work / "naive_figures")},
-                )
-                run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed)])
-
-        results["naive: papermill + nbconvert CLIs"] = time_it(naive, args.repeat)
-        results["build --force -j 2"] = time_it(
-            lambda: run([str(BIN / "egov-analysis"), "build", "--force", "-j", "2", "--quiet"], env),
-            args.repeat,
+        noop = statistics.median(
+            measure(lambda: run([str(BIN / "egov-analysis"), "build", "--quiet"], env))[0] for _ in range(5)
         )
-        results["no-op rebuild"] = time_it(
-            lambda: run([str(BIN / "egov-analysis"), "build", "--quiet"], env), max(args.repeat, 5)
-        )
-        results["import egov_analysis"] = time_it(
-            lambda: run([sys.executable, "-c", "import egov_analysis"]), 7
-        )
+        lines += table(f"Default set ({len(reports)} reports of {default_file.name})", default, len(reports))
+        lines.append(f"- no-op rebuild (`egov-analysis build`, nothing changed): {noop:.2f} s (goal ≤ 1 s)")
+        if args.write:  # the default set's results stand even if the sweep is cut short
+            write_results(Path(args.write), info, "\n".join(lines), args)
+        if not args.skip_sweep:
+            sweep_reports_file = sweep_file(work / "sweep.toml", args.sweep_size)
+            sweep_reports = load_reports(sweep_reports_file, paths.notebooks)
+            sweep = compare(
+                "sweep",
+                sweep_reports_file,
+                sweep_reports,
+                paths,
+                env,
+                args.sweep_repeat,
+                {"build -j 1": ["-j", "1"]},
+            )
+            n = len(sweep_reports)
+            lines += ["", *table(f"Sweep ({n} province profiles, en then vi)", sweep, n)]
+            one, two = n / sweep["build -j 1"][0], n / sweep["build"][0]
+            lines.append(
+                f"- sweep throughput: {one * 60:.1f} reports/min with 1 worker, {two * 60:.1f} with 2 "
+                f"(× {two / one:.2f}; linear would be × 2.00)"
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
-
-    width = max(map(len, results))
-    for name, seconds in results.items():
-        print(f"{name:<{width}}  {seconds:8.2f} s")
-    floor, naive_s, build_s = (
-        results["floor: one Python process"],
-        results["naive: papermill + nbconvert CLIs"],
-        results["build --force -j 2"],
-    )
-    print(f"\nbuild / floor          = {build_s / floor:5.2f}   (goal <= 1.5)")
-    print(f"naive / build          = {naive_s / build_s:5.2f}   (goal >= 2.5)")
-    print(f"no-op rebuild          = {results['no-op rebuild']:5.2f} s (goal <= 1)")
-    print(
-        f"import egov_analysis   = {results['import egov_analysis']:5.2f} s (goal <= 0.3, a whole "
-        "interpreter start included)"
-    )
+    text = "\n".join(lines)
+    print("\n" + text)
+    if args.write:
+        write_results(Path(args.write), info, text, args)
     if not args.skip_clean:
         print("\ncleaning (benchmarks/bench_clean.py):", flush=True)
         subprocess.run(
             [sys.executable, str(Path(__file__).with_name("bench_clean.py")), "--repeat", str(args.repeat)],
             check=True,
         )
+
+
+def table(title: str, results: dict[str, tuple[float, float]], n: int) -> list[str]:
+    floor_wall, floor_cpu = results["floor"]
+    rows = [
+        f"### {title}",
+        "",
+        "| contender (2 processes each unless named) | wall (median) | × floor wall | CPU-s "
+        "| CPU-s per report | overhead CPU-s per report |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, (wall, cpu) in results.items():
+        overhead = "—" if name == "floor" else f"{(cpu - floor_cpu) / n:.2f}"
+        rows.append(
+            f"| {name} | {wall:.1f} s | {wall / floor_wall:.2f} | {cpu:.1f} | {cpu / n:.2f} | {overhead} |"
+        )
+    build_wall, build_cpu = results["build"]
+    rows += [
+        "",
+        f"- build / floor at the same parallelism: **{build_wall / floor_wall:.2f}×** wall (goal ≤ 1.3), "
+        f"overhead **{(build_cpu - floor_cpu) / n:.2f} CPU-s per report** (goal ≤ 1.0)",
+    ]
+    return rows
+
+
+def write_results(target: Path, info: str, text: str, args: argparse.Namespace) -> None:
+    """Replace the build section of RESULTS.md (between its markers) with these results."""
+    start, end = "<!-- bench_build:start -->", "<!-- bench_build:end -->"
+    body = (
+        f"{start}\n## The report build against its floor, at the same parallelism\n\n"
+        f"Measured {dt.date.today().isoformat()} by `make bench` (`benchmarks/bench_build.py`, medians "
+        f"of {args.repeat} alternating runs on the default set, {args.sweep_repeat} on the sweep) on: "
+        f"{info}.\n\n"
+        f"{text}\n{end}"
+    )
+    old = target.read_text("utf-8") if target.exists() else "# Benchmark results\n"
+    if start in old and end in old:
+        new = old[: old.index(start)] + body + old[old.index(end) + len(end) :]
+    else:
+        new = old.rstrip("\n") + "\n\n" + body + "\n"
+    target.write_text(new, encoding="utf-8")
+    print(f"wrote {target}")
 
 
 if __name__ == "__main__":

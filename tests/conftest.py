@@ -34,13 +34,20 @@ def pytest_report_header() -> str:
 
 
 @pytest.fixture(scope="session")
-def default_site(tmp_path_factory: pytest.TempPathFactory) -> egov_config.Paths:
-    """The default report set of reports.toml, built once per test session into a temporary folder
-    (reports and figures; the processed data are the project's). Slow: a few minutes on 2 cores."""
+def project_build(tmp_path_factory: pytest.TempPathFactory) -> egov_config.Paths:
+    """The project's default report set (reports.toml), built once for the whole run — once for all
+    pytest-xdist workers too: the first to get the lock builds, the others reuse its folders.
+    Treat it as read-only; a test that changes outputs copies them first."""
+    from filelock import FileLock
+
     from egov_analysis.reporting.runner import build
 
-    root = tmp_path_factory.mktemp("site")
+    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every xdist worker
+    root = shared / "project_build"
     paths = egov_config.paths(reports=root / "reports", figures=root / "figures")
-    result = build(paths, egov_config.paths().root / "reports.toml", jobs=2, progress=False)
-    assert not result.failures, [(o.name, o.error) for o in result.failures]
+    with FileLock(str(shared / "project_build.lock")):
+        if not (root / "built").exists():
+            result = build(paths, egov_config.paths().root / "reports.toml", jobs=2, progress=False)
+            assert not result.failures, result.failures
+            (root / "built").write_text("ok\n")
     return paths

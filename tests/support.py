@@ -31,3 +31,9 @@ def run_clean_cli(raw: Path, processed: Path) -> subprocess.CompletedProcess[str
         encoding="utf-8",
         check=False,
     )
+
+
+def dead_pid() -> int:
+    """The id of a process that has ended (for folders named after their owner)."""
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    return int(finished.stdout)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -156,12 +155,12 @@ def test_to_real_moves_amounts_to_the_base_year_and_refuses_uncovered_years():
         real.to_real(pd.Series([1]), pd.Series([2020]), 2014, CPI)
 
 
-def test_phase_totals_sum_totals_only_and_give_a_per_year_amount():
-    totals = real.phase_totals(BUDGET, PHASES, CPI, 2014)
+def test_phase_totals_sum_totals_only_over_their_stated_period():
+    totals = real.phase_totals(BUDGET, CPI, 2014)
     assert len(totals) == 1
     row = totals.iloc[0]
-    assert row["amount_vnd"] == 300_000_000_000 and row["items"] == 1 and row["n_years"] == 3
-    assert row["per_year_vnd"] == 100_000_000_000
+    assert row["amount_vnd"] == 300_000_000_000 and row["items"] == 1
+    assert (row["first_year"], row["last_year"]) == (2012, 2014)
     assert row["amount_real_vnd"] == 346_500_000_000 and row["real_basis"] == "derived"
 
 
@@ -169,20 +168,6 @@ def test_budget_items_have_billions_and_a_period():
     items = phases.budget_items(BUDGET, CPI, 2014)
     assert items["period"].tolist() == ["2012–2014", "2012", "2013"]
     assert items["amount_bn_vnd"].tolist() == [300.0, 100.0, 200.0]
-
-
-def test_goal_progress_keeps_goals_with_a_target_and_gives_the_share_achieved():
-    goals = pd.DataFrame(
-        {
-            "phase_id": ["a", "a", "b"],
-            "goal": ["x", "y", "z"],
-            "target": [22.0, np.nan, 80.0],
-            "achieved": [22.0, 5.0, np.nan],
-        }
-    )
-    progress = phases.goal_progress(goals)
-    assert progress["goal"].tolist() == ["x", "z"]
-    assert progress["achieved_pct"].tolist()[0] == 100.0 and pd.isna(progress["achieved_pct"].tolist()[1])
 
 
 def test_milestone_timeline_keeps_dated_single_year_values_in_order():
@@ -199,14 +184,6 @@ def test_milestone_timeline_keeps_dated_single_year_values_in_order():
     timeline = phases.milestone_timeline(milestones)
     assert timeline["metric"].tolist() == ["m2", "m1"]
     assert phases.milestone_timeline(milestones, "b").empty
-
-
-def test_years_are_labelled_with_the_phase_they_fall_in():
-    labels = phases.label_years_by_phase(pd.Series([2013, 2015, 2017]), PHASES)
-    assert labels.tolist() == ["egov_2012_2014", "between phases", "later"]
-
-
-# --- relationships ---------------------------------------------------------------------------------
 
 
 def test_paired_scores_keep_provinces_with_both_scores():

@@ -79,8 +79,8 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def built_reports(default_site) -> Path:
-    return default_site.reports
+def built_reports(project_build) -> Path:
+    return project_build.reports  # the default set, built once for the whole test run (conftest)
 
 
 def _open(context, url: str) -> tuple[object, list[str]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -339,3 +341,66 @@ def test_a_restarted_kernel_keeps_its_socket_folder():
 
     kept_after_restart, left_after_shutdown = asyncio.run(restart_then_shut_down())
     assert kept_after_restart and not left_after_shutdown
+
+
+MAKE = shutil.which("make")
+
+
+@pytest.mark.skipif(MAKE is None, reason="no make")
+def test_make_help_prints_no_colour_codes_when_piped():
+    root = config.paths().root
+    done = subprocess.run([MAKE, "-s", "help"], cwd=root, capture_output=True, text=True, check=True)
+    assert "\033" not in done.stdout
+    assert re.search(r"^  lab +JupyterLab", done.stdout, re.M) and "bench" in done.stdout
+
+
+@pytest.mark.skipif(MAKE is None, reason="no make")
+def test_make_lab_passes_extra_options_and_allows_root():
+    root = config.paths().root
+    done = subprocess.run(
+        [MAKE, "-n", "lab", "LAB_ARGS=--port 8890 --no-browser"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    command = done.stdout.strip().splitlines()[-1]
+    assert command.endswith("jupyter lab --allow-root --port 8890 --no-browser") == (os.geteuid() == 0)
+    assert "--port 8890 --no-browser" in command
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no fork on Windows")
+def test_forked_kernels_start_fresh_each_time(tmp_path, monkeypatch):
+    """Kernels forked from the preloaded server share no state: a second one sees nothing the first
+    did, and its libraries are in their imported state."""
+    import asyncio
+
+    from egov_analysis.reporting.kernel import PreloadedProvisioner, PrivateSocketKernelManager
+
+    async def run(code: str) -> tuple[str, bool]:
+        manager = PrivateSocketKernelManager(kernel_name="python3")
+        await manager.start_kernel()
+        client = manager.client()
+        client.start_channels()
+        outputs: list[str] = []
+        try:
+            await client.wait_for_ready(timeout=60)
+            await client.execute_interactive(
+                code, timeout=60, output_hook=lambda msg: outputs.append(msg["content"].get("text", ""))
+            )
+            forked = isinstance(manager.provisioner, PreloadedProvisioner)
+        finally:
+            client.stop_channels()
+            await manager.shutdown_kernel(now=True)
+        return "".join(outputs).strip(), forked
+
+    first = "import pandas, matplotlib; secret = 1; pandas.options.display.max_rows = 3; print('set')"
+    second = (
+        "import os, sys, pandas, matplotlib; "
+        "print('secret' in globals(), pandas.options.display.max_rows, 'pandas' in sys.modules, "
+        "matplotlib.get_backend(), os.getcwd())"
+    )
+    assert asyncio.run(run(first)) == ("set", True)
+    monkeypatch.chdir(tmp_path)  # a kernel starts where its launcher is, as papermill expects
+    seen, forked = asyncio.run(run(second))
+    assert forked and seen == f"False 60 True module://matplotlib_inline.backend_inline {tmp_path}"

@@ -42,6 +42,7 @@ EXAMPLES = [
     ("2012-2014", "period", "period", None, {}),
     ("2459/QĐ-UBND; 2012-09-28", "decision", "document", None, {}),
     ("not held", None, "text", None, {}),
+    ("Xây dựng chiến lược chuyển đổi số giai đoạn 2018-2020", None, "text", None, {}),
 ]
 
 

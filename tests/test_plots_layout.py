@@ -223,7 +223,7 @@ def _phases_report(ctx: DrawingContext, t: dict[str, pd.DataFrame], p: dict) -> 
     unit = resolve(p["province"])
     yield plots.phase_budget_chart(
         ctx,
-        real.phase_totals(t["budget"], t["phases"], t["cpi"], p["base_year"]),
+        real.phase_totals(t["budget"], t["cpi"], p["base_year"]),
         p["base_year"],
         phases=t["phases"],
     )

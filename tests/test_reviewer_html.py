@@ -2,7 +2,7 @@
 `\\u` escapes, registry ids or pandas index columns in the visible text; specific alt text on every
 image; no English catalogue text in a Vietnamese report; the 34-unit report's data hold at most 34
 units a year; readable parameters on the with-code pages; a bilingual index page with the data as
-one download. The set is built once per session (``default_site`` in conftest.py)."""
+one download. The set is built once per session (``project_build`` in conftest.py)."""
 
 from __future__ import annotations
 
@@ -68,8 +68,8 @@ RAW_PATTERNS = [
 
 @pytest.mark.slow
 @pytest.mark.parametrize("report", [r.name for r in REPORTS])
-def test_reviewer_text_has_no_raw_values_ids_or_index_columns(default_site, report):
-    soup = _reviewer(default_site, report)
+def test_reviewer_text_has_no_raw_values_ids_or_index_columns(project_build, report):
+    soup = _reviewer(project_build, report)
     visible = soup.get_text("\n", strip=True)
     found = [p.pattern for p in RAW_PATTERNS if p.search(visible)]
     assert not found, f"{report}: {found}"
@@ -81,8 +81,8 @@ def test_reviewer_text_has_no_raw_values_ids_or_index_columns(default_site, repo
 
 @pytest.mark.slow
 @pytest.mark.parametrize("report", [r.name for r in REPORTS])
-def test_every_image_has_specific_alt_text(default_site, report):
-    images = _reviewer(default_site, report).find_all("img")
+def test_every_image_has_specific_alt_text(project_build, report):
+    images = _reviewer(project_build, report).find_all("img")
     assert images, f"{report}: no figure"
     alts = [img.get("alt", "") for img in images]
     generic = [a for a in alts if not a or a == PLACEHOLDER_ALT or len(a) < 20]
@@ -109,17 +109,17 @@ def _english_fragments() -> set[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("report", [r.name for r in VIETNAMESE])
-def test_a_vietnamese_report_has_no_english_catalogue_text(default_site, report):
-    soup = _reviewer(default_site, report)
+def test_a_vietnamese_report_has_no_english_catalogue_text(project_build, report):
+    soup = _reviewer(project_build, report)
     text = soup.get_text("\n", strip=True) + "\n" + "\n".join(i.get("alt", "") for i in soup.find_all("img"))
     english = sorted(f for f in _english_fragments() if f in text)
     assert not english, f"{report}: English text in a Vietnamese report: {english}"
 
 
 @pytest.mark.slow
-def test_the_34_unit_report_shows_at_most_34_units_a_year(default_site):
+def test_the_34_unit_report_shows_at_most_34_units_a_year(project_build):
     (report,) = [r for r in REPORTS if r.parameters.get("geography") == "34"]
-    csvs = sorted((default_site.figures / report.name).glob("*.csv"))
+    csvs = sorted((project_build.figures / report.name).glob("*.csv"))
     assert csvs
     for path in csvs:
         data = pd.read_csv(path, dtype=str)
@@ -133,16 +133,16 @@ def test_the_34_unit_report_shows_at_most_34_units_a_year(default_site):
 
 
 @pytest.mark.slow
-def test_with_code_page_shows_parameters_as_readable_vietnamese(default_site):
-    page = (default_site.reports / "html" / "profile_vi_quang_ninh.html").read_text("utf-8")
-    visible = _soup(default_site.reports / "html" / "profile_vi_quang_ninh.html").get_text(" ")
+def test_with_code_page_shows_parameters_as_readable_vietnamese(project_build):
+    page = (project_build.reports / "html" / "profile_vi_quang_ninh.html").read_text("utf-8")
+    visible = _soup(project_build.reports / "html" / "profile_vi_quang_ninh.html").get_text(" ")
     assert "province = 'Quảng Ninh'" in re.sub(r"\s+", " ", visible)
     assert "\\u1ea3" not in page
 
 
 @pytest.mark.slow
-def test_reviewer_page_opens_with_title_and_key_findings_in_its_language(default_site):
-    soup = _reviewer(default_site, "rankings_pci_vi")
+def test_reviewer_page_opens_with_title_and_key_findings_in_its_language(project_build):
+    soup = _reviewer(project_build, "rankings_pci_vi")
     title = soup.find("h1").get_text(strip=True)
     assert title.startswith("Xếp hạng PCI")  # the build's title, or the catalogue's default
     assert soup.find("h2").get_text(strip=True) == f"Những điểm chính: {title}"
@@ -151,8 +151,8 @@ def test_reviewer_page_opens_with_title_and_key_findings_in_its_language(default
 
 
 @pytest.mark.slow
-def test_index_pages_are_bilingual_link_each_report_to_its_other_language_and_offer_the_data(default_site):
-    base = default_site.reports
+def test_index_pages_are_bilingual_link_each_report_to_its_other_language_and_offer_the_data(project_build):
+    base = project_build.reports
     english = _soup(base / page_name("en"))
     vietnamese = _soup(base / page_name("vi"))
     assert english.find("h1").get_text() == "egov-analysis reports"

@@ -119,7 +119,7 @@ def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
     from .clean.problems import ValidationError, format_report
     from .reporting.engines import SchedulerError, scheduler_address
     from .reporting.reports import ReportsFileError, load_reports, select
-    from .reporting.runner import BuildLockedError, build, default_reports_file
+    from .reporting.runner import BuildFaultError, BuildLockedError, build, default_reports_file
 
     reports_file = Path(args.reports_file) if args.reports_file else default_reports_file(paths)
     try:
@@ -136,24 +136,20 @@ def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
             progress=not args.quiet,
             report_set=args.set,
             scheduler=scheduler_address(args.scheduler),
+            log=lambda line: print(line, flush=True),  # as each report finishes, not at the end
         )
-    except BuildLockedError as err:
-        print(f"build: {err}", file=sys.stderr)
-        return 2
-    except (ReportsFileError, KeyError, SchedulerError) as err:
+    except (BuildLockedError, ReportsFileError, KeyError, SchedulerError) as err:
         print(f"build: {err.args[0] if isinstance(err, KeyError) else err}", file=sys.stderr)
         return 2
+    except BuildFaultError as err:
+        print(f"build: {err}", file=sys.stderr)
+        return 1
     except ValidationError as err:
         print(format_report(err.report), file=sys.stderr)
         print("build: the raw data have problems; nothing was built", file=sys.stderr)
         return 1
-    if result.cleaned:
-        print(f"build: cleaned the raw data into {paths.processed}")
-    for outcome in result.ran:
-        if outcome.ok:
-            print(f"ok      {outcome.name} ({outcome.seconds:.1f} s)")
-        else:
-            print(f"FAILED  {outcome.name}: {outcome.error}", file=sys.stderr)
+    for outcome in result.failures:
+        print(f"FAILED  {outcome.name}: {outcome.error}", file=sys.stderr)
     if result.skipped:
         print(f"build: {len(result.skipped)} report(s) up to date: {', '.join(result.skipped)}")
     print(f"build: {paths.reports / 'index.html'}")

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from . import config
-from .clean.publish import raw_fingerprint, read_manifest
+from .clean.publish import clean_lock, raw_fingerprint, read_manifest
 from .fields import TABLES
 
 DATASETS = tuple(TABLES)
@@ -24,21 +24,38 @@ def is_stale(paths: config.Paths) -> bool:
     )
 
 
+def ensure_fresh(paths: config.Paths) -> bool:
+    """Clean when the processed tables are missing or stale; True if this call cleaned.
+
+    A clean running elsewhere holds the clean lock: wait for it, then look again, so that its
+    result is read rather than rebuilt a second time.
+    """
+    if not is_stale(paths):
+        return False
+    with clean_lock(paths.processed):
+        if not is_stale(paths):
+            return False
+        from .clean.run import clean
+
+        clean(paths)
+        return True
+
+
 def load(name: str, paths: config.Paths | None = None) -> pd.DataFrame:
     """A processed table as a tidy DataFrame: ``indices``, ``index_conflicts``, ``coverage``,
     ``phases``, ``budget``, ``goals``, ``milestones``, ``programme_conflicts``,
     ``provincial_budget``, ``provincial_budget_unassigned``, ``cpi``, ``outlines`` (columns:
     ``docs/data_dictionary.md``).
 
-    Cleans first when the processed files are missing or older than the raw data.
+    Cleans first when the processed files are missing or were built from other raw data (their
+    contents are compared); waits for a clean that is running. Raises ``KeyError`` for an unknown
+    name, ``FileNotFoundError`` when the table's raw files are absent, and the cleaning's
+    ``ValidationError`` when the raw data have problems.
     """
     if name not in DATASETS:
         raise KeyError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
     paths = paths or config.paths()
-    if is_stale(paths):
-        from .clean.run import clean
-
-        clean(paths)
+    ensure_fresh(paths)
     path = paths.processed / f"{name}.parquet"
     if not path.exists():
         raise FileNotFoundError(f"{name} was not built: its raw files are not in {paths.raw}")

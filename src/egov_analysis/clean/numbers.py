@@ -31,6 +31,8 @@ Rules (documented, never a silent guess):
   (``low_vnd``, ``high_vnd``) or a sum, never its first number.
 - **A count with a scale word** (``3 triệu lượt``) is a count of 3 000 000 (``count_unit``
   "lượt"), not money.
+- Text that starts with a word (``Xây dựng chiến lược … giai đoạn 2018-2020``) is text, even
+  with numbers inside; a number followed by an unknown word (``5 apples``) is refused.
 - Dates (``2012-09-28``, ``2019-04``), periods (``2012-2014``), document numbers
   (``2459/QĐ-UBND``) and words (``not held``) are not numbers: the parser says what they are.
 """
@@ -308,7 +310,8 @@ def parse(text: str, unit: str | None = None) -> ParsedNumber:
         qualifier = QUALIFIERS[match.group(1).lower()]
         body = raw[match.end() :]  # folding keeps the length of NFC text
     body = body.strip()
-    if not re.search(r"\d", body):
+    if not re.search(r"\d", body) or re.match(r"[^\W\d_]{2,}\s", body):
+        # no digit, or words first ("Xây dựng … giai đoạn 2018-2020"): a description, not a number
         return ParsedNumber(raw, "text", qualifier=qualifier)
 
     share = re.fullmatch(rf"({_NUMBER})\s*\(\s*({_NUMBER})\s*%\s*\)", body)

@@ -5,23 +5,50 @@ link, ``current``, is switched to it with an atomic rename. Every output name in
 is a fixed link ``name -> current/name``, so readers see either the old set or the new set,
 never a mix — even if the process is killed half-way. A failed run removes its unfinished
 version folder and leaves ``processed/`` as it was.
+
+Publishing holds a lock (``processed/.clean.lock``): two cleans at once would otherwise prune each
+other's version folders and leave ``current`` pointing at a deleted one. Under the lock every
+other staging folder belongs to a clean that was killed, so it is swept. The version ``current``
+pointed to before the switch is kept until the next switch, so a reader that resolved it a moment
+earlier can still read it. Folders are created with the process's umask, readable by a web
+server's user like every other output.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
 import shutil
-import tempfile
+import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 Writer = Callable[[Path], None]
 CURRENT = "current"
 VERSIONS = ".versions"
 MANIFEST = "manifest.json"
+LOCK_FILE = ".clean.lock"
+STAGING_PREFIX = ".staging-"
+
+
+def clean_lock(processed: Path) -> Any:
+    """The lock that cleans hold while they publish (re-entrant within a thread; a
+    ``filelock.FileLock``). ``load()`` takes it before cleaning, so it waits for a running clean."""
+    from filelock import FileLock
+
+    processed.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(processed / LOCK_FILE), is_singleton=True)
+
+
+def _sweep_staging(versions: Path) -> list[Path]:
+    """Remove the staging folders of killed cleans (call with the lock held: no live clean has one)."""
+    removed = []
+    for folder in versions.glob(f"{STAGING_PREFIX}*"):
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 def _digest(folder: Path) -> str:
@@ -32,11 +59,21 @@ def _digest(folder: Path) -> str:
     return sha.hexdigest()[:16]
 
 
-def publish(processed: Path, writers: Mapping[str, Writer], manifest: dict[str, object]) -> Path:
-    """Write every output with its writer, then switch them all in at once. Returns the version."""
+def publish(processed: Path, writers: Mapping[str, Writer], manifest: Mapping[str, object]) -> Path:
+    """Write every output with its writer, then switch them all in at once. Returns the version.
+
+    Holds :func:`clean_lock` throughout; raises what a writer raises (then nothing changed)."""
+    with clean_lock(processed):
+        return _publish_locked(processed, writers, manifest)
+
+
+def _publish_locked(processed: Path, writers: Mapping[str, Writer], manifest: Mapping[str, object]) -> Path:
     versions = processed / VERSIONS
     versions.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=versions))
+    _sweep_staging(versions)
+    # mkdir applies the umask (mkdtemp would make it 0700, unreadable to a web server's user)
+    staging = versions / f"{STAGING_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir()
     try:
         for name, write in writers.items():
             write(staging / name)
@@ -54,6 +91,7 @@ def publish(processed: Path, writers: Mapping[str, Writer], manifest: dict[str, 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    previous = os.readlink(processed / CURRENT) if (processed / CURRENT).is_symlink() else ""
     link = processed / f".{CURRENT}.tmp"
     link.unlink(missing_ok=True)
     link.symlink_to(Path(VERSIONS) / target.name)
@@ -66,8 +104,9 @@ def publish(processed: Path, writers: Mapping[str, Writer], manifest: dict[str, 
     for link in processed.iterdir():  # outputs the new version no longer has
         if link.is_symlink() and link.name != CURRENT and not link.exists():
             link.unlink()
+    keep = {target.name, Path(previous).name}  # a reader may have resolved the previous one
     for old in versions.iterdir():
-        if old.name != target.name and not old.name.startswith(".staging-"):
+        if old.name not in keep:
             shutil.rmtree(old, ignore_errors=True)
     return target
 
@@ -83,18 +122,12 @@ def read_manifest(processed: Path) -> dict[str, object] | None:
 def raw_fingerprint(files: list[Path], root: Path) -> str:
     """A hash of the raw files' names and contents: the outputs are stale when it changes.
 
-    Files are read again only when their size or modification time changed, so the many
-    ``load()`` calls of a notebook do not re-read the raw data each time.
+    Contents are read every time (about 25 ms for the project's 8.5 MB of raw files): an edit
+    that keeps a file's size and modification time — or lands within the file system's timestamp
+    granularity — must still be seen by a long-lived kernel.
     """
-    signature = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(files))
-    return _fingerprint(signature, str(root))
-
-
-@functools.lru_cache(maxsize=8)
-def _fingerprint(signature: tuple[tuple[str, int, int], ...], root: str) -> str:
     sha = hashlib.sha256()
-    for name, _size, _mtime in signature:
-        path = Path(name)
+    for path in sorted(files):
         sha.update(path.relative_to(root).as_posix().encode())
         sha.update(path.read_bytes())
     return sha.hexdigest()

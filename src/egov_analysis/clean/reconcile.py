@@ -73,7 +73,7 @@ class _Cluster:
         decimals; the URL only orders sources that agree."""
 
         def order(m: Record) -> tuple[object, ...]:
-            decimals = m.get("score_decimals")
+            decimals: Any = m.get("score_decimals")  # a number or NA
             return (  # a rank some source publishes is published, whoever else computed it
                 field == "rank" and m.get("rank_basis") == "computed",
                 int(m["source_precedence"]),

@@ -319,6 +319,7 @@ def milestone_timeline_chart(
     """Dated milestones on a timeline (one row each), under a strip of the programme's phases;
     a label runs to the right of its point, or to the left in the later half so it stays inside."""
     data = timeline.copy()
+    phases = phases.dropna(subset=["start_year", "end_year"])  # a phase without dates has no span
     if data.empty:
         return no_chart(ctx, kind="milestones", name=name, reason=ctx.word("no_chart_milestones"))
     years = sorted(
@@ -400,6 +401,7 @@ def ranks_with_phases(
     break cuts the lines and is drawn. ``context`` as
     :func:`egov_analysis.analysis.rankings.peers_and_median` returns it."""
     name = name or f"{index}_ranks_phases"
+    phases = phases.dropna(subset=["start_year", "end_year"])  # a phase without dates has no span
     data = context.copy()
     own = data[data["role"].eq("province")].set_index("year")
     if own["rank"].notna().sum() + own["score"].notna().sum() == 0:

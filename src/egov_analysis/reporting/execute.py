@@ -3,13 +3,15 @@
 Everything is written to a staging folder first; only a report that ran to the end replaces its
 previous outputs, file by file with atomic renames, so a failed or killed run leaves the last
 good outputs readable. A local run (:func:`run_report`, in a worker process of the build) stages
-and publishes itself; a run on a Dask worker (:func:`run_remote`) executes in a temporary folder
-of that machine and returns the files' bytes, which the build process stages and publishes
-(:func:`receive`) with the same code.
+its files; a run on a Dask worker (:func:`run_remote`) executes in a temporary folder of that
+machine and returns the files' bytes, which the build process stages (:func:`receive`). Either way
+only the build process, which holds the lock, publishes (:func:`publish`, :func:`finish_local`):
+a worker whose build was killed never moves a file into place.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import socket
@@ -25,6 +27,9 @@ from .reports import Report
 # the kernel's ea.load() reads the build's data; outputs go where the build's parameters say
 INPUT_PATHS = ("root", "raw", "processed", "notebooks", "reference")
 PAGE, REVIEWER, FIGURES = "page.html", "reviewer.html", "figures"
+STAGING = ".staging"
+# a run that failed for one of these cannot succeed for any other report either: the build stops
+FATAL_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.ENAMETOOLONG)
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ def output_paths(paths: Paths, name: str) -> dict[str, Path]:
 
 def staging_paths(paths: Paths, run_id: str, name: str) -> tuple[Path, Path]:
     """The staging folders of one report of one build: (notebook and pages, figures)."""
-    return paths.reports / ".staging" / run_id / name, paths.figures / ".staging" / run_id / name
+    return paths.reports / STAGING / run_id / name, paths.figures / STAGING / run_id / name
 
 
 def _replace_dir_contents(new: Path, target: Path) -> None:
@@ -118,9 +123,38 @@ def _discard(paths: Paths, run_id: str, name: str) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def fault_of(error: str) -> str:
+    """The file-system fault (disk full, read-only, no permission, name too long) an error text
+    reports, as one line ("No space left on device: /path"), or "" for a report's own error."""
+    for number in FATAL_ERRNOS:
+        marker = f"[Errno {number}] "
+        if marker in error:
+            line = error.split(marker, 1)[1].splitlines()[0]
+            return line.replace("'", "")
+    return ""
+
+
+def finish_local(outcome: Outcome, report: Report, paths: Paths, run_id: str) -> Outcome:
+    """Publish a local run's staged outputs, or keep its failed notebook (in the build process,
+    under the build lock). A publishing error becomes the outcome's error; a run stopped by a
+    file-system fault leaves nothing behind, not even its failed notebook."""
+    if not outcome.ok:
+        if fault_of(outcome.error):
+            _discard(paths, run_id, report.name)
+        else:
+            _keep_failed(report, paths, run_id)
+        return outcome
+    try:
+        publish(report, paths, run_id)
+    except OSError as err:
+        _discard(paths, run_id, report.name)
+        return Outcome(report.name, False, outcome.seconds, f"publishing failed: [Errno {err.errno}] {err}")
+    return outcome
+
+
 def run_report(report: Report, paths: Paths, run_id: str) -> Outcome:
-    """Execute ``report`` in this process and publish its outputs; never raises (the outcome says
-    what failed)."""
+    """Execute ``report`` in this (worker) process into its staging folders; never raises (the
+    outcome says what failed). The build process publishes it (:func:`finish_local`)."""
     start = time.perf_counter()
     staging, figures = staging_paths(paths, run_id, report.name)
     staging.mkdir(parents=True, exist_ok=True)
@@ -130,11 +164,7 @@ def run_report(report: Report, paths: Paths, run_id: str) -> Outcome:
     for name in INPUT_PATHS:  # the kernel inherits these: its config.paths() sees the build's data
         os.environ[ENV_VARS[name]] = str(getattr(paths, name))
     error = execute(report, paths.notebooks / report.notebook, staging)
-    if error:
-        _keep_failed(report, paths, run_id)
-        return Outcome(report.name, False, time.perf_counter() - start, error)
-    publish(report, paths, run_id)
-    return Outcome(report.name, True, time.perf_counter() - start)
+    return Outcome(report.name, not error, time.perf_counter() - start, error)
 
 
 @dataclass(frozen=True)

@@ -46,5 +46,8 @@ def read_state(reports_dir: Path) -> dict[str, dict[str, object]]:
 def write_state(reports_dir: Path, state: dict[str, dict[str, object]]) -> None:
     reports_dir.mkdir(parents=True, exist_ok=True)
     tmp = reports_dir / f"{STATE_FILE}.tmp"
-    tmp.write_text(json.dumps(state, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
-    os.replace(tmp, reports_dir / STATE_FILE)
+    try:
+        tmp.write_text(json.dumps(state, indent=2, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
+        os.replace(tmp, reports_dir / STATE_FILE)
+    finally:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half-written file behind

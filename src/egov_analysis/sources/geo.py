@@ -72,7 +72,7 @@ def import_outlines(reference: Path, raw_dir: Path) -> dict[str, int]:
                 }
                 for f in data["features"]
             ),
-            key=lambda f: f["properties"]["code"],
+            key=lambda f: str(f["properties"]["code"]),  # type: ignore[index]  # a dict literal above
         )
         (out / f"{name}.geojson").write_text(_collection(features), encoding="utf-8")
         written[f"geo/{name}.geojson"] = len(features)

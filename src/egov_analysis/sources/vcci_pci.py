@@ -17,6 +17,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -243,8 +244,8 @@ def _province_column_for(col: _Column, province_cols: list[int], year: int) -> i
 
 def _check_sorted_by_overall(rows: list[dict[str, object]], year: int) -> None:
     overall = [r for r in rows if r["indicator"] == "overall" and "rank" in r]
-    ordered = sorted(overall, key=lambda r: r["rank"])
-    scores = [float(r["score"]) for r in ordered]
+    ordered = sorted(overall, key=lambda r: cast(float, r["rank"]))
+    scores = [float(cast(float, r["score"])) for r in ordered]
     if scores != sorted(scores, reverse=True):
         raise WorkbookLayoutError(f"PCI {year}: order numbers are not a ranking of the PCI column")
 
@@ -258,14 +259,14 @@ def _merge(rows: list[dict[str, object]], year: int) -> list[dict[str, object]]:
         target = merged.setdefault((code, str(row["indicator"])), {})
         for field, value in row.items():
             if field == "note":
-                notes = [n for n in (target.get("note"), value) if n]
+                notes = [str(n) for n in (target.get("note"), value) if n]
                 target["note"] = "; ".join(dict.fromkeys(notes))
             elif field not in target:
                 target[field] = value
             elif field == "province":
                 continue  # one province printed two ways in two sheets: keep the first
             elif target[field] != value and not (
-                field == "score" and abs(float(target[field]) - float(value)) < 1e-9
+                field == "score" and abs(float(cast(float, target[field])) - float(cast(float, value))) < 1e-9
             ):
                 raise WorkbookLayoutError(
                     f"PCI {year}: {row['province']} {row['indicator']} has two values for "
