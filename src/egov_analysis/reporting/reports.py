@@ -41,7 +41,7 @@ class ReportContractError(ReportsFileError):
         text = (
             f"{self.problems[0]} (no report was run)"
             if len(self.problems) == 1
-            else f"{len(self.problems)} problems in the reports; no report was run:\n" + "\n".join(self.problems)
+            else "\n".join([f"{len(self.problems)} problems in the reports; none was run:", *self.problems])
         )
         super().__init__(text)
 
