@@ -81,7 +81,7 @@ def anchor(url: Any) -> str:
 
 
 def _index_of(column: Column, row: pd.Series) -> str:
-    return str(column.index or row[column.index_column])  # type: ignore[index]
+    return str(column.index or row[column.index_column])
 
 
 def _cell(column: Column, row: pd.Series, lang: str) -> str:
@@ -142,6 +142,24 @@ def sources_note(urls: Iterable[Any], lang: str) -> str:
     return _escaped(key, lang, {"sources": ", ".join(links)})
 
 
+class PeopleTable:
+    """A Great Tables ``GT`` whose plain-text form is stable: GT's own repr prints memory
+    addresses, which would make every executed notebook differ between two builds (and between a
+    local and a cluster run). Every other attribute is the GT's (``as_raw_html()``, ``_repr_html_``)."""
+
+    def __init__(self, gt: Any, title: str, n_rows: int) -> None:
+        self.gt, self.title, self.n_rows = gt, title, n_rows
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.gt, name)
+
+    def _repr_html_(self) -> str:
+        return str(self.gt._repr_html_())
+
+    def __repr__(self) -> str:
+        return f"<table {self.title!r}: {self.n_rows} rows>"
+
+
 def people_table(
     frame: pd.DataFrame,
     columns: Sequence[Column],
@@ -152,9 +170,10 @@ def people_table(
     sources: Iterable[Any] = (),
     source_texts: Iterable[str] = (),
     notes: Iterable[str] = (),
-) -> Any:
-    """A Great Tables ``GT`` of ``frame`` as :class:`Column` specs describe it, with the sources
-    (URLs: each site once, linked; or ready texts) and notes under it. Displaying it in a notebook
+) -> PeopleTable:
+    """A Great Tables ``GT`` (wrapped in :class:`PeopleTable`) of ``frame`` as :class:`Column`
+    specs describe it, with the sources (URLs: each site once, linked; or ready texts) and notes
+    under it. Displaying it in a notebook
     shows the table; ``.as_raw_html()`` gives the HTML."""
     from great_tables import GT
     from great_tables import html as raw_html
@@ -181,4 +200,4 @@ def people_table(
     for note in notes:
         if note:
             table = table.tab_source_note(raw_html(_escaped("tables.note", lang, {}, note=note)))
-    return table
+    return PeopleTable(table, title or "", len(shown))

@@ -118,7 +118,7 @@ def matrix_tables(
     groups: dict[str, list[Report]] = {}
     for report in reports:
         if getattr(report, "matrix", ""):
-            groups.setdefault(report.matrix, []).append(report)  # type: ignore[attr-defined]
+            groups.setdefault(report.matrix, []).append(report)
     parts = []
     for template, members in groups.items():
         points = {r.name: list(getattr(r, "point", ())) for r in members}
