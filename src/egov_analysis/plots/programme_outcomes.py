@@ -23,7 +23,7 @@ from .chart import Chart, DrawingContext
 from .footer import finish as finish_chart
 from .layout import new_figure
 from .ranks import indicator_name
-from .theme import MISSING, OKABE_ITO, apply_theme
+from .theme import MISSING, OKABE_ITO, apply_theme, number
 
 NOT_HELD = "#9A9A9A"
 
@@ -147,7 +147,7 @@ def budget_chart(
     ax.set_xlabel(word("billion_vnd", ctx.lang))
     ax.legend(fontsize=8, loc="lower right")
     for yi, value in zip(y, rows["amount_bn_vnd"].astype(float), strict=True):
-        ax.text(value, yi - 0.2, f" {value:,.1f}", va="center", fontsize=7)
+        ax.text(value, yi - 0.2, f" {number(value, ctx.lang, 1)}", va="center", fontsize=7)
     money = ["phase_id", "item", "level", "basis", "period", "amount_vnd", "amount_real_vnd", "base_year"]
     counts_sources = [
         "n_projects",
