@@ -20,7 +20,7 @@ from typing import Any
 from .. import formatting as fmt
 from ..config import Paths
 from ..datasets import load
-from ..meta.messages import DEFAULT_LANG, languages, text
+from ..meta.messages import DEFAULT_LANG, catalogue, languages, text
 from .execute import output_paths
 from .reports import Report
 
@@ -165,6 +165,12 @@ def matrix_tables(
     return "".join(parts)
 
 
+def download_name(stem: str, lang: str) -> str:
+    """The reader's name of a report's data file (``names.download.<stem>`` of the catalogue);
+    a file the catalogue does not name yet keeps its file name."""
+    return catalogue(lang).get(f"names.download.{stem}", stem)
+
+
 def _row(
     paths: Paths,
     report: Report,
@@ -196,7 +202,7 @@ def _row(
             label = text("reporting.index.other_version", lang, language=language)
             links += "<br>" + _link(other_out["reviewer_html"], base, label, other_lang)
     csvs = sorted(out["figures"].glob("*.csv")) if out["figures"].exists() else []
-    downloads = " ".join(_link(p, base, p.stem) for p in csvs) or "—"
+    downloads = " · ".join(_link(p, base, download_name(p.stem, lang)) for p in csvs) or "—"
     figure_count = len(list(out["figures"].glob("*.png"))) if out["figures"].exists() else 0
     status = ""
     if failure:

@@ -1,0 +1,12 @@
+"""The index page lists each report's data files by name, in the page's language."""
+
+from egov_analysis.reporting.index_page import download_name
+
+
+def test_data_files_are_named_in_the_page_language() -> None:
+    assert download_name("rank_lines", "vi") == "Thứ hạng qua các năm"
+    assert download_name("article_facts", "en") == "Facts of the 2018 article"
+
+
+def test_a_file_without_a_name_keeps_its_file_name() -> None:
+    assert download_name("new_table", "vi") == "new_table"
