@@ -463,9 +463,14 @@ def _key(status: str) -> str:
 
 
 # how a reader_table column is written, by its catalogue key (``programme.column.<key>``)
-_WORDS = {"kind": "programme.kind", "basis": "programme.basis", "level": "programme.level"}
+_WORDS = {
+    "kind": "programme.kind",
+    "basis": "programme.basis",
+    "level": "programme.level",
+    "topic": "programme.topic",
+}
 _STAGE_KEYS = ("stage", "stages", "other_plans")
-_NOT_STATED_KEYS = ("legal_basis", "end_year", "period", "value", "goal", "fact", "topic")
+_NOT_STATED_KEYS = ("stage", "legal_basis", "end_year", "period", "value", "goal", "fact", "topic")
 _SCORE_KEYS = ("score", "mean_score", "national_median", "peers_median")
 _WHOLE_KEYS = ("rank", "n_ranked", "best_rank", "n_published")
 _AMOUNT_KEYS = ("amount", "amount_real")
