@@ -42,3 +42,15 @@ def test_stage_ids_become_short_names_once_each() -> None:
     assert ph.conflict_stages("smart_city: smart_city_2017_2020 / smart_city_2017_2020", "vi") == (
         "Thành phố thông minh"
     )
+
+
+def test_a_claim_is_quoted_in_vietnamese_where_the_source_printed_it() -> None:
+    claims = pd.DataFrame(
+        {
+            "claim": ["Claim: PCI 2017 national rank", "Claim: no quote"],
+            "quote_vi": pd.array(["năm 2017, PCI đứng thứ nhất", None], dtype="string"),
+        }
+    )
+    vi = ph.reader_table(claims, {"claim": "claim"}, "vi").as_raw_html()
+    assert "năm 2017, PCI đứng thứ nhất" in vi and "Claim: PCI 2017" not in vi
+    assert "Claim: PCI 2017 national rank" in ph.reader_table(claims, {"claim": "claim"}, "en").as_raw_html()

@@ -547,6 +547,10 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
             table[column] = values.map(
                 lambda w, f=family: text(f"{f}.{_key(str(w))}", lang), na_action="ignore"
             )
+        elif key == "claim" and text("programme.fact_column", lang) in frame:
+            # a claim in the words its source printed, where the language's fact column has them
+            quotes = frame[text("programme.fact_column", lang)].astype("string")
+            table[column] = quotes.where(quotes.notna() & quotes.ne(""), values.astype("string"))
         elif key in _STAGE_KEYS and column in ("phase_id", "stages", "other_plans"):
             table[column] = values.map(lambda v: stage_names(v, lang), na_action="ignore")
         if key in _NOT_STATED_KEYS and not pd.api.types.is_numeric_dtype(table[column]):
