@@ -8,7 +8,6 @@ import pandas as pd
 from egov_analysis.clean.checks import check_score_ranges, check_shared_ranks, year_on_year_jumps
 from egov_analysis.clean.problems import Problems
 from egov_analysis.csv_safe import neutralise_formulas, write_csv
-from egov_analysis.label_safe import plain_label
 
 
 def _ranked(scores: list[float | None], ranks: list[int], codes: list[str]) -> pd.DataFrame:
@@ -86,17 +85,17 @@ def test_formula_like_text_cells_are_neutralised_in_published_csvs(tmp_path):
 
 
 def test_dollar_signs_in_labels_are_never_mathtext():
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from egov_analysis import plots
 
-    label = plain_label("2,5 triệu US$ — $5 và $10")
-    fig, ax = plt.subplots()
+    plots.apply_theme()
+    fig = Figure()
+    ax = fig.subplots()
+    label = "2,5 triệu US$ — $5 và $10"
     text = ax.set_title(label)
-    fig.canvas.draw()  # mathtext of "$5 và $" would render differently or raise
-    assert text.get_text().count("\\$") == 3 and plain_label(label) == label
-    plt.close(fig)
+    fig.canvas.draw()  # with mathtext on, "$5 và $" would be typeset as math
+    assert text.get_parse_math() is False and text.get_text() == label
 
 
 def test_clean_refuses_a_shared_rank_without_a_tie_and_leaves_processed_alone(tmp_path):
@@ -160,3 +159,16 @@ def test_two_sources_putting_two_provinces_at_one_rank_without_a_tie_are_refused
     assert report["rule"].tolist() == ["shared_rank_without_tie"]
     assert (report["file"].iloc[0], report["line"].iloc[0]) in {("pci/a.csv", 2), ("pci/b.csv", 3)}
     assert "pci/b.csv:3" in report["message"].iloc[0] or "pci/a.csv:2" in report["message"].iloc[0]
+
+
+def test_figure_csvs_neutralise_formulas(tmp_path):
+    from matplotlib.figure import Figure
+
+    from egov_analysis.plots.footer import save
+
+    fig = Figure()
+    fig.subplots().plot([1, 2])
+    data = pd.DataFrame({"province": ["=HYPERLINK(1)", "Hà Nội"], "change": ["+1.03", "-2"]})
+    save(fig, data, "c", tmp_path)
+    text = (tmp_path / "c.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK(1)" in text and ",+1.03\n" in text  # a plain signed number stays a number

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, PercentFormatter, ScalarFormatter, StrMethodFormatter
 
 from .. import meta
+from ..csv_safe import write_csv
 from ..meta import messages
 from .chart import Chart, DrawingContext, NoChart
 from .layout import set_footer, set_title, settle
@@ -108,7 +109,7 @@ def save(fig: Figure, data: pd.DataFrame, name: str, out_dir: Path) -> tuple[Pat
     png, svg, csv = _files(out_dir, name)
     fig.savefig(png, metadata={"Software": None})
     fig.savefig(svg, metadata={"Date": None, "Creator": None})
-    data.to_csv(csv, index=False, lineterminator="\n")
+    write_csv(data, csv)  # formula-like text cells neutralised, as for the processed tables
     return png, svg, csv
 
 

@@ -31,6 +31,7 @@ HIGHLIGHTS = [HIGHLIGHT, "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#000000"]
 
 THEME: dict[str, Any] = {
     "font.family": "DejaVu Sans",  # ships with matplotlib; covers Vietnamese
+    "text.parse_math": False,  # labels come from data: "2,5 triệu US$" is text, never mathtext
     "axes.prop_cycle": cycler(color=OKABE_ITO),
     "axes.spines.top": False,
     "axes.spines.right": False,

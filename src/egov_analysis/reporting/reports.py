@@ -37,9 +37,13 @@ class ReportContractError(ReportsFileError):
 
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = list(problems)
-        super().__init__(
-            f"{len(self.problems)} problem(s) in the reports; no report was run:\n" + "\n".join(self.problems)
+        # one problem is one line (cron mails and CI logs); several get a heading line first
+        text = (
+            f"{self.problems[0]} (no report was run)"
+            if len(self.problems) == 1
+            else "\n".join([f"{len(self.problems)} problems in the reports; none was run:", *self.problems])
         )
+        super().__init__(text)
 
 
 @dataclass(frozen=True)
