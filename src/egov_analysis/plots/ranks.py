@@ -260,8 +260,8 @@ def rank_heatmap(
     title: str | None = None,
     name: str = "rank_heatmap",
 ) -> ChartResult:
-    """Unit × year ranks (rank 1 lightest, yellow; low ranks dark blue); grey cells are unit-years without a published rank;
-    years with a partial list are starred and named in the footer."""
+    """Unit × year ranks (rank 1 lightest, yellow; low ranks dark blue); grey cells are unit-years
+    without a published rank; years with a partial list are starred and named in the footer."""
     from ..analysis.rankings import rank_matrix
 
     index = str(rows["index"].iloc[0])
