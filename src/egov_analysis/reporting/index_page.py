@@ -171,6 +171,26 @@ def download_name(stem: str, lang: str) -> str:
     return catalogue(lang).get(f"names.download.{stem}", stem)
 
 
+# parameters whose values are ids with a display name (catalogue family ``names.<family>``)
+_NAMED_VALUES = {"lang": "language", "index": "index", "x_index": "index", "y_index": "index"}
+
+
+def parameter_name(name: str, lang: str) -> str:
+    """A report parameter as a reader calls it (``names.parameter.<name>``), else its own name."""
+    return catalogue(lang).get(f"names.parameter.{name}", name)
+
+
+def parameter_value(name: str, value: Any, lang: str) -> str:
+    """A parameter's value as a reader reads it: ids by their display names (a language, an
+    index, a geography), lists joined with commas, text without quotes."""
+    if isinstance(value, list):
+        return ", ".join(parameter_value(name, v, lang) for v in value)
+    family = "geography" if name == "geography" else _NAMED_VALUES.get(name)
+    if family:
+        return catalogue(lang).get(f"names.{family}.{fmt.slug(str(value))}", str(value))
+    return str(value) if isinstance(value, (str, int)) else json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _row(
     paths: Paths,
     report: Report,
@@ -182,7 +202,7 @@ def _row(
     base = paths.reports
     out = output_paths(paths, report.name)
     params = "<br>".join(
-        f"<code>{html.escape(k)} = {html.escape(json.dumps(v, ensure_ascii=False, default=str))}</code>"
+        f"{html.escape(parameter_name(k, lang))}: {html.escape(parameter_value(k, v, lang))}"
         for k, v in sorted(report.parameters.items())
     ) or html.escape(text("reporting.index.defaults", lang))
     if out["html"].exists():
