@@ -54,3 +54,9 @@ def test_a_claim_is_quoted_in_vietnamese_where_the_source_printed_it() -> None:
     vi = ph.reader_table(claims, {"claim": "claim"}, "vi").as_raw_html()
     assert "năm 2017, PCI đứng thứ nhất" in vi and "Claim: PCI 2017" not in vi
     assert "Claim: PCI 2017 national rank" in ph.reader_table(claims, {"claim": "claim"}, "en").as_raw_html()
+
+
+def test_dates_are_written_as_the_language_writes_them() -> None:
+    assert ph.date_text("2018-08-16", "vi") == "16 tháng 8, 2018"
+    assert ph.date_text("2018-08-16", "en") == "August 16, 2018"
+    assert ph.date_text("2018", "vi") == "2018"

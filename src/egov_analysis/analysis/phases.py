@@ -458,6 +458,20 @@ def number_text(value: float, lang: str, digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=lang)
 
 
+def date_text(value: object, lang: str) -> str:
+    """An ISO date (``2018-08-16``) as ``lang`` writes it in full (Babel: ``16 tháng 8, 2018`` /
+    ``August 16, 2018``); a value that is not an ISO date is returned as it is."""
+    import datetime
+
+    from babel.dates import format_date
+
+    try:
+        day = datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return format_date(day, "long", locale=lang)
+
+
 def _key(status: str) -> str:
     return status.replace(" ", "_")
 
