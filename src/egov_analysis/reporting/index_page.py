@@ -37,7 +37,7 @@ ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed, so the same data give the same bytes
 
 def page_name(lang: str) -> str:
     """``index.html`` for the default language, ``index.<lang>.html`` for the others."""
-    return "index.html" if lang == DEFAULT_LANG else f"index.{lang}.html"
+    return {DEFAULT_LANG: "index.html"}.get(lang, f"index.{lang}.html")
 
 
 def report_lang(report: Report) -> str:
