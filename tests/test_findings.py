@@ -150,7 +150,7 @@ def test_no_move_and_no_change_across_a_series_break():
 def test_findings_markdown_has_the_heading_from_the_parameters():
     found = findings.rankings_findings(ROWS, [QN], "vi", "PCI 2019–2021")
     markdown = found.markdown()
-    assert markdown.startswith("## Những điểm chính: PCI 2019–2021\n\n- PCI 2021: Quảng Ninh dẫn đầu")
+    assert markdown.startswith("## Những điểm chính — PCI 2019–2021\n\n- PCI 2021: Quảng Ninh dẫn đầu")
     assert markdown.count("\n- ") == len(found.sentences)
 
 

@@ -228,8 +228,10 @@ def test_one_published_unit_is_one_sentence_not_a_chart(tmp_path, lang):
 
 def test_one_ranked_year_gives_no_rank_lines_and_no_heatmap():
     rows = panel_rows("egov_mic", [2017])
-    for result in (plots.bump_chart(context("en"), rows), plots.rank_heatmap(context("en"), rows)):
+    results = (plots.bump_chart(context("en"), rows), plots.rank_heatmap(context("en"), rows))
+    for result in results:
         assert isinstance(result, NoChart) and "2017 only" in result.reason
+    assert results[0].reason != results[1].reason  # a reader is not told the same thing twice
 
 
 def test_fewer_than_two_units_in_both_years_give_no_change_chart():

@@ -145,7 +145,7 @@ def test_reviewer_page_opens_with_title_and_key_findings_in_its_language(project
     soup = _reviewer(project_build, "rankings_pci_vi")
     title = soup.find("h1").get_text(strip=True)
     assert title.startswith("Xếp hạng PCI")  # the build's title, or the catalogue's default
-    assert soup.find("h2").get_text(strip=True) == f"Những điểm chính: {title}"
+    assert soup.find("h2").get_text(strip=True) == f"Những điểm chính — {title}"
     findings = soup.find("h2").find_next("ul").get_text("\n", strip=True)
     assert "PCI 2024: Quảng Ninh xếp hạng 2 / 63 với 73,20 điểm." in findings
 

@@ -10,12 +10,14 @@ with the stages running then; "between stages" is possible only inside the progr
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from ..meta import indices as index_registry
 from ..meta import package_rows
 from ..provinces import provinces
+from ..tables import Column
 from .real import to_real
 
 PERIODS = ("before", "during", "between", "after")
@@ -456,22 +458,134 @@ def number_text(value: float, lang: str, digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=lang)
 
 
+def date_text(value: object, lang: str) -> str:
+    """An ISO date (``2018-08-16``) as ``lang`` writes it in full (Babel: ``16 tháng 8, 2018`` /
+    ``August 16, 2018``); a value that is not an ISO date is returned as it is."""
+    import datetime
+
+    from babel.dates import format_date
+
+    try:
+        day = datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return format_date(day, "long", locale=lang)
+
+
 def _key(status: str) -> str:
     return status.replace(" ", "_")
 
 
-def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> pd.DataFrame:
-    """``frame``'s ``columns`` (column → ``programme.column.<key>``) renamed into ``lang``, with the
-    status and period codes (``status``, ``claim_status``, ``year_status``, ``period``) in words."""
-    from ..meta.messages import text
+# how a reader_table column is written, by its catalogue key (``programme.column.<key>``)
+_WORDS = {
+    "kind": "programme.kind",
+    "basis": "programme.basis",
+    "level": "programme.level",
+    "topic": "programme.topic",
+}
+_STAGE_KEYS = ("stage", "stages", "other_plans")
+_NOT_STATED_KEYS = ("stage", "legal_basis", "end_year", "period", "value", "goal", "fact", "topic")
+_SCORE_KEYS = ("score", "mean_score", "national_median", "peers_median")
+_WHOLE_KEYS = ("rank", "n_ranked", "best_rank", "n_published")
+_AMOUNT_KEYS = ("amount", "amount_real")
+_YEAR_KEYS = ("year", "start_year", "end_year")
 
+
+def stage_names(value: object, lang: str) -> str:
+    """Every programme stage id in ``value`` (one id, or ids joined by `` + `` / `` / ``) written
+    as its short name (``programme.stage_short.<id>``), each name once, joined by ", "; text
+    that is not a stage id is kept as it is."""
+    import re
+
+    from ..meta.messages import catalogue
+
+    names = catalogue(lang)
+    if value is None or value != value or value is pd.NA:
+        return ""
+    parts = [p for p in re.split(r"\s*(?:\+|/)\s*", str(value)) if p]
+    shown = [names.get(f"programme.stage_short.{p}", p) for p in parts]
+    return ", ".join(dict.fromkeys(shown))
+
+
+def conflict_stages(key: str, lang: str) -> str:
+    """The stages a programme conflict's key names (``group: id_a / id_b``), by their short names."""
+    return stage_names(str(key).split(": ", 1)[-1], lang)
+
+
+def _column_spec(source: str, key: str, frame: pd.DataFrame) -> Column:
+    label = f"programme.column.{key}"
+    if key == "source":
+        return Column(source, label, kind="link")
+    if key in _YEAR_KEYS and pd.api.types.is_numeric_dtype(frame[source]):
+        return Column(source, label, kind="year")
+    if key in _AMOUNT_KEYS:
+        return Column(source, label, kind="number", decimals=1)
+    if key in _SCORE_KEYS and pd.api.types.is_numeric_dtype(frame[source]):
+        return Column(source, label, kind="number", decimals=2)
+    if key in _WHOLE_KEYS and pd.api.types.is_numeric_dtype(frame[source]):
+        return Column(source, label, kind="number")
+    if pd.api.types.is_float_dtype(frame[source]):
+        whole = frame[source].dropna().mod(1).eq(0).all()
+        return Column(source, label, kind="number", decimals=0 if whole else 1)
+    return Column(source, label)
+
+
+def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any:
+    """A table for people (:func:`egov_analysis.tables.people_table`) of ``frame``'s ``columns``
+    (column → ``programme.column.<key>``): status and period codes, indices, kinds, bases and
+    stage ids in the words of ``lang``, numbers in its locale, URLs as links to their sites, no
+    index column. A text the sources do not state (a stage's end year, its legal basis) is
+    written "not stated" (``programme.not_stated``); a missing number "not published".
+
+    Raises ``KeyError`` naming a column missing from ``frame``."""
+    from ..meta.messages import text
+    from ..tables import people_table
+
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise KeyError(f"reader_table: columns {missing} are not in the frame ({list(frame.columns)})")
     table = frame[list(columns)].copy()
-    for column in ("status", "claim_status", "year_status", "candidate_status", "period"):
-        if column in table:
-            table[column] = table[column].map(lambda s: text(f"programme.status.{_key(s)}", lang))
-    if "index" in table:
-        table["index"] = table["index"].map(lambda i: text(f"programme.index.{i}", lang))
-    return table.rename(columns={c: text(f"programme.column.{k}", lang) for c, k in columns.items()})
+    not_stated = text("programme.not_stated", lang)
+    for column, key in columns.items():
+        values = table[column]
+        if column in ("status", "claim_status", "year_status", "candidate_status", "period"):
+            table[column] = values.map(
+                lambda s: text(f"programme.status.{_key(s)}", lang), na_action="ignore"
+            )
+        elif column == "index":
+            table[column] = values.map(lambda i: text(f"programme.index.{i}", lang), na_action="ignore")
+        elif column == "indicator" and "index" in frame:
+            table[column] = [_indicator_text(i, c, lang) for i, c in zip(frame["index"], values, strict=True)]
+        elif key in _WORDS:
+            family = _WORDS[key]
+            table[column] = values.map(
+                lambda w, f=family: text(f"{f}.{_key(str(w))}", lang), na_action="ignore"
+            )
+        elif key == "claim" and text("programme.fact_column", lang) in frame:
+            # a claim in the words its source printed, where the language's fact column has them
+            quotes = frame[text("programme.fact_column", lang)].astype("string")
+            table[column] = quotes.where(quotes.notna() & quotes.ne(""), values.astype("string"))
+        elif key in _STAGE_KEYS and column in ("phase_id", "stages", "other_plans"):
+            table[column] = values.map(lambda v: stage_names(v, lang), na_action="ignore")
+        if key in _NOT_STATED_KEYS and not pd.api.types.is_numeric_dtype(table[column]):
+            table[column] = table[column].astype("string").fillna(not_stated)
+        elif key == "end_year":
+            table[column] = table[column].map(lambda y: not_stated if y is pd.NA or y != y else str(int(y)))
+    table = table.reset_index(drop=True)
+    specs = [_column_spec(column, key, table) for column, key in columns.items()]
+    return people_table(table, specs, lang)
+
+
+def _indicator_text(index: object, indicator: object, lang: str) -> str:
+    from ..formatting import indicator_name
+    from ..meta.messages import MissingMessageError
+
+    if indicator is None or indicator != indicator or indicator is pd.NA:
+        return ""
+    try:
+        return indicator_name(str(index), str(indicator), lang)
+    except MissingMessageError:  # an indicator with no catalogue name stays as published
+        return str(indicator)
 
 
 def region_name(region: str, lang: str) -> str:

@@ -3,11 +3,14 @@ is finished: title, footer, layout, label placement, files written."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, PercentFormatter, ScalarFormatter, StrMethodFormatter
 
 from .. import meta
 from ..csv_safe import write_csv
@@ -110,6 +113,42 @@ def save(fig: Figure, data: pd.DataFrame, name: str, out_dir: Path) -> tuple[Pat
     return png, svg, csv
 
 
+class _LocalDecimal(Formatter):
+    """A numeric tick formatter whose decimal point is written as ``lang`` writes it (``2,5`` in
+    Vietnamese). The wrapped formatters print no thousands separator, so every ``.`` between
+    digits is a decimal point; years stay ``2012``."""
+
+    def __init__(self, inner: Formatter, symbol: str) -> None:
+        self.inner, self.symbol = inner, symbol
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return re.sub(r"(?<=\d)\.(?=\d)", self.symbol, self.inner(x, pos))
+
+    def set_axis(self, axis: Any) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs: Any) -> None:
+        self.inner.set_locs(locs)
+
+    def get_offset(self) -> str:
+        return str(self.inner.get_offset())
+
+
+def localise_ticks(fig: Figure, lang: str) -> None:
+    """Numeric tick labels of every axes of ``fig`` with ``lang``'s decimal symbol (Babel)."""
+    from babel.numbers import get_decimal_symbol
+
+    symbol = get_decimal_symbol(locale=lang)
+    if symbol == ".":
+        return
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            inner = axis.get_major_formatter()
+            if isinstance(inner, (ScalarFormatter, PercentFormatter, StrMethodFormatter)):
+                axis.set_major_formatter(_LocalDecimal(inner, symbol))
+
+
 def finish(
     ctx: DrawingContext,
     fig: Figure,
@@ -125,6 +164,7 @@ def finish(
 ) -> Chart:
     """Title, footer, layout and label placement; the files written when ``ctx.out_dir`` is set."""
     set_title(fig, title)
+    localise_ticks(fig, ctx.lang)
     footer = set_footer(fig, footer_text(sources, notes, ctx.lang))
     settle(fig, after_layout)
     paths = save(fig, data, name, ctx.out_dir) if ctx.out_dir is not None else ()

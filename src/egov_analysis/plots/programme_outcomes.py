@@ -20,10 +20,11 @@ from matplotlib.figure import Figure
 
 from ..meta.messages import text
 from .chart import Chart, DrawingContext
+from .footer import break_note, series_breaks
 from .footer import finish as finish_chart
 from .layout import new_figure
 from .ranks import indicator_name
-from .theme import MISSING, OKABE_ITO, apply_theme
+from .theme import MISSING, OKABE_ITO, apply_theme, number
 
 NOT_HELD = "#9A9A9A"
 
@@ -147,7 +148,7 @@ def budget_chart(
     ax.set_xlabel(word("billion_vnd", ctx.lang))
     ax.legend(fontsize=8, loc="lower right")
     for yi, value in zip(y, rows["amount_bn_vnd"].astype(float), strict=True):
-        ax.text(value, yi - 0.2, f" {value:,.1f}", va="center", fontsize=7)
+        ax.text(value, yi - 0.2, f" {number(value, ctx.lang, 1)}", va="center", fontsize=7)
     money = ["phase_id", "item", "level", "basis", "period", "amount_vnd", "amount_real_vnd", "base_year"]
     counts_sources = [
         "n_projects",
@@ -297,33 +298,34 @@ def score_distribution_chart(
     part = outcomes[outcomes["index"].eq(index) & outcomes["indicator"].eq(indicator)].copy()
     fig, ax = new_figure(10, 5)
     _programme_span(ax, spans)
+    breaks = series_breaks(index, part["year"].astype(int), indicator)
     complete = part[part["national_complete"].fillna(False).astype(bool)]
-    years = complete["year"].astype(int)
-    ax.fill_between(
-        years,
-        complete["national_q1"].astype(float),
-        complete["national_q3"].astype(float),
-        color="#CCCCCC",
-        alpha=0.6,
-        label=word("national_iqr", ctx.lang),
-    )
+    years, q1 = _gapped(complete["year"], complete["national_q1"], breaks)
+    _, q3 = _gapped(complete["year"], complete["national_q3"], breaks)
+    ax.fill_between(years, q1, q3, color="#CCCCCC", alpha=0.6, label=word("national_iqr", ctx.lang))
     ax.plot(
-        years,
-        complete["national_median"].astype(float),
+        *_gapped(complete["year"], complete["national_median"], breaks),
         color="#666666",
         lw=1,
         label=word("national_median", ctx.lang),
     )
     ax.plot(
-        complete["year"].astype(int),
-        complete["peers_median"].astype(float),
+        *_gapped(complete["year"], complete["peers_median"], breaks),
         color=OKABE_ITO[2],
         lw=1,
         ls="--",
         label=word("peers_median", ctx.lang),
     )
     own = part[part["score"].notna()]
-    ax.plot(own["year"].astype(int), own["score"].astype(float), "o-", color=OKABE_ITO[3], label=province)
+    ax.plot(*_gapped(own["year"], own["score"], breaks), "o-", color=OKABE_ITO[3], label=province)
+    for year in breaks:  # no line joins the years a series break separates
+        ax.axvline(
+            year - 0.5,
+            color="#333333",
+            ls="--",
+            lw=1,
+            label=text("chart.legend_series_break", ctx.lang, year=year),
+        )
     ax.set_xlabel(word("year", ctx.lang))
     ax.set_ylabel(word("score", ctx.lang))
     ax.legend(fontsize=8, loc="upper left")
@@ -337,8 +339,20 @@ def score_distribution_chart(
         data=part,
         title=title,
         sources=[text(f"programme.index.{index}", ctx.lang)],
-        notes=[],
+        notes=[break_note(index, year, ctx.lang, indicator) for year in breaks],
     )
+
+
+def _gapped(years: pd.Series, values: pd.Series, breaks: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """``years`` and ``values`` as floats with a gap (NaN) half a year before each series break,
+    so that a line drawn through them stops at the break."""
+    x = years.astype(int).to_numpy(dtype=float)
+    y = values.astype(float).to_numpy()
+    for year in breaks:
+        if (x < year).any() and (x >= year).any():
+            at = int(np.searchsorted(x, year))
+            x, y = np.insert(x, at, year - 0.5), np.insert(y, at, np.nan)
+    return x, y
 
 
 def subindex_rank_chart(

@@ -260,8 +260,8 @@ def rank_heatmap(
     title: str | None = None,
     name: str = "rank_heatmap",
 ) -> ChartResult:
-    """Unit × year ranks (rank 1 darkest); grey cells are unit-years without a published rank;
-    years with a partial list are starred and named in the footer."""
+    """Unit × year ranks (rank 1 lightest, yellow; low ranks dark blue); grey cells are unit-years
+    without a published rank; years with a partial list are starred and named in the footer."""
     from ..analysis.rankings import rank_matrix
 
     index = str(rows["index"].iloc[0])
@@ -273,7 +273,7 @@ def rank_heatmap(
         reason = (
             ctx.word("no_chart_no_ranks", what=label)
             if not ranked_years
-            else ctx.word("no_chart_one_year", what=label, year=ranked_years[0])
+            else ctx.word("no_chart_one_year_grid", what=label, year=ranked_years[0])
         )
         return no_chart(ctx, kind="rank_heatmap", name=name, reason=reason, data=ranked)
     years = list(range(ranked_years[0], ranked_years[-1] + 1))

@@ -20,7 +20,7 @@ from typing import Any
 from .. import formatting as fmt
 from ..config import Paths
 from ..datasets import load
-from ..meta.messages import DEFAULT_LANG, languages, text
+from ..meta.messages import DEFAULT_LANG, catalogue, languages, text
 from .execute import output_paths
 from .reports import Report
 
@@ -165,6 +165,32 @@ def matrix_tables(
     return "".join(parts)
 
 
+def download_name(stem: str, lang: str) -> str:
+    """The reader's name of a report's data file (``names.download.<stem>`` of the catalogue);
+    a file the catalogue does not name yet keeps its file name."""
+    return catalogue(lang).get(f"names.download.{stem}", stem)
+
+
+# parameters whose values are ids with a display name (catalogue family ``names.<family>``)
+_NAMED_VALUES = {"lang": "language", "index": "index", "x_index": "index", "y_index": "index"}
+
+
+def parameter_name(name: str, lang: str) -> str:
+    """A report parameter as a reader calls it (``names.parameter.<name>``), else its own name."""
+    return catalogue(lang).get(f"names.parameter.{name}", name)
+
+
+def parameter_value(name: str, value: Any, lang: str) -> str:
+    """A parameter's value as a reader reads it: ids by their display names (a language, an
+    index, a geography), lists joined with commas, text without quotes."""
+    if isinstance(value, list):
+        return ", ".join(parameter_value(name, v, lang) for v in value)
+    family = "geography" if name == "geography" else _NAMED_VALUES.get(name)
+    if family:
+        return catalogue(lang).get(f"names.{family}.{fmt.slug(str(value))}", str(value))
+    return str(value) if isinstance(value, (str, int)) else json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _row(
     paths: Paths,
     report: Report,
@@ -176,7 +202,7 @@ def _row(
     base = paths.reports
     out = output_paths(paths, report.name)
     params = "<br>".join(
-        f"<code>{html.escape(k)} = {html.escape(json.dumps(v, ensure_ascii=False, default=str))}</code>"
+        f"{html.escape(parameter_name(k, lang))}: {html.escape(parameter_value(k, v, lang))}"
         for k, v in sorted(report.parameters.items())
     ) or html.escape(text("reporting.index.defaults", lang))
     if out["html"].exists():
@@ -196,7 +222,7 @@ def _row(
             label = text("reporting.index.other_version", lang, language=language)
             links += "<br>" + _link(other_out["reviewer_html"], base, label, other_lang)
     csvs = sorted(out["figures"].glob("*.csv")) if out["figures"].exists() else []
-    downloads = " ".join(_link(p, base, p.stem) for p in csvs) or "—"
+    downloads = " · ".join(_link(p, base, download_name(p.stem, lang)) for p in csvs) or "—"
     figure_count = len(list(out["figures"].glob("*.png"))) if out["figures"].exists() else 0
     status = ""
     if failure:

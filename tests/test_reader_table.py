@@ -1,0 +1,62 @@
+"""The programme tables a reviewer reads: people tables, stage names, "not stated" for gaps."""
+
+import pandas as pd
+
+from egov_analysis.analysis import phases as ph
+
+
+def _phases() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "phase_id": ["egov_plan_2012_2014", "egov_next_stage_2015"],
+            "kind": ["scheme", "stage"],
+            "start_year": pd.array([2012, 2015], dtype="Int64"),
+            "end_year": pd.array([2014, None], dtype="Int64"),
+            "legal_basis": pd.array(["QĐ 2459/QĐ-UBND (2012-09-28)", None], dtype="string"),
+            "source_url": ["https://vneconomy.vn/x.htm", "https://baoquangninh.vn/"],
+        }
+    )
+
+
+def test_missing_end_year_and_legal_basis_are_not_stated_in_vietnamese() -> None:
+    columns = {
+        "phase_id": "stage",
+        "kind": "kind",
+        "start_year": "start_year",
+        "end_year": "end_year",
+        "legal_basis": "legal_basis",
+        "source_url": "source",
+    }
+    html = ph.reader_table(_phases(), columns, "vi").as_raw_html()
+    assert "&lt;NA&gt;" not in html and "<NA>" not in html
+    assert html.count("chưa nêu") == 2
+    assert "Đề án 2012–2014" in html and "egov_plan_2012_2014" not in html
+    assert ">đề án<" in html and ">giai đoạn<" in html
+    assert ">vneconomy.vn</a>" in html
+
+
+def test_stage_ids_become_short_names_once_each() -> None:
+    assert ph.stage_names("egov_plan_2012_2014 + egov_scheme_2012_2017", "en") == (
+        "Plan 2012–2014, " + ph.stage_names("egov_scheme_2012_2017", "en")
+    )
+    assert ph.conflict_stages("smart_city: smart_city_2017_2020 / smart_city_2017_2020", "vi") == (
+        "Thành phố thông minh"
+    )
+
+
+def test_a_claim_is_quoted_in_vietnamese_where_the_source_printed_it() -> None:
+    claims = pd.DataFrame(
+        {
+            "claim": ["Claim: PCI 2017 national rank", "Claim: no quote"],
+            "quote_vi": pd.array(["năm 2017, PCI đứng thứ nhất", None], dtype="string"),
+        }
+    )
+    vi = ph.reader_table(claims, {"claim": "claim"}, "vi").as_raw_html()
+    assert "năm 2017, PCI đứng thứ nhất" in vi and "Claim: PCI 2017" not in vi
+    assert "Claim: PCI 2017 national rank" in ph.reader_table(claims, {"claim": "claim"}, "en").as_raw_html()
+
+
+def test_dates_are_written_as_the_language_writes_them() -> None:
+    assert ph.date_text("2018-08-16", "vi") == "16 tháng 8, 2018"
+    assert ph.date_text("2018-08-16", "en") == "August 16, 2018"
+    assert ph.date_text("2018", "vi") == "2018"
