@@ -358,8 +358,10 @@ def test_make_help_prints_no_colour_codes_when_piped():
 def test_make_lab_passes_extra_options_and_allows_root():
     root = config.paths().root
     done = subprocess.run(
-        [MAKE, "-n", "lab", "LAB_ARGS=--port 8890 --no-browser"],
+        [MAKE, "--no-print-directory", "-n", "lab", "LAB_ARGS=--port 8890 --no-browser"],
         cwd=root,
+        # under `make test` the parent make's flags would add "Entering/Leaving directory" lines
+        env={k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")},
         capture_output=True,
         text=True,
         check=True,

@@ -438,7 +438,9 @@ def outcomes_by_stage(
                 }
             )
     frame = pd.DataFrame(out)
-    return frame.astype({"best_rank": "Int64", "worst_rank": "Int64"})
+    # an empty window's mean is <NA>: without the cast the columns would be objects, not numbers
+    means = {"mean_score": "Float64", "mean_rank": "Float64", "mean_national_median": "Float64"}
+    return frame.astype({"best_rank": "Int64", "worst_rank": "Int64", **means})
 
 
 def ranks_around_phases(ranks: pd.DataFrame, phases: pd.DataFrame) -> pd.DataFrame:
