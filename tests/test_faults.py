@@ -338,7 +338,7 @@ def test_killing_only_the_build_process_ends_its_workers_and_nothing_is_publishe
     published = sorted((paths.reports / "notebooks").glob("*.ipynb"))
     main.send_signal(signum)  # only the build process, as a cron timeout or the OOM killer does
     main.wait()
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60  # a loaded machine may take a while to reap
     while time.monotonic() < deadline and any(map(_alive, workers + kernels)):
         time.sleep(0.1)
     assert not [pid for pid in workers if _alive(pid)], "workers outlived the build"
