@@ -133,6 +133,22 @@ def place_labels(ax: Axes, texts: list[Text], only_move: str = "y") -> Callable[
     return place
 
 
+def _ranked_years(
+    ctx: DrawingContext, rows: pd.DataFrame, one_year_key: str
+) -> tuple[pd.DataFrame, list[int], str, str]:
+    """The ranked rows, their years and the chart's subject; ``reason`` is the sentence that
+    replaces a chart of ranks over time when fewer than two years are ranked ("" otherwise)."""
+    ranked = rows[rows["rank"].notna()]
+    ranked_years = sorted(int(y) for y in ranked["year"].unique())
+    label = what(ctx, rows)
+    reason = ""
+    if not ranked_years:
+        reason = ctx.word("no_chart_no_ranks", what=label)
+    elif len(ranked_years) == 1:
+        reason = ctx.word(one_year_key, what=label, year=ranked_years[0])
+    return ranked, ranked_years, label, reason
+
+
 def bump_chart(
     ctx: DrawingContext,
     rows: pd.DataFrame,
@@ -151,15 +167,8 @@ def bump_chart(
     check_top_n(top_n)
     index = str(rows["index"].iloc[0])
     chosen = highlight_codes(highlight, geography_of(rows))
-    ranked = rows[rows["rank"].notna()]
-    ranked_years = sorted(int(y) for y in ranked["year"].unique())
-    label = what(ctx, rows)
-    if len(ranked_years) < 2:
-        reason = (
-            ctx.word("no_chart_no_ranks", what=label)
-            if not ranked_years
-            else ctx.word("no_chart_one_year", what=label, year=ranked_years[0])
-        )
+    ranked, ranked_years, label, reason = _ranked_years(ctx, rows, "no_chart_one_year")
+    if reason:
         return no_chart(ctx, kind="rank_lines", name=name, reason=reason, data=ranked)
     last = ranked_years[-1]
     top = ranked[ranked["year"].eq(last)].nsmallest(top_n, "rank")["province_code"]
@@ -266,15 +275,8 @@ def rank_heatmap(
 
     index = str(rows["index"].iloc[0])
     chosen = highlight_codes(highlight, geography_of(rows))
-    ranked = rows[rows["rank"].notna()]
-    ranked_years = sorted(int(y) for y in ranked["year"].unique())
-    label = what(ctx, rows)
-    if len(ranked_years) < 2:
-        reason = (
-            ctx.word("no_chart_no_ranks", what=label)
-            if not ranked_years
-            else ctx.word("no_chart_one_year_grid", what=label, year=ranked_years[0])
-        )
+    ranked, ranked_years, label, reason = _ranked_years(ctx, rows, "no_chart_one_year_grid")
+    if reason:
         return no_chart(ctx, kind="rank_heatmap", name=name, reason=reason, data=ranked)
     years = list(range(ranked_years[0], ranked_years[-1] + 1))
     matrix = rank_matrix(ranked, years)
