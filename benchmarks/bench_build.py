@@ -1,6 +1,6 @@
 """The report build against its floor at the same parallelism (`make bench`).
 
-    python benchmarks/bench_build.py [--repeat 3] [--sweep-size 100] [--skip-sweep] [--skip-clean]
+    python benchmarks/bench_build.py [--repeat 3] [--sweep-size N] [--skip-sweep] [--skip-clean]
                                      [--write benchmarks/RESULTS.md]
 
 Contenders, each measured as wall time and CPU time (user + system of every process it started,
@@ -12,8 +12,8 @@ kernels included: they are waited for, so the operating system adds their time t
   `EGOV_KERNEL_PRELOAD=0`: every kernel a new interpreter);
 - on the sweep, `build --force -j 1` too, for the throughput with 1 and 2 local workers;
 - a no-op rebuild and `import egov_analysis`; then the cleaning benchmark (bench_clean.py).
-The default set is reports.toml; the sweep is a generated reports file of province profiles over
-every province, in English then Vietnamese (until the report matrix's `--set sweep` exists).
+The default set is reports.toml's; the sweep is its `--set sweep` (every province's profile in
+both languages and the PCI ranking of every sub-index in both languages), or its first N reports.
 Runs of the floor and the build alternate so that both see the same load on a shared machine.
 """
 
@@ -31,11 +31,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from egov_analysis import config
-from egov_analysis.reporting.reports import Report, load_reports
+from egov_analysis.reporting.reports import Report, load_reports, select
 
 BIN = Path(sys.executable).parent
 JOBS = 2
@@ -98,23 +98,6 @@ def floor(reports: list[Report], notebooks: Path, env: dict[str, str]) -> None:
         raise RuntimeError("the floor failed")
 
 
-def sweep_file(path: Path, size: int) -> Path:
-    """A reports file of province profiles over every province, in English then Vietnamese."""
-    from egov_analysis.provinces import provinces
-
-    names = sorted(p.name for p in provinces().values() if p.merged_into is None)
-    lines = []
-    for lang in ("en", "vi"):
-        for i, name in enumerate(names):
-            lines.append(
-                f'[[report]]\nname = "profile_{lang}_{i:02d}"\ntitle = "{name}"\n'
-                'notebook = "province_profile.ipynb"\n'
-                f'parameters = {{ province = "{name}", lang = "{lang}" }}\n'
-            )
-    path.write_text("\n".join(lines[:size]), encoding="utf-8")
-    return path
-
-
 def machine() -> str:
     model = "unknown CPU"
     try:
@@ -140,10 +123,13 @@ def compare(
     env: dict[str, str],
     repeat: int,
     extra: dict[str, list[str] | dict[str, str]],
+    selection: Sequence[str] = (),
 ) -> dict[str, tuple[float, float]]:
-    """Median (wall, CPU) of the floor and each build variant, runs alternating."""
+    """Median (wall, CPU) of the floor and each build variant, runs alternating. ``selection``:
+    build arguments that pick the reports (``--set sweep --only …``)."""
     samples: dict[str, list[tuple[float, float]]] = {"floor": []}
     build = [str(BIN / "egov-analysis"), "build", "--force", "--quiet", "--reports-file", str(reports_file)]
+    build += selection
     variants: dict[str, tuple[list[str], dict[str, str]]] = {
         "build": ([*build, "-j", str(JOBS)], env),
     }
@@ -172,7 +158,7 @@ def compare(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each contender on the default set")
-    parser.add_argument("--sweep-size", type=int, default=100)
+    parser.add_argument("--sweep-size", type=int, default=0, help="the first N reports of the sweep (0: all)")
     parser.add_argument("--sweep-repeat", type=int, default=1)
     parser.add_argument("--skip-sweep", action="store_true")
     parser.add_argument("--skip-clean", action="store_true", help="leave out the cleaning benchmark")
@@ -215,19 +201,24 @@ def main() -> None:
         if args.write:  # the default set's results stand even if the sweep is cut short
             write_results(Path(args.write), info, "\n".join(lines), args)
         if not args.skip_sweep:
-            sweep_reports_file = sweep_file(work / "sweep.toml", args.sweep_size)
-            sweep_reports = load_reports(sweep_reports_file, paths.notebooks)
+            sweep_reports = select(load_reports(paths.root / "reports.toml", paths.notebooks), "sweep")
+            sweep_reports = sweep_reports[: args.sweep_size] if args.sweep_size else sweep_reports
             sweep = compare(
                 "sweep",
-                sweep_reports_file,
+                paths.root / "reports.toml",
                 sweep_reports,
                 paths,
                 env,
                 args.sweep_repeat,
                 {"build -j 1": ["-j", "1"]},
+                ["--set", "sweep", "--only", *(r.name for r in sweep_reports)],
             )
             n = len(sweep_reports)
-            lines += ["", *table(f"Sweep ({n} province profiles, en then vi)", sweep, n)]
+            kinds = ", ".join(
+                f"{sum(r.notebook == nb for r in sweep_reports)} {nb.removesuffix('.ipynb')}"
+                for nb in dict.fromkeys(r.notebook for r in sweep_reports)
+            )
+            lines += ["", *table(f"Sweep (`--set sweep` of reports.toml: {n} reports, {kinds})", sweep, n)]
             one, two = n / sweep["build -j 1"][0], n / sweep["build"][0]
             lines.append(
                 f"- sweep throughput: {one * 60:.1f} reports/min with 1 worker, {two * 60:.1f} with 2 "

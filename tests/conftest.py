@@ -51,3 +51,22 @@ def project_build(tmp_path_factory: pytest.TempPathFactory) -> egov_config.Paths
             assert not result.failures, result.failures
             (root / "built").write_text("ok\n")
     return paths
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--sweep",
+        action="store_true",
+        help="also run the sweep tier (tests marked sweep: the full sweep, ~10 min; `make test-sweep`)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``sweep`` run only with ``--sweep``; without it they are deselected (and counted
+    in the summary), so that `make test` stays under five minutes."""
+    if config.getoption("--sweep"):
+        return
+    deselected = [item for item in items if item.get_closest_marker("sweep")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("sweep")]

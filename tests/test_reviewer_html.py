@@ -117,9 +117,9 @@ def test_a_vietnamese_report_has_no_english_catalogue_text(project_build, report
 
 
 @pytest.mark.slow
-def test_the_34_unit_report_shows_at_most_34_units_a_year(project_build):
-    (report,) = [r for r in REPORTS if r.parameters.get("geography") == "34"]
-    csvs = sorted((project_build.figures / report.name).glob("*.csv"))
+@pytest.mark.parametrize("report", [r.name for r in REPORTS if r.parameters.get("geography") == "34"])
+def test_the_34_unit_report_shows_at_most_34_units_a_year(project_build, report):
+    csvs = sorted((project_build.figures / report).glob("*.csv"))
     assert csvs
     for path in csvs:
         data = pd.read_csv(path, dtype=str)

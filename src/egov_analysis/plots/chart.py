@@ -20,7 +20,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..meta import messages
+from .layout import DrawnTextCheck, TextProblem, text_problems
 from .theme import word
+
+CHART_METADATA = "egov_chart"  # key of a displayed chart's output metadata
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class Chart:
     lang: str
     paths: tuple[Path, ...] = ()
     _png: list[bytes] = field(default_factory=list, repr=False)
+    _checked: list[tuple[TextProblem, ...]] = field(default_factory=list, repr=False)
 
     def png(self) -> bytes:
         """The chart as PNG bytes (the written file where there is one)."""
@@ -68,9 +72,23 @@ class Chart:
                 self._png.append(self.paths[0].read_bytes())
             else:
                 buffer = io.BytesIO()
-                self.figure.savefig(buffer, format="png", metadata={"Software": None})
+                with DrawnTextCheck(self.figure) as check:
+                    self.figure.savefig(buffer, format="png", metadata={"Software": None})
                 self._png.append(buffer.getvalue())
+                self._checked[:] = [tuple(check.problems or ())]
         return self._png[0]
+
+    def text_problems(self) -> tuple[TextProblem, ...]:
+        """Texts that overlap another or are cut at the edge in the PNG as drawn (measured while
+        it was written, so at no extra draw): empty when the layout is clean."""
+        if not self._checked:
+            self.png()
+        return self._checked[0] if self._checked else tuple(text_problems(self.figure))
+
+    def layout_record(self) -> dict[str, object]:
+        """What the build reads back from the executed notebook: the chart's kind and its text
+        problems as sentences (the build warns of any)."""
+        return {"kind": self.kind, "text_problems": [str(p) for p in self.text_problems()]}
 
     def _repr_png_(self) -> bytes:
         return self.png()
@@ -83,9 +101,11 @@ class Chart:
             f'<img alt="{alt}" src="data:image/png;base64,{data}" style="max-width:100%"/></figure>'
         )
 
-    def _repr_mimebundle_(self, **_: Any) -> dict[str, str]:
-        # HTML (with the alt text) and plain text only: the PNG is not stored a second time.
-        return {"text/html": self._repr_html_(), "text/plain": self.alt_text}
+    def _repr_mimebundle_(self, **_: Any) -> tuple[dict[str, str], dict[str, object]]:
+        # HTML (with the alt text) and plain text only: the PNG is not stored a second time. The
+        # metadata (never shown) carries the layout check into the executed notebook.
+        bundle = {"text/html": self._repr_html_(), "text/plain": self.alt_text}
+        return bundle, {CHART_METADATA: self.layout_record()}
 
 
 @dataclass(frozen=True, eq=False)

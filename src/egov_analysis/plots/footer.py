@@ -16,7 +16,7 @@ from .. import meta
 from ..csv_safe import write_csv
 from ..meta import messages
 from .chart import Chart, DrawingContext, NoChart
-from .layout import set_footer, set_title, settle
+from .layout import DrawnTextCheck, TextProblem, set_footer, set_title, settle
 from .theme import join_words, word
 
 
@@ -102,15 +102,19 @@ def _files(out_dir: Path, name: str) -> tuple[Path, Path, Path]:
     return out_dir / f"{name}.png", out_dir / f"{name}.svg", out_dir / f"{name}.csv"
 
 
-def save(fig: Figure, data: pd.DataFrame, name: str, out_dir: Path) -> tuple[Path, ...]:
+def save(
+    fig: Figure, data: pd.DataFrame, name: str, out_dir: Path
+) -> tuple[tuple[Path, ...], tuple[TextProblem, ...]]:
     """Save ``fig`` as PNG and SVG and ``data`` as CSV in ``out_dir`` (no dates in the metadata,
-    so an unchanged chart gives identical files)."""
+    so an unchanged chart gives identical files). Returns the files and the texts that overlap or
+    are cut in the PNG as written (measured while it is drawn)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     png, svg, csv = _files(out_dir, name)
-    fig.savefig(png, metadata={"Software": None})
+    with DrawnTextCheck(fig) as check:
+        fig.savefig(png, metadata={"Software": None})
     fig.savefig(svg, metadata={"Date": None, "Creator": None})
     write_csv(data, csv)  # formula-like text cells neutralised, as for the processed tables
-    return png, svg, csv
+    return (png, svg, csv), tuple(check.problems or ())
 
 
 class _LocalDecimal(Formatter):
@@ -167,8 +171,10 @@ def finish(
     localise_ticks(fig, ctx.lang)
     footer = set_footer(fig, footer_text(sources, notes, ctx.lang))
     settle(fig, after_layout)
-    paths = save(fig, data, name, ctx.out_dir) if ctx.out_dir is not None else ()
-    return Chart(kind, fig, data, title, footer, alt_text, ctx.lang, paths)
+    if ctx.out_dir is None:  # measured when the PNG is first made (Chart.png)
+        return Chart(kind, fig, data, title, footer, alt_text, ctx.lang)
+    paths, problems = save(fig, data, name, ctx.out_dir)
+    return Chart(kind, fig, data, title, footer, alt_text, ctx.lang, paths, _checked=[problems])
 
 
 def no_chart(

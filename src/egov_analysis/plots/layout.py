@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis, YAxis
+from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -249,7 +251,8 @@ def _shown(text: Text) -> bool:
 def text_problems(fig: Figure, dpi: float | None = None, tolerance_px: float = 1.0) -> list[TextProblem]:
     """Texts of ``fig`` that overlap another text or go past the figure's edge: window extents
     from the Agg renderer at ``dpi`` (default: the dpi figures are saved at, since text widths do
-    not scale exactly with dpi); ``tolerance_px`` forgives anti-aliasing."""
+    not scale exactly with dpi); ``tolerance_px`` forgives anti-aliasing. Draws the figure once
+    more; :class:`DrawnTextCheck` measures while a figure is saved instead."""
     import matplotlib as mpl
 
     dpi = float(dpi or mpl.rcParams["savefig.dpi"])
@@ -258,11 +261,17 @@ def text_problems(fig: Figure, dpi: float | None = None, tolerance_px: float = 1
     try:
         render = FigureCanvasAgg(fig).get_renderer()
         fig.draw(render)
-        width, height = fig.get_figwidth() * dpi, fig.get_figheight() * dpi
-        boxes = [(t, t.get_window_extent(render)) for t in drawn_texts(fig)]
+        problems = _problems_as_drawn(fig, render, tolerance_px)
     finally:
         fig.set_dpi(saved)
         FigureCanvasAgg(fig)
+    return problems
+
+
+def _problems_as_drawn(fig: Figure, render: RendererBase, tolerance_px: float = 1.0) -> list[TextProblem]:
+    """The problems of ``fig`` as ``render`` has just drawn it (its size is the drawn canvas)."""
+    width, height = render.get_canvas_width_height()
+    boxes = [(t, t.get_window_extent(render)) for t in drawn_texts(fig)]
     problems = []
     for text, box in boxes:
         inside_x = -tolerance_px <= box.x0 and box.x1 <= width + tolerance_px
@@ -276,3 +285,25 @@ def text_problems(fig: Figure, dpi: float | None = None, tolerance_px: float = 1
             if overlap_w > tolerance_px and overlap_h > tolerance_px:
                 problems.append(TextProblem(text.get_text(), other.get_text(), "overlap"))
     return problems
+
+
+class DrawnTextCheck:
+    """The text check of a figure measured while it is saved, at no extra draw: use as
+    ``with DrawnTextCheck(fig) as check: fig.savefig(...)``, then read ``check.problems`` (those of
+    the last draw, the one written; ``None`` if the figure was not drawn)."""
+
+    def __init__(self, fig: Figure) -> None:
+        self.fig = fig
+        self.problems: list[TextProblem] | None = None
+        self._connection: int | None = None
+
+    def _measure(self, event: Any) -> None:
+        self.problems = _problems_as_drawn(self.fig, event.renderer)
+
+    def __enter__(self) -> DrawnTextCheck:
+        self._connection = self.fig.canvas.mpl_connect("draw_event", self._measure)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._connection is not None:
+            self.fig.canvas.mpl_disconnect(self._connection)

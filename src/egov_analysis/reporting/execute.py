@@ -20,6 +20,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..config import ENV_VARS, Paths
 from .reports import Report
@@ -38,6 +39,7 @@ class Outcome:
     ok: bool
     seconds: float
     error: str = ""
+    warnings: tuple[str, ...] = ()  # what a reader would see wrong, the report being built
 
 
 def output_paths(paths: Paths, name: str) -> dict[str, Path]:
@@ -74,24 +76,37 @@ def _error_text(err: BaseException) -> str:
     return f"{type(err).__name__}: {err}\n" + "".join(traceback.format_exception(err)[-3:])
 
 
-def execute(report: Report, source: Path, folder: Path) -> str:
+def chart_warnings(notebook: Any) -> tuple[str, ...]:
+    """The text problems (overlap, clipping) of every chart an executed notebook displayed, as the
+    charts recorded them in their output's metadata ("rank_lines: texts 'a' and 'b' overlap")."""
+    from ..plots.chart import CHART_METADATA
+
+    found = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            record = output.get("metadata", {}).get(CHART_METADATA)
+            if record:
+                found += [f"{record['kind']}: {problem}" for problem in record["text_problems"]]
+    return tuple(found)
+
+
+def execute(report: Report, source: Path, folder: Path) -> tuple[str, tuple[str, ...]]:
     """Run ``source`` for ``report`` with ``folder`` as working directory: ``<name>.ipynb``,
     page.html, reviewer.html and the figures in ``folder/figures`` (the injected ``figures``
     parameter is that relative name, so the executed notebook does not depend on where or on which
-    machine it ran). Returns ``""`` or the error (the executed notebook stays for a look)."""
-    import nbformat
+    machine it ran). Returns ``""`` or the error (the executed notebook stays for a look), and the
+    charts' text problems (:func:`chart_warnings`)."""
 
     from .html import export_html
     from .kernel import run_notebook
 
     executed = folder / f"{report.name}.ipynb"
     try:
-        run_notebook(source, executed, cwd=folder, parameters=report.notebook_parameters(FIGURES))
-        notebook = nbformat.read(executed, as_version=4)
+        notebook = run_notebook(source, executed, cwd=folder, parameters=report.notebook_parameters(FIGURES))
         export_html(notebook, folder / PAGE, folder / REVIEWER, report.title)
     except Exception as err:  # report and keep going: the other reports still run
-        return _error_text(err)
-    return ""
+        return _error_text(err), ()
+    return "", chart_warnings(notebook)
 
 
 def publish(report: Report, paths: Paths, run_id: str) -> None:
@@ -163,8 +178,8 @@ def run_report(report: Report, paths: Paths, run_id: str) -> Outcome:
     (staging / FIGURES).symlink_to(figures, target_is_directory=True)
     for name in INPUT_PATHS:  # the kernel inherits these: its config.paths() sees the build's data
         os.environ[ENV_VARS[name]] = str(getattr(paths, name))
-    error = execute(report, paths.notebooks / report.notebook, staging)
-    return Outcome(report.name, not error, time.perf_counter() - start, error)
+    error, warnings = execute(report, paths.notebooks / report.notebook, staging)
+    return Outcome(report.name, not error, time.perf_counter() - start, error, warnings)
 
 
 @dataclass(frozen=True)
@@ -233,13 +248,13 @@ def run_remote(task: RemoteTask) -> RemoteResult:
         source.write_bytes(task.notebook)
         out = folder / "out"
         out.mkdir()
-        error = execute(task.report, source, out)
+        error, warnings = execute(task.report, source, out)
         files = {
             p.relative_to(out).as_posix(): p.read_bytes()
             for p in sorted(out.rglob("*"))
             if p.is_file() and (not error or p.name == f"{name}.ipynb")
         }
-    return RemoteResult(Outcome(name, not error, time.perf_counter() - start, error), files)
+    return RemoteResult(Outcome(name, not error, time.perf_counter() - start, error, warnings), files)
 
 
 def receive(result: RemoteResult, report: Report, paths: Paths, run_id: str) -> Outcome:

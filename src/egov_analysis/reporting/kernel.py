@@ -227,13 +227,15 @@ def run_notebook(source: Path, executed: Path, cwd: Path, parameters: dict[str, 
     executed notebook and raises papermill's errors."""
     import papermill
 
-    from .readable_parameters import register
+    from . import quiet_engine, readable_parameters
 
-    register()  # Vietnamese parameters stay readable in the executed notebook
+    readable_parameters.register()  # Vietnamese parameters stay readable in the executed notebook
+    quiet_engine.register()  # one write of the executed notebook, not two per cell
     return papermill.execute_notebook(
         str(source),
         str(executed),
         parameters=parameters,
+        engine_name=quiet_engine.ENGINE,
         kernel_name=KERNEL,
         kernel_manager_class=kernel_manager_class(),
         cwd=str(cwd),

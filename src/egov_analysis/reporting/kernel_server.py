@@ -45,10 +45,12 @@ def die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def _kernel(request: dict[str, Any]) -> int:
+def _kernel(request: dict[str, Any], server: int) -> int:
     """In the forked child: become a kernel as ``python -m ipykernel_launcher ARGV`` would."""
     os.setsid()  # its own process group, as a launched kernel has: interrupts reach it alone
     die_with_parent()  # the server ends with its worker, and so do its kernels
+    if os.getppid() != server:  # the server ended between the fork and the signal being armed
+        return 1
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the kernel's own subprocesses are waited for
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)  # not the server's request pipe
@@ -89,13 +91,14 @@ def main() -> None:
     # kernels are waited for as they end, so that their CPU time counts as this process's
     # children's (and so as the build's, in /usr/bin/time or the benchmark)
     signal.signal(signal.SIGCHLD, _reap)
+    server = os.getpid()
     for line in sys.stdin:
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:
             code = 1
             try:
-                code = _kernel(request)
+                code = _kernel(request, server)
             except BaseException:
                 traceback.print_exc()
             finally:

@@ -69,6 +69,11 @@ class BuildResult:
     def failures(self) -> list[Outcome]:
         return [o for o in self.ran if not o.ok]
 
+    @property
+    def warnings(self) -> list[str]:
+        """ "<report>: <chart kind>: <problem>" for every chart text problem of the reports run."""
+        return [f"{o.name}: {w}" for o in self.ran for w in o.warnings]
+
 
 def default_reports_file(paths: Paths) -> Path:
     return paths.root / "reports.toml"
@@ -351,6 +356,8 @@ def _run_all(
                         bar.update()
                     if progress:
                         (bar.write if bar_on else log)(line)
+                    for warning in outcome.warnings:  # shown even when quiet: a reader would see it
+                        (bar.write if bar_on else log)(f"warning {report.name}: {warning}")
     finally:
         for root in (paths.reports / STAGING, paths.figures / STAGING):
             shutil.rmtree(root / run_id, ignore_errors=True)
