@@ -81,7 +81,7 @@ def test_a_chart_writes_png_svg_csv_and_shows_its_alt_text(tmp_path, lang):
     alt = re.search(r'alt="([^"]*)"', html).group(1)
     assert alt and alt.replace("&#x27;", "'") == chart.alt_text
     assert "data:image/png;base64," in html
-    assert chart._repr_mimebundle_()["text/plain"] == chart.alt_text
+    assert chart._repr_mimebundle_()[0]["text/plain"] == chart.alt_text
 
 
 @pytest.mark.parametrize("lang", LANGS)

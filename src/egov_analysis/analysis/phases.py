@@ -167,6 +167,9 @@ FACT_COLUMNS = [
     "metric",
     "value_as_printed",
     "unit",
+    "n_projects",
+    "n_tasks",
+    "n_projects_or_tasks",
     "quote_vi",
     "source_url",
     "source_title",
@@ -182,8 +185,9 @@ def source_facts(
     milestones: pd.DataFrame,
 ) -> pd.DataFrame:
     """Every fact the programme tables hold from one article (by its title), one row each, with
-    the table it is in: stages, budgets (with their counts of projects and tasks in
-    ``value_as_printed``), goals and every other fact. Columns: ``FACT_COLUMNS``."""
+    the table it is in: stages, budgets (with the counts of projects and tasks their source gives:
+    :func:`fact_values` writes them in words), goals and every other fact. Columns:
+    ``FACT_COLUMNS``."""
     stage_rows = phases[phases["source_title"].eq(source_title)].assign(
         table="phases",
         topic="programme_phase",
@@ -194,22 +198,15 @@ def source_facts(
         unit="period",
     )
     money = budget[budget["source_title"].eq(source_title)]
-    counts = (
-        money[["n_projects", "n_tasks", "n_projects_or_tasks"]]
-        .astype("string")
-        .apply(lambda r: ", ".join(f"{k}={v}" for k, v in r.items() if pd.notna(v)), axis=1)
-    )
-    budget_rows = money.assign(
-        table="budget",
-        topic="budget",
-        unit="VND",
-        value_as_printed=money["value_as_printed"] + (" (" + counts + ")").where(counts.ne(""), ""),
-    )
+    budget_rows = money.assign(table="budget", topic="budget", unit="VND")
     goal_rows = goals[goals["source_title"].eq(source_title)].assign(table="goals", topic="goals")
     other = milestones[milestones["source_title"].eq(source_title)].assign(table="milestones")
     frames = [f.reindex(columns=FACT_COLUMNS) for f in (stage_rows, budget_rows, goal_rows, other)]
     facts = pd.concat([f for f in frames if not f.empty], ignore_index=True)
-    return facts.astype({"year_start": "Int64", "year_end": "Int64"})
+    counts = dict.fromkeys(
+        ("year_start", "year_end", "n_projects", "n_tasks", "n_projects_or_tasks"), "Int64"
+    )
+    return facts.astype(counts)
 
 
 # --- ranking claims ---------------------------------------------------------------------------
@@ -647,22 +644,46 @@ def _claim_quote(row: pd.Series, claims: pd.DataFrame) -> str:
     return str(quote) if isinstance(quote, str) and quote else str(row["claim"])
 
 
+def counts_text(row: Any, lang: str) -> str:
+    """The counts of projects and tasks a source gives for an amount, in words ("9 projects and 3
+    tasks", "7 dự án, nhiệm vụ"); ``""`` when it gives none. ``row``: anything with
+    ``n_projects``, ``n_tasks`` and ``n_projects_or_tasks`` (a row of the budget table)."""
+    from ..meta.messages import text
+
+    def known(name: str) -> Any:
+        value = row[name] if isinstance(row, (pd.Series, dict)) else getattr(row, name, None)
+        return None if value is None or pd.isna(value) else int(value)
+
+    together, projects, tasks = known("n_projects_or_tasks"), known("n_projects"), known("n_tasks")
+    if together is not None:
+        return text("programme.text.count_projects_or_tasks", lang, n=together)
+    if projects is None and tasks is None:
+        return ""
+    return text(
+        "programme.text.count_projects_tasks",
+        lang,
+        projects="?" if projects is None else projects,
+        tasks="?" if tasks is None else tasks,
+    )
+
+
+def fact_values(facts: pd.DataFrame, lang: str) -> pd.Series:
+    """Each fact of :func:`source_facts` as a reader sees it: the value as printed, and for an
+    amount the counts of projects and tasks its source gives, in words ("86 tỷ đồng (9 dự án và
+    3 nhiệm vụ)")."""
+    counts = facts.apply(counts_text, axis=1, lang=lang) if not facts.empty else pd.Series(dtype=str)
+    values = facts["value_as_printed"].astype("string").fillna("")
+    return (values + (" (" + counts + ")").where(counts.ne(""), "")).rename("value")
+
+
 def budget_findings(items: pd.DataFrame, lang: str) -> list[str]:
     """One sentence per budget item that a source gives counts of projects and tasks for."""
     from ..meta.messages import text
 
     sentences = []
     for row in items.itertuples():
-        if pd.notna(row.n_projects_or_tasks):
-            counts = text("programme.text.count_projects_or_tasks", lang, n=row.n_projects_or_tasks)
-        elif pd.notna(row.n_projects) or pd.notna(row.n_tasks):
-            counts = text(
-                "programme.text.count_projects_tasks",
-                lang,
-                projects=row.n_projects if pd.notna(row.n_projects) else "?",
-                tasks=row.n_tasks if pd.notna(row.n_tasks) else "?",
-            )
-        else:
+        counts = counts_text(row, lang)
+        if not counts:
             continue
         item = (
             f"{row.metric} ({row.period})"

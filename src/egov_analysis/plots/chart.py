@@ -90,9 +90,6 @@ class Chart:
         problems as sentences (the build warns of any)."""
         return {"kind": self.kind, "text_problems": [str(p) for p in self.text_problems()]}
 
-    def _repr_png_(self) -> bytes:
-        return self.png()
-
     def _repr_html_(self) -> str:
         data = base64.b64encode(self.png()).decode("ascii")
         alt = html.escape(self.alt_text, quote=True)
@@ -102,8 +99,8 @@ class Chart:
         )
 
     def _repr_mimebundle_(self, **_: Any) -> tuple[dict[str, str], dict[str, object]]:
-        # HTML (with the alt text) and plain text only: the PNG is not stored a second time. The
-        # metadata (never shown) carries the layout check into the executed notebook.
+        # HTML (with the alt text) and plain text only: no _repr_png_, or IPython would add the PNG
+        # to the output a second time. The metadata (never shown) carries the layout check.
         bundle = {"text/html": self._repr_html_(), "text/plain": self.alt_text}
         return bundle, {CHART_METADATA: self.layout_record()}
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis, YAxis
 from matplotlib.backend_bases import RendererBase
@@ -111,17 +112,27 @@ def settle(fig: Figure, after_layout: Iterable[Callable[[], None]] = ()) -> None
     fig.set_layout_engine("none")
 
 
+class _RankLocator(MaxNLocator):
+    """Integer ticks from rank 1 on: the margin above rank 1 never shows a rank 0."""
+
+    def tick_values(self, vmin: float, vmax: float) -> Any:
+        ticks = np.asarray(super().tick_values(vmin, vmax))
+        return ticks[ticks >= 1 - 1e-9]
+
+
 def rank_axis(axis: Axis, n_max: float | None = None) -> None:
-    """Integer ticks on a rank axis, rank 1 at the top (or at the left of a horizontal axis)."""
-    axis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1, steps=[1, 2, 5, 10]))
+    """Integer ticks on a rank axis, rank 1 at the top (or at the left of a horizontal axis), with
+    room beyond the first and last rank for a whole marker (a point at rank 61 of 61 is not cut)."""
+    axis.set_major_locator(_RankLocator(integer=True, min_n_ticks=1, steps=[1, 2, 5, 10]))
     lo, hi = axis.get_view_interval()
     lo, hi = min(lo, hi), max(lo, hi)
     top = 0.5 if lo < 1 or lo >= 0.5 else lo
     bottom = max(hi, n_max or hi)
+    pad = 0.015 * (bottom - min(top, 0.5))  # ~ a marker's radius on a chart's usual height
     if isinstance(axis, YAxis):
-        axis.axes.set_ylim(bottom + 0.5, min(top, 0.5))
+        axis.axes.set_ylim(bottom + 0.5 + pad, min(top, 0.5) - pad)
     else:
-        axis.axes.set_xlim(min(top, 0.5), bottom + 0.5)
+        axis.axes.set_xlim(min(top, 0.5) - pad, bottom + 0.5 + pad)
 
 
 def year_axis(ax: Axes, years: Sequence[int], fontsize: float = 9) -> None:

@@ -21,6 +21,7 @@ from .theme import HIGHLIGHTS, MISSING, SEQUENTIAL
 
 MAP_UNITS = {"provinces_63": 63, "units_34": 34}
 MIN_SHARE_FOR_MAP = 0.75  # below this share of units with a value, a list says more than a map
+HIGHLIGHT_WIDTH = 1.0  # thin enough that a small unit with islands still shows its fill
 
 
 def _draw_geometry(ax: Axes, geometry: dict, colour: object, hatch: str | None, edge: str, lw: float) -> None:
@@ -33,6 +34,16 @@ def _draw_geometry(ax: Axes, geometry: dict, colour: object, hatch: str | None, 
         ax.add_patch(
             PathPatch(MplPath(vertices, codes), facecolor=colour, edgecolor=edge, lw=lw, hatch=hatch)
         )
+
+
+def _highlight_label(code: str, name: str, by_code: pd.Series, index: str, ctx: DrawingContext) -> str:
+    """``Quảng Ninh: 0,80`` (the score as the publisher prints it), or the name alone without one."""
+    from .. import formatting
+
+    value = by_code.get(code)
+    if value is None or pd.isna(value):
+        return name
+    return f"{name}: {formatting.score(value, index, ctx.lang)}"
 
 
 def choropleth(
@@ -108,15 +119,22 @@ def choropleth(
         _draw_geometry(ax, feature["geometry"], colour, "///" if missing else None, "white", 0.3)
     for feature in features:  # highlighted units outlined on top
         if feature["properties"]["code"] in chosen:
-            _draw_geometry(ax, feature["geometry"], "none", None, HIGHLIGHTS[0], 1.5)
+            _draw_geometry(ax, feature["geometry"], "none", None, HIGHLIGHTS[0], HIGHLIGHT_WIDTH)
     ax.autoscale_view()
     ax.set_aspect("equal")
     ax.axis("off")
     fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.5, label=ctx.word("score"))
     handles = [Patch(facecolor=MISSING, hatch="///", label=ctx.word("no_data"))]
-    handles += [Patch(facecolor="none", edgecolor=HIGHLIGHTS[0], lw=1.5, label=n) for n in chosen.values()]
+    handles += [  # the score beside the name: an outlined unit's fill is small beside its outline
+        Patch(
+            facecolor="none",
+            edgecolor=HIGHLIGHTS[0],
+            lw=HIGHLIGHT_WIDTH,
+            label=_highlight_label(c, n, by_code, index, ctx) if value_column == "score" else n,
+        )
+        for c, n in chosen.items()
+    ]
     ax.legend(handles=handles, loc="lower left", fontsize=8)
-    outline = features[0]["properties"]  # every feature carries the same source and note
     all_notes.append(ctx.word("note_outlines"))
     missing_n = n_units - len(known)
     if missing_n:
@@ -142,7 +160,7 @@ def choropleth(
         name=name,
         data=values,
         title=title or ctx.word("title_map", what=label, year=year, units=n_units),
-        sources=[*index_sources(index, values, ctx.lang), outline["source_url"]],
+        sources=[*index_sources(index, values, ctx.lang), ctx.word("source_outlines")],
         notes=all_notes,
         alt_text=alt,
     )

@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..analysis.phases import counts_text
 from ..meta.messages import text
 from .chart import Chart, DrawingContext
 from .footer import break_note, series_breaks
@@ -135,7 +136,7 @@ def budget_chart(
         color=OKABE_ITO[1],
         label=word("real", ctx.lang, year=base_year),
     )
-    counts = rows.apply(_counts_label, axis=1, lang=ctx.lang)
+    counts = rows.apply(counts_text, axis=1, lang=ctx.lang)
     labels = [
         " · ".join(
             [text(f"programme.basis.{basis}", ctx.lang), text(f"programme.level.{level}", ctx.lang), period]
@@ -169,19 +170,6 @@ def budget_chart(
         sources=[word("sources_programme", ctx.lang)],
         notes=[word("note_totals", ctx.lang), word("note_real", ctx.lang)],
     )
-
-
-def _counts_label(row: pd.Series, lang: str) -> str:
-    if pd.notna(row.get("n_projects_or_tasks")):
-        return text("programme.text.count_projects_or_tasks", lang, n=row["n_projects_or_tasks"])
-    if pd.notna(row.get("n_projects")) or pd.notna(row.get("n_tasks")):
-        return text(
-            "programme.text.count_projects_tasks",
-            lang,
-            projects=row["n_projects"] if pd.notna(row["n_projects"]) else "?",
-            tasks=row["n_tasks"] if pd.notna(row["n_tasks"]) else "?",
-        )
-    return ""
 
 
 def tranches_chart(
