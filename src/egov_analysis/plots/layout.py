@@ -26,15 +26,23 @@ TITLE_SIZE = 12
 MARGIN_PX = 8
 
 
-def new_figure(
-    width: float = 10, height: float = 6, nrows: int = 1, **subplots: object
-) -> tuple[Figure, Axes]:
+def new_grid(
+    width: float = 10, height: float = 6, nrows: int = 1, ncols: int = 1, **subplots: object
+) -> tuple[Figure, np.ndarray]:
     """A figure outside pyplot (nothing is displayed or kept open by accident) with constrained
-    layout, and its first axes (``figure.axes`` holds them all)."""
+    layout, and its ``nrows`` × ``ncols`` axes as an array."""
     apply_theme()
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
-    axes = fig.subplots(nrows, 1, squeeze=False, **subplots)  # type: ignore[call-overload]
+    axes = fig.subplots(nrows, ncols, squeeze=False, **subplots)  # type: ignore[call-overload]
+    return fig, axes
+
+
+def new_figure(
+    width: float = 10, height: float = 6, nrows: int = 1, **subplots: object
+) -> tuple[Figure, Axes]:
+    """:func:`new_grid` of one column, and its first axes (``figure.axes`` holds them all)."""
+    fig, axes = new_grid(width, height, nrows, 1, **subplots)
     return fig, axes[0][0]
 
 

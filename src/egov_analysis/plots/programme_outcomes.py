@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..analysis.phases import counts_text
@@ -23,25 +22,15 @@ from ..meta.messages import text
 from .chart import Chart, DrawingContext
 from .footer import break_note, series_breaks
 from .footer import finish as finish_chart
-from .layout import new_figure
+from .layout import new_figure, new_grid
 from .ranks import indicator_name
-from .theme import MISSING, OKABE_ITO, apply_theme, number
+from .theme import MISSING, OKABE_ITO, number
 
 NOT_HELD = "#9A9A9A"
 
 
 def word(key: str, lang: str, **fields: Any) -> str:
     return text(f"programme.chart.{key}", lang, **fields)
-
-
-def grid_figure(
-    width: float, height: float, nrows: int, ncols: int, **subplots: Any
-) -> tuple[Figure, np.ndarray]:
-    """A figure of ``nrows`` × ``ncols`` axes outside pyplot, with constrained layout."""
-    apply_theme()
-    fig = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig, fig.subplots(nrows, ncols, squeeze=False, **subplots)
 
 
 def finish(
@@ -54,10 +43,11 @@ def finish(
     title: str,
     sources: list[str],
     notes: list[str],
+    alt: str = "",
 ) -> Chart:
-    """The plots package's finish: title, footer, layout, PNG + SVG + CSV; the alt text names the
-    chart and where its data are."""
-    alt = word("alt", ctx.lang, title=title, n=len(data))
+    """The plots package's finish: title, footer, layout, PNG + SVG + CSV; ``alt`` says what the
+    chart shows (without one: its title and where its data are)."""
+    alt = alt or word("alt", ctx.lang, title=title, n=len(data))
     return finish_chart(
         ctx, fig, kind=kind, name=name, data=data, title=title, sources=sources, notes=notes, alt_text=alt
     )
@@ -110,6 +100,14 @@ def stages_chart(ctx: DrawingContext, phases: pd.DataFrame, *, name: str = "stag
         title=word("stages_title", ctx.lang),
         sources=[word("sources_programme", ctx.lang)],
         notes=notes,
+        alt=word(
+            "alt_stages",
+            ctx.lang,
+            n=len(rows),
+            first=int(rows["start_year"].min()),
+            last=int(pd.concat([rows["end_year"], rows["known_until"]]).max()),
+            open=int(rows["end_year"].isna().sum()),
+        ),
     )
 
 
@@ -169,6 +167,22 @@ def budget_chart(
         title=word("budget_title", ctx.lang),
         sources=[word("sources_programme", ctx.lang)],
         notes=[word("note_totals", ctx.lang), word("note_real", ctx.lang)],
+        alt=_largest_item_alt(ctx, rows, labels, base_year),
+    )
+
+
+def _largest_item_alt(ctx: DrawingContext, rows: pd.DataFrame, labels: list[str], base_year: int) -> str:
+    amounts = rows["amount_bn_vnd"].astype(float)
+    if amounts.isna().all():
+        return ""
+    at = int(amounts.to_numpy().argmax())
+    return word(
+        "alt_budget",
+        ctx.lang,
+        n=len(rows),
+        year=base_year,
+        item=labels[at],
+        amount=number(amounts[at], ctx.lang, 1),
     )
 
 
@@ -205,6 +219,24 @@ def tranches_chart(
         title=word("tranches_title", ctx.lang),
         sources=[word("sources_programme", ctx.lang)],
         notes=[word("note_real", ctx.lang)],
+        alt=_tranches_alt(ctx, by_year, base_year),
+    )
+
+
+def _tranches_alt(ctx: DrawingContext, by_year: pd.DataFrame, base_year: int) -> str:
+    amounts = by_year["amount_vnd"].astype(float) / 1e9
+    if by_year.empty or amounts.isna().all():
+        return ""
+    at = int(amounts.to_numpy().argmax())
+    years = by_year["year"].astype(int)
+    return word(
+        "alt_tranches",
+        ctx.lang,
+        first=int(years.min()),
+        last=int(years.max()),
+        year=base_year,
+        largest=number(float(amounts.iloc[at]), ctx.lang, 1),
+        largest_year=int(years.iloc[at]),
     )
 
 
@@ -236,7 +268,7 @@ def outcomes_rank_chart(
 ) -> Chart:
     """The province's rank on every index, one panel each, the programme's span shaded; editions
     without a value held are marked grey at the bottom, years without an edition are left empty."""
-    fig, axes = grid_figure(13, 7, 2, (len(panels) + 1) // 2, sharex=True)
+    fig, axes = new_grid(13, 7, 2, (len(panels) + 1) // 2, sharex=True)
     rows = []
     for ax, (index, indicator) in zip(axes.flat, panels, strict=False):
         part = outcomes[outcomes["index"].eq(index) & outcomes["indicator"].eq(indicator)]
@@ -267,6 +299,24 @@ def outcomes_rank_chart(
         title=word("outcomes_title", ctx.lang, province=province),
         sources=[text(f"programme.index.{i}", ctx.lang) for i, _ in panels],
         notes=[word("note_not_held", ctx.lang)],
+        alt=_outcomes_alt(ctx, data, province, len(panels)),
+    )
+
+
+def _outcomes_alt(ctx: DrawingContext, data: pd.DataFrame, province: str, n: int) -> str:
+    held = data[data["rank"].notna()]
+    if held.empty:
+        return ""
+    best = held.sort_values(["rank", "year"], kind="stable").iloc[0]
+    key = "e_governance" if best["indicator"] == "e_governance" else best["index"]
+    return word(
+        "alt_outcomes",
+        ctx.lang,
+        province=province,
+        n=n,
+        best=int(best["rank"]),
+        index=text(f"programme.index.{key}", ctx.lang),
+        year=int(best["year"]),
     )
 
 
@@ -328,6 +378,28 @@ def score_distribution_chart(
         title=title,
         sources=[text(f"programme.index.{index}", ctx.lang)],
         notes=[break_note(index, year, ctx.lang, indicator) for year in breaks],
+        alt=_distribution_alt(ctx, own, province, index, text(f"programme.index.{key}", ctx.lang)),
+    )
+
+
+def _distribution_alt(
+    ctx: DrawingContext, own: pd.DataFrame, province: str, index_id: str, index: str
+) -> str:
+    from .. import formatting
+
+    if own.empty:
+        return word("alt_distribution_empty", ctx.lang, province=province, index=index)
+    ordered = own.sort_values("year", kind="stable")
+    first, last = ordered.iloc[0], ordered.iloc[-1]
+    return word(
+        "alt_distribution",
+        ctx.lang,
+        province=province,
+        index=index,
+        first=int(first["year"]),
+        first_score=formatting.score(float(first["score"]), index_id, ctx.lang),
+        last=int(last["year"]),
+        last_score=formatting.score(float(last["score"]), index_id, ctx.lang),
     )
 
 
@@ -383,4 +455,13 @@ def subindex_rank_chart(
         ),
         sources=[text(f"programme.index.{index}", ctx.lang)],
         notes=[word("note_not_held", ctx.lang)],
+        alt=word(
+            "alt_subindex",
+            ctx.lang,
+            province=province,
+            n=len(matrix),
+            index=text(f"programme.index.{index}", ctx.lang),
+            first=years[0] if years else "",
+            last=years[-1] if years else "",
+        ),
     )

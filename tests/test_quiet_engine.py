@@ -1,0 +1,61 @@
+"""The papermill engine that writes the executed notebook once (reporting/quiet_engine.py): the
+notebook is still written when a cell raises, and when the kernel dies part way the cells that ran
+are kept for a look."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from egov_analysis.reporting.kernel import run_notebook
+
+
+def _notebook(path, *sources):
+    book = new_notebook(cells=[new_code_cell(s) for s in sources])
+    book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(book, path)
+    return path
+
+
+def test_the_executed_notebook_is_written_once_at_the_end(tmp_path, monkeypatch):
+    import papermill.engines
+    import papermill.execute
+
+    writes = []
+    for module in (papermill.engines, papermill.execute):  # the per-cell saves, the final write
+        original = module.write_ipynb
+        monkeypatch.setattr(
+            module,
+            "write_ipynb",
+            lambda nb, path, m=module.__name__, f=original: (writes.append(m), f(nb, path)),
+        )
+    source = _notebook(tmp_path / "ok.ipynb", "a = 1", "print(a + 1)", "print('done')")
+    executed = tmp_path / "out.ipynb"
+    book = run_notebook(source, executed, cwd=tmp_path)
+    assert book.cells[1].outputs[0]["text"] == "2\n"
+    assert writes == ["papermill.execute"]  # papermill's own engine writes 2 + 2 per cell more
+    assert nbformat.read(executed, as_version=4).cells[2].outputs[0]["text"] == "done\n"
+
+
+def test_a_cell_that_raises_still_leaves_the_executed_notebook(tmp_path):
+    from papermill.exceptions import PapermillExecutionError
+
+    source = _notebook(tmp_path / "bad.ipynb", "print('before')", "raise ValueError('no such province')")
+    executed = tmp_path / "out.ipynb"
+    with pytest.raises(PapermillExecutionError, match="no such province"):
+        run_notebook(source, executed, cwd=tmp_path)
+    book = nbformat.read(executed, as_version=4)
+    outputs = [o for c in book.cells for o in c.get("outputs", [])]
+    assert [o.get("text") for o in outputs if o["output_type"] == "stream"] == ["before\n"]
+    assert [o["ename"] for o in outputs if o["output_type"] == "error"] == ["ValueError"]
+
+
+def test_a_kernel_that_dies_part_way_leaves_the_cells_that_ran(tmp_path):
+    source = _notebook(tmp_path / "dies.ipynb", "print('before')", "import os; os._exit(1)", "print('never')")
+    executed = tmp_path / "out.ipynb"
+    with pytest.raises(Exception, match=r"(?i)dead|died|kernel"):
+        run_notebook(source, executed, cwd=tmp_path)
+    book = nbformat.read(executed, as_version=4)
+    printed = [o.get("text") for c in book.cells for o in c.get("outputs", [])]
+    assert "before\n" in printed and "never\n" not in printed
