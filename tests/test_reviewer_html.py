@@ -151,6 +151,29 @@ def test_reviewer_page_opens_with_title_and_key_findings_in_its_language(project
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("report", "heading", "sentence"),
+    [
+        (
+            "phase_comparison_quang_ninh_vi",
+            "Những điểm chính — chương trình chính quyền điện tử của Quảng Ninh",
+            "22/22 mục tiêu cơ bản của Đề án đã hoàn thành (22/22; năm 2017).",
+        ),
+        (
+            "phase_comparison_quang_ninh",
+            "Key findings — Quảng Ninh's e-government programme",
+            "the mean gap between Quảng Ninh and its synthetic twin is 5.15 points",
+        ),
+    ],
+)
+def test_the_phase_comparison_opens_with_its_key_findings(project_build, report, heading, sentence):
+    soup = _reviewer(project_build, report)
+    first = soup.find("h2")
+    assert first.get_text(strip=True) == heading  # the first section, before the stages
+    assert sentence in first.find_next("ul").get_text(" ", strip=True)
+
+
+@pytest.mark.slow
 def test_index_pages_are_bilingual_link_each_report_to_its_other_language_and_offer_the_data(project_build):
     base = project_build.reports
     english = _soup(base / page_name("en"))

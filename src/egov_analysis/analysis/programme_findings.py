@@ -1,0 +1,124 @@
+"""Key findings of the phase comparison report, in the report's language: the stages as their
+sources state them, the goals with a published result, the article's ranking claims against the
+published values, the province's PCI ranks (stated, never compared across the 2017 series break)
+and the synthetic control's estimate with its permutation test.
+
+Sentences come from the catalogue family ``programme.finding``; every number is taken from the
+frames passed in (the processed tables and the analyses of :mod:`.phases` and
+:mod:`.counterfactual`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..meta.messages import text
+from .counterfactual import SyntheticControlResult
+from .findings import Findings
+from .phases import number_text
+
+SIGNIFICANCE = 0.10  # a permutation p-value at or below this is reported as unusual among placebos
+
+
+def _stages(phases: pd.DataFrame, lang: str) -> str:
+    ours = phases[phases["in_programme"].fillna(False).astype(bool)]
+    return text(
+        "programme.finding.stages",
+        lang,
+        n=ours["phase_id"].nunique(),
+        first=int(ours["start_year"].min()),
+        sources=ours["source_url"].nunique(),
+    )
+
+
+def _goals(goals: pd.DataFrame, lang: str) -> list[str]:
+    """``goals`` as :func:`.phases.goal_progress` returns it."""
+    fact = text("programme.fact_column", lang)
+    met = goals[goals["status"].eq("met")]
+    out = [
+        text(
+            "programme.finding.goal_met",
+            lang,
+            goal=row[fact] if isinstance(row[fact], str) and row[fact] else row["metric"],
+            achieved=number_text(row["achieved"], lang, 0),
+            target=number_text(row["target"], lang, 0),
+            year=int(row["year_end"]),
+        )
+        for _, row in met.iterrows()
+    ]
+    unknown = int(goals["status"].eq("unknown").sum())
+    if unknown:
+        out.append(text("programme.finding.goals_unknown", lang, n=unknown))
+    return out
+
+
+def _claims(claims: pd.DataFrame, lang: str) -> str:
+    """``claims`` as :func:`.phases.ranking_claims` returns it: one count per status."""
+    status = claims.drop_duplicates("claim")["claim_status"]
+    counts = [
+        text("programme.finding.claims_status", lang, n=n, status=text(f"programme.status.{_key(s)}", lang))
+        for s, n in status.value_counts(sort=False).items()
+    ]
+    return text("programme.finding.claims", lang, n=len(status), counts="; ".join(counts))
+
+
+def _key(status: str) -> str:
+    return status.replace(" ", "_")
+
+
+def _pci_ranks(outcomes: pd.DataFrame, province: str, lang: str) -> str:
+    """The best and the latest PCI rank held, each with its edition (both stated; no change is
+    computed, since the 2017 revision of the PCI is a series break)."""
+    pci = outcomes[
+        outcomes["index"].eq("pci") & outcomes["indicator"].eq("overall") & outcomes["rank"].notna()
+    ]
+    if pci.empty:
+        return text("programme.finding.pci_none", lang, province=province)
+    best = pci.sort_values(["rank", "year"], kind="stable").iloc[0]
+    latest = pci.sort_values("year", kind="stable").iloc[-1]
+    return text(
+        "programme.finding.pci_ranks",
+        lang,
+        province=province,
+        best=int(best["rank"]),
+        best_year=int(best["year"]),
+        best_times=int(pci["rank"].eq(best["rank"]).sum()),
+        latest=int(latest["rank"]),
+        n=int(latest["n_ranked"]) if pd.notna(latest["n_ranked"]) else "?",
+        latest_year=int(latest["year"]),
+    )
+
+
+def _counterfactual(result: SyntheticControlResult, lang: str) -> str:
+    fit = result.fit.iloc[0]
+    key = "scm_unusual" if float(fit["p_value"]) <= SIGNIFICANCE else "scm_not_unusual"
+    return text(
+        f"programme.finding.{key}",
+        lang,
+        province=fit["province"],
+        start_year=int(fit["start_year"]),
+        gap=number_text(fit["mean_post_gap"], lang, 2),
+        p_value=number_text(fit["p_value"], lang, 2),
+        rank=int(fit["rank"]),
+        n_runs=int(fit["n_runs"]),
+    )
+
+
+def key_findings(
+    province: str,
+    phases: pd.DataFrame,
+    goals: pd.DataFrame,
+    claims: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    counterfactual: SyntheticControlResult | None,
+    lang: str,
+) -> Findings:
+    """The report's key findings (heading and sentences, ``lang``). ``phases``: the processed
+    ``phases`` table; ``goals``: :func:`.phases.goal_progress`; ``claims``:
+    :func:`.phases.ranking_claims`; ``outcomes``: :func:`.phases.outcomes` of ``province``;
+    ``counterfactual``: :func:`.counterfactual.synthetic_control` (``None``: left out)."""
+    sentences = [_stages(phases, lang), *_goals(goals, lang), _claims(claims, lang)]
+    sentences.append(_pci_ranks(outcomes, province, lang))
+    if counterfactual is not None:
+        sentences.append(_counterfactual(counterfactual, lang))
+    subject = text("programme.finding.subject", lang, province=province)
+    return Findings(text("findings.heading", lang, subject=subject), sentences)

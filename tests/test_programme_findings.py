@@ -1,0 +1,80 @@
+"""Key findings of the phase comparison on inline frames: stages, goals, claims and PCI ranks in
+both languages, and no change computed across the PCI's 2017 series break."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from egov_analysis.analysis.programme_findings import key_findings
+
+PHASES = pd.DataFrame(
+    {
+        "phase_id": ["plan", "scheme", "scheme", "outside"],
+        "in_programme": [True, True, True, False],
+        "start_year": [2012, 2012, 2012, 2011],
+        "source_url": ["https://a.vn/1", "https://a.vn/2", "https://a.vn/3", "https://a.vn/4"],
+    }
+)
+GOALS = pd.DataFrame(
+    {
+        "metric": ["Basic goals met", "Level-4 services"],
+        "quote_vi": ["22/22 mục tiêu cơ bản", "dịch vụ mức 4"],
+        "target": [22.0, 100.0],
+        "achieved": [22.0, None],
+        "status": ["met", "unknown"],
+        "year_end": [2017, 2021],
+    }
+)
+CLAIMS = pd.DataFrame(
+    {
+        "claim": ["PCI 2017", "PCI 2017", "ICT two years"],
+        "claim_status": ["matches", "matches", "partly matched"],
+    }
+)
+OUTCOMES = pd.DataFrame(
+    {
+        "index": ["pci"] * 4 + ["papi"],
+        "indicator": ["overall"] * 5,
+        "year": [2011, 2017, 2018, 2024, 2017],
+        "rank": [12, 1, 1, 2, 30],
+        "n_ranked": [63] * 5,
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            [
+                "The sources name 2 stages of the programme, the first from 2012",
+                "Goal met: Basic goals met (22 of 22; 2017).",
+                "Other goals with a target but no published result in the data held: 1.",
+                "2 ranking claims; against the published index values: matches: 1; partly matched: 1.",
+                "best PCI rank is 1 (first reached in 2017; 2 editions in all); its latest is 2 of 63",
+            ],
+        ),
+        (
+            "vi",
+            [
+                "Các nguồn nêu 2 giai đoạn của chương trình, giai đoạn đầu từ năm 2012",
+                "Mục tiêu đạt: 22/22 mục tiêu cơ bản (22/22; năm 2017).",
+                "khớp: 1; khớp một phần: 1.",
+                "thứ hạng gần nhất là 2/63 (2024)",
+            ],
+        ),
+    ],
+)  # fmt: skip
+def test_key_findings_state_what_the_frames_hold(lang, expected):
+    found = key_findings("Quảng Ninh", PHASES, GOALS, CLAIMS, OUTCOMES, None, lang)
+    text = " ".join(found.sentences)
+    for part in expected:
+        assert part in text
+    assert "12 " not in text and "12/" not in text  # 2011 is before the 2017 break: never compared
+
+
+def test_a_province_without_pci_ranks_is_said_so():
+    found = key_findings("Hà Tây", PHASES, GOALS, CLAIMS, OUTCOMES.iloc[0:0], None, "en")
+    assert found.sentences[-1] == "No PCI rank of Hà Tây is held."
