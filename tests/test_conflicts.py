@@ -213,3 +213,19 @@ def test_every_entry_of_the_pci_conflicts_file_is_listed(tables, reference_dir):
     assert impossible[["year", "province_code", "chosen_value", "other_value"]].values.tolist() == [
         [2007, "82", "12", "65"]
     ]
+
+
+def test_every_conflict_rule_has_an_id_and_a_sentence_in_each_language(tables):
+    from egov_analysis.clean.reconcile import rule_ids
+    from egov_analysis.meta import messages
+    from egov_analysis.reporting.sections import conflicts_table
+
+    conflicts = tables["index_conflicts"]
+    assert conflicts["rule_id"].eq(rule_ids(conflicts["rule"])).all()
+    for lang in ("en", "vi"):
+        for rule_id in conflicts["rule_id"].unique():
+            assert messages.text(f"reporting.rule.{rule_id}", lang)
+    shown = conflicts_table(conflicts, "vi")._repr_html_()
+    assert "nguồn thuộc hạng cao hơn" in shown and "a higher source class" not in shown
+    with pytest.raises(ValueError, match="conflict rule without an id"):
+        rule_ids(pd.Series(["a rule nobody wrote down"]))

@@ -166,7 +166,25 @@ INDEX_CONFLICTS = Table(
         Field("other_value", "string", "The value the other source gives.", nullable=False),
         Field("other_source_url", "string", "The other source.", nullable=False),
         Field("other_source_class", "string", "Class of the other source.", nullable=False),
-        Field("rule", "string", "The precedence rule that chose.", nullable=False),
+        Field(
+            "rule_id",
+            "string",
+            "The id of the rule that chose (reports name it in their language).",
+            nullable=False,
+            allowed=(
+                "published_rank",
+                "cut_off_copy",
+                "consistent_move",
+                "source_class",
+                "printed_over_implied",
+                "unresolved",
+                "unresolved_none",
+                "known_error",
+            ),
+        ),
+        Field(
+            "rule", "string", "The precedence rule that chose, with its details (English).", nullable=False
+        ),
     ),
 )
 

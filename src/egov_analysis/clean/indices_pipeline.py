@@ -17,7 +17,7 @@ from .checks import (
 from .derive import finish, papi_aggregates
 from .problems import Problems
 from .read import RawFile, read_source_rows
-from .reconcile import known_source_errors, reconcile, with_source_classes
+from .reconcile import known_source_errors, reconcile, rule_ids, with_source_classes
 from .validate import KEY, validate
 
 
@@ -65,6 +65,7 @@ def build_index_tables(
     check_score_ranges(panel, problems)
     check_shared_ranks_across_sources(panel, problems)
     conflicts = pd.concat([conflicts, known_source_errors(raw_dir, panel, problems)], ignore_index=True)
+    conflicts["rule_id"] = rule_ids(conflicts["rule"])
     if problems:
         return None
     return IndexTables(

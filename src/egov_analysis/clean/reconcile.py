@@ -47,6 +47,33 @@ CLASS_ORDER = "publisher's file > publisher's site > government site > press > t
 RULE_IMPLIED = "a printed value beats one only implied by a printed move"
 RULE_UNRESOLVED = "unresolved: no rule decides (the value most sources print is shown, flagged)"
 RULE_UNRESOLVED_NONE = "unresolved: no rule decides and no value is printed more often (none shown)"
+# each rule's id, by the text its conflict rows start with; reports name the rule from the catalogue
+# (``reporting.rule.<id>``), in the reader's language; the processed table keeps both
+RULE_IDS = {
+    RULE_PUBLISHED_RANK: "published_rank",
+    RULE_CUT_OFF: "cut_off_copy",
+    RULE_MOVE: "consistent_move",
+    RULE_CLASS: "source_class",
+    RULE_IMPLIED: "printed_over_implied",
+    RULE_UNRESOLVED: "unresolved",
+    RULE_UNRESOLVED_NONE: "unresolved_none",
+}
+
+
+def rule_ids(rules: pd.Series) -> pd.Series:
+    """The id of each conflict row's rule (``rules``: the ``rule`` column); raises ``ValueError``
+    naming a rule text no id is known for (a rule added without one)."""
+    known = {**RULE_IDS, RULE_KNOWN_ERROR: "known_error"}
+
+    def one(rule: str) -> str:
+        for prefix, rule_id in known.items():
+            if rule.startswith(prefix):
+                return rule_id
+        raise ValueError(f"conflict rule without an id in RULE_IDS: {rule!r}")
+
+    return rules.astype(str).map(one).astype("string")
+
+
 PRECEDENCE_RULE = (
     "a published rank beats a computed one; a value printed cut off is the precise value; "
     "a value consistent with a published move beats one that is not; a higher source class "

@@ -209,6 +209,7 @@ def conflicts_table(conflicts: pd.DataFrame, lang: str) -> Any:
             _value_text(v, f, i, lang)
             for v, f, i in zip(conflicts["other_value"], conflicts["field"], conflicts["index"], strict=True)
         ],
+        rule=[text(f"reporting.rule.{r}", lang) for r in conflicts["rule_id"]],  # the details stay in the CSV
     ).sort_values(["index", "year", "unit"])
     return people_table(
         frame,
@@ -222,6 +223,7 @@ def conflicts_table(conflicts: pd.DataFrame, lang: str) -> Any:
             Column("chosen_source_url", "tables.column.chosen_source", kind="link"),
             Column("other", "tables.column.other_value"),
             Column("other_source_url", "tables.column.other_source", kind="link"),
+            Column("rule", "tables.column.rule"),
         ],
         lang,
         title=text("reporting.table.conflicts", lang),
