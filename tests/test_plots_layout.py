@@ -259,3 +259,53 @@ def test_a_chart_shown_in_jupyter_carries_its_layout_check():
     bundle, metadata = chart._repr_mimebundle_()
     assert set(bundle) == {"text/html", "text/plain"}
     assert metadata[CHART_METADATA] == {"kind": chart.kind, "text_problems": []}
+
+
+CROWDED = """import pandas as pd
+from egov_analysis.plots import DrawingContext
+from egov_analysis.plots.footer import finish
+from egov_analysis.plots.layout import new_figure
+
+fig, ax = new_figure(4, 3)
+ax.text(0.5, 0.5, "first label", transform=ax.transAxes)
+ax.text(0.52, 0.5, "second label", transform=ax.transAxes)
+ctx = DrawingContext(lang=lang, out_dir=figures)
+finish(ctx, fig, kind="crowded", name="crowded", data=pd.DataFrame({"x": [1]}), title="Crowded",
+       sources=["a test"], notes=[], alt_text="Two labels drawn on top of each other.")
+"""
+
+
+def test_a_report_whose_chart_text_overlaps_is_built_with_a_warning_line(tmp_path):
+    """The build names the report, the chart and both texts, in the log and in its result."""
+    import json
+
+    from egov_analysis import config
+    from egov_analysis.reporting.runner import build
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    cells = [
+        ('lang: str = "en"  # l\ntitle: str = ""  # t\nfigures: str = ""  # f\n', ["parameters"]),
+        (CROWDED, []),
+    ]
+    book = {
+        "cells": [
+            {"cell_type": "code", "id": f"c{i}", "metadata": {"tags": tags}, "source": source,
+             "outputs": [], "execution_count": None}
+            for i, (source, tags) in enumerate(cells)
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }  # fmt: skip
+    (notebooks / "crowded.ipynb").write_text(json.dumps(book), encoding="utf-8")
+    reports_file = tmp_path / "reports.toml"
+    reports_file.write_text('[[report]]\nname = "crowded"\ntitle = "Crowded"\nnotebook = "crowded.ipynb"\n')
+    paths = config.paths(reports=tmp_path / "reports", figures=tmp_path / "figures").with_overrides(
+        notebooks=notebooks
+    )
+    lines: list[str] = []
+    result = build(paths, reports_file, jobs=1, progress=False, log=lines.append)
+    assert not result.failures
+    assert result.warnings == ["crowded: crowded: texts 'first label' and 'second label' overlap"]
+    assert "warning crowded: crowded: texts 'first label' and 'second label' overlap" in lines
