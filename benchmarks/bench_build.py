@@ -7,7 +7,8 @@ Contenders, each measured as wall time and CPU time (user + system of every proc
 kernels included: they are waited for, so the operating system adds their time to ours):
 - floor: the same notebooks' code with the same parameters as plain Python processes (no kernel,
   no notebook, no HTML), the reports dealt round-robin to 2 processes running at once — the least
-  the figures can cost at the build's parallelism;
+  the figures can cost at the build's parallelism — with one BLAS thread each, as the build gives
+  its kernels (`reporting.execute.ONE_THREAD_EACH`);
 - build: `egov-analysis build --force -j 2` (and, on the default set, the same with
   `EGOV_KERNEL_PRELOAD=0`: every kernel a new interpreter);
 - on the sweep, `build --force -j 1` too, for the throughput with 1 and 2 local workers;
@@ -35,6 +36,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from egov_analysis import config
+from egov_analysis.reporting.execute import one_thread_each
 from egov_analysis.reporting.reports import Report, load_reports, select
 
 BIN = Path(sys.executable).parent
@@ -176,6 +178,7 @@ def main() -> None:
         "EGOV_REPORTS_DIR": str(work / "reports"),
         "EGOV_FIGURES_DIR": str(work / "figures"),
     }
+    one_thread_each(env)  # the floor's processes get the threads the build gives each kernel
     lines: list[str] = []
     try:
         run([str(BIN / "egov-analysis"), "clean"])  # processed data ready for every contender

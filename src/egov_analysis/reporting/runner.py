@@ -274,7 +274,10 @@ def _worker_init(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="parent-watchdog").start()
+    from .execute import one_thread_each
     from .kernel import start_kernel_server
+
+    one_thread_each(os.environ)  # the kernel server and its kernels inherit it
 
     start_kernel_server()  # its imports overlap the worker's own (papermill, nbconvert)
 
