@@ -237,6 +237,20 @@ def test_the_build_reads_each_charts_text_problems_back_from_the_notebook():
         ]
     )
     assert chart_warnings(bad) == ("rank_lines: texts 'a' and 'b' overlap",)
+    odd = new_notebook(
+        cells=[
+            new_code_cell(
+                "x",
+                outputs=[
+                    nbformat.v4.new_output(
+                        "display_data", data={"text/plain": "x"}, metadata={CHART_METADATA: v}
+                    )
+                    for v in ("a string", {"kind": "map"}, {"text_problems": "not a list"}, None)
+                ],
+            )
+        ]
+    )
+    assert chart_warnings(odd) == ()  # another object's metadata under our key is not a chart
 
 
 def test_a_chart_is_measured_as_its_png_is_written(tmp_path):

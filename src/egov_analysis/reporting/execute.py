@@ -99,8 +99,11 @@ def chart_warnings(notebook: Any) -> tuple[str, ...]:
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             record = output.get("metadata", {}).get(CHART_METADATA)
-            if record:
-                found += [f"{record['kind']}: {problem}" for problem in record["text_problems"]]
+            if not isinstance(record, dict):  # not one of our charts (or a report's own metadata)
+                continue
+            problems = record.get("text_problems")
+            kind = record.get("kind", "chart")
+            found += [f"{kind}: {p}" for p in problems] if isinstance(problems, list) else []
     return tuple(found)
 
 
