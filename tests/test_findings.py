@@ -69,7 +69,7 @@ def test_a_province_that_fell_and_is_missing_from_the_latest_partial_list():
         "In 2020, with all 4 units published, Hà Nội scored 62.00 against a national median of "
         "66.00 (lowest 62.00, highest 72.00).",
         "In the Red River Delta region it ranked 3 / 3 on score in 2020.",
-        "No PCI value is published for Hà Nội for 2021.",
+        "The data held have no PCI value for Hà Nội for 2021.",
     ]
 
 
@@ -94,7 +94,7 @@ def test_a_rank_without_a_score_says_so():
 def test_a_province_never_published():
     # Hà Giang has no row at all: its name comes from the province registry
     assert findings.province_sentences(ROWS, HG, "en") == [
-        "PCI 2019–2021: no value is published for Hà Giang."
+        "PCI 2019–2021: the data held have no value for Hà Giang."
     ]
 
 
@@ -142,7 +142,7 @@ def test_no_move_and_no_change_across_a_series_break():
     assert "Moves are not compared across the PAPI series break of 2018." in sentences
     assert findings.change_years(papi) == (2018, 2019)
     assert findings.comparable_years("papi", "overall", [2011, 2017, 2018, 2024]) == [2018, 2024]
-    assert "PAPI changed its method in 2018; changes are compared from 2018 on." in (
+    assert "The PAPI series breaks in 2018; changes are compared from 2018 on." in (
         findings.index_sentences(papi, "en")
     )
 
@@ -163,7 +163,7 @@ def test_profile_findings_list_the_indices_with_no_value():
     panel = pd.concat([ROWS, _panel([(2020, HN, 0.5, 1)], index="dti", n=63)])
     found = findings.profile_findings(panel, QN, "en", "Quảng Ninh")
     assert found.sentences[0] == "PCI 2021: Quảng Ninh ranks 1 / 4 with a score of 75.00."
-    assert found.sentences[-1] == "No headline value is published for Quảng Ninh on DTI."
+    assert found.sentences[-1] == "The data held have no headline value for Quảng Ninh on DTI."
     assert not any("Biggest" in s for s in found.sentences)
 
 

@@ -50,17 +50,17 @@ OUTCOMES = pd.DataFrame(
             "en",
             [
                 "The sources name 2 stages of the programme, the first from 2012",
-                "Goal met: Basic goals met (22 of 22; 2017).",
+                "Goal met, as its source states: Basic goals met (22 of 22).",
                 "Other goals with a target but no published result in the data held: 1.",
                 "2 ranking claims; against the published index values: matches: 1; partly matched: 1.",
-                "best PCI rank is 1 (first reached in 2017; 2 editions in all); its latest is 2 of 63",
+                "best PCI rank is 1 (2017–2018; 2 editions); its latest is 2 of 63 (2024).",
             ],
         ),
         (
             "vi",
             [
                 "Các nguồn nêu 2 giai đoạn của chương trình, giai đoạn đầu từ năm 2012",
-                "Mục tiêu đạt: 22/22 mục tiêu cơ bản (22/22; năm 2017).",
+                "Mục tiêu đã đạt, theo nguồn: 22/22 mục tiêu cơ bản.",
                 "khớp: 1; khớp một phần: 1.",
                 "thứ hạng gần nhất là 2/63 (2024)",
             ],
@@ -78,3 +78,13 @@ def test_key_findings_state_what_the_frames_hold(lang, expected):
 def test_a_province_without_pci_ranks_is_said_so():
     found = key_findings("Hà Tây", PHASES, GOALS, CLAIMS, OUTCOMES.iloc[0:0], None, "en")
     assert found.sentences[-1] == "No PCI rank of Hà Tây is held."
+
+
+def test_ranks_on_either_side_of_a_series_break_are_not_compared():
+    before = OUTCOMES.assign(rank=[1, 3, 3, 2, 30])  # best in 2011, latest in 2024: the 2017 break between
+    found = key_findings("Quảng Ninh", PHASES, GOALS, CLAIMS, before, None, "en")
+    assert found.sentences[-1].endswith(
+        "They are not compared as a change: a series break (2017) lies between them."
+    )
+    same_side = key_findings("Quảng Ninh", PHASES, GOALS, CLAIMS, OUTCOMES, None, "en")
+    assert "series break" not in same_side.sentences[-1]

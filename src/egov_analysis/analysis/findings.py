@@ -410,8 +410,10 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
     wide = both.pivot_table(index="province", columns="year", values="rank", aggfunc="first").dropna()
     out: list[str] = []
     ranked = rows.loc[rows["rank"].notna(), "year"].astype(int)
-    for year in breaks_between(index, indicator, int(ranked.min()), int(ranked.max())):
-        out.append(_say("findings.break_index", lang, index=label, year=year, first=first))
+    breaks = breaks_between(index, indicator, int(ranked.min()), int(ranked.max()))
+    if breaks:  # one sentence for every break, compared from the last one on
+        years = fmt.year_span(breaks)
+        out.append(_say("findings.break_index", lang, index=label, year=years, first=first))
     if wide.empty:
         out.append(_say("findings.no_common_units", lang, first=first, last=last))
         return out

@@ -481,6 +481,7 @@ _WORDS = {
     "basis": "programme.basis",
     "level": "programme.level",
     "topic": "programme.topic",
+    "window": "programme.window",
 }
 _STAGE_KEYS = ("stage", "stages", "other_plans")
 _NOT_STATED_KEYS = ("stage", "legal_basis", "end_year", "period", "value", "goal", "fact", "topic")

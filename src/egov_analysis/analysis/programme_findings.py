@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..meta.messages import text
 from .counterfactual import SyntheticControlResult
-from .findings import Findings
+from .findings import Findings, breaks_between
 from .phases import number_text
 
 SIGNIFICANCE = 0.10  # a permutation p-value at or below this is reported as unusual among placebos
@@ -66,8 +66,8 @@ def _key(status: str) -> str:
 
 
 def _pci_ranks(outcomes: pd.DataFrame, province: str, lang: str) -> str:
-    """The best and the latest PCI rank held, each with its edition (both stated; no change is
-    computed, since the 2017 revision of the PCI is a series break)."""
+    """The best and the latest PCI rank held, each with its edition; the two are compared only
+    when no series break lies between them (the PCI was revised in 2017)."""
     pci = outcomes[
         outcomes["index"].eq("pci") & outcomes["indicator"].eq("overall") & outcomes["rank"].notna()
     ]
@@ -75,22 +75,31 @@ def _pci_ranks(outcomes: pd.DataFrame, province: str, lang: str) -> str:
         return text("programme.finding.pci_none", lang, province=province)
     best = pci.sort_values(["rank", "year"], kind="stable").iloc[0]
     latest = pci.sort_values("year", kind="stable").iloc[-1]
+    breaks = breaks_between("pci", "overall", int(best["year"]), int(latest["year"]))
+    at_best = pci[pci["rank"].eq(best["rank"])]["year"].astype(int)
     return text(
-        "programme.finding.pci_ranks",
+        "programme.finding.pci_ranks_break" if breaks else "programme.finding.pci_ranks",
         lang,
         province=province,
         best=int(best["rank"]),
-        best_year=int(best["year"]),
-        best_times=int(pci["rank"].eq(best["rank"]).sum()),
+        best_years=f"{at_best.min()}–{at_best.max()}" if at_best.nunique() > 1 else str(at_best.min()),
+        best_times=int(at_best.nunique()),
         latest=int(latest["rank"]),
         n=int(latest["n_ranked"]) if pd.notna(latest["n_ranked"]) else "?",
         latest_year=int(latest["year"]),
+        breaks=", ".join(str(b) for b in breaks),
     )
 
 
 def _counterfactual(result: SyntheticControlResult, lang: str) -> str:
+    """The estimate with both tests the analysis runs: the permutation rank of the post/pre RMSPE
+    ratio and the one-sided test of the mean gap; where they disagree, the sentence says so."""
     fit = result.fit.iloc[0]
-    key = "scm_unusual" if float(fit["p_value"]) <= SIGNIFICANCE else "scm_not_unusual"
+    ratio_unusual = float(fit["p_value"]) <= SIGNIFICANCE
+    gap_unusual = float(fit["p_value_mean_gap"]) <= SIGNIFICANCE
+    key = "scm_both" if ratio_unusual and gap_unusual else "scm_neither" if not gap_unusual else "scm_mixed"
+    if ratio_unusual and not gap_unusual:
+        key = "scm_mixed_ratio"
     return text(
         f"programme.finding.{key}",
         lang,
@@ -98,6 +107,7 @@ def _counterfactual(result: SyntheticControlResult, lang: str) -> str:
         start_year=int(fit["start_year"]),
         gap=number_text(fit["mean_post_gap"], lang, 2),
         p_value=number_text(fit["p_value"], lang, 2),
+        p_gap=number_text(fit["p_value_mean_gap"], lang, 3),
         rank=int(fit["rank"]),
         n_runs=int(fit["n_runs"]),
     )
@@ -120,5 +130,12 @@ def key_findings(
     sentences.append(_pci_ranks(outcomes, province, lang))
     if counterfactual is not None:
         sentences.append(_counterfactual(counterfactual, lang))
+        fit = counterfactual.fit.iloc[0]
+        post = counterfactual.gaps.loc[counterfactual.gaps["period"].eq("post"), "year"]
+        breaks = (
+            breaks_between("pci", "overall", int(fit["start_year"]) - 1, int(post.max())) if len(post) else []
+        )
+        if breaks:
+            sentences.append(text("programme.finding.scm_break", lang, breaks=", ".join(map(str, breaks))))
     subject = text("programme.finding.subject", lang, province=province)
     return Findings(text("findings.heading", lang, subject=subject), sentences)

@@ -46,6 +46,49 @@ def _highlight_label(code: str, name: str, by_code: pd.Series, index: str, ctx: 
     return f"{name}: {formatting.score(value, index, ctx.lang)}"
 
 
+ARCHIPELAGO_EAST_OF = 110.5  # degrees east: the island polygons of Đà Nẵng and Khánh Hòa lie beyond
+ARCHIPELAGOS = {"48": "archipelago_hoang_sa", "56": "archipelago_truong_sa"}  # by the unit holding them
+
+
+def _label_archipelagos(ax: Axes, features: list[dict], ctx: DrawingContext) -> None:
+    """A dashed frame and a label for Hoàng Sa (Đà Nẵng) and Trường Sa (Khánh Hòa): their islands
+    are specks at this scale, and a Vietnamese reader expects both named on a map of the country."""
+    from matplotlib.patches import Rectangle
+
+    for feature in features:
+        key = ARCHIPELAGOS.get(str(feature["properties"]["code"]))
+        geometry = feature["geometry"]
+        polygons = (
+            geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        )
+        points = [
+            pt for poly in polygons for pt in poly[0] if min(x for x, _ in poly[0]) > ARCHIPELAGO_EAST_OF
+        ]
+        if key is None or not points:
+            continue
+        xs, ys = [x for x, _ in points], [y for _, y in points]
+        pad = 0.25
+        x0, y0, x1, y1 = min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ls="--", lw=0.6, ec="#555555"))
+        ax.text((x0 + x1) / 2, y0 - 0.2, ctx.word(key), ha="center", va="top", fontsize=7, color="#333333")
+
+
+def _value_basis_note(notes: Sequence[str], ctx: DrawingContext) -> list[str]:
+    """Notes as the reader's words: the 34 units' value bases of :func:`~egov_analysis.analysis.
+    rankings.map_values` ("published", "derived: mean of member provinces") become one note in the
+    chart's language; any other note is kept as given."""
+    from .. import formatting
+    from ..meta.messages import MissingMessageError
+
+    bases, other = [], []
+    for note in notes:
+        try:
+            bases.append(formatting.display_name("value_basis", note, ctx.lang))
+        except MissingMessageError:
+            other.append(note)
+    return [ctx.word("note_value_bases", bases="; ".join(bases))] * bool(bases) + other
+
+
 def choropleth(
     ctx: DrawingContext,
     values: pd.DataFrame,
@@ -77,7 +120,7 @@ def choropleth(
     for column in ("rank", "score", "n_ranked", "tier"):
         if column not in rows:
             rows[column] = pd.NA
-    all_notes = [*notes, *index_notes(index, rows, ctx.lang)]
+    all_notes = [*_value_basis_note(notes, ctx), *index_notes(index, rows, ctx.lang)]
     if known.empty:
         reason = ctx.word("no_chart_nothing_published", what=label, year=year)
         return no_chart(ctx, kind="map", name=name, reason=reason, data=values)
@@ -120,11 +163,14 @@ def choropleth(
     for feature in features:  # highlighted units outlined on top
         if feature["properties"]["code"] in chosen:
             _draw_geometry(ax, feature["geometry"], "none", None, HIGHLIGHTS[0], HIGHLIGHT_WIDTH)
+    _label_archipelagos(ax, features, ctx)
     ax.autoscale_view()
     ax.set_aspect("equal")
     ax.axis("off")
     fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.5, label=ctx.word("score"))
-    handles = [Patch(facecolor=MISSING, hatch="///", label=ctx.word("no_data"))]
+    drawn = {str(f["properties"]["code"]) for f in features}
+    any_missing = any(pd.isna(by_code.get(code)) for code in drawn)  # the legend names only what is drawn
+    handles = [Patch(facecolor=MISSING, hatch="///", label=ctx.word("no_data"))] if any_missing else []
     handles += [  # the score beside the name: an outlined unit's fill is small beside its outline
         Patch(
             facecolor="none",

@@ -28,7 +28,7 @@ STYLE = """
 body{font-family:"DejaVu Sans",Arial,sans-serif;margin:2em auto;max-width:70em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}
 th{background:#f2f2f2;text-align:left}.failed{color:#D55E00;font-weight:bold}code{font-size:90%}
-.small{font-size:85%;color:#555}nav{float:right}
+.small{font-size:85%;color:#555}nav{float:right}td.params{min-width:18em}
 """
 DEFAULT_SET = "default"  # the report set `egov-analysis build` runs without --set
 DATA_ZIP = Path("data") / "egov-analysis-data.zip"
@@ -237,7 +237,7 @@ def _row(
     return (
         f'<tr><td lang="{html.escape(report_lang(report))}"><b>{html.escape(report.title)}</b><br>'
         f"<span class=small>{html.escape(report.name)} ({html.escape(report.notebook)})</span>{status}</td>"
-        f"<td>{links}</td><td>{params}</td>"
+        f"<td>{links}</td><td class=params>{params}</td>"
         f"<td>{built}<br><span class=small>{html.escape(took)}</span></td>"
         f"<td>{figures}<br>{downloads}</td></tr>"
     )
