@@ -8,7 +8,7 @@ PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 TEST_JOBS ?= 2  # pytest-xdist processes; a file stays on one (module fixtures, a notebook's cells)
 
 .DEFAULT_GOAL := help
-.PHONY: help install reports clean-data test test-sweep lint format lab bench clobber notebook-outputs
+.PHONY: help install reports clean-data test test-extended lint format lab bench clobber notebook-outputs
 
 help: ## list the targets (coloured on a terminal only)
 	@if [ -t 1 ] && [ -z "$$NO_COLOR" ]; then on='\033[36m'; off='\033[0m'; else on=''; off=''; fi; \
@@ -27,15 +27,15 @@ install: $(STAMP) ## create .venv if missing and install the project with its de
 reports: $(STAMP) ## the main job: clean the raw data (if changed), run every report, export HTML
 	$(BIN)/egov-analysis build -j 2
 
-test: $(STAMP) ## the test suite, under 5 min (ruff, mypy, unit, integration, reference, notebook tests; not the sweep tier)
+test: $(STAMP) ## the test suite, under 5 min (ruff, mypy, unit, integration, reference, notebook tests; not the extended tier)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src/
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --nbval-lax notebooks/
 
-test-sweep: $(STAMP) ## the slow tier CI also runs: the full sweep built locally and on a local Dask cluster (~10 min)
-	$(BIN)/python -m pytest --sweep -m sweep tests/test_sweep.py
+test-extended: $(STAMP) ## the tier CI also runs (~11 min): the full sweep locally and on a local Dask cluster, a real browser
+	$(BIN)/python -m pytest --extended -m extended
 
 lint: $(STAMP) ## ruff check and format check only
 	$(BIN)/ruff check .

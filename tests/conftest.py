@@ -55,18 +55,18 @@ def project_build(tmp_path_factory: pytest.TempPathFactory) -> egov_config.Paths
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
-        "--sweep",
+        "--extended",
         action="store_true",
-        help="also run the sweep tier (tests marked sweep: the full sweep, ~10 min; `make test-sweep`)",
+        help="also run the extended tier (tests marked extended: the full sweep, a real browser)",
     )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``sweep`` run only with ``--sweep``; without it they are deselected (and counted
-    in the summary), so that `make test` stays under five minutes."""
-    if config.getoption("--sweep"):
+    """Tests marked ``extended`` run only with ``--extended``; without it they are deselected (and
+    counted in the summary), so that `make test` stays under five minutes. CI runs both tiers."""
+    if config.getoption("--extended"):
         return
-    deselected = [item for item in items if item.get_closest_marker("sweep")]
+    deselected = [item for item in items if item.get_closest_marker("extended")]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker("sweep")]
+        items[:] = [item for item in items if not item.get_closest_marker("extended")]

@@ -16,6 +16,8 @@ import pytest
 from egov_analysis import config
 from egov_analysis.reporting.reports import load_reports
 
+pytestmark = pytest.mark.extended  # ~30 s: the extended tier (`make test-extended`, CI), not `make test`
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

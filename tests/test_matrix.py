@@ -164,7 +164,7 @@ def test_the_project_sweep_has_every_province_and_pci_subindex_in_both_languages
     assert titles["rankings_pci_land_access_en"] == "PCI rankings 2005–2024: Access to land"
     assert titles["profile_dak_lak_vi"] == "Hồ sơ địa phương: Đắk Lắk"
     default = select(reports)
-    assert len(default) <= 20  # a laptop's build
+    assert len(default) <= 30  # a laptop's build: every default report in en and vi, ~1 min on 2 cores
     assert {"profile_quang_ninh", "profile_da_nang", "profile_hai_phong", "data_quality"} <= {
         r.name for r in default
     }

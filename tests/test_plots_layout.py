@@ -204,7 +204,7 @@ def _default_set() -> list[str]:
 def test_every_chart_of_the_default_set_fits_as_built(name, project_build):
     """Every chart the build drew for a report of the default set (both languages: the set has
     its reports in English and Vietnamese) was measured as its PNG was written: no text overlaps
-    another or is cut at the edge. The sweep's charts are checked by its own test (tests/sweep)."""
+    another or is cut at the edge. The sweep's charts are checked by tests/test_sweep.py."""
     records = _chart_records(project_build.reports / "notebooks" / f"{name}.ipynb")
     assert records, f"{name} displayed no chart"
     problems = [f"{r['kind']}: {p}" for r in records for p in r["text_problems"]]

@@ -60,7 +60,7 @@ OUTCOMES = pd.DataFrame(
             "vi",
             [
                 "Các nguồn nêu 2 giai đoạn của chương trình, giai đoạn đầu từ năm 2012",
-                "Mục tiêu đã đạt, theo nguồn: 22/22 mục tiêu cơ bản.",
+                "Mục tiêu đã đạt, theo nguồn: 22/22 mục tiêu cơ bản (đạt 22/22).",
                 "khớp: 1; khớp một phần: 1.",
                 "thứ hạng gần nhất là 2/63 (2024)",
             ],

@@ -157,7 +157,7 @@ def test_reviewer_page_opens_with_title_and_key_findings_in_its_language(project
         (
             "phase_comparison_quang_ninh_vi",
             "Những điểm chính — chương trình chính quyền điện tử của Quảng Ninh",
-            "theo nguồn: Tính đến hết năm 2017, 22/22 mục tiêu cơ bản của Đề án đã hoàn thành.",
+            "theo nguồn: Tính đến hết năm 2017, 22/22 mục tiêu cơ bản của Đề án đã hoàn thành (đạt 22/22).",
         ),
         (
             "phase_comparison_quang_ninh",

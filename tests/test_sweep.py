@@ -1,8 +1,8 @@
 """The full sweep (`egov-analysis build --set sweep`, issue 13) built twice: with the local process
 pool and through a local Dask cluster (a scheduler and two workers on 127.0.0.1). Both builds
 must run every report, draw every chart without overlapping or clipped text, and publish the same
-bytes. This is the slow tier: `make test` leaves it out (``--sweep`` runs it), `.ci/run` runs it
-with `make test-sweep`; it takes about 10 minutes on a 2-core machine."""
+bytes. This is the extended tier: `make test` leaves it out (``--extended`` runs it), `.ci/run` runs it
+with `make test-extended`; it takes about 10 minutes on a 2-core machine."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from egov_analysis import config
 from egov_analysis.reporting.reports import load_reports, select
 from egov_analysis.reporting.runner import build
 
-pytestmark = pytest.mark.sweep
+pytestmark = pytest.mark.extended
 distributed = pytest.importorskip("distributed")
 
 REPORTS_FILE = config.paths().root / "reports.toml"
