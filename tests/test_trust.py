@@ -73,13 +73,11 @@ def _report_is_whole(paths: config.Paths, name: str) -> bool:
 
 def test_a_build_killed_part_way_leaves_readable_outputs_and_the_next_completes(tmp_path):
     paths = config.paths(reports=tmp_path / "reports", figures=tmp_path / "figures")
-    reports_file = tmp_path / "reports.toml"  # the quickest plain reports of the project (5 or more)
+    reports_file = tmp_path / "reports.toml"  # five of the quickest plain reports
     quick = ("profile_", "relationships_", "data_quality", "rankings_egov_mic")
     text = PROJECT_REPORTS.read_text("utf-8")
     tables = [part.split("[[matrix]]")[0] for part in text.split("[[report]]")[1:]]  # plain reports only
-    kept = [
-        part for part in tables if part.split('"')[1].startswith(quick) and "_vi" not in part.split('"')[1]
-    ]
+    kept = [part for part in tables if part.split('"')[1].startswith(quick)][:5]
     reports_file.write_text("".join(f"[[report]]{part}" for part in kept), encoding="utf-8")
     env = {**os.environ, "EGOV_REPORTS_DIR": str(paths.reports), "EGOV_FIGURES_DIR": str(paths.figures)}
     process = subprocess.Popen(
@@ -106,7 +104,7 @@ def test_a_build_killed_part_way_leaves_readable_outputs_and_the_next_completes(
     os.killpg(process.pid, signal.SIGKILL)  # the build and every kernel it started
     process.wait()
     reports = load_reports(reports_file, config.paths().notebooks)
-    assert len(reports) >= 5
+    assert len(reports) == 5
     published = [r.name for r in reports if output_paths(paths, r.name)["notebook"].exists()]
     assert 3 <= len(published) < len(reports)
     assert all(_report_is_whole(paths, name) for name in published)
