@@ -229,3 +229,10 @@ def test_every_conflict_rule_has_an_id_and_a_sentence_in_each_language(tables):
     assert "nguồn thuộc hạng cao hơn" in shown and "a higher source class" not in shown
     with pytest.raises(ValueError, match="conflict rule without an id"):
         rule_ids(pd.Series(["a rule nobody wrote down"]))
+
+
+def test_a_missing_rule_is_refused_by_name():
+    from egov_analysis.clean.reconcile import rule_ids
+
+    with pytest.raises(ValueError, match="conflict rule without an id in RULE_IDS: <NA>"):
+        rule_ids(pd.Series([pd.NA], dtype="string"))

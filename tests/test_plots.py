@@ -298,6 +298,14 @@ def test_geography_34_highlights_the_2025_unit_and_maps_34_units(project_paths):
     chart = plots.choropleth(context("en"), values, "34", index="dti", year=2024, highlight=["Quảng Ninh"])
     assert chart.kind == "map" and chart.title == "DTI 2024 (34 units)"
     assert len(chart.data) == 34
+    legend = [t.get_text() for t in chart.figure.axes[0].get_legend().get_texts()]
+    qn = float(values.loc[values["province_code"].eq("22"), "score"].iloc[0])
+    assert legend == [f"Quảng Ninh: {qn:.4f}"]  # every unit has a value: no "no data" entry
+    assert {"Hoàng Sa archipelago (Đà Nẵng)", "Trường Sa archipelago (Khánh Hòa)"} <= {
+        t.get_text() for t in chart.figure.axes[0].texts
+    }
+    with pytest.raises(ValueError, match="units listed twice"):
+        plots.choropleth(context("en"), pd.concat([values, values.head(1)]), "34", index="dti", year=2024)
 
 
 def test_no_language_branches_in_src():

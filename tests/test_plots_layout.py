@@ -251,6 +251,10 @@ def test_the_build_reads_each_charts_text_problems_back_from_the_notebook():
         ]
     )
     assert chart_warnings(odd) == ()  # another object's metadata under our key is not a chart
+    hostile = {
+        "cells": [{"outputs": [{"output_type": "display_data", "metadata": None}, ["x"]]}, {"outputs": None}]
+    }
+    assert chart_warnings(nbformat.from_dict(hostile)) == ()
 
 
 def test_a_chart_is_measured_as_its_png_is_written(tmp_path):

@@ -88,3 +88,25 @@ def test_ranks_on_either_side_of_a_series_break_are_not_compared():
     )
     same_side = key_findings("Quảng Ninh", PHASES, GOALS, CLAIMS, OUTCOMES, None, "en")
     assert "series break" not in same_side.sentences[-1]
+
+
+def test_missing_values_leave_out_their_sentence_and_never_print_nan():
+    from types import SimpleNamespace
+
+    no_stages = PHASES.assign(in_programme=False)
+    unknown_goal = GOALS.assign(achieved=[None, None], year_end=[pd.NA, pd.NA])
+    failed_fit = SimpleNamespace(
+        fit=pd.DataFrame([{"province": "Quảng Ninh", "start_year": 2012, "mean_post_gap": float("nan"),
+                           "p_value": 0.25, "p_value_mean_gap": 0.02, "rank": 16, "n_runs": 63}]),
+        gaps=pd.DataFrame({"period": ["post"], "year": [2013]}),
+    )  # fmt: skip
+    found = key_findings("Quảng Ninh", no_stages, unknown_goal, CLAIMS.iloc[0:0], OUTCOMES, failed_fit, "vi")
+    text = " ".join(found.sentences)
+    assert "nan" not in text.lower() and "giai đoạn" not in text and "khẳng định" not in text
+    assert len(found.sentences) == 2  # the goal without a result, and the PCI ranks
+
+
+def test_best_ranks_in_years_apart_are_not_written_as_a_run():
+    apart = OUTCOMES.assign(rank=[3, 9, 3, 5, 30], year=[2012, 2016, 2020, 2024, 2017])
+    found = key_findings("Quảng Ninh", PHASES, GOALS, CLAIMS, apart, None, "en")
+    assert "best PCI rank is 3 (2012, 2020; 2 editions)" in found.sentences[-1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..formatting import year_span
 from ..meta.messages import text
 from .counterfactual import SyntheticControlResult
 from .findings import Findings, breaks_between
@@ -19,21 +20,25 @@ from .phases import number_text
 SIGNIFICANCE = 0.10  # a permutation p-value at or below this is reported as unusual among placebos
 
 
-def _stages(phases: pd.DataFrame, lang: str) -> str:
-    ours = phases[phases["in_programme"].fillna(False).astype(bool)]
-    return text(
-        "programme.finding.stages",
-        lang,
-        n=ours["phase_id"].nunique(),
-        first=int(ours["start_year"].min()),
-        sources=ours["source_url"].nunique(),
-    )
+def _stages(phases: pd.DataFrame, lang: str) -> list[str]:
+    ours = phases[phases["in_programme"].fillna(False).astype(bool) & phases["start_year"].notna()]
+    if ours.empty:
+        return []
+    return [
+        text(
+            "programme.finding.stages",
+            lang,
+            n=ours["phase_id"].nunique(),
+            first=int(ours["start_year"].min()),
+            sources=ours["source_url"].nunique(),
+        )
+    ]
 
 
 def _goals(goals: pd.DataFrame, lang: str) -> list[str]:
     """``goals`` as :func:`.phases.goal_progress` returns it."""
     fact = text("programme.fact_column", lang)
-    met = goals[goals["status"].eq("met")]
+    met = goals[goals["status"].eq("met") & goals["achieved"].notna() & goals["target"].notna()]
     out = [
         text(
             "programme.finding.goal_met",
@@ -41,7 +46,6 @@ def _goals(goals: pd.DataFrame, lang: str) -> list[str]:
             goal=row[fact] if isinstance(row[fact], str) and row[fact] else row["metric"],
             achieved=number_text(row["achieved"], lang, 0),
             target=number_text(row["target"], lang, 0),
-            year=int(row["year_end"]),
         )
         for _, row in met.iterrows()
     ]
@@ -51,14 +55,17 @@ def _goals(goals: pd.DataFrame, lang: str) -> list[str]:
     return out
 
 
-def _claims(claims: pd.DataFrame, lang: str) -> str:
-    """``claims`` as :func:`.phases.ranking_claims` returns it: one count per status."""
-    status = claims.drop_duplicates("claim")["claim_status"]
+def _claims(claims: pd.DataFrame, lang: str) -> list[str]:
+    """``claims`` as :func:`.phases.ranking_claims` returns it: one count per status (none: no
+    sentence)."""
+    status = claims.drop_duplicates("claim")["claim_status"].dropna()
+    if status.empty:
+        return []
     counts = [
         text("programme.finding.claims_status", lang, n=n, status=text(f"programme.status.{_key(s)}", lang))
         for s, n in status.value_counts(sort=False).items()
     ]
-    return text("programme.finding.claims", lang, n=len(status), counts="; ".join(counts))
+    return [text("programme.finding.claims", lang, n=len(status), counts="; ".join(counts))]
 
 
 def _key(status: str) -> str:
@@ -82,7 +89,7 @@ def _pci_ranks(outcomes: pd.DataFrame, province: str, lang: str) -> str:
         lang,
         province=province,
         best=int(best["rank"]),
-        best_years=f"{at_best.min()}–{at_best.max()}" if at_best.nunique() > 1 else str(at_best.min()),
+        best_years=year_span(at_best),  # "2017–2023", or "2012, 2020" when not consecutive
         best_times=int(at_best.nunique()),
         latest=int(latest["rank"]),
         n=int(latest["n_ranked"]) if pd.notna(latest["n_ranked"]) else "?",
@@ -91,16 +98,21 @@ def _pci_ranks(outcomes: pd.DataFrame, province: str, lang: str) -> str:
     )
 
 
-def _counterfactual(result: SyntheticControlResult, lang: str) -> str:
+def _counterfactual(result: SyntheticControlResult, lang: str) -> list[str]:
     """The estimate with both tests the analysis runs: the permutation rank of the post/pre RMSPE
     ratio and the one-sided test of the mean gap; where they disagree, the sentence says so."""
+    if result.fit.empty:
+        return []
     fit = result.fit.iloc[0]
+    needed = ("mean_post_gap", "p_value", "p_value_mean_gap", "rank", "n_runs", "start_year")
+    if any(pd.isna(fit.get(name)) for name in needed):  # a failed fit: no sentence, never "NaN"
+        return []
     ratio_unusual = float(fit["p_value"]) <= SIGNIFICANCE
     gap_unusual = float(fit["p_value_mean_gap"]) <= SIGNIFICANCE
     key = "scm_both" if ratio_unusual and gap_unusual else "scm_neither" if not gap_unusual else "scm_mixed"
     if ratio_unusual and not gap_unusual:
         key = "scm_mixed_ratio"
-    return text(
+    sentence = text(
         f"programme.finding.{key}",
         lang,
         province=fit["province"],
@@ -111,6 +123,7 @@ def _counterfactual(result: SyntheticControlResult, lang: str) -> str:
         rank=int(fit["rank"]),
         n_runs=int(fit["n_runs"]),
     )
+    return [sentence]
 
 
 def key_findings(
@@ -126,12 +139,13 @@ def key_findings(
     ``phases`` table; ``goals``: :func:`.phases.goal_progress`; ``claims``:
     :func:`.phases.ranking_claims`; ``outcomes``: :func:`.phases.outcomes` of ``province``;
     ``counterfactual``: :func:`.counterfactual.synthetic_control` (``None``: left out)."""
-    sentences = [_stages(phases, lang), *_goals(goals, lang), _claims(claims, lang)]
+    sentences = [*_stages(phases, lang), *_goals(goals, lang), *_claims(claims, lang)]
     sentences.append(_pci_ranks(outcomes, province, lang))
-    if counterfactual is not None:
-        sentences.append(_counterfactual(counterfactual, lang))
+    scm = _counterfactual(counterfactual, lang) if counterfactual is not None else []
+    sentences += scm
+    if scm and counterfactual is not None:  # a sentence was written: its fit has a start year
         fit = counterfactual.fit.iloc[0]
-        post = counterfactual.gaps.loc[counterfactual.gaps["period"].eq("post"), "year"]
+        post = counterfactual.gaps.loc[counterfactual.gaps["period"].eq("post"), "year"].dropna()
         breaks = (
             breaks_between("pci", "overall", int(fit["start_year"]) - 1, int(post.max())) if len(post) else []
         )

@@ -65,13 +65,13 @@ def rule_ids(rules: pd.Series) -> pd.Series:
     naming a rule text no id is known for (a rule added without one)."""
     known = {**RULE_IDS, RULE_KNOWN_ERROR: "known_error"}
 
-    def one(rule: str) -> str:
+    def one(rule: object) -> str:
         for prefix, rule_id in known.items():
-            if rule.startswith(prefix):
+            if isinstance(rule, str) and rule.startswith(prefix):
                 return rule_id
         raise ValueError(f"conflict rule without an id in RULE_IDS: {rule!r}")
 
-    return rules.astype(str).map(one).astype("string")
+    return rules.astype(object).map(one).astype("string")
 
 
 PRECEDENCE_RULE = (

@@ -147,7 +147,10 @@ def choropleth(
             partial_note=False,
         )
     features = outline_features(geo) if outlines is None else outlines
-    by_code = values.set_index("province_code")[value_column]
+    codes = values["province_code"].astype(str)
+    if codes.duplicated().any():  # one value per unit, or the map would colour a unit twice
+        raise ValueError(f"choropleth: units listed twice: {sorted(set(codes[codes.duplicated()]))}")
+    by_code = values.assign(province_code=codes).set_index("province_code")[value_column]
     numbers = known[value_column].astype(float)
     norm = Normalize(numbers.min(), numbers.max())
     cmap = mpl.colormaps[SEQUENTIAL]
@@ -155,7 +158,7 @@ def choropleth(
 
     fig, ax = new_figure(7, 9.5)
     for feature in features:
-        code = feature["properties"]["code"]
+        code = str(feature["properties"]["code"])
         value = by_code.get(code)
         missing = value is None or pd.isna(value)
         colour = MISSING if missing else cmap(norm(float(value)))

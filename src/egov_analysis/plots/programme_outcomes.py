@@ -172,17 +172,17 @@ def budget_chart(
 
 
 def _largest_item_alt(ctx: DrawingContext, rows: pd.DataFrame, labels: list[str], base_year: int) -> str:
-    amounts = rows["amount_bn_vnd"].astype(float)
-    if amounts.isna().all():
+    amounts = rows["amount_bn_vnd"].astype(float).to_numpy()
+    if np.isnan(amounts).all():
         return ""
-    at = int(amounts.to_numpy().argmax())
+    at = int(np.nanargmax(amounts))  # by position; a missing amount is never "the largest"
     return word(
         "alt_budget",
         ctx.lang,
         n=len(rows),
         year=base_year,
         item=labels[at],
-        amount=number(amounts[at], ctx.lang, 1),
+        amount=number(float(amounts[at]), ctx.lang, 1),
     )
 
 
@@ -227,7 +227,7 @@ def _tranches_alt(ctx: DrawingContext, by_year: pd.DataFrame, base_year: int) ->
     amounts = by_year["amount_vnd"].astype(float) / 1e9
     if by_year.empty or amounts.isna().all():
         return ""
-    at = int(amounts.to_numpy().argmax())
+    at = int(np.nanargmax(amounts.to_numpy()))  # a missing amount is never "the largest"
     years = by_year["year"].astype(int)
     return word(
         "alt_tranches",

@@ -97,8 +97,9 @@ def chart_warnings(notebook: Any) -> tuple[str, ...]:
 
     found = []
     for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            record = output.get("metadata", {}).get(CHART_METADATA)
+        for output in cell.get("outputs") or []:
+            metadata = output.get("metadata") if isinstance(output, dict) else None
+            record = metadata.get(CHART_METADATA) if isinstance(metadata, dict) else None
             if not isinstance(record, dict):  # not one of our charts (or a report's own metadata)
                 continue
             problems = record.get("text_problems")
@@ -121,9 +122,10 @@ def execute(report: Report, source: Path, folder: Path) -> tuple[str, tuple[str,
     try:
         notebook = run_notebook(source, executed, cwd=folder, parameters=report.notebook_parameters(FIGURES))
         export_html(notebook, folder / PAGE, folder / REVIEWER, report.title)
+        warnings = chart_warnings(notebook)
     except Exception as err:  # report and keep going: the other reports still run
         return _error_text(err), ()
-    return "", chart_warnings(notebook)
+    return "", warnings
 
 
 def publish(report: Report, paths: Paths, run_id: str) -> None:
