@@ -27,7 +27,7 @@ install: $(STAMP) ## create .venv if missing and install the project with its de
 reports: $(STAMP) ## the main job: clean the raw data (if changed), run every report, export HTML
 	$(BIN)/egov-analysis build -j 2
 
-test: $(STAMP) ## the test suite, under 5 min (ruff, mypy, unit, integration, reference, notebook tests; not the extended tier)
+test: $(STAMP) ## the test suite, ~5 min (ruff, mypy, unit, integration, reference, notebook tests; not the extended tier)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src/

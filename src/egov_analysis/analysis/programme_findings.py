@@ -1,7 +1,7 @@
 """Key findings of the phase comparison report, in the report's language: the stages as their
 sources state them, the goals with a published result, the article's ranking claims against the
-published values, the province's PCI ranks (stated, never compared across the 2017 series break)
-and the synthetic control's estimate with its permutation test.
+published values, the province's PCI ranks (compared only when no series break lies between
+them) and the synthetic control's estimate with both of its tests.
 
 Sentences come from the catalogue family ``programme.finding``; every number is taken from the
 frames passed in (the processed tables and the analyses of :mod:`.phases` and
