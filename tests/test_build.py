@@ -412,30 +412,15 @@ def test_each_kernel_gets_one_blas_thread_unless_the_user_chose(tmp_path, monkey
     """Reports run side by side: a BLAS thread per core in each would oversubscribe the cores."""
     import json
 
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    cells = [
-        'lang: str = "en"  # l\ntitle: str = ""  # t\nfigures: str = ""  # f\n',
+    from helpers import one_report_project
+
+    paths, reports_file = one_report_project(
+        tmp_path,
+        "threads",
         "import os\nprint(os.environ['OPENBLAS_NUM_THREADS'], os.environ['OMP_NUM_THREADS'])",
-    ]
-    book = {
-        "cells": [
-            {"cell_type": "code", "id": f"c{i}", "metadata": {"tags": ["parameters"] if i == 0 else []},
-             "source": source, "outputs": [], "execution_count": None}
-            for i, source in enumerate(cells)
-        ],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }  # fmt: skip
-    (notebooks / "threads.ipynb").write_text(json.dumps(book), encoding="utf-8")
-    reports_file = tmp_path / "reports.toml"
-    reports_file.write_text('[[report]]\nname = "threads"\ntitle = "Threads"\nnotebook = "threads.ipynb"\n')
+    )
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the user's choice stays
-    paths = config.paths(reports=tmp_path / "reports", figures=tmp_path / "figures").with_overrides(
-        notebooks=notebooks
-    )
     assert not build(paths, reports_file, jobs=1, progress=False).failures
     executed = json.loads((paths.reports / "notebooks" / "threads.ipynb").read_text("utf-8"))
     printed = "".join(

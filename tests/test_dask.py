@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import local_dask_cluster
 
 from egov_analysis import config
 from egov_analysis.reporting import engines
@@ -44,14 +45,7 @@ NAMES = ["quality_vi", "relationships_dti_pci"]
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        worker_dashboard_address=None,
-    ) as local:
+    with local_dask_cluster() as local:
         yield local
 
 

@@ -295,33 +295,11 @@ finish(ctx, fig, kind="crowded", name="crowded", data=pd.DataFrame({"x": [1]}), 
 
 def test_a_report_whose_chart_text_overlaps_is_built_with_a_warning_line(tmp_path):
     """The build names the report, the chart and both texts, in the log and in its result."""
-    import json
+    from helpers import one_report_project
 
-    from egov_analysis import config
     from egov_analysis.reporting.runner import build
 
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    cells = [
-        ('lang: str = "en"  # l\ntitle: str = ""  # t\nfigures: str = ""  # f\n', ["parameters"]),
-        (CROWDED, []),
-    ]
-    book = {
-        "cells": [
-            {"cell_type": "code", "id": f"c{i}", "metadata": {"tags": tags}, "source": source,
-             "outputs": [], "execution_count": None}
-            for i, (source, tags) in enumerate(cells)
-        ],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }  # fmt: skip
-    (notebooks / "crowded.ipynb").write_text(json.dumps(book), encoding="utf-8")
-    reports_file = tmp_path / "reports.toml"
-    reports_file.write_text('[[report]]\nname = "crowded"\ntitle = "Crowded"\nnotebook = "crowded.ipynb"\n')
-    paths = config.paths(reports=tmp_path / "reports", figures=tmp_path / "figures").with_overrides(
-        notebooks=notebooks
-    )
+    paths, reports_file = one_report_project(tmp_path, "crowded", CROWDED)
     lines: list[str] = []
     result = build(paths, reports_file, jobs=1, progress=False, log=lines.append)
     assert not result.failures

@@ -6,16 +6,9 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from helpers import write_notebook
 
 from egov_analysis.reporting.kernel import run_notebook
-
-
-def _notebook(path, *sources):
-    book = new_notebook(cells=[new_code_cell(s) for s in sources])
-    book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(book, path)
-    return path
 
 
 def test_the_executed_notebook_is_written_once_at_the_end(tmp_path, monkeypatch):
@@ -30,7 +23,7 @@ def test_the_executed_notebook_is_written_once_at_the_end(tmp_path, monkeypatch)
             "write_ipynb",
             lambda nb, path, m=module.__name__, f=original: (writes.append(m), f(nb, path)),
         )
-    source = _notebook(tmp_path / "ok.ipynb", "a = 1", "print(a + 1)", "print('done')")
+    source = write_notebook(tmp_path / "ok.ipynb", "a = 1", "print(a + 1)", "print('done')")
     executed = tmp_path / "out.ipynb"
     book = run_notebook(source, executed, cwd=tmp_path)
     assert book.cells[1].outputs[0]["text"] == "2\n"
@@ -38,10 +31,10 @@ def test_the_executed_notebook_is_written_once_at_the_end(tmp_path, monkeypatch)
     assert nbformat.read(executed, as_version=4).cells[2].outputs[0]["text"] == "done\n"
 
 
-def test_a_cell_that_raises_still_leaves_the_executed_notebook(tmp_path):
+def test_a_cell_that_raises_still_leaves_the_executedwrite_notebook(tmp_path):
     from papermill.exceptions import PapermillExecutionError
 
-    source = _notebook(tmp_path / "bad.ipynb", "print('before')", "raise ValueError('no such province')")
+    source = write_notebook(tmp_path / "bad.ipynb", "print('before')", "raise ValueError('no such province')")
     executed = tmp_path / "out.ipynb"
     with pytest.raises(PapermillExecutionError, match="no such province"):
         run_notebook(source, executed, cwd=tmp_path)
@@ -52,7 +45,9 @@ def test_a_cell_that_raises_still_leaves_the_executed_notebook(tmp_path):
 
 
 def test_a_kernel_that_dies_part_way_leaves_the_cells_that_ran(tmp_path):
-    source = _notebook(tmp_path / "dies.ipynb", "print('before')", "import os; os._exit(1)", "print('never')")
+    source = write_notebook(
+        tmp_path / "dies.ipynb", "print('before')", "import os; os._exit(1)", "print('never')"
+    )
     executed = tmp_path / "out.ipynb"
     with pytest.raises(Exception, match=r"(?i)dead|died|kernel"):
         run_notebook(source, executed, cwd=tmp_path)

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import local_dask_cluster
 
 from egov_analysis import config
 from egov_analysis.reporting.reports import load_reports, select
@@ -33,14 +34,7 @@ def sweep_builds(tmp_path_factory):
         processed=processed, reports=root / "remote" / "reports", figures=root / "remote" / "figures"
     )
     locally = build(local, REPORTS_FILE, jobs=2, progress=False, report_set="sweep")
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        worker_dashboard_address=None,
-    ) as cluster:
+    with local_dask_cluster() as cluster:
         on_cluster = build(
             remote, REPORTS_FILE, progress=False, report_set="sweep", scheduler=cluster.scheduler_address
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
 from ..analysis.counterfactual import SyntheticControlResult
 from .chart import Chart, DrawingContext
@@ -38,29 +39,35 @@ def _common(ctx: DrawingContext, result: SyntheticControlResult) -> tuple[str, i
     return str(fit["province"]), int(fit["start_year"]), [word("sources_pci", ctx.lang)], notes
 
 
-def gap_chart(ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_chart_gap") -> Chart:
-    """The province's score and its synthetic control by year, the programme's start marked."""
-    province, start, sources, notes = _common(ctx, result)
-    gaps = result.gaps
-    fig, ax = new_figure(10, 5)
+def _actual_and_synthetic(ax: Axes, gaps: pd.DataFrame, province: str, lang: str) -> None:
+    """The province's score and its synthetic control's, by year."""
     ax.plot(
-        gaps["year"],
-        gaps["actual"],
-        "o-",
-        color=OKABE_ITO[3],
-        label=word("actual", ctx.lang, province=province),
+        gaps["year"], gaps["actual"], "o-", color=OKABE_ITO[3], label=word("actual", lang, province=province)
     )
     ax.plot(
         gaps["year"],
         gaps["synthetic"],
         "s--",
         color=OKABE_ITO[0],
-        label=word("synthetic", ctx.lang, province=province),
+        label=word("synthetic", lang, province=province),
     )
-    ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":", label=word("treatment", ctx.lang, year=start))
-    ax.set_xlabel(word("year", ctx.lang))
-    ax.set_ylabel(word("score", ctx.lang))
+
+
+def _year_axes(ax: Axes, ylabel: str, lang: str) -> None:
+    """The x label (year), ``ylabel`` (a ``programme.chart`` key) and the legend of a chart by year."""
+    ax.set_xlabel(word("year", lang))
+    ax.set_ylabel(word(ylabel, lang))
     ax.legend(fontsize=8)
+
+
+def gap_chart(ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_chart_gap") -> Chart:
+    """The province's score and its synthetic control by year, the programme's start marked."""
+    province, start, sources, notes = _common(ctx, result)
+    gaps = result.gaps
+    fig, ax = new_figure(10, 5)
+    _actual_and_synthetic(ax, gaps, province, ctx.lang)
+    ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":", label=word("treatment", ctx.lang, year=start))
+    _year_axes(ax, "score", ctx.lang)
     return finish(
         ctx,
         fig,
@@ -93,9 +100,7 @@ def placebo_chart(
     ax.plot(own["year"], own["gap"], "o-", color=OKABE_ITO[3], lw=2, label=province)
     ax.axhline(0, color="#333333", lw=0.6)
     ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":")
-    ax.set_xlabel(word("year", ctx.lang))
-    ax.set_ylabel(word("gap", ctx.lang))
-    ax.legend(fontsize=8)
+    _year_axes(ax, "gap", ctx.lang)
     return finish(
         ctx,
         fig,
@@ -151,20 +156,7 @@ def leave_one_out_chart(
     province, start, sources, notes = _common(ctx, result)
     fig, ax = new_figure(10, 5)
     gaps = _with_gaps(result.gaps)
-    ax.plot(
-        gaps["year"],
-        gaps["actual"],
-        "o-",
-        color=OKABE_ITO[3],
-        label=word("actual", ctx.lang, province=province),
-    )
-    ax.plot(
-        gaps["year"],
-        gaps["synthetic"],
-        "s--",
-        color=OKABE_ITO[0],
-        label=word("synthetic", ctx.lang, province=province),
-    )
+    _actual_and_synthetic(ax, gaps, province, ctx.lang)
     for i, (dropped, run) in enumerate(
         _with_gaps(result.leave_one_out, by="dropped").groupby("dropped", sort=False)
     ):
@@ -176,9 +168,7 @@ def leave_one_out_chart(
             label=word("without", ctx.lang, name=dropped),
         )
     ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":")
-    ax.set_xlabel(word("year", ctx.lang))
-    ax.set_ylabel(word("score", ctx.lang))
-    ax.legend(fontsize=8)
+    _year_axes(ax, "score", ctx.lang)
     data = result.leave_one_out.merge(result.gaps[["year", "actual"]], on="year", how="left")
     return finish(
         ctx,
