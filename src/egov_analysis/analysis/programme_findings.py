@@ -21,9 +21,12 @@ SIGNIFICANCE = 0.10  # a permutation p-value at or below this is reported as unu
 
 
 def _stages(phases: pd.DataFrame, lang: str) -> list[str]:
-    ours = phases[phases["in_programme"].fillna(False).astype(bool) & phases["start_year"].notna()]
+    in_programme = phases["in_programme"].fillna(False).astype(bool)
+    ours = phases[in_programme & phases["start_year"].notna()]
     if ours.empty:
         return []
+    others = phases.loc[~in_programme, f"name_{lang}"] if f"name_{lang}" in phases else pd.Series(dtype=str)
+    excluded = "; ".join(dict.fromkeys(others.dropna().astype(str))) or "—"
     return [
         text(
             "programme.finding.stages",
@@ -31,6 +34,8 @@ def _stages(phases: pd.DataFrame, lang: str) -> list[str]:
             n=ours["phase_id"].nunique(),
             first=int(ours["start_year"].min()),
             sources=ours["source_url"].nunique(),
+            rows=len(ours),
+            excluded=excluded,
         )
     ]
 

@@ -45,6 +45,19 @@ def paragraph(key: str, lang: str, **fields: Any) -> Any:
     return markdown(text(key, lang, **fields))
 
 
+def profile_intro(province: str, region: str, successor: str, lang: str) -> Any:
+    """The profile's opening paragraph: what it shows, the region, and what became of the province
+    in July 2025 (kept its borders, or part of ``successor``)."""
+    after = (
+        text("reporting.text.profile_unchanged", lang, province=province)
+        if successor == province
+        else text("reporting.text.profile_successor", lang, successor=successor)
+    )
+    return markdown(
+        text("reporting.text.profile_intro", lang, province=province, region=region) + " " + after
+    )
+
+
 def findings(found: Findings) -> Any:
     return markdown(found.markdown())
 
