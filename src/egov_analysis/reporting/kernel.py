@@ -11,6 +11,11 @@ spends ~0.4 CPU-seconds starting and ~0.9 importing those libraries, which the b
 as most of a report's overhead. Each fork is still a fresh kernel: the server never runs report
 code, so nothing of one report reaches the next. ``EGOV_KERNEL_PRELOAD=0`` starts every kernel as
 a new interpreter instead.
+
+A kernel's own log (its standard error, not a cell's output, which ipykernel captures into the
+notebook) goes to a file in its socket folder, not to the build's log: jupyter_client interrupts a
+kernel before shutting it down, and a kernel still busy then logs "KeyboardInterrupt caught in
+kernel", which a cron log must not show. What it wrote is passed to this module's logger at DEBUG.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -37,6 +43,9 @@ from .kernel_server import INLINE_BACKEND, PARENT_VARIABLE
 KERNEL = "python3"
 FOLDER_PREFIX = "egov-kernel-"
 PRELOAD_VARIABLE = "EGOV_KERNEL_PRELOAD"
+KERNEL_LOG = "kernel-stderr.log"
+
+log = logging.getLogger(__name__)
 
 
 def _is_running(pid: int) -> bool:
@@ -99,11 +108,12 @@ class _KernelServer:
         return cls._process
 
     @classmethod
-    def fork(cls, argv: list[str], env: dict[str, str], cwd: str | None) -> int:
+    def fork(cls, argv: list[str], env: dict[str, str], cwd: str | None, stderr: str | None = None) -> int:
+        request = {"argv": argv, "env": env, "cwd": cwd, "stderr": stderr}
         with cls._lock:
             process = cls.start()
             assert process.stdin is not None and process.stdout is not None
-            process.stdin.write(json.dumps({"argv": argv, "env": env, "cwd": cwd}) + "\n")
+            process.stdin.write(json.dumps(request) + "\n")
             process.stdin.flush()
             reply = process.stdout.readline()
         if not reply.strip().isdigit():
@@ -173,7 +183,8 @@ class PreloadedProvisioner(LocalProvisioner):
         # a launched kernel starts where its launcher is (papermill changes into the notebook's
         # working folder before it starts the kernel); the server has its own
         cwd = kwargs.get("cwd") or os.getcwd()
-        pid = _KernelServer.fork(argv, env, str(cwd))
+        stderr = getattr(kwargs.get("stderr"), "name", None)  # the log file the manager opened
+        pid = _KernelServer.fork(argv, env, str(cwd), stderr if isinstance(stderr, str) else None)
         self.process = _ForkedProcess(pid)  # type: ignore[assignment]  # duck-typed Popen
         self.pid = pid
         self.pgid = pid  # the kernel calls setsid(); until then jupyter_client falls back to the pid
@@ -205,9 +216,18 @@ class PrivateSocketKernelManager(AsyncKernelManager):
         folder = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=parent)
         return str(Path(folder) / "k")
 
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        with open(Path(self.ip).parent / KERNEL_LOG, "ab") as stderr:  # the kernel keeps its own copy
+            kw["stderr"] = stderr
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
         if self.transport == "ipc" and not restart:  # a restarted kernel binds in the same folder
+            with contextlib.suppress(OSError):
+                written = (Path(self.ip).parent / KERNEL_LOG).read_text(encoding="utf-8", errors="replace")
+                if written.strip():
+                    log.debug("kernel %s wrote on its standard error:\n%s", self.kernel_id, written.rstrip())
             shutil.rmtree(Path(self.ip).parent, ignore_errors=True)
 
 

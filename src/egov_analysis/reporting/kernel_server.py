@@ -1,7 +1,8 @@
 """A process that imports what every report needs once, then forks one fresh kernel per request.
 
 Run by :mod:`egov_analysis.reporting.kernel` as ``python -m egov_analysis.reporting.kernel_server``.
-Requests arrive on stdin, one JSON object a line (``argv`` for ipykernel, ``env``, ``cwd``); the
+Requests arrive on stdin, one JSON object a line (``argv`` for ipykernel, ``env``, ``cwd``, and
+``stderr``: the file for the kernel's own log, or null to keep the server's); the
 reply is the forked kernel's process id on stdout. The server never runs report code, so every
 kernel starts from the same state: the libraries imported, nothing executed. It ends with the
 process that started it (stdin closed, or on Linux the parent-death signal), after its kernels.
@@ -56,6 +57,10 @@ def _kernel(request: dict[str, Any], server: int) -> int:
     os.dup2(devnull, 0)  # not the server's request pipe
     os.dup2(devnull, 1)  # not the server's reply pipe (ipykernel captures output itself)
     os.close(devnull)
+    if request.get("stderr"):  # the kernel's own log, kept out of the build's
+        stderr = os.open(request["stderr"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.dup2(stderr, 2)
+        os.close(stderr)
     os.environ.clear()
     os.environ.update(request["env"])
     os.environ["JPY_PARENT_PID"] = str(os.getppid())  # ipykernel exits if the server goes
