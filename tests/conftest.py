@@ -34,7 +34,26 @@ def pytest_report_header() -> str:
 
 
 @pytest.fixture(scope="session")
-def project_build(tmp_path_factory: pytest.TempPathFactory) -> egov_config.Paths:
+def real_processed(tmp_path_factory: pytest.TempPathFactory) -> egov_config.Paths:
+    """The project's raw data cleaned once for the whole run (all pytest-xdist workers share it, as
+    :func:`project_build` does). Read-only: a test that changes processed data cleans its own copy."""
+    from filelock import FileLock
+
+    from egov_analysis.clean.run import clean
+
+    shared = tmp_path_factory.getbasetemp().parent
+    paths = egov_config.paths(processed=shared / "real_processed")
+    with FileLock(str(shared / "real_processed.lock")):
+        if not (shared / "real_processed.done").exists():
+            clean(paths)
+            (shared / "real_processed.done").write_text("ok\n")
+    return paths
+
+
+@pytest.fixture(scope="session")
+def project_build(
+    tmp_path_factory: pytest.TempPathFactory, real_processed: egov_config.Paths
+) -> egov_config.Paths:
     """The project's default report set (reports.toml), built once for the whole run — once for all
     pytest-xdist workers too: the first to get the lock builds, the others reuse its folders.
     Treat it as read-only; a test that changes outputs copies them first."""
@@ -44,7 +63,7 @@ def project_build(tmp_path_factory: pytest.TempPathFactory) -> egov_config.Paths
 
     shared = tmp_path_factory.getbasetemp().parent  # the same folder for every xdist worker
     root = shared / "project_build"
-    paths = egov_config.paths(reports=root / "reports", figures=root / "figures")
+    paths = real_processed.with_overrides(reports=root / "reports", figures=root / "figures")
     with FileLock(str(shared / "project_build.lock")):
         if not (root / "built").exists():
             result = build(paths, egov_config.paths().root / "reports.toml", jobs=2, progress=False)
@@ -63,7 +82,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked ``extended`` run only with ``--extended``; without it they are deselected (and
-    counted in the summary), so that `make test` stays under five minutes. CI runs both tiers."""
+    counted in the summary), so that `make test` stays under five minutes. CI runs both tiers.
+
+    Modules that use the shared build of the default set run first: with ``--dist loadfile`` the
+    longest piece of work then starts at once, beside the other worker's short modules, instead of
+    being the last thing left running."""
+    shared_build = {
+        item.module.__name__ for item in items if "project_build" in getattr(item, "fixturenames", ())
+    }
+    items.sort(
+        key=lambda item: getattr(item, "module", None) is None or item.module.__name__ not in shared_build
+    )
     if config.getoption("--extended"):
         return
     deselected = [item for item in items if item.get_closest_marker("extended")]

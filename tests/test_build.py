@@ -86,14 +86,14 @@ parameters = {{ province = "x'\\"\\n__import__('os').system('touch {marker}2')\\
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[config.Paths, Path, object, Path]:
+def built(tmp_path_factory, real_processed) -> tuple[config.Paths, Path, object, Path]:
     root = tmp_path_factory.mktemp("build")
     marker = root / "pwned"
     reports_file = root / "reports.toml"
     reports_file.write_text(
         REPORTS.format(hostile=HOSTILE.format(marker=marker), marker=marker), encoding="utf-8"
     )
-    paths = config.paths(reports=root / "reports", figures=root / "figures")
+    paths = real_processed.with_overrides(reports=root / "reports", figures=root / "figures")
     result = build(paths, reports_file, jobs=2, progress=False)
     return paths, reports_file, result, marker
 

@@ -7,7 +7,6 @@ import json
 import pandas as pd
 import pytest
 
-from egov_analysis import config
 from egov_analysis.clean.reconcile import RULE_CLASS, RULE_IMPLIED, RULE_MOVE, parse_move, reconcile
 
 
@@ -146,11 +145,8 @@ def test_values_printed_cut_off_agree_with_the_precise_value():
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
-    from egov_analysis.clean.run import clean
-
-    processed = tmp_path_factory.mktemp("processed")
-    clean(config.paths(processed=processed))
+def tables(real_processed) -> dict[str, pd.DataFrame]:
+    processed = real_processed.processed
     return {n: pd.read_parquet(processed / f"{n}.parquet") for n in ("indices", "index_conflicts")}
 
 

@@ -22,10 +22,8 @@ PCI_SUBINDICES_2005_2016 = {
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory) -> dict[str, pd.DataFrame]:
-    processed = tmp_path_factory.mktemp("processed")
-    paths = config.paths(processed=processed)
-    clean(paths)
+def tables(real_processed) -> dict[str, pd.DataFrame]:
+    processed = real_processed.processed
     return {
         name: pd.read_parquet(processed / f"{name}.parquet")
         for name in ("indices", "index_conflicts", "coverage")

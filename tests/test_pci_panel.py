@@ -93,12 +93,8 @@ def test_ranks_are_computed_only_where_none_is_published_and_ties_share():
 
 
 @pytest.fixture(scope="module")
-def indices(tmp_path_factory) -> pd.DataFrame:
-    from egov_analysis.clean.run import clean
-
-    processed = tmp_path_factory.mktemp("processed")
-    clean(config.paths(processed=processed))
-    return pd.read_parquet(processed / "indices.parquet")
+def indices(real_processed) -> pd.DataFrame:
+    return pd.read_parquet(real_processed.processed / "indices.parquet")
 
 
 def test_pci_overall_is_complete_for_every_year_2006_2022(indices):

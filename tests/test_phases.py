@@ -11,7 +11,6 @@ import pytest
 from egov_analysis import config
 from egov_analysis.analysis import phases as ph
 from egov_analysis.analysis.real import phase_totals, to_real
-from egov_analysis.clean.run import clean
 from egov_analysis.datasets import load
 
 SEED_TITLE = "“Chìa khóa” của xây dựng chính quyền điện tử"
@@ -20,10 +19,8 @@ TOTALS = {"projects_approved_2017": 330.9e9, "new_projects_2018_2020": 86e9}
 
 
 @pytest.fixture(scope="module")
-def processed(tmp_path_factory) -> config.Paths:
-    paths = config.paths(processed=tmp_path_factory.mktemp("processed"))
-    clean(paths)
-    return paths
+def processed(real_processed) -> config.Paths:
+    return real_processed
 
 
 @pytest.fixture(scope="module")

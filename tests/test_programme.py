@@ -11,17 +11,14 @@ from egov_analysis import config
 from egov_analysis.analysis.real import MissingCpiError, phase_totals, price_level, to_real
 from egov_analysis.clean.problems import Problems
 from egov_analysis.clean.programme import ProgrammeMappingWarning, build_programme_tables
-from egov_analysis.clean.run import clean
 from egov_analysis.datasets import load
 
 BILLION = 10**9
 
 
 @pytest.fixture(scope="module")
-def processed(tmp_path_factory) -> config.Paths:
-    paths = config.paths(processed=tmp_path_factory.mktemp("processed"))
-    clean(paths)
-    return paths
+def processed(real_processed) -> config.Paths:
+    return real_processed
 
 
 def test_programme_budgets_come_out_exactly(processed):

@@ -2,7 +2,10 @@
 `\\u` escapes, registry ids or pandas index columns in the visible text; specific alt text on every
 image; no English catalogue text in a Vietnamese report; the 34-unit report's data hold at most 34
 units a year; readable parameters on the with-code pages; a bilingual index page with the data as
-one download. The set is built once per session (``project_build`` in conftest.py)."""
+one download; no chart whose text overlaps or is cut (each chart is measured as its PNG is written
+and says so in the executed notebook). The set is built once per session (``project_build`` in
+conftest.py), and every test of it lives here, so that one pytest-xdist worker builds it while the
+other runs the rest."""
 
 from __future__ import annotations
 
@@ -11,12 +14,14 @@ import string
 import zipfile
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
 from egov_analysis import config, meta
 from egov_analysis.meta.messages import catalogue
+from egov_analysis.plots.chart import CHART_METADATA
 from egov_analysis.reporting.index_page import other_languages, page_name, write_data_zip
 from egov_analysis.reporting.readable_parameters import ReadablePythonTranslator
 from egov_analysis.reporting.reports import Report, load_reports
@@ -230,3 +235,24 @@ def test_the_data_download_is_written_once_per_data_and_byte_identical(project_p
     with zipfile.ZipFile(project_paths.reports / "data" / "egov-analysis-data.zip") as archive:
         assert {"indices.csv", "manifest.json", "data_dictionary.md"} <= set(archive.namelist())
         assert archive.read("indices.csv") == b"index,year\npci,2024\n"
+
+
+def _chart_records(notebook: Path) -> list[dict]:
+    book = nbformat.read(notebook, as_version=4)
+    return [
+        output["metadata"][CHART_METADATA]
+        for cell in book.cells
+        for output in cell.get("outputs", [])
+        if CHART_METADATA in output.get("metadata", {})
+    ]
+
+
+@pytest.mark.parametrize("name", [r.name for r in REPORTS])
+def test_every_chart_of_the_default_set_fits_as_built(name, project_build):
+    """Every chart the build drew for a report of the default set (both languages: the set has
+    its reports in English and Vietnamese) was measured as its PNG was written: no text overlaps
+    another or is cut at the edge. The sweep's charts are checked by tests/test_sweep.py."""
+    records = _chart_records(project_build.reports / "notebooks" / f"{name}.ipynb")
+    assert records, f"{name} displayed no chart"
+    problems = [f"{r['kind']}: {p}" for r in records for p in r["text_problems"]]
+    assert not problems, f"{name}: " + "; ".join(problems)
