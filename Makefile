@@ -31,8 +31,7 @@ test: $(STAMP) ## the test suite, ~5 min (ruff, mypy, unit, integration, referen
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src/
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --nbval-lax notebooks/
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --nbval-lax tests notebooks
 
 test-extended: $(STAMP) ## the tier CI also runs (~11 min): the full sweep locally and on a local Dask cluster, a real browser
 	$(BIN)/python -m pytest --extended -m extended

@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -177,12 +176,11 @@ def test_index_page_lists_every_report_and_escapes_text(built):
     assert "Data coverage" in index
 
 
-def test_second_build_reruns_nothing_and_is_fast(built):
+def test_second_build_reruns_nothing(built):
+    # how fast a no-op build is belongs to `make bench` (benchmarks/RESULTS.md), not to a timed test
     paths, reports_file, _, _ = built
-    start = time.perf_counter()
     result = build(paths, reports_file, jobs=2, only=["quality_vi", "profile_can_tho"], progress=False)
     assert result.ran == [] and sorted(result.skipped) == ["profile_can_tho", "quality_vi"]
-    assert time.perf_counter() - start < 1.5
 
 
 def test_a_failing_rerun_keeps_the_last_good_outputs(built, tmp_path):

@@ -145,11 +145,9 @@ def test_text_from_the_data_is_escaped_in_the_html(tmp_path):
 
 
 @pytest.mark.parametrize("source", ["import egov_analysis", "import egov_analysis.provinces"])
-def test_import_is_fast_and_loads_no_plotting(source):
-    code = (
-        f"import sys, time; t=time.perf_counter(); {source}; print(time.perf_counter()-t); "
-        "print('matplotlib' in sys.modules, 'pandas' in sys.modules)"
-    )
+def test_import_loads_no_plotting_and_no_pandas(source):
+    # what keeps `import egov_analysis` fast; the time itself is not asserted (machines differ)
+    code = f"import sys; {source}; print('matplotlib' in sys.modules, 'pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    seconds, plotting, pandas = out.stdout.split()
-    assert float(seconds) < 0.3 and plotting == "False" and pandas == "False"
+    plotting, pandas = out.stdout.split()
+    assert plotting == "False" and pandas == "False"
