@@ -12,7 +12,7 @@ TEST_JOBS ?= 2  # pytest-xdist processes; a file stays on one (module fixtures, 
 
 help: ## list the targets (coloured on a terminal only)
 	@if [ -t 1 ] && [ -z "$$NO_COLOR" ]; then on='\033[36m'; off='\033[0m'; else on=''; off=''; fi; \
-	awk -v on="$$on" -v off="$$off" 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %s%-10s%s %s\n", on, $$1, off, $$2}' $(MAKEFILE_LIST)
+	awk -v on="$$on" -v off="$$off" 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %s%-17s%s %s\n", on, $$1, off, $$2}' $(MAKEFILE_LIST)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ install: $(STAMP) ## create .venv if missing and install the project with its de
 reports: $(STAMP) ## the main job: clean the raw data (if changed), run every report, export HTML
 	$(BIN)/egov-analysis build -j 2
 
-test: $(STAMP) ## the test suite, ~5 min (ruff, mypy, unit, integration, reference, notebook tests; not the extended tier)
+test: $(STAMP) ## the test suite, ~4½ min (ruff, mypy, unit, integration, reference, notebook tests; not the extended tier)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src/
