@@ -471,6 +471,16 @@ def date_text(value: object, lang: str) -> str:
     return format_date(day, "long", locale=lang)
 
 
+def dates_in_text(value: object, lang: str) -> object:
+    """Every ISO date inside a text (``QĐ 2459/QĐ-UBND (2012-09-28)``) written as ``lang`` writes
+    it (:func:`date_text`); a missing value or a text without one is returned as it is."""
+    import re
+
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: date_text(m.group(0), lang), value)
+
+
 def _key(status: str) -> str:
     return status.replace(" ", "_")
 
@@ -567,6 +577,8 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
             table[column] = quotes.where(quotes.notna() & quotes.ne(""), values.astype("string"))
         elif key in _STAGE_KEYS and column in ("phase_id", "stages", "other_plans"):
             table[column] = values.map(lambda v: stage_names(v, lang), na_action="ignore")
+        elif key == "legal_basis":  # a decision's date as the page's language writes dates
+            table[column] = values.map(lambda v: dates_in_text(v, lang), na_action="ignore")
         if key in _NOT_STATED_KEYS and not pd.api.types.is_numeric_dtype(table[column]):
             table[column] = table[column].astype("string").fillna(not_stated)
         elif key == "end_year":
