@@ -138,7 +138,7 @@ def test_no_move_and_no_change_across_a_series_break():
     )
     sentences = findings.province_sentences(papi, QN, "en")
     assert "Biggest rise: from rank 40 in 2017 to 2 in 2018, 38 places up." not in sentences
-    assert "Biggest fall: from rank 2 in 2018 to 3 in 2019, 1 places down." in sentences
+    assert "Biggest fall: from rank 2 in 2018 to 3 in 2019, 1 place down." in sentences
     assert "Moves are not compared across the PAPI series break of 2018." in sentences
     assert findings.change_years(papi) == (2018, 2019)
     assert findings.comparable_years("papi", "overall", [2011, 2017, 2018, 2024]) == [2018, 2024]
@@ -202,3 +202,21 @@ def test_relationship_and_quality_findings():
         "Sources disagree on 3 index values (DTI 1 and PCI 2); each disagreement is listed below "
         "with the value used.",
     ]
+
+
+def test_a_move_of_one_place_is_singular_in_english_and_one_unit_is_not_called_the_most():
+    one_place = _panel([(2019, QN, 60.0, 3), (2019, HN, 70.0, 1), (2020, QN, 62.0, 2), (2020, HN, 71.0, 1)])
+    assert "Biggest rise: from rank 3 in 2019 to 2 in 2020, 1 place up." in (
+        findings.province_sentences(one_place, QN, "en")
+    )
+    assert "From 2019 to 2020, among the 2 units ranked in both years, Quảng Ninh rose most: 1 place up." in (
+        findings.index_sentences(one_place, "en")
+    )
+    assert any(s.endswith("tăng 1 bậc.") for s in findings.province_sentences(one_place, QN, "vi"))
+    alone = _panel([(2019, QN, 60.0, 3), (2019, HN, 70.0, 1), (2020, QN, 62.0, 2)], n=4)
+    sentences = findings.index_sentences(alone, "en")
+    assert "From 2019 to 2020, only Quảng Ninh is ranked in both years: rank 3, then 2." in sentences
+    assert not any("none of the 1" in s or "among the 1 " in s for s in sentences)
+    assert "Từ 2019 đến 2020, chỉ Quảng Ninh có thứ hạng cả hai năm: hạng 3, rồi hạng 2." in (
+        findings.index_sentences(alone, "vi")
+    )

@@ -1,6 +1,7 @@
 """The programme tables a reviewer reads: people tables, stage names, "not stated" for gaps."""
 
 import pandas as pd
+import pytest
 
 from egov_analysis.analysis import phases as ph
 
@@ -72,3 +73,22 @@ def test_a_decisions_date_in_the_legal_basis_is_written_as_the_page_writes_dates
         "NQ 09-NQ/TU (5 tháng 2, 2022); QĐ 1488/QĐ-UBND (8 tháng 6, 2022)"
     )
     assert ph.dates_in_text("no date here", "en") == "no date here" and ph.dates_in_text(None, "en") is None
+
+
+def test_outcome_counts_say_how_many_editions_hold_a_value_in_the_languages_plural_form() -> None:
+    outcomes = pd.DataFrame(
+        {
+            "index": ["pci", "pci", "pci", "egov_mic", "papi", "papi"],
+            "indicator": ["overall", "overall", "overall", "overall", "e_governance", "overall"],
+            "year": [2016, 2017, 2018, 2017, 2018, 2021],
+            "status": ["published", "not held", "published", "published", "published", "not held"],
+        }
+    )
+    en = ph.outcome_counts(outcomes, "Quảng Ninh", "en")
+    assert en[0] == "PCI: 2 of 3 editions with a value held for Quảng Ninh."
+    assert en[1].endswith(": 1 of 1 edition with a value held for Quảng Ninh.")
+    assert len(en) == 4 and "0 of 1 edition" in en[3]
+    vi = ph.outcome_counts(outcomes, "Quảng Ninh", "vi")
+    assert vi[0] == "PCI: 2/3 kỳ công bố có giá trị của Quảng Ninh."
+    with pytest.raises(KeyError, match="status"):
+        ph.outcome_counts(outcomes.drop(columns="status"), "Quảng Ninh", "en")

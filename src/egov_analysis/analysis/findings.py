@@ -22,7 +22,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..meta import series_breaks as meta_series_breaks
-from ..meta.messages import text
+from ..meta.messages import plural, text
 from ..provinces import provinces
 
 
@@ -49,6 +49,13 @@ class Sentence(str):
 
 def _say(key: str, lang: str, /, **fields: object) -> Sentence:
     sentence = Sentence(text(key, lang, **fields))
+    sentence.key = key
+    return sentence
+
+
+def _say_n(key: str, lang: str, count: int, /, **fields: object) -> Sentence:
+    """The sentence ``key`` in the plural form ``lang`` uses for ``count``."""
+    sentence = Sentence(plural(key, lang, count, **fields))
     sentence.key = key
     return sentence
 
@@ -274,9 +281,10 @@ def _move_sentences(own: pd.DataFrame, index: str, indicator: str, label: str, l
 
 
 def _move(row: pd.Series, key: str, lang: str) -> str:
-    return _say(
+    return _say_n(
         key,
         lang,
+        abs(int(row["places"])),
         before=fmt.number(row["before"], lang),
         after=fmt.number(row["after"], lang),
         from_year=int(row["from_year"]),
@@ -419,12 +427,20 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
         return out
     change = (wide[first] - wide[last]).astype(int)
     fields = {"first": first, "last": last, "n": fmt.number(len(wide), lang)}
+    if len(wide) == 1:  # "the most" and "none of" need more than one unit
+        who, ranks = wide.index[0], wide.iloc[0]
+        before, after = fmt.number(ranks[first], lang), fmt.number(ranks[last], lang)
+        out.append(
+            _say("findings.index_one_unit", lang, first=first, last=last, who=who, before=before, after=after)
+        )
+        return out
     if change.max() > 0:
         best = change[change.eq(change.max())]
         out.append(
-            _say(
+            _say_n(
                 "findings.index_rise",
                 lang,
+                int(change.max()),
                 **fields,
                 who=fmt.join(sorted(best.index), lang),
                 places=fmt.number(change.max(), lang),
@@ -433,9 +449,10 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
     if change.min() < 0:
         worst = change[change.eq(change.min())]
         out.append(
-            _say(
+            _say_n(
                 "findings.index_fall",
                 lang,
+                int(-change.min()),
                 **fields,
                 who=fmt.join(sorted(worst.index), lang),
                 places=fmt.number(-change.min(), lang),

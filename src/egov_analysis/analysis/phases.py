@@ -657,6 +657,39 @@ def _claim_quote(row: pd.Series, claims: pd.DataFrame) -> str:
     return str(quote) if isinstance(quote, str) and quote else str(row["claim"])
 
 
+def outcome_counts(outcomes: pd.DataFrame, province: str, lang: str) -> list[str]:
+    """One line per index (and PAPI's e-governance dimension) of :func:`outcomes`: how many of its
+    editions have a value held for ``province`` ("PCI: 17 of 19 editions with a value held for
+    Quảng Ninh"), in the plural form ``lang`` uses. Editions are the years whose status is
+    ``published`` or ``not held``; other statuses (not yet begun, outside the index's years) are
+    not editions of the province.
+
+    Raises ``KeyError`` naming a column (``index``, ``indicator``, ``status``) missing from
+    ``outcomes``."""
+    from ..meta.messages import plural, text
+
+    missing = [c for c in ("index", "indicator", "status") if c not in outcomes.columns]
+    if missing:
+        raise KeyError(f"outcome_counts: columns {missing} are not in the frame ({list(outcomes.columns)})")
+    overall = outcomes[outcomes["indicator"].isin(["overall", "e_governance"])]
+    lines = []
+    for (index, indicator), rows in overall.groupby(["index", "indicator"], sort=False):
+        key = "e_governance" if indicator == "e_governance" else index
+        editions = int(rows["status"].isin(["published", "not held"]).sum())
+        lines.append(
+            plural(
+                "programme.text.outcome_counts",
+                lang,
+                editions,
+                index=text(f"programme.index.{key}", lang),
+                published=number_text(int(rows["status"].eq("published").sum()), lang),
+                editions=number_text(editions, lang),
+                province=province,
+            )
+        )
+    return lines
+
+
 def counts_text(row: Any, lang: str) -> str:
     """The counts of projects and tasks a source gives for an amount, in words ("9 projects and 3
     tasks", "7 dự án, nhiệm vụ"); ``""`` when it gives none. ``row``: anything with

@@ -5,6 +5,11 @@ messages (charts, findings, tables, programme, reporting …) so that a new char
 adds a file, not a branch in code. Keys are dotted (``chart.rank``); values are ``str.format``
 templates. Every language has exactly the keys of English (checked by the tests), so a new
 language is a new folder of files, and nothing in ``src/`` branches on the language.
+
+A message whose words depend on a number is a table of CLDR plural forms (``[findings.rise]`` with
+``one = "… {places} place up."`` and ``other = "… {places} places up."``), read with
+:func:`plural`; each language writes the forms its grammar has (Vietnamese only ``other``), and
+Babel's plural rules choose one.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from importlib import resources
 from typing import Any
 
 DEFAULT_LANG = "en"
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")  # CLDR plural categories
 
 
 class UnknownLanguageError(ValueError):
@@ -79,3 +85,27 @@ def section(prefix: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
     """The messages under ``prefix`` (``section("chart", "vi")``), keyed by the rest of the key."""
     start = prefix.rstrip(".") + "."
     return {k[len(start) :]: v for k, v in catalogue(lang).items() if k.startswith(start)}
+
+
+def plural_family(key: str, keys: Mapping[str, str] | set[str]) -> str:
+    """``key`` without its plural form (``findings.rise.one`` → ``findings.rise``) when it is one
+    form of a plural message (a family with an ``other`` form); else ``key`` itself."""
+    family, _, form = key.rpartition(".")
+    return family if form in PLURAL_FORMS and f"{family}.other" in keys else key
+
+
+def plural(key: str, lang: str, count: int, /, **fields: Any) -> str:
+    """The form of the plural message ``key`` that ``lang`` uses for ``count`` (Babel's CLDR
+    rules: English ``one`` for 1, ``other`` otherwise; Vietnamese always ``other``), formatted
+    with ``fields`` (the count itself is passed as a field, formatted, by the caller).
+
+    Raises :class:`MissingMessageError` when the language has no ``other`` form of ``key``."""
+    from babel import Locale
+
+    forms = catalogue(lang)
+    chosen = f"{key}.{Locale.parse(lang).plural_form(abs(count))}"
+    if chosen not in forms:
+        chosen = f"{key}.other"
+    if chosen not in forms:
+        raise MissingMessageError(f"plural message {key!r} has no 'other' form in the {lang!r} catalogue")
+    return forms[chosen].format(**fields)
