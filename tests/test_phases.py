@@ -230,3 +230,37 @@ def test_outcomes_before_during_after_each_stage(tables):
     assert (during["years"], during["best_rank"]) == (6, 1)
     assert ("papi", "e_governance", "egov_scheme_2012_2017", "during") in by_stage.index
     assert pd.isna(by_stage.loc[("papi", "e_governance", "egov_scheme_2012_2017", "during"), "mean_score"])
+
+
+def test_the_outcomes_rank_chart_stops_its_line_at_gaps_and_breaks_and_marks_unranked_scores(tmp_path):
+    import numpy as np
+
+    from egov_analysis import plots
+    from egov_analysis.plots import programme_outcomes as charts
+
+    years = list(range(2016, 2023))
+    status = ["published", "published", "published", "published", "not held", "published", "published"]
+    ranks = [10, 12, 5, 6, None, 4, None]  # 2022: a score with no rank
+    outcomes = pd.DataFrame(
+        {
+            "index": "papi",
+            "indicator": "overall",
+            "year": pd.array(years, dtype="Int64"),
+            "status": status,
+            "rank": pd.array(ranks, dtype="Int64"),
+            "score": pd.array([40.0, 41.0, 45.0, 46.0, None, 47.0, 44.0], dtype="Float64"),
+        }
+    )
+    spans = pd.DataFrame({"in_programme": [True], "first_year": [2012], "last_year": [2020]})
+    ctx = plots.DrawingContext(lang="en", out_dir=tmp_path)
+    chart = charts.outcomes_rank_chart(ctx, outcomes, spans, "Quảng Ninh", panels=(("papi", "overall"),))
+    ax = chart.figure.axes[0]
+    line = next(m for m in ax.lines if m.get_marker() == "o")
+    x, y = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+    # no segment joins 2017 to 2018 (the break) or runs through 2020 (no value held)
+    assert 2017.5 in x and np.isnan(y[list(x).index(2017.5)])
+    assert np.isnan(y[list(x).index(2020.0)])
+    squares = [m for m in ax.lines if m.get_marker() == "s"]
+    assert [float(v) for v in squares[0].get_xdata()] == [2022.0]
+    assert "hollow squares" in chart.footer and "series break in 2018" in chart.footer
+    assert [m for m in ax.lines if m.get_linestyle() == ":"]

@@ -266,19 +266,35 @@ def outcomes_rank_chart(
     ),
     name: str = "outcomes_ranks",
 ) -> Chart:
-    """The province's rank on every index, one panel each, the programme's span shaded; editions
-    without a value held are marked grey at the bottom, years without an edition are left empty."""
+    """The province's rank on every index, one panel each, the programme's span shaded. The line
+    stops at every gap and series break (a dotted line marks the break, the footer says what
+    changed): editions without a value held are grey crosses at the bottom, editions with a score
+    but no rank hollow squares there, years without an edition are left empty."""
     fig, axes = new_grid(13, 7, 2, (len(panels) + 1) // 2, sharex=True)
-    rows = []
+    rows, notes, unranked_any = [], [], False
     for ax, (index, indicator) in zip(axes.flat, panels, strict=False):
         part = outcomes[outcomes["index"].eq(index) & outcomes["indicator"].eq(indicator)]
+        part = part.sort_values("year", kind="stable")
         rows.append(part)
         _programme_span(ax, spans)
         held = part[part["rank"].notna()]
-        ax.plot(held["year"].astype(int), held["rank"].astype(float), "o-", color=OKABE_ITO[3], ms=4, lw=1.2)
+        editions = part[part["status"].isin(["published", "not held"])]
+        breaks = series_breaks(index, editions["year"].astype(int), indicator)
+        # a rank only where one is held: the line stops at a missing edition instead of bridging it
+        ranks = editions["rank"].astype(float).where(editions["rank"].notna())
+        ax.plot(*_gapped(editions["year"], ranks, breaks), "o-", color=OKABE_ITO[3], ms=4, lw=1.2)
         top = max(63, int(held["rank"].max()) if len(held) else 63)
         missing = part[part["status"].eq("not held")]
         ax.plot(missing["year"].astype(int), [top] * len(missing), "x", color=NOT_HELD, ms=5)
+        unranked = part[part["status"].eq("published") & part["rank"].isna()]
+        unranked_any |= not unranked.empty
+        ax.plot(unranked["year"].astype(int), [top] * len(unranked), "s", mfc="none", color=NOT_HELD, ms=5)
+        for year in breaks:
+            ax.axvline(year - 0.5, color="#333333", lw=1.2, ls=":")  # dotted: the dashed line is the start
+        notes += [
+            f"{text(f'programme.index.{index}', ctx.lang)}: {break_note(index, y, ctx.lang, indicator)}"
+            for y in breaks
+        ]
         ax.set_ylim(top + 3, 0)
         key = "e_governance" if indicator == "e_governance" else index
         ax.set_title(text(f"programme.index.{key}", ctx.lang), fontsize=9)
@@ -298,7 +314,11 @@ def outcomes_rank_chart(
         data=data,
         title=word("outcomes_title", ctx.lang, province=province),
         sources=[text(f"programme.index.{i}", ctx.lang) for i, _ in panels],
-        notes=[word("note_not_held", ctx.lang)],
+        notes=[
+            word("note_not_held", ctx.lang),
+            *([word("note_score_no_rank", ctx.lang)] if unranked_any else []),
+            *dict.fromkeys(notes),
+        ],
         alt=_outcomes_alt(ctx, data, province, len(panels)),
     )
 
