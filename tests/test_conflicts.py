@@ -232,3 +232,19 @@ def test_a_missing_rule_is_refused_by_name():
 
     with pytest.raises(ValueError, match="conflict rule without an id in RULE_IDS: <NA>"):
         rule_ids(pd.Series([pd.NA], dtype="string"))
+
+
+def test_a_source_that_agrees_with_the_chosen_rank_is_never_listed_as_a_conflict():
+    # DTI 2020, Kiên Giang: printed 8th (press), 9th by list order (press, computed) and 9th in a
+    # third-party compilation; the printed rank wins, and only the two 9s disagree with it
+    rows = _rows(
+        [
+            {"year": 2020, "score": None, "rank": 8, "rank_basis": "published", "source_url": "https://www.viet-jo.com/x"},
+            {"year": 2020, "score": None, "rank": 9, "rank_basis": "computed", "source_url": "https://doanhnghiepvaphattrien.net/y"},
+            {"year": 2020, "score": None, "rank": 9, "rank_basis": "published", "source_url": "https://huggingface.co/datasets/z"},
+        ]
+    )  # fmt: skip
+    panel, conflicts = reconcile(rows.assign(index="dti"))
+    assert int(panel["rank"].iloc[0]) == 8
+    assert sorted(conflicts["other_value"]) == ["9", "9"]
+    assert (conflicts["chosen_value"] != conflicts["other_value"]).all()

@@ -344,6 +344,8 @@ def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame,
             if cluster is winner:
                 continue
             for m in cluster.members:
+                if cited is not None and _agree(field, cited, m):
+                    continue  # a cluster rebuilt by a rule can hold the winner's own sources
                 conflict_rows.append(
                     {
                         **dict(zip(KEY, key, strict=True)),
