@@ -248,3 +248,13 @@ def test_a_source_that_agrees_with_the_chosen_rank_is_never_listed_as_a_conflict
     assert int(panel["rank"].iloc[0]) == 8
     assert sorted(conflicts["other_value"]) == ["9", "9"]
     assert (conflicts["chosen_value"] != conflicts["other_value"]).all()
+
+
+def test_two_scores_equal_when_rounded_are_shown_with_the_decimals_that_tell_them_apart():
+    from egov_analysis.reporting.sections import pair_texts
+
+    # PAPI 2023: a sum of sub-dimensions against a press copy; PAPI prints 2 decimals
+    assert pair_texts("45.704710097", "45.7046", "score", "papi", "en") == ("45.7047", "45.7046")
+    assert pair_texts("45.704710097", "45.7046", "score", "papi", "vi") == ("45,7047", "45,7046")
+    assert pair_texts("89.6", "89.06", "score", "par", "en") == ("89.60", "89.06")  # apart already
+    assert pair_texts("8", "9", "rank", "dti", "en") == ("8", "9")

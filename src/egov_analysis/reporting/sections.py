@@ -207,21 +207,49 @@ def _value_text(value: Any, field: str, index: str, lang: str) -> str:
     return fmt.score(number, index, lang) if field == "score" else fmt.number(number, lang)
 
 
+def _printed_decimals(value: Any) -> int:
+    return len(str(value).strip().partition(".")[2])
+
+
+def pair_texts(chosen: Any, other: Any, field: str, index: str, lang: str) -> tuple[str, str]:
+    """Two disagreeing values as a reader sees them: scores at the publisher's precision, or with
+    as many more decimals as it takes to tell them apart (never more than either source printed),
+    so that a conflict never reads "45.70 against 45.70"."""
+    first, second = _value_text(chosen, field, index, lang), _value_text(other, field, index, lang)
+    if field != "score" or first != second:
+        return first, second
+    try:
+        a, b = float(chosen), float(other)
+    except (TypeError, ValueError):
+        return first, second
+    start = fmt.score_decimals().get(index, fmt.DEFAULT_DECIMALS) + 1
+    for decimals in range(start, max(_printed_decimals(chosen), _printed_decimals(other)) + 1):
+        first, second = fmt.number(a, lang, decimals), fmt.number(b, lang, decimals)
+        if first != second:
+            break
+    return first, second
+
+
 def conflicts_table(conflicts: pd.DataFrame, lang: str) -> Any:
-    """Every disagreement between sources on an index value: what, both values, both sources."""
+    """Every disagreement between sources on an index value: what, both values (told apart:
+    :func:`pair_texts`), both sources, the rule that chose."""
+    pairs = [
+        pair_texts(c, o, f, i, lang)
+        for c, o, f, i in zip(
+            conflicts["chosen_value"],
+            conflicts["other_value"],
+            conflicts["field"],
+            conflicts["index"],
+            strict=True,
+        )
+    ]
     frame = conflicts.assign(
         unit=[
             _unit_names(pd.Series([c]), g).iloc[0]
             for c, g in zip(conflicts["province_code"], conflicts["geography"], strict=True)
         ],
-        chosen=[
-            _value_text(v, f, i, lang)
-            for v, f, i in zip(conflicts["chosen_value"], conflicts["field"], conflicts["index"], strict=True)
-        ],
-        other=[
-            _value_text(v, f, i, lang)
-            for v, f, i in zip(conflicts["other_value"], conflicts["field"], conflicts["index"], strict=True)
-        ],
+        chosen=[p[0] for p in pairs],
+        other=[p[1] for p in pairs],
         rule=[text(f"reporting.rule.{r}", lang) for r in conflicts["rule_id"]],  # the details stay in the CSV
     ).sort_values(["index", "year", "unit"])
     return people_table(
