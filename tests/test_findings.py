@@ -189,16 +189,18 @@ def test_relationship_and_quality_findings():
             "geography": "provinces_63",
             "indicator": "overall",
             "n_score": [63, 10, 1],
+            "n_published": [63, 63, 1],
             "n_ranked": [63, 63, 63],
+            "status": ["complete", "ranks_only", "partial"],
         }
     )
     conflicts = pd.DataFrame({"index": ["pci", "pci", "dti"], "year": [2019, 2019, 2020]})
     quality = findings.quality_findings(coverage, conflicts, conflicts.iloc[:0], "en", "x")
     assert quality.sentences == [
-        "1 of 3 index-years publish a headline score for every ranked unit; the other 2 publish "
-        "only part of the list.",
-        "PCI: every ranked unit published in 2019.",
-        "SIPAS: no year with every ranked unit published (2020 held).",
+        "1 of 3 index-years publish a headline score for every ranked unit; 1 publish every ranked "
+        "unit but not every score; the other 1 publish only part of the list.",
+        "PCI: a score for every ranked unit in 2019.",
+        "SIPAS: no year with a score for every ranked unit (2020 held).",
         "Sources disagree on 3 index values (DTI 1 and PCI 2); each disagreement is listed below "
         "with the value used.",
     ]
@@ -220,3 +222,24 @@ def test_a_move_of_one_place_is_singular_in_english_and_one_unit_is_not_called_t
     assert "Từ 2019 đến 2020, chỉ Quảng Ninh có thứ hạng cả hai năm: hạng 3, rồi hạng 2." in (
         findings.index_sentences(alone, "vi")
     )
+
+
+def test_one_rule_says_whether_a_year_holds_the_whole_list():
+    from egov_analysis.meta.coverage import list_status
+
+    n_score = pd.Series([63, 10, 10, 5, 4])
+    published = pd.Series([63, 63, 12, 5, 4])
+    n_ranked = pd.Series([63, 63, 63, None, 10], dtype="Int64")
+    assert list_status(n_score, published, n_ranked).tolist() == [
+        "complete",
+        "ranks_only",  # every ranked unit published, most as ranks only
+        "partial",  # a top list
+        "complete",  # no number ranked known: every published unit has a score
+        "partial",
+    ]
+
+
+def test_a_year_with_every_rank_but_few_scores_is_not_called_partial_in_the_rankings():
+    ranks_only = _panel([(2020, QN, None, 1), (2020, HN, 70.0, 2), (2020, HP, None, 3), (2020, DN, None, 4)])
+    assert findings.year_coverage(ranks_only).loc[0, "status"] == "ranks_only"
+    assert not any("part of its list" in s for s in findings.index_sentences(ranks_only, "en"))

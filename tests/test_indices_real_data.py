@@ -278,3 +278,13 @@ def test_output_schema_refuses_a_duplicate_key(tables):
     doubled = pd.concat([tables["indices"].head(2), tables["indices"].head(1)])
     with pytest.raises(pandera.errors.SchemaErrors):
         conform(doubled, INDICES)
+
+
+def test_processed_tables_built_by_other_cleaning_code_are_stale(real_processed, monkeypatch):
+    from egov_analysis import datasets
+    from egov_analysis.clean import publish
+
+    assert not datasets.is_stale(real_processed)
+    assert publish.read_manifest(real_processed.processed)["code_fingerprint"] == publish.code_fingerprint()
+    monkeypatch.setattr(datasets, "code_fingerprint", lambda: "a later version of the cleaning code")
+    assert datasets.is_stale(real_processed)

@@ -125,3 +125,25 @@ def test_text_and_urls_from_the_data_are_escaped_and_only_http_links_are_links()
     assert "&lt;script&gt;alert(1)" in page and "Note: &lt;b&gt;x&lt;/b&gt;" in page
     assert 'href="https://x.vn/a&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;">x.vn</a>' in page
     assert 'href="javascript' not in page and "javascript:alert(3)" in page
+
+
+def test_the_coverage_table_counts_published_units_as_the_rankings_do_and_names_each_status():
+    from egov_analysis.reporting.sections import coverage_table
+
+    coverage = pd.DataFrame(
+        {
+            "index": ["dti", "dti", "dti"],
+            "year": [2020, 2021, 2022],
+            "geography": "provinces_63",
+            "indicator": "overall",
+            "n_score": [10, 20, 63],
+            "n_published": [18, 63, 63],  # DTI 2020: 10 scores and 18 ranks held
+            "n_ranked": [63, 63, 63],
+            "status": ["partial", "ranks_only", "complete"],
+        }
+    )
+    html = coverage_table(coverage, "en").as_raw_html()
+    assert "18 of 63 in 2020" in html and "10 of 63" not in html
+    assert "Years with every ranked unit but not every score" in html and ">2021<" in html
+    only_two = coverage_table(coverage[coverage["year"].ne(2021)], "vi").as_raw_html()
+    assert "không đủ điểm số" not in only_two and "18/63" not in only_two and "18 trên 63" in only_two

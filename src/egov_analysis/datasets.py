@@ -8,19 +8,23 @@ from typing import Any
 import pandas as pd
 
 from . import config
-from .clean.publish import clean_lock, raw_fingerprint, read_manifest
+from .clean.publish import clean_lock, code_fingerprint, raw_fingerprint, read_manifest
 from .fields import TABLES
 
 DATASETS = tuple(TABLES)
 
 
 def is_stale(paths: config.Paths) -> bool:
-    """True when the processed tables are missing or were built from other raw data."""
+    """True when the processed tables are missing, or were built from other raw data or by other
+    cleaning code (``clean.publish.code_fingerprint``: a new column must not be missing from
+    tables an older version wrote)."""
     from .clean.run import raw_inputs
 
     manifest = read_manifest(paths.processed)
-    return manifest is None or manifest.get("raw_fingerprint") != raw_fingerprint(
-        raw_inputs(paths.raw), paths.raw
+    return (
+        manifest is None
+        or manifest.get("code_fingerprint") != code_fingerprint()
+        or manifest.get("raw_fingerprint") != raw_fingerprint(raw_inputs(paths.raw), paths.raw)
     )
 
 

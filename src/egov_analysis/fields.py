@@ -200,6 +200,7 @@ COVERAGE = Table(
         _INDICATOR,
         Field("n_score", "Int64", "Units with a score.", nullable=False, minimum=0),
         Field("n_rank", "Int64", "Units with a rank.", nullable=False, minimum=0),
+        Field("n_published", "Int64", "Units with a score or a rank.", nullable=False, minimum=0),
         Field("n_ranked", "Int64", "Units the publisher ranked.", minimum=1),
         Field(
             "score_share_pct",
@@ -208,6 +209,14 @@ COVERAGE = Table(
             unit="percent",
             minimum=0,
             maximum=100,
+        ),
+        Field(
+            "status",
+            "string",
+            "complete: a score for every ranked unit; ranks_only: every ranked unit published, not "
+            "every one with a score; partial: part of the list (meta/coverage.py).",
+            nullable=False,
+            allowed=("complete", "ranks_only", "partial"),
         ),
     ),
 )

@@ -22,6 +22,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..meta import series_breaks as meta_series_breaks
+from ..meta.coverage import COMPLETE, PARTIAL, RANKS_ONLY, list_status
 from ..meta.messages import plural, text
 from ..provinces import provinces
 
@@ -97,8 +98,10 @@ def _published(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def year_coverage(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per year: units published (score or rank), with a score, ranked by the publisher, and
+    """Per year: units published (score or rank), with a score, ranked by the publisher, the
+    list's ``status`` (``meta.coverage.list_status``: complete / ranks_only / partial) and
     ``complete`` (every ranked unit has a score, the condition for medians and regional positions)."""
+
     published = _published(rows).groupby("year")["province_code"].nunique().rename("published")
     per_year = (
         rows.groupby("year")
@@ -107,7 +110,8 @@ def year_coverage(rows: pd.DataFrame) -> pd.DataFrame:
         .fillna({"published": 0})
         .reset_index()
     )
-    per_year["complete"] = per_year["with_score"].eq(per_year["n_ranked"])
+    per_year["status"] = list_status(per_year["with_score"], per_year["published"], per_year["n_ranked"])
+    per_year["complete"] = per_year["status"].eq(COMPLETE).astype(bool)
     return per_year
 
 
@@ -363,7 +367,7 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
             out.append(_say("findings.leader", lang, **fields, score=fmt.score(scores.iloc[0], index, lang)))
         else:
             out.append(_say("findings.leader_no_score", lang, **fields))
-    partial = coverage[coverage["published"] < coverage["n_ranked"]]
+    partial = coverage[coverage["status"].eq(PARTIAL)]
     if not partial.empty:
         counts = [
             _say(
@@ -579,18 +583,19 @@ def quality_findings(
     ``n_score`` against ``n_ranked``), ``load("index_conflicts")`` and ``load("programme_conflicts")``:
     how many index-years are complete, each index's complete years, and the disagreements."""
     headline = coverage[coverage["indicator"].eq("overall") & coverage["geography"].eq("provinces_63")]
-    complete = headline["n_score"].eq(headline["n_ranked"])
+    status = headline["status"]
     sentences: list[str] = [
         _say(
             "findings.quality_years",
             lang,
-            complete=fmt.number(int(complete.sum()), lang),
+            complete=fmt.number(int(status.eq(COMPLETE).sum()), lang),
             total=fmt.number(len(headline), lang),
-            partial=fmt.number(int((~complete).sum()), lang),
+            ranks_only=fmt.number(int(status.eq(RANKS_ONLY).sum()), lang),
+            partial=fmt.number(int(status.eq(PARTIAL).sum()), lang),
         )
     ]
     for index, rows in headline.groupby("index", sort=True):
-        full = rows.loc[rows["n_score"].eq(rows["n_ranked"]), "year"]
+        full = rows.loc[rows["status"].eq(COMPLETE), "year"]
         label = _index_label(str(index), lang)
         if len(full):
             sentences.append(

@@ -22,6 +22,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,27 @@ def read_manifest(processed: Path) -> dict[str, object] | None:
         return json.loads((processed / CURRENT / MANIFEST).read_text("utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return None
+
+
+# what decides the processed tables besides the raw files: the cleaning code, the domain tables,
+# the field registry, the province registry (not the message catalogue, not the reports)
+CLEANING_CODE = ("clean", "meta", "provinces", "fields.py", "prices.py", "csv_safe.py")
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of the files in :data:`CLEANING_CODE`: processed tables built by other cleaning
+    code (a new column, a changed rule) are stale, as those built from other raw data are.
+    Computed once per process."""
+    package = Path(__file__).resolve().parents[1]
+    sha = hashlib.sha256()
+    for part in CLEANING_CODE:
+        files = [package / part] if (package / part).is_file() else sorted((package / part).rglob("*"))
+        for path in files:
+            if path.is_file() and "__pycache__" not in path.parts and "messages" not in path.parts:
+                sha.update(path.relative_to(package).as_posix().encode())
+                sha.update(path.read_bytes())
+    return sha.hexdigest()
 
 
 def raw_fingerprint(files: list[Path], root: Path) -> str:

@@ -15,7 +15,7 @@ from .outlines import read_outlines
 from .problems import Problems
 from .programme_pipeline import INPUTS as PROGRAMME_INPUTS
 from .programme_pipeline import build_programme_outputs
-from .publish import Writer, publish, raw_fingerprint
+from .publish import Writer, code_fingerprint, publish, raw_fingerprint
 from .read import check_raw_tree, raw_inputs
 
 __all__ = ["DataLossError", "clean", "raw_inputs"]
@@ -90,6 +90,7 @@ def clean(paths: Paths, allow_loss: bool = False) -> Path:
     }
     manifest: dict[str, object] = {
         "raw_fingerprint": raw_fingerprint(raw_inputs(paths.raw), paths.raw),
+        "code_fingerprint": code_fingerprint(),
         "egov_analysis_version": __version__,
         "rows": {
             "indices": len(tables.indices),

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..analysis.findings import Findings
+from ..meta.coverage import COMPLETE, PARTIAL, RANKS_ONLY
 from ..meta.messages import MissingMessageError, text
 from ..provinces import members, provinces, units_2025
 from ..tables import Column, people_table
@@ -158,32 +159,36 @@ def profile_table(profile: pd.DataFrame, index: str, province: str, lang: str, s
 
 
 def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
-    """Per index and geography: years held, years with every ranked unit published, and the
-    published share of the other years (``published of n in year``)."""
+    """Per index and geography: years held, years with a score for every ranked unit, years with
+    every ranked unit but not every score, and the published share of the other years
+    (``published of n in year``; published: a score or a rank). The statuses are the coverage
+    table's (``meta.coverage``)."""
     headline = coverage[coverage["indicator"].eq("overall")]
     records = []
+    none = text("tables.none", lang)
     for (index, geography), rows in headline.groupby(["index", "geography"], sort=True):
-        full = rows["n_score"].eq(rows["n_ranked"])
         partial = [
             text(
                 "findings.count_in_year",
                 lang,
-                published=fmt.number(r.n_score, lang),
+                published=fmt.number(r.n_published, lang),
                 n=fmt.number(r.n_ranked, lang),
                 year=int(r.year),
             )
-            for r in rows[~full].itertuples()
+            for r in rows[rows["status"].eq(PARTIAL)].itertuples()
         ]
         records.append(
             {
                 "index": index,
                 "geography": geography,
                 "years": fmt.year_span(rows["year"]),
-                "complete": fmt.year_span(rows.loc[full, "year"]) or text("tables.none", lang),
-                "partial": "; ".join(partial) or text("tables.none", lang),
+                "complete": fmt.year_span(rows.loc[rows["status"].eq(COMPLETE), "year"]) or none,
+                "ranks_only": fmt.year_span(rows.loc[rows["status"].eq(RANKS_ONLY), "year"]) or none,
+                "partial": "; ".join(partial) or none,
             }
         )
     frame = pd.DataFrame(records)
+    ranks_only = headline["status"].eq(RANKS_ONLY).any()  # a column of "none" only is left out
     return people_table(
         frame,
         [
@@ -191,6 +196,7 @@ def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
             Column("geography", "tables.column.geography", kind="name", names="geography"),
             Column("years", "tables.column.years"),
             Column("complete", "tables.column.complete_years"),
+            *([Column("ranks_only", "tables.column.ranks_only_years")] if ranks_only else []),
             Column("partial", "reporting.table.partial_years"),
         ],
         lang,
