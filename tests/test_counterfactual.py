@@ -100,3 +100,33 @@ def test_sub_indices_can_join_the_predictors():
     fit = result.fit.iloc[0]
     assert result.weights["weight"].sum() == pytest.approx(1.0)
     assert abs(fit["mean_post_gap"] - 8.0) < 2.0
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_each_synthetic_control_chart_says_what_it_shows_in_its_alt_text(lang):
+    from egov_analysis import plots
+    from egov_analysis.plots import counterfactual as charts
+
+    result = synthetic_control(
+        factor_panel(effect=8.0, seed=3), "Quảng Ninh", 2012, n_placebos=3, leave_out=1
+    )
+    ctx = plots.DrawingContext(lang=lang, out_dir=None)
+    fit = result.fit.iloc[0]
+    alts = {
+        kind: chart(ctx, result).alt_text
+        for kind, chart in {
+            "gap": charts.gap_chart,
+            "placebos": charts.placebo_chart,
+            "ratios": charts.ratio_chart,
+            "leave_one_out": charts.leave_one_out_chart,
+            "weights": charts.weights_chart,
+        }.items()
+    }
+    gap = plots.theme.number(fit["mean_post_gap"], lang, 2)
+    assert "Quảng Ninh" in alts["gap"] and gap in alts["gap"] and "2012" in alts["gap"]
+    assert gap in alts["placebos"] and " 3 " in alts["placebos"]
+    assert f"{int(fit['rank'])}" in alts["ratios"] and str(int(fit["n_runs"])) in alts["ratios"]
+    assert str(result.leave_one_out["dropped"].iloc[0]) in alts["leave_one_out"]
+    largest = result.weights.sort_values("weight", ascending=False).iloc[0]["province"]
+    assert largest in alts["weights"]
+    assert len(set(alts.values())) == 5 and not any("CSV" in a for a in alts.values())

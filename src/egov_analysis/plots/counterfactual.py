@@ -4,6 +4,8 @@ ratios, leave-one-out runs and the donor weights. Each writes its data as CSV be
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -12,7 +14,7 @@ from ..analysis.counterfactual import SyntheticControlResult
 from .chart import Chart, DrawingContext
 from .layout import new_figure
 from .programme_outcomes import finish, word
-from .theme import OKABE_ITO
+from .theme import OKABE_ITO, join_words, number
 
 PLACEBO = "#BBBBBB"
 
@@ -77,6 +79,15 @@ def gap_chart(ctx: DrawingContext, result: SyntheticControlResult, *, name: str 
         title=word("gap_title", ctx.lang, province=province),
         sources=sources,
         notes=notes,
+        alt=word(
+            "alt_scm_gap",
+            ctx.lang,
+            province=province,
+            first=int(gaps["year"].min()),
+            last=int(gaps["year"].max()),
+            start=start,
+            gap=_points(result.fit.iloc[0]["mean_post_gap"], ctx.lang),
+        ),
     )
 
 
@@ -110,6 +121,14 @@ def placebo_chart(
         title=word("placebo_title", ctx.lang, province=province),
         sources=sources,
         notes=notes,
+        alt=word(
+            "alt_scm_placebos",
+            ctx.lang,
+            province=province,
+            n=number(int(result.placebos["role"].eq("placebo").sum()), ctx.lang),
+            start=start,
+            gap=_points(result.fit.iloc[0]["mean_post_gap"], ctx.lang),
+        ),
     )
 
 
@@ -146,6 +165,14 @@ def ratio_chart(
         title=word("ratio_title", ctx.lang, province=province),
         sources=sources,
         notes=notes,
+        alt=word(
+            "alt_scm_ratios",
+            ctx.lang,
+            province=province,
+            n=number(len(table), ctx.lang),
+            ratio=_points(table.loc[treated, "rmspe_ratio"], ctx.lang),
+            rank=number(int(result.fit.iloc[0]["rank"]), ctx.lang),
+        ),
     )
 
 
@@ -179,6 +206,13 @@ def leave_one_out_chart(
         title=word("loo_title", ctx.lang, province=province),
         sources=sources,
         notes=notes,
+        alt=word(
+            "alt_scm_leave_one_out",
+            ctx.lang,
+            province=province,
+            n=number(int(result.leave_one_out["dropped"].nunique()), ctx.lang),
+            donors=join_words(list(dict.fromkeys(result.leave_one_out["dropped"].astype(str))), ctx.lang),
+        ),
     )
 
 
@@ -206,7 +240,27 @@ def weights_chart(
         title=word("weights_title", ctx.lang, province=province),
         sources=sources,
         notes=notes,
+        alt=_weights_alt(ctx, shown, province),
     )
+
+
+def _weights_alt(ctx: DrawingContext, shown: pd.DataFrame, province: str) -> str:
+    if shown.empty:
+        return ""  # the chart's title and where its data are
+    largest = shown.sort_values("weight", ascending=False, kind="stable").iloc[0]
+    return word(
+        "alt_scm_weights",
+        ctx.lang,
+        province=province,
+        n=number(len(shown), ctx.lang),
+        largest=str(largest["province"]),
+        weight=_points(largest["weight"], ctx.lang, 3),
+    )
+
+
+def _points(value: Any, lang: str, decimals: int = 2) -> str:
+    """A number of the analysis (gap, ratio, weight) in ``lang``'s format, or "–" when missing."""
+    return "–" if value is None or pd.isna(value) else number(float(value), lang, decimals)
 
 
 __all__ = ["gap_chart", "leave_one_out_chart", "placebo_chart", "ratio_chart", "weights_chart"]
