@@ -256,5 +256,11 @@ def test_two_scores_equal_when_rounded_are_shown_with_the_decimals_that_tell_the
     # PAPI 2023: a sum of sub-dimensions against a press copy; PAPI prints 2 decimals
     assert pair_texts("45.704710097", "45.7046", "score", "papi", "en") == ("45.7047", "45.7046")
     assert pair_texts("45.704710097", "45.7046", "score", "papi", "vi") == ("45,7047", "45,7046")
-    assert pair_texts("89.6", "89.06", "score", "par", "en") == ("89.60", "89.06")  # apart already
+    assert pair_texts("89.6", "89.06", "score", "par", "en") == ("89.6", "89.06")  # as printed
+    assert pair_texts("0.7892", "0.78", "score", "ict", "vi") == ("0,7892", "0,78")  # not "0,7800"
     assert pair_texts("8", "9", "rank", "dti", "en") == ("8", "9")
+    assert pair_texts(pd.NA, "45.7", "score", "pci", "en") == ("not published", "45.70")
+    assert pair_texts(45.7, 45.699999999999996, "score", "pci", "en") == (
+        "45.70",
+        "45.70",
+    )  # floats: no digits invented

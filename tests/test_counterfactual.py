@@ -130,3 +130,14 @@ def test_each_synthetic_control_chart_says_what_it_shows_in_its_alt_text(lang):
     largest = result.weights.sort_values("weight", ascending=False).iloc[0]["province"]
     assert largest in alts["weights"]
     assert len(set(alts.values())) == 5 and not any("CSV" in a for a in alts.values())
+
+
+def test_the_leave_one_out_chart_of_an_analysis_that_left_no_donor_out_shows_the_two_lines():
+    from egov_analysis import plots
+    from egov_analysis.plots import counterfactual as charts
+
+    result = synthetic_control(
+        factor_panel(effect=8.0, seed=3), "Quảng Ninh", 2012, n_placebos=0, leave_out=0
+    )
+    chart = charts.leave_one_out_chart(plots.DrawingContext(lang="en", out_dir=None), result)
+    assert len([line for line in chart.figure.axes[0].lines if line.get_linestyle() != ":"]) == 2

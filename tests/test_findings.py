@@ -243,3 +243,24 @@ def test_a_year_with_every_rank_but_few_scores_is_not_called_partial_in_the_rank
     ranks_only = _panel([(2020, QN, None, 1), (2020, HN, 70.0, 2), (2020, HP, None, 3), (2020, DN, None, 4)])
     assert findings.year_coverage(ranks_only).loc[0, "status"] == "ranks_only"
     assert not any("part of its list" in s for s in findings.index_sentences(ranks_only, "en"))
+
+
+def test_two_leaders_rank_first_together_and_a_unit_spelt_two_ways_is_one_unit():
+    import unicodedata
+
+    tied = _panel([(2020, QN, 70.0, 1), (2020, HN, 70.0, 1), (2020, HP, 60.0, 3), (2020, DN, 50.0, 4)])
+    assert (
+        findings.index_sentences(tied, "en")[0]
+        == "PCI 2020: Hà Nội and Quảng Ninh rank first with a score of 70.00."
+    )
+    rows = _panel([(2019, QN, 60.0, 3), (2019, HN, 70.0, 1), (2020, QN, 62.0, 1), (2020, HN, 71.0, 2)])
+    rows.loc[rows["year"].eq(2019) & rows["province_code"].eq(QN), "province"] = unicodedata.normalize(
+        "NFD", "Quảng Ninh"
+    )
+    sentences = findings.index_sentences(rows, "en")
+    assert (
+        "From 2019 to 2020, among the 2 units ranked in both years, Quảng Ninh rose most: 2 places up."
+        in sentences
+    )
+    with pytest.raises(TypeError, match="whole number"):
+        findings.plural("findings.rise", "en", 1.5)

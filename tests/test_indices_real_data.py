@@ -288,3 +288,29 @@ def test_processed_tables_built_by_other_cleaning_code_are_stale(real_processed,
     assert publish.read_manifest(real_processed.processed)["code_fingerprint"] == publish.code_fingerprint()
     monkeypatch.setattr(datasets, "code_fingerprint", lambda: "a later version of the cleaning code")
     assert datasets.is_stale(real_processed)
+
+
+def test_the_cleaning_code_fingerprint_does_not_depend_on_where_the_package_lies(tmp_path):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from egov_analysis.clean import publish
+
+    package = Path(publish.__file__).resolve().parents[1]
+    copy = tmp_path / "messages" / "src" / "egov_analysis"  # a checkout inside a folder named "messages"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    code = "from egov_analysis.clean.publish import code_fingerprint; print(code_fingerprint())"
+    env = {**os.environ, "PYTHONPATH": str(copy.parent)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == publish.code_fingerprint()
+
+
+def test_a_manifest_that_is_not_an_object_is_no_manifest(tmp_path):
+    from egov_analysis.clean import publish
+
+    (tmp_path / publish.CURRENT).mkdir()
+    for text in ("[]", '"x"', "3"):
+        (tmp_path / publish.CURRENT / publish.MANIFEST).write_text(text, encoding="utf-8")
+        assert publish.read_manifest(tmp_path) is None

@@ -316,7 +316,7 @@ def _distribution_sentences(
             "findings.against_median",
             lang,
             year=year,
-            n=fmt.number(coverage.loc[year, "n_ranked"], lang),
+            n=fmt.number(len(that_year), lang),  # complete: every ranked unit has a score
             province=name,
             score=fmt.score(own_score, index, lang),
             median=fmt.score(that_year["score"].median(), index, lang),
@@ -364,9 +364,10 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
         scores = leaders["score"].dropna()
         fields = {"index": label, "year": latest, "leaders": fmt.join(_names(leaders), lang)}
         if len(scores) == len(leaders) and scores.nunique() == 1:
-            out.append(_say("findings.leader", lang, **fields, score=fmt.score(scores.iloc[0], index, lang)))
+            score = fmt.score(scores.iloc[0], index, lang)
+            out.append(_say_n("findings.leader", lang, len(_names(leaders)), **fields, score=score))
         else:
-            out.append(_say("findings.leader_no_score", lang, **fields))
+            out.append(_say_n("findings.leader_no_score", lang, len(_names(leaders)), **fields))
     partial = coverage[coverage["status"].eq(PARTIAL)]
     if not partial.empty:
         counts = [
@@ -419,7 +420,13 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
         return []
     first, last = span
     both = rows[rows["year"].isin([first, last]) & rows["rank"].notna()]
-    wide = both.pivot_table(index="province", columns="year", values="rank", aggfunc="first").dropna()
+    # units by code (a name spelt two ways is still one unit), named by their latest spelling
+    wide = both.pivot_table(index="province_code", columns="year", values="rank", aggfunc="first").dropna()
+    names = (
+        rows.sort_values("year")
+        .drop_duplicates("province_code", keep="last")
+        .set_index("province_code")["province"]
+    )
     out: list[str] = []
     ranked = rows.loc[rows["rank"].notna(), "year"].astype(int)
     breaks = breaks_between(index, indicator, int(ranked.min()), int(ranked.max()))
@@ -432,7 +439,7 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
     change = (wide[first] - wide[last]).astype(int)
     fields = {"first": first, "last": last, "n": fmt.number(len(wide), lang)}
     if len(wide) == 1:  # "the most" and "none of" need more than one unit
-        who, ranks = wide.index[0], wide.iloc[0]
+        who, ranks = str(names[wide.index[0]]), wide.iloc[0]
         before, after = fmt.number(ranks[first], lang), fmt.number(ranks[last], lang)
         out.append(
             _say("findings.index_one_unit", lang, first=first, last=last, who=who, before=before, after=after)
@@ -446,7 +453,7 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
                 lang,
                 int(change.max()),
                 **fields,
-                who=fmt.join(sorted(best.index), lang),
+                who=fmt.join(sorted(names[best.index].astype(str)), lang),
                 places=fmt.number(change.max(), lang),
             )
         )
@@ -458,7 +465,7 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
                 lang,
                 int(-change.min()),
                 **fields,
-                who=fmt.join(sorted(worst.index), lang),
+                who=fmt.join(sorted(names[worst.index].astype(str)), lang),
                 places=fmt.number(-change.min(), lang),
             )
         )

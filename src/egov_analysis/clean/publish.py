@@ -115,9 +115,10 @@ def _publish_locked(processed: Path, writers: Mapping[str, Writer], manifest: Ma
 def read_manifest(processed: Path) -> dict[str, object] | None:
     """The manifest of the current outputs, or None where there are none."""
     try:
-        return json.loads((processed / CURRENT / MANIFEST).read_text("utf-8"))
+        manifest = json.loads((processed / CURRENT / MANIFEST).read_text("utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return None
+    return manifest if isinstance(manifest, dict) else None  # anything else: no usable manifest
 
 
 # what decides the processed tables besides the raw files: the cleaning code, the domain tables,
@@ -135,7 +136,8 @@ def code_fingerprint() -> str:
     for part in CLEANING_CODE:
         files = [package / part] if (package / part).is_file() else sorted((package / part).rglob("*"))
         for path in files:
-            if path.is_file() and "__pycache__" not in path.parts and "messages" not in path.parts:
+            inside = path.relative_to(package).parts  # not the checkout's own folders
+            if path.is_file() and "__pycache__" not in inside and "messages" not in inside:
                 sha.update(path.relative_to(package).as_posix().encode())
                 sha.update(path.read_bytes())
     return sha.hexdigest()

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,10 +121,18 @@ def _tolerance(*decimals: Any) -> float:
     return 0.5 * 10.0 ** (-min(known)) + 1e-9 if known else 1e-9
 
 
+def _same_text(value: Any) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return unicodedata.normalize("NFC", str(value)).strip()
+    return repr(number)
+
+
 def _agree(field: str, a: Record, b: Record) -> bool:
     """Equal; for scores, equal at the precision of the less precise source (rounded)."""
-    if field != "score":
-        return str(a[field]) == str(b[field])
+    if field != "score":  # ranks 8 and 8.0 agree, and so does a tier in NFC and in NFD
+        return _same_text(a[field]) == _same_text(b[field])
     return abs(float(a["score"]) - float(b["score"])) <= _tolerance(a["score_decimals"], b["score_decimals"])
 
 

@@ -102,6 +102,8 @@ def plural(key: str, lang: str, count: int, /, **fields: Any) -> str:
     Raises :class:`MissingMessageError` when the language has no ``other`` form of ``key``."""
     from babel import Locale
 
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise TypeError(f"plural message {key!r}: the count must be a whole number, not {count!r}")
     forms = catalogue(lang)
     chosen = f"{key}.{Locale.parse(lang).plural_form(abs(count))}"
     if chosen not in forms:

@@ -184,9 +184,9 @@ def leave_one_out_chart(
     fig, ax = new_figure(10, 5)
     gaps = _with_gaps(result.gaps)
     _actual_and_synthetic(ax, gaps, province, ctx.lang)
-    for i, (dropped, run) in enumerate(
-        _with_gaps(result.leave_one_out, by="dropped").groupby("dropped", sort=False)
-    ):
+    left_out = result.leave_one_out  # empty (no columns) when the analysis left no donor out
+    runs = _with_gaps(left_out, by="dropped") if not left_out.empty else pd.DataFrame(columns=["dropped"])
+    for i, (dropped, run) in enumerate(runs.groupby("dropped", sort=False)):
         ax.plot(
             run["year"],
             run["synthetic"],
@@ -196,7 +196,11 @@ def leave_one_out_chart(
         )
     ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":")
     _year_axes(ax, "score", ctx.lang)
-    data = result.leave_one_out.merge(result.gaps[["year", "actual"]], on="year", how="left")
+    data = (
+        left_out.merge(result.gaps[["year", "actual"]], on="year", how="left")
+        if not left_out.empty
+        else result.gaps
+    )
     return finish(
         ctx,
         fig,
@@ -210,8 +214,10 @@ def leave_one_out_chart(
             "alt_scm_leave_one_out",
             ctx.lang,
             province=province,
-            n=number(int(result.leave_one_out["dropped"].nunique()), ctx.lang),
-            donors=join_words(list(dict.fromkeys(result.leave_one_out["dropped"].astype(str))), ctx.lang),
+            n=number(int(left_out["dropped"].nunique()) if not left_out.empty else 0, ctx.lang),
+            donors=join_words(
+                list(dict.fromkeys(left_out["dropped"].astype(str))) if not left_out.empty else [], ctx.lang
+            ),
         ),
     )
 

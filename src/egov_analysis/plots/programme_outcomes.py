@@ -272,6 +272,8 @@ def outcomes_rank_chart(
     but no rank hollow squares there, years without an edition are left empty."""
     fig, axes = new_grid(13, 7, 2, (len(panels) + 1) // 2, sharex=True)
     rows, notes, unranked_any = [], [], False
+    years = pd.to_numeric(outcomes["year"], errors="coerce").dropna()
+    last = max(2024, int(years.max()) if len(years) else 2024)  # a later edition stays on the axes
     for ax, (index, indicator) in zip(axes.flat, panels, strict=False):
         part = outcomes[outcomes["index"].eq(index) & outcomes["indicator"].eq(indicator)]
         part = part.sort_values("year", kind="stable")
@@ -298,8 +300,8 @@ def outcomes_rank_chart(
         ax.set_ylim(top + 3, 0)
         key = "e_governance" if indicator == "e_governance" else index
         ax.set_title(text(f"programme.index.{key}", ctx.lang), fontsize=9)
-        ax.set_xlim(2004.5, 2024.5)
-        ax.set_xticks(range(2005, 2025, 5))
+        ax.set_xlim(2004.5, last + 0.5)
+        ax.set_xticks(range(2005, last + 1, 5))
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[len(panels) :]:
         ax.set_visible(False)

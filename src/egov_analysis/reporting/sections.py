@@ -214,25 +214,40 @@ def _value_text(value: Any, field: str, index: str, lang: str) -> str:
 
 
 def _printed_decimals(value: Any) -> int:
-    return len(str(value).strip().partition(".")[2])
+    """Decimals of a value as its source printed it (a text); a number read as a float has none
+    to tell (``str(45.699999999999996)`` is not what anyone printed)."""
+    return len(value.strip().partition(".")[2]) if isinstance(value, str) else 0
 
 
 def pair_texts(chosen: Any, other: Any, field: str, index: str, lang: str) -> tuple[str, str]:
-    """Two disagreeing values as a reader sees them: scores at the publisher's precision, or with
-    as many more decimals as it takes to tell them apart (never more than either source printed),
-    so that a conflict never reads "45.70 against 45.70"."""
-    first, second = _value_text(chosen, field, index, lang), _value_text(other, field, index, lang)
-    if field != "score" or first != second:
-        return first, second
+    """Two disagreeing values as a reader sees them. Scores: at the publisher's precision, but
+    never with more decimals than their source printed ("0.78", not "0.7800"), and with as many
+    more as it takes to tell them apart (again never more than printed), so that a conflict never
+    reads "45.70 against 45.70". A missing value reads "not published"."""
+    if fmt.is_missing(chosen) or fmt.is_missing(other):
+        shown = [
+            fmt.not_published(lang) if fmt.is_missing(v) else _value_text(v, field, index, lang)
+            for v in (chosen, other)
+        ]
+        return shown[0], shown[1]
     try:
-        a, b = float(chosen), float(other)
+        numbers = (float(chosen), float(other))
     except (TypeError, ValueError):
-        return first, second
-    start = fmt.score_decimals().get(index, fmt.DEFAULT_DECIMALS) + 1
-    for decimals in range(start, max(_printed_decimals(chosen), _printed_decimals(other)) + 1):
-        first, second = fmt.number(a, lang, decimals), fmt.number(b, lang, decimals)
-        if first != second:
-            break
+        numbers = None
+    if field != "score" or numbers is None:
+        return _value_text(chosen, field, index, lang), _value_text(other, field, index, lang)
+
+    def at(decimals: int) -> tuple[str, str]:
+        return tuple(  # type: ignore[return-value]
+            fmt.number(x, lang, min(decimals, _printed_decimals(v)) if isinstance(v, str) else decimals)
+            for v, x in zip((chosen, other), numbers, strict=True)
+        )
+
+    decimals = fmt.score_decimals().get(index, fmt.DEFAULT_DECIMALS)
+    first, second = at(decimals)
+    while first == second and decimals < max(_printed_decimals(chosen), _printed_decimals(other)):
+        decimals += 1
+        first, second = at(decimals)
     return first, second
 
 
