@@ -92,3 +92,17 @@ def test_outcome_counts_say_how_many_editions_hold_a_value_in_the_languages_plur
     assert vi[0] == "PCI: 2/3 kỳ công bố có giá trị của Quảng Ninh."
     with pytest.raises(KeyError, match="status"):
         ph.outcome_counts(outcomes.drop(columns="status"), "Quảng Ninh", "en")
+
+
+def test_a_national_median_is_shown_only_for_a_whole_list() -> None:
+    frame = pd.DataFrame(
+        {
+            "index": ["pci", "pci"],
+            "year": pd.array([2022, 2023], dtype="Int64"),
+            "national_median": pd.array([64.4, None], dtype="Float64"),
+        }
+    )
+    columns = {"year": "year", "national_median": "national_median"}
+    assert "không tính (danh sách chưa đủ)" in ph.reader_table(frame, columns, "vi").as_raw_html()
+    en = ph.reader_table(frame, columns, "en").as_raw_html()
+    assert "64.40" in en and "none (part of the list)" in en

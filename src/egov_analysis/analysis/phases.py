@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..meta import indices as index_registry
@@ -319,7 +320,8 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
     yet: the indicator was added later, e.g. PAPI's e-governance dimension in 2018), ``score``,
     ``rank``, ``rank_basis``,
     ``n_ranked``, ``score_basis``, ``source_url``, ``national_n_score``, ``national_median``,
-    ``national_q1``, ``national_q3``, ``national_complete`` (every ranked unit has a score),
+    ``national_q1``, ``national_q3`` (missing unless ``national_complete``: every ranked unit has
+    a score; the middle of a top list is no national median),
     ``peers_n_score``, ``peers_median``, ``peers_best_rank``, ``period``, ``stages``.
     """
     rows = panel[panel["geography"].eq("provinces_63") & panel["index"].isin(OUTCOME_INDICES)]
@@ -335,6 +337,8 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
     )
     n_ranked = rows.groupby(keys)["n_ranked"].max()
     national["national_complete"] = national["national_n_score"].eq(n_ranked.reindex(national.index))
+    # the middle of a top list is no national median: given only where every ranked unit has a score
+    national.loc[~national["national_complete"], ["national_median", "national_q1", "national_q3"]] = np.nan
     peer_rows = rows[rows["province_code"].isin(peers)]
     peer = peer_rows.groupby(keys).agg(
         peers_n_score=("score", "count"), peers_median=("score", "median"), peers_best_rank=("rank", "min")
@@ -577,6 +581,14 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
             table[column] = quotes.where(quotes.notna() & quotes.ne(""), values.astype("string"))
         elif key in _STAGE_KEYS and column in ("phase_id", "stages", "other_plans"):
             table[column] = values.map(lambda v: stage_names(v, lang), na_action="ignore")
+        elif key == "national_median" and "index" in frame:  # none for part of a list, said so
+            from ..formatting import score
+
+            partial = text("programme.no_national_median", lang)
+            table[column] = [
+                partial if pd.isna(v) else score(float(v), str(i), lang)
+                for v, i in zip(values, frame["index"], strict=True)
+            ]
         elif key == "legal_basis":  # a decision's date as the page's language writes dates
             table[column] = values.map(lambda v: dates_in_text(v, lang), na_action="ignore")
         if key in _NOT_STATED_KEYS and not pd.api.types.is_numeric_dtype(table[column]):
