@@ -101,7 +101,8 @@ def test_a_province_never_published():
 def test_index_sentences_leader_partial_years_distribution_and_moves():
     assert findings.index_sentences(ROWS, "en") == [
         "PCI 2021: Quảng Ninh ranks first with a score of 75.00.",
-        "PCI published only part of its list in some years: 2 of 4 in 2021.",
+        "PCI published only part of its list in some years (units with a score or a rank, of units "
+        "ranked): 2 of 4 in 2021.",
         "In 2020, the latest year with every ranked unit published (4 units), the median score was "
         "66.00; scores ranged from 62.00 (Hà Nội) to 72.00 (Quảng Ninh).",
         "From 2019 to 2021, among the 2 units ranked in both years, Quảng Ninh rose most: 2 places up.",
@@ -264,3 +265,21 @@ def test_two_leaders_rank_first_together_and_a_unit_spelt_two_ways_is_one_unit()
     )
     with pytest.raises(TypeError, match="whole number"):
         findings.plural("findings.rise", "en", 1.5)
+
+
+def test_the_count_of_index_years_covers_every_geography_as_the_coverage_chart_does():
+    coverage = pd.DataFrame(
+        {
+            "index": ["dti", "dti"],
+            "year": [2024, 2024],
+            "geography": ["provinces_63", "units_34"],
+            "indicator": "overall",
+            "n_score": [63, 34],
+            "n_published": [63, 34],
+            "n_ranked": [63, 34],
+            "status": ["complete", "complete"],
+        }
+    )
+    empty = pd.DataFrame({"index": [], "year": []})
+    first = findings.quality_findings(coverage, empty, empty, "en", "x").sentences[0]
+    assert first.startswith("2 of 2 index-years publish a headline score for every ranked unit")

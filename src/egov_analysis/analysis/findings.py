@@ -589,14 +589,17 @@ def quality_findings(
     """The "Key findings" of the data-quality report from ``load("coverage")`` (headline rows:
     ``n_score`` against ``n_ranked``), ``load("index_conflicts")`` and ``load("programme_conflicts")``:
     how many index-years are complete, each index's complete years, and the disagreements."""
-    headline = coverage[coverage["indicator"].eq("overall") & coverage["geography"].eq("provinces_63")]
-    status = headline["status"]
+    # the count covers every geography, as the coverage chart does (DTI 2024 for the 34 units too);
+    # the sentences per index are about the 63 provinces
+    every = coverage[coverage["indicator"].eq("overall")]
+    headline = every[every["geography"].eq("provinces_63")]
+    status = every["status"]
     sentences: list[str] = [
         _say(
             "findings.quality_years",
             lang,
             complete=fmt.number(int(status.eq(COMPLETE).sum()), lang),
-            total=fmt.number(len(headline), lang),
+            total=fmt.number(len(every), lang),
             ranks_only=fmt.number(int(status.eq(RANKS_ONLY).sum()), lang),
             partial=fmt.number(int(status.eq(PARTIAL).sum()), lang),
         )
