@@ -264,3 +264,23 @@ def test_two_scores_equal_when_rounded_are_shown_with_the_decimals_that_tell_the
         "45.70",
         "45.70",
     )  # floats: no digits invented
+
+
+def test_programme_conflicts_show_values_as_printed_and_never_the_same_twice():
+    from egov_analysis.reporting.sections import programme_conflicts_table
+
+    conflicts = pd.DataFrame(
+        {
+            "table": ["cpi", "cpi", "budget"],
+            "key": ["2007", "2015", "egov_plan_2012_2014/scheme_total"],
+            "chosen_value": ["8.3", "0.63", "646"],
+            "chosen_source_url": ["https://plo.vn/a", "https://plo.vn/b", "https://vneconomy.vn/c"],
+            "other_value": ["8.3444489", "0.63120091", "571"],
+            "other_source_url": ["https://querytab.com/a", "https://querytab.com/b", "https://x.vn/d"],
+            "rule": ["r", "r", "r"],
+        }
+    )
+    phases = pd.DataFrame({"phase_id": ["egov_plan_2012_2014"], "name_vi": ["Đề án 2012–2014"]})
+    html = programme_conflicts_table(conflicts, phases, "vi").as_raw_html()
+    assert ">8,3<" in html and ">8,34<" in html and ">0,63<" in html and ">0,631<" in html
+    assert ">646<" in html and ">571<" in html and "Lạm phát bình quân năm (CPI, %)" in html

@@ -315,12 +315,17 @@ def programme_conflicts_table(conflicts: pd.DataFrame, phases: pd.DataFrame, lan
                 pass  # an item with no display name yet: the table's name says what it is
         return fmt.display_name("programme_table", table, lang)
 
+    pairs = [
+        pair_texts(c, o, "score", "", lang)
+        for c, o in zip(conflicts["chosen_value"], conflicts["other_value"], strict=True)
+    ]
     frame = conflicts.assign(
         what=[fmt.display_name("programme_table", t, lang) for t in conflicts["table"]],
         where=[where(k) for k in conflicts["key"]],
         item=[item(t, k) for t, k in zip(conflicts["table"], conflicts["key"], strict=True)],
-        chosen=[_value_text(v, "", "", lang) for v in conflicts["chosen_value"]],
-        other=[_value_text(v, "", "", lang) for v in conflicts["other_value"]],
+        # as printed, and told apart where they round alike (CPI 8.3 against 8.3444489, not "8" and "8")
+        chosen=[p[0] for p in pairs],
+        other=[p[1] for p in pairs],
     )
     return people_table(
         frame,
