@@ -286,18 +286,23 @@ def outcomes_rank_chart(
         ranks = editions["rank"].astype(float).where(editions["rank"].notna())
         ax.plot(*_gapped(editions["year"], ranks, breaks), "o-", color=OKABE_ITO[3], ms=4, lw=1.2)
         top = max(63, int(held["rank"].max()) if len(held) else 63)
+        # editions without a rank go in a strip below the ranks, so that no mark reads as rank 63
+        strip = top + 8
         missing = part[part["status"].eq("not held")]
-        ax.plot(missing["year"].astype(int), [top] * len(missing), "x", color=NOT_HELD, ms=5)
+        ax.plot(missing["year"].astype(int), [strip] * len(missing), "x", color=NOT_HELD, ms=5)
         unranked = part[part["status"].eq("published") & part["rank"].isna()]
         unranked_any |= not unranked.empty
-        ax.plot(unranked["year"].astype(int), [top] * len(unranked), "s", mfc="none", color=NOT_HELD, ms=5)
+        ax.plot(unranked["year"].astype(int), [strip] * len(unranked), "s", mfc="none", color=NOT_HELD, ms=5)
+        ax.axhline(top + 4, color="#BBBBBB", lw=0.8)
+        ticks = [1, *range(10, top + 1, 10)]
+        ax.set_yticks([*ticks, strip], [*map(str, ticks), word("no_rank", ctx.lang)])
         for year in breaks:
             ax.axvline(year - 0.5, color="#333333", lw=1.2, ls=":")  # dotted: the dashed line is the start
         notes += [
             f"{text(f'programme.index.{index}', ctx.lang)}: {break_note(index, y, ctx.lang, indicator)}"
             for y in breaks
         ]
-        ax.set_ylim(top + 3, 0)
+        ax.set_ylim(strip + 3, 0)
         key = "e_governance" if indicator == "e_governance" else index
         ax.set_title(text(f"programme.index.{key}", ctx.lang), fontsize=9)
         ax.set_xlim(2004.5, last + 0.5)
