@@ -58,7 +58,7 @@ def test_a_claim_is_quoted_in_vietnamese_where_the_source_printed_it() -> None:
 
 
 def test_dates_are_written_as_the_language_writes_them() -> None:
-    assert ph.date_text("2018-08-16", "vi") == "16 tháng 8, 2018"
+    assert ph.date_text("2018-08-16", "vi") == "ngày 16/8/2018"
     assert ph.date_text("2018-08-16", "en") == "August 16, 2018"
     assert ph.date_text("2018", "vi") == "2018"
 
@@ -67,10 +67,10 @@ def test_a_decisions_date_in_the_legal_basis_is_written_as_the_page_writes_dates
     columns = {"phase_id": "stage", "legal_basis": "legal_basis"}
     vi = ph.reader_table(_phases(), columns, "vi").as_raw_html()
     en = ph.reader_table(_phases(), columns, "en").as_raw_html()
-    assert "QĐ 2459/QĐ-UBND (28 tháng 9, 2012)" in vi and "2012-09-28" not in vi
+    assert "QĐ 2459/QĐ-UBND (ngày 28/9/2012)" in vi and "2012-09-28" not in vi
     assert "QĐ 2459/QĐ-UBND (September 28, 2012)" in en and "2012-09-28" not in en
     assert ph.dates_in_text("NQ 09-NQ/TU (2022-02-05); QĐ 1488/QĐ-UBND (2022-06-08)", "vi") == (
-        "NQ 09-NQ/TU (5 tháng 2, 2022); QĐ 1488/QĐ-UBND (8 tháng 6, 2022)"
+        "NQ 09-NQ/TU (ngày 5/2/2022); QĐ 1488/QĐ-UBND (ngày 8/6/2022)"
     )
     assert ph.dates_in_text("no date here", "en") == "no date here" and ph.dates_in_text(None, "en") is None
 

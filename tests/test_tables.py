@@ -147,3 +147,11 @@ def test_the_coverage_table_counts_published_units_as_the_rankings_do_and_names_
     assert "Years with every ranked unit but not every score" in html and ">2021<" in html
     only_two = coverage_table(coverage[coverage["year"].ne(2021)], "vi").as_raw_html()
     assert "không đủ điểm số" not in only_two and "18/63" not in only_two and "18 trên 63" in only_two
+
+
+def test_dates_and_build_times_are_written_as_the_language_writes_them():
+    assert fmt.date_text("2012-09-28", "vi") == "ngày 28/9/2012"
+    assert fmt.date_text("2012-09-28", "en") == "September 28, 2012"
+    assert fmt.timestamp_text("2026-11-29 17:35 UTC", "vi") == "17:35 UTC, ngày 29/11/2026"
+    assert fmt.timestamp_text("2026-11-29 17:35 UTC", "en") == "November 29, 2026, 17:35 UTC"
+    assert fmt.timestamp_text("—", "vi") == "—" and fmt.date_text("2018", "en") == "2018"

@@ -152,3 +152,33 @@ def indicator_label(index: str, indicator: str, lang: str) -> str:
 
 def finite(value: Any) -> bool:
     return not is_missing(value) and math.isfinite(float(value))
+
+
+def date_text(value: Any, lang: str) -> str:
+    """An ISO date (``2012-09-28``) as ``lang`` writes dates (the catalogue's CLDR pattern
+    ``tables.date_pattern``: ``September 28, 2012`` / ``ngày 28/9/2012``); anything else is
+    returned as it is."""
+    import datetime
+
+    from babel.dates import format_date
+
+    try:
+        day = datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return str(value)
+    return format_date(day, text("tables.date_pattern", lang), locale=lang)
+
+
+def timestamp_text(value: Any, lang: str) -> str:
+    """A build time as the build writes it (``2026-11-29 17:35 UTC``) in ``lang``
+    (``tables.datetime_pattern``: ``November 29, 2026, 17:35 UTC`` / ``17:35 UTC, ngày
+    29/11/2026``); anything else is returned as it is."""
+    import datetime
+
+    from babel.dates import format_datetime
+
+    try:
+        moment = datetime.datetime.strptime(str(value).strip(), "%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return str(value)
+    return format_datetime(moment, text("tables.datetime_pattern", lang), locale=lang)

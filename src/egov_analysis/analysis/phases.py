@@ -462,17 +462,11 @@ def number_text(value: float, lang: str, digits: int = 0) -> str:
 
 
 def date_text(value: object, lang: str) -> str:
-    """An ISO date (``2018-08-16``) as ``lang`` writes it in full (Babel: ``16 tháng 8, 2018`` /
-    ``August 16, 2018``); a value that is not an ISO date is returned as it is."""
-    import datetime
+    """An ISO date (``2018-08-16``) as ``lang`` writes dates (``formatting.date_text``:
+    ``August 16, 2018`` / ``ngày 16/8/2018``); a value that is not an ISO date is returned as it is."""
+    from ..formatting import date_text as written
 
-    from babel.dates import format_date
-
-    try:
-        day = datetime.date.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    return format_date(day, "long", locale=lang)
+    return written(value, lang)
 
 
 def dates_in_text(value: object, lang: str) -> object:

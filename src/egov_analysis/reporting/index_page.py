@@ -20,7 +20,7 @@ from typing import Any
 from .. import formatting as fmt
 from ..config import Paths
 from ..datasets import load
-from ..meta.messages import DEFAULT_LANG, catalogue, languages, text
+from ..meta.messages import DEFAULT_LANG, catalogue, languages, plural, text
 from .execute import output_paths
 from .reports import Report
 
@@ -232,8 +232,8 @@ def _row(
     took = (
         "" if seconds is None else text("reporting.index.seconds", lang, seconds=fmt.number(seconds, lang, 1))
     )
-    built = html.escape(str(info.get("built_at", "—")))
-    figures = html.escape(text("reporting.index.figure_count", lang, n=figure_count))
+    built = html.escape(fmt.timestamp_text(info.get("built_at", "—"), lang))
+    figures = html.escape(plural("reporting.index.figure_count", lang, figure_count, n=figure_count))
     return (
         f'<tr><td lang="{html.escape(report_lang(report))}"><b>{html.escape(report.title)}</b><br>'
         f"<span class=small>{html.escape(report.name)} ({html.escape(report.notebook)})</span>{status}</td>"
