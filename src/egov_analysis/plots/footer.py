@@ -60,7 +60,8 @@ def index_sources(index: str, rows: pd.DataFrame | None = None, lang: str = "en"
     """The index and its publisher; with ``rows``, how many published sources the CSV lists."""
     text = index_name(index, lang)
     if rows is not None and "source_url" in rows and rows["source_url"].notna().any():
-        text += word("sources_in_csv", lang, n=int(rows["source_url"].nunique()))
+        n = int(rows["source_url"].nunique())
+        text += messages.plural("chart.sources_in_csv", lang, n, n=n)
     return [text]
 
 
