@@ -222,7 +222,7 @@ def test_every_conflict_rule_has_an_id_and_a_sentence_in_each_language(tables):
         for rule_id in conflicts["rule_id"].unique():
             assert messages.text(f"reporting.rule.{rule_id}", lang)
     shown = conflicts_table(conflicts, "vi")._repr_html_()
-    assert "nguồn thuộc hạng cao hơn" in shown and "a higher source class" not in shown
+    assert "ưu tiên nguồn tin cậy hơn" in shown and "a higher source class" not in shown
     with pytest.raises(ValueError, match="conflict rule without an id"):
         rule_ids(pd.Series(["a rule nobody wrote down"]))
 

@@ -119,9 +119,9 @@ def test_no_national_median_without_a_complete_year():
 
 def test_vietnamese_sentences_use_decimal_comma_and_vietnamese_words():
     sentences = findings.province_sentences(ROWS, QN, "vi")
-    assert sentences[0] == "PCI 2021: Quảng Ninh xếp hạng 1 / 4 với 75,00 điểm."
+    assert sentences[0] == "PCI 2021: Quảng Ninh xếp thứ 1/4 với 75,00 điểm."
     assert sentences[2] == "Tăng mạnh nhất: từ hạng 3 năm 2019 lên hạng 1 năm 2020, tăng 2 bậc."
-    assert "Trong vùng Đồng bằng sông Hồng, tỉnh xếp thứ 1 / 3 theo điểm năm 2020." in sentences
+    assert "Trong vùng Đồng bằng sông Hồng, tỉnh xếp thứ 1/3 theo điểm năm 2020." in sentences
 
 
 def test_no_move_and_no_change_across_a_series_break():

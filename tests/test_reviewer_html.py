@@ -152,7 +152,7 @@ def test_reviewer_page_opens_with_title_and_key_findings_in_its_language(project
     assert title.startswith("Xếp hạng PCI")  # the build's title, or the catalogue's default
     assert soup.find("h2").get_text(strip=True) == f"Những điểm chính — {title}"
     findings = soup.find("h2").find_next("ul").get_text("\n", strip=True)
-    assert "PCI 2024: Quảng Ninh xếp hạng 2 / 63 với 73,20 điểm." in findings
+    assert "PCI 2024: Quảng Ninh xếp thứ 2/63 với 73,20 điểm." in findings
 
 
 @pytest.mark.slow

@@ -62,7 +62,7 @@ def test_cells_in_vietnamese_use_decimal_comma_and_thousands_dot():
         "Dịch vụ hỗ trợ doanh nghiệp (chính sách hỗ trợ doanh nghiệp từ năm 2017)",
         "Quảng Ninh",
         "58,26",
-        "4 / 63",
+        "4/63",
         "646,0 tỷ đồng",
     ]
     assert shown.iloc[1, 3] == "chưa công bố"
