@@ -106,6 +106,7 @@ def test_index_sentences_leader_partial_years_distribution_and_moves():
         "In 2020, the latest year with every ranked unit published (4 units), the median score was "
         "66.00; scores ranged from 62.00 (Hà Nội) to 72.00 (Quảng Ninh).",
         "From 2019 to 2021, among the 2 units ranked in both years, Quảng Ninh rose most: 2 places up.",
+        "Only the 2 units published in both years are compared: they do not stand for all 4 units ranked.",
     ]
 
 

@@ -471,6 +471,9 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
         )
     if change.eq(0).all():
         out.append(_say("findings.index_steady", lang, **fields))
+    ranked = pd.to_numeric(both["n_ranked"], errors="coerce").max()
+    if pd.notna(ranked) and len(wide) < int(ranked):  # a top list's leaders are no sample of all units
+        out.append(_say("findings.common_partial", lang, n=fields["n"], total=fmt.number(int(ranked), lang)))
     return out
 
 
