@@ -11,7 +11,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..analysis.counterfactual import SyntheticControlResult
+from ..meta.messages import text
 from .chart import Chart, DrawingContext
+from .footer import break_note, series_breaks
 from .layout import new_figure
 from .programme_outcomes import finish, word
 from .theme import OKABE_ITO, join_words, number
@@ -55,6 +57,20 @@ def _actual_and_synthetic(ax: Axes, gaps: pd.DataFrame, province: str, lang: str
     )
 
 
+def _breaks(ax: Axes, years: pd.Series, lang: str) -> list[str]:
+    """The PCI's series breaks inside ``years`` drawn as dashed lines; their footer notes."""
+    breaks = series_breaks("pci", years.dropna().astype(int))
+    for year in breaks:
+        ax.axvline(
+            year - 0.5,
+            color="#333333",
+            lw=1,
+            ls="--",
+            label=text("chart.legend_series_break", lang, year=year),
+        )
+    return [break_note("pci", year, lang) for year in breaks]
+
+
 def _year_axes(ax: Axes, ylabel: str, lang: str) -> None:
     """The x label (year), ``ylabel`` (a ``programme.chart`` key) and the legend of a chart by year."""
     ax.set_xlabel(word("year", lang))
@@ -69,6 +85,7 @@ def gap_chart(ctx: DrawingContext, result: SyntheticControlResult, *, name: str 
     fig, ax = new_figure(10, 5)
     _actual_and_synthetic(ax, gaps, province, ctx.lang)
     ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":", label=word("treatment", ctx.lang, year=start))
+    notes = [*notes, *_breaks(ax, gaps["year"], ctx.lang)]  # the gap spans the break: it is drawn
     _year_axes(ax, "score", ctx.lang)
     return finish(
         ctx,
@@ -195,6 +212,7 @@ def leave_one_out_chart(
             label=word("without", ctx.lang, name=dropped),
         )
     ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":")
+    notes = [*notes, *_breaks(ax, result.gaps["year"], ctx.lang)]
     _year_axes(ax, "score", ctx.lang)
     data = (
         left_out.merge(result.gaps[["year", "actual"]], on="year", how="left")
