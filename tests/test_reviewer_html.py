@@ -194,6 +194,13 @@ def test_index_pages_are_bilingual_link_each_report_to_its_other_language_and_of
             row = page.find("span", string=re.compile(rf"^{shown.name} "))
             links = [a["href"] for a in row.find_parent("tr").find_all("a")]
             assert f"html/{other.name}.reviewer.html" in links, (shown.name, other.name)
+    # parameters in the order the notebook declares them: the first year before the last
+    from egov_analysis.reporting.index_page import parameter_name
+
+    first, last = parameter_name("start_year", "vi"), parameter_name("end_year", "vi")
+    cells = [td.get_text("\n") for td in vietnamese.find_all("td", class_="params")]
+    both = [c for c in cells if f"{first}:" in c and f"{last}:" in c]
+    assert both and all(c.index(f"{first}:") < c.index(f"{last}:") for c in both)
     (download,) = [a["href"] for a in english.find_all("a") if a["href"].endswith(".zip")]
     with zipfile.ZipFile(base / download) as archive:
         names = set(archive.namelist())

@@ -191,6 +191,18 @@ def parameter_value(name: str, value: Any, lang: str) -> str:
     return str(value) if isinstance(value, (str, int)) else json.dumps(value, ensure_ascii=False, default=str)
 
 
+def _declared_order(notebook: Path) -> Any:
+    """A sort key putting parameters in the order the notebook declares them (start year before
+    end year), any other after them by name; by name alone where the notebook cannot be read."""
+    from .contract import declared_parameters
+
+    try:
+        order = {name: i for i, name in enumerate(declared_parameters(notebook))}
+    except Exception:  # the index page is written even when a notebook is broken
+        order = {}
+    return lambda item: (order.get(item[0], len(order)), item[0])
+
+
 def _row(
     paths: Paths,
     report: Report,
@@ -203,7 +215,7 @@ def _row(
     out = output_paths(paths, report.name)
     params = "<br>".join(
         f"{html.escape(parameter_name(k, lang))}: {html.escape(parameter_value(k, v, lang))}"
-        for k, v in sorted(report.parameters.items())
+        for k, v in sorted(report.parameters.items(), key=_declared_order(paths.notebooks / report.notebook))
     ) or html.escape(text("reporting.index.defaults", lang))
     if out["html"].exists():
         links = " · ".join(
