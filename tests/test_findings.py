@@ -202,7 +202,7 @@ def test_relationship_and_quality_findings():
         "1 of 3 index-years publish a headline score for every ranked unit; 1 publish every ranked "
         "unit but not every score; the other 1 publish only part of the list.",
         "PCI: a score for every ranked unit in 2019.",
-        "SIPAS: no year with a score for every ranked unit (2020 held).",
+        "SIPAS: no year with a score for every ranked unit (only 2020 held).",
         "Sources disagree on 3 index values (DTI 1 and PCI 2); each disagreement is listed below "
         "with the value used.",
     ]

@@ -616,7 +616,14 @@ def quality_findings(
             )
         else:
             sentences.append(
-                _say("findings.quality_index_partial", lang, index=label, years=fmt.year_span(rows["year"]))
+                _say(
+                    "findings.quality_index_partial"
+                    if rows["year"].nunique() > 1
+                    else "findings.quality_index_partial_one",
+                    lang,
+                    index=label,
+                    years=fmt.year_span(rows["year"]),
+                )
             )
     if index_conflicts.empty:
         sentences.append(_say("findings.quality_no_conflicts", lang))
