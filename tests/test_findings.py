@@ -284,3 +284,12 @@ def test_the_count_of_index_years_covers_every_geography_as_the_coverage_chart_d
     empty = pd.DataFrame({"index": [], "year": []})
     first = findings.quality_findings(coverage, empty, empty, "en", "x").sentences[0]
     assert first.startswith("2 of 2 index-years publish a headline score for every ranked unit")
+
+
+def test_a_move_over_editions_without_a_value_says_so():
+    rows = _panel([(2012, QN, 60.0, 4), (2012, HN, 70.0, 1), (2015, QN, 62.0, 3), (2015, HN, 71.0, 2)])
+    sentences = findings.province_sentences(rows, QN, "en")
+    rise = sentences.index("Biggest rise: from rank 4 in 2012 to 3 in 2015, 1 place up.")
+    assert sentences[rise + 1] == "No rank is held for the editions between them (2013–2014)."
+    consecutive = _panel([(2019, QN, 60.0, 3), (2019, HN, 70.0, 1), (2020, QN, 62.0, 2), (2020, HN, 71.0, 1)])
+    assert not any("between them" in s for s in findings.province_sentences(consecutive, QN, "en"))

@@ -266,6 +266,15 @@ def _best_worst(own: pd.DataFrame, lang: str) -> list[str]:
     ]
 
 
+def _editions_between(index: str, first: int, last: int) -> list[int]:
+    """Editions of ``index`` (meta's years) strictly between ``first`` and ``last``."""
+    from ..meta import indices
+
+    known = indices()
+    years = known[index].years if index in known else frozenset()
+    return sorted(y for y in years if first < y < last)
+
+
 def _move_sentences(own: pd.DataFrame, index: str, indicator: str, label: str, lang: str) -> list[str]:
     moves = _moves(own, index, indicator)
     years = own.dropna(subset=["rank"])["year"].astype(int)
@@ -274,10 +283,14 @@ def _move_sentences(own: pd.DataFrame, index: str, indicator: str, label: str, l
         up, down = moves[moves["places"] > 0], moves[moves["places"] < 0]
         if up.empty and down.empty:
             out.append(_say("findings.steady", lang))
-        if not up.empty:
-            out.append(_move(up.loc[up["places"].idxmax()], "findings.rise", lang))
-        if not down.empty:
-            out.append(_move(down.loc[down["places"].idxmin()], "findings.fall", lang))
+        for part, pick, key in ((up, "idxmax", "findings.rise"), (down, "idxmin", "findings.fall")):
+            if part.empty:
+                continue
+            move = part.loc[getattr(part["places"], pick)()]
+            out.append(_move(move, key, lang))
+            skipped = _editions_between(index, int(move["from_year"]), int(move["to_year"]))
+            if skipped:  # a move over editions without a value is not a year-to-year move
+                out.append(_say("findings.gap_between", lang, years=fmt.year_span(skipped)))
     if len(years):
         for year in breaks_between(index, indicator, int(years.min()), int(years.max())):
             out.append(_say("findings.break", lang, index=label, year=year))
