@@ -322,3 +322,11 @@ def test_a_partial_year_that_is_not_the_top_k_says_k_of_n_and_marks_units_withou
     assert chart.title == "PCI 2024: 4 of 63 published"
     texts = [t.get_text() for t in chart.figure.axes[0].texts]
     assert texts == ["no score published"]
+
+
+def test_rank_lines_of_a_short_list_are_not_called_the_best_units():
+    rows = panel_rows(n_units=8, n_ranked=63, published={2019: 4})
+    short = plots.bump_chart(context("en"), rows, [], top_n=7)
+    assert "the 4 units published for 2019" in short.alt_text and "best" not in short.alt_text
+    full = plots.bump_chart(context("en"), panel_rows(n_units=8), [], top_n=3)
+    assert "the 3 best units of 2019" in full.alt_text

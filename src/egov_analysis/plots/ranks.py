@@ -229,8 +229,10 @@ def bump_chart(
     if missing:
         notes.append(ctx.word("note_highlight_unranked", names=join_words(missing, ctx.lang)))
     title = title or ctx.word("title_ranks", what=label)
+    # where the last year publishes no more units than are drawn, they are all of them, not "the best"
+    every = ranked.loc[ranked["year"].eq(last), "province_code"].nunique() <= top_n
     alt = ctx.word(
-        "alt.rank_lines",
+        "alt.rank_lines_all" if every else "alt.rank_lines",
         what=label,
         first=ranked_years[0],
         last=last,
