@@ -372,6 +372,8 @@ def score_distribution_chart(
         *_gapped(complete["year"], complete["national_median"], breaks),
         color="#666666",
         lw=1,
+        marker="o",  # a year alone between two breaks (PCI 2005) is a point, not nothing
+        ms=3,
         label=word("national_median", ctx.lang),
     )
     ax.plot(
@@ -379,6 +381,8 @@ def score_distribution_chart(
         color=OKABE_ITO[2],
         lw=1,
         ls="--",
+        marker="o",
+        ms=3,
         label=word("peers_median", ctx.lang),
     )
     own = part[part["score"].notna()]
