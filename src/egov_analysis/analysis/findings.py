@@ -21,6 +21,7 @@ from functools import cache
 import pandas as pd
 
 from .. import formatting as fmt
+from ..meta import indices as meta_indices
 from ..meta import series_breaks as meta_series_breaks
 from ..meta.coverage import COMPLETE, PARTIAL, RANKS_ONLY, list_status
 from ..meta.messages import plural, text
@@ -268,9 +269,7 @@ def _best_worst(own: pd.DataFrame, lang: str) -> list[str]:
 
 def _editions_between(index: str, first: int, last: int) -> list[int]:
     """Editions of ``index`` (meta's years) strictly between ``first`` and ``last``."""
-    from ..meta import indices
-
-    known = indices()
+    known = meta_indices()
     years = known[index].years if index in known else frozenset()
     return sorted(y for y in years if first < y < last)
 

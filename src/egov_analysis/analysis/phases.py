@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..formatting import date_text  # re-exported: notebooks call ph.date_text
+from ..formatting import number as number_text  # re-exported: notebooks call ph.number_text
 from ..meta import indices as index_registry
 from ..meta import package_rows
 from ..provinces import provinces
@@ -453,22 +455,6 @@ def ranks_around_phases(ranks: pd.DataFrame, phases: pd.DataFrame) -> pd.DataFra
 # --- the reader's words (from the message catalogue, family "programme") ----------------------
 
 
-def number_text(value: float, lang: str, digits: int = 0) -> str:
-    """``value`` written the way ``lang`` writes numbers (Babel: ``1,234.5`` / ``1.234,5``)."""
-    from babel.numbers import format_decimal
-
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=lang)
-
-
-def date_text(value: object, lang: str) -> str:
-    """An ISO date (``2018-08-16``) as ``lang`` writes dates (``formatting.date_text``:
-    ``August 16, 2018`` / ``ngày 16/8/2018``); a value that is not an ISO date is returned as it is."""
-    from ..formatting import date_text as written
-
-    return written(value, lang)
-
-
 def dates_in_text(value: object, lang: str) -> object:
     """Every ISO date inside a text (``QĐ 2459/QĐ-UBND (2012-09-28)``) written as ``lang`` writes
     it (:func:`date_text`); a missing value or a text without one is returned as it is."""
@@ -663,6 +649,15 @@ def _claim_quote(row: pd.Series, claims: pd.DataFrame) -> str:
     return str(quote) if isinstance(quote, str) and quote else str(row["claim"])
 
 
+HEADLINE_INDICATORS = ("overall", "e_governance")  # every index's score, and PAPI's e-governance
+
+
+def headline_outcomes(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`outcomes` for each index's headline score and PAPI's e-governance
+    dimension (the indicators the report's tables and counts are about); same columns."""
+    return outcomes[outcomes["indicator"].isin(HEADLINE_INDICATORS)]
+
+
 def outcome_counts(outcomes: pd.DataFrame, province: str, lang: str) -> list[str]:
     """One line per index (and PAPI's e-governance dimension) of :func:`outcomes`: how many of its
     editions have a value held for ``province`` ("PCI: 17 of 19 editions with a value held for
@@ -677,7 +672,7 @@ def outcome_counts(outcomes: pd.DataFrame, province: str, lang: str) -> list[str
     missing = [c for c in ("index", "indicator", "status") if c not in outcomes.columns]
     if missing:
         raise KeyError(f"outcome_counts: columns {missing} are not in the frame ({list(outcomes.columns)})")
-    overall = outcomes[outcomes["indicator"].isin(["overall", "e_governance"])]
+    overall = headline_outcomes(outcomes)
     lines = []
     for (index, indicator), rows in overall.groupby(["index", "indicator"], sort=False):
         key = "e_governance" if indicator == "e_governance" else index

@@ -237,11 +237,13 @@ def pair_texts(chosen: Any, other: Any, field: str, index: str, lang: str) -> tu
     if field != "score" or numbers is None:
         return _value_text(chosen, field, index, lang), _value_text(other, field, index, lang)
 
-    def at(decimals: int) -> tuple[str, str]:
-        return tuple(  # type: ignore[return-value]
-            fmt.number(x, lang, min(decimals, _printed_decimals(v)) if isinstance(v, str) else decimals)
-            for v, x in zip((chosen, other), numbers, strict=True)
+    def written(value: Any, number: float, decimals: int) -> str:  # never more decimals than printed
+        return fmt.number(
+            number, lang, min(decimals, _printed_decimals(value)) if isinstance(value, str) else decimals
         )
+
+    def at(decimals: int) -> tuple[str, str]:
+        return written(chosen, numbers[0], decimals), written(other, numbers[1], decimals)
 
     decimals = fmt.score_decimals().get(index, fmt.DEFAULT_DECIMALS)
     first, second = at(decimals)
