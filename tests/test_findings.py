@@ -101,8 +101,8 @@ def test_a_province_never_published():
 def test_index_sentences_leader_partial_years_distribution_and_moves():
     assert findings.index_sentences(ROWS, "en") == [
         "PCI 2021: Quảng Ninh ranks first with a score of 75.00.",
-        "PCI published only part of its list in some years (units with a score or a rank, of units "
-        "ranked): 2 of 4 in 2021.",
+        "The data held have only part of the PCI list in some years (units with a score or a rank, "
+        "of units ranked): 2 of 4 in 2021.",
         "In 2020, the latest year with every ranked unit published (4 units), the median score was "
         "66.00; scores ranged from 62.00 (Hà Nội) to 72.00 (Quảng Ninh).",
         "From 2019 to 2021, among the 2 units ranked in both years, Quảng Ninh rose most: 2 places up.",
@@ -200,7 +200,7 @@ def test_relationship_and_quality_findings():
     quality = findings.quality_findings(coverage, conflicts, conflicts.iloc[:0], "en", "x")
     assert quality.sentences == [
         "1 of 3 index-years publish a headline score for every ranked unit; 1 publish every ranked "
-        "unit but not every score; the other 1 publish only part of the list.",
+        "unit but not every score; for the other 1, the data held have only part of the list.",
         "PCI: a score for every ranked unit in 2019.",
         "SIPAS: no year with a score for every ranked unit (only 2020 held).",
         "Sources disagree on 3 index values (DTI 1 and PCI 2); each disagreement is listed below "
@@ -293,3 +293,23 @@ def test_a_move_over_editions_without_a_value_says_so():
     assert sentences[rise + 1] == "No rank is held for the editions between them (2013–2014)."
     consecutive = _panel([(2019, QN, 60.0, 3), (2019, HN, 70.0, 1), (2020, QN, 62.0, 2), (2020, HN, 71.0, 1)])
     assert not any("between them" in s for s in findings.province_sentences(consecutive, QN, "en"))
+
+
+def test_the_quality_count_leaves_out_a_status_no_year_has():
+    coverage = pd.DataFrame(
+        {
+            "index": ["pci", "pci"],
+            "year": [2019, 2020],
+            "geography": "provinces_63",
+            "indicator": "overall",
+            "n_score": [63, 10],
+            "n_published": [63, 10],
+            "n_ranked": [63, 63],
+            "status": ["complete", "partial"],
+        }
+    )
+    empty = pd.DataFrame({"index": [], "year": []})
+    first = findings.quality_findings(coverage, empty, empty, "vi", "x").sentences[0]
+    assert "0 lượt" not in first and first.endswith(
+        "1 lượt còn lại dữ liệu đang lưu chỉ có một phần danh sách."
+    )

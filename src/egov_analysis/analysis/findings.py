@@ -611,7 +611,7 @@ def quality_findings(
     status = every["status"]
     sentences: list[str] = [
         _say(
-            "findings.quality_years",
+            "findings.quality_years" if status.eq(RANKS_ONLY).any() else "findings.quality_years_two",
             lang,
             complete=fmt.number(int(status.eq(COMPLETE).sum()), lang),
             total=fmt.number(len(every), lang),
