@@ -106,3 +106,16 @@ def test_a_national_median_is_shown_only_for_a_whole_list() -> None:
     assert "không tính (danh sách chưa đủ)" in ph.reader_table(frame, columns, "vi").as_raw_html()
     en = ph.reader_table(frame, columns, "en").as_raw_html()
     assert "64.40" in en and "none (part of the list)" in en
+
+
+def test_a_year_before_the_indicator_existed_says_so_in_the_median_column() -> None:
+    frame = pd.DataFrame(
+        {
+            "index": ["papi", "papi"],
+            "year": pd.array([2016, 2023], dtype="Int64"),
+            "status": ["not in the index yet", "published"],
+            "national_median": pd.array([None, None], dtype="Float64"),
+        }
+    )
+    html = ph.reader_table(frame, {"year": "year", "national_median": "national_median"}, "vi").as_raw_html()
+    assert "chưa có trong chỉ số" in html and "không tính (danh sách chưa đủ)" in html

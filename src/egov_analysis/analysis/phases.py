@@ -565,9 +565,15 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
             from ..formatting import score
 
             partial = text("programme.no_national_median", lang)
+            # a year with no edition, or before the indicator existed, has no list at all: say which
+            status = frame["status"] if "status" in frame else pd.Series("published", index=frame.index)
             table[column] = [
-                partial if pd.isna(v) else score(float(v), str(i), lang)
-                for v, i in zip(values, frame["index"], strict=True)
+                score(float(v), str(i), lang)
+                if pd.notna(v)
+                else (
+                    partial if s in ("published", "not held") else text(f"programme.status.{_key(s)}", lang)
+                )
+                for v, i, s in zip(values, frame["index"], status, strict=True)
             ]
         elif key == "legal_basis":  # a decision's date as the page's language writes dates
             table[column] = values.map(lambda v: dates_in_text(v, lang), na_action="ignore")
