@@ -8,9 +8,16 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import Formatter, PercentFormatter, ScalarFormatter, StrMethodFormatter
+from matplotlib.ticker import (
+    Formatter,
+    LogFormatter,
+    PercentFormatter,
+    ScalarFormatter,
+    StrMethodFormatter,
+)
 
 from .. import meta
 from ..csv_safe import write_csv
@@ -140,17 +147,49 @@ class _LocalDecimal(Formatter):
         return str(self.inner.get_offset())
 
 
+class LocaleLogFormatter(Formatter):
+    """Tick labels of a log axis as plain numbers of ``lang`` (``10.000`` / ``10,000``, ``0,1``):
+    matplotlib's log formatters write ``$\\mathdefault{10^{4}}$``, which is printed raw when
+    mathtext is off (the theme turns it off, since labels come from data). ``inner`` still
+    decides which ticks carry a label (the decades, or some minor ticks on a short axis)."""
+
+    def __init__(self, inner: Formatter, lang: str) -> None:
+        self.inner, self.lang = inner, lang
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        if not self.inner(x, pos) or x <= 0:
+            return ""
+        from babel.numbers import format_decimal
+
+        digits = max(0, -int(np.floor(np.log10(x) + 1e-9)))  # 0.01 keeps its two decimals
+        pattern = "#,##0" + ("." + "#" * digits if digits else "")
+        return str(format_decimal(round(x, digits), format=pattern, locale=self.lang))
+
+    def set_axis(self, axis: Any) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs: Any) -> None:
+        self.inner.set_locs(locs)
+
+
 def localise_ticks(fig: Figure, lang: str) -> None:
-    """Numeric tick labels of every axes of ``fig`` with ``lang``'s decimal symbol (Babel)."""
+    """Numeric tick labels of every axes of ``fig`` written as ``lang`` writes numbers (Babel): the
+    decimal symbol of linear axes, and plain numbers instead of mathtext powers on log axes."""
     from babel.numbers import get_decimal_symbol
 
     symbol = get_decimal_symbol(locale=lang)
-    if symbol == ".":
-        return
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
+            for get, put in (
+                (axis.get_major_formatter, axis.set_major_formatter),
+                (axis.get_minor_formatter, axis.set_minor_formatter),
+            ):
+                inner = get()
+                if isinstance(inner, LogFormatter):
+                    put(LocaleLogFormatter(inner, lang))
             inner = axis.get_major_formatter()
-            if isinstance(inner, (ScalarFormatter, PercentFormatter, StrMethodFormatter)):
+            if symbol != "." and isinstance(inner, (ScalarFormatter, PercentFormatter, StrMethodFormatter)):
                 axis.set_major_formatter(_LocalDecimal(inner, symbol))
 
 
