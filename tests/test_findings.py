@@ -54,7 +54,7 @@ def test_a_province_that_rose():
         "PCI 2021: Quảng Ninh ranks 1 / 4 with a score of 75.00.",
         "Best rank 1 (2020–2021); lowest rank 3 (2019), over 3 years with a rank.",
         "Biggest rise: from rank 3 in 2019 to 1 in 2020, 2 places up.",
-        "In 2020, with all 4 units published, Quảng Ninh scored 72.00 against a national median of "
+        "In 2020, with a score held for all 4 ranked units, Quảng Ninh scored 72.00 against a national median of "
         "66.00 (lowest 62.00, highest 72.00).",
         "In the Red River Delta region it ranked 1 / 3 on score in 2020.",
     ]
@@ -62,11 +62,11 @@ def test_a_province_that_rose():
 
 def test_a_province_that_fell_and_is_missing_from_the_latest_partial_list():
     assert findings.province_sentences(ROWS, HN, "en") == [
-        "PCI 2021: Hà Nội is not among the 2 of 4 units published; its latest published value is "
+        "PCI 2021: Hà Nội is not among the 2 of 4 ranked units in the data held; its latest value held is "
         "rank 3 / 4 in 2020.",
         "Best rank 1 (2019); lowest rank 3 (2020), over 2 years with a rank.",
         "Biggest fall: from rank 1 in 2019 to 3 in 2020, 2 places down.",
-        "In 2020, with all 4 units published, Hà Nội scored 62.00 against a national median of "
+        "In 2020, with a score held for all 4 ranked units, Hà Nội scored 62.00 against a national median of "
         "66.00 (lowest 62.00, highest 72.00).",
         "In the Red River Delta region it ranked 3 / 3 on score in 2020.",
         "The data held have no PCI value for Hà Nội for 2021.",
@@ -78,7 +78,7 @@ def test_a_tie_is_named_and_an_unchanged_rank_is_not_called_a_move():
     sentences = findings.province_sentences(up_to_2020, HP, "en")
     assert sentences[:4] == [
         "PCI 2020: Hải Phòng ranks 2 / 4 with a score of 66.00.",
-        "It shares rank 2 in 2020 with Đà Nẵng.",
+        "Hải Phòng shares rank 2 in 2020 with Đà Nẵng.",
         "Rank 2 in each of the 2 years with a rank (2019–2020).",
         "Its rank did not change from one ranked year to the next.",
     ]
@@ -87,7 +87,7 @@ def test_a_tie_is_named_and_an_unchanged_rank_is_not_called_a_move():
 
 def test_a_rank_without_a_score_says_so():
     assert findings.province_sentences(ROWS, HP, "en")[0] == (
-        "PCI 2021: Hải Phòng ranks 2 / 4; its score is not published."
+        "PCI 2021: Hải Phòng ranks 2 / 4; the data held have no score for it."
     )
 
 
@@ -103,16 +103,16 @@ def test_index_sentences_leader_partial_years_distribution_and_moves():
         "PCI 2021: Quảng Ninh ranks first with a score of 75.00.",
         "The data held have only part of the PCI list in some years (units with a score or a rank, "
         "of units ranked): 2 of 4 in 2021.",
-        "In 2020, the latest year with every ranked unit published (4 units), the median score was "
+        "In 2020, the latest year in which the data held have a score for every ranked unit (4 units), the median score was "
         "66.00; scores ranged from 62.00 (Hà Nội) to 72.00 (Quảng Ninh).",
         "From 2019 to 2021, among the 2 units ranked in both years, Quảng Ninh rose most: 2 places up.",
-        "Only the 2 units published in both years are compared: they do not stand for all 4 units ranked.",
+        "Only the 2 units held for both years are compared: they do not stand for all 4 units ranked.",
     ]
 
 
 def test_no_national_median_without_a_complete_year():
     partial = ROWS[ROWS["year"].eq(2021)]
-    assert "No PCI year in this report publishes every ranked unit, so no national median is given." in (
+    assert "In no PCI year of this report do the data held have a score for every ranked unit, so no national median is given." in (
         findings.index_sentences(partial, "en")
     )
     assert not any("median" in s for s in findings.province_sentences(partial, QN, "en"))
@@ -191,7 +191,7 @@ def test_relationship_and_quality_findings():
             "geography": "provinces_63",
             "indicator": "overall",
             "n_score": [63, 10, 1],
-            "n_published": [63, 63, 1],
+            "n_held": [63, 63, 1],
             "n_ranked": [63, 63, 63],
             "status": ["complete", "ranks_only", "partial"],
         }
@@ -199,10 +199,10 @@ def test_relationship_and_quality_findings():
     conflicts = pd.DataFrame({"index": ["pci", "pci", "dti"], "year": [2019, 2019, 2020]})
     quality = findings.quality_findings(coverage, conflicts, conflicts.iloc[:0], "en", "x")
     assert quality.sentences == [
-        "1 of 3 index-years publish a headline score for every ranked unit; 1 publish every ranked "
-        "unit but not every score; for the other 1, the data held have only part of the list.",
-        "PCI: a score for every ranked unit in 2019.",
-        "SIPAS: no year with a score for every ranked unit (only 2020 held).",
+        "1 of 3 index-years: the data held have a headline score for every ranked unit; 1 have "
+        "every ranked unit but not every score; for the other 1, only part of the list.",
+        "PCI: a score held for every ranked unit in 2019.",
+        "SIPAS: no year with a score held for every ranked unit (only 2020 held).",
         "Sources disagree on 3 index values (DTI 1 and PCI 2); each disagreement is listed below "
         "with the value used.",
     ]
@@ -276,14 +276,14 @@ def test_the_count_of_index_years_covers_every_geography_as_the_coverage_chart_d
             "geography": ["provinces_63", "units_34"],
             "indicator": "overall",
             "n_score": [63, 34],
-            "n_published": [63, 34],
+            "n_held": [63, 34],
             "n_ranked": [63, 34],
             "status": ["complete", "complete"],
         }
     )
     empty = pd.DataFrame({"index": [], "year": []})
     first = findings.quality_findings(coverage, empty, empty, "en", "x").sentences[0]
-    assert first.startswith("2 of 2 index-years publish a headline score for every ranked unit")
+    assert first.startswith("2 of 2 index-years: the data held have a headline score for every ranked unit")
 
 
 def test_a_move_over_editions_without_a_value_says_so():
@@ -303,7 +303,7 @@ def test_the_quality_count_leaves_out_a_status_no_year_has():
             "geography": "provinces_63",
             "indicator": "overall",
             "n_score": [63, 10],
-            "n_published": [63, 10],
+            "n_held": [63, 10],
             "n_ranked": [63, 63],
             "status": ["complete", "partial"],
         }
@@ -311,5 +311,5 @@ def test_the_quality_count_leaves_out_a_status_no_year_has():
     empty = pd.DataFrame({"index": [], "year": []})
     first = findings.quality_findings(coverage, empty, empty, "vi", "x").sentences[0]
     assert "0 lượt" not in first and first.endswith(
-        "1 lượt còn lại dữ liệu đang lưu chỉ có một phần danh sách."
+        "1 lượt còn lại chỉ có một phần danh sách."
     )

@@ -137,7 +137,7 @@ def test_the_coverage_table_counts_published_units_as_the_rankings_do_and_names_
             "geography": "provinces_63",
             "indicator": "overall",
             "n_score": [10, 20, 63],
-            "n_published": [18, 63, 63],  # DTI 2020: 10 scores and 18 ranks held
+            "n_held": [18, 63, 63],  # DTI 2020: 10 scores and 18 ranks held
             "n_ranked": [63, 63, 63],
             "status": ["partial", "ranks_only", "complete"],
         }

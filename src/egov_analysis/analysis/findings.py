@@ -23,7 +23,8 @@ import pandas as pd
 from .. import formatting as fmt
 from ..meta import indices as meta_indices
 from ..meta import series_breaks as meta_series_breaks
-from ..meta.coverage import COMPLETE, PARTIAL, RANKS_ONLY, list_status
+from ..meta.coverage import COMPLETE, PARTIAL, RANKS_ONLY
+from ..meta.coverage import coverage as held_coverage
 from ..meta.messages import plural, text
 from ..provinces import provinces
 
@@ -99,21 +100,9 @@ def _published(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def year_coverage(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per year: units published (score or rank), with a score, ranked by the publisher, the
-    list's ``status`` (``meta.coverage.list_status``: complete / ranks_only / partial) and
-    ``complete`` (every ranked unit has a score, the condition for medians and regional positions)."""
-
-    published = _published(rows).groupby("year")["province_code"].nunique().rename("published")
-    per_year = (
-        rows.groupby("year")
-        .agg(with_score=("score", "count"), n_ranked=("n_ranked", "max"))
-        .join(published)
-        .fillna({"published": 0})
-        .reset_index()
-    )
-    per_year["status"] = list_status(per_year["with_score"], per_year["published"], per_year["n_ranked"])
-    per_year["complete"] = per_year["status"].eq(COMPLETE).astype(bool)
-    return per_year
+    """Per year: the coverage of ``rows`` (``meta.coverage.coverage``: ``n_held``, ``n_score``,
+    ``n_ranked``, ``status``, ``complete``), the one count every page gives."""
+    return held_coverage(rows, by=["year"])
 
 
 def _names(rows: pd.DataFrame) -> list[str]:
@@ -153,7 +142,7 @@ def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> lis
     label = _index_label(index, lang)
     rows = rows.assign(year=rows["year"].astype(int))
     years = sorted(rows["year"].unique())
-    coverage = year_coverage(rows).set_index("year")
+    held = year_coverage(rows).set_index("year")
     own = _published(rows[rows["province_code"].eq(province_code)]).sort_values("year")
     name = _province_name(rows, province_code)
     if own.empty:
@@ -174,15 +163,15 @@ def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> lis
                 index=label,
                 year=latest_year,
                 province=name,
-                published=fmt.number(coverage.loc[latest_year, "published"], lang),
-                n=fmt.number(coverage.loc[latest_year, "n_ranked"], lang),
+                published=fmt.number(held.loc[latest_year, "n_held"], lang),
+                n=fmt.number(held.loc[latest_year, "n_ranked"], lang),
                 value=_value_text(before, index, lang),
                 last_year=int(before["year"]),
             )
         )
     out.extend(_best_worst(own, lang))
     out.extend(_move_sentences(own, index, indicator, label, lang))
-    out.extend(_distribution_sentences(rows, coverage, province_code, name, index, lang))
+    out.extend(_distribution_sentences(rows, held, province_code, name, index, lang))
     missing = [y for y in years if y not in set(own["year"])]
     if missing:
         out.append(
@@ -233,6 +222,7 @@ def _tie_sentence(rows: pd.DataFrame, here: pd.Series, code: str, lang: str) -> 
             lang,
             rank=fmt.number(here["rank"], lang),
             year=int(here["year"]),
+            province=str(here["province"]),
             others=fmt.join(_names(same), lang),
         )
     ]
@@ -387,7 +377,7 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
                 "findings.count_in_year",
                 lang,
                 year=int(y),
-                published=fmt.number(r["published"], lang),
+                published=fmt.number(r["n_held"], lang),
                 n=fmt.number(r["n_ranked"], lang),
             )
             for y, r in partial.iterrows()

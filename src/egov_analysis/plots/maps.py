@@ -1,5 +1,5 @@
-"""Maps of the 63 provinces or of the 34 units of 2025, coloured by a value. A year in which too
-few units are published is drawn as a ranked list instead of a mostly empty map."""
+"""Maps of the 63 provinces or of the 34 units of 2025, coloured by a value. A year in which the
+data held have a value for too few units is drawn as a ranked list instead of a mostly empty map."""
 
 from __future__ import annotations
 
@@ -17,11 +17,23 @@ from .chart import ChartResult, DrawingContext
 from .footer import finish, index_notes, index_short, index_sources, no_chart
 from .ranks import ranked_list
 from .select import highlight_codes
-from .theme import HIGHLIGHTS, MISSING, SEQUENTIAL
+from .theme import HIGHLIGHTS, MISSING, SEQUENTIAL, join_words
 
 MAP_UNITS = {"provinces_63": 63, "units_34": 34}
 MIN_SHARE_FOR_MAP = 0.75  # below this share of units with a value, a list says more than a map
 HIGHLIGHT_WIDTH = 1.0  # thin enough that a small unit with islands still shows its fill
+
+
+def map_drawn(values: pd.DataFrame, geography: str, value_column: str = "score") -> bool:
+    """Whether :func:`choropleth` draws a map of ``values`` (else a ranked list): when nearly every
+    unit of ``geography`` has a value (at least :data:`MIN_SHARE_FOR_MAP` of them), the missing
+    ones named under the map; left out only when most units would be blank."""
+    from ..analysis.rankings import geography_name
+
+    if value_column not in values:
+        return False
+    n_known = int(values.loc[values[value_column].notna(), "province_code"].nunique())
+    return n_known > 0 and n_known >= MIN_SHARE_FOR_MAP * MAP_UNITS[geography_name(geography)]
 
 
 def _draw_geometry(ax: Axes, geometry: dict, colour: object, hatch: str | None, edge: str, lw: float) -> None:
@@ -124,7 +136,7 @@ def choropleth(
     if known.empty:
         reason = ctx.word("no_chart_nothing_published", what=label, year=year)
         return no_chart(ctx, kind="map", name=name, reason=reason, data=values)
-    if len(known) < MIN_SHARE_FOR_MAP * n_units:
+    if not map_drawn(values, geography, value_column):
         listed = rows[rows["score"].notna() | rows["rank"].notna()]
         if len(listed) < 2:
             from .ranks import _too_few
@@ -185,9 +197,10 @@ def choropleth(
     ]
     ax.legend(handles=handles, loc="lower left", fontsize=8)
     all_notes.append(ctx.word("note_outlines"))
-    missing_n = n_units - len(known)
-    if missing_n:
-        all_notes.append(ctx.word("note_map_missing", k=len(known), n=n_units))
+    blank = [f for f in features if pd.isna(by_code.get(str(f["properties"]["code"])))]
+    if blank:  # nearly every unit has a value: the few without one are named
+        names = join_words(sorted(str(f["properties"]["name"]) for f in blank), ctx.lang)
+        all_notes.append(ctx.word("note_map_missing", k=len(known), n=n_units, names=names))
     best = known.sort_values(value_column, ascending=False).iloc[0]
     alt = ctx.word(
         "alt.map",

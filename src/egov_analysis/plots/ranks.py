@@ -24,6 +24,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator
 
 from ..analysis.rankings import rank_change
+from ..meta.coverage import PARTIAL
 from .chart import ChartResult, DrawingContext
 from .footer import break_note, finish, index_notes, index_short, index_sources, no_chart, series_breaks
 from .layout import end_labels, new_figure, rank_axis, year_axis
@@ -106,12 +107,12 @@ def draw_breaks(
 
 
 def partial_years_note(ctx: DrawingContext, coverage: pd.DataFrame) -> str:
-    partial = coverage[~coverage["complete"] & coverage["published"].gt(0)]
+    held = coverage["n_held"].gt(0) & coverage["n_ranked"].notna()
+    partial = coverage[coverage["status"].eq(PARTIAL) & held]
     if partial.empty:
         return ""
     items = [
-        ctx.word("k_of_n", k=int(r.published), n=int(r.n_units), year=int(r.year))
-        for r in partial.itertuples()
+        ctx.word("k_of_n", k=int(r.n_held), n=int(r.n_ranked), year=int(r.year)) for r in partial.itertuples()
     ]
     return ctx.word("note_partial_years", years=join_words(items, ctx.lang))
 
@@ -288,7 +289,8 @@ def rank_heatmap(
     cmap = ListedColormap([_shade(i, n_max) for i in range(n_max)]).with_extremes(bad=MISSING)
     norm = BoundaryNorm(np.arange(0.5, n_max + 1.5), cmap.N)
     image = ax.imshow(np.ma.masked_invalid(matrix.to_numpy(dtype=float)), aspect="auto", cmap=cmap, norm=norm)
-    starred = [f"{y}*" if y in coverage.index and not coverage.loc[y, "complete"] else str(y) for y in years]
+    part = set(coverage.index[coverage["status"].eq(PARTIAL)])
+    starred = [f"{y}*" if y in part else str(y) for y in years]
     step = max(1, round(len(years) / 14))
     ax.set_xticks(range(0, len(years), step), starred[::step], fontsize=8)
     names = list(matrix.index)
@@ -359,7 +361,7 @@ def ranked_bars(
     chosen = highlight_codes(highlight, geography_of(rows))
     data = rows[rows["year"].eq(year) & (rows["score"].notna() | rows["rank"].notna())].copy()
     coverage = year_coverage(rows[rows["year"].eq(year)])
-    n_units = coverage["n_units"].iloc[0] if not coverage.empty else pd.NA
+    n_units = coverage["n_ranked"].iloc[0] if not coverage.empty else pd.NA
     label = what(ctx, rows)
     if len(data) < 2:
         return no_chart(
@@ -465,7 +467,7 @@ def ranked_list(
     if has_scores:
         ax.set_xlabel(ctx.word("score"))
         if not complete:
-            ax.set_xlim(float(np.nanmin(x)) * 0.9 if np.nanmin(x) > 0 else 0, float(np.nanmax(x)) * 1.05)
+            ax.set_xlim(min(0.0, float(np.nanmin(x))), float(np.nanmax(x)) * 1.05)  # stems from 0: length
     else:
         ax.set_xlabel(ctx.word("rank"))
         ax.set_xlim(0.5, float(np.nanmax(x)) + 0.5)

@@ -1,5 +1,5 @@
 """What a chart is asked to show: the highlighted units (any spelling or code), the geography of
-the rows, and how much of each year the publisher published."""
+the rows, and how much of each year the project holds."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from ..meta.coverage import coverage
 from ..provinces import UnknownProvinceError, provinces, resolve, resolve_2025, successor, units_2025
 
 UNITS_34 = "units_34"
@@ -47,21 +48,10 @@ def highlight_codes(highlight: Iterable[str] | str, geography: str = "provinces_
     return chosen
 
 
-def year_coverage(rows: pd.DataFrame, value: str = "rank") -> pd.DataFrame:
-    """Per year: units with a ``value`` (``published``), units the publisher ranked (``n_units``,
-    missing where the publisher ranked everyone it surveyed) and whether the year is complete.
-
-    Columns: year (int), published (int), n_units (Int64), complete (bool)."""
-    have = rows[rows[value].notna()]
-    per_year = (
-        rows.groupby("year")
-        .agg(n_units=("n_ranked", "max"))
-        .join(have.groupby("year").agg(published=("province_code", "nunique")))
-        .reset_index()
-    )
-    per_year["published"] = per_year["published"].fillna(0).astype(int)
+def year_coverage(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per year: the coverage of ``rows`` as every page counts it (``meta.coverage.coverage``):
+    ``year`` (int), ``n_held`` (units with a score or a rank held), ``n_score``, ``n_ranked``
+    (units the publisher ranked, Int64, missing where unknown), ``status`` and ``complete``."""
+    per_year = coverage(rows, by=["year"])
     per_year["year"] = per_year["year"].astype(int)
-    per_year["n_units"] = per_year["n_units"].astype("Int64")
-    per_year["complete"] = per_year["n_units"].isna() | (per_year["published"] >= per_year["n_units"])
-    per_year["complete"] = per_year["complete"].astype(bool)
-    return per_year[["year", "published", "n_units", "complete"]]
+    return per_year

@@ -171,7 +171,7 @@ def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
             text(
                 "findings.count_in_year",
                 lang,
-                published=fmt.number(r.n_published, lang),
+                published=fmt.number(r.n_held, lang),
                 n=fmt.number(r.n_ranked, lang),
                 year=int(r.year),
             )
