@@ -54,8 +54,8 @@ def test_a_province_that_rose():
         "PCI 2021: Quảng Ninh ranks 1 / 4 with a score of 75.00.",
         "Best rank 1 (2020–2021); lowest rank 3 (2019), over 3 years with a rank.",
         "Biggest rise: from rank 3 in 2019 to 1 in 2020, 2 places up.",
-        "In 2020, with a score held for all 4 ranked units, Quảng Ninh scored 72.00 against a national median of "
-        "66.00 (lowest 62.00, highest 72.00).",
+        "In 2020, with a score held for all 4 ranked units, Quảng Ninh scored 72.00 against a national "
+        "median of 66.00 (lowest 62.00, highest 72.00).",
         "In the Red River Delta region it ranked 1 / 3 on score in 2020.",
     ]
 
@@ -103,8 +103,8 @@ def test_index_sentences_leader_partial_years_distribution_and_moves():
         "PCI 2021: Quảng Ninh ranks first with a score of 75.00.",
         "The data held have only part of the PCI list in some years (units with a score or a rank, "
         "of units ranked): 2 of 4 in 2021.",
-        "In 2020, the latest year in which the data held have a score for every ranked unit (4 units), the median score was "
-        "66.00; scores ranged from 62.00 (Hà Nội) to 72.00 (Quảng Ninh).",
+        "In 2020, the latest year in which the data held have a score for every ranked unit (4 units), "
+        "the median score was 66.00; scores ranged from 62.00 (Hà Nội) to 72.00 (Quảng Ninh).",
         "From 2019 to 2021, among the 2 units ranked in both years, Quảng Ninh rose most: 2 places up.",
         "Only the 2 units held for both years are compared: they do not stand for all 4 units ranked.",
     ]
@@ -112,8 +112,9 @@ def test_index_sentences_leader_partial_years_distribution_and_moves():
 
 def test_no_national_median_without_a_complete_year():
     partial = ROWS[ROWS["year"].eq(2021)]
-    assert "In no PCI year of this report do the data held have a score for every ranked unit, so no national median is given." in (
-        findings.index_sentences(partial, "en")
+    assert (
+        "In no PCI year of this report do the data held have a score for every ranked unit, so no "
+        "national median is given." in findings.index_sentences(partial, "en")
     )
     assert not any("median" in s for s in findings.province_sentences(partial, QN, "en"))
 
@@ -310,6 +311,4 @@ def test_the_quality_count_leaves_out_a_status_no_year_has():
     )
     empty = pd.DataFrame({"index": [], "year": []})
     first = findings.quality_findings(coverage, empty, empty, "vi", "x").sentences[0]
-    assert "0 lượt" not in first and first.endswith(
-        "1 lượt còn lại chỉ có một phần danh sách."
-    )
+    assert "0 lượt" not in first and first.endswith("1 lượt còn lại chỉ có một phần danh sách.")
