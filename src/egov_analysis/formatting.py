@@ -57,13 +57,36 @@ def score(value: Any, index: str, lang: str) -> str:
     return number(value, lang, score_decimals().get(index, DEFAULT_DECIMALS))
 
 
-def rank(value: Any, n: Any, lang: str) -> str:
-    """A rank with the number of units ranked: ``4 / 63``; only the rank when n is unknown."""
+def is_computed(basis: Any) -> bool:
+    """Whether a value's status (``score_basis``, ``rank_basis``, ``value_basis`` of the field
+    registry: ``published`` / ``computed`` / ``derived: …``) says this project computed it."""
+    return not is_missing(basis) and str(basis).split(":")[0].strip() in ("computed", "derived")
+
+
+def mark(written: str, basis: Any, lang: str) -> str:
+    """``written`` with the computed mark (``tables.computed_mark``: ``†``, the same in every
+    language) when ``basis`` says the value was computed; as it is otherwise."""
+    return written + text("tables.computed_mark", lang) if is_computed(basis) else written
+
+
+def has_mark(written: str, lang: str) -> bool:
+    """Whether a text carries the computed mark (so that its page gives :func:`computed_legend`)."""
+    return text("tables.computed_mark", lang) in str(written)
+
+
+def computed_legend(lang: str) -> str:
+    """The one sentence that explains the computed mark, the same under tables, charts and findings."""
+    return text("tables.computed_legend", lang)
+
+
+def rank(value: Any, n: Any, lang: str, basis: Any = None) -> str:
+    """A rank with the number of units ranked: ``4 / 63``; only the rank when n is unknown; marked
+    ``†`` when ``basis`` (the row's ``rank_basis``) says the project computed it."""
     if is_missing(value):
         return not_published(lang)
     if is_missing(n):
-        return number(value, lang)
-    return text("tables.rank_of", lang, rank=number(value, lang), n=number(n, lang))
+        return mark(number(value, lang), basis, lang)
+    return mark(text("tables.rank_of", lang, rank=number(value, lang), n=number(n, lang)), basis, lang)
 
 
 def billion_vnd(amount_vnd: Any, lang: str, decimals: int = 1) -> str:

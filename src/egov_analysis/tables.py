@@ -84,14 +84,21 @@ def _index_of(column: Column, row: pd.Series) -> str:
     return str(column.index or row[column.index_column])
 
 
+# the column holding a value's status (field registry: published / computed), by cell kind
+_BASIS = {"rank": "rank_basis", "score": "score_basis"}
+
+
 def _cell(column: Column, row: pd.Series, lang: str) -> str:
     value = row[column.source]
     kind = column.kind
+    basis = row.get(_BASIS[kind]) if kind in _BASIS else None  # the value's status, from the data
     if kind == "rank":
         n = row[column.n_column] if column.n_column else None
-        return fmt.rank(value, n, lang)
+        return fmt.rank(value, n, lang, basis)
     if fmt.is_missing(value):
         return fmt.not_published(lang)
+    if kind == "score":
+        return fmt.mark(fmt.score(value, _index_of(column, row), lang), basis, lang)
     writers: dict[str, Callable[[], str]] = {
         "text": lambda: str(value),
         "year": lambda: str(int(value)),
@@ -197,6 +204,8 @@ def people_table(
         table = table.tab_source_note(raw_html(sources_note(urls, lang)))
     for line in source_texts:
         table = table.tab_source_note(raw_html(html.escape(line)))
+    if any(fmt.has_mark(cell, lang) for c in shown.columns for cell in shown[c].astype(str)):
+        notes = [*notes, fmt.computed_legend(lang)]  # the mark's one legend sentence
     for note in notes:
         if note:
             table = table.tab_source_note(raw_html(_escaped("tables.note", lang, {}, note=note)))

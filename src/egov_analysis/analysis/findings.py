@@ -21,6 +21,7 @@ from functools import cache
 import pandas as pd
 
 from .. import formatting as fmt
+from ..meta import editions as meta_editions
 from ..meta import indices as meta_indices
 from ..meta import series_breaks as meta_series_breaks
 from ..meta.coverage import COMPLETE, PARTIAL, RANKS_ONLY
@@ -122,13 +123,25 @@ def _moves(own: pd.DataFrame, index: str, indicator: str) -> pd.DataFrame:
     """Rank changes between consecutive ranked years of one unit, within an unbroken series."""
     ranked = own.dropna(subset=["rank"]).sort_values("year")
     years, ranks = ranked["year"].astype(int).tolist(), ranked["rank"].astype(int).tolist()
-    out: list[dict[str, int]] = []
+    bases = [_basis(r) for _, r in ranked.iterrows()]
+    out: list[dict[str, object]] = []
     for i in range(1, len(years)):
         y0, r0, y1, r1 = years[i - 1], ranks[i - 1], years[i], ranks[i]
         if breaks_between(index, indicator, y0, y1):
             continue
-        out.append({"from_year": y0, "to_year": y1, "before": r0, "after": r1, "places": r0 - r1})
-    return pd.DataFrame(out, columns=["from_year", "to_year", "before", "after", "places"])
+        out.append(
+            {
+                "from_year": y0,
+                "to_year": y1,
+                "before": r0,
+                "after": r1,
+                "places": r0 - r1,
+                "before_basis": bases[i - 1],
+                "after_basis": bases[i],
+            }
+        )
+    columns = ["from_year", "to_year", "before", "after", "places", "before_basis", "after_basis"]
+    return pd.DataFrame(out, columns=columns)
 
 
 def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> list[str]:
@@ -190,17 +203,36 @@ def _province_name(rows: pd.DataFrame, code: str) -> str:
     raise ValueError(f"province code {code!r} is neither in the rows nor in the province registry")
 
 
+def _basis(row: pd.Series) -> object:
+    """The row's rank status (``rank_basis``: published / computed), None where rows lack it."""
+    return row.get("rank_basis")
+
+
+def _any_computed(rows: pd.DataFrame) -> str | None:
+    """``computed`` when any of ``rows`` has a rank the project computed."""
+    if "rank_basis" not in rows:
+        return None
+    return "computed" if any(fmt.is_computed(b) for b in rows["rank_basis"]) else None
+
+
+def with_legend(sentences: list[str], lang: str) -> list[str]:
+    """``sentences`` and, where one of them carries the computed mark, the mark's one legend."""
+    if any(fmt.has_mark(s, lang) for s in sentences):
+        return [*sentences, _say("tables.computed_legend", lang)]
+    return sentences
+
+
 def _value_text(row: pd.Series, index: str, lang: str) -> str:
     if fmt.is_missing(row["rank"]):
         return _say("findings.score_only", lang, score=fmt.score(row["score"], index, lang))
-    return _say("findings.rank_only", lang, rank=fmt.rank(row["rank"], row["n_ranked"], lang))
+    return _say("findings.rank_only", lang, rank=fmt.rank(row["rank"], row["n_ranked"], lang, _basis(row)))
 
 
 def _position_sentence(here: pd.Series, label: str, name: str, index: str, lang: str) -> str:
     fields = {"index": label, "year": int(here["year"]), "province": name}
     if fmt.is_missing(here["rank"]):
         return _say("findings.latest_score", lang, **fields, score=fmt.score(here["score"], index, lang))
-    rank = fmt.rank(here["rank"], here["n_ranked"], lang)
+    rank = fmt.rank(here["rank"], here["n_ranked"], lang, _basis(here))
     if fmt.is_missing(here["score"]):
         return _say("findings.latest_rank_no_score", lang, **fields, rank=rank)
     return _say(
@@ -220,7 +252,7 @@ def _tie_sentence(rows: pd.DataFrame, here: pd.Series, code: str, lang: str) -> 
         _say(
             "findings.tied",
             lang,
-            rank=fmt.number(here["rank"], lang),
+            rank=fmt.mark(fmt.number(here["rank"], lang), _basis(here), lang),
             year=int(here["year"]),
             province=str(here["province"]),
             others=fmt.join(_names(same), lang),
@@ -234,12 +266,16 @@ def _best_worst(own: pd.DataFrame, lang: str) -> list[str]:
         return []
     ranks = ranked["rank"].astype(int)
     best, worst = int(ranks.min()), int(ranks.max())
+
+    def written(value: int) -> str:  # marked when the project computed it in any of its years
+        return fmt.mark(fmt.number(value, lang), _any_computed(ranked[ranks.eq(value)]), lang)
+
     if best == worst:
         return [
             _say(
                 "findings.same_rank",
                 lang,
-                rank=fmt.number(best, lang),
+                rank=written(best),
                 n=len(ranked),
                 years=fmt.year_span(ranked["year"]),
             )
@@ -248,9 +284,9 @@ def _best_worst(own: pd.DataFrame, lang: str) -> list[str]:
         _say(
             "findings.best_worst",
             lang,
-            best=fmt.number(best, lang),
+            best=written(best),
             best_years=fmt.year_span(ranked.loc[ranks.eq(best), "year"]),
-            worst=fmt.number(worst, lang),
+            worst=written(worst),
             worst_years=fmt.year_span(ranked.loc[ranks.eq(worst), "year"]),
             n=len(ranked),
         )
@@ -291,8 +327,8 @@ def _move(row: pd.Series, key: str, lang: str) -> str:
         key,
         lang,
         abs(int(row["places"])),
-        before=fmt.number(row["before"], lang),
-        after=fmt.number(row["after"], lang),
+        before=fmt.mark(fmt.number(row["before"], lang), row["before_basis"], lang),
+        after=fmt.mark(fmt.number(row["after"], lang), row["after_basis"], lang),
         from_year=int(row["from_year"]),
         to_year=int(row["to_year"]),
         places=fmt.number(abs(int(row["places"])), lang),
@@ -339,7 +375,7 @@ def _distribution_sentences(
                 "findings.in_region",
                 lang,
                 region=fmt.display_name("region", region, lang),
-                position=fmt.rank(position, len(peers), lang),
+                position=fmt.rank(position, len(peers), lang, "computed"),  # placed by this project
                 year=year,
             )
         )
@@ -364,7 +400,8 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
     leaders = last_rows[last_rows["rank"].eq(last_rows["rank"].min())]
     if not leaders.empty:
         scores = leaders["score"].dropna()
-        fields = {"index": label, "year": latest, "leaders": fmt.join(_names(leaders), lang)}
+        who = fmt.mark(fmt.join(_names(leaders), lang), _any_computed(leaders), lang)
+        fields = {"index": label, "year": latest, "leaders": who}
         if len(scores) == len(leaders) and scores.nunique() == 1:
             score = fmt.score(scores.iloc[0], index, lang)
             out.append(_say_n("findings.leader", lang, len(_names(leaders)), **fields, score=score))
@@ -383,6 +420,7 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
             for y, r in partial.iterrows()
         ]
         out.append(_say("findings.partial_years", lang, index=label, counts=fmt.join(counts, lang)))
+        out.extend(_released(index, _one(rows, "geography"), [int(y) for y in partial.index], lang))
     complete = coverage.index[coverage["complete"]].tolist()
     if complete:
         year = int(max(complete))
@@ -406,6 +444,27 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
         out.append(_say("findings.no_complete_year", lang, index=label))
     out.extend(_change_sentences(rows, index, indicator, label, lang))
     return out
+
+
+def _released(index: str, geography: str, years: list[int], lang: str) -> list[str]:
+    """What the publisher released in ``years`` where the edition table says so (its coverage note:
+    "VCCI ranked 63 provinces but published only the top 30"), each note once with its years."""
+    editions = meta_editions()
+    here = editions[
+        editions["index"].eq(index) & editions["geography"].eq(geography) & editions["year"].isin(years)
+    ]
+    column = f"coverage_note_{lang}"
+    if column not in here:
+        return []
+    by_note: dict[str, list[int]] = {}
+    for row in here.itertuples(index=False):
+        note = getattr(row, column)
+        if isinstance(note, str) and note.strip():
+            by_note.setdefault(note.strip(), []).append(int(row.year))
+    if not by_note:
+        return []
+    notes = [f"{note} ({fmt.year_span(years)})" for note, years in by_note.items()]
+    return [_say("findings.released", lang, notes=fmt.join(notes, lang))]
 
 
 def change_years(rows: pd.DataFrame) -> tuple[int, int] | None:
@@ -439,6 +498,13 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
         out.append(_say("findings.no_common_units", lang, first=first, last=last))
         return out
     change = (wide[first] - wide[last]).astype(int)
+    computed = set(
+        both.loc[[fmt.is_computed(b) for b in both.get("rank_basis", [None] * len(both))], "province_code"]
+    )
+
+    def places(value: int, codes: pd.Index) -> str:  # a move between computed ranks is computed
+        return fmt.mark(fmt.number(value, lang), "computed" if computed & set(codes) else None, lang)
+
     fields = {"first": first, "last": last, "n": fmt.number(len(wide), lang)}
     if len(wide) == 1:  # "the most" and "none of" need more than one unit
         who, ranks = str(names[wide.index[0]]), wide.iloc[0]
@@ -456,7 +522,7 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
                 int(change.max()),
                 **fields,
                 who=fmt.join(sorted(names[best.index].astype(str)), lang),
-                places=fmt.number(change.max(), lang),
+                places=places(int(change.max()), best.index),
             )
         )
     if change.min() < 0:
@@ -468,7 +534,7 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
                 int(-change.min()),
                 **fields,
                 who=fmt.join(sorted(names[worst.index].astype(str)), lang),
-                places=fmt.number(-change.min(), lang),
+                places=places(int(-change.min()), worst.index),
             )
         )
     if change.eq(0).all():
@@ -488,7 +554,7 @@ def rankings_findings(
     sentences = index_sentences(rows, lang)
     for code in highlight_codes:
         sentences.extend(province_sentences(rows, code, lang))
-    return Findings(_say("findings.heading", lang, subject=subject), sentences)
+    return Findings(_say("findings.heading", lang, subject=subject), with_legend(sentences, lang))
 
 
 def profile_findings(panel: pd.DataFrame, province_code: str, lang: str, subject: str) -> Findings:
@@ -511,7 +577,7 @@ def profile_findings(panel: pd.DataFrame, province_code: str, lang: str, subject
         sentences.extend(s for s in found if getattr(s, "key", "").startswith((*keep, "findings.in_region")))
     if absent:
         sentences.append(_say("findings.absent_indices", lang, province=name, indices=fmt.join(absent, lang)))
-    return Findings(_say("findings.heading", lang, subject=subject), sentences)
+    return Findings(_say("findings.heading", lang, subject=subject), with_legend(sentences, lang))
 
 
 def relationship_findings(
@@ -568,7 +634,7 @@ def relationship_findings(
                 y_value=_score_and_rank(row["y_score"], y_index, y_rows, code, year, lang),
             )
         )
-    return Findings(_say("findings.heading", lang, subject=subject), sentences)
+    return Findings(_say("findings.heading", lang, subject=subject), with_legend(sentences, lang))
 
 
 def _score_and_rank(
@@ -644,4 +710,4 @@ def quality_findings(
         sentences.append(
             _say("findings.quality_programme", lang, n=fmt.number(len(programme_conflicts), lang))
         )
-    return Findings(_say("findings.heading", lang, subject=subject), sentences)
+    return Findings(_say("findings.heading", lang, subject=subject), with_legend(sentences, lang))

@@ -23,6 +23,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator
 
+from .. import formatting
 from ..analysis.rankings import rank_change
 from ..meta.coverage import PARTIAL
 from .chart import ChartResult, DrawingContext
@@ -453,10 +454,13 @@ def ranked_list(
                 fontstyle="italic",
             )
         legend_title = ""
-    names = [
-        f"{int(r)}. {p}" if pd.notna(r) else f"– {p}"
-        for r, p in zip(data["rank"], data["province"], strict=True)
+    bases = data["rank_basis"] if "rank_basis" in data else pd.Series(None, index=data.index)
+    names = [  # a rank the project computed carries the mark, explained once in the footer
+        f"{formatting.mark(str(int(r)), b, ctx.lang)}. {p}" if pd.notna(r) else f"– {p}"
+        for r, b, p in zip(data["rank"], bases, data["province"], strict=True)
     ]
+    if any(formatting.has_mark(n, ctx.lang) for n in names):
+        extra_notes.append(formatting.computed_legend(ctx.lang))
     ax.set_yticks(y, names, fontsize=8 if k < 40 else 7)
     ax.set_ylim(k - 0.5, -0.5)  # the best at the top
     for tick, code in zip(ax.get_yticklabels(), data["province_code"], strict=True):

@@ -1,0 +1,202 @@
+"""Every number says what it is (issue 22), on inline data: what the project holds against what the
+publisher released, the computed mark and its legend, one count per quantity from one function,
+the statistician's claims (maps, zero-based lengths), and the words of both languages."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from egov_analysis import formatting as fmt
+from egov_analysis import plots
+from egov_analysis.analysis import findings
+from egov_analysis.meta import messages
+from egov_analysis.meta.coverage import coverage
+from egov_analysis.plots import DrawingContext
+from egov_analysis.provinces import provinces, units_2025
+from egov_analysis.tables import Column, display_frame, people_table
+
+LANGS = ("en", "vi")
+QN, HN, HP, DN = "22", "01", "31", "48"
+
+
+def _rows(entries: list[tuple[int, str, float | None, int | None, str]], n: int | None = 4) -> pd.DataFrame:
+    """PCI headline rows: (year, code, score, rank, rank_basis)."""
+    frame = pd.DataFrame(
+        [
+            {
+                "index": "pci",
+                "year": year,
+                "geography": "provinces_63",
+                "province_code": code,
+                "province": provinces()[code].name,
+                "indicator": "overall",
+                "score": score,
+                "score_basis": "published",
+                "rank": rank,
+                "rank_basis": basis,
+                "n_ranked": n,
+                "tier": pd.NA,
+                "source_url": "https://example.org/pci",
+            }
+            for year, code, score, rank, basis in entries
+        ]
+    )
+    return frame.astype({"year": "Int64", "score": "Float64", "rank": "Int64", "n_ranked": "Int64"})
+
+
+# --- held, not published -------------------------------------------------------------------------
+
+# a count of units next to "publish" in one clause: "publishes 14 of 63", "14/63 đơn vị được công bố"
+HELD_AS_PUBLISHED = (
+    re.compile(r"publish\w*[^.;:()]*\{\w+\} of \{\w+\}"),
+    re.compile(r"\{\w+\} of \{\w+\}[^.;:()]*publish", re.I),
+    re.compile(r"công bố[^.;:()]*\{\w+\}\s*(/|trên)\s*\{\w+\}"),
+    re.compile(r"\{\w+\}\s*(/|trên)\s*\{\w+\}[^.;:()]*công bố"),
+)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_message_says_a_publisher_published_the_count_the_project_holds(lang):
+    wrong = [
+        (key, value)
+        for key, value in messages.catalogue(lang).items()
+        if any(p.search(value) for p in HELD_AS_PUBLISHED)
+    ]
+    assert wrong == []
+
+
+def test_the_scan_finds_the_old_wording():
+    old = ["{index} {year} publishes {published} of {n} units", "chỉ công bố {published} trên {n} đơn vị"]
+    assert all(any(p.search(t) for p in HELD_AS_PUBLISHED) for t in old)
+
+
+def test_a_partial_year_says_what_is_held_and_what_the_publisher_released():
+    # PCI 2024: VCCI ranked 63 and released its top 30 (meta/index_editions.csv); four are held here
+    rows = _rows([(2024, c, 70.0 - i, i + 1, "published") for i, c in enumerate([QN, HN, HP, DN])], n=63)
+    rows = pd.concat([rows, rows.assign(year=2023)], ignore_index=True)
+    en = findings.index_sentences(rows, "en")
+    vi = findings.index_sentences(rows, "vi")
+    partial = next(s for s in en if "part of the PCI list" in s)
+    assert "4 of 63 in 2024" in partial and "publish" not in partial.split(":")[0]
+    assert any("VCCI ranked 63 provinces but published only the top 30" in s for s in en)
+    assert any("dữ liệu đang lưu" in s.lower() and "2024: 4/63" in s for s in vi)
+    assert any("chỉ công bố 30 tỉnh dẫn đầu" in s for s in vi)
+
+
+# --- one count for one thing ----------------------------------------------------------------------
+
+
+def test_one_function_counts_the_units_held_for_tables_findings_and_charts():
+    from egov_analysis.clean.indices_pipeline import coverage as table_coverage
+    from egov_analysis.plots.select import year_coverage as chart_coverage
+
+    # 2021: two units with a score and a rank, one with a rank only, one with a score only
+    rows = _rows(
+        [
+            (2021, QN, 75.0, 1, "published"),
+            (2021, HN, 70.0, 2, "published"),
+            (2021, HP, None, 3, "published"),
+            (2021, DN, 60.0, None, "published"),
+        ],
+        n=63,
+    )
+    one = coverage(rows, by=["year"]).iloc[0]
+    assert (one["n_held"], one["n_score"], one["n_rank"], one["status"]) == (4, 3, 3, "partial")
+    for other in (
+        findings.year_coverage(rows).iloc[0],
+        chart_coverage(rows).iloc[0],
+        table_coverage(rows).iloc[0],
+    ):
+        assert (other["n_held"], other["n_ranked"], other["status"]) == (4, 63, "partial")
+    # the finding and the chart footer of the same rows give the same count: 4 of 63
+    sentence = next(s for s in findings.index_sentences(rows, "en") if "part of the PCI list" in s)
+    assert "4 of 63 in 2021" in sentence
+    chart = plots.ranked_bars(DrawingContext("en"), rows, 2021)
+    assert "4 of 63" in chart.title and "3 of 63" not in chart.footer
+
+
+# --- the computed mark ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_computed_rank_is_marked_in_a_table_with_one_legend(lang):
+    frame = pd.DataFrame(
+        {"province": ["Quảng Ninh", "Hà Nội"], "rank": [1, 2], "n_ranked": [63, 63]}
+        | {"rank_basis": ["published", "computed"]}
+    )
+    column = Column("rank", "tables.column.rank", kind="rank", n_column="n_ranked")
+    cells = display_frame(frame, [column], lang)
+    mark = messages.text("tables.computed_mark", lang)
+    assert mark == "†"  # one mark, the same in both languages
+    assert not cells.iloc[0, 0].endswith(mark) and cells.iloc[1, 0].endswith(mark)
+    html = people_table(frame, [column], lang)
+    page = html.as_raw_html()
+    assert page.count(fmt.computed_legend(lang).split(" (")[0]) == 1
+    published = people_table(frame.iloc[:1], [Column("rank", "tables.column.rank", kind="rank")], lang)
+    assert fmt.computed_legend(lang).split(" (")[0] not in published.as_raw_html()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_computed_ranks_are_marked_in_findings_and_the_legend_closes_them(lang):
+    rows = _rows(
+        [
+            (2019, QN, None, 3, "computed"),
+            (2019, HN, None, 1, "published"),
+            (2020, QN, None, 1, "published"),
+            (2020, HN, None, 2, "published"),
+        ]
+    )
+    sentences = findings.province_sentences(rows, QN, lang)
+    best_worst = next(s for s in sentences if "(2019)" in s and ("3†" in s))
+    assert "1†" not in best_worst  # rank 1 of 2020 was printed by the publisher
+    found = findings.profile_findings(rows, QN, lang, "Quảng Ninh")
+    assert found.sentences[-1] == fmt.computed_legend(lang)
+    printed = rows.assign(rank_basis="published")
+    assert not any("†" in s for s in findings.province_sentences(printed, QN, lang))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_computed_rank_is_marked_on_the_chart_label_and_explained_in_the_footer(lang):
+    rows = _rows(
+        [(2020, c, 70.0 - i, i + 1, "computed" if i else "published") for i, c in enumerate([QN, HN, HP])]
+    )
+    chart = plots.ranked_bars(DrawingContext(lang), rows, 2020)
+    labels = [t.get_text() for t in chart.figure.axes[0].get_yticklabels()]
+    assert labels[0].startswith("1. ") and labels[1].startswith("2†. ")
+    assert fmt.computed_legend(lang) in chart.footer.replace("\n", " ")
+
+
+# --- maps and lengths -----------------------------------------------------------------------------
+
+
+def _unit_values(missing: int) -> pd.DataFrame:
+    units = list(units_2025().items())
+    return pd.DataFrame(
+        [
+            {"province_code": code, "province": unit.name, "score": None if i < missing else 0.5 + i / 100}
+            for i, (code, unit) in enumerate(units)
+        ]
+    ).astype({"score": "Float64"})
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_map_is_drawn_when_nearly_every_unit_has_a_value_and_names_the_missing(lang):
+    values = _unit_values(missing=3)
+    assert plots.map_drawn(values, "34")
+    chart = plots.choropleth(DrawingContext(lang), values, "34", index="dti", year=2024)
+    assert chart.kind == "map"
+    footer = chart.footer.replace("\n", " ")
+    for name in values.loc[values["score"].isna(), "province"]:
+        assert name in footer
+    most_missing = _unit_values(missing=25)
+    assert not plots.map_drawn(most_missing, "34")
+    assert plots.choropleth(DrawingContext(lang), most_missing, "34", index="dti", year=2024).kind != "map"
+
+
+def test_the_stems_of_a_partial_ranked_list_start_at_zero():
+    rows = _rows([(2024, c, 70.0 - i, i + 1, "published") for i, c in enumerate([QN, HN, HP, DN])], n=63)
+    chart = plots.ranked_bars(DrawingContext("en"), rows, 2024)
+    assert chart.figure.axes[0].get_xlim()[0] <= 0
