@@ -200,3 +200,52 @@ def test_the_stems_of_a_partial_ranked_list_start_at_zero():
     rows = _rows([(2024, c, 70.0 - i, i + 1, "published") for i, c in enumerate([QN, HN, HP, DN])], n=63)
     chart = plots.ranked_bars(DrawingContext("en"), rows, 2024)
     assert chart.figure.axes[0].get_xlim()[0] <= 0
+
+
+# --- a statistic carries its uncertainty ------------------------------------------------------------
+
+
+def _pairs(x: list[float], y: list[float]) -> pd.DataFrame:
+    codes = sorted(provinces())[: len(x)]
+    return pd.DataFrame(
+        {"province_code": codes, "province": [provinces()[c].name for c in codes], "x_score": x, "y_score": y}
+    )
+
+
+def test_a_correlation_has_a_fisher_interval_and_p_values():
+    import math
+
+    from egov_analysis.analysis.relationships import correlation
+
+    x = [float(i) for i in range(30)]
+    strong = correlation(_pairs(x, [2 * v + (v % 5) for v in x]))
+    z, se = math.atanh(strong.pearson), 1 / math.sqrt(30 - 3)
+    assert strong.pearson_low == pytest.approx(math.tanh(z - 1.959964 * se), abs=1e-4)
+    assert strong.pearson_high == pytest.approx(math.tanh(z + 1.959964 * se), abs=1e-4)
+    assert strong.distinguishable and strong.pearson_p < 0.001
+    unrelated = correlation(_pairs(x, [float(v % 7) for v in x]))
+    assert unrelated.pearson_low < 0 < unrelated.pearson_high and not unrelated.distinguishable
+    # three pairs in perfect rank order: Spearman's exact p is 2/3! = 1/3, not the t-approximation's 0
+    three = correlation(_pairs([1.0, 2.0, 3.0], [1.0, 2.5, 2.6]))
+    assert three.spearman_p == pytest.approx(1 / 3) and math.isnan(three.pearson_low)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_correlation_on_the_page_says_its_uncertainty_and_when_it_is_not_distinguishable(lang):
+    from egov_analysis.analysis.relationships import correlation
+
+    x = [float(i) for i in range(12)]
+    pairs = _pairs(x, [float(v % 4) for v in x])
+    stats = correlation(pairs)
+    found = findings.relationship_findings(
+        pairs, "pci", "papi", 2016, stats.pearson, stats.spearman, [], lang, "x", stats=stats
+    )
+    interval = messages.text("tables.interval", lang, low="", high="").split(":")[0].split(" ")[0]
+    assert interval in found.sentences[0] and "p = " in found.sentences[0]
+    assert found.sentences[1] == messages.text("findings.relationship_zero", lang, n=12, x="PCI", y="PAPI")
+    chart = plots.scatter_relationship(DrawingContext(lang), pairs, "pci", "papi", 2016, stats)
+    assert "p = " in chart.alt_text and "p = " in chart.figure.axes[0].get_title()
+    assert messages.text("chart.note_not_distinguishable", lang) in chart.footer.replace("\n", " ")
+    strong = _pairs(x, [3 * v + 1 for v in x])
+    sure = findings.relationship_findings(strong, "pci", "papi", 2016, 1.0, 1.0, [], lang, "x")
+    assert not any(s.startswith(found.sentences[1][:20]) for s in sure.sentences[1:])

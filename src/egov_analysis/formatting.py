@@ -89,6 +89,26 @@ def rank(value: Any, n: Any, lang: str, basis: Any = None) -> str:
     return mark(text("tables.rank_of", lang, rank=number(value, lang), n=number(n, lang)), basis, lang)
 
 
+def p_value(p: Any, lang: str) -> str:
+    """A p-value as a statistician writes it: ``p = 0.012``; ``p < 0.001`` below a thousandth."""
+    if not finite(p):
+        return not_published(lang)
+    if float(p) < 0.001:
+        return text("tables.p_below", lang, p=number(0.001, lang, 3))
+    return text("tables.p_value", lang, p=number(p, lang, 3))
+
+
+def uncertainty(low: Any, high: Any, p: Any, lang: str, decimals: int = 2) -> str:
+    """The uncertainty of an estimate: ``95% interval 0.12 to 0.55, p = 0.004`` (the interval left
+    out where it cannot be computed)."""
+    if not (finite(low) and finite(high)):
+        return p_value(p, lang)
+    interval = text(
+        "tables.interval", lang, low=number(low, lang, decimals), high=number(high, lang, decimals)
+    )
+    return text("tables.uncertainty_join", lang, interval=interval, p=p_value(p, lang))
+
+
 def billion_vnd(amount_vnd: Any, lang: str, decimals: int = 1) -> str:
     """An amount in whole VND as billions with the unit: ``646.0 billion VND`` / ``646,0 tỷ đồng``."""
     if is_missing(amount_vnd):

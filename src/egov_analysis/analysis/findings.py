@@ -28,6 +28,7 @@ from ..meta.coverage import COMPLETE, PARTIAL, RANKS_ONLY
 from ..meta.coverage import coverage as held_coverage
 from ..meta.messages import plural, text
 from ..provinces import provinces
+from .relationships import Correlation
 
 
 @dataclass(frozen=True)
@@ -592,10 +593,17 @@ def relationship_findings(
     subject: str,
     x_rows: pd.DataFrame | None = None,
     y_rows: pd.DataFrame | None = None,
+    stats: Correlation | None = None,
 ) -> Findings:
     """The "Key findings" of an index-relationship report: how many provinces have both scores,
-    the two correlations (as the chart prints them, two decimals), and each highlighted
-    province's two values (score and, where ``x_rows``/``y_rows`` give it, rank)."""
+    the two correlations (as the chart prints them, two decimals) with their uncertainty (from
+    ``stats``, :func:`~egov_analysis.analysis.relationships.correlation`; computed from ``pairs``
+    when not given) and whether r is distinguishable from zero, and each highlighted province's two
+    values (score and, where ``x_rows``/``y_rows`` give it, rank)."""
+    from .relationships import correlation
+
+    stats = stats if stats is not None else correlation(pairs)
+    pearson, spearman = stats.pearson, stats.spearman  # one source for the numbers and their uncertainty
     x, y = _index_label(x_index, lang), _index_label(y_index, lang)
     n = len(pairs)
     if n < 3 or not (fmt.finite(pearson) and fmt.finite(spearman)):
@@ -613,8 +621,12 @@ def relationship_findings(
                 y=y,
                 r=fmt.number(pearson, lang, 2),
                 rho=fmt.number(spearman, lang, 2),
+                r_uncertainty=fmt.uncertainty(stats.pearson_low, stats.pearson_high, stats.pearson_p, lang),
+                rho_uncertainty=fmt.p_value(stats.spearman_p, lang),
             )
         ]
+        if not stats.distinguishable:
+            sentences.append(_say("findings.relationship_zero", lang, n=fmt.number(n, lang), x=x, y=y))
     for code in highlight_codes:
         hit = pairs[pairs["province_code"].eq(code)]
         if hit.empty:

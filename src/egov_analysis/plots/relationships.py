@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .. import formatting
+from ..analysis.relationships import Correlation
 from .chart import ChartResult, DrawingContext
 from .footer import finish, index_short, index_sources, no_chart
 from .layout import new_figure
@@ -21,7 +23,7 @@ def scatter_relationship(
     x_index: str,
     y_index: str,
     year: int,
-    stats: object,
+    stats: Correlation,
     highlight: Sequence[str] | str = (),
     *,
     title: str | None = None,
@@ -51,12 +53,19 @@ def scatter_relationship(
     ]
     ax.set_xlabel(ctx.word("axis_index_score", index=x_name))
     ax.set_ylabel(ctx.word("axis_index_score", index=y_name))
-    pearson, spearman, n = stats.pearson, stats.spearman, stats.n  # type: ignore[attr-defined]
+    pearson, spearman, n = stats.pearson, stats.spearman, stats.n
+    r_uncertainty = formatting.uncertainty(stats.pearson_low, stats.pearson_high, stats.pearson_p, ctx.lang)
     correlation = ctx.word(
-        "correlation", r=number(pearson, ctx.lang, 2), rho=number(spearman, ctx.lang, 2), n=n
+        "correlation",
+        r=number(pearson, ctx.lang, 2),
+        r_uncertainty=r_uncertainty,
+        rho=number(spearman, ctx.lang, 2),
+        n=n,
     )
     ax.set_title(correlation, fontsize=10)
     notes = [ctx.word("note_both_published"), ctx.word("note_fit_line")]
+    if not stats.distinguishable:
+        notes.append(ctx.word("note_not_distinguishable"))
     alt = ctx.word(
         "alt.scatter",
         x=x_name,
@@ -64,6 +73,7 @@ def scatter_relationship(
         year=year,
         n=n,
         r=number(pearson, ctx.lang, 2),
+        r_uncertainty=r_uncertainty,
         highlight="".join(ctx.word("alt.highlighted", names=p) for p in pairs.loc[is_hl, "province"]),
     )
     return finish(
