@@ -105,8 +105,8 @@ def test_index_sentences_leader_partial_years_distribution_and_moves():
         "of units ranked): 2 of 4 in 2021.",
         "In 2020, the latest year in which the data held have a score for every ranked unit (4 units), "
         "the median score was 66.00; scores ranged from 62.00 (Hà Nội) to 72.00 (Quảng Ninh).",
-        "From 2019 to 2021, among the 2 units ranked in both years, Quảng Ninh rose most: 2 places up.",
-        "Only the 2 units held for both years are compared: they do not stand for all 4 units ranked.",
+        "From 2019 to 2021, only 2 units are ranked in both years: too few to name a largest rise or "
+        "fall (at least 10 are needed), since which units happen to be held would decide it.",
     ]
 
 
@@ -214,13 +214,31 @@ def test_relationship_and_quality_findings():
     ]
 
 
+def _with_steady_units(rows: pd.DataFrame, years: list[int], first_rank: int, n: int = 8) -> pd.DataFrame:
+    """``rows`` and ``n`` more units with the same rank in every year (from ``first_rank`` on), so
+    that enough units are ranked in both years to name the largest move."""
+    from egov_analysis.provinces import provinces
+
+    codes = [c for c in sorted(provinces()) if c not in NAMES][:n]
+    NAMES.update({c: provinces()[c].name for c in codes})
+    steady = _panel(
+        [(y, c, 50.0 - i, first_rank + i) for y in years for i, c in enumerate(codes)],
+        n=int(rows["n_ranked"].max()),
+    )
+    return pd.concat([rows, steady], ignore_index=True)
+
+
 def test_a_move_of_one_place_is_singular_in_english_and_one_unit_is_not_called_the_most():
-    one_place = _panel([(2019, QN, 60.0, 3), (2019, HN, 70.0, 1), (2020, QN, 62.0, 2), (2020, HN, 71.0, 1)])
+    one_place = _panel(
+        [(2019, QN, 60.0, 3), (2019, HN, 70.0, 1), (2020, QN, 62.0, 2), (2020, HN, 71.0, 1)], n=20
+    )
+    one_place = _with_steady_units(one_place, [2019, 2020], first_rank=4)
     assert "Biggest rise: from rank 3 in 2019 to 2 in 2020, 1 place up." in (
         findings.province_sentences(one_place, QN, "en")
     )
-    assert "From 2019 to 2020, among the 2 units ranked in both years, Quảng Ninh rose most: 1 place up." in (
-        findings.index_sentences(one_place, "en")
+    assert (
+        "From 2019 to 2020, among the 10 units ranked in both years, Quảng Ninh rose most: 1 place up."
+        in (findings.index_sentences(one_place, "en"))
     )
     assert any(s.endswith("tăng 1 bậc.") for s in findings.province_sentences(one_place, QN, "vi"))
     alone = _panel([(2019, QN, 60.0, 3), (2019, HN, 70.0, 1), (2020, QN, 62.0, 2)], n=4)
@@ -261,13 +279,14 @@ def test_two_leaders_rank_first_together_and_a_unit_spelt_two_ways_is_one_unit()
         findings.index_sentences(tied, "en")[0]
         == "PCI 2020: Hà Nội and Quảng Ninh rank first with a score of 70.00."
     )
-    rows = _panel([(2019, QN, 60.0, 3), (2019, HN, 70.0, 1), (2020, QN, 62.0, 1), (2020, HN, 71.0, 2)])
+    rows = _panel([(2019, QN, 60.0, 3), (2019, HN, 70.0, 1), (2020, QN, 62.0, 1), (2020, HN, 71.0, 2)], n=20)
+    rows = _with_steady_units(rows, [2019, 2020], first_rank=4)
     rows.loc[rows["year"].eq(2019) & rows["province_code"].eq(QN), "province"] = unicodedata.normalize(
         "NFD", "Quảng Ninh"
     )
     sentences = findings.index_sentences(rows, "en")
     assert (
-        "From 2019 to 2020, among the 2 units ranked in both years, Quảng Ninh rose most: 2 places up."
+        "From 2019 to 2020, among the 10 units ranked in both years, Quảng Ninh rose most: 2 places up."
         in sentences
     )
     with pytest.raises(TypeError, match="whole number"):

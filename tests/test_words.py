@@ -249,3 +249,24 @@ def test_a_correlation_on_the_page_says_its_uncertainty_and_when_it_is_not_disti
     strong = _pairs(x, [3 * v + 1 for v in x])
     sure = findings.relationship_findings(strong, "pci", "papi", 2016, 1.0, 1.0, [], lang, "x")
     assert not any(s.startswith(found.sentences[1][:20]) for s in sure.sentences[1:])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_largest_rise_is_named_among_a_handful_of_units(lang):
+    from egov_analysis.analysis.findings import MIN_UNITS_FOR_CHANGE
+
+    codes = sorted(provinces())
+
+    def moving(k: int, n: int) -> pd.DataFrame:  # k units whose ranks rotate by one place a year
+        entries = [
+            (y, c, None, (i + y) % k + 1, "published") for y in (2019, 2020) for i, c in enumerate(codes[:k])
+        ]
+        return _rows(entries, n=n)
+
+    keys = [getattr(s, "key", "") for s in findings.index_sentences(moving(5, 63), lang)]
+    assert "findings.index_rise" not in keys and "findings.index_fall" not in keys
+    assert messages.text(
+        "findings.few_for_change", lang, first=2019, last=2020, n=5, min=MIN_UNITS_FOR_CHANGE
+    ) in findings.index_sentences(moving(5, 63), lang)
+    keys = [getattr(s, "key", "") for s in findings.index_sentences(moving(MIN_UNITS_FOR_CHANGE, 12), lang)]
+    assert "findings.index_rise" in keys and "findings.few_for_change" not in keys

@@ -30,6 +30,11 @@ from ..meta.messages import plural, text
 from ..provinces import provinces
 from .relationships import Correlation
 
+# Fewer units than this ranked in both years name no "largest rise" or "largest fall": among a
+# handful of units (a top list, press excerpts) the largest move says which units happen to be held
+# more than how the list moved, and ranks among 63 move by a few places from year to year anyway.
+MIN_UNITS_FOR_CHANGE = 10
+
 
 @dataclass(frozen=True)
 class Findings:
@@ -512,6 +517,11 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
         before, after = fmt.number(ranks[first], lang), fmt.number(ranks[last], lang)
         out.append(
             _say("findings.index_one_unit", lang, first=first, last=last, who=who, before=before, after=after)
+        )
+        return out
+    if len(wide) < MIN_UNITS_FOR_CHANGE:  # the largest of a handful of moves is no finding
+        out.append(
+            _say("findings.few_for_change", lang, **fields, min=fmt.number(MIN_UNITS_FOR_CHANGE, lang))
         )
         return out
     if change.max() > 0:
