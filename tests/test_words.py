@@ -270,3 +270,33 @@ def test_no_largest_rise_is_named_among_a_handful_of_units(lang):
     ) in findings.index_sentences(moving(5, 63), lang)
     keys = [getattr(s, "key", "") for s in findings.index_sentences(moving(MIN_UNITS_FOR_CHANGE, 12), lang)]
     assert "findings.index_rise" in keys and "findings.few_for_change" not in keys
+
+
+# --- names as readers know them -----------------------------------------------------------------
+
+HCM = "79"
+BARE = re.compile(r"(?<!TP\. )Hồ Chí Minh(?! City)")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_ho_chi_minh_city_is_shown_by_its_display_name_and_the_data_keep_the_key(lang):
+    shown = {"vi": "TP. Hồ Chí Minh", "en": "Ho Chi Minh City"}[lang]
+    assert provinces()[HCM].name == "Hồ Chí Minh"  # the canonical key of the data stays
+    assert provinces()[HCM].display_name(lang) == units_2025()[HCM].display_name(lang) == shown
+    rows = _rows(
+        [
+            (2020, HCM, 70.0, 1, "published"),
+            (2020, QN, 65.0, 2, "published"),
+            (2020, HN, 60.0, 3, "published"),
+        ],
+        n=3,
+    )
+    texts = [*findings.index_sentences(rows, lang), *findings.province_sentences(rows, HCM, lang)]
+    chart = plots.ranked_bars(DrawingContext(lang), rows, 2020, highlight=["TP.HCM"])
+    texts += [chart.title, chart.alt_text, chart.footer]
+    texts += [t.get_text() for t in chart.figure.axes[0].get_yticklabels()]
+    table = display_frame(rows, [Column("province", "tables.column.province")], lang)
+    texts += list(table.iloc[:, 0])
+    assert any(shown in t for t in texts)
+    assert [t for t in texts if BARE.search(t)] == []
+    assert rows["province"].eq("Hồ Chí Minh").any()  # the caller's frame is not changed

@@ -25,6 +25,10 @@ import pandas as pd
 
 from . import formatting as fmt
 from .meta.messages import text
+from .provinces import display_names
+
+# columns that hold a unit's canonical name: shown as the name readers know
+UNIT_NAME_COLUMNS = ("province", "best_province", "unit_2025", "leader")
 
 KINDS = ("text", "name", "indicator", "score", "rank", "number", "amount", "percent", "year", "link")
 NUMERIC_KINDS = {"score", "rank", "number", "amount", "percent", "year"}
@@ -120,6 +124,7 @@ def display_frame(frame: pd.DataFrame, columns: Sequence[Column], lang: str) -> 
     missing = [c.source for c in columns if c.source not in frame.columns]
     if missing:
         raise KeyError(f"table columns {missing} are not in the frame (columns: {list(frame.columns)})")
+    frame = display_names(frame, lang, UNIT_NAME_COLUMNS)  # TP. Hồ Chí Minh, not the bare name
     cells = {_heading(c, lang): [_cell(c, row, lang) for _, row in frame.iterrows()] for c in columns}
     return pd.DataFrame(cells, dtype="string").reset_index(drop=True)
 

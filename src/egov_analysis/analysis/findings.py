@@ -27,7 +27,7 @@ from ..meta import series_breaks as meta_series_breaks
 from ..meta.coverage import COMPLETE, PARTIAL, RANKS_ONLY
 from ..meta.coverage import coverage as held_coverage
 from ..meta.messages import plural, text
-from ..provinces import provinces
+from ..provinces import display_name, display_names, provinces
 from .relationships import Correlation
 
 # Fewer units than this ranked in both years name no "largest rise" or "largest fall": among a
@@ -155,6 +155,7 @@ def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> lis
     its latest position (or that it is not among those published), best and lowest rank, biggest
     rise and fall between ranked years, its place against the national median and its region in
     the latest complete year, and the years with no published value for it."""
+    rows = display_names(rows, lang)  # "TP. Hồ Chí Minh" on the page, the canonical key in the data
     if rows.empty:
         return []
     index, indicator = _one(rows, "index"), _one(rows, "indicator")
@@ -163,7 +164,7 @@ def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> lis
     years = sorted(rows["year"].unique())
     held = year_coverage(rows).set_index("year")
     own = _published(rows[rows["province_code"].eq(province_code)]).sort_values("year")
-    name = _province_name(rows, province_code)
+    name = _province_name(rows, province_code, lang)
     if own.empty:
         return [_say("findings.never", lang, index=label, years=fmt.year_span(years), province=name)]
 
@@ -199,13 +200,13 @@ def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> lis
     return out
 
 
-def _province_name(rows: pd.DataFrame, code: str) -> str:
+def _province_name(rows: pd.DataFrame, code: str, lang: str) -> str:
     hit = rows.loc[rows["province_code"].eq(code), "province"]
     if not hit.empty:
-        return str(hit.iloc[0])
+        return display_name(hit.iloc[0], lang)
     known = provinces()
     if code in known:
-        return known[code].name
+        return known[code].display_name(lang)
     raise ValueError(f"province code {code!r} is neither in the rows nor in the province registry")
 
 
@@ -394,6 +395,7 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
     distribution in the latest complete year, and the biggest rise and fall between the first and
     last ranked years of the latest unbroken stretch (:func:`comparable_years`; the same years the
     report's change chart should use)."""
+    rows = display_names(rows, lang)
     if rows.empty:
         return []
     index, indicator = _one(rows, "index"), _one(rows, "indicator")
@@ -575,7 +577,7 @@ def profile_findings(panel: pd.DataFrame, province_code: str, lang: str, subject
     headline = panel[panel["indicator"].eq("overall") & panel["geography"].eq("provinces_63")]
     sentences: list[str] = []
     absent: list[str] = []
-    name = _province_name(headline, province_code)
+    name = _province_name(headline, province_code, lang)
     for index in sorted(headline["index"].unique()):
         rows = headline[headline["index"].eq(index)]
         own = _published(rows[rows["province_code"].eq(province_code)])
@@ -610,6 +612,7 @@ def relationship_findings(
     ``stats``, :func:`~egov_analysis.analysis.relationships.correlation`; computed from ``pairs``
     when not given) and whether r is distinguishable from zero, and each highlighted province's two
     values (score and, where ``x_rows``/``y_rows`` give it, rank)."""
+    pairs = display_names(pairs, lang)
     from .relationships import correlation
 
     stats = stats if stats is not None else correlation(pairs)
@@ -640,7 +643,7 @@ def relationship_findings(
     for code in highlight_codes:
         hit = pairs[pairs["province_code"].eq(code)]
         if hit.empty:
-            name = provinces()[code].name if code in provinces() else code
+            name = provinces()[code].display_name(lang) if code in provinces() else code
             sentences.append(_say("findings.relationship_absent", lang, province=name, x=x, y=y, year=year))
             continue
         row = hit.iloc[0]

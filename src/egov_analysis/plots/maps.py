@@ -13,10 +13,11 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
 from ..datasets import outline_features
+from ..provinces import display_name
 from .chart import ChartResult, DrawingContext
 from .footer import finish, index_notes, index_short, index_sources, no_chart
 from .ranks import ranked_list
-from .select import highlight_codes
+from .select import UNIT_COLUMNS, display_names, highlight_codes
 from .theme import HIGHLIGHTS, MISSING, SEQUENTIAL, join_words
 
 MAP_UNITS = {"provinces_63": 63, "units_34": 34}
@@ -120,11 +121,12 @@ def choropleth(
     province_code, province, score, rank; optionally value_basis); units without a value are grey
     and hatched. With values for fewer than three quarters of the units, a ranked list of what was
     published ("top k of n published") replaces the map."""
+    values = display_names(values, ctx.lang, UNIT_COLUMNS)  # names as readers know them
     from ..analysis.rankings import geography_name
 
     geo = geography_name(geography)
     name = name or f"map_{geography}"
-    chosen = highlight_codes(highlight, geo)
+    chosen = highlight_codes(highlight, geo, ctx.lang)
     n_units = MAP_UNITS[geo]
     known = values[values[value_column].notna()] if value_column in values else values.iloc[0:0]
     label = index_short(index, ctx.lang)
@@ -199,7 +201,7 @@ def choropleth(
     all_notes.append(ctx.word("note_outlines"))
     blank = [f for f in features if pd.isna(by_code.get(str(f["properties"]["code"])))]
     if blank:  # nearly every unit has a value: the few without one are named
-        names = join_words(sorted(str(f["properties"]["name"]) for f in blank), ctx.lang)
+        names = join_words(sorted(display_name(f["properties"]["name"], ctx.lang) for f in blank), ctx.lang)
         all_notes.append(ctx.word("note_map_missing", k=len(known), n=n_units, names=names))
     best = known.sort_values(value_column, ascending=False).iloc[0]
     alt = ctx.word(

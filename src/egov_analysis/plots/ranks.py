@@ -29,7 +29,7 @@ from ..meta.coverage import PARTIAL
 from .chart import ChartResult, DrawingContext
 from .footer import break_note, finish, index_notes, index_short, index_sources, no_chart, series_breaks
 from .layout import end_labels, new_figure, rank_axis, year_axis
-from .select import geography_of, highlight_codes, year_coverage
+from .select import UNIT_COLUMNS, display_names, geography_of, highlight_codes, year_coverage
 from .theme import CONTEXT, HIGHLIGHTS, MISSING, OKABE_ITO, SEQUENTIAL, TIER_COLOURS, join_words, number
 
 TIER_KEYS = {  # VCCI's printed tier → catalogue key of its name
@@ -166,9 +166,10 @@ def bump_chart(
 
     Raises ``ValueError`` for ``top_n`` below 1 and
     :class:`~egov_analysis.provinces.UnknownProvinceError` for a highlight no unit answers to."""
+    rows = display_names(rows, ctx.lang, UNIT_COLUMNS)  # names as readers know them
     check_top_n(top_n)
     index = str(rows["index"].iloc[0])
-    chosen = highlight_codes(highlight, geography_of(rows))
+    chosen = highlight_codes(highlight, geography_of(rows), ctx.lang)
     ranked, ranked_years, label, reason = _ranked_years(ctx, rows, "no_chart_one_year")
     if reason:
         return no_chart(ctx, kind="rank_lines", name=name, reason=reason, data=ranked)
@@ -275,10 +276,11 @@ def rank_heatmap(
 ) -> ChartResult:
     """Unit × year ranks (rank 1 lightest, yellow; low ranks dark blue); grey cells are unit-years
     without a published rank; years with a partial list are starred and named in the footer."""
+    rows = display_names(rows, ctx.lang, UNIT_COLUMNS)  # names as readers know them
     from ..analysis.rankings import rank_matrix
 
     index = str(rows["index"].iloc[0])
-    chosen = highlight_codes(highlight, geography_of(rows))
+    chosen = highlight_codes(highlight, geography_of(rows), ctx.lang)
     ranked, ranked_years, label, reason = _ranked_years(ctx, rows, "no_chart_one_year_grid")
     if reason:
         return no_chart(ctx, kind="rank_heatmap", name=name, reason=reason, data=ranked)
@@ -358,8 +360,9 @@ def ranked_bars(
     """One year's units in rank order with their scores. A complete year draws every unit's bar,
     coloured by published tier or by rank quartile; a partial year ("top k of n published")
     draws a ranked dot list of what was published; fewer than two units give a :class:`NoChart`."""
+    rows = display_names(rows, ctx.lang, UNIT_COLUMNS)  # names as readers know them
     index = str(rows["index"].iloc[0])
-    chosen = highlight_codes(highlight, geography_of(rows))
+    chosen = highlight_codes(highlight, geography_of(rows), ctx.lang)
     data = rows[rows["year"].eq(year) & (rows["score"].notna() | rows["rank"].notna())].copy()
     coverage = year_coverage(rows[rows["year"].eq(year)])
     n_units = coverage["n_ranked"].iloc[0] if not coverage.empty else pd.NA
@@ -561,8 +564,9 @@ def dumbbell(
     """Each unit's rank in two years joined by a line (units ranked in both), rank 1 at the left.
     A series break between the years moves the first year to the first ranked year after it,
     and the footer names the break; fewer than two units ranked in both give a :class:`NoChart`."""
+    rows = display_names(rows, ctx.lang, UNIT_COLUMNS)  # names as readers know them
     index = str(rows["index"].iloc[0])
-    chosen = highlight_codes(highlight, geography_of(rows))
+    chosen = highlight_codes(highlight, geography_of(rows), ctx.lang)
     label = what(ctx, rows)
     ranked_years = sorted(int(y) for y in rows.loc[rows["rank"].notna(), "year"].unique())
     notes = []
@@ -638,6 +642,7 @@ def index_ranks_chart(
 ) -> ChartResult:
     """One province's rank on every index over the years (one line per index, rank 1 at the top;
     gaps stay gaps; a series break cuts its index's line and is drawn)."""
+    ranks = display_names(ranks, ctx.lang, UNIT_COLUMNS)  # names as readers know them
     ranks = ranks[ranks["rank"].notna()]
     if ranks.empty:
         return no_chart(
@@ -708,6 +713,7 @@ def profile_chart(
 ) -> ChartResult:
     """A province's sub-indicator scores against the best province of the year
     (``profile`` as :func:`egov_analysis.analysis.rankings.profile` returns it)."""
+    profile = display_names(profile, ctx.lang, UNIT_COLUMNS)  # names as readers know them
     data = profile.copy()
     if data.empty:
         reason = ctx.word(

@@ -13,7 +13,7 @@ from .chart import ChartResult, DrawingContext
 from .footer import finish, index_short, index_sources, no_chart
 from .layout import new_figure
 from .ranks import place_labels
-from .select import highlight_codes
+from .select import UNIT_COLUMNS, display_names, highlight_codes
 from .theme import CONTEXT, HIGHLIGHTS, OKABE_ITO, number
 
 
@@ -33,7 +33,8 @@ def scatter_relationship(
     :func:`egov_analysis.analysis.relationships.paired_scores` returns it; ``stats`` its
     :func:`~egov_analysis.analysis.relationships.correlation`), highlighted provinces named,
     the correlation under the title. Fewer than three pairs give a :class:`NoChart`."""
-    chosen = highlight_codes(highlight)
+    pairs = display_names(pairs, ctx.lang, UNIT_COLUMNS)  # names as readers know them
+    chosen = highlight_codes(highlight, lang=ctx.lang)
     x_name, y_name = index_short(x_index, ctx.lang), index_short(y_index, ctx.lang)
     if len(pairs) < 3:
         reason = ctx.word("no_chart_pairs", x=x_name, y=y_name, year=year, n=len(pairs))

@@ -8,9 +8,19 @@ from collections.abc import Iterable
 import pandas as pd
 
 from ..meta.coverage import coverage
-from ..provinces import UnknownProvinceError, provinces, resolve, resolve_2025, successor, units_2025
+from ..provinces import (
+    UnknownProvinceError,
+    display_names,
+    provinces,
+    resolve,
+    resolve_2025,
+    successor,
+    units_2025,
+)
 
 UNITS_34 = "units_34"
+UNIT_COLUMNS = ("province", "best_province")  # columns holding a unit's name, shown as display names
+__all__ = ["UNIT_COLUMNS", "display_names", "geography_of", "highlight_codes", "year_coverage"]
 
 
 def geography_of(rows: pd.DataFrame) -> str:
@@ -23,8 +33,11 @@ def geography_of(rows: pd.DataFrame) -> str:
     return found[0] if found else "provinces_63"
 
 
-def highlight_codes(highlight: Iterable[str] | str, geography: str = "provinces_63") -> dict[str, str]:
-    """Code → display name of each highlighted unit. A name in any spelling or a code; for the 34
+def highlight_codes(
+    highlight: Iterable[str] | str, geography: str = "provinces_63", lang: str | None = None
+) -> dict[str, str]:
+    """Code → name of each highlighted unit (the display name of ``lang``: ``TP. Hồ Chí Minh``;
+    the canonical name without ``lang``). A name in any spelling or a code; for the 34
     units of 2025 a pre-2025 province means the unit it became part of. Raises
     :class:`~egov_analysis.provinces.UnknownProvinceError` naming what was asked."""
     if isinstance(highlight, str):
@@ -41,10 +54,10 @@ def highlight_codes(highlight: Iterable[str] | str, geography: str = "provinces_
                     unit = resolve_2025(text)
                 except UnknownProvinceError:
                     unit = successor(resolve(text).gso_code)
-            chosen[unit.code_2025] = unit.name
+            chosen[unit.code_2025] = unit.display_name(lang) if lang else unit.name
         else:
             province = provinces()[text] if text in provinces() else resolve(text)
-            chosen[province.gso_code] = province.name
+            chosen[province.gso_code] = province.display_name(lang) if lang else province.name
     return chosen
 
 
