@@ -300,3 +300,35 @@ def test_ho_chi_minh_city_is_shown_by_its_display_name_and_the_data_keep_the_key
     assert any(shown in t for t in texts)
     assert [t for t in texts if BARE.search(t)] == []
     assert rows["province"].eq("Hồ Chí Minh").any()  # the caller's frame is not changed
+
+
+# --- the publisher is a property of the edition -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "before", "after"),
+    [
+        ("vi", "Bộ Thông tin và Truyền thông", "Bộ Khoa học và Công nghệ"),
+        ("en", "Ministry of Information and Communications", "Ministry of Science and Technology"),
+    ],
+)
+def test_dti_2024_was_published_by_the_ministry_of_science_and_technology(lang, before, after):
+    from egov_analysis import meta
+    from egov_analysis.plots.footer import index_sources
+
+    assert meta.edition_publisher("dti", 2023, lang) == before
+    assert meta.edition_publisher("dti", 2024, lang) == after
+    assert meta.edition_publisher("dti", 2024, lang, "units_34") == after
+    rows = pd.DataFrame(
+        {"year": [2022, 2024], "source_url": ["https://example.org/a", "https://example.org/b"]}
+    )
+    footer = index_sources("dti", rows, lang)[0]
+    assert f"{before} (2022)" in footer and f"{after} (2024)" in footer
+    assert before not in index_sources("dti", rows[rows["year"].eq(2024)], lang)[0]
+    assert meta.edition_publisher("pci", 2024, lang) == meta.indices()["pci"].publisher_in(lang)
+
+
+def test_a_province_has_chinh_quyen_dien_tu_not_chinh_phu_dien_tu():
+    assert [
+        k for k, v in messages.catalogue("vi").items() if "CPĐT" in v or "chính phủ điện tử" in v.lower()
+    ] == []

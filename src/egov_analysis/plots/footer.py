@@ -36,10 +36,19 @@ def index_short(index: str, lang: str) -> str:
     )
 
 
-def index_name(index: str, lang: str) -> str:
-    """The index's full name and publisher in ``lang`` (meta's index table), for sources."""
+def index_name(index: str, lang: str, years: Iterable[int] | None = None) -> str:
+    """The index's full name and the publisher of its editions in ``years`` (default: all), in
+    ``lang``, for sources: a publisher that changed names its years ("Ministry of Information and
+    Communications (2020–2023); Ministry of Science and Technology (2024)")."""
+    from ..formatting import year_span
+
     info = meta.indices()[index]
-    return word("index_source", lang, name=info.name_in(lang), publisher=info.publisher_in(lang))
+    by_publisher = meta.edition_publishers(index, lang, years)
+    if len(by_publisher) > 1:
+        publisher = "; ".join(f"{who} ({year_span(ys)})" for who, ys in by_publisher.items())
+    else:
+        publisher = next(iter(by_publisher), info.publisher_in(lang))
+    return word("index_source", lang, name=info.name_in(lang), publisher=publisher)
 
 
 def _breaks(index: str, indicator: str) -> pd.DataFrame:
@@ -64,8 +73,10 @@ def break_note(index: str, year: int, lang: str, indicator: str = "overall") -> 
 
 
 def index_sources(index: str, rows: pd.DataFrame | None = None, lang: str = "en") -> list[str]:
-    """The index and its publisher; with ``rows``, how many published sources the CSV lists."""
-    text = index_name(index, lang)
+    """The index and the publisher of the editions of ``rows`` (of every edition without rows);
+    with ``rows``, how many published sources the CSV lists."""
+    years = rows["year"].dropna().astype(int) if rows is not None and "year" in rows else None
+    text = index_name(index, lang, None if years is None or years.empty else years)
     if rows is not None and "source_url" in rows and rows["source_url"].notna().any():
         n = int(rows["source_url"].nunique())
         text += messages.plural("chart.sources_in_csv", lang, n, n=n)
