@@ -40,6 +40,7 @@ def _rows(entries: list[tuple[int, str, float | None, int | None, str]], n: int 
                 "n_ranked": n,
                 "tier": pd.NA,
                 "source_url": "https://example.org/pci",
+                "rank_source_url": "https://example.org/pci",
             }
             for year, code, score, rank, basis in entries
         ]
@@ -332,3 +333,29 @@ def test_a_province_has_chinh_quyen_dien_tu_not_chinh_phu_dien_tu():
     assert [
         k for k, v in messages.catalogue("vi").items() if "CPĐT" in v or "chính phủ điện tử" in v.lower()
     ] == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_chart_its_alt_text_and_the_table_beside_it_list_units_in_one_order(lang):
+    from egov_analysis.reporting.sections import ranking_table
+
+    # a printed tie at rank 2 with equal scores, and a unit with a score but no rank
+    rows = _rows(
+        [
+            (2024, DN, 60.0, 2, "published"),
+            (2024, HP, 60.0, 2, "published"),
+            (2024, QN, 70.0, 1, "published"),
+            (2024, HN, 65.0, None, "published"),
+        ],
+        n=63,
+    )
+    chart = plots.ranked_bars(DrawingContext(lang), rows, 2024)
+    drawn = [t.get_text().split(" ", 1)[1] for t in chart.figure.axes[0].get_yticklabels()]
+    table = ranking_table(rows, 2024, [], lang, top_n=10)
+    html = table.as_raw_html()
+    positions = [html.index(f">{name}<") for name in drawn]
+    assert positions == sorted(positions), drawn
+    assert drawn[0] in chart.alt_text and drawn == ["Quảng Ninh", "Hải Phòng", "Đà Nẵng", "Hà Nội"]
+    for shuffled in (rows.iloc[::-1], rows.sample(frac=1, random_state=1)):
+        again = plots.ranked_bars(DrawingContext(lang), shuffled, 2024)
+        assert [t.get_text().split(" ", 1)[1] for t in again.figure.axes[0].get_yticklabels()] == drawn

@@ -24,7 +24,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator
 
 from .. import formatting
-from ..analysis.rankings import rank_change
+from ..analysis.rankings import rank_change, rank_order
 from ..meta.coverage import PARTIAL
 from .chart import ChartResult, DrawingContext
 from .footer import break_note, finish, index_notes, index_short, index_sources, no_chart, series_breaks
@@ -429,8 +429,7 @@ def ranked_list(
     "top k of n published" when it is not; x is the score, or the rank where no score is published."""
     data = data.copy()
     has_scores = data["score"].notna().sum() >= 2
-    order = ["rank", "score"] if data["rank"].notna().any() else ["score"]
-    data = data.sort_values(order, ascending=[True, False][: len(order)], na_position="last")
+    data = rank_order(data)  # the order of the table beside the chart and of its alt text
     k = len(data)
     fig, ax = new_figure(9, max(3.5, 0.2 * k + 2.5))
     y = np.arange(k)

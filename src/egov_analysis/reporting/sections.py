@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..analysis.findings import Findings
+from ..analysis.rankings import rank_order
 from ..meta.coverage import COMPLETE, PARTIAL, RANKS_ONLY
 from ..meta.messages import MissingMessageError, text
 from ..provinces import members, provinces, units_2025
@@ -80,12 +81,12 @@ def ranking_table(
     index = str(rows["index"].iloc[0])
     geography = str(rows["geography"].iloc[0])
     that = rows[rows["year"].eq(year) & (rows["score"].notna() | rows["rank"].notna())]
-    that = that.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
+    that = rank_order(that)  # the order of the chart beside the table
     keep = that.head(max(top_n, 0)) if top_n else that.iloc[:0]
     shown = pd.concat([keep, that[that["province_code"].isin(highlight_codes)]]).drop_duplicates(
         "province_code"
     )
-    shown = shown.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
+    shown = rank_order(shown)
     columns = [
         Column("province", "tables.column.unit" if geography == "units_34" else "tables.column.province"),
         Column("rank", "tables.column.rank", kind="rank", n_column="n_ranked"),
