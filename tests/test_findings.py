@@ -186,7 +186,7 @@ def test_relationship_and_quality_findings():
         "Năm 2016, 3 tỉnh có cả điểm PCI và điểm PAPI: hệ số tương quan Pearson r = 0,94 (p = 0,212), "
         "Spearman ρ = 1,00 (p = 0,333).",
         "Ở mức tin cậy 95%, hệ số tương quan không khác 0 một cách có ý nghĩa thống kê: với 3 tỉnh này, "
-        "chưa loại trừ được khả năng giữa PCI và PAPI không có quan hệ tuyến tính.",
+        "số liệu không loại trừ khả năng giữa PCI và PAPI không có quan hệ tuyến tính.",
         "Quảng Ninh năm 2016: PCI 70,00, PAPI 45,00.",
         "Đà Nẵng không có đủ cả điểm PCI và điểm PAPI năm 2016.",
     ]

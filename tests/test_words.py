@@ -359,3 +359,12 @@ def test_the_chart_its_alt_text_and_the_table_beside_it_list_units_in_one_order(
     for shuffled in (rows.iloc[::-1], rows.sample(frac=1, random_state=1)):
         again = plots.ranked_bars(DrawingContext(lang), shuffled, 2024)
         assert [t.get_text().split(" ", 1)[1] for t in again.figure.axes[0].get_yticklabels()] == drawn
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_largest_rise_is_named_among_the_units_of_two_top_lists(lang):
+    codes = sorted(provinces())[:12]
+    units = list(enumerate(codes))
+    tops = _rows([(y, c, None, (i + y) % 12 + 1, "published") for y in (2019, 2020) for i, c in units], n=63)
+    keys = [getattr(s, "key", "") for s in findings.index_sentences(tops, lang)]
+    assert "findings.partial_for_change" in keys and "findings.index_rise" not in keys

@@ -3,7 +3,7 @@
 Numbers are formatted by Babel with the report language as locale (``vi``: decimal comma and
 thousands dot; ``en``: decimal point and thousands comma); words come from the message catalogue
 (``meta/messages/<lang>/tables.toml``). Scores keep the publisher's printed precision
-(``meta/score_precision.csv``). Missing values are written as "not published" / "chưa công bố",
+(``meta/score_precision.csv``). Missing values are written as "not held" / "không có số liệu",
 never as ``nan`` or ``<NA>``. Imports only ``meta`` and ``provinces``, so findings, tables and
 charts can share it.
 """

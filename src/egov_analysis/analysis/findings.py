@@ -33,6 +33,8 @@ from .relationships import Correlation
 # Fewer units than this ranked in both years name no "largest rise" or "largest fall": among a
 # handful of units (a top list, press excerpts) the largest move says which units happen to be held
 # more than how the list moved, and ranks among 63 move by a few places from year to year anyway.
+# Nor do fewer than half of the units ranked (two top lists): a unit that climbed into the later
+# list is there because it rose, so the largest rise among them is chosen by the selection.
 MIN_UNITS_FOR_CHANGE = 10
 
 
@@ -521,6 +523,12 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
             _say("findings.index_one_unit", lang, first=first, last=last, who=who, before=before, after=after)
         )
         return out
+    ranked = pd.to_numeric(both["n_ranked"], errors="coerce").max()
+    if pd.notna(ranked) and len(wide) >= MIN_UNITS_FOR_CHANGE and len(wide) < int(ranked) / 2:
+        # the largest move among the units of two top lists says which units the lists hold
+        total = fmt.number(int(ranked), lang)
+        out.append(_say("findings.partial_for_change", lang, **fields, total=total))
+        return out
     if len(wide) < MIN_UNITS_FOR_CHANGE:  # the largest of a handful of moves is no finding
         out.append(
             _say("findings.few_for_change", lang, **fields, min=fmt.number(MIN_UNITS_FOR_CHANGE, lang))
@@ -552,7 +560,6 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
         )
     if change.eq(0).all():
         out.append(_say("findings.index_steady", lang, **fields))
-    ranked = pd.to_numeric(both["n_ranked"], errors="coerce").max()
     if pd.notna(ranked) and len(wide) < int(ranked):  # a top list's leaders are no sample of all units
         out.append(_say("findings.common_partial", lang, n=fields["n"], total=fmt.number(int(ranked), lang)))
     return out
