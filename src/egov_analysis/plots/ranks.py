@@ -463,6 +463,7 @@ def ranked_list(
     ]
     if any(formatting.has_mark(n, ctx.lang) for n in names):
         extra_notes.append(formatting.computed_legend(ctx.lang))
+        notes = [n for n in notes if n != ctx.word("note_ranks_derived")]  # the legend says it
     ax.set_yticks(y, names, fontsize=8 if k < 40 else 7)
     ax.set_ylim(k - 0.5, -0.5)  # the best at the top
     for tick, code in zip(ax.get_yticklabels(), data["province_code"], strict=True):
