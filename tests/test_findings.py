@@ -245,7 +245,7 @@ def test_a_move_of_one_place_is_singular_in_english_and_one_unit_is_not_called_t
     sentences = findings.index_sentences(alone, "en")
     assert "From 2019 to 2020, only Quảng Ninh is ranked in both years: rank 3, then 2." in sentences
     assert not any("none of the 1" in s or "among the 1 " in s for s in sentences)
-    assert "Từ 2019 đến 2020, chỉ Quảng Ninh có thứ hạng cả hai năm: hạng 3, rồi hạng 2." in (
+    assert "Từ 2019 đến 2020, chỉ Quảng Ninh có thứ hạng cả hai năm: từ hạng 3 sang hạng 2." in (
         findings.index_sentences(alone, "vi")
     )
 
