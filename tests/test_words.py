@@ -368,3 +368,15 @@ def test_no_largest_rise_is_named_among_the_units_of_two_top_lists(lang):
     tops = _rows([(y, c, None, (i + y) % 12 + 1, "published") for y in (2019, 2020) for i, c in units], n=63)
     keys = [getattr(s, "key", "") for s in findings.index_sentences(tops, lang)]
     assert "findings.partial_for_change" in keys and "findings.index_rise" not in keys
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_derived_mean_on_a_map_is_marked_and_explained(lang):
+    values = _unit_values(missing=0).assign(value_basis="published")
+    qn_unit = next(c for c, u in units_2025().items() if QN in u.member_codes)
+    values.loc[values["province_code"].eq(qn_unit), "value_basis"] = "derived: mean of member provinces"
+    chart = plots.choropleth(
+        DrawingContext(lang), values, "34", index="dti", year=2024, highlight=["Quảng Ninh"]
+    )
+    legend = [t.get_text() for t in chart.figure.axes[0].get_legend().get_texts()]
+    assert legend[-1].endswith("†") and fmt.computed_legend(lang) in chart.footer.replace("\n", " ")

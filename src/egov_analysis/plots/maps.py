@@ -12,6 +12,7 @@ from matplotlib.colors import Normalize
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
+from .. import formatting
 from ..datasets import outline_features
 from ..provinces import display_name
 from .chart import ChartResult, DrawingContext
@@ -49,14 +50,15 @@ def _draw_geometry(ax: Axes, geometry: dict, colour: object, hatch: str | None, 
         )
 
 
-def _highlight_label(code: str, name: str, by_code: pd.Series, index: str, ctx: DrawingContext) -> str:
-    """``Quảng Ninh: 0,80`` (the score as the publisher prints it), or the name alone without one."""
-    from .. import formatting
-
+def _highlight_label(
+    code: str, name: str, by_code: pd.Series, index: str, ctx: DrawingContext, basis: object = None
+) -> str:
+    """``Quảng Ninh: 0,80`` (the score as the publisher prints it; marked ``†`` where ``basis``
+    says the project computed it, a mean of member provinces), or the name alone without one."""
     value = by_code.get(code)
     if value is None or pd.isna(value):
         return name
-    return f"{name}: {formatting.score(value, index, ctx.lang)}"
+    return f"{name}: {formatting.mark(formatting.score(value, index, ctx.lang), basis, ctx.lang)}"
 
 
 ARCHIPELAGO_EAST_OF = 110.5  # degrees east: the island polygons of Đà Nẵng and Khánh Hòa lie beyond
@@ -90,7 +92,6 @@ def _value_basis_note(notes: Sequence[str], ctx: DrawingContext) -> list[str]:
     """Notes as the reader's words: the 34 units' value bases of :func:`~egov_analysis.analysis.
     rankings.map_values` ("published", "derived: mean of member provinces") become one note in the
     chart's language; any other note is kept as given."""
-    from .. import formatting
     from ..meta.messages import MissingMessageError
 
     bases, other = [], []
@@ -188,15 +189,19 @@ def choropleth(
     drawn = {str(f["properties"]["code"]) for f in features}
     any_missing = any(pd.isna(by_code.get(code)) for code in drawn)  # the legend names only what is drawn
     handles = [Patch(facecolor=MISSING, hatch="///", label=ctx.word("no_data"))] if any_missing else []
+    basis_column = values["value_basis"] if "value_basis" in values else pd.Series(None, index=values.index)
+    bases = dict(zip(values["province_code"].astype(str), basis_column, strict=True))
     handles += [  # the score beside the name: an outlined unit's fill is small beside its outline
         Patch(
             facecolor="none",
             edgecolor=HIGHLIGHTS[0],
             lw=HIGHLIGHT_WIDTH,
-            label=_highlight_label(c, n, by_code, index, ctx) if value_column == "score" else n,
+            label=_highlight_label(c, n, by_code, index, ctx, bases.get(c)) if value_column == "score" else n,
         )
         for c, n in chosen.items()
     ]
+    if any(formatting.has_mark(h.get_label(), ctx.lang) for h in handles):
+        all_notes.append(formatting.computed_legend(ctx.lang))
     ax.legend(handles=handles, loc="lower left", fontsize=8)
     all_notes.append(ctx.word("note_outlines"))
     blank = [f for f in features if pd.isna(by_code.get(str(f["properties"]["code"])))]
