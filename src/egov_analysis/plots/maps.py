@@ -200,7 +200,7 @@ def choropleth(
         )
         for c, n in chosen.items()
     ]
-    if any(formatting.has_mark(h.get_label(), ctx.lang) for h in handles):
+    if any(formatting.has_mark(str(h.get_label()), ctx.lang) for h in handles):
         all_notes.append(formatting.computed_legend(ctx.lang))
     ax.legend(handles=handles, loc="lower left", fontsize=8)
     all_notes.append(ctx.word("note_outlines"))
