@@ -380,3 +380,25 @@ def test_a_derived_mean_on_a_map_is_marked_and_explained(lang):
     )
     legend = [t.get_text() for t in chart.figure.axes[0].get_legend().get_texts()]
     assert legend[-1].endswith("†") and fmt.computed_legend(lang) in chart.footer.replace("\n", " ")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_programme_tables_mark_computed_ranks_and_derived_means(lang):
+    from egov_analysis.analysis.phases import reader_table
+
+    frame = pd.DataFrame(
+        {
+            "index": ["pci", "pci"],
+            "year": [2016, 2017],
+            "rank": pd.array([3, 1], dtype="Int64"),
+            "rank_basis": ["published", "computed"],
+            "mean_score": [60.123, 61.5],
+        }
+    )
+    html = reader_table(
+        frame, {"index": "index", "rank": "rank", "mean_score": "mean_score"}, lang
+    ).as_raw_html()
+    assert (
+        ">1†<" in html and ">3<" in html and "60" in html and html.count(fmt.computed_legend(lang)[:30]) == 1
+    )
+    assert re.search(r">60[.,]12†<", html)
