@@ -200,14 +200,7 @@ COVERAGE = Table(
         _INDICATOR,
         Field("n_score", "Int64", "Units with a score.", nullable=False, minimum=0),
         Field("n_rank", "Int64", "Units with a rank.", nullable=False, minimum=0),
-        Field(
-            "n_held",
-            "Int64",
-            "Units the project holds a score or a rank for (what the publisher released may be "
-            "more: see n_ranked and meta/index_editions.csv).",
-            nullable=False,
-            minimum=0,
-        ),
+        Field("n_held", "Int64", "Units with a score or a rank.", nullable=False, minimum=0),
         Field("n_ranked", "Int64", "Units the publisher ranked.", minimum=1),
         Field(
             "score_share_pct",
@@ -220,8 +213,8 @@ COVERAGE = Table(
         Field(
             "status",
             "string",
-            "complete: a score held for every ranked unit; ranks_only: every ranked unit held, not "
-            "every one with a score; partial: the data held have part of the list (meta/coverage.py).",
+            "complete: a score for every ranked unit; ranks_only: every ranked unit published, not "
+            "every one with a score; partial: part of the list (meta/coverage.py).",
             nullable=False,
             allowed=("complete", "ranks_only", "partial"),
         ),
