@@ -95,7 +95,11 @@ def ranking_table(
     if geography == "units_34":
         shown = shown.assign(
             members=shown["province_code"].map(
-                lambda c: fmt.join(sorted(p.name for p in members(c)), lang) if c in units_2025() else ""
+                lambda c: (
+                    fmt.join(sorted(p.display_name(lang) for p in members(c)), lang)
+                    if c in units_2025()
+                    else ""
+                )
             )
         )
         columns.append(Column("members", "tables.column.members"))
