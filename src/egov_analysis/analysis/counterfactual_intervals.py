@@ -78,9 +78,11 @@ class SimplexSynth(BaseSynth):
 
 
 def attainable_level(level: float, n_pre: int) -> float:
-    """The highest confidence level not above ``level`` that a conformal test with ``n_pre``
-    pre-period years can give exactly (p-values are multiples of 1 / (n_pre + 1)); when even the
-    lowest rejection region exceeds 1 − ``level``, the level of that region, 1 − 1/(n_pre + 1)."""
+    """The confidence level a conformal test with ``n_pre`` pre-period years gives exactly when
+    asked for ``level``: p-values are multiples of 1 / (n_pre + 1), so the lowest such level at
+    or above ``level`` (0.8 with six years: 6/7); when even the smallest rejection region,
+    1/(n_pre + 1), exceeds 1 − ``level``, no interval reaches ``level`` and the level given is
+    1 − 1/(n_pre + 1) (0.9 with six years: 6/7 ≈ 0.857)."""
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1, got {level}")
     if n_pre < 1:
