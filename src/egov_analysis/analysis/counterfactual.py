@@ -74,7 +74,8 @@ class SyntheticControlResult:
       treated province's: less sensitive to placebos whose pre-period fit is near perfect),
       ``p_value_screen_2`` / ``n_runs_screen_2`` and ``p_value_screen_5`` / ``n_runs_screen_5``
       (the ratio p-value among the treated province and the placebos whose pre-period RMSPE is
-      within a factor 2 / 5 of the treated province's; NaN when none is), ``donor_pool`` (``all`` or the name given);
+      within a factor 2 / 5 of the treated province's; NaN when none is), ``donor_pool``
+      (``all`` or the name given);
     - ``placebos``: ``province_code``, ``province``, ``role`` (treated / placebo),
       ``pre_rmspe``, ``post_rmspe``, ``rmspe_ratio``, ``mean_post_gap``, ``rank``;
     - ``placebo_gaps``: ``province_code``, ``role``, ``year``, ``gap``;

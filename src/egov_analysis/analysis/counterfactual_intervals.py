@@ -67,11 +67,11 @@ class SimplexSynth(BaseSynth):
     """A pysyncon estimator (``BaseSynth``) fitting :func:`scaled_weights` on every row of the
     outcome matrices it is given: what ``ConformalInference`` re-fits under each null."""
 
-    def fit(self, Z0: pd.DataFrame, Z1: pd.Series) -> None:  # type: ignore[override]  # pysyncon's names
+    def fit(self, Z0: pd.DataFrame, Z1: pd.Series) -> None:  # noqa: N803  # pysyncon's names
         self.W = scaled_weights(Z0.to_numpy(dtype=float), Z1.to_numpy(dtype=float))
         self.W_names = list(Z0.columns)
 
-    def _gaps(self, Z0: pd.DataFrame, Z1: pd.Series) -> pd.Series:
+    def _gaps(self, Z0: pd.DataFrame, Z1: pd.Series) -> pd.Series:  # noqa: N803  # pysyncon's names
         # residuals are ranked against each other: below 1e-6 points they are the solver's
         # rounding, not the data's (scores are published to 2 decimals), and count as ties
         return super()._gaps(Z0=Z0, Z1=Z1).round(6)

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from ..meta.messages import plural, text
-from .findings import breaks_between
 from .counterfactual_study import CounterfactualStudy
+from .findings import breaks_between
 
 SIGNIFICANCE = 0.10
 
@@ -157,7 +157,9 @@ def card_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
             first, last = (int(y) for y in str(row["pre_years"]).split("–"))
             out.append(
                 text(
-                    "programme.scm.in_time_perfect" if float(row["pre_rmspe"]) < 0.05 else "programme.scm.in_time",
+                    "programme.scm.in_time_perfect"
+                    if float(row["pre_rmspe"]) < 0.05
+                    else "programme.scm.in_time",
                     lang,
                     fake=int(row["start_year"]),
                     pre_years=row["pre_years"],
@@ -168,6 +170,11 @@ def card_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
                     pre_rmspe=_number(float(row["pre_rmspe"]), lang, 4),
                 )
             )
+    from ..plots.counterfactual import check_label
+
+    for row in card[card["check"].isin(["estimator", "donor_pool"])].itertuples():
+        if pd.isna(row.mean_post_gap):
+            out.append(text("programme.scm.check_failed", lang, check=check_label(row, lang), reason=row.variant))
     out.append(
         text(
             "programme.scm.screen",
@@ -193,7 +200,8 @@ def subindex_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
     done = table[table["error"].fillna("").eq("")] if "error" in table else table
     years = "; ".join(
         dict.fromkeys(
-            text("programme.scm.years_used", lang, pre=r.pre_years, post=r.post_years) for r in done.itertuples()
+            text("programme.scm.years_used", lang, pre=r.pre_years, post=r.post_years)
+            for r in done.itertuples()
         )
     )
     breaks = breaks_between("pci", "overall", int(fit["start_year"]) - 1, 2100)
@@ -237,7 +245,11 @@ def pre_period_coverage(panel: pd.DataFrame, start_year: int) -> pd.DataFrame:
     for index, frame in overall.groupby("index"):
         counts = frame[frame["year"] < start_year].groupby("year")["province_code"].nunique()
         rows.append(
-            {"index": index, "first_year": int(frame["year"].min()), "complete_pre_years": int((counts >= 63).sum())}
+            {
+                "index": index,
+                "first_year": int(frame["year"].min()),
+                "complete_pre_years": int((counts >= 63).sum()),
+            }
         )
     return pd.DataFrame(rows)
 
@@ -288,3 +300,37 @@ def reading(result: CounterfactualStudy, panel: pd.DataFrame, lang: str) -> list
         text("programme.scm.read_why_pci", lang, start_year=start, n_pre=n_pre, others=other_text),
         text("programme.scm.read_measures", lang),
     ]
+
+
+def card_table(result: CounterfactualStudy, lang: str) -> pd.DataFrame:
+    """The robustness card for people: ``check`` (in ``lang``, as the chart labels it),
+    ``n_donors``, ``pre_rmspe``, ``mean_post_gap``, ``p_value``, ``n_runs`` — numbers as text in
+    ``lang``'s format, "–" where a check has none (AugSynth and leave-one-out have no placebo
+    test). The same rows as the card's CSV, in its order."""
+    from ..plots.counterfactual import check_label
+
+    card = result.robustness
+    return pd.DataFrame(
+        {
+            "check": [check_label(row, lang) for row in card.itertuples()],
+            "n_donors": ["–" if pd.isna(n) else str(int(n)) for n in card["n_donors"]],
+            "pre_rmspe": [_p(v, lang) if pd.notna(v) else "–" for v in card["pre_rmspe"]],
+            "mean_post_gap": ["–" if pd.isna(v) else _number(float(v), lang) for v in card["mean_post_gap"]],
+            "p_value": [_p(v, lang) for v in card["p_value"]],
+            "n_runs": ["–" if pd.isna(v) else str(int(v)) for v in card["n_runs"]],
+        }
+    )
+
+
+def interval_table(result: CounterfactualStudy, lang: str) -> pd.DataFrame:
+    """The yearly intervals for people: ``year``, ``gap``, ``lower``, ``upper`` (points, text in
+    ``lang``'s format)."""
+    bands = result.intervals
+    return pd.DataFrame(
+        {
+            "year": bands["year"].astype(int),
+            "gap": [_number(float(v), lang) for v in bands["gap"]],
+            "lower": [_number(float(v), lang) for v in bands["lower"]],
+            "upper": [_number(float(v), lang) for v in bands["upper"]],
+        }
+    )

@@ -110,7 +110,11 @@ def intervals_for(result: SyntheticControlResult, panel: pd.DataFrame, level: fl
     wide = outcome_panel(panel, str(fit["index"]), str(fit["indicator"]))
     donors = list(result.weights["province_code"])
     pre = result.years.loc[result.years["period"].eq("pre"), "year"].astype(int).tolist()
-    post = result.years.loc[result.years["period"].eq("post") & result.years["used"], "year"].astype(int).tolist()
+    post = (
+        result.years.loc[result.years["period"].eq("post") & result.years["used"], "year"]
+        .astype(int)
+        .tolist()
+    )
     return conformal_intervals(wide[donors], wide[str(fit["province_code"])], pre, post, level)
 
 
@@ -123,8 +127,18 @@ def _augsynth_row(panel: pd.DataFrame, result: SyntheticControlResult) -> dict[s
     wide = outcome_panel(panel, str(fit["index"]), str(fit["indicator"]))
     donors = list(result.weights["province_code"])
     pre = result.years.loc[result.years["period"].eq("pre"), "year"].astype(int).tolist()
-    post = result.years.loc[result.years["period"].eq("post") & result.years["used"], "year"].astype(int).tolist()
-    long = wide.loc[pre + post, [*donors, code]].stack().rename("score").rename_axis(["year", "unit"]).reset_index()
+    post = (
+        result.years.loc[result.years["period"].eq("post") & result.years["used"], "year"]
+        .astype(int)
+        .tolist()
+    )
+    long = (
+        wide.loc[pre + post, [*donors, code]]
+        .stack()
+        .rename("score")
+        .rename_axis(["year", "unit"])
+        .reset_index()
+    )
     prep = Dataprep(
         foo=long,
         predictors=[],
@@ -175,6 +189,16 @@ def _card_row(check: str, result: SyntheticControlResult, variant: str = "") -> 
     }
 
 
+def _failed_row(
+    result: SyntheticControlResult, check: str, estimator: str, pool: str, reason: str
+) -> dict[str, object]:
+    """A check that could not run: its row says why (``variant``) and holds no numbers."""
+    row = _card_row(check, result, reason)
+    row.update(estimator=estimator, donor_pool=pool, n_donors=np.nan, pre_rmspe=np.nan)
+    row.update(mean_post_gap=np.nan, p_value=np.nan, n_runs=np.nan)
+    return row
+
+
 def robustness_card(
     panel: pd.DataFrame,
     result: SyntheticControlResult,
@@ -204,14 +228,20 @@ def robustness_card(
             rows.append(_card_row("in_time_placebo", fake, f"start={fake_start}"))
             in_time = fake.gaps
         except CounterfactualError as error:
-            rows.append({**_card_row("main", result), "check": "in_time_placebo", "variant": str(error)})
-            rows[-1].update(mean_post_gap=np.nan, pre_rmspe=np.nan, p_value=np.nan, n_runs=np.nan)
-    rows.append(_augsynth_row(panel, result))
+            rows.append(_failed_row(result, "in_time_placebo", "synth", str(fit["donor_pool"]), str(error)))
+    try:
+        rows.append(_augsynth_row(panel, result))
+    except (ValueError, np.linalg.LinAlgError) as error:  # pysyncon's refusal, named in the row
+        rows.append(_failed_row(result, "estimator", "augsynth", str(fit["donor_pool"]), str(error)))
     for pool in POOL_REGIONS:
         codes = pool_codes(pool)
-        restricted = synthetic_control(
-            panel, province, start, pre_start, index, indicator, leave_out=0, donor_pool=codes, pool_name=pool
-        )
+        try:
+            restricted = synthetic_control(
+                panel, province, start, pre_start, index, indicator, leave_out=0, donor_pool=codes, pool_name=pool
+            )
+        except CounterfactualError as error:  # e.g. fewer than two donors of the pool have the years
+            rows.append(_failed_row(result, "donor_pool", "synth", pool, str(error)))
+            continue
         rows.append(_card_row("donor_pool", restricted))
     if not result.leave_one_out.empty:
         post = result.years.loc[result.years["period"].eq("post") & result.years["used"], "year"]
@@ -310,7 +340,9 @@ def _code_fingerprint() -> str:
 def cache_key(panel: pd.DataFrame, **params: object) -> str:
     """A key for the study's inputs: the PCI rows of ``panel`` it reads, ``params`` and the code."""
     rows = panel[panel["index"].eq("pci") & panel["geography"].eq("provinces_63")]
-    rows = rows[["indicator", "year", "province_code", "score"]].sort_values(["indicator", "year", "province_code"])
+    rows = rows[["indicator", "year", "province_code", "score"]].sort_values(
+        ["indicator", "year", "province_code"]
+    )
     buffer = io.StringIO()
     rows.to_csv(buffer, index=False, float_format="%.10g")
     digest = hashlib.sha256(buffer.getvalue().encode())

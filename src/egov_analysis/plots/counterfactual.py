@@ -310,7 +310,9 @@ def _percent(level: float, lang: str) -> str:
     return number(value, lang, 0 if value == int(value) else 1) + "%"
 
 
-def _gap_with_band(ax: Axes, gaps: pd.DataFrame, bands: pd.DataFrame, start: int, lang: str, label: str) -> None:
+def _gap_with_band(
+    ax: Axes, gaps: pd.DataFrame, bands: pd.DataFrame, start: int, lang: str, label: str
+) -> None:
     """The gap by year, its conformal band in the post-period, zero and the start marked."""
     ax.fill_between(bands["year"], bands["lower"], bands["upper"], color=OKABE_ITO[3], alpha=0.2, lw=0)
     ax.plot(gaps["year"], gaps["gap"], "o-", color=OKABE_ITO[3], lw=1.6, ms=4, label=label)
@@ -328,9 +330,22 @@ def interval_chart(
     bands = result.intervals
     level = _percent(float(bands["level"].iloc[0]), ctx.lang)
     fig, ax = new_figure(10, 5)
-    _gap_with_band(ax, _with_gaps(result.main.gaps), bands, start, ctx.lang, word("gap_line", ctx.lang, province=province))
-    ax.fill_between([], [], [], color=OKABE_ITO[3], alpha=0.2, lw=0, label=word("band", ctx.lang, level=level))
-    notes = [*notes, word("note_conformal", ctx.lang, level=level), *_breaks(ax, result.main.gaps["year"], ctx.lang)]
+    _gap_with_band(
+        ax,
+        _with_gaps(result.main.gaps),
+        bands,
+        start,
+        ctx.lang,
+        word("gap_line", ctx.lang, province=province),
+    )
+    ax.fill_between(
+        [], [], [], color=OKABE_ITO[3], alpha=0.2, lw=0, label=word("band", ctx.lang, level=level)
+    )
+    notes = [
+        *notes,
+        word("note_conformal", ctx.lang, level=level),
+        *_breaks(ax, result.main.gaps["year"], ctx.lang),
+    ]
     _year_axes(ax, "gap", ctx.lang)
     covers_zero = int(((bands["lower"] <= 0) & (bands["upper"] >= 0)).sum())
     return finish(
@@ -367,10 +382,14 @@ def robustness_chart(
     tests = card[card["p_value"].notna() & card["check"].isin(["main", "placebo_screen", "donor_pool"])]
     tests = tests.reset_index(drop=True)
     fig, axes = new_grid(
-        10, 0.42 * (len(estimates) + len(tests)) + 3.2, 2, 1, height_ratios=[len(estimates), max(1, len(tests))]
+        10,
+        0.42 * (len(estimates) + len(tests)) + 3.2,
+        2,
+        1,
+        height_ratios=[len(estimates), max(1, len(tests))],
     )
     left, right = axes[0][0], axes[1][0]
-    labels = [_check_label(r, ctx.lang) for r in estimates.itertuples()]
+    labels = [check_label(r, ctx.lang) for r in estimates.itertuples()]
     colours = [OKABE_ITO[3] if c == "main" else OKABE_ITO[5] if c == "in_time_placebo" else OKABE_ITO[0]
                for c in estimates["check"]]  # fmt: skip
     y = np.arange(len(estimates))
@@ -413,7 +432,7 @@ def robustness_chart(
     )
 
 
-def _check_label(row: Any, lang: str) -> str:
+def check_label(row: Any, lang: str) -> str:
     """A row of the robustness card as a short label (catalogue ``programme.chart.check_*``)."""
     if row.check == "leave_one_out":
         return word("check_leave_one_out", lang, name=str(row.variant).removeprefix("without "))
@@ -422,7 +441,7 @@ def _check_label(row: Any, lang: str) -> str:
     if row.check == "placebo_screen":
         return word(f"check_screen_{str(row.variant).split('_')[-1]}", lang)
     if row.check == "donor_pool":
-        return word("check_donor_pool", lang, n=int(row.n_donors))
+        return word("check_donor_pool", lang, n="–" if pd.isna(row.n_donors) else int(row.n_donors))
     return word(f"check_{row.check}", lang)
 
 
