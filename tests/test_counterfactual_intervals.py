@@ -136,3 +136,30 @@ def test_intervals_at_the_pcis_six_pre_period_years_cover_at_their_attained_leve
         covered += int(((band["lower"] <= 4.0) & (band["upper"] >= 4.0)).sum())
         total += len(band)
     assert abs(covered / total - 6 / 7) <= 0.06
+
+
+def test_the_fast_augsynth_is_pysyncons_augsynth():
+    from pysyncon import AugSynth, Dataprep
+
+    from egov_analysis.analysis.counterfactual_intervals import augsynth_class
+
+    z0, z1 = factor_model(seed=7, effect=2.0, n_pre=8, n_post=2)
+    frame = z0.assign(t=z1).stack().rename("score").rename_axis(["year", "unit"]).reset_index()
+    pre = list(z0.index[:8])
+    prep = Dataprep(
+        foo=frame,
+        predictors=[],
+        predictors_op="mean",
+        dependent="score",
+        unit_variable="unit",
+        time_variable="year",
+        treatment_identifier="t",
+        controls_identifier=DONORS,
+        time_predictors_prior=pre,
+        time_optimize_ssr=pre,
+    )
+    slow, fast = AugSynth(), augsynth_class()()
+    slow.fit(prep, use_covariates=False)
+    fast.fit(prep, use_covariates=False)
+    assert fast.lambda_ == pytest.approx(slow.lambda_, rel=1e-6)
+    assert np.abs(np.asarray(fast.W) - np.asarray(slow.W)).max() < 1e-3

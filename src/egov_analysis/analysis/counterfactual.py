@@ -157,13 +157,17 @@ def _run(
     extra: pd.DataFrame | None,
     optimise_v: bool,
 ) -> tuple[pd.Series, pd.Series]:
+    # numpy, not pandas, inside: a study runs this a few hundred times
+    years = pre + post
+    position = {c: i for i, c in enumerate(wide.columns)}
+    block = wide.loc[years].to_numpy(dtype=float)
+    x = block[:, [position[d] for d in donors]]
+    y = block[:, position[treated]]
     if extra is None and not optimise_v:
-        solved = scaled_weights(wide.loc[pre, donors].to_numpy(float), wide.loc[pre, treated].to_numpy(float))
-        weights = pd.Series(solved, index=donors, name="weight")
+        weights = pd.Series(scaled_weights(x[: len(pre)], y[: len(pre)]), index=donors, name="weight")
     else:
         weights = fit_weights(wide, treated, donors, pre, extra, optimise_v)
-    synthetic = wide.loc[pre + post, donors] @ weights
-    return weights, wide.loc[pre + post, treated] - synthetic
+    return weights, pd.Series(y - x @ weights.to_numpy(), index=years)
 
 
 def _name(code: str) -> str:

@@ -71,10 +71,48 @@ class SimplexSynth(BaseSynth):
         self.W = scaled_weights(Z0.to_numpy(dtype=float), Z1.to_numpy(dtype=float))
         self.W_names = list(Z0.columns)
 
+    def _synthetic(self, Z0: pd.DataFrame) -> pd.Series:  # noqa: N803  # pysyncon's names
+        # pysyncon's own multiplies frames; the same product in numpy is many times faster
+        return pd.Series(Z0.to_numpy(dtype=float) @ np.asarray(self.W, dtype=float), index=Z0.index)
+
     def _gaps(self, Z0: pd.DataFrame, Z1: pd.Series) -> pd.Series:  # noqa: N803  # pysyncon's names
         # residuals are ranked against each other: below 1e-6 points they are the solver's
         # rounding, not the data's (scores are published to 2 decimals), and count as ties
         return super()._gaps(Z0=Z0, Z1=Z1).round(6)
+
+
+def simplex_qp(v_mat: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> tuple[np.ndarray, float]:
+    """pysyncon's inner problem (``VanillaOptimMixin.w_optimize``) for a diagonal ``v_mat``:
+    weights on the simplex minimising ½ wᵀPw − qᵀw with P = X0ᵀVX0, q = X0ᵀVX1, and that loss.
+    Solved exactly by :func:`simplex_weights` on the rows scaled by √V instead of by SLSQP."""
+    scale = np.sqrt(np.clip(np.diag(v_mat), 0, None))
+    w = simplex_weights(x0 * scale[:, None], x1 * scale)
+    p = x0.T @ v_mat @ x0
+    q = x1.T @ v_mat @ x0
+    return w, float(0.5 * w @ p @ w - q @ w)
+
+
+def augsynth_class() -> type:
+    """pysyncon's ``AugSynth`` (ridge-augmented synthetic control, Ben-Michael, Feller &
+    Rothstein 2021) with its inner simplex problem solved by :func:`simplex_qp`: the same
+    estimator, in a fraction of the time (SLSQP at ``ftol=1e-12`` takes about a second per
+    fold with 62 donors)."""
+    from pysyncon import AugSynth
+
+    class FastAugSynth(AugSynth):
+        @staticmethod
+        def w_optimize(  # pysyncon calls it with these keyword names
+            V_mat: np.ndarray,  # noqa: N803
+            X0: np.ndarray,  # noqa: N803
+            X1: np.ndarray,  # noqa: N803
+            qp_method: str = "SLSQP",
+            qp_options: dict[str, object] | None = None,
+        ) -> tuple[np.ndarray, float]:
+            return simplex_qp(
+                np.asarray(V_mat, dtype=float), np.asarray(X0, dtype=float), np.asarray(X1, dtype=float)
+            )
+
+    return FastAugSynth
 
 
 def attainable_level(level: float, n_pre: int) -> float:

@@ -174,7 +174,9 @@ def card_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
 
     for row in card[card["check"].isin(["estimator", "donor_pool"])].itertuples():
         if pd.isna(row.mean_post_gap):
-            out.append(text("programme.scm.check_failed", lang, check=check_label(row, lang), reason=row.variant))
+            out.append(
+                text("programme.scm.check_failed", lang, check=check_label(row, lang), reason=row.variant)
+            )
     out.append(
         text(
             "programme.scm.screen",

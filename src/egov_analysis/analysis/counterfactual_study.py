@@ -36,7 +36,7 @@ from .. import config
 from ..provinces import provinces, resolve
 from .counterfactual import CounterfactualError, SyntheticControlResult, outcome_panel, synthetic_control
 from .counterfactual_intervals import COLUMNS as INTERVAL_COLUMNS
-from .counterfactual_intervals import conformal_intervals
+from .counterfactual_intervals import augsynth_class, conformal_intervals
 
 # the PCI sub-indices that e-government can plausibly move (indicator ids of meta/indicators.csv)
 SUBINDICES = ("transparency", "time_costs", "informal_charges")
@@ -120,7 +120,7 @@ def intervals_for(result: SyntheticControlResult, panel: pd.DataFrame, level: fl
 
 def _augsynth_row(panel: pd.DataFrame, result: SyntheticControlResult) -> dict[str, object]:
     """pysyncon's ridge-augmented synthetic control on the main analysis's donors and years."""
-    from pysyncon import AugSynth, Dataprep
+    from pysyncon import Dataprep
 
     fit = result.fit.iloc[0]
     code = str(fit["province_code"])
@@ -151,7 +151,7 @@ def _augsynth_row(panel: pd.DataFrame, result: SyntheticControlResult) -> dict[s
         time_predictors_prior=pre,
         time_optimize_ssr=pre,
     )
-    model = AugSynth()
+    model = augsynth_class()()
     model.fit(prep, use_covariates=False)
     z0, z1 = prep.make_outcome_mats(time_period=pre + post)
     gap = model._gaps(z0, z1)
@@ -237,7 +237,15 @@ def robustness_card(
         codes = pool_codes(pool)
         try:
             restricted = synthetic_control(
-                panel, province, start, pre_start, index, indicator, leave_out=0, donor_pool=codes, pool_name=pool
+                panel,
+                province,
+                start,
+                pre_start,
+                index,
+                indicator,
+                leave_out=0,
+                donor_pool=codes,
+                pool_name=pool,
             )
         except CounterfactualError as error:  # e.g. fewer than two donors of the pool have the years
             rows.append(_failed_row(result, "donor_pool", "synth", pool, str(error)))
