@@ -238,5 +238,6 @@ def test_the_study_charts_draw_the_bands_and_say_what_they_show(effect_study, la
     assert len(card.figure.axes[0].collections[0].get_offsets()) == 6  # estimates, not the screens
     assert plots.theme.number(effect_study.robustness["mean_post_gap"].iloc[0], lang, 2) in card.alt_text
     sub = charts.subindex_chart(ctx, effect_study)
-    assert "2012, 2013, 2014, 2015, 2016" in sub.alt_text
+    assert "2012, 2013, 2014, 2015, 2016" in sub.alt_text and "2012, 2013, 2014, 2015, 2016" in sub.footer
+    assert "2017" in sub.footer  # the sub-indices' series break is noted
     assert len({bands.alt_text, card.alt_text, sub.alt_text, gap.alt_text}) == 4

@@ -18,6 +18,12 @@ lowered to the highest it can (1 − 1/(T0 + 1), 85.7% for six years) and the ta
 (``level`` against ``requested_level``). The method assumes the synthetic control's residuals
 are exchangeable over time (stationary, weakly dependent); a trend the donors do not share makes
 the intervals too narrow.
+
+A second method, the prediction intervals of ``scpi-pkg`` (Cattaneo, Feng & Titiunik), which
+also account for the weights' own uncertainty, is not used: ``scpi-pkg`` 4.0.0 fails on the
+project's pandas 3 (``scdata`` raises "Length of new names must be 1, got 2"), and in a separate
+environment with pandas 2.3 it needs cvxpy, statsmodels, scikit-learn and plotnine and about 17 s
+for the PCI panel (200 simulations, one core). It can join once it runs on pandas 3.
 """
 
 from __future__ import annotations

@@ -473,8 +473,10 @@ def subindex_chart(
     axes[0][0].set_ylabel(word("gap", ctx.lang))
     level = _percent(float(result.subindices["level"].dropna().iloc[0]), ctx.lang) if indicators else "–"
     used = result.subindices.get("post_years", pd.Series(dtype=str)).dropna()
+    # the main analysis's years left out are not the sub-indices': say which years these use
     notes = [
-        *notes,
+        word("note_scm", ctx.lang, pre_years=result.main.fit.iloc[0]["pre_years"]),
+        word("note_subindex_years", ctx.lang, years=str(used.iloc[0]) if len(used) else "–"),
         word("note_conformal", ctx.lang, level=level),
         word("note_subindex_break", ctx.lang),
     ]
