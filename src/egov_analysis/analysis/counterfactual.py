@@ -28,7 +28,8 @@ percentile (of absolute values) is stated beside the estimate as its uncertainty
 Only complete years are used: a donor needs a score in every pre-period year (Hà Tây, merged
 into Hà Nội in 2008, is excluded that way), and a post-period year is used only when the treated
 province and every donor have a score that year; the years and provinces left out are returned
-with the reason. The result is a comparison, not proof of cause (see ``LIMITS``).
+with the reason. The result is a comparison, not proof of cause: the reading of
+:mod:`~egov_analysis.analysis.counterfactual_reading` says what it does and does not show.
 """
 
 from __future__ import annotations
@@ -45,14 +46,6 @@ from .counterfactual_intervals import scaled_weights
 # pre-fit screens of the placebo test: a placebo counts when its pre-period RMSPE is within this
 # factor of the treated province's, either way
 SCREENS = (2.0, 5.0)
-
-# the message keys (family "programme") that state what the method does not show
-LIMITS = (
-    "programme.scm.limit_other_reforms",
-    "programme.scm.limit_methodology",
-    "programme.scm.limit_short_pre",
-    "programme.scm.limit_comparison",
-)
 
 
 class CounterfactualError(ValueError):
@@ -402,7 +395,8 @@ def write_tables(result: SyntheticControlResult, out_dir: Path) -> list[Path]:
 def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[str]:
     """The analysis in sentences of ``lang`` (catalogue family ``programme.scm``): the set-up,
     the donors and years left out, fit, gap, placebo p-values, the synthetic province's largest
-    donors, each leave-one-out run, near-perfect placebo fits, and the limits."""
+    donors, each leave-one-out run and near-perfect placebo fits (the reading is
+    :func:`~egov_analysis.analysis.counterfactual_reading.reading`)."""
     from ..meta.messages import text
     from .phases import number_text
 
@@ -459,10 +453,3 @@ def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[st
     if near:
         out.append(text("programme.scm.near_perfect", lang, n=near, n_runs=fit["n_runs"], province=province))
     return out
-
-
-def limits(lang: str) -> list[str]:
-    """What the comparison does not show, in ``lang``."""
-    from ..meta.messages import text
-
-    return [text(key, lang) for key in LIMITS]
