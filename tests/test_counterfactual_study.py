@@ -241,3 +241,17 @@ def test_the_study_charts_draw_the_bands_and_say_what_they_show(effect_study, la
     assert "2012, 2013, 2014, 2015, 2016" in sub.alt_text and "2012, 2013, 2014, 2015, 2016" in sub.footer
     assert "2017" in sub.footer  # the sub-indices' series break is noted
     assert len({bands.alt_text, card.alt_text, sub.alt_text, gap.alt_text}) == 4
+
+
+def test_any_province_and_start_year():
+    data = panel(0.0)
+    result = cs.study(data, "Hà Nội", 2013, fake_start=2010, subindices=(), leave_out=1)
+    fit = result.main.fit.iloc[0]
+    assert fit["province"] == "Hà Nội" and fit["start_year"] == 2013 and fit["pre_years"] == "2006–2012"
+    assert list(result.intervals["year"]) == [2013, 2014, 2015, 2016]
+    assert result.intervals["level"].iloc[0] == pytest.approx(7 / 8, abs=1e-4)  # seven pre-period years
+    in_time = result.robustness.set_index("check").loc["in_time_placebo"]
+    assert in_time["start_year"] == 2010 and in_time["post_years"] == "2010, 2011, 2012"
+    # a fake start that is not before the real one is no in-time placebo
+    later = cs.study(data, "Hà Nội", 2013, fake_start=2014, subindices=(), leave_out=0)
+    assert "in_time_placebo" not in set(later.robustness["check"]) and later.in_time.empty
