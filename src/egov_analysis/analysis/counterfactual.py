@@ -451,5 +451,7 @@ def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[st
             )
     near = int((result.placebos["role"].eq("placebo") & result.placebos["pre_rmspe"].lt(0.05)).sum())
     if near:
-        out.append(text("programme.scm.near_perfect", lang, n=near, n_runs=fit["n_runs"], province=province))
+        n_pre = int(result.years["period"].eq("pre").sum())
+        fields = {"n": near, "n_runs": fit["n_runs"], "province": province, "n_pre": n_pre}
+        out.append(text("programme.scm.near_perfect", lang, **fields))
     return out
