@@ -216,6 +216,10 @@ def test_results_are_cached_by_their_inputs(tmp_path, monkeypatch):
     cs.cached_study(changed, tmp_path, **params)  # other data: computed
     assert len(calls) == 3
     assert len(list(tmp_path.glob("*.pkl"))) == 3
+    # a new version of the code computes again and removes the old version's files
+    monkeypatch.setattr(cs, "_code_fingerprint", lambda: "f" * 64)
+    cs.cached_study(data, tmp_path, **params)
+    assert len(calls) == 4 and [p.name[:13] for p in tmp_path.glob("*.pkl")] == ["f" * 12 + "-"]
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])

@@ -367,12 +367,18 @@ def cache_dir() -> Path:
 def cached_study(panel: pd.DataFrame, directory: Path | None = None, **params: object) -> CounterfactualStudy:
     """:func:`study` of ``panel`` with ``params``, read from the cache when these inputs were
     computed before (by this or another process: a lock makes a second edition wait for the
-    first instead of computing again)."""
+    first instead of computing again). ``directory`` defaults to :func:`cache_dir`; files are
+    named ``<code>-<inputs>.pkl`` and those of other code versions are removed."""
     directory = directory or cache_dir()
     directory.mkdir(parents=True, exist_ok=True)
-    key = cache_key(panel, **params)
+    code = _code_fingerprint()[:12]
+    # studies of an older version of this code are never read again: remove them
+    for stale in directory.glob("*.pkl"):
+        if not stale.name.startswith(f"{code}-"):
+            stale.unlink(missing_ok=True)
+    key = f"{code}-{cache_key(panel, **params)}"
     path = directory / f"{key}.pkl"
-    with open(directory / f"{key}.lock", "w") as lock:
+    with open(directory / "cache.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if path.is_file():
             with open(path, "rb") as handle:
