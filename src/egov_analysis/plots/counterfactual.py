@@ -373,8 +373,8 @@ def interval_chart(
 def robustness_chart(
     ctx: DrawingContext, result: CounterfactualStudy, *, name: str = "scm_chart_robustness"
 ) -> Chart:
-    """The robustness card: left, the mean post-period gap of each check (the main estimate, the
-    in-time placebo, the second estimator, the second donor pool, leave-one-out); right, the
+    """The robustness card: above, the mean post-period gap of each check (the main estimate, the
+    in-time placebo, the second estimator, the second donor pool, leave-one-out); below, the
     placebo p-value over all runs, each pre-fit screen and the second donor pool."""
     province, _start, sources, notes = _common(ctx, result.main)
     card = result.robustness.reset_index(drop=True)
@@ -388,7 +388,7 @@ def robustness_chart(
         1,
         height_ratios=[len(estimates), max(1, len(tests))],
     )
-    left, right = axes[0][0], axes[1][0]
+    left, right = axes[0][0], axes[1][0]  # estimates above, tests below
     labels = [check_label(r, ctx.lang) for r in estimates.itertuples()]
     colours = [OKABE_ITO[3] if c == "main" else OKABE_ITO[5] if c == "in_time_placebo" else OKABE_ITO[0]
                for c in estimates["check"]]  # fmt: skip
