@@ -7,9 +7,8 @@ robustness card and the PCI sub-indices, computed once per set of inputs and cac
   (a fake start before the programme, e.g. 2009, ending the year before the real start: a gap
   there is not the programme's); a second estimator (pysyncon's ``AugSynth``, Ben-Michael, Feller
   & Rothstein 2021, ridge-augmented, λ by cross-validation); a second donor pool (the registry's
-  Red River Delta and Southeast regions: the provinces most like Quảng Ninh in industry and
-  income); leave-one-out of the largest donors; the placebo p-value without and with the pre-fit
-  screen.
+  Red River Delta, Quảng Ninh's own region, and the Southeast, the other industrial region);
+  leave-one-out of the largest donors; the placebo p-value without and with the pre-fit screen.
 - **Sub-indices** (``subindices``): the same analysis on the PCI sub-indices e-government can
   plausibly move (transparency, time costs, informal charges), on whatever years the indices
   table holds complete for every donor.
@@ -104,17 +103,20 @@ def pool_codes(pool: str) -> tuple[str, ...]:
     return tuple(sorted(c for c, p in provinces().items() if p.region in regions and not p.merged_into))
 
 
+def _periods(result: SyntheticControlResult) -> tuple[list[int], list[int]]:
+    """The pre-period years and the post-period years used of ``result``."""
+    years = result.years
+    pre = years.loc[years["period"].eq("pre"), "year"].astype(int).tolist()
+    post = years.loc[years["period"].eq("post") & years["used"], "year"].astype(int).tolist()
+    return pre, post
+
+
 def intervals_for(result: SyntheticControlResult, panel: pd.DataFrame, level: float) -> pd.DataFrame:
     """Conformal intervals of ``result``'s gap in each post-period year it used."""
     fit = result.fit.iloc[0]
     wide = outcome_panel(panel, str(fit["index"]), str(fit["indicator"]))
     donors = list(result.weights["province_code"])
-    pre = result.years.loc[result.years["period"].eq("pre"), "year"].astype(int).tolist()
-    post = (
-        result.years.loc[result.years["period"].eq("post") & result.years["used"], "year"]
-        .astype(int)
-        .tolist()
-    )
+    pre, post = _periods(result)
     return conformal_intervals(wide[donors], wide[str(fit["province_code"])], pre, post, level)
 
 
@@ -126,12 +128,7 @@ def _augsynth_row(panel: pd.DataFrame, result: SyntheticControlResult) -> dict[s
     code = str(fit["province_code"])
     wide = outcome_panel(panel, str(fit["index"]), str(fit["indicator"]))
     donors = list(result.weights["province_code"])
-    pre = result.years.loc[result.years["period"].eq("pre"), "year"].astype(int).tolist()
-    post = (
-        result.years.loc[result.years["period"].eq("post") & result.years["used"], "year"]
-        .astype(int)
-        .tolist()
-    )
+    pre, post = _periods(result)
     long = (
         wide.loc[pre + post, [*donors, code]]
         .stack()
