@@ -334,11 +334,14 @@ def study(
 
 
 def _code_fingerprint() -> str:
+    """A hash of what the study computes with besides the panel: its modules, the province
+    registry (names, regions of the donor pool) and pysyncon's and scipy's versions."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
     for module in ("counterfactual.py", "counterfactual_intervals.py", "counterfactual_study.py"):
         digest.update((here / module).read_bytes())
-    digest.update(version("pysyncon").encode())
+    digest.update((here.parent / "provinces" / "registry.csv").read_bytes())
+    digest.update(f"{version('pysyncon')} {version('scipy')}".encode())
     return digest.hexdigest()
 
 
