@@ -327,6 +327,6 @@ def test_a_partial_year_that_is_not_the_top_k_says_k_of_n_and_marks_units_withou
 def test_rank_lines_of_a_short_list_are_not_called_the_best_units():
     rows = panel_rows(n_units=8, n_ranked=63, published={2019: 4})
     short = plots.bump_chart(context("en"), rows, [], top_n=7)
-    assert "the 4 units held for 2019" in short.alt_text and "best" not in short.alt_text
+    assert "the 4 units with a rank held for 2019" in short.alt_text and "best" not in short.alt_text
     full = plots.bump_chart(context("en"), panel_rows(n_units=8), [], top_n=3)
     assert "the 3 best units of 2019" in full.alt_text
