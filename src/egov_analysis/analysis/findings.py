@@ -36,8 +36,12 @@ class Findings:
     sentences: list[str] = field(default_factory=list)
 
     def markdown(self, level: int = 2) -> str:
-        items = "\n".join(f"- {s}" for s in self.sentences)
-        return f"{'#' * level} {self.heading}\n\n{items}\n"
+        """The heading and a list item per sentence; their text never becomes markup (a report
+        title ``<b>`` in the heading reads as written)."""
+        from ..reporting.markup import plain_markdown
+
+        items = "\n".join(f"- {plain_markdown(s)}" for s in self.sentences)
+        return f"{'#' * level} {plain_markdown(self.heading)}\n\n{items}\n"
 
     def _repr_markdown_(self) -> str:
         return self.markdown()
