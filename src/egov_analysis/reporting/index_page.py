@@ -88,20 +88,26 @@ def write_data_zip(paths: Paths) -> Path | None:
     import zipfile
 
     from ..fields import data_dictionary
+    from ..translated_dictionary import data_dictionary_in
 
     files = _processed_files(paths)
     if not files:
         return None
     manifest = paths.processed / "manifest.json"
     fingerprint = manifest.read_bytes() if manifest.exists() else b""
-    dictionaries = {"data_dictionary.md": DEFAULT_LANG}
+    dictionaries = {
+        f"data_dictionary{'' if lang == DEFAULT_LANG else f'.{lang}'}.md": lang for lang in languages()
+    }
     target = paths.reports / DATA_ZIP
     if target.exists():
         with zipfile.ZipFile(target) as existing:
             if existing.comment == fingerprint[:65535] and set(dictionaries) <= set(existing.namelist()):
                 return target
     entries = [(p.name, p.read_bytes()) for p in files]
-    entries += [(name, data_dictionary().encode("utf-8")) for name in dictionaries]
+    entries += [
+        (name, (data_dictionary() if lang == DEFAULT_LANG else data_dictionary_in(lang)).encode("utf-8"))
+        for name, lang in dictionaries.items()
+    ]
     if manifest.exists():
         entries.append((manifest.name, fingerprint))
     data = zip_bytes(entries)
