@@ -85,9 +85,8 @@ def data_dictionary_in(lang: str) -> str:
             never = "" if f.nullable else " " + text("dictionary.never_empty", lang)
             unit = _t("unit", f.unit, lang) if f.unit else ""
             description = _t("field", f.description, lang) + never
-            lines.append(
-                f"| `{f.name}` | {f.dtype} | {_cell(unit)} | {_cell(_allowed(f, lang))} | {_cell(description)} |"
-            )
+            cells = [f"`{f.name}`", f.dtype, _cell(unit), _cell(_allowed(f, lang)), _cell(description)]
+            lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     lines += [
         f"## {text('dictionary.indices', lang)}",
