@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import tempfile
 
 import pytest
 from bs4 import BeautifulSoup
@@ -234,3 +237,35 @@ def test_the_data_cutoff_is_the_latest_edition_held_of_the_reports_index():
     )
     assert site.cutoff_of(Report("a", "n", "t", {}), latest) == site.Cutoff(2024)
     assert site.cutoff_text(site.Cutoff(2023, "ict"), "vi") == "Số liệu: các kỳ ICT Index đến năm 2023"
+
+
+@pytest.mark.extended
+def test_the_search_box_finds_a_province_without_diacritics_in_a_real_browser(built):
+    """Headless Chromium, no network: the page opened with ?q=quang ninh lists the province with a
+    link to its profile (the script filters the embedded list as a reader types)."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("SKIPPED LOUDLY: chromium is not installed (apt-get install -y chromium)")
+    paths, _ = built
+    url = (paths.reports / "index.vi.html").as_uri() + "?q=quang%20ninh"
+    with tempfile.TemporaryDirectory() as profile:
+        dom = subprocess.run(
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+                f"--user-data-dir={profile}",
+                "--dump-dom",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+    hits = BeautifulSoup(dom, "html.parser").find("ul", id="hits")
+    links = [(a.get_text(), a["href"]) for a in hits.find_all("a")]
+    assert ("Quảng Ninh", "html/profile_vi_quang_ninh.reviewer.html") in links

@@ -35,6 +35,9 @@
     }
   }
   input.addEventListener("input", show);
+  // index.html?q=da+nang opens with that search (a link can point to a search)
+  var asked = new URLSearchParams(window.location.search).get("q");
+  if (asked) { input.value = asked; show(); }
   input.addEventListener("keydown", function (event) {
     var first = hits.querySelector("a");
     if (event.key === "Enter" && first) window.location.href = first.getAttribute("href");
