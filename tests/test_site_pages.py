@@ -7,6 +7,8 @@ language."""
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import re
 import shutil
@@ -55,7 +57,10 @@ def _fake_build(paths: config.Paths, report: Report) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     lang = report.parameters.get("lang", "en")
     findings = f"## {HEADING[lang]} — x\n\n- First finding of {report.name} &lt;b&gt;.\n- Second.\n"
-    chart = '<figure class="egov-chart"><img alt="Ranks of &lt;PCI&gt; over time" src="data:,"></figure>'
+    picture = io.BytesIO()
+    Image.new("RGB", (800, 400), (200, 100, 0)).save(picture, format="PNG")
+    source = "data:image/png;base64," + base64.b64encode(picture.getvalue()).decode()
+    chart = f'<figure class="egov-chart"><img alt="Ranks of &lt;PCI&gt; over time" src="{source}"></figure>'
     cells = [
         {
             "cell_type": "code",
@@ -269,3 +274,20 @@ def test_the_search_box_finds_a_province_without_diacritics_in_a_real_browser(bu
     hits = BeautifulSoup(dom, "html.parser").find("ul", id="hits")
     links = [(a.get_text(), a["href"]) for a in hits.find_all("a")]
     assert ("Quảng Ninh", "html/profile_vi_quang_ninh.reviewer.html") in links
+
+
+def test_the_key_finding_a_report_names_comes_before_its_first_sentence(tmp_path):
+    from IPython.core.formatters import DisplayFormatter
+
+    from egov_analysis.analysis.findings import Findings
+
+    data, metadata = DisplayFormatter().format(
+        Findings("Key findings — x", ["First.", "The key one."], lead=1)
+    )
+    output = {"output_type": "execute_result", "data": data, "metadata": metadata}
+    notebook = tmp_path / "n.ipynb"
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "outputs": [output]}]}), "utf-8")
+    assert site.first_finding(notebook, "en") == "The key one."
+    output["metadata"] = {}
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "outputs": [output]}]}), "utf-8")
+    assert site.first_finding(notebook, "en") == "First."

@@ -28,12 +28,21 @@ from ..meta.messages import plural, text
 from ..provinces import provinces
 
 
+FINDINGS_METADATA = "egov_findings"
+
+
 @dataclass(frozen=True)
 class Findings:
     """A heading and its sentences; ``markdown()`` gives the section a notebook displays."""
 
     heading: str
     sentences: list[str] = field(default_factory=list)
+    lead: int = 0  # the sentence the landing page shows as the report's key finding
+
+    @property
+    def key_finding(self) -> str:
+        """The report's key finding in one sentence (``sentences[lead]``; ``""`` if none)."""
+        return self.sentences[self.lead] if 0 <= self.lead < len(self.sentences) else ""
 
     def markdown(self, level: int = 2) -> str:
         """The heading and a list item per sentence; their text never becomes markup (a report
@@ -43,8 +52,9 @@ class Findings:
         items = "\n".join(f"- {plain_markdown(s)}" for s in self.sentences)
         return f"{'#' * level} {plain_markdown(self.heading)}\n\n{items}\n"
 
-    def _repr_markdown_(self) -> str:
-        return self.markdown()
+    def _repr_markdown_(self) -> tuple[str, dict[str, object]]:
+        # the key finding rides in the output's metadata, for the landing page (reporting.site)
+        return self.markdown(), {FINDINGS_METADATA: {"key_finding": str(self.key_finding)}}
 
 
 class Sentence(str):

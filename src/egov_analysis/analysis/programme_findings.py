@@ -145,6 +145,7 @@ def key_findings(
     :func:`.phases.ranking_claims`; ``outcomes``: :func:`.phases.outcomes` of ``province``;
     ``counterfactual``: :func:`.counterfactual.synthetic_control` (``None``: left out)."""
     sentences = [*_stages(phases, lang), *_goals(goals, lang), *_claims(claims, lang)]
+    lead = len(sentences)  # the province's PCI ranks: the report's key finding on the landing page
     sentences.append(_pci_ranks(outcomes, province, lang))
     scm = _counterfactual(counterfactual, lang) if counterfactual is not None else []
     sentences += scm
@@ -157,4 +158,4 @@ def key_findings(
         if breaks:
             sentences.append(text("programme.finding.scm_break", lang, breaks=", ".join(map(str, breaks))))
     subject = text("programme.finding.subject", lang, province=province)
-    return Findings(text("findings.heading", lang, subject=subject), sentences)
+    return Findings(text("findings.heading", lang, subject=subject), sentences, lead=lead)

@@ -60,8 +60,9 @@ def profile_intro(province: str, region: str, successor: str, lang: str) -> Any:
     return markdown(plain_markdown(f"{intro} {after}"))
 
 
-def findings(found: Findings) -> Any:
-    return markdown(found.markdown())
+def findings(found: Findings) -> Findings:
+    """The findings section; it displays itself, its key finding in the output's metadata."""
+    return found
 
 
 def _unit_names(codes: pd.Series, geography: str) -> pd.Series:

@@ -40,7 +40,6 @@ REPORT_ZIPS = Path("data") / "reports"  # under reports/: one zip per report, it
 THUMBS = Path("thumbs")  # under reports/: one small PNG per report
 THUMB_WIDTH = 360
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed, so the same files give the same bytes
-CHART_METADATA = "egov_chart"
 
 
 def report_lang(report: Report) -> str:
@@ -88,8 +87,15 @@ def _markdown_text(value: Any) -> str:
 
 
 def first_finding(notebook: Path, lang: str) -> str:
-    """The first sentence under the report's key-findings heading (``findings.heading``), as plain
-    text; ``""`` when the notebook shows none."""
+    """The report's key finding: the one its findings name (``Findings.key_finding``, in the
+    output's metadata), else the first sentence under its key-findings heading
+    (``findings.heading``), as plain text; ``""`` when the notebook shows none."""
+    from ..analysis.findings import FINDINGS_METADATA
+
+    for output in _outputs(notebook):
+        record = output.get("metadata", {}).get("text/markdown", {}).get(FINDINGS_METADATA)
+        if isinstance(record, dict) and record.get("key_finding"):
+            return str(record["key_finding"])
     prefix = text("findings.heading", lang, subject="").strip().rstrip("—–-").strip()
     for output in _outputs(notebook):
         lines = _markdown_text(output.get("data", {}).get("text/markdown")).splitlines()
@@ -103,18 +109,26 @@ def first_finding(notebook: Path, lang: str) -> str:
     return ""
 
 
-def first_chart(notebook: Path, figures: Path) -> tuple[Path, str] | None:
-    """The PNG of the first chart the report shows and its alt text, or ``None``."""
+_IMG = re.compile(r"<img\b[^>]*>")
+_ATTR = re.compile(r'(\w+)="([^"]*)"')
+
+
+def first_chart(notebook: Path) -> tuple[bytes, str] | None:
+    """The PNG of the first chart the report shows (as embedded in its page) and its alt text, or
+    ``None`` for a report without one."""
+    import base64
+
     for output in _outputs(notebook):
-        record = output.get("metadata", {}).get(CHART_METADATA)
-        if not isinstance(record, dict):
-            continue
-        png = figures / f"{record.get('kind', '')}.png"
-        alt = re.search(r'alt="([^"]*)"', _markdown_text(output.get("data", {}).get("text/html")))
-        if png.exists():
-            return png, html.unescape(alt[1]) if alt else ""
-    pngs = sorted(figures.glob("*.png")) if figures.is_dir() else []
-    return (pngs[0], "") if pngs else None
+        data = output.get("data", {})
+        if "image/png" in data:  # a figure displayed as such, its alt text in the metadata
+            alt = output.get("metadata", {}).get("image/png", {}).get("alt", "")
+            return base64.b64decode(_markdown_text(data["image/png"])), str(alt)
+        for tag in _IMG.findall(_markdown_text(data.get("text/html"))):  # a chart's <figure>
+            attrs = dict(_ATTR.findall(tag))
+            source = attrs.get("src", "")
+            if source.startswith("data:image/png;base64,"):
+                return base64.b64decode(source.split(",", 1)[1]), html.unescape(attrs.get("alt", ""))
+    return None
 
 
 # --- files written for the pages -----------------------------------------------------------------
@@ -155,12 +169,12 @@ def write_report_zip(paths: Paths, name: str) -> Path | None:
     return target
 
 
-def write_thumbnail(source: Path, target: Path) -> Path:
-    """A copy of the PNG ``source`` at most :data:`THUMB_WIDTH` pixels wide (same bytes for the
-    same picture)."""
+def write_thumbnail(png: bytes, target: Path) -> Path:
+    """The picture ``png`` at most :data:`THUMB_WIDTH` pixels wide, as a PNG at ``target`` (same
+    bytes for the same picture)."""
     from PIL import Image
 
-    with Image.open(source) as image:
+    with Image.open(io.BytesIO(png)) as image:
         picture = image.convert("RGB")
         if picture.width > THUMB_WIDTH:
             height = round(picture.height * THUMB_WIDTH / picture.width)
@@ -281,7 +295,7 @@ def entries(
             entry.code_page = _rel(files["html"], base)
             entry.notebook = _rel(files["notebook"], base)
             entry.finding = first_finding(files["notebook"], lang)
-            chart = first_chart(files["notebook"], files["figures"])
+            chart = first_chart(files["notebook"])
             if chart:
                 thumb = write_thumbnail(chart[0], base / THUMBS / f"{report.name}.png")
                 entry.thumbnail, entry.thumbnail_alt = _rel(thumb, base), chart[1]
