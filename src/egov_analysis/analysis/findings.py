@@ -27,7 +27,6 @@ from ..meta.coverage import COMPLETE, PARTIAL, RANKS_ONLY, list_status
 from ..meta.messages import plural, text
 from ..provinces import provinces
 
-
 FINDINGS_METADATA = "egov_findings"
 
 
