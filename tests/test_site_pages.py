@@ -291,3 +291,28 @@ def test_the_key_finding_a_report_names_comes_before_its_first_sentence(tmp_path
     output["metadata"] = {}
     notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "outputs": [output]}]}), "utf-8")
     assert site.first_finding(notebook, "en") == "First."
+
+
+def test_an_unchanged_build_reads_no_notebook_and_no_page_again(built, monkeypatch):
+    """A build with nothing to do stays fast: what the pages took from a report's outputs is kept
+    under the digests the build recorded, and pages already carrying their header are not read."""
+    from egov_analysis.reporting import index_page
+
+    paths, state = built
+    write_index(paths, REPORTS, state, {"phase_vi": "cell 3: boom"})  # the digests are now recorded
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(site, "first_finding", refuse)
+    monkeypatch.setattr(site, "first_chart", refuse)
+    monkeypatch.setattr(index_page, "with_site_parts", refuse)
+    write_index(paths, REPORTS, state, {"phase_vi": "cell 3: boom"})
+    card = _soup(paths.reports / "index.html").find("article", id="r-rankings_pci")
+    assert card.find("p", class_="finding").get_text() == "First finding of rankings_pci <b>."
+    state["rankings_pci"]["outputs"] = {
+        **state["rankings_pci"]["outputs"],
+        "notebooks/rankings_pci.ipynb": "new",
+    }
+    with pytest.raises(AssertionError, match="read again"):  # a report run again is read again
+        write_index(paths, REPORTS, state, {})

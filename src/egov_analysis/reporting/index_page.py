@@ -22,6 +22,7 @@ same data.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -490,29 +491,41 @@ def with_site_parts(page: str, header: str, footer: str) -> str:
 
 
 def write_page_parts(
-    paths: Paths, entries: dict[str, Entry], state: dict[str, dict[str, object]]
+    paths: Paths,
+    entries: dict[str, Entry],
+    state: dict[str, dict[str, object]],
+    cache: dict[str, dict[str, Any]] | None = None,
 ) -> list[str]:
     """Give every built report page its header and footer; returns the reports whose pages changed
-    (their recorded output digests in ``state`` are updated, so the build does not run them again)."""
+    (their recorded output digests in ``state`` are updated, so the build does not run them again).
+    A page whose bytes and header are as this wrote them last (``cache``) is not read again."""
+    cache = {} if cache is None else cache
     changed = []
     for entry in entries.values():
         if not entry.page:
             continue
         files = output_paths(paths, entry.name)
+        parts = {code: _page_parts(entry, entries, paths, code) for code in (False, True)}
+        parts_key = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+        info = state.get(entry.name, {})
+        known = cache.setdefault(entry.name, {})
+        pages_key = site.outputs_key(info, entry.name, ("pages",))
+        if pages_key and known.get("parts") == parts_key and known.get("pages") == pages_key:
+            continue  # as written last time
         wrote = False
         for path, code in ((files["reviewer_html"], False), (files["html"], True)):
-            if not path.exists():
-                continue
-            header, footer = _page_parts(entry, entries, paths, code)
-            page = path.read_text(encoding="utf-8")
-            wrote |= site.write_if_changed(path, with_site_parts(page, header, footer).encode("utf-8"))
+            if path.exists():
+                page = path.read_text(encoding="utf-8")
+                wrote |= site.write_if_changed(path, with_site_parts(page, *parts[code]).encode("utf-8"))
+        record = state.get(entry.name)
         if wrote:
             changed.append(entry.name)
-            record = state.get(entry.name)
             if isinstance(record, dict) and "outputs" in record:
                 from .runner import output_digests
 
                 record["outputs"] = output_digests(paths, entry.name)
+        known["parts"] = parts_key
+        known["pages"] = site.outputs_key(state.get(entry.name, {}), entry.name, ("pages",))
     if changed and state:
         from .state import write_state
 
@@ -529,8 +542,10 @@ def write_index(
     base = paths.reports
     base.mkdir(parents=True, exist_ok=True)
     data_zip = write_data_zip(paths)
-    entries = site.entries(paths, reports, state, failures)
-    write_page_parts(paths, entries, state)
+    cache = site.read_cache(paths)
+    entries = site.entries(paths, reports, state, failures, cache)
+    write_page_parts(paths, entries, state, cache)
+    site.write_cache(paths, cache)
     for lang in languages():
         page = render_landing(paths, reports, entries, failures, lang, data_zip)
         site.write_if_changed(base / page_name(lang), page.encode("utf-8"))

@@ -9,6 +9,7 @@ picked up by its notebook (``province_profile.ipynb``) and its ``province`` para
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import json
@@ -269,14 +270,52 @@ def _rel(path: Path, base: Path) -> str:
     return Path(os.path.relpath(path, base)).as_posix()
 
 
+CACHE_FILE = ".site_cache.json"  # under reports/: what the pages took from each report's outputs
+
+
+def read_cache(paths: Paths) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads((paths.reports / CACHE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_cache(paths: Paths, cache: dict[str, dict[str, Any]]) -> None:
+    data = json.dumps(cache, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    write_if_changed(paths.reports / CACHE_FILE, data.encode("utf-8"))
+
+
+def outputs_key(info: dict[str, object], name: str, kinds: tuple[str, ...]) -> str:
+    """A key of the outputs of report ``name`` the build recorded (``state[name]["outputs"]``:
+    digests by path), of the ``kinds`` "notebook", "figures" or "pages"; ``""`` when none is
+    recorded (then nothing is taken from the cache)."""
+    outputs = info.get("outputs")
+    if not isinstance(outputs, dict) or not outputs:
+        return ""
+    wanted = {
+        "notebook": lambda p: p == f"notebooks/{name}.ipynb",
+        "figures": lambda p: p.startswith(f"{name}/"),
+        "pages": lambda p: p in (f"html/{name}.html", f"html/{name}.reviewer.html"),
+    }
+    picked = {p: d for p, d in sorted(outputs.items()) if any(wanted[k](str(p)) for k in kinds)}
+    if not picked or "missing" in picked.values():
+        return ""
+    return hashlib.sha256(json.dumps(picked, sort_keys=True).encode()).hexdigest()
+
+
 def entries(
     paths: Paths,
     reports: Sequence[Report],
     state: dict[str, dict[str, object]],
     failures: dict[str, str],
+    cache: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Entry]:
-    """Every report as the pages show it, writing its thumbnail and its zip on the way."""
+    """Every report as the pages show it, writing its thumbnail and its zip on the way. What a
+    report's outputs give (its finding, thumbnail, zip) is kept in ``cache`` under the digests
+    the build recorded of them, and read again only when they change."""
     base = paths.reports
+    cache = {} if cache is None else cache
     latest = data_cutoffs(paths)
     by_name = editions(reports)
     out = {}
@@ -294,13 +333,28 @@ def entries(
             entry.page = _rel(files["reviewer_html"], base)
             entry.code_page = _rel(files["html"], base)
             entry.notebook = _rel(files["notebook"], base)
-            entry.finding = first_finding(files["notebook"], lang)
-            chart = first_chart(files["notebook"])
-            if chart:
-                thumb = write_thumbnail(chart[0], base / THUMBS / f"{report.name}.png")
-                entry.thumbnail, entry.thumbnail_alt = _rel(thumb, base), chart[1]
-            archive = write_report_zip(paths, report.name)
-            entry.download = _rel(archive, base) if archive else ""
+            key = outputs_key(info, report.name, ("notebook", "figures"))
+            known = cache.get(report.name, {})
+            written = [base / known[k] for k in ("thumbnail", "download") if known.get(k)]
+            if key and known.get("key") == key and all(p.exists() for p in written):
+                entry.finding, entry.thumbnail = str(known["finding"]), str(known["thumbnail"])
+                entry.thumbnail_alt, entry.download = str(known["thumbnail_alt"]), str(known["download"])
+            else:
+                entry.finding = first_finding(files["notebook"], lang)
+                chart = first_chart(files["notebook"])
+                if chart:
+                    thumb = write_thumbnail(chart[0], base / THUMBS / f"{report.name}.png")
+                    entry.thumbnail, entry.thumbnail_alt = _rel(thumb, base), chart[1]
+                archive = write_report_zip(paths, report.name)
+                entry.download = _rel(archive, base) if archive else ""
+                cache[report.name] = {
+                    **known,
+                    "key": key,
+                    "finding": entry.finding,
+                    "thumbnail": entry.thumbnail,
+                    "thumbnail_alt": entry.thumbnail_alt,
+                    "download": entry.download,
+                }
         out[report.name] = entry
     return out
 
