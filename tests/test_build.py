@@ -178,7 +178,7 @@ def test_index_page_lists_every_report_and_escapes_text(built):
     )
     assert "Data held: coverage" in index
     reviewer = (paths.reports / "html" / "phase_da_nang.reviewer.html").read_text("utf-8")
-    assert '<a href="../index.html">' in reviewer  # every page links back (its header)
+    assert '<a href="../index.vi.html">' in reviewer  # every page links back to its language's index
 
 
 def test_second_build_reruns_nothing(built):
