@@ -316,3 +316,12 @@ def test_an_unchanged_build_reads_no_notebook_and_no_page_again(built, monkeypat
     }
     with pytest.raises(AssertionError, match="read again"):  # a report run again is read again
         write_index(paths, REPORTS, state, {})
+
+
+def test_a_report_in_a_language_with_no_catalogue_keeps_its_last_pages_with_a_default_header(built):
+    """Its run fails (test_build), but the pages of its last good run stay linked and get a header."""
+    paths, state = built
+    french = Report("rankings_pci", "provincial_rankings.ipynb", "PCI", {"index": "pci", "lang": "fr"})
+    write_index(paths, [french, *REPORTS[1:]], state, {"rankings_pci": "cell 1: no catalogue"})
+    header = _soup(output_paths(paths, "rankings_pci")["reviewer_html"]).find("header", class_="egov-site")
+    assert header["lang"] == "en" and header.find("a")["href"] == "../index.html"

@@ -153,7 +153,13 @@ def parameter_value(name: str, value: Any, lang: str) -> str:
 
 
 def _language(lang: str, in_lang: str) -> str:
-    return fmt.display_name("language", lang, in_lang)
+    """A language's name in ``in_lang``; its code where the catalogue has no name for it."""
+    from ..meta.messages import MissingMessageError, UnknownLanguageError
+
+    try:
+        return fmt.display_name("language", lang, in_lang)
+    except (MissingMessageError, UnknownLanguageError):
+        return lang
 
 
 def _edition_links(entry: Entry, entries: dict[str, Entry], lang: str, attr: str = "page") -> list[dict]:
@@ -445,7 +451,7 @@ def render_landing(
 
 def _page_parts(entry: Entry, entries: dict[str, Entry], paths: Paths, code: bool) -> tuple[str, str]:
     """The header and footer of one of ``entry``'s pages (``code``: the page with code)."""
-    lang = entry.lang
+    lang = site.page_language(entry.lang)
     folder = output_paths(paths, entry.name)["reviewer_html"].parent
     base = paths.reports
 

@@ -47,6 +47,14 @@ def report_lang(report: Report) -> str:
     return str(report.parameters.get("lang", DEFAULT_LANG))
 
 
+def page_language(lang: str) -> str:
+    """The language the pages speak of a report in ``lang``: its own, or the default one for a
+    language with no catalogue (such a report's run fails; its last good pages stay listed)."""
+    from ..meta.messages import languages
+
+    return lang if lang in languages() else DEFAULT_LANG
+
+
 def work_key(report: Report) -> str:
     """What a report's editions share: its notebook and its parameters but the language."""
     rest = {k: v for k, v in report.parameters.items() if k != "lang"}
@@ -340,7 +348,7 @@ def entries(
                 entry.finding, entry.thumbnail = str(known["finding"]), str(known["thumbnail"])
                 entry.thumbnail_alt, entry.download = str(known["thumbnail_alt"]), str(known["download"])
             else:
-                entry.finding = first_finding(files["notebook"], lang)
+                entry.finding = first_finding(files["notebook"], page_language(lang))
                 chart = first_chart(files["notebook"])
                 if chart:
                     thumb = write_thumbnail(chart[0], base / THUMBS / f"{report.name}.png")
