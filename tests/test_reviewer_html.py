@@ -251,7 +251,7 @@ def test_the_page_title_is_the_reports_title_as_text(project_build, report):
 
 
 @pytest.mark.slow
-def test_no_csv_of_the_build_holds_a_live_formula(project_build):
+def test_no_csv_of_the_build_holds_a_live_formula(project_build, tmp_path):
     """Every CSV the build wrote (processed tables, each figure's data, the reports' own tables) and
     every CSV inside its downloads."""
     from egov_analysis.csv_safe import live_formulas
@@ -264,7 +264,7 @@ def test_no_csv_of_the_build_holds_a_live_formula(project_build):
     for archive_path in sorted(project_build.reports.rglob("*.zip")):
         with zipfile.ZipFile(archive_path) as archive:
             for name in (n for n in archive.namelist() if n.endswith(".csv")):
-                target = project_build.processed.parent / "zip_scan" / archive_path.stem / name
+                target = tmp_path / archive_path.stem / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(archive.read(name))
                 found += live_formulas(target)
