@@ -86,11 +86,8 @@ def _fake_build(paths: config.Paths, report: Report) -> None:
     (out["figures"] / "rank_lines.csv").write_text("province,rank\n=HYPERLINK(1),1\n", encoding="utf-8")
 
 
-@pytest.fixture
-def built(tmp_path):
-    paths = config.paths(
-        reports=tmp_path / "reports", figures=tmp_path / "figures", processed=tmp_path / "processed"
-    )
+def _write_site(root):
+    paths = config.paths(reports=root / "reports", figures=root / "figures", processed=root / "processed")
     state: dict[str, dict[str, object]] = {}
     for report in REPORTS:
         if report.name != "data_quality":  # never built
@@ -98,6 +95,18 @@ def built(tmp_path):
             state[report.name] = {"built_at": "2026-12-01 10:00 UTC", "seconds": 1.5, "outputs": {}}
     write_index(paths, REPORTS, state, {"phase_vi": "cell 3: boom"})
     return paths, state
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The small build, written once for the tests that only read it."""
+    return _write_site(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    """The small build, for a test that writes it again."""
+    return _write_site(tmp_path)
 
 
 def _soup(path):
@@ -202,8 +211,8 @@ def test_every_report_page_links_to_the_index_its_other_edition_and_its_download
     assert state["rankings_pci"]["outputs"] == output_digests(paths, "rankings_pci")
 
 
-def test_a_second_write_replaces_the_header_and_changes_nothing(built):
-    paths, state = built
+def test_a_second_write_replaces_the_header_and_changes_nothing(fresh):
+    paths, state = fresh
     page = output_paths(paths, "rankings_pci")["reviewer_html"]
     before = page.read_bytes()
     write_index(paths, REPORTS, state, {"phase_vi": "cell 3: boom"})
@@ -293,12 +302,12 @@ def test_the_key_finding_a_report_names_comes_before_its_first_sentence(tmp_path
     assert site.first_finding(notebook, "en") == "First."
 
 
-def test_an_unchanged_build_reads_no_notebook_and_no_page_again(built, monkeypatch):
+def test_an_unchanged_build_reads_no_notebook_and_no_page_again(fresh, monkeypatch):
     """A build with nothing to do stays fast: what the pages took from a report's outputs is kept
     under the digests the build recorded, and pages already carrying their header are not read."""
     from egov_analysis.reporting import index_page
 
-    paths, state = built
+    paths, state = fresh
     write_index(paths, REPORTS, state, {"phase_vi": "cell 3: boom"})  # the digests are now recorded
 
     def refuse(*args, **kwargs):
@@ -318,9 +327,9 @@ def test_an_unchanged_build_reads_no_notebook_and_no_page_again(built, monkeypat
         write_index(paths, REPORTS, state, {})
 
 
-def test_a_report_in_a_language_with_no_catalogue_keeps_its_last_pages_with_a_default_header(built):
+def test_a_report_in_a_language_with_no_catalogue_keeps_its_last_pages_with_a_default_header(fresh):
     """Its run fails (test_build), but the pages of its last good run stay linked and get a header."""
-    paths, state = built
+    paths, state = fresh
     french = Report("rankings_pci", "provincial_rankings.ipynb", "PCI", {"index": "pci", "lang": "fr"})
     write_index(paths, [french, *REPORTS[1:]], state, {"rankings_pci": "cell 1: no catalogue"})
     header = _soup(output_paths(paths, "rankings_pci")["reviewer_html"]).find("header", class_="egov-site")
