@@ -463,7 +463,8 @@ def _page_parts(entry: Entry, entries: dict[str, Entry], paths: Paths, code: boo
         for link in _edition_links(entry, entries, lang, "code_page" if code else "page")
     ]
     for link in editions:  # on a report page the other edition is named in its own language
-        link["label"] = _language(link["lang"], link["lang"])
+        name = _language(link["lang"], link["lang"])
+        link["label"] = name[:1].upper() + name[1:]  # "Tiếng Việt" opens the link, as a heading would
     other_page = href(entry.page if code else entry.code_page)
     t = section("site", lang)
     data_zip = base / DATA_ZIP
