@@ -25,6 +25,7 @@ from egov_analysis.reporting import site
 from egov_analysis.reporting.execute import output_paths
 from egov_analysis.reporting.index_page import page_name, with_site_parts, write_index
 from egov_analysis.reporting.reports import Report, load_reports
+from egov_analysis.reporting.runner import output_digests
 
 HOSTILE = "<script>alert(1)</script><b>PCI</b>"
 REPORTS = [
@@ -92,7 +93,8 @@ def _write_site(root):
     for report in REPORTS:
         if report.name != "data_quality":  # never built
             _fake_build(paths, report)
-            state[report.name] = {"built_at": "2026-12-01 10:00 UTC", "seconds": 1.5, "outputs": {}}
+            outputs = output_digests(paths, report.name)  # as the build records them
+            state[report.name] = {"built_at": "2026-12-01 10:00 UTC", "seconds": 1.5, "outputs": outputs}
     write_index(paths, REPORTS, state, {"phase_vi": "cell 3: boom"})
     return paths, state
 
@@ -206,8 +208,6 @@ def test_every_report_page_links_to_the_index_its_other_edition_and_its_download
         assert hrefs[0] == index and twin in hrefs and f"../data/reports/{name}.zip" in hrefs
         assert page.find("footer", class_="egov-site")
     # the build's record of the pages' bytes follows, so an unchanged report does not run again
-    from egov_analysis.reporting.runner import output_digests
-
     assert state["rankings_pci"]["outputs"] == output_digests(paths, "rankings_pci")
 
 
@@ -308,7 +308,7 @@ def test_an_unchanged_build_reads_no_notebook_and_no_page_again(fresh, monkeypat
     from egov_analysis.reporting import index_page
 
     paths, state = fresh
-    write_index(paths, REPORTS, state, {"phase_vi": "cell 3: boom"})  # the digests are now recorded
+    write_index(paths, REPORTS, state, {"phase_vi": "cell 3: boom"})
 
     def refuse(*args, **kwargs):
         raise AssertionError("read again")
@@ -327,10 +327,13 @@ def test_an_unchanged_build_reads_no_notebook_and_no_page_again(fresh, monkeypat
         write_index(paths, REPORTS, state, {})
 
 
-def test_a_report_in_a_language_with_no_catalogue_keeps_its_last_pages_with_a_default_header(fresh):
-    """Its run fails (test_build), but the pages of its last good run stay linked and get a header."""
+def test_a_report_in_a_language_with_no_catalogue_keeps_its_last_pages_as_they_were(fresh):
+    """Its run fails (test_build): the pages of its last good run stay, byte for byte, and listed."""
     paths, state = fresh
+    page = output_paths(paths, "rankings_pci")["reviewer_html"]
+    before = page.read_bytes()
     french = Report("rankings_pci", "provincial_rankings.ipynb", "PCI", {"index": "pci", "lang": "fr"})
     write_index(paths, [french, *REPORTS[1:]], state, {"rankings_pci": "cell 1: no catalogue"})
-    header = _soup(output_paths(paths, "rankings_pci")["reviewer_html"]).find("header", class_="egov-site")
-    assert header["lang"] == "en" and header.find("a")["href"] == "../index.html"
+    assert page.read_bytes() == before
+    card = _soup(paths.reports / "index.html").find("article", id="r-rankings_pci")
+    assert card.find("a")["href"] == "html/rankings_pci.reviewer.html" and "cell 1" in card.get_text()

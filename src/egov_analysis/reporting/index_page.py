@@ -509,7 +509,7 @@ def write_page_parts(
     cache = {} if cache is None else cache
     changed = []
     for entry in entries.values():
-        if not entry.page:
+        if not entry.page or entry.failed:  # a failed run keeps its last good pages as they are
             continue
         files = output_paths(paths, entry.name)
         parts = {code: _page_parts(entry, entries, paths, code) for code in (False, True)}
