@@ -197,7 +197,13 @@ def test_index_pages_are_bilingual_link_each_report_to_its_other_language_and_of
     (download,) = [a["href"] for a in english.find("section", id="data").find_all("a")]
     with zipfile.ZipFile(base / download) as archive:
         names = set(archive.namelist())
-    assert {"indices.csv", "coverage.csv", "budget.csv", "data_dictionary.md"} <= names
+    assert {
+        "indices.csv",
+        "coverage.csv",
+        "budget.csv",
+        "data_dictionary.md",
+        "data_dictionary.vi.md",
+    } <= names
     assert not any(n.endswith(".parquet") for n in names)
 
 
