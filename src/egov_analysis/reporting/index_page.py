@@ -330,12 +330,15 @@ def matrix_tables(
             groups.setdefault(report.matrix, []).append(report)
     base = paths.reports
     tables = []
+    def rest(report: Report) -> str:  # the grid values after the first, as a reader names them
+        return " · ".join(parameter_value(k, v, lang) for k, v in report.point[1:])
+
     for members in groups.values():
-        keys = [k for k, _ in members[0].point]
-        columns = list(dict.fromkeys(" · ".join(str(v) for _, v in r.point[1:]) for r in members))
+        keys = [parameter_name(k, lang) for k, _ in members[0].point]
+        columns = list(dict.fromkeys(rest(r) for r in members))
         rows: dict[str, dict[str, Report]] = {}
         for r in members:
-            rows.setdefault(str(r.point[0][1]), {})[" · ".join(str(v) for _, v in r.point[1:])] = r
+            rows.setdefault(str(r.point[0][1]), {})[rest(r)] = r
         body = []
         for label, by_column in rows.items():
             cells = []
