@@ -330,6 +330,7 @@ def matrix_tables(
             groups.setdefault(report.matrix, []).append(report)
     base = paths.reports
     tables = []
+
     def rest(report: Report) -> str:  # the grid values after the first, as a reader names them
         return " · ".join(parameter_value(k, v, lang) for k, v in report.point[1:])
 
