@@ -402,3 +402,14 @@ def test_the_programme_tables_mark_computed_ranks_and_derived_means(lang):
         ">1†<" in html and ">3<" in html and "60" in html and html.count(fmt.computed_legend(lang)[:30]) == 1
     )
     assert re.search(r">60[.,]12†<", html)
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("vi", "TP. Hồ Chí Minh"), ("en", "Ho Chi Minh City")])
+def test_the_landing_pages_search_names_the_city_as_readers_know_it(lang, shown):
+    from egov_analysis.reporting.index_page import picker_and_search
+
+    _picker, items = picker_and_search([], {}, lang)
+    names = {i["t"] for i in items}
+    assert shown in names and "Hồ Chí Minh" not in names
+    city = next(i for i in items if i["t"] == shown)
+    assert "ho chi minh" in city["s"]  # still found by its canonical name

@@ -254,8 +254,11 @@ def profiles(reports: list[Report], entries: dict[str, Entry], lang: str) -> dic
     return found
 
 
-def _place_name(unit: Any) -> str:
-    return str(getattr(unit, "display_name", None) or unit.name)
+def _place_name(unit: Any, lang: str) -> str:
+    """The unit's name as a reader of ``lang`` knows it (the registry's display name: "TP. Hồ Chí
+    Minh"), its canonical name otherwise."""
+    shown = getattr(unit, "display_name", None)
+    return str(shown(lang) if callable(shown) else shown or unit.name)
 
 
 def picker_and_search(
@@ -273,16 +276,16 @@ def picker_and_search(
     ]
     for geography, units, kind in places:
         options = []
-        for code, unit in sorted(units.items(), key=lambda kv: site.fold(_place_name(kv[1]))):
+        for code, unit in sorted(units.items(), key=lambda kv: site.fold(_place_name(kv[1], lang))):
             merged_into = getattr(unit, "merged_into", None)  # Hà Tây: its history is in Hà Nội's profile
             href = built.get((geography, merged_into or code), "")
-            names = {_place_name(unit), unit.name, str(getattr(unit, "name_en", "") or "")}
+            names = {_place_name(unit, lang), unit.name, str(getattr(unit, "name_en", "") or "")}
             label = text(kind, lang) + ("" if href else f" · {text('site.no_profile', lang)}")
             items.append(
-                {"t": _place_name(unit), "k": label, "h": href, "s": site.fold(" ".join(sorted(names)))}
+                {"t": _place_name(unit, lang), "k": label, "h": href, "s": site.fold(" ".join(sorted(names)))}
             )
             if href and not merged_into:
-                options.append({"name": _place_name(unit), "href": href})
+                options.append({"name": _place_name(unit, lang), "href": href})
         if options:
             picker.append({"label": text(f"site.{geography}", lang), "options": options})
     for card_report in listed_reports(reports)[0]:
