@@ -413,3 +413,26 @@ def test_the_landing_pages_search_names_the_city_as_readers_know_it(lang, shown)
     assert shown in names and "Hồ Chí Minh" not in names
     city = next(i for i in items if i["t"] == shown)
     assert "ho chi minh" in city["s"]  # still found by its canonical name
+
+
+def test_the_landing_page_explains_a_marked_finding_once_and_names_each_editions_publisher(
+    tmp_path, monkeypatch
+):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import test_site_pages as small_site
+
+    from egov_analysis.reporting import site
+
+    monkeypatch.setattr(site, "first_finding", lambda notebook, lang: "PAPI 2024: Quảng Ninh ranks 3† of 61.")
+    paths, _ = small_site._write_site(tmp_path)
+    for lang in LANGS:
+        page = (paths.reports / ("index.html" if lang == "en" else "index.vi.html")).read_text("utf-8")
+        assert page.count(fmt.computed_legend(lang)) == 1
+    english = (paths.reports / "index.html").read_text("utf-8")
+    assert (
+        "Ministry of Information and Communications (2020–2023); Ministry of Science and Technology (2024)"
+        in (english)
+    )

@@ -304,6 +304,18 @@ def _script_json(value: Any) -> Markup:
     return Markup(data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def _edition_publishers(index: str, lang: str) -> str:
+    """The index's publisher, or each publisher with its editions where it changed (DTI: the
+    Ministry of Information and Communications to 2023, the Ministry of Science and Technology
+    for 2024): the publisher is a property of the edition (``meta.edition_publisher``)."""
+    from ..meta import edition_publishers
+
+    found = edition_publishers(index, lang)
+    if len(found) == 1:
+        return next(iter(found))
+    return "; ".join(f"{who} ({fmt.year_span(years)})" for who, years in found.items())
+
+
 def publisher_links(lang: str, reports: list[Report], entries: dict[str, Entry]) -> list[dict[str, str]]:
     """Each index with its publisher's name in ``lang`` and site (``meta/index_publishers.csv``)."""
     urls = {r["index"]: r["publisher_url"] for r in package_rows("index_publishers.csv")}
@@ -314,7 +326,7 @@ def publisher_links(lang: str, reports: list[Report], entries: dict[str, Entry])
                 {
                     "name": info.name_in(lang),
                     "short": fmt.display_name("index", index, lang),
-                    "publisher": info.publishers.get(lang) or info.publisher,
+                    "publisher": _edition_publishers(index, lang),
                     "url": urls[index],
                 }
             )
@@ -423,6 +435,8 @@ def render_landing(
             "name": data_zip.name,
             "text": text("site.download_text", lang, size=_size(data_zip, lang)),
         }
+    groups = page_groups(cards, entries, lang)
+    marked = any(fmt.has_mark(str(c.get("finding") or ""), lang) for g in groups for c in g["entries"])
     return (
         environment()
         .get_template("index.html.j2")
@@ -438,7 +452,8 @@ def render_landing(
                 for other in languages()
                 if other != lang
             ],
-            groups=page_groups(cards, entries, lang),
+            groups=groups,
+            computed_legend=fmt.computed_legend(lang) if marked else "",  # once, where a finding has the mark
             profiles=picker,
             indices=publisher_links(lang, reports, entries),
             data_zip=zip_info,
