@@ -436,3 +436,29 @@ def test_the_landing_page_explains_a_marked_finding_once_and_names_each_editions
         "Ministry of Information and Communications (2020–2023); Ministry of Science and Technology (2024)"
         in (english)
     )
+
+
+def test_a_computed_rank_beside_a_correlation_is_marked():
+    x = [float(i) for i in range(12)]
+    pairs = _pairs(x, [3 * v + 1 for v in x])
+    code = pairs["province_code"].iloc[0]
+    ranks = pd.DataFrame(
+        {"province_code": [code], "year": [2016], "rank": [12], "n_ranked": [63], "rank_basis": ["computed"]}
+    )
+    found = findings.relationship_findings(
+        pairs,
+        "pci",
+        "papi",
+        2016,
+        1.0,
+        1.0,
+        [code],
+        "en",
+        "x",
+        x_rows=ranks,
+        y_rows=ranks.assign(rank_basis="published"),
+    )
+    line = next(s for s in found.sentences if s.startswith(provinces()[code].name))
+    assert (
+        "rank 12 / 63†" in line and line.count("†") == 1 and found.sentences[-1] == fmt.computed_legend("en")
+    )

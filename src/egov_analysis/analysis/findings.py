@@ -351,7 +351,13 @@ def _move(row: pd.Series, key: str, lang: str) -> str:
         after=fmt.mark(fmt.number(row["after"], lang), row["after_basis"], lang),
         from_year=int(row["from_year"]),
         to_year=int(row["to_year"]),
-        places=fmt.number(abs(int(row["places"])), lang),
+        places=fmt.mark(  # a move between ranks the project computed is computed too
+            fmt.number(abs(int(row["places"])), lang),
+            "computed"
+            if fmt.is_computed(row["before_basis"]) or fmt.is_computed(row["after_basis"])
+            else None,
+            lang,
+        ),
     )
 
 
@@ -689,7 +695,7 @@ def _score_and_rank(
     hit = rows[rows["province_code"].eq(code) & rows["year"].astype(int).eq(year) & rows["rank"].notna()]
     if hit.empty:
         return value
-    rank = fmt.rank(hit["rank"].iloc[0], hit["n_ranked"].iloc[0], lang)
+    rank = fmt.rank(hit["rank"].iloc[0], hit["n_ranked"].iloc[0], lang, _basis(hit.iloc[0]))
     return f"{value} ({_say('findings.rank_only', lang, rank=rank)})"
 
 
