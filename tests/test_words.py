@@ -462,3 +462,16 @@ def test_a_computed_rank_beside_a_correlation_is_marked():
     assert (
         "rank 12 / 63†" in line and line.count("†") == 1 and found.sentences[-1] == fmt.computed_legend("en")
     )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_sum_of_several_stated_budget_totals_is_marked_as_derived(lang):
+    from egov_analysis.analysis.phases import reader_table
+
+    totals = pd.DataFrame(
+        {"phase_id": ["a", "b"], "basis": ["approved", "approved"], "amount": [646.0, 416.9]}
+    )
+    totals = totals.assign(items=[1, 2])
+    html = reader_table(totals, {"basis": "basis", "amount": "amount"}, lang).as_raw_html()
+    assert re.search(r">646[.,]0<", html) and re.search(r">416[.,]9†<", html)
+    assert html.count(fmt.computed_legend(lang)[:30]) == 1

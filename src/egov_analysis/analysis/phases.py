@@ -513,7 +513,7 @@ def _column_spec(source: str, key: str, frame: pd.DataFrame) -> Column:
         return Column(source, label, kind="link")
     if key in _YEAR_KEYS and pd.api.types.is_numeric_dtype(frame[source]):
         return Column(source, label, kind="year")
-    if key in _AMOUNT_KEYS:
+    if key in _AMOUNT_KEYS and pd.api.types.is_numeric_dtype(frame[source]):
         return Column(source, label, kind="number", decimals=1)
     if key in _SCORE_KEYS and pd.api.types.is_numeric_dtype(frame[source]):
         return Column(source, label, kind="number", decimals=2)
@@ -588,6 +588,14 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
                 fmt_mark(fmt_number(v, lang), b, lang)
                 for v, b in zip(values, frame["rank_basis"], strict=True)
             ]
+        elif key == "amount" and "items" in frame:  # a sum of several stated totals is derived: marked
+            sums = [
+                fmt_number(v, lang)
+                if pd.isna(v)
+                else fmt_mark(fmt_number(v, lang, 1), "computed" if n > 1 else None, lang)
+                for v, n in zip(values, frame["items"], strict=True)
+            ]
+            table[column] = sums
         elif key == "mean_score" and "index" in frame:  # a mean is computed by the project: marked
             table[column] = [
                 fmt_number(v, lang)
