@@ -475,3 +475,22 @@ def test_a_sum_of_several_stated_budget_totals_is_marked_as_derived(lang):
     html = reader_table(totals, {"basis": "basis", "amount": "amount"}, lang).as_raw_html()
     assert re.search(r">646[.,]0<", html) and re.search(r">416[.,]9†<", html)
     assert html.count(fmt.computed_legend(lang)[:30]) == 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_programmes_pci_ranks_mark_a_computed_rank(lang):
+    from egov_analysis.analysis.programme_findings import _pci_ranks
+
+    outcomes = pd.DataFrame(
+        {
+            "index": "pci",
+            "indicator": "overall",
+            "year": [2016, 2017],
+            "rank": [2, 1],
+            "rank_basis": ["published", "computed"],
+            "n_ranked": [63, 63],
+        }
+    )
+    sentence = _pci_ranks(outcomes, "Quảng Ninh", lang)
+    assert sentence.count("†") == 2  # the best (2017) and the latest (2017) rank, both computed
+    assert "†" not in _pci_ranks(outcomes.assign(rank_basis="published"), "Quảng Ninh", lang)
