@@ -36,8 +36,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from egov_analysis import config
+from egov_analysis.reporting.contract import load_reports
 from egov_analysis.reporting.execute import one_thread_each
-from egov_analysis.reporting.reports import Report, load_reports, select
+from egov_analysis.reporting.reports import Report, select
 
 BIN = Path(sys.executable).parent
 JOBS = 2

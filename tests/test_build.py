@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from egov_analysis import config
-from egov_analysis.reporting.reports import ReportsFileError, load_reports
+from egov_analysis.reporting.contract import load_reports
+from egov_analysis.reporting.reports import ReportsFileError
 from egov_analysis.reporting.runner import LOCK_FILE, BuildLockedError, build
 
 NOTEBOOKS = [

@@ -117,8 +117,9 @@ def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
     from pathlib import Path
 
     from .clean.problems import ValidationError, format_report
+    from .reporting.contract import load_reports
     from .reporting.engines import SchedulerError, scheduler_address
-    from .reporting.reports import ReportsFileError, load_reports, select
+    from .reporting.reports import ReportsFileError, select
     from .reporting.runner import BuildFaultError, BuildLockedError, build, default_reports_file
 
     reports_file = Path(args.reports_file) if args.reports_file else default_reports_file(paths)
@@ -191,6 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="egov-analysis",
         description="Vietnam's provincial e-government and governance indices: data, charts, reports.",
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"egov-analysis {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     prov = commands.add_parser("provinces", help="the province registry")

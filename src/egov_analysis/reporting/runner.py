@@ -38,9 +38,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Paths
+from .contract import load_reports
 from .engines import ClusterExecutor
 from .execute import STAGING, Outcome, fault_of, finish_local, output_paths, run_report
-from .reports import DEFAULT_SET, Report, ReportsFileError, load_reports, select
+from .reports import DEFAULT_SET, Report, ReportsFileError, select
 from .state import library_hash, read_state, report_hash, write_state
 
 LOCK_FILE = ".build.lock"
