@@ -145,7 +145,7 @@ def test_an_unreachable_scheduler_is_one_clear_error(tmp_path, monkeypatch):
 def test_a_worker_with_other_data_or_code_refuses_to_run(tmp_path):
     report = Report("q", "data_quality.ipynb", "q")
     notebook = (config.paths().notebooks / report.notebook).read_bytes()
-    from egov_analysis.reporting.state import library_hash
+    from egov_analysis.reporting.inputs import library_hash
 
     task = RemoteTask(report, notebook, str(tmp_path), str(tmp_path), "0" * 64, library_hash())
     result = run_remote(task)
