@@ -118,9 +118,7 @@ def _explicit_outputs(args: argparse.Namespace) -> bool:
     import os
 
     names = ("reports", "figures")
-    return any(getattr(args, n, None) for n in names) or any(
-        os.environ.get(config.ENV_VARS[n]) for n in names
-    )
+    return any(getattr(args, n, None) or os.environ.get(config.ENV_VARS[n]) for n in names)
 
 
 def _build_log(quiet: bool) -> Callable[[str], None]:
@@ -154,6 +152,7 @@ def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
     )
 
     reports_file = Path(args.reports_file) if args.reports_file else default_reports_file(paths)
+    published = paths.reports
     if not _explicit_outputs(args):
         paths = own_outputs(paths, reports_file)
     log = _build_log(args.quiet)
@@ -168,7 +167,7 @@ def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
             for name, why in plan.items():
                 print(f"{name}\t{why}")
             return 0
-        if paths.reports != config.paths().reports and not _explicit_outputs(args):
+        if paths.reports != published:
             log(f"build: {reports_file.name} writes to {paths.reports} and {paths.figures}")
         result = build(
             paths,
@@ -294,7 +293,12 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument("-j", "--jobs", type=int, default=2, help="reports run at once (default 2)")
     bld.add_argument("--only", nargs="+", metavar="NAME", help="run only these reports")
     bld.add_argument("--force", action="store_true", help="re-run reports even if nothing changed")
-    bld.add_argument("--reports-file", metavar="TOML", help="the reports file (default reports.toml)")
+    bld.add_argument(
+        "--reports-file",
+        metavar="TOML",
+        help="the reports file (default reports.toml); another file writes to <its stem>-outputs/ "
+        "beside it unless --reports/--figures say where",
+    )
     bld.add_argument(
         "--quiet",
         action="store_true",
