@@ -162,8 +162,9 @@ def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
                 print(report.name)
             return 0
         if args.dry_run:
-            quiet_log = _build_log(quiet=True)  # stdout holds only the reports that would run
-            plan = dry_run(paths, reports_file, args.only or (), args.force, args.set, log=quiet_log)
+            to_stderr = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+            # stdout holds only the reports that would run
+            plan = dry_run(paths, reports_file, args.only or (), args.force, args.set, log=to_stderr)
             for name, why in plan.items():
                 print(f"{name}\t{why}")
             return 0
