@@ -27,9 +27,16 @@ class Inputs:
     """The current fingerprints of what reports read (:mod:`.inputs`), computed once per build, and
     why a report must run given its entry in the build state."""
 
-    def __init__(self, notebooks: Path, processed: Path, cache: Path, write_cache: bool = True) -> None:
+    def __init__(
+        self,
+        notebooks: Path,
+        processed: Path,
+        cache: Path,
+        write_cache: bool = True,
+        library: Library | None = None,
+    ) -> None:
         self.notebooks = notebooks
-        self.library = Library()
+        self.library = library or Library()
         self.data = DataFingerprints(processed, cache, write_cache)
         self._static: dict[str, dict[str, Any]] = {}
 
