@@ -11,7 +11,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -49,6 +48,10 @@ notebook = "budget.ipynb"
 name = "broken"
 notebook = "broken.ipynb"
 """
+HOLD_LOCK = (  # another build's lock, held for the seconds given
+    "import sys, time\nfrom filelock import FileLock\nlock = FileLock(sys.argv[1])\nlock.acquire()\n"
+    "print('held', flush=True)\ntime.sleep(float(sys.argv[2]))\nlock.release()\n"
+)
 DTI_NOTE = "its rank not shown on page head"  # a note of data/raw/dti/dti_compiled.csv
 
 
@@ -270,16 +273,34 @@ def test_another_build_holding_the_lock_exits_75_and_wait_waits(tiny_built):
         started = time.monotonic()
         done = run(reports_file, paths.processed, "--only", "profile", "--wait", "1")
         assert done.returncode == 75 and time.monotonic() - started >= 1
-    lock.acquire()
-    threading.Timer(1.5, lock.release).start()
-    done = run(reports_file, paths.processed, "--only", "profile", "--wait")
-    assert done.returncode == 0, done.stderr
-    assert "build: waiting for the build that holds" in done.stdout
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(paths.reports / runner.LOCK_FILE), "120"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    env = {k: v for k, v in os.environ.items() if k not in ("EGOV_REPORTS_DIR", "EGOV_FIGURES_DIR")}
+    build = subprocess.Popen(
+        command(reports_file, paths.processed, "--only", "profile", "--wait"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert build.stdout is not None
+    for line in build.stdout:
+        if line.startswith("build: waiting for the build that holds"):
+            break
+    holder.kill()  # the other build ends: its lock goes with it
+    holder.wait()
+    out, err = build.communicate(timeout=120)
+    assert build.returncode == 0, err
+    assert SUMMARY.match(out.splitlines()[-1]).groups() == ("finished", "0", "0", "1")
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
-def test_a_stopped_build_keeps_its_finished_reports(tmp_path, real_processed, signum, status):
+def test_a_build_stopped_by_sigterm_keeps_its_finished_reports(tmp_path, real_processed):
+    signum, status = signal.SIGTERM, 143
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     write_notebook(notebooks / "quick.ipynb", "print('done')", parameters=DECLARED)
@@ -319,7 +340,37 @@ def test_a_stopped_build_keeps_its_finished_reports(tmp_path, real_processed, si
     done = subprocess.run(
         command(reports_file, real_processed.processed, "--dry-run"), capture_output=True, text=True, env=env
     )
-    assert done.stdout == "slow\tnever built by this build\n"  # quick is not run again
+    assert done.stdout == "slow\toutput missing: html/slow.html\n"  # quick is not run again
+
+
+def test_ctrl_c_ends_a_build_with_130_and_the_summary_line(tiny_built):
+    reports_file, paths, _ = tiny_built
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(paths.reports / runner.LOCK_FILE), "60"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    env = {k: v for k, v in os.environ.items() if k not in ("EGOV_REPORTS_DIR", "EGOV_FIGURES_DIR")}
+    build = subprocess.Popen(
+        command(reports_file, paths.processed, "--wait"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert build.stdout is not None
+        for line in build.stdout:
+            if line.startswith("build: waiting for the build that holds"):
+                break
+        build.send_signal(signal.SIGINT)
+        out, err = build.communicate(timeout=60)
+    finally:
+        holder.kill()
+    assert build.returncode == 130
+    assert err == "build: stopped by SIGINT; 0 finished report(s) kept, the rest not run\n"
+    assert SUMMARY.match(out.splitlines()[-1]).groups() == ("stopped by SIGINT", "0", "0", "0")
 
 
 def test_a_report_over_its_time_limit_fails_with_one_line(tmp_path, real_processed):
@@ -332,7 +383,7 @@ def test_a_report_over_its_time_limit_fails_with_one_line(tmp_path, real_process
         notebooks=notebooks, reports=tmp_path / "reports", figures=tmp_path / "figures"
     )
     started = time.monotonic()
-    result = runner.build(paths, reports_file, jobs=1, progress=False, time_limit=3)
-    assert time.monotonic() - started < 45
+    result = runner.build(paths, reports_file, jobs=1, progress=False, time_limit=2)
+    assert time.monotonic() - started < 50  # not the minute the notebook asks for
     [failure] = result.failures
-    assert failure.error.startswith("time limit: the report ran longer than 3 s")
+    assert failure.error.startswith("time limit: the report ran longer than 2 s")
