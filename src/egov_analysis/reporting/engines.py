@@ -63,12 +63,7 @@ class ClusterExecutor(Executor):
             raise SchedulerError(f"--scheduler needs dask.distributed: {hint}") from err
         self.address = address
         self.time_limit = time_limit
-        try:
-            with _quiet_distributed():
-                self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
-        except Exception as err:  # any failure to connect is one line, never a traceback
-            reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-            raise SchedulerError(f"cannot reach the Dask scheduler {address}: {reason}") from None
+        self.client = _connect(Client, address)
         self._publishing = threading.Lock()
         self._remote: list[Any] = []
         self._outer: dict[Future[Outcome], str] = {}
@@ -157,6 +152,32 @@ class ClusterExecutor(Executor):
                     self.client.cancel(self._remote)
             with contextlib.suppress(Exception):
                 self.client.close(timeout=5)
+
+
+def _connect(client_class: Any, address: str) -> Any:
+    """A client of the scheduler at ``address``, or :class:`SchedulerError` in one line within
+    :data:`CONNECT_TIMEOUT` (and a few seconds): distributed applies its timeout to opening the
+    connection, not to the scheduler's answer, and a server that accepts but never answers would
+    hold the build for ever."""
+    from dask.utils import parse_timedelta
+
+    found: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            with _quiet_distributed():
+                found["client"] = client_class(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        except Exception as err:  # any failure to connect is one line, never a traceback
+            found["error"] = str(err).splitlines()[0] if str(err) else type(err).__name__
+
+    waiting = threading.Thread(target=connect, daemon=True, name="dask-connect")
+    waiting.start()
+    limit = float(parse_timedelta(CONNECT_TIMEOUT)) + 5
+    waiting.join(limit)
+    if "client" in found:
+        return found["client"]
+    reason = found.get("error") or f"no answer within {limit:g} s"
+    raise SchedulerError(f"cannot reach the Dask scheduler {address}: {reason}")
 
 
 @contextlib.contextmanager
