@@ -222,7 +222,7 @@ def test_a_cluster_whose_only_worker_dies_fails_its_reports_in_bounded_time(
         notebooks=notebooks, reports=tmp_path / "reports", figures=tmp_path / "figures"
     )
     with distributed.LocalCluster(
-        n_workers=0, host="127.0.0.1", dashboard_address=None, processes=False
+        n_workers=0, host="127.0.0.1", dashboard_address=None, processes=True
     ) as scheduler_only:
         worker = subprocess.Popen(
             [
