@@ -214,8 +214,25 @@ def test_a_module_no_report_imports_changes_no_key_and_one_they_import_says_whic
     assert plan_with("reporting/engines.py") == {}
     assert plan_with("cli.py") == {}
     assert plan_with("clean/reconcile.py") == {}
+    assert plan_with("reporting/index_page.py") == {}  # the site's pages are written by every build
+    assert plan_with("reporting/templates/site/index.html.j2") == {}
     assert plan_with("datasets.py") == {r.name: "library: egov_analysis.datasets" for r in reports}
     assert plan_with("meta/indices.csv") == {r.name: "library: egov_analysis.meta" for r in reports}
+
+
+def test_every_package_data_file_counts_with_the_module_that_reads_it():
+    from egov_analysis.config import PACKAGE_DIR
+    from egov_analysis.reporting.inputs import DATA_FILES, NOT_DATA, data_file_module
+
+    modules = set(Library().graph.modules)
+    assert set(DATA_FILES.values()) <= modules
+    files = [
+        p.relative_to(PACKAGE_DIR).as_posix()
+        for p in PACKAGE_DIR.rglob("*")
+        if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts and p.name not in NOT_DATA
+    ]
+    assert files and [f for f in files if data_file_module(f) is None] == []
+    assert data_file_module("reporting/templates/site/index.html.j2") == "egov_analysis.reporting.index_page"
 
 
 def test_notebook_imports_follow_the_package_lazy_names(tmp_path):

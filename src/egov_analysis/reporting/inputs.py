@@ -43,7 +43,8 @@ DATA_FILES = {
     "meta/*.csv": "egov_analysis.meta",
     "meta/messages/*/*.toml": "egov_analysis.meta.messages",
     "provinces/*.csv": "egov_analysis.provinces.registry",
-    "reporting/templates/*/*": "egov_analysis.reporting.html",
+    "reporting/templates/offline/*": "egov_analysis.reporting.html",
+    "reporting/templates/site/*": "egov_analysis.reporting.index_page",
 }
 NOT_DATA = ("py.typed",)
 # imports not followed: module → the package it does not follow into (see the module docstring)
