@@ -165,6 +165,14 @@ def test_the_headline_follows_from_the_intervals_and_the_card(effect_study):
         ),
     )
     assert not reading.evidence(early)["supported"]
+    # nor a main run without a placebo test (its pre-period reproduced exactly: no ratio p-value)
+    untested = dataclasses.replace(
+        strong,
+        robustness=strong.robustness.assign(
+            p_value=strong.robustness["p_value"].where(strong.robustness["check"].ne("main"), np.nan)
+        ),
+    )
+    assert not reading.evidence(untested)["supported"]
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
@@ -194,6 +202,11 @@ def test_the_reading_names_every_threat_in_both_languages(effect_study, lang):
         assert word in joined, word
     others = [*reading.interval_sentences(effect_study, lang), *reading.card_sentences(effect_study, lang)]
     assert any("85" in s for s in others)  # the level the six pre-period years allow: 85.7%
+    # the in-time placebo's three pre-period years are reproduced almost exactly: its ratio's rank
+    # among the placebos' is no test, and the sentence gives no p-value for it
+    assert effect_study.robustness.set_index("check").loc["in_time_placebo", "pre_rmspe"] < 0.05
+    in_time = [s for s in others if s.startswith(("In-time placebo", "Kiểm định giả theo thời gian"))]
+    assert len(in_time) == 1 and "p =" not in in_time[0] and "p của kiểm định giả =" not in in_time[0]
     assert reading.subindex_sentences(effect_study, lang)
 
 

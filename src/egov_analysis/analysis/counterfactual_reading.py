@@ -5,8 +5,9 @@ honest reading of what the comparison can and cannot show.
 The headline follows from the intervals and the robustness card, never from the most favourable
 p-value: an effect is called *supported* only when the yearly intervals exclude zero in at least
 half of the post-period years, every estimate of the card has the main estimate's sign, the
-in-time placebo's gap is less than half the main gap, and the placebo p-value is at most
-``SIGNIFICANCE`` with and without the pre-fit screen; otherwise the sentence says that an effect is
+in-time placebo's gap is less than half the main gap, and the placebo p-value exists (the
+pre-period is not reproduced exactly) and is at most ``SIGNIFICANCE`` with and without the
+pre-fit screen; otherwise the sentence says that an effect is
 not established and gives the range of the evidence.
 """
 
@@ -52,11 +53,13 @@ def evidence(result: CounterfactualStudy) -> dict[str, float | int | bool]:
     bands = result.intervals
     excluding = int(((bands["lower"] > 0) | (bands["upper"] < 0)).sum())
     p_values = card.loc[card["check"].isin(["main", "placebo_screen"]), "p_value"].astype(float).dropna()
+    tested = bool(pd.notna(main["p_value"]))  # no ratio p-value when the pre-period fit is exact
     in_time = card.loc[card["check"].eq("in_time_placebo"), "mean_post_gap"].astype(float).dropna()
     same_sign = bool((np.sign(estimates) == np.sign(gap)).all())
     in_time_small = bool(in_time.empty or abs(float(in_time.iloc[0])) < abs(gap) / 2)
     supported = (
         len(bands) > 0
+        and tested
         and excluding >= len(bands) / 2
         and same_sign
         and in_time_small
