@@ -239,6 +239,35 @@ def test_results_are_cached_by_their_inputs(tmp_path, monkeypatch):
     assert len(calls) == 4 and [p.name[:13] for p in tmp_path.glob("*.pkl")] == ["f" * 12 + "-"]
 
 
+def test_an_unreadable_cache_file_is_computed_again(tmp_path, monkeypatch):
+    # a file another version of pandas or numpy pickled, or a damaged one, is no result: the study
+    # is computed again and the file replaced, never an error in the report
+    data = panel(8.0)
+    params = {
+        "province": "Quảng Ninh",
+        "start_year": 2012,
+        "subindices": (),
+        "leave_out": 0,
+        "fake_start": None,
+    }
+    path = tmp_path / f"{cs._code_fingerprint()[:12]}-{cs.cache_key(data, **params)}.pkl"
+    path.write_bytes(b"\x80\x05not a pickle")
+    result = cs.cached_study(data, tmp_path, **params)
+    assert result.main.fit.iloc[0]["province"] == "Quảng Ninh"
+    assert isinstance(cs.cached_study(data, tmp_path, **params), cs.CounterfactualStudy)
+    # the libraries that wrote a file are part of its name
+    import numpy
+    import pandas
+
+    before, pandas_version = cs._code_fingerprint(), pandas.__version__
+    monkeypatch.setattr(pandas, "__version__", "0.0-other")
+    assert cs._code_fingerprint() != before
+    monkeypatch.setattr(pandas, "__version__", pandas_version)
+    assert cs._code_fingerprint() == before
+    monkeypatch.setattr(numpy, "__version__", "0.0-other")
+    assert cs._code_fingerprint() != before
+
+
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_the_study_charts_draw_the_bands_and_say_what_they_show(effect_study, lang):
     from matplotlib.collections import PolyCollection
