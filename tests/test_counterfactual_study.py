@@ -173,6 +173,10 @@ def test_the_headline_follows_from_the_intervals_and_the_card(effect_study):
         ),
     )
     assert not reading.evidence(untested)["supported"]
+    exact = {"en": "reproduces the pre-period exactly", "vi": "tái tạo chính xác giai đoạn trước"}
+    for lang, words in exact.items():
+        sentence = reading.headline(dataclasses.replace(untested, intervals=weak.intervals), lang)
+        assert words in sentence and "–" not in sentence
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])

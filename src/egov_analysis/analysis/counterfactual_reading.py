@@ -45,7 +45,7 @@ def evidence(result: CounterfactualStudy) -> dict[str, float | int | bool]:
     """The numbers the headline rests on: ``gap``, ``low`` / ``high`` (range of the card's
     estimates), ``n_years``, ``n_zero`` (years whose interval includes zero), ``n_excluding``,
     ``p_min`` / ``p_max`` (placebo p-value over all runs and each screen), ``in_time_gap``,
-    ``same_sign``, ``supported``."""
+    ``same_sign``, ``tested`` (the main run has a ratio p-value), ``supported``."""
     card = result.robustness
     main = card[card["check"].eq("main")].iloc[0]
     gap = float(main["mean_post_gap"])
@@ -76,6 +76,7 @@ def evidence(result: CounterfactualStudy) -> dict[str, float | int | bool]:
         "p_max": float(p_values.max()),
         "in_time_gap": float(in_time.iloc[0]) if not in_time.empty else float("nan"),
         "same_sign": same_sign,
+        "tested": tested,
         "supported": supported,
     }
 
@@ -86,6 +87,8 @@ def headline(result: CounterfactualStudy, lang: str) -> str:
     facts = evidence(result)
     fit = result.main.fit.iloc[0]
     key = "scm_headline_supported" if facts["supported"] else "scm_headline_not_shown"
+    if not facts["supported"] and not facts["tested"]:  # no ratio p-value to give a range of
+        key = "scm_headline_untested"
     return text(
         f"programme.finding.{key}",
         lang,
