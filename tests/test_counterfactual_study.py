@@ -177,6 +177,12 @@ def test_the_headline_follows_from_the_intervals_and_the_card(effect_study):
     for lang, words in exact.items():
         sentence = reading.headline(dataclasses.replace(untested, intervals=weak.intervals), lang)
         assert words in sentence and "–" not in sentence
+    # and the card's sentences say why there is no placebo p-value, not "p = –"
+    fit = effect_study.main.fit.assign(p_value=np.nan, p_value_screen_2=np.nan, p_value_screen_5=np.nan)
+    exact_main = dataclasses.replace(untested, main=dataclasses.replace(effect_study.main, fit=fit))
+    screen = reading.card_sentences(exact_main, "en")[-1]
+    assert "cannot be run" in screen and "–" not in screen
+    assert "không thể thực hiện kiểm định giả" in reading.card_sentences(exact_main, "vi")[-1]
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])

@@ -183,6 +183,9 @@ def card_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
             out.append(
                 text("programme.scm.check_failed", lang, check=check_label(row, lang), reason=row.variant)
             )
+    if pd.isna(fit["p_value"]):  # the pre-period reproduced exactly: no ratio to rank
+        out.append(text("programme.scm.screen_untested", lang, province=fit["province"]))
+        return out
     out.append(
         text(
             "programme.scm.screen",
