@@ -114,6 +114,12 @@ def test_the_pre_fit_screen_keeps_only_placebos_that_fit_comparably():
     # within 2×: the 0.6 and 1.5 fits; one ratio (10) at least the treated one's: (1 + 1) / 3
     assert screened["p_value_screen_2"] == pytest.approx(2 / 3) and screened["n_runs_screen_2"] == 3
     assert screened["p_value_screen_5"] == pytest.approx(2 / 4) and screened["n_runs_screen_5"] == 4
+    # ties count against the treated province, and a fit exactly 2× its own is within the screen
+    boundary = pd.DataFrame({"role": ["placebo"], "pre_rmspe": [2.0], "rmspe_ratio": [5.0]})
+    tied = pd.concat([placebos, boundary])
+    screened = screened_p_values(tied)
+    assert screened["p_value_screen_2"] == pytest.approx(3 / 4) and screened["n_runs_screen_2"] == 4
+    assert screened["p_value_screen_5"] == pytest.approx(3 / 5)
     alone = screened_p_values(placebos.iloc[[0, 1]])
     assert np.isnan(alone["p_value_screen_2"]) and alone["n_runs_screen_2"] == 1  # no test, not p = 1
 
