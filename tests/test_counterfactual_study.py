@@ -230,6 +230,19 @@ def test_the_reading_names_every_threat_in_both_languages(effect_study, lang):
     assert reading.subindex_sentences(effect_study, lang)
 
 
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_level_raised_to_the_next_step_is_not_called_out_of_reach(effect_study, lang):
+    # 80% asked with six pre-period years: the intervals are 6/7 = 85.7% ones, and an 80% interval
+    # is no whole line (a p-value of 1/7 rejects at 20%), unlike a 90% one
+    asked_80 = effect_study.intervals.assign(requested_level=0.8)
+    sentences = reading.interval_sentences(dataclasses.replace(effect_study, intervals=asked_80), lang)
+    whole_line = {"en": "whole line", "vi": "toàn bộ trục số"}[lang]
+    assert len(sentences) == 2 and "80%" in sentences[1] and "85" in sentences[1]
+    assert whole_line not in sentences[1]
+    asked_90 = reading.interval_sentences(effect_study, lang)
+    assert whole_line in asked_90[1] and "90%" in asked_90[1]
+
+
 def test_results_are_cached_by_their_inputs(tmp_path, monkeypatch):
     data = panel(8.0)
     calls = []

@@ -126,9 +126,11 @@ def interval_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
     ]
     if abs(level - requested) > 1e-6:
         n_pre = len(result.main.years[result.main.years["period"].eq("pre")])
+        # below the level asked for only when no interval reaches it (it would be the whole
+        # line); above it when the p-values' steps of 1/(n_pre + 1) skip the level asked for
         out.append(
             text(
-                "programme.scm.level_lowered",
+                "programme.scm.level_lowered" if level < requested else "programme.scm.level_raised",
                 lang,
                 requested=_percent(requested, lang),
                 n_pre=n_pre,
