@@ -171,6 +171,10 @@ def test_the_headline_follows_from_the_intervals_and_the_card(effect_study):
         ),
     )
     assert not reading.evidence(early)["supported"]
+    # and the headline names that reason, which its first sentence (intervals, p-values) does not
+    assert "in-time placebo (a fake start in 2009) gives a mean gap of 8.00" in reading.headline(early, "en")
+    assert "năm bắt đầu giả 2009" in reading.headline(early, "vi")
+    assert "in-time placebo" not in reading.headline(weak, "en")
     # nor a main run without a placebo test (its pre-period reproduced exactly: no ratio p-value)
     untested = dataclasses.replace(
         strong,

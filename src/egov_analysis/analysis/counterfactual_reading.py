@@ -45,7 +45,8 @@ def evidence(result: CounterfactualStudy) -> dict[str, float | int | bool]:
     """The numbers the headline rests on: ``gap``, ``low`` / ``high`` (range of the card's
     estimates), ``n_years``, ``n_zero`` (years whose interval includes zero), ``n_excluding``,
     ``p_min`` / ``p_max`` (placebo p-value over all runs and each screen), ``in_time_gap``,
-    ``same_sign``, ``tested`` (the main run has a ratio p-value), ``supported``."""
+    ``same_sign``, ``in_time_small`` (no in-time placebo, or its gap under half the main
+    one), ``tested`` (the main run has a ratio p-value), ``supported``."""
     card = result.robustness
     main = card[card["check"].eq("main")].iloc[0]
     gap = float(main["mean_post_gap"])
@@ -76,6 +77,7 @@ def evidence(result: CounterfactualStudy) -> dict[str, float | int | bool]:
         "p_max": float(p_values.max()),
         "in_time_gap": float(in_time.iloc[0]) if not in_time.empty else float("nan"),
         "same_sign": same_sign,
+        "in_time_small": in_time_small,
         "tested": tested,
         "supported": supported,
     }
@@ -89,7 +91,7 @@ def headline(result: CounterfactualStudy, lang: str) -> str:
     key = "scm_headline_supported" if facts["supported"] else "scm_headline_not_shown"
     if not facts["supported"] and not facts["tested"]:  # no ratio p-value to give a range of
         key = "scm_headline_untested"
-    return text(
+    sentence = text(
         f"programme.finding.{key}",
         lang,
         province=fit["province"],
@@ -104,6 +106,19 @@ def headline(result: CounterfactualStudy, lang: str) -> str:
         p_min=_p(float(facts["p_min"]), lang),
         p_max=_p(float(facts["p_max"]), lang),
     )
+    # the conditions the sentence above does not name (intervals and p-values it does)
+    unmet = []
+    if not facts["in_time_small"]:
+        card = result.robustness
+        fake = int(card.loc[card["check"].eq("in_time_placebo"), "start_year"].iloc[0])
+        gap = _number(float(facts["in_time_gap"]), lang)
+        unmet.append(text("programme.finding.scm_unmet_in_time", lang, fake=fake, in_time_gap=gap))
+    if not facts["same_sign"]:
+        low, high = _number(float(facts["low"]), lang), _number(float(facts["high"]), lang)
+        unmet.append(text("programme.finding.scm_unmet_sign", lang, low=low, high=high))
+    if facts["supported"] or not unmet:
+        return sentence
+    return sentence + " " + text("programme.finding.scm_unmet", lang, reasons="; ".join(unmet))
 
 
 def interval_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
