@@ -138,6 +138,28 @@ def test_each_interval_is_the_set_of_effects_the_test_does_not_reject(n_pre, n_d
             assert conformal_p_value(z0, z1, pre, year, end + outward * 1.5 * tol) <= size, (seed, end)
 
 
+def test_a_year_whose_point_estimate_the_test_rejects_gets_no_interval(monkeypatch):
+    # pysyncon's search starts at the point estimate without testing it; were it rejected, the
+    # search would return [gap, gap]: a zero-width interval that excludes zero, falsely
+    from egov_analysis.analysis import counterfactual_intervals as ci
+
+    z0, z1 = factor_model(seed=2, effect=0.0, n_pre=19, n_post=2)
+    pre, post = list(z0.index[:19]), list(z0.index[19:])
+    kept = ci.conformal_intervals(z0, z1, pre, post, tol=0.05)
+    assert kept[["lower", "upper"]].notna().all().all()
+    real = ci.conformal_p_value
+    target = int(post[0])
+
+    def rejecting(z0, z1, pre, year, effect):  # the first year's estimate rejected
+        gap = float(kept.loc[kept["year"].eq(year), "gap"].iloc[0])
+        return 0.0 if year == target and abs(effect - gap) < 1e-9 else real(z0, z1, pre, year, effect)
+
+    monkeypatch.setattr(ci, "conformal_p_value", rejecting)
+    band = ci.conformal_intervals(z0, z1, pre, post, tol=0.05).set_index("year")
+    assert band.loc[target, ["lower", "upper"]].isna().all()
+    assert band.loc[int(post[1]), ["lower", "upper"]].notna().all()
+
+
 def exchangeable_panel(seed: int) -> pd.DataFrame:
     """Twelve exchangeable provinces (loadings drawn alike, no effect), Quảng Ninh among them:
     the indices table's columns."""

@@ -158,6 +158,11 @@ def test_the_headline_follows_from_the_intervals_and_the_card(effect_study):
     # one favourable p-value does not make it: the intervals include zero
     weak = dataclasses.replace(strong, intervals=strong.intervals.assign(lower=-1.0))
     assert not reading.evidence(weak)["supported"]
+    # a year without an interval (its point estimate rejected) is a dash in the table, never
+    # "not published", and does not count as excluding zero
+    holed = dataclasses.replace(strong, intervals=strong.intervals.assign(lower=np.nan, upper=np.nan))
+    assert set(reading.interval_table(holed, "en")["lower"]) == {"–"}
+    assert reading.evidence(holed)["n_excluding"] == 0
     sentence = reading.headline(weak, "en")
     assert "not established" in sentence and f"includes zero in {len(weak.intervals)} of" in sentence
     assert "chưa xác lập được tác động" in reading.headline(weak, "vi")

@@ -352,13 +352,14 @@ def card_table(result: CounterfactualStudy, lang: str) -> pd.DataFrame:
 
 def interval_table(result: CounterfactualStudy, lang: str) -> pd.DataFrame:
     """The yearly intervals for people: ``year``, ``gap``, ``lower``, ``upper`` (points, text in
-    ``lang``'s format)."""
+    ``lang``'s format; "–" where a year has no interval)."""
     bands = result.intervals
     return pd.DataFrame(
         {
             "year": bands["year"].astype(int),
             "gap": [_number(float(v), lang) for v in bands["gap"]],
-            "lower": [_number(float(v), lang) for v in bands["lower"]],
-            "upper": [_number(float(v), lang) for v in bands["upper"]],
+            # no interval in a year whose point estimate the test rejects: a dash
+            "lower": ["–" if pd.isna(v) else _number(float(v), lang) for v in bands["lower"]],
+            "upper": ["–" if pd.isna(v) else _number(float(v), lang) for v in bands["upper"]],
         }
     )
