@@ -188,6 +188,8 @@ def test_dry_run_after_a_build_lists_only_what_changed(tiny_built, tmp_path):
         "broken\tfailed last time",
     ]
     assert done.stderr.startswith("dry run: the raw data changed; cleaning them into ")
+    done = run(reports_file, paths.processed, "--dry-run", "--force", "--only", "budget")
+    assert done.stdout == "budget\tforced\n"
     assert (paths.reports / ".build_state.json").read_bytes() == state  # nothing was written
     assert not (tmp_path / "processed").exists()
 
