@@ -57,22 +57,6 @@ def score(value: Any, index: str, lang: str) -> str:
     return number(value, lang, score_decimals().get(index, DEFAULT_DECIMALS))
 
 
-# what Markdown (and nbconvert's formula reader: $) would act on inside a line
-_MARKDOWN_ACTIVE = {c: f"&#{ord(c)};" for c in "\\`*_[]$|~!#"}
-
-
-def plain_markdown(text: object) -> str:
-    """``text`` as Markdown that renders exactly as ``text`` reads, on one line: characters as
-    HTML character references, which CommonMark (and nbconvert's renderer) decodes back and escapes
-    on output (``<script>`` stays text, ``*x*`` is no emphasis, ``[a](b)`` no link); backslash
-    escapes are not used because nbconvert reads ``\\[`` and ``\\(`` as the start of a formula.
-    Here, below the analysis layer, so that findings and report sections share it."""
-    import html
-
-    escaped = html.escape(" ".join(str(text).split()), quote=False)
-    return "".join(_MARKDOWN_ACTIVE.get(c, c) for c in escaped)
-
-
 def is_computed(basis: Any) -> bool:
     """Whether a value's status (``score_basis``, ``rank_basis``, ``value_basis`` of the field
     registry: ``published`` / ``computed`` / ``derived: …``) says this project computed it."""

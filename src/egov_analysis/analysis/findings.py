@@ -56,8 +56,10 @@ class Findings:
     def markdown(self, level: int = 2) -> str:
         """The heading and a list item per sentence; their text never becomes markup (a report
         title ``<b>`` in the heading reads as written)."""
-        items = "\n".join(f"- {fmt.plain_markdown(s)}" for s in self.sentences)
-        return f"{'#' * level} {fmt.plain_markdown(self.heading)}\n\n{items}\n"
+        from ..markup import plain_markdown
+
+        items = "\n".join(f"- {plain_markdown(s)}" for s in self.sentences)
+        return f"{'#' * level} {plain_markdown(self.heading)}\n\n{items}\n"
 
     def _repr_markdown_(self) -> tuple[str, dict[str, object]]:
         # the key finding rides in the output's metadata, for the landing page (reporting.site)

@@ -8,6 +8,13 @@ because nbconvert reads ``\\[`` and ``\\(`` as the start of a formula.
 
 from __future__ import annotations
 
-from ..formatting import plain_markdown  # one implementation, below the analysis layer
+import html
 
-__all__ = ["plain_markdown"]
+# what Markdown (and nbconvert's formula reader: $) would act on inside a line
+_ACTIVE = {c: f"&#{ord(c)};" for c in "\\`*_[]$|~!#"}
+
+
+def plain_markdown(text: object) -> str:
+    """``text`` as Markdown that renders exactly as ``text`` reads, on one line."""
+    escaped = html.escape(" ".join(str(text).split()), quote=False)
+    return "".join(_ACTIVE.get(c, c) for c in escaped)
