@@ -37,6 +37,23 @@ def test_every_value_carries_its_source_url(tables):
     assert indices.loc[ranked, "rank_source_url"].str.match(r"https?://").all()
 
 
+def test_every_row_carries_the_class_of_its_source(real_processed):
+    """``source_class`` on every row of indices and of the programme tables, the class of the
+    row's own source URL (meta/source_classes.csv); a conflict names both classes."""
+    processed = real_processed.processed
+    classes = set(meta.source_classes()["class"])
+    for name in ("indices", "phases", "budget", "goals", "milestones", "provincial_budget", "cpi"):
+        frame = pd.read_parquet(processed / f"{name}.parquet")
+        expected = meta.classify_sources(frame["source_url"])["source_class"]
+        assert frame["source_class"].notna().all(), name
+        assert set(frame["source_class"]) <= classes, name
+        assert frame["source_class"].astype(str).tolist() == expected.astype(str).tolist(), name
+    conflicts = pd.read_parquet(processed / "programme_conflicts.parquet")
+    for side in ("chosen", "other"):
+        expected = meta.classify_sources(conflicts[f"{side}_source_url"])["source_class"]
+        assert conflicts[f"{side}_source_class"].astype(str).tolist() == expected.astype(str).tolist()
+
+
 def test_key_is_unique_and_codes_are_strings(tables):
     indices = tables["indices"]
     assert not indices.duplicated(["index", "year", "geography", "province_code", "indicator"]).any()

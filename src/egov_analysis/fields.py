@@ -88,6 +88,16 @@ _CODE = Field(
     "(geography units_34); the two code lists are never mixed.",
     nullable=False,
 )
+_SOURCE_CLASS = Field(
+    "source_class",
+    "string",
+    "Class of the source in source_url (meta/source_classes.csv, strongest first): publisher_file "
+    "(the publisher's own data file or a byte-for-byte mirror of it), publisher_site, "
+    "provincial_government, press, third_party_compilation (a research repository or dataset "
+    "hub compiling published values: never the publisher's file).",
+    nullable=False,
+    vocabulary="source_class",
+)
 _PROVINCE = Field("province", "string", "Canonical Vietnamese name (NFC, with diacritics).", nullable=False)
 _INDICATOR = Field(
     "indicator", "string", "snake_case English indicator; 'overall' is the headline score.", nullable=False
@@ -136,6 +146,7 @@ INDICES = Table(
             "URL of the published source of the score (else of the rank).",
             nullable=False,
         ),
+        _SOURCE_CLASS,
         Field("rank_source_url", "string", "URL of the published source of the rank."),
         Field("note", "string", "What the source says about the value, or how it was derived."),
         Field(
@@ -311,6 +322,7 @@ PHASES = Table(
         Field("legal_basis", "string", "Decision or resolution that set the stage up."),
         Field("legal_basis_source_url", "string", "Source of the legal basis."),
         _SOURCE,
+        _SOURCE_CLASS,
         _TITLE,
         _DATE,
         _QUOTE,
@@ -361,6 +373,7 @@ BUDGET = Table(
             minimum=0,
         ),
         _SOURCE,
+        _SOURCE_CLASS,
         _TITLE,
         _DATE,
         _QUOTE,
@@ -391,6 +404,7 @@ GOALS = Table(
         _YEAR_END,
         _PRINTED,
         _SOURCE,
+        _SOURCE_CLASS,
         _TITLE,
         _DATE,
         _QUOTE,
@@ -425,6 +439,7 @@ MILESTONES = Table(
         Field("kind", "string", "What the printed value is.", nullable=False, vocabulary="value_kind"),
         Field("parse_note", "string", "Why a value was refused as ambiguous or unreadable."),
         _SOURCE,
+        _SOURCE_CLASS,
         _TITLE,
         _DATE,
         _QUOTE,
@@ -442,6 +457,20 @@ PROGRAMME_CONFLICTS = Table(
         Field("chosen_source_url", "string", "Its source.", nullable=False),
         Field("other_value", "string", "The other value.", nullable=False),
         Field("other_source_url", "string", "The other source.", nullable=False),
+        Field(
+            "chosen_source_class",
+            "string",
+            "Class of the chosen value's source (meta/source_classes.csv).",
+            nullable=False,
+            vocabulary="source_class",
+        ),
+        Field(
+            "other_source_class",
+            "string",
+            "Class of the other source.",
+            nullable=False,
+            vocabulary="source_class",
+        ),
         Field("rule", "string", "The rule that chose.", nullable=False),
     ),
 )
@@ -488,6 +517,7 @@ PROVINCIAL_BUDGET = Table(
         Field("flag", "string", "Series breaks, source errors and identifications."),
         _PRINTED,
         _SOURCE,
+        _SOURCE_CLASS,
     ),
 )
 
@@ -511,6 +541,7 @@ PROVINCIAL_BUDGET_UNASSIGNED = Table(
         Field("flag", "string", "Why the row is not assigned.", nullable=False),
         _PRINTED,
         _SOURCE,
+        _SOURCE_CLASS,
     ),
 )
 
@@ -530,6 +561,7 @@ CPI = Table(
         Field("price_level", "Float64", "Derived: chained price level, first year = 100.", unit="index"),
         Field("source_org", "string", "Who published the figure.", nullable=False),
         _SOURCE,
+        _SOURCE_CLASS,
         Field("note", "string", "Remarks of the source."),
     ),
 )

@@ -268,6 +268,7 @@ def vocabulary(name: str) -> tuple[str, ...]:
         "index": lambda: tuple(indices()),
         "geography": lambda: tuple(geographies()["geography"]),
         "value_kind": value_kinds,
+        "source_class": lambda: tuple(source_classes()["class"]),
     }
     return sources[name]()
 
