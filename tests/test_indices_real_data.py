@@ -331,3 +331,20 @@ def test_a_manifest_that_is_not_an_object_is_no_manifest(tmp_path):
     for text in ("[]", '"x"', "3"):
         (tmp_path / publish.CURRENT / publish.MANIFEST).write_text(text, encoding="utf-8")
         assert publish.read_manifest(tmp_path) is None
+
+
+def test_papi_2022_ranks_its_61_ranked_provinces_from_their_scores(tables):
+    """PAPI 2022 ranked 61 provinces (Bắc Giang and Bắc Ninh left out): the ranks are computed
+    from the 61 scores — with 63 in the editions table every 2022 rank was withheld."""
+    papi = tables["indices"].query("index == 'papi' and year == 2022")
+    overall = papi[papi["indicator"].eq("overall")]
+    ranked = overall[overall["rank"].notna()]
+    assert len(ranked) == 61 and (overall["n_ranked"] == 61).all()
+    assert (ranked["rank_basis"] == "computed").all()
+    expected = ranked["score"].rank(method="min", ascending=False).astype(int)
+    assert ranked["rank"].astype(int).tolist() == expected.tolist()
+    assert ranked.set_index("province").loc["Quảng Ninh", "rank"] == 1
+    left_out = papi[papi["province"].isin(["Bắc Giang", "Bắc Ninh"])]
+    assert left_out["score"].notna().any() and left_out["rank"].isna().all()
+    cov = tables["coverage"].query("index == 'papi' and year == 2022")
+    assert (cov["n_ranked"] == 61).all() and (cov["status"] == "complete").all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..meta import indicators, n_ranked
+from ..meta import indicators, n_ranked, not_ranked
 from .validate import KEY
 
 PAPI_REDESIGN_YEAR = 2018
@@ -70,17 +70,34 @@ def add_ranks(panel: pd.DataFrame) -> pd.DataFrame:
     distinct = panel[group[:3]].drop_duplicates()
     distinct["n_ranked"] = [n_ranked(i, int(y), g) for i, y, g in distinct.itertuples(index=False)]
     panel = panel.merge(distinct.astype({"n_ranked": "Int64"}), on=group[:3], how="left")
-    scored = panel.groupby(group)["score"].transform("count")
+    left_out = _left_out_of_ranking(panel)
+    panel["left_out_of_ranking"] = left_out
+    ranked_score = panel["score"].where(~left_out)
+    scored = ranked_score.groupby([panel[c] for c in group]).transform("count")
     panel["n_ranked"] = panel["n_ranked"].fillna(scored.astype("Int64"))  # PAPI: all it scored
     complete = scored.eq(panel["n_ranked"])
     computed = (
-        panel["score"].where(complete).groupby([panel[c] for c in group]).rank(method="min", ascending=False)
+        ranked_score.where(complete).groupby([panel[c] for c in group]).rank(method="min", ascending=False)
     )
     fill = complete & panel["rank"].isna() & computed.notna()
     panel.loc[fill, "rank"] = computed[fill].astype("Int64")
     panel.loc[fill, "rank_basis"] = "computed"
     panel.loc[fill, "rank_source_url"] = panel.loc[fill, "source_url"]
     return panel
+
+
+def _left_out_of_ranking(panel: pd.DataFrame) -> pd.Series:
+    """True for the rows of units the publisher left out of an edition's ranking
+    (``meta/index_editions.csv`` ``not_ranked``): their values are shown, never ranked."""
+    from ..provinces import resolve
+
+    out = pd.Series(False, index=panel.index)
+    for (index, year, geography), rows in panel.groupby(["index", "year", "geography"]).groups.items():
+        names = not_ranked(str(index), int(year), str(geography))
+        if names:
+            codes = {resolve(name).gso_code for name in names}
+            out[rows] = panel.loc[rows, "province_code"].isin(codes)
+    return out
 
 
 def finish(panel: pd.DataFrame) -> pd.DataFrame:

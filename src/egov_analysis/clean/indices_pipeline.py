@@ -40,10 +40,13 @@ def conform(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 def coverage(panel: pd.DataFrame) -> pd.DataFrame:
     """Per index, year, geography and indicator: units with a score, with a rank, with either,
-    the number ranked, and the list's status (``meta.coverage.list_status``)."""
+    the number ranked, and the list's status (``meta.coverage.list_status``). Units the publisher
+    left out of the ranking (``not_ranked`` of ``meta/index_editions.csv``) are not counted."""
     from ..meta.coverage import list_status
 
     group = ["index", "year", "geography", "indicator"]
+    if "left_out_of_ranking" in panel.columns:  # units the publisher did not rank are not counted
+        panel = panel[~panel["left_out_of_ranking"].astype(bool)]
     published = panel.assign(_published=panel["score"].notna() | panel["rank"].notna())
     cov = (
         published.groupby(group)

@@ -6,7 +6,9 @@ them all, e.g. to register a toy index in a test):
 
 - ``indices.csv`` (one row per index): names and publishers in English and Vietnamese, years
   published, scale, direction, notes;
-- ``index_editions.csv`` (index, year, geography): units the publisher ranked, coverage notes;
+- ``index_editions.csv`` (index, year, geography): units the publisher ranked, who published the
+  edition (a key of ``publishers.csv``: names and notes per language), units left unranked,
+  coverage notes;
 - ``series_breaks.csv`` (index, year, indicator): where a series is not comparable, notes;
 - ``indicators.csv`` (index, indicator): one stable id per concept — level, parent, valid range,
   display names; ``indicator_labels.csv`` (index, label as printed): which indicator a label is;
@@ -162,11 +164,50 @@ def geographies() -> pd.DataFrame:
     return _geographies(str(meta_dir())).copy()
 
 
+@dataclass(frozen=True)
+class Publisher:
+    """Who published an edition (``meta/publishers.csv``): names and notes per language."""
+
+    publisher: str  # the key index_editions.csv uses
+    names: Mapping[str, str]
+    notes: Mapping[str, str]
+
+    @property
+    def name(self) -> str:
+        return self.names["en"]
+
+    def name_in(self, lang: str) -> str:
+        """The publisher's display name in ``lang`` (English where the table has none)."""
+        return self.names.get(lang) or self.names["en"]
+
+    def note_in(self, lang: str) -> str:
+        return self.notes.get(lang) or self.notes.get("en", "")
+
+
+@cache
+def _publishers(directory: str) -> dict[str, Publisher]:
+    out: dict[str, Publisher] = {}
+    for line, r in enumerate(_rows(directory, "publishers.csv"), start=2):
+        key = r.get("publisher", "")
+        if not key or not r.get("name_en") or not r.get("name_vi"):
+            raise MetaError(f"{directory}/publishers.csv:{line}: publisher, name_en and name_vi are required")
+        if key in out:
+            raise MetaError(f"{directory}/publishers.csv:{line}: publisher {key!r} appears twice")
+        out[key] = Publisher(key, _by_language(r, "name"), _by_language(r, "note"))
+    return out
+
+
+def publishers() -> dict[str, Publisher]:
+    """Every publisher an edition names (``meta/publishers.csv``), by its key."""
+    return _publishers(str(meta_dir()))
+
+
 @cache
 def _editions(directory: str) -> pd.DataFrame:
     rows = _rows(directory, "index_editions.csv")
     known = _indices(directory)
     geos = set(_geographies(directory)["geography"])
+    publishing = _publishers(directory)
     for line, r in enumerate(rows, start=2):
         where = f"{directory}/index_editions.csv:{line}"
         if r["index"] not in known:
@@ -177,6 +218,8 @@ def _editions(directory: str) -> pd.DataFrame:
             raise MetaError(f"{where}: geography {r['geography']!r} is not in geographies.csv")
         if r["n_ranked"] and not r["n_ranked"].isdigit():
             raise MetaError(f"{where}: n_ranked {r['n_ranked']!r} is not a whole number")
+        if r.get("publisher") not in publishing:
+            raise MetaError(f"{where}: publisher {r.get('publisher')!r} is not in publishers.csv")
     frame = pd.DataFrame(list(rows))
     frame["year"] = frame["year"].astype(int)
     frame["n_ranked"] = pd.to_numeric(frame["n_ranked"].replace("", None)).astype("Int64")
@@ -194,9 +237,36 @@ def _editions(directory: str) -> pd.DataFrame:
 
 
 def editions() -> pd.DataFrame:
-    """One row per index, year and geography published: ``n_ranked`` (units the publisher ranked)
-    and ``coverage_note_en`` / ``coverage_note_vi``."""
+    """One row per index, year and geography published: ``n_ranked`` (units the publisher ranked),
+    ``publisher`` (a key of :func:`publishers`: who published that edition), ``not_ranked`` (units
+    the publisher left out of the ranking although the data read hold values for them, names
+    separated by ``;``) and ``coverage_note_en`` / ``coverage_note_vi``."""
     return _editions(str(meta_dir())).copy()
+
+
+def _edition(index: str, year: int, geography: str) -> pd.Series | None:
+    frame = _editions(str(meta_dir()))
+    hit = frame[frame["index"].eq(index) & frame["year"].eq(int(year)) & frame["geography"].eq(geography)]
+    return None if hit.empty else hit.iloc[0]
+
+
+def edition_publisher(index: str, year: int, geography: str = DEFAULT_GEOGRAPHY) -> Publisher:
+    """Who published that edition (DTI 2024: the Ministry of Science and Technology, into which
+    the Ministry of Information and Communications was merged on 1 March 2025). Raises
+    :class:`MetaError` for an edition ``index_editions.csv`` does not have."""
+    row = _edition(index, year, geography)
+    if row is None:
+        raise MetaError(f"no edition {index} {year} ({geography}) in index_editions.csv")
+    return publishers()[str(row["publisher"])]
+
+
+def not_ranked(index: str, year: int, geography: str = DEFAULT_GEOGRAPHY) -> tuple[str, ...]:
+    """The units (names as written in ``index_editions.csv``) that the publisher left out of that
+    edition's ranking although the data read hold values for them (PAPI 2022: Bắc Giang, Bắc Ninh)."""
+    row = _edition(index, year, geography)
+    if row is None or not str(row.get("not_ranked") or "").strip():
+        return ()
+    return tuple(name.strip() for name in str(row["not_ranked"]).split(";") if name.strip())
 
 
 def n_ranked(index: str, year: int, geography: str) -> int | None:
