@@ -236,8 +236,9 @@ INDEX_JUMPS = Table(
     "index_jumps",
     "For review, not refused: a province's change between consecutive editions more than 4 "
     "usual spreads from the index's median change (usual spread: 1.4826 × the median absolute "
-    "deviation of all its year-on-year changes). PAPI's overall score across its 2018 redesign "
-    "is left out.",
+    "deviation of all its year-on-year changes). No change across a series break "
+    "(meta/series_breaks.csv: PAPI's overall score across its 2018 redesign, PCI across its 2017 "
+    "revision) is compared.",
     key=("index", "geography", "province_code", "indicator", "year"),
     fields=(
         _INDEX,

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..meta import indicators
-from .derive import PAPI_REDESIGN_YEAR
+from ..meta import indicators, series_breaks
 from .problems import Problems
 from .validate import KEY
 
@@ -149,8 +148,8 @@ def year_on_year_jumps(panel: pd.DataFrame) -> pd.DataFrame:
     The usual spread of an index's indicator is a robust standard deviation of all its
     provinces' year-on-year changes (1.4826 × the median absolute deviation from the median
     change); a change more than :data:`JUMP_SPREADS` such spreads from the median change is
-    listed. Only consecutive editions (no gap year) are compared, and PAPI's overall score is
-    not compared across its 2018 redesign.
+    listed. Only consecutive editions (no gap year) are compared, and no change across a series
+    break of ``meta/series_breaks.csv`` (PAPI's 2018 redesign, PCI's 2017 revision).
 
     Columns: index, geography, province_code, province, indicator, year (the later edition),
     previous_year, score, previous_score, change, usual_spread (index points).
@@ -171,12 +170,14 @@ def year_on_year_jumps(panel: pd.DataFrame) -> pd.DataFrame:
     previous = ordered.groupby(PLACE)[["year", "score"]].shift(1)
     ordered = ordered.assign(previous_year=previous["year"], previous_score=previous["score"])
     ordered = ordered[ordered["previous_score"].notna() & ordered["previous_year"].eq(ordered["year"] - 1)]
-    across_break = (
-        ordered["index"].eq("papi")
-        & ordered["indicator"].eq("overall")
-        & ordered["previous_year"].lt(PAPI_REDESIGN_YEAR)
-        & ordered["year"].ge(PAPI_REDESIGN_YEAR)
-    )
+    across_break = pd.Series(False, index=ordered.index)
+    for row in series_breaks().itertuples(index=False):  # PAPI 2018, PCI 2017 (every sub-index) …
+        across_break |= (
+            ordered["index"].eq(row.index)
+            & ordered["indicator"].eq(row.indicator)
+            & ordered["previous_year"].lt(int(row.year))
+            & ordered["year"].ge(int(row.year))
+        )
     ordered = ordered[~across_break]
     ordered["change"] = (ordered["score"] - ordered["previous_score"]).astype(float)
     by = ordered.groupby(["index", "geography", "indicator"])["change"]

@@ -35,6 +35,8 @@ def papi_aggregates(rows: pd.DataFrame) -> pd.DataFrame:
     grouped = subs.groupby(["year", "geography", "province_code", "province_name", "parent"])
     first = {"source_url": ("source_url", "first"), "source_class": ("source_class", "first")}
     first["source_precedence"] = ("source_precedence", "max")
+    # a sum is as precise as its least precise part: a press "3.7" agreeing with it is it rounded
+    first["score_decimals"] = ("score_decimals", "min")
     dims = grouped.agg(score=("score", "sum"), n=("indicator", "nunique"), **first).reset_index()
     dims = dims.join(per_year, on=["year", "parent"])
     dims = dims[dims["n"] == dims["expected"]].rename(columns={"parent": "indicator"})
@@ -54,7 +56,7 @@ def papi_aggregates(rows: pd.DataFrame) -> pd.DataFrame:
     return derived.assign(
         index="papi",
         score_basis="computed",
-        score_decimals=pd.array([pd.NA] * len(derived), dtype="Int64"),
+        score_decimals=derived["score_decimals"].astype("Int64"),
         file="(derived)",
         line=0,
     )

@@ -81,6 +81,7 @@ PRECEDENCE_RULE = (
     f"beats a lower ({CLASS_ORDER}); otherwise unresolved and flagged"
 )
 NO_VALUE = "(none shown)"
+RELAY_PRECEDENCE = 4  # the press (4) and third parties' compilations (5) relay published values
 
 
 @dataclass
@@ -97,15 +98,20 @@ class _Cluster:
         return len({m["source_url"] for m in self.members})
 
     def representative(self, field: str) -> Record:
-        """The member cited for the cluster: a published rank, the strongest class, the most
-        decimals; the URL only orders sources that agree."""
+        """The member cited for the cluster: a published rank, the publisher's or a government's
+        value (the strongest class), else — among relays of the publisher's values, the press and
+        third parties' compilations — the most precise (a press "3.7" agreeing with a compiled
+        3.7099 is that value rounded), then the stronger class; the URL only orders sources that
+        agree."""
 
         def order(m: Record) -> tuple[object, ...]:
             decimals: Any = m.get("score_decimals")  # a number or NA
+            precedence = int(m["source_precedence"])
             return (  # a rank some source publishes is published, whoever else computed it
                 field == "rank" and m.get("rank_basis") == "computed",
-                int(m["source_precedence"]),
+                min(precedence, RELAY_PRECEDENCE),
                 -(int(decimals) if field == "score" and pd.notna(decimals) else 0),
+                precedence,
                 str(m["source_url"]),
             )
 
