@@ -243,3 +243,28 @@ def test_no_layer_reaches_back(layer, forbidden):
         if name.startswith(forbidden)
     }
     assert not offending, sorted(offending)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://xemtivisohd.org/quang-ninh-tiep-tuc-but-pha-tren-bang-xep-hang-papi-3353520.html",
+        "https://travel.org.vn/news/scitech/2010/09/da-nang-holds-its-lead-in-it-readiness.html",
+        "http://tothethao.com/bong-da_x.html",
+        "https://congchungbaonguyet.com.vn/news/view/2381/page:206",
+        "https://wikimili.com/en/Provincial_Competitiveness_Index",
+        "https://text.123docz.net/document/6081890.htm",
+        "https://www.scribd.com/doc/49926733/CPI1",
+        "http://m.wjbbs.cn/english/2017-12/28/c_136857244.htm",
+    ],
+)
+def test_mirrors_and_unrelated_sites_are_refused(url):
+    assert "refused host" in (meta.url_problem(url) or "")
+
+
+def test_another_provinces_portal_is_refused_for_a_provinces_own_facts():
+    from egov_analysis.sources.source_rows import foreign_portal
+
+    assert "Quảng Nam" in (foreign_portal("http://chuyendoiso.quangnam.gov.vn/x", "Quảng Ninh") or "")
+    assert foreign_portal("https://www.quangninh.gov.vn/x", "Quảng Ninh") is None
+    assert foreign_portal("https://mic.gov.vn/x", "Quảng Ninh") is None

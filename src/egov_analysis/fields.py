@@ -567,6 +567,23 @@ CPI = Table(
     ),
 )
 
+LOST_VALUES = Table(
+    "lost_values",
+    "Values the sources held in ../shared/reference give but this project does not publish, "
+    "because the only page citing them is refused (a mirror, a spam or unrelated site, a bare "
+    "IP address, another province's portal): the loss kept visible, with the reason.",
+    key=("reference_file", "source_url", "province", "item", "year", "value"),
+    fields=(
+        Field("reference_file", "string", "The reference file the value was read from.", nullable=False),
+        Field("year", "string", "Year as printed; may be empty.", nullable=False),
+        Field("province", "string", "The province as printed.", nullable=False),
+        Field("item", "string", "The indicator or metric as printed.", nullable=False),
+        Field("value", "string", "The value(s) as printed.", nullable=False),
+        Field("source_url", "string", "The refused source.", nullable=False),
+        Field("reason", "string", "Why the source is refused.", nullable=False),
+    ),
+)
+
 OUTLINES = Table(
     "outlines",
     "Province outlines for the maps (simplified; only drawn, no number comes from them), one row "
@@ -773,16 +790,38 @@ RAW_KNOWN_ERRORS = Table(
     ),
 )
 
+RAW_LEFT_OUT = Table(
+    "raw_left_out",
+    "data/raw/errata/left_out_<importer>.csv: values an importer did not write because their "
+    "source is refused (a mirror, a bare IP address, another province's portal), kept visible.",
+    key=(),
+    fields=(
+        Field("reference_file", "string", "The reference file the value was read from.", nullable=False),
+        Field("year", "string", "Year as printed; may be empty."),
+        Field("province", "string", "The province as printed.", nullable=False),
+        Field("item", "string", "The indicator or metric as printed.", nullable=False),
+        Field("value", "string", "The value(s) as printed (score, rank or value)."),
+        Field("source_url", "string", "The refused source, as cited.", nullable=False),
+        Field("reason", "string", "Why the source is refused.", nullable=False),
+    ),
+)
+
 # (one per row of meta/indices.csv) all hold source rows
 INDEX_FOLDER_FORMAT = SOURCE_ROWS
 RAW_FOLDERS: dict[str, dict[str, Table | None]] = {
     "programme": {"facts.csv": RAW_FACTS, "phases.csv": RAW_PHASES},
     "budget": {"provincial_budget_plan.csv": RAW_BUDGET, "provincial_budget_final.csv": RAW_BUDGET},
     "cpi": {"cpi_annual.csv": RAW_CPI},
-    "errata": {"known_source_errors.csv": RAW_KNOWN_ERRORS},
+    "errata": {
+        "known_source_errors.csv": RAW_KNOWN_ERRORS,
+        **{
+            f"left_out_{name}.csv": RAW_LEFT_OUT
+            for name in ("compiled", "compiled_pci", "press_tables", "programme", "cpi")
+        },
+    },
     "geo": {"provinces_63.geojson": None, "units_34.geojson": None},  # GeoJSON, read by clean
 }
-RAW_TABLES = (SOURCE_ROWS, RAW_FACTS, RAW_PHASES, RAW_BUDGET, RAW_CPI, RAW_KNOWN_ERRORS)
+RAW_TABLES = (SOURCE_ROWS, RAW_FACTS, RAW_PHASES, RAW_BUDGET, RAW_CPI, RAW_KNOWN_ERRORS, RAW_LEFT_OUT)
 
 SOURCE_ROW_REQUIRED = tuple(f.name for f in SOURCE_ROWS.fields if not f.optional)
 SOURCE_ROW_OPTIONAL = tuple(f.name for f in SOURCE_ROWS.fields if f.optional)
@@ -802,6 +841,7 @@ TABLES: dict[str, Table] = {
         PROVINCIAL_BUDGET,
         PROVINCIAL_BUDGET_UNASSIGNED,
         CPI,
+        LOST_VALUES,
         OUTLINES,
     )
 }

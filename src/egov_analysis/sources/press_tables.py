@@ -29,7 +29,7 @@ import csv
 import re
 from pathlib import Path
 
-from .source_rows import write_source_rows
+from .source_rows import Row, left_out_file, split_citable, write_left_out, write_source_rows
 
 SGGP_FILE = "pci/pci_2024_sggp.csv"
 HUB_FILE = "par_ict_dti/hub_previews.csv"
@@ -203,12 +203,20 @@ def read_dti_2020_quang_ninh(path: Path, label: str = FACTS_FILE) -> list[dict[s
 
 def import_press_tables(reference: Path, raw_dir: Path) -> dict[str, int]:
     """Write the SGGP PCI 2024 table and the hub previews into ``raw_dir``; rows per file."""
+    lost: list[tuple[str, Row, str]] = []
+
+    def citable(relative: str, rows: list[dict[str, object]]) -> list[dict[str, object]]:
+        kept, refused = split_citable(rows)  # a refused host: left out, listed
+        lost.extend((relative, row, why) for row, why in refused)
+        return kept
+
     sggp = read_sggp(reference / SGGP_FILE)
-    written = {SGGP_FILE: write_source_rows(raw_dir / SGGP_FILE, sggp)}
+    written = {SGGP_FILE: write_source_rows(raw_dir / SGGP_FILE, citable(SGGP_FILE, sggp))}
     dti_qn = read_dti_2020_quang_ninh(reference / FACTS_FILE)
-    written[DTI_QN_RAW_FILE] = write_source_rows(raw_dir / DTI_QN_RAW_FILE, dti_qn)
+    written[DTI_QN_RAW_FILE] = write_source_rows(raw_dir / DTI_QN_RAW_FILE, citable(FACTS_FILE, dti_qn))
     papi = read_papi_crosscheck(reference / PAPI_CHECK_FILE)
-    written[PAPI_RAW_FILE] = write_source_rows(raw_dir / PAPI_RAW_FILE, papi)
+    written[PAPI_RAW_FILE] = write_source_rows(raw_dir / PAPI_RAW_FILE, citable(PAPI_CHECK_FILE, papi))
     for name, rows in read_hub_previews(reference / HUB_FILE).items():
-        written[name] = write_source_rows(raw_dir / name, rows)
+        written[name] = write_source_rows(raw_dir / name, citable(HUB_FILE, rows))
+    written[left_out_file("press_tables")] = write_left_out(raw_dir, "press_tables", lost)
     return written
