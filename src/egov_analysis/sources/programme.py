@@ -673,10 +673,13 @@ def _citable_facts(rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], li
     """The facts clean accepts, and those left out with the reason: a refused host, or another
     province's portal cited for Quảng Ninh's own facts (``foreign_portal``; a national ranking,
     topic ``rankings_*``, is no province's own fact and may be reproduced by any portal)."""
-    kept, lost = [], []
+    kept: list[dict[str, str]] = []
+    lost: list[tuple[str, Row, str]] = []
     for row in rows:
         own = not str(row.get("topic", "")).startswith("rankings")
-        why = url_problem(row["source_url"]) or (own and foreign_portal(row["source_url"], "Quảng Ninh"))
+        why = url_problem(row["source_url"]) or (
+            foreign_portal(row["source_url"], "Quảng Ninh") if own else None
+        )
         if why:
             lost.append((FACTS_FILE, row, why))
         else:
@@ -687,7 +690,8 @@ def _citable_facts(rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], li
 def _citable_phases(phases: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[tuple[str, Row, str]]]:
     """Stages whose source is refused are left out and listed; a refused legal-basis link is
     left empty (the decision's number stays) and listed."""
-    kept, lost = [], []
+    kept: list[dict[str, str]] = []
+    lost: list[tuple[str, Row, str]] = []
     for phase in phases:
         listed = {"year": phase["stated_as"], "metric": phase["phase_id"], "value": phase["stated_as"]}
         why = url_problem(phase["source_url"]) or foreign_portal(phase["source_url"], "Quảng Ninh")
@@ -695,7 +699,7 @@ def _citable_phases(phases: list[dict[str, str]]) -> tuple[list[dict[str, str]],
             lost.append((FACTS_FILE, {**listed, "source_url": phase["source_url"]}, why))
             continue
         basis = phase["legal_basis_source_url"]
-        why = basis and (url_problem(basis) or foreign_portal(basis, "Quảng Ninh"))
+        why = (url_problem(basis) or foreign_portal(basis, "Quảng Ninh")) if basis else None
         if why:
             lost.append((FACTS_FILE, {**listed, "value": phase["legal_basis"], "source_url": basis}, why))
             phase = {**phase, "legal_basis_source_url": ""}
