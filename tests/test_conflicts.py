@@ -291,3 +291,21 @@ def test_programme_conflicts_show_values_as_printed_and_never_the_same_twice():
     html = programme_conflicts_table(conflicts, phases, "vi").as_raw_html()
     assert ">8,3<" in html and ">8,34<" in html and ">0,63<" in html and ">0,631<" in html
     assert ">646<" in html and ">571<" in html and "Lạm phát bình quân năm (CPI, %)" in html
+
+
+def test_article_slips_are_known_errors_not_values_beating_the_compilation(tables):
+    """With PAPI's sub-dimension files classed as a third party's compilation, the press beats
+    them; two printed values that the articles' own figures or PAPI's data show to be slips are
+    refused as known source errors (listed beside the value kept), never chosen."""
+    conflicts, indices = tables["index_conflicts"], tables["indices"]
+    known = conflicts[conflicts["rule_id"].eq("known_error") & conflicts["index"].eq("papi")]
+    pairs = set(
+        zip(known["year"], known["province_code"], known["indicator"], known["other_value"], strict=True)
+    )
+    assert pairs == {
+        (2019, "40", "environmental_governance", "3.99"),
+        (2023, "30", "vertical_accountability", "5.04"),
+    }
+    kept = indices.set_index(["index", "year", "province_code", "indicator"])["score"]
+    assert round(kept[("papi", 2019, "40", "environmental_governance")], 2) == 3.49
+    assert round(kept[("papi", 2023, "30", "vertical_accountability")], 2) == 3.90

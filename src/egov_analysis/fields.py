@@ -774,7 +774,7 @@ RAW_CPI = Table(
 # raw folder → {file name (or "*.csv" for every CSV) → its format}; the index folders
 RAW_KNOWN_ERRORS = Table(
     "raw_known_source_errors",
-    "data/raw/errata/known_source_errors.csv: values a source prints that cannot be true (a rank "
+    "data/raw/errata/known_source_errors*.csv: values a source prints that cannot be true (a rank "
     "beyond the units ranked); never a candidate value, each listed in index_conflicts with its "
     "reason beside the value kept.",
     key=("index", "year", "province", "indicator", "field", "source_url"),
@@ -814,6 +814,7 @@ RAW_FOLDERS: dict[str, dict[str, Table | None]] = {
     "cpi": {"cpi_annual.csv": RAW_CPI},
     "errata": {
         "known_source_errors.csv": RAW_KNOWN_ERRORS,
+        "known_source_errors_press.csv": RAW_KNOWN_ERRORS,
         **{
             f"left_out_{name}.csv": RAW_LEFT_OUT
             for name in ("compiled", "compiled_pci", "press_tables", "programme", "cpi")

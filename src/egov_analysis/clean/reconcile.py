@@ -454,18 +454,18 @@ RULE_KNOWN_ERROR = "refused: a known source error"
 
 
 def known_source_errors(raw_dir: Path, panel: pd.DataFrame, problems: Problems) -> pd.DataFrame:
-    """Conflict rows for the values listed in ``data/raw/errata/known_source_errors.csv`` (values a
+    """Conflict rows for the values listed in ``data/raw/errata/known_source_errors*.csv`` (values a
     source prints that cannot be true, such as rank 65 of 64): each beside the value kept, with
     the reason. A listed value whose key the panel does not have is a problem (file and line)."""
-    path = raw_dir / KNOWN_ERRORS_FILE
     columns = [*KEY, "field", "chosen_value", "chosen_source_url", "chosen_source_class"]
     columns += ["other_value", "other_source_url", "other_source_class", "rule"]
-    if not path.exists():
+    files = sorted((raw_dir / "errata").glob("known_source_errors*.csv"))
+    if not files:
         return pd.DataFrame(columns=columns)
     from ..provinces import resolve_codes
     from .read import read_raw_table
 
-    listed = read_raw_table(raw_dir, KNOWN_ERRORS_FILE)
+    listed = pd.concat([read_raw_table(raw_dir, f"errata/{f.name}") for f in files], ignore_index=True)
     listed["province_code"] = resolve_codes(listed["province"].astype("string"), errors="coerce")
     listed["geography"] = "provinces_63"
     listed["year"] = pd.to_numeric(listed["year"], errors="coerce").astype("Int64")
