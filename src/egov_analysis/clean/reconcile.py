@@ -418,7 +418,19 @@ def reconcile(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     keys = rows[[*KEY, "province_name"]].drop_duplicates(KEY)
     panel = (
         keys.merge(
-            scores[[*KEY, "score", "score_decimals", "score_basis", "source_url", "note", "unresolved"]],
+            scores[
+                [
+                    *KEY,
+                    "score",
+                    "score_decimals",
+                    "score_basis",
+                    "source_url",
+                    "note",
+                    "unresolved",
+                    "file",
+                    "line",
+                ]
+            ].rename(columns={"file": "score_file", "line": "score_line"}),
             on=KEY,
             how="left",
         )
