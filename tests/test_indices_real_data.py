@@ -427,3 +427,31 @@ def test_no_row_cites_a_refused_host_or_another_provinces_portal(real_processed)
     assert lost["source_url"].str.contains("xemtivisohd.org").sum() >= 6  # PAPI 2024 Quảng Ninh
     assert lost["source_url"].str.contains("quangnam.gov.vn").sum() >= 3
     assert lost["reason"].str.len().gt(0).all()
+
+
+def test_no_note_contradicts_its_rank_basis(tables):
+    """A rank is published only where a source prints that number for that unit: no published
+    rank whose note says it was read from a list's order or from words ("=> 63"), or computed,
+    unless the note names the other source that prints it."""
+    import re
+
+    from egov_analysis.sources.compiled import rank_read_from_words
+
+    indices = tables["indices"]
+    published = indices[indices["rank_basis"].eq("published") & indices["note"].notna()]
+    names_printer = published["note"].str.contains("the rank is printed by")
+    contradicting = [
+        (r.index, r.year, r.province, r.indicator, r.note)
+        for r, named in zip(published.itertuples(index=False), names_printer, strict=True)
+        if not named
+        and (
+            rank_read_from_words(str(r.note), str(r.rank))
+            or re.match(r"rank (computed|derived)", str(r.note), re.IGNORECASE)
+        )
+    ]
+    assert contradicting == []
+    # list-order ranks are computed, with the list order in their note
+    dti_2021 = indices.query(
+        "index == 'dti' and year == 2021 and indicator == 'overall' and province == 'Lạng Sơn'"
+    )
+    assert dti_2021["rank_basis"].tolist() == ["computed"] and "list order" in dti_2021["note"].iloc[0]

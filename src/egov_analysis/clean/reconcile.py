@@ -326,7 +326,7 @@ def _value_text(field: str, m: Record) -> str:
 def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The chosen value of ``field`` per key (with ``unresolved``), and one conflict row per
     disagreeing source."""
-    extra = {"score": ["note", "score_basis"], "rank": ["rank_basis"], "tier": []}[field]
+    extra = {"score": ["note", "score_basis"], "rank": ["rank_basis", "note"], "tier": []}[field]
     columns = [*KEY, field, "score_decimals", "source_url", "source_class", "source_precedence", *extra]
     if field == "score":
         columns.append("score_change")
@@ -415,6 +415,10 @@ def reconcile(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     scores, score_conflicts = choose(rows, "score", moves)
     ranks, rank_conflicts = choose(rows, "rank", moves)
     tiers, tier_conflicts = choose(rows, "tier", moves)
+    if "note" not in ranks.columns:  # rows built in memory without notes
+        ranks = ranks.assign(note=pd.NA)
+    if "note" not in scores.columns:
+        scores = scores.assign(note=pd.NA)
     keys = rows[[*KEY, "province_name"]].drop_duplicates(KEY)
     panel = (
         keys.merge(
@@ -435,8 +439,9 @@ def reconcile(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             how="left",
         )
         .merge(
-            ranks[[*KEY, "rank", "rank_basis", "source_url", "unresolved", "file", "line"]].rename(
+            ranks[[*KEY, "rank", "rank_basis", "source_url", "unresolved", "file", "line", "note"]].rename(
                 columns={
+                    "note": "_rank_note",
                     "source_url": "rank_source_url",
                     "unresolved": "_rank_unresolved",
                     "file": "rank_file",
@@ -457,8 +462,26 @@ def reconcile(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     panel = panel.drop(columns=["_rank_unresolved", "_tier_unresolved"])
     panel.loc[panel["score"].isna(), "score_basis"] = pd.NA
     panel["source_url"] = panel["source_url"].fillna(panel["rank_source_url"])
+    panel["note"] = _note_names_the_rank_source(panel)
+    # a unit with a rank but no score: the note of the rank's source ("list order: …")
+    panel["note"] = panel["note"].where(panel["score"].notna(), panel["_rank_note"])
+    panel = panel.drop(columns="_rank_note")
     conflicts = pd.concat([score_conflicts, rank_conflicts, tier_conflicts], ignore_index=True)
     return panel, conflicts
+
+
+_COMPUTED_RANK_NOTE = re.compile(r"^rank computed|list order|rank derived|=>", re.IGNORECASE)
+
+
+def _note_names_the_rank_source(panel: pd.DataFrame) -> pd.Series:
+    """The note of the score's source, saying where a published rank comes from when another
+    source prints it and the score's note speaks of a rank read or computed (so that no note
+    contradicts the rank's basis)."""
+    note = panel["note"].astype("string")
+    other = panel["rank_source_url"].notna() & panel["rank_source_url"].ne(panel["source_url"])
+    speaks = note.fillna("").str.contains(_COMPUTED_RANK_NOTE)
+    fix = other & panel["rank_basis"].eq("published").fillna(False) & speaks
+    return note.where(~fix, note + "; the rank is printed by " + panel["rank_source_url"].astype("string"))
 
 
 KNOWN_ERRORS_FILE = "errata/known_source_errors.csv"

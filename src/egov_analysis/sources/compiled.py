@@ -24,6 +24,7 @@ project's source-row format. What changes on the way:
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from pathlib import Path
 
@@ -136,6 +137,21 @@ def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
+_LIST_ORDER = re.compile(r"list order(?:\s*[:(\"“=]|\s+\d)", re.IGNORECASE)
+_READ_AS = re.compile(r"=>\s*(?:rank\s*)?(\d+)")
+
+
+def rank_read_from_words(note: str, rank: str) -> bool:
+    """Whether the note says the row's rank was read, not printed: from a list's order ("list
+    order: … => 5") or from words ("the lowest … => 63", "topped … => rank 1"). A rank is published
+    only where a source prints that number for that unit."""
+    if "here it is printed" in note:  # the compiler's remark: another table had it from list order
+        return False
+    if _LIST_ORDER.search(note):  # "list order: …", "list order (…) => 5", "list order 4"
+        return True
+    return any(int(m.group(1)) == int(float(rank)) for m in _READ_AS.finditer(note))
+
+
 def _rank_rows(table: pd.DataFrame, index: str) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for rec in table.to_dict("records"):
@@ -148,7 +164,7 @@ def _rank_rows(table: pd.DataFrame, index: str) -> list[dict[str, object]]:
         if not rank and computed:
             rank, rank_basis = computed, "computed"
             note = f"rank computed, not printed: {note}" if note else "rank computed, not printed"
-        elif rank and note.lower().startswith("rank derived"):
+        elif rank and (note.lower().startswith("rank derived") or rank_read_from_words(note, rank)):
             rank_basis = "computed"
         if not score and not rank:
             continue
