@@ -268,3 +268,53 @@ def test_another_provinces_portal_is_refused_for_a_provinces_own_facts():
     assert "Quảng Nam" in (foreign_portal("http://chuyendoiso.quangnam.gov.vn/x", "Quảng Ninh") or "")
     assert foreign_portal("https://www.quangninh.gov.vn/x", "Quảng Ninh") is None
     assert foreign_portal("https://mic.gov.vn/x", "Quảng Ninh") is None
+
+
+def _rewrite(path: Path, edit) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(edit(lines)) + "\n", encoding="utf-8")
+
+
+def test_a_table_without_its_key_column_is_refused_in_one_line(meta_copy):
+    _rewrite(meta_copy / "indices.csv", lambda lines: [line.split(",", 1)[1] for line in lines])
+    with pytest.raises(
+        meta.MetaError, match=r"indices\.csv:1: missing column\(s\) index \[missing_columns\]"
+    ):
+        meta.indices()
+
+
+def test_a_duplicated_row_of_a_table_is_an_error(meta_copy):
+    _rewrite(meta_copy / "indices.csv", lambda lines: [*lines, lines[1]])
+    n = len((meta_copy / "indices.csv").read_text(encoding="utf-8").splitlines())
+    with pytest.raises(
+        meta.MetaError, match=rf"indices\.csv:{n}: index 'pci' given twice \(first at line 2\)"
+    ):
+        meta.indices()
+    _rewrite(meta_copy / "refused_hosts.csv", lambda lines: [*lines, lines[1]])
+    with pytest.raises(meta.MetaError, match=r"refused_hosts\.csv:\d+: host .* given twice"):
+        meta.refused_hosts()
+
+
+def test_a_row_with_too_many_fields_is_refused_with_its_line(meta_copy):
+    _rewrite(meta_copy / "publishers.csv", lambda lines: [*lines[:2], lines[2] + ",extra", *lines[3:]])
+    with pytest.raises(meta.MetaError, match=r"publishers\.csv:3: 6 fields where the header has 5"):
+        meta.publishers()
+
+
+def test_clean_refuses_a_malformed_meta_table_in_one_line_without_a_traceback(meta_copy, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    _rewrite(meta_copy / "indices.csv", lambda lines: [line.split(",", 1)[1] for line in lines])
+    env = {**os.environ, meta.META_DIR_VARIABLE: str(meta_copy)}
+    done = subprocess.run(
+        [sys.executable, "-m", "egov_analysis", "clean", "--processed", str(tmp_path / "p")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "KeyError" not in done.stderr
+    assert "indices.csv:1: missing column(s) index" in done.stderr.splitlines()[0]

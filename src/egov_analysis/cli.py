@@ -100,9 +100,14 @@ def _run_import(name: str, source: Path | None, reference: Path, paths: config.P
 def _cmd_clean(args: argparse.Namespace, paths: config.Paths) -> int:
     from .clean.problems import ValidationError, format_report
     from .clean.run import DataLossError, clean
+    from .meta import MetaError
 
     try:
         version = clean(paths, allow_loss=args.allow_loss)
+    except MetaError as err:  # a domain table of meta/ is malformed: one line, file and line
+        print(f"clean: {err}", file=sys.stderr)
+        print(f"clean: {paths.processed} left unchanged", file=sys.stderr)
+        return 1
     except DataLossError as err:
         print(f"clean: {err}", file=sys.stderr)
         print(f"clean: {paths.processed} left unchanged", file=sys.stderr)

@@ -24,6 +24,7 @@ Every table is read once per folder, text in NFC; a table that contradicts anoth
 from __future__ import annotations
 
 import csv
+import io
 import ipaddress
 import os
 import re
@@ -83,6 +84,52 @@ def meta_dir() -> Path:
     return Path(override).expanduser().resolve() if override else PACKAGE_META_DIR
 
 
+# every domain table: the columns it must have (others, such as a new language's, may be added)
+# and its unique key; read by one checked reader (:func:`_rows`), which refuses a missing column,
+# a row with too many or too few fields, an empty key cell and a key given twice, naming the
+# file, line and column
+TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "indices.csv": (
+        (
+            "index",
+            "name_en",
+            "name_vi",
+            "publisher_en",
+            "publisher_vi",
+            "years",
+            "scale_min",
+            "scale_max",
+            "direction",
+            "score_unit",
+        ),
+        ("index",),
+    ),
+    "index_editions.csv": (
+        ("index", "year", "geography", "n_ranked", "publisher"),
+        ("index", "year", "geography"),
+    ),
+    "publishers.csv": (("publisher", "name_en", "name_vi"), ("publisher",)),
+    "geographies.csv": (("geography", "n_units", "name_en", "name_vi"), ("geography",)),
+    "series_breaks.csv": (
+        ("index", "year", "indicator", "note_en", "note_vi"),
+        ("index", "year", "indicator"),
+    ),
+    "indicators.csv": (
+        ("index", "indicator", "level", "parent", "min", "max", "name_en", "name_vi"),
+        ("index", "indicator"),
+    ),
+    "indicator_labels.csv": (("index", "label", "indicator"), ("index", "label")),
+    "value_kinds.csv": (("kind",), ("kind",)),
+    "source_classes.csv": (("class", "precedence", "url_pattern"), ("class",)),
+    "refused_hosts.csv": (("host", "reason_en"), ("host",)),
+    "source_originals.csv": (("url", "original_url"), ("url",)),
+    "score_precision.csv": (("index", "decimals"), ("index",)),
+    "programme_phases.csv": (("phase_label", "phase_id"), ("phase_label",)),
+    "programme_items.csv": (("metric", "table", "phase_id", "item", "level", "basis"), ("metric",)),
+    "programme_claims.csv": (("metric", "index", "indicator"), ("metric", "index")),
+}
+
+
 @cache
 def _rows(directory: str, name: str) -> tuple[dict[str, str], ...]:
     path = Path(directory) / name
@@ -90,10 +137,42 @@ def _rows(directory: str, name: str) -> tuple[dict[str, str], ...]:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise MetaError(f"{path}: the domain table is missing") from None
-    return tuple(
-        {k: unicodedata.normalize("NFC", v or "") for k, v in row.items()}
-        for row in csv.DictReader(text.splitlines())
-    )
+    except UnicodeDecodeError as err:
+        raise MetaError(f"{path}: not UTF-8 text (byte {err.start}); save the table as UTF-8") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    required, key = TABLES.get(name, ((), ()))
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise MetaError(f"{path}:1: missing column(s) {', '.join(missing)} [missing_columns]")
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        raise MetaError(f"{path}:1: column(s) {', '.join(twice)} given twice [duplicate_column]")
+    rows: list[dict[str, str]] = []
+    seen: dict[tuple[str, ...], int] = {}
+    start = reader.line_num
+    for fields in reader:
+        line, start = start + 1, reader.line_num
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) != len(header):
+            raise MetaError(
+                f"{path}:{line}: {len(fields)} fields where the header has {len(header)} [field_count]"
+            )
+        row = {k: unicodedata.normalize("NFC", v or "") for k, v in zip(header, fields, strict=True)}
+        for column in key:
+            if not row[column].strip():
+                raise MetaError(f"{path}:{line}: column {column}: empty key cell [missing_value]")
+        if key:
+            value = tuple(row[c] for c in key)
+            if value in seen:
+                raise MetaError(
+                    f"{path}:{line}: {', '.join(key)} {', '.join(value)!r} given twice (first at line "
+                    f"{seen[value]}) [duplicate_key]"
+                )
+            seen[value] = line
+        rows.append(row)
+    return tuple(rows)
 
 
 def package_rows(name: str) -> list[dict[str, str]]:
