@@ -145,11 +145,11 @@ def rank_read_from_words(note: str, rank: str) -> bool:
     """Whether the note says the row's rank was read, not printed: from a list's order ("list
     order: … => 5") or from words ("the lowest … => 63", "topped … => rank 1"). A rank is published
     only where a source prints that number for that unit."""
+    if any(int(m.group(1)) == int(float(rank)) for m in _READ_AS.finditer(note)):
+        return True  # "… (lowest) => 63": derived, whatever else the note says
     if "here it is printed" in note:  # the compiler's remark: another table had it from list order
         return False
-    if _LIST_ORDER.search(note):  # "list order: …", "list order (…) => 5", "list order 4"
-        return True
-    return any(int(m.group(1)) == int(float(rank)) for m in _READ_AS.finditer(note))
+    return bool(_LIST_ORDER.search(note))  # "list order: …", "list order 4"
 
 
 def _rank_rows(table: pd.DataFrame, index: str) -> list[dict[str, object]]:
