@@ -22,9 +22,10 @@ from bs4 import BeautifulSoup
 from egov_analysis import config, meta
 from egov_analysis.meta.messages import catalogue
 from egov_analysis.plots.chart import CHART_METADATA
+from egov_analysis.reporting.contract import load_reports
 from egov_analysis.reporting.index_page import other_languages, page_name, write_data_zip
 from egov_analysis.reporting.readable_parameters import ReadablePythonTranslator
-from egov_analysis.reporting.reports import Report, load_reports
+from egov_analysis.reporting.reports import Report
 
 REPORTS = [  # the default set: what `egov-analysis build` (and the session fixture) builds
     r
