@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..meta import classify_sources
@@ -323,6 +324,57 @@ def _value_text(field: str, m: Record) -> str:
     return repr(round(float(value), 10)) if field == "score" else str(value)
 
 
+def _agreeing_groups(field: str, multi: pd.DataFrame, group_id: Any) -> Any:
+    """Per key (``group_id``: each row's key number, in the keys' order), whether all its sources
+    agree, exactly as ``_clusters`` would find one cluster: every value agrees with the first one
+    (for scores the first of the most decimals, at the precision of the less precise source)."""
+    count = int(group_id.max()) + 1 if len(group_id) else 0
+    position = np.arange(len(group_id))
+    if field == "score":
+        decimals = pd.to_numeric(multi["score_decimals"], errors="coerce").astype(float).to_numpy()
+        order = np.lexsort((position, -np.nan_to_num(decimals, nan=0.0), group_id))
+    else:
+        order = np.lexsort((position, group_id))
+    first = order[np.r_[True, group_id[order][1:] != group_id[order][:-1]]] if count else order
+    reference = first[group_id]  # per row, the row its value is compared with
+    if field == "score":
+        score = multi["score"].astype(float).to_numpy()
+        less_precise = np.fmin(decimals, decimals[reference])
+        tolerances = {d: _tolerance(None if math.isnan(d) else d) for d in set(less_precise.tolist())}
+        tolerance = np.array([tolerances[d] for d in less_precise.tolist()], dtype=float)
+        agree = np.abs(score[reference] - score) <= tolerance
+    else:
+        text = np.array([_same_text(v) for v in multi[field].tolist()], dtype=object)
+        agree = text == text[reference]
+    return np.bincount(group_id, weights=~agree, minlength=count) == 0
+
+
+def _representatives(field: str, multi: pd.DataFrame, group_id: Any, agreed: Any) -> Any:
+    """The position (in ``multi``) of the source cited for each agreeing key, in the keys' order:
+    the member ``_Cluster.representative`` picks."""
+    basis = multi["rank_basis"].tolist() if "rank_basis" in multi.columns else [None] * len(multi)
+    decimals = multi["score_decimals"].tolist() if "score_decimals" in multi.columns else [None] * len(multi)
+    precedence = multi["source_precedence"].tolist()
+    url = multi["source_url"].tolist()
+    ordered = sorted(
+        (
+            int(gid),
+            field == "rank" and str(basis[i]) == "computed",
+            min(int(precedence[i]), RELAY_PRECEDENCE),
+            -(int(decimals[i]) if field == "score" and pd.notna(decimals[i]) else 0),
+            int(precedence[i]),
+            str(url[i]),
+            i,
+        )
+        for i, gid in enumerate(group_id.tolist())
+        if agreed[gid]
+    )
+    chosen: dict[int, int] = {}
+    for entry in ordered:
+        chosen.setdefault(entry[0], entry[-1])
+    return np.array(list(chosen.values()), dtype=int)
+
+
 def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The chosen value of ``field`` per key (with ``unresolved``), and one conflict row per
     disagreeing source."""
@@ -335,14 +387,30 @@ def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame,
     size = present.groupby(KEY, dropna=False)[field].transform("size")
     single = present[size.eq(1)]
     chosen_parts = [single.assign(unresolved=False)]
-    conflict_rows: list[Record] = []
+    single_conflicts: list[Record] = []
     if field == "score" and moves.implied:
         targets = set(moves.implied)
         place = ["index", "geography", "province_code", "indicator", "year"]
         hit = [t in targets for t in single[place].itertuples(index=False, name=None)]
         for rec in _records(single[hit]):
-            conflict_rows += _contradicting_moves(tuple(rec[k] for k in KEY), rec, moves)
-    for key, group in present[size.gt(1)].groupby(KEY, sort=False, dropna=False):
+            single_conflicts += _contradicting_moves(tuple(rec[k] for k in KEY), rec, moves)
+    multi = present[size.gt(1)]
+    group_id = multi.groupby(KEY, sort=False, dropna=False).ngroup().to_numpy()
+    agreed = _agreeing_groups(field, multi, group_id)
+    by_group: dict[int, list[Record]] = {}  # conflict rows per key, listed in the keys' order
+    if agreed.any():  # all sources agree: one cluster, the rule "agree", no disagreement
+        reps = _representatives(field, multi, group_id, agreed)
+        chosen_parts.append(multi.iloc[reps].assign(unresolved=False))
+        if field == "score" and moves.implied:
+            for gid, rec in zip(group_id[reps].tolist(), _records(multi.iloc[reps]), strict=True):
+                key = tuple(rec[k] for k in KEY)
+                if moves.moves_to(key):
+                    by_group[gid] = _contradicting_moves(key, rec, moves)
+    disagreeing = ~agreed[group_id]
+    disagreeing_ids = sorted(set(group_id[disagreeing].tolist()))
+    groups = multi[disagreeing].groupby(KEY, sort=False, dropna=False)
+    for gid, (key, group) in zip(disagreeing_ids, groups, strict=True):
+        conflict_rows = by_group.setdefault(gid, [])
         candidates = _records(group)
         clusters = _clusters(field, candidates)
         winner, rule, unresolved = _decide(field, key, clusters, moves)
@@ -374,6 +442,7 @@ def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame,
                         "rule": rule,
                     }
                 )
+    conflict_rows = single_conflicts + [r for gid in sorted(by_group) for r in by_group[gid]]
     chosen = pd.concat(chosen_parts, ignore_index=True)
     if field == "score":
         chosen["score"] = chosen["score"].astype("Float64")
