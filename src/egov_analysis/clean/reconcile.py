@@ -352,8 +352,9 @@ def _agreeing_groups(field: str, multi: pd.DataFrame, group_id: Any) -> Any:
 def _representatives(field: str, multi: pd.DataFrame, group_id: Any, agreed: Any) -> Any:
     """The position (in ``multi``) of the source cited for each agreeing key, in the keys' order:
     the member ``_Cluster.representative`` picks."""
-    basis = multi["rank_basis"].tolist() if "rank_basis" in multi.columns else [None] * len(multi)
-    decimals = multi["score_decimals"].tolist() if "score_decimals" in multi.columns else [None] * len(multi)
+    missing: list[Any] = [None] * len(multi)
+    basis: list[Any] = multi["rank_basis"].tolist() if "rank_basis" in multi.columns else missing
+    decimals: list[Any] = multi["score_decimals"].tolist() if "score_decimals" in multi.columns else missing
     precedence = multi["source_precedence"].tolist()
     url = multi["source_url"].tolist()
     ordered = sorted(
