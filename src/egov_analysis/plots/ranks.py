@@ -24,6 +24,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator
 
 from ..analysis.rankings import rank_change
+from ..meta import messages
 from .chart import ChartResult, DrawingContext
 from .footer import break_note, finish, index_notes, index_short, index_sources, no_chart, series_breaks
 from .layout import end_labels, new_figure, rank_axis, year_axis
@@ -701,7 +702,9 @@ def profile_chart(
     name: str = "profile",
 ) -> ChartResult:
     """A province's sub-indicator scores against the best province of the year
-    (``profile`` as :func:`egov_analysis.analysis.rankings.profile` returns it)."""
+    (``profile`` as :func:`egov_analysis.analysis.rankings.profile` returns it), and against the
+    median province where ``profile`` has a ``median_score`` column
+    (:func:`egov_analysis.analysis.profiles.subindex_profile`)."""
     data = profile.copy()
     if data.empty:
         reason = ctx.word(
@@ -712,6 +715,17 @@ def profile_chart(
     y = np.arange(len(data))
     ax.barh(y - 0.2, data["best_score"].astype(float), height=0.4, color=CONTEXT, label=ctx.word("best"))
     ax.barh(y + 0.2, data["score"].astype(float), height=0.4, color=HIGHLIGHTS[0], label=province)
+    if "median_score" in data:  # the median province of the year, as a tick across both bars
+        ax.scatter(
+            data["median_score"].astype(float),
+            y,
+            marker="|",
+            s=260,
+            linewidths=2,
+            color="#000000",
+            label=messages.text("atlas.column.median", ctx.lang),
+            zorder=3,
+        )
     ax.set_yticks(
         y,
         [
