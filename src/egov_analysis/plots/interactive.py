@@ -291,7 +291,7 @@ def choropleth(
                 alt.value(MISSING),
             ),
             stroke=alt.condition(alt.datum.province == pick, alt.value("#000000"), alt.value("#ffffff")),
-            strokeWidth=alt.condition(alt.datum.province == pick, alt.value(2), alt.value(0.4)),
+            strokeWidth=alt.condition(alt.datum.province == pick, alt.value(1.2), alt.value(0.4)),
             tooltip=[
                 alt.Tooltip("province:N", title=_word("unit", lang)),
                 alt.Tooltip("year:O", title=_word("year", lang)),

@@ -240,7 +240,10 @@ def full_ranking_table(rows: pd.DataFrame, year: int, lang: str) -> PeopleTable:
         that = that.assign(members=that["province_code"].map(members).fillna(""))
         columns.append(Column("members", "tables.column.members"))
     notes = []
-    if that["tier"].notna().any():
+    if that["tier"].notna().any():  # a unit without one: the data held lack it, not the publisher
+        that = that.assign(
+            tier=that["tier"].astype(object).where(that["tier"].notna(), text("atlas.text.not_held", lang))
+        )
         columns.append(Column("tier", "tables.column.tier"))
         notes.append(text("atlas.table.tiers_as_printed", lang))
     held = that["province_code"].nunique()
