@@ -14,6 +14,7 @@ its element id is derived from the content, so two builds write identical pages.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -94,6 +95,10 @@ def page_anchor(label: str, href: Any) -> str:
     if fmt.is_missing(href) or not _PAGE.match(str(href)):
         return html.escape(label)
     return f'<a href="{html.escape(str(href), quote=True)}">{html.escape(label)}</a>'
+
+
+def _linked(cell: str, hrefs: Mapping[str, Any]) -> str:
+    return page_anchor(cell, hrefs.get(cell))
 
 
 def _index_of(column: Column, row: pd.Series) -> str:
@@ -211,8 +216,8 @@ def people_table(
     for column in columns:
         if column.href_column:
             heading = _heading(column, lang)
-            hrefs = dict(zip(shown[heading], frame[column.href_column], strict=True))
-            table = table.fmt(lambda cell, hrefs=hrefs: page_anchor(cell, hrefs.get(cell)), columns=[heading])
+            hrefs: dict[str, Any] = dict(zip(shown[heading], frame[column.href_column], strict=True))
+            table = table.fmt(functools.partial(_linked, hrefs=hrefs), columns=[heading])
     urls = list(sources)
     if urls:
         table = table.tab_source_note(raw_html(sources_note(urls, lang)))

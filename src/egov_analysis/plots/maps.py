@@ -3,7 +3,8 @@ few units are published is drawn as a ranked list instead of a mostly empty map.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib as mpl
 import pandas as pd
@@ -29,7 +30,7 @@ def _feature_path(geometry: dict) -> MplPath:
     many islands is one artist, not one per island (a map draws ~60 paths instead of ~1,200)."""
     polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
     vertices: list[list[float]] = []
-    codes: list[int] = []
+    codes: list[Any] = []
     for polygon in polygons:
         for ring in polygon:
             vertices += ring
@@ -38,7 +39,7 @@ def _feature_path(geometry: dict) -> MplPath:
 
 
 def _draw_units(
-    ax: Axes, features: list[dict], colours: dict[str, object], edge: str, lw: float, hatch: str
+    ax: Axes, features: list[dict], colours: Mapping[str, object], edge: str, lw: float, hatch: str
 ) -> None:
     """Fill every unit of ``features`` in one collection per kind: its colour from ``colours``
     (code → colour), or grey and hatched where it has none."""

@@ -16,7 +16,9 @@ from typing import Any
 VENDOR = "vendor"  # folder of the JavaScript, beside the report pages
 RENDERER = "egov-charts.js"
 OUTLINES = "outlines.js"
-SPEC_CLASS = "egov-vega-spec"  # the class of a chart's <script type="application/json">
+SPEC_CLASS = "egov-vega-spec"
+# what the bundle exposes to the page's classic scripts (the package's default snippet, written out)
+GLOBALS = "window.vegaEmbed = vegaEmbed;\nwindow.vega = vega;\nwindow.vegaLite = vegaLite;\n"  # the class of a chart's <script type="application/json">
 
 
 RENDERER_JS = """\
@@ -55,7 +57,7 @@ def vega_bundle() -> str:
     """Vega, Vega-Lite and Vega-Embed as one classic script (``vl_convert.javascript_bundle``)."""
     import vl_convert
 
-    return str(vl_convert.javascript_bundle())
+    return str(vl_convert.javascript_bundle(GLOBALS))
 
 
 @functools.cache
