@@ -354,3 +354,23 @@ def test_the_vendored_bundle_is_the_packages_and_fetches_nothing(tmp_path, real_
     assert len(shapes["provinces_63"]) == 63 and len(shapes["units_34"]) == 34
     assert vendor.write_vendor(tmp_path, real_processed) == []  # the same bytes: nothing rewritten
     assert "fetch(" not in vendor.RENDERER_JS and "http" not in vendor.RENDERER_JS
+
+
+def test_maps_by_year_draw_one_small_map_per_year_on_one_scale(real_processed, tmp_path):
+    from egov_analysis import plots
+
+    everyone = [(c, p.name) for c, p in provinces().items() if not p.merged_into]
+    data = pd.concat(
+        [
+            rows([(2020, c, n, 50.0 + i, i + 1, 63) for i, (c, n) in enumerate(everyone)]),
+            rows([(2021, c, n, 40.0 + i, i + 1, 63) for i, (c, n) in enumerate(everyone[:61])]),
+        ],
+        ignore_index=True,
+    )
+    ctx = plots.DrawingContext(lang="vi", out_dir=tmp_path)
+    chart = plots.maps_by_year(ctx, data, [2020, 2021], highlight=["Quảng Ninh"])
+    assert chart.kind == "maps_by_year" and chart.text_problems() == ()
+    assert sorted(chart.data["year"].unique()) == [2020, 2021]
+    assert len([ax for ax in chart.figure.axes if ax.get_title()]) == 2
+    assert "2021: 2" in chart.alt_text and "Bản đồ" in chart.alt_text
+    assert {p.suffix for p in chart.paths} == {".png", ".svg", ".csv"}
