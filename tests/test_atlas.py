@@ -374,3 +374,10 @@ def test_maps_by_year_draw_one_small_map_per_year_on_one_scale(real_processed, t
     assert len([ax for ax in chart.figure.axes if ax.get_title()]) == 2
     assert "2021: 2" in chart.alt_text and "Bản đồ" in chart.alt_text
     assert {p.suffix for p in chart.paths} == {".png", ".svg", ".csv"}
+
+
+def test_a_units_rank_charts_come_one_per_unit_the_unit_itself_named_as_such():
+    series = profiles.rank_series(profiles.history(PANEL, profiles.subject("Đà Nẵng", "34")), "vi")
+    names = [name for name, _ in series]
+    assert names == ["Đà Nẵng (34 đơn vị hành chính cấp tỉnh từ năm 2025)", "Đà Nẵng", "Quảng Nam"]
+    assert series[0][1]["rank"].tolist() == [17]

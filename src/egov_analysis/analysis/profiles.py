@@ -290,19 +290,21 @@ def key_findings(panel: pd.DataFrame, who: Subject, lang: str, subject_text: str
     return profile_findings(panel, who.code, lang, subject_text)
 
 
-def rank_series(history_rows: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+def rank_series(history_rows: pd.DataFrame, lang: str = "en") -> list[tuple[str, pd.DataFrame]]:
     """The published ranks of a profile, one frame per unit in the order a reader meets them: the
     subject itself, then its member provinces, then any province merged into it. Each frame is one
-    unit's ranks on every index (a rank chart's input); units without a rank are left out."""
+    unit's ranks on every index (a rank chart's input), with the name its chart gives it (a unit of
+    2025 says so: "Huế (34 provincial units of 2025)"); units without a rank are left out."""
+    from .. import formatting as fmt
+
     ranked = ranks_over_time(history_rows)
     out = []
     for role in ("profile", MEMBER, PREDECESSOR):
         rows = ranked[ranked["role"].eq(role)]
-        for code in dict.fromkeys(rows["province_code"]):
-            out.append(
-                (
-                    str(rows.loc[rows["province_code"].eq(code), "province"].iloc[0]),
-                    rows[rows["province_code"].eq(code)],
-                )
-            )
+        for code in sorted(set(rows["province_code"])):  # members in code order
+            theirs = rows[rows["province_code"].eq(code)]
+            name = str(theirs["province"].iloc[0])
+            if theirs["geography"].eq("units_34").all():
+                name = f"{name} ({fmt.display_name('geography', 'units_34', lang)})"
+            out.append((name, theirs))
     return out
