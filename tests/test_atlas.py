@@ -381,3 +381,9 @@ def test_a_units_rank_charts_come_one_per_unit_the_unit_itself_named_as_such():
     names = [name for name, _ in series]
     assert names == ["Đà Nẵng (34 đơn vị hành chính cấp tỉnh từ năm 2025)", "Đà Nẵng", "Quảng Nam"]
     assert series[0][1]["rank"].tolist() == [17]
+
+
+def test_a_merged_units_sub_index_bars_say_they_are_a_derived_mean():
+    assert atlas_sections.subject_label(profiles.subject("Huế", "34"), "en") == "Huế"
+    label = atlas_sections.subject_label(profiles.subject("Đà Nẵng", "34"), "vi")
+    assert label == "Đà Nẵng (tính toán)"

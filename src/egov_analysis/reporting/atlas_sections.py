@@ -134,9 +134,14 @@ def history_tables(history: pd.DataFrame, who: Subject, lang: str) -> list[Peopl
             ]
             columns.append(Column(column, "atlas.column.member", label_fields={"name": everyone[code].name}))
         means = rows[rows["role"].eq(DERIVED_MEAN)].set_index("year")["score"]
-        if who.merged:
-            frame["mean"] = frame["year"].map(means)
-            columns.append(Column("mean", "atlas.column.mean_members", kind="score", index=str(index)))
+        if who.merged:  # a mean that cannot be computed is no gap in what was published
+            frame["mean"] = [
+                fmt.score(means[y], str(index), lang)
+                if y in means.index
+                else text("atlas.text.no_mean", lang)
+                for y in years
+            ]
+            columns.append(Column("mean", "atlas.column.mean_members"))
         columns.append(Column("median_score", "atlas.column.national_median"))
         label = fmt.display_name("index", str(index), lang)
         key = "atlas.table.history_unit" if who.is_unit else "atlas.table.history"
@@ -305,3 +310,11 @@ def blank_units(rows: pd.DataFrame, years: list[int], lang: str) -> Any:
     if not lines:
         return markdown("")
     return markdown(text("atlas.text.blank_units", lang) + "\n\n" + "\n".join(lines))
+
+
+def subject_label(who: Subject, lang: str) -> str:
+    """Whose scores a sub-index chart draws: the province's or unchanged unit's name, or, for a
+    merged unit, its name marked derived (the mean of its members; the table below says so)."""
+    if not who.merged:
+        return who.name
+    return text("atlas.chart.derived_label", lang, name=who.name)
