@@ -96,9 +96,10 @@ def write_data_zip(paths: Paths) -> Path | None:
         return None
     manifest = paths.processed / "manifest.json"
     fingerprint = manifest.read_bytes() if manifest.exists() else b""
-    dictionaries = {
-        f"data_dictionary{'' if lang == DEFAULT_LANG else f'.{lang}'}.md": lang for lang in languages()
-    }
+    # the registry's own language keeps the plain name; a translation carries its language code
+    names = {DEFAULT_LANG: "data_dictionary.md"}
+    writers = {DEFAULT_LANG: data_dictionary}
+    dictionaries = {names.get(lang, f"data_dictionary.{lang}.md"): lang for lang in languages()}
     target = paths.reports / DATA_ZIP
     if target.exists():
         with zipfile.ZipFile(target) as existing:
@@ -106,7 +107,7 @@ def write_data_zip(paths: Paths) -> Path | None:
                 return target
     entries = [(p.name, p.read_bytes()) for p in files]
     entries += [
-        (name, (data_dictionary() if lang == DEFAULT_LANG else data_dictionary_in(lang)).encode("utf-8"))
+        (name, (writers[lang]() if lang in writers else data_dictionary_in(lang)).encode("utf-8"))
         for name, lang in dictionaries.items()
     ]
     if manifest.exists():
