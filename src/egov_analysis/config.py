@@ -31,6 +31,8 @@ ENV_VARS = {
     "notebooks": "EGOV_NOTEBOOKS_DIR",
     "reference": "EGOV_REFERENCE_DIR",
 }
+# set by the build in a report's kernel: datasets.load() notes there each processed table it reads
+READS_VARIABLE = "EGOV_READS_FILE"
 
 
 def _default_root() -> Path:

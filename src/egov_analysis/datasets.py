@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pandas as pd
@@ -60,10 +61,19 @@ def load(name: str, paths: config.Paths | None = None) -> pd.DataFrame:
         raise KeyError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
     paths = paths or config.paths()
     ensure_fresh(paths)
+    _note_read(name)
     path = paths.processed / f"{name}.parquet"
     if not path.exists():
         raise FileNotFoundError(f"{name} was not built: its raw files are not in {paths.raw}")
     return pd.read_parquet(path)
+
+
+def _note_read(name: str) -> None:
+    """In a report's kernel, tell the build which table it read (its cache key covers only those)."""
+    target = os.environ.get(config.READS_VARIABLE)
+    if target:
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(name + "\n")
 
 
 def outline_features(geography: str, paths: config.Paths | None = None) -> list[dict[str, Any]]:
