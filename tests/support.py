@@ -55,7 +55,8 @@ def shared_build_names() -> list[str]:
     """The reports of the session's shared build: every report of the default set of reports.toml
     except the profiles outside :data:`SAMPLE_PROFILES`."""
     from egov_analysis import config
-    from egov_analysis.reporting.reports import load_reports, select
+    from egov_analysis.reporting.contract import load_reports
+    from egov_analysis.reporting.reports import select
 
     reports = select(load_reports(config.paths().root / "reports.toml", config.paths().notebooks))
     return [r.name for r in reports if r.notebook != "province_profile.ipynb" or r.name in SAMPLE_PROFILES]

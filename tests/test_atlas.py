@@ -19,7 +19,8 @@ from egov_analysis.analysis import maps, profiles
 from egov_analysis.plots import interactive
 from egov_analysis.provinces import provinces, units_2025
 from egov_analysis.reporting import atlas_sections, links, vendor
-from egov_analysis.reporting.reports import load_reports, select
+from egov_analysis.reporting.contract import load_reports
+from egov_analysis.reporting.reports import select
 
 QN, HN, HT, DN, QNAM, BN, BG = "22", "01", "28", "48", "49", "27", "24"
 

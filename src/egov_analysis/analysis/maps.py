@@ -35,7 +35,7 @@ def map_years(rows: pd.DataFrame) -> list[int]:
     units = len(map_units(str(rows["geography"].iloc[0])))
     with_score = rows[rows["score"].notna()].groupby("year")["province_code"].nunique()
     coverage = coverage.assign(scored=coverage["year"].map(with_score).fillna(0))
-    enough = (coverage["published"] >= NEARLY_FULL * coverage["n_ranked"]) & (
+    enough = (coverage["n_held"] >= NEARLY_FULL * coverage["n_ranked"]) & (
         coverage["scored"] >= MIN_SHARE_OF_MAP * units
     )
     return [int(y) for y in coverage.loc[enough, "year"]]
