@@ -1,7 +1,7 @@
 """The report build against its floor at the same parallelism (`make bench`).
 
-    python benchmarks/bench_build.py [--repeat 3] [--sweep-size N] [--skip-sweep] [--skip-clean]
-                                     [--write benchmarks/RESULTS.md]
+    python benchmarks/bench_build.py [--repeat 1] [--interpreters] [--sweep-size N] [--skip-sweep]
+                                     [--skip-languages] [--skip-clean] [--write benchmarks/RESULTS.md]
 
 Contenders, each measured as wall time and CPU time (user + system of every process it started,
 kernels included: they are waited for, so the operating system adds their time to ours):
@@ -9,16 +9,21 @@ kernels included: they are waited for, so the operating system adds their time t
   no notebook, no HTML), the reports dealt round-robin to 2 processes running at once — the least
   the figures can cost at the build's parallelism — with one BLAS thread each, as the build gives
   its kernels (`reporting.execute.ONE_THREAD_EACH`);
-- build: `egov-analysis build --force -j 2` (and, on the default set, the same with
+- build: `egov-analysis build --force -j 2` (and, with ``--interpreters``, the same with
   `EGOV_KERNEL_PRELOAD=0`: every kernel a new interpreter);
 - on the sweep, `build --force -j 1` too, for the throughput with 1 and 2 local workers;
+- the languages sharing work: one report of each notebook in both languages, built in one build
+  (what one edition computes and caches under the build's folders, or the build writes once — the
+  vendored chart scripts and map outlines — the other reuses) against each language built alone
+  in a fresh folder; the saving is the difference;
 - a no-op rebuild and `import egov_analysis`; then the cleaning benchmark (bench_clean.py);
 - after the default set's full build, the rebuild cost of two edits against it (issue 20): a note
   fixed in one DTI raw file (only the reports that read DTI rows run, after the cleaning) and a
   comment in a module no report imports (nothing runs), each with what `--dry-run` listed.
-The default set is reports.toml's; the sweep is its `--set sweep` (every province's profile in
-both languages and the PCI ranking of every sub-index in both languages), or its first N reports.
-Runs of the floor and the build alternate so that both see the same load on a shared machine.
+The default set is reports.toml's — the whole site: every province's and unit's profile in both
+languages (194) and the other reports (~250 in all); the sweep is its `--set sweep` (the PCI ranking
+of every sub-index in both languages), or its first N reports. Runs of the floor and the build
+alternate so that both see the same load on a shared machine.
 """
 
 from __future__ import annotations
@@ -163,7 +168,13 @@ def compare(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each contender on the default set")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each contender on the default set (the whole site)"
+    )
+    parser.add_argument(
+        "--interpreters", action="store_true", help="also the build with every kernel a new interpreter"
+    )
+    parser.add_argument("--skip-languages", action="store_true", help="leave out the languages' sharing")
     parser.add_argument("--sweep-size", type=int, default=0, help="the first N reports of the sweep (0: all)")
     parser.add_argument("--sweep-repeat", type=int, default=1)
     parser.add_argument("--skip-sweep", action="store_true")
@@ -198,7 +209,7 @@ def main() -> None:
             paths,
             env,
             args.repeat,
-            {"build, kernels as new interpreters": {"EGOV_KERNEL_PRELOAD": "0"}},
+            {"build, kernels as new interpreters": {"EGOV_KERNEL_PRELOAD": "0"}} if args.interpreters else {},
         )
         noop = statistics.median(
             measure(lambda: run([str(BIN / "egov-analysis"), "build", "--quiet"], env))[0] for _ in range(5)
@@ -206,6 +217,8 @@ def main() -> None:
         lines += table(f"Default set ({len(reports)} reports of {default_file.name})", default, len(reports))
         lines.append(f"- no-op rebuild (`egov-analysis build`, nothing changed): {noop:.2f} s (goal ≤ 1 s)")
         lines += rebuild_costs(paths, default_file, env, default["build"], len(reports))
+        if not args.skip_languages:
+            lines += ["", *languages_sharing(default_file, reports, env, work)]
         if args.write:  # the default set's results stand even if the sweep is cut short
             write_results(Path(args.write), info, "\n".join(lines), args)
         if not args.skip_sweep:
@@ -244,6 +257,70 @@ def main() -> None:
             [sys.executable, str(Path(__file__).with_name("bench_clean.py")), "--repeat", str(args.repeat)],
             check=True,
         )
+
+
+def language_pairs(reports: list[Report]) -> list[tuple[Report, Report]]:
+    """One report of each notebook with an edition in each of two languages (English and
+    Vietnamese): the same notebook and parameters but ``lang``."""
+    from egov_analysis.reporting.index_page import other_languages
+
+    versions = other_languages(reports)
+    pairs: dict[str, tuple[Report, Report]] = {}
+    for report in reports:
+        other = versions.get(report.name, {}).get("vi")
+        if report.lang == "en" and other is not None:
+            pairs.setdefault(report.notebook, (report, other))
+    return list(pairs.values())
+
+
+def languages_sharing(
+    reports_file: Path, reports: list[Report], env: dict[str, str], work: Path
+) -> list[str]:
+    """Both languages of one report per notebook in one build, against each language alone in a
+    fresh folder (nothing the other edition computed or the build wrote is there to reuse)."""
+    from egov_analysis.reporting import vendor
+
+    pairs = language_pairs(reports)
+    build = [str(BIN / "egov-analysis"), "build", "--force", "--quiet", "-j", str(JOBS)]
+    build += ["--reports-file", str(reports_file), "--only"]
+
+    def fresh(tag: str) -> dict[str, str]:
+        folder = work / f"languages-{tag}"
+        shutil.rmtree(folder, ignore_errors=True)
+        return {
+            **env,
+            "EGOV_REPORTS_DIR": str(folder / "reports"),
+            "EGOV_FIGURES_DIR": str(folder / "figures"),
+        }
+
+    together = measure(lambda: run([*build, *(r.name for pair in pairs for r in pair)], fresh("both")))
+    alone = [
+        measure(lambda lang=lang: run([*build, *(p[lang].name for p in pairs)], fresh(f"alone-{lang}")))
+        for lang in (0, 1)
+    ]
+    apart = (sum(w for w, _ in alone), sum(c for _, c in alone))
+    start = time.perf_counter()
+    vendor.vega_bundle.cache_clear()
+    bundle = vendor.vega_bundle()
+    bundle_seconds = time.perf_counter() - start
+    outlines = vendor.outlines_script()
+    names = ", ".join(f"{a.name} + {b.name}" for a, b in pairs)
+    n_pages = 2 * len(reports)
+    per_page = (len(bundle) + len(outlines)) / 1e6
+    return [
+        f"### The languages sharing work ({len(pairs)} reports in English and Vietnamese: {names})",
+        "",
+        "| build | wall | CPU-s |",
+        "|---|---:|---:|",
+        f"| both languages in one build | {together[0]:.1f} s | {together[1]:.1f} |",
+        f"| each language alone, fresh folders (sum) | {apart[0]:.1f} s | {apart[1]:.1f} |",
+        "",
+        f"- saving from sharing between the languages: **{apart[0] - together[0]:.1f} s wall, "
+        f"{apart[1] - together[1]:.1f} CPU-s** on these {2 * len(pairs)} reports",
+        f"- written once per build for every page of both languages (`reporting/vendor.py`): the chart "
+        f"scripts and map outlines, {per_page:.2f} MB, the Vega bundle made in {bundle_seconds:.1f} s; "
+        f"inlined into each of the site's {n_pages} pages they would add {per_page * n_pages:.0f} MB",
+    ]
 
 
 DTI_NOTE = ("its rank not shown on page head", "its rank is not shown on the page's head")

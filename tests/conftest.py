@@ -62,10 +62,12 @@ def real_processed(tmp_path_factory: pytest.TempPathFactory) -> egov_config.Path
 def project_build(
     tmp_path_factory: pytest.TempPathFactory, real_processed: egov_config.Paths
 ) -> egov_config.Paths:
-    """The project's default report set (reports.toml), built once for the whole run — once for all
-    pytest-xdist workers too: the first to get the lock builds, the others reuse its folders.
-    Treat it as read-only; a test that changes outputs copies them first."""
+    """The project's default report set (reports.toml) with a few of its 194 profiles
+    (``support.shared_build_names``), built once for the whole run — once for all pytest-xdist
+    workers too: the first to get the lock builds, the others reuse its folders. Treat it as
+    read-only; a test that changes outputs copies them first."""
     from filelock import FileLock
+    from support import shared_build_names
 
     from egov_analysis.reporting.runner import build
 
@@ -74,7 +76,13 @@ def project_build(
     paths = real_processed.with_overrides(reports=root / "reports", figures=root / "figures")
     with FileLock(str(shared / "project_build.lock")):
         if not (root / "built").exists():
-            result = build(paths, egov_config.paths().root / "reports.toml", jobs=2, progress=False)
+            result = build(
+                paths,
+                egov_config.paths().root / "reports.toml",
+                jobs=2,
+                only=shared_build_names(),
+                progress=False,
+            )
             assert not result.failures, result.failures
             (root / "built").write_text("ok\n")
     return paths

@@ -37,3 +37,26 @@ def dead_pid() -> int:
     """The id of a process that has ended (for folders named after their owner)."""
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
     return int(finished.stdout)
+
+
+# The shared build of the test session (conftest ``project_build``): the default set with a few
+# profiles standing for the 194 (a province and a merged unit of 2025, each in both languages, so
+# that every Vietnamese report has its English version), so that `make test` stays under 5
+# minutes. `make reports` builds them all; tests/test_atlas.py checks the others' logic.
+SAMPLE_PROFILES = (
+    "profile_quang_ninh_en",
+    "profile_quang_ninh_vi",
+    "profile_unit_da_nang_en",
+    "profile_unit_da_nang_vi",
+)
+
+
+def shared_build_names() -> list[str]:
+    """The reports of the session's shared build: every report of the default set of reports.toml
+    except the profiles outside :data:`SAMPLE_PROFILES`."""
+    from egov_analysis import config
+    from egov_analysis.reporting.contract import load_reports
+    from egov_analysis.reporting.reports import select
+
+    reports = select(load_reports(config.paths().root / "reports.toml", config.paths().notebooks))
+    return [r.name for r in reports if r.notebook != "province_profile.ipynb" or r.name in SAMPLE_PROFILES]

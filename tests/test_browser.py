@@ -12,9 +12,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from support import shared_build_names
 
 from egov_analysis import config
-from egov_analysis.reporting.contract import load_reports
 
 pytestmark = pytest.mark.extended  # ~30 s: the extended tier (`make test-extended`, CI), not `make test`
 
@@ -34,10 +34,10 @@ FLAGSHIPS = [
     "phase_comparison_quang_ninh",
     "rankings_pci",
     "rankings_dti",
-    "profile_quang_ninh",
+    "profile_quang_ninh_en",
     "data_quality",
 ]
-VIETNAMESE = {"profile_quang_ninh": "profile_vi_quang_ninh"}  # the sweep owns profile_quang_ninh_vi
+VIETNAMESE = {"profile_quang_ninh_en": "profile_quang_ninh_vi"}
 SCREENSHOT_PAGES = {
     f"{page}.reviewer.html" for name in FLAGSHIPS for page in (name, VIETNAMESE.get(name, f"{name}_vi"))
 }
@@ -75,6 +75,18 @@ def browser():
             args=CHROMIUM_FLAGS,
             viewport={"width": 1280, "height": 2000},
         )
+        # the network is blocked: a page may load its own folder's files (file://) and nothing else;
+        # every other request is refused and remembered (the tests assert there is none)
+        context.outside = []  # type: ignore[attr-defined]
+
+        def local_only(route) -> None:
+            if route.request.url.startswith(("file:", "data:", "blob:", "about:")):
+                route.continue_()
+            else:
+                context.outside.append(route.request.url)  # type: ignore[attr-defined]
+                route.abort()
+
+        context.route("**/*", local_only)
         yield context
         context.close()
         shutil.rmtree(profile, ignore_errors=True)
@@ -114,11 +126,7 @@ def test_every_page_image_and_link_of_the_index(browser, built_reports):
     for link in links:  # the publishers' sites aside, every link is a file of the build
         assert not link.startswith("file:") or _local(link).exists(), link
     pages = sorted({link for link in links if link.endswith(".html")})
-    reports = [
-        r
-        for r in load_reports(config.paths().root / "reports.toml", config.paths().notebooks)
-        if r.set_name == "default"
-    ]
+    reports = shared_build_names()  # the default set with a few of its profiles (tests/support.py)
     assert len(pages) == 2 * len(reports) + 2  # every report with and without code, both index pages
     for url in (p for p in pages if "/html/" in p):  # the report pages (the index pages are above)
         report, problems = _open(browser, url)
@@ -135,3 +143,43 @@ def test_every_page_image_and_link_of_the_index(browser, built_reports):
         report.close()
     for name in [*SCREENSHOT_PAGES, "index.vi.html"]:
         assert (SCREENSHOTS / name.replace(".html", ".png")).stat().st_size > 10_000, name
+    assert browser.outside == []  # no page asked for anything beyond its own files
+
+
+# a page of each kind of interactive chart: (page, chart kind, a text its tooltip must show)
+INTERACTIVE = [
+    ("rankings_pci_vi", "rank_lines", "Thứ hạng"),
+    ("rankings_pci_vi", "map", "Điểm"),
+    ("rankings_dti", "bars", "Score"),
+    ("relationships_pci_papi_2016", "scatter", "PAPI"),
+    ("profile_unit_da_nang_vi", "rank_lines", "Thứ hạng"),
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "label"), INTERACTIVE)
+def test_interactive_charts_draw_offline_and_a_hover_shows_a_value(browser, built_reports, name, kind, label):
+    """With the network blocked, the chart is drawn from the vendored scripts (html/vendor/), no
+    request leaves the page, and pointing at a mark shows its values (the tooltip)."""
+    page, problems = _open(browser, (built_reports / "html" / f"{name}.reviewer.html").as_uri())
+    figure = page.locator(f'figure.egov-interactive[data-kind="{kind}"]').first
+    figure.locator("svg").first.wait_for(state="visible", timeout=15_000)
+    figure.scroll_into_view_if_needed()
+    marks = figure.locator("svg .role-mark path, svg .role-mark circle")
+    assert marks.count() > 0, f"{name}: no mark drawn in the {kind} chart"
+    shown = ""
+    for i in range(min(marks.count(), 40)):  # the first marks that take a pointer (a gap has none)
+        mark = marks.nth(i)
+        if not mark.is_visible():
+            continue
+        mark.hover(force=True)
+        page.wait_for_timeout(150)
+        tooltip = page.locator("#vg-tooltip-element")
+        if tooltip.count() and tooltip.is_visible():
+            shown = tooltip.inner_text()
+            break
+    assert label in shown and any(ch.isdigit() for ch in shown), (name, kind, shown)
+    picker = figure.locator("select").first
+    assert picker.count() == 1  # the province (or year) picker
+    assert problems == [], (name, problems)
+    assert browser.outside == [], browser.outside
+    page.close()

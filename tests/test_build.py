@@ -160,10 +160,14 @@ def test_html_with_and_without_code_needs_no_network(built):
     paths, _, _, _ = built
     page = (paths.reports / "html" / "profile_can_tho.html").read_text("utf-8")
     reviewer = (paths.reports / "html" / "profile_can_tho.reviewer.html").read_text("utf-8")
-    assert ">resolve<" in page  # the code, highlighted
-    assert ">resolve<" not in reviewer and ">import<" not in reviewer
+    assert ">subject<" in page  # the code, highlighted
+    assert ">subject<" not in reviewer and ">import<" not in reviewer
     assert "<img" in reviewer and "data:image/png;base64" in reviewer
     assert "cdnjs" not in page and "cdnjs" not in reviewer
+    # the interactive charts' scripts come from the site's own folder, written once by the build
+    scripts = re.findall(r'<script src="([^"]+)"', reviewer)
+    assert scripts and all(s.startswith("vendor/") for s in scripts)
+    assert all((paths.reports / "html" / s).is_file() for s in scripts)
 
 
 def test_index_page_lists_every_report_and_escapes_text(built):
@@ -225,9 +229,9 @@ def test_project_reports_file_lists_the_default_set():
     names = {r.name for r in reports}
     assert {
         "phase_comparison_quang_ninh",
-        "profile_quang_ninh",
-        "profile_da_nang",
-        "profile_hai_phong",
+        "profile_quang_ninh_en",
+        "profile_da_nang_vi",
+        "profile_unit_hai_phong_en",
         "data_quality",
     } <= names
     assert {f"rankings_{i}" for i in ("pci", "papi", "par", "sipas", "ict", "dti", "egov_mic")} <= names

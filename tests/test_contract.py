@@ -76,7 +76,7 @@ def test_a_misspelt_parameter_is_refused_before_any_kernel_and_nothing_is_writte
         build(project_paths, reports_file, progress=False)
     [problem] = caught.value.problems
     assert problem.startswith(f"{reports_file}:2: report 'profile_ha_noi': unknown parameter 'provnce'")
-    assert "did you mean 'province'?" in problem and "declares: lang, province" in problem
+    assert "did you mean 'province'?" in problem and "declares: geography, lang, province" in problem
     assert no_kernel == []
     # only the build's lock file appears, inside reports/; processed data were not even cleaned
     assert files_under(tmp_path) - before <= {"reports", "reports/.build.lock"}

@@ -43,7 +43,7 @@ def test_two_builds_give_byte_identical_figures_and_pages(tmp_path, project_buil
     their page headers link), compared with the session's build."""
     from egov_analysis.reporting.index_page import other_languages
 
-    names = ["profile_quang_ninh", "data_quality"]
+    names = ["profile_unit_da_nang_vi", "data_quality"]  # a unit: its interactive chart too
     editions = other_languages(load_reports(PROJECT_REPORTS, config.paths().notebooks))
     names += [r.name for name in list(names) for r in editions.get(name, {}).values()]
     paths = config.paths(reports=tmp_path / "reports", figures=tmp_path / "figures")

@@ -14,8 +14,10 @@ its element id is derived from the content, so two builds write identical pages.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +50,9 @@ class Column:
     - ``rank``: ``4 / 63`` with the units ranked from ``n_column``;
     - ``amount``: whole VND shown as billion VND with the unit; ``percent``: a value in percent;
     - ``link``: a URL shown as its site's name, linked.
+
+    ``href_column``: a column of relative page links (``profile_ha_noi_vi.reviewer.html``); each
+    cell links to its row's page where it has one (another report of the site).
     """
 
     source: str
@@ -59,6 +64,7 @@ class Column:
     n_column: str | None = None
     decimals: int = 0
     label_fields: Mapping[str, Any] = field(default_factory=dict)
+    href_column: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -82,6 +88,21 @@ def anchor(url: Any) -> str:
     if urlparse(value).scheme not in ("http", "https"):
         return html.escape(value)
     return f'<a href="{html.escape(value, quote=True)}">{html.escape(site_name(value))}</a>'
+
+
+_PAGE = re.compile(r"^[A-Za-z0-9_.-]+$")  # a page of the same folder: no scheme, no path
+
+
+def page_anchor(label: str, href: Any) -> str:
+    """``label`` linked to the page ``href`` of the same folder, escaped; a missing or unsafe
+    ``href`` (a scheme, a path) leaves the label unlinked."""
+    if fmt.is_missing(href) or not _PAGE.match(str(href)):
+        return html.escape(label)
+    return f'<a href="{html.escape(str(href), quote=True)}">{html.escape(label)}</a>'
+
+
+def _linked(cell: str, hrefs: Mapping[str, Any]) -> str:
+    return page_anchor(cell, hrefs.get(cell))
 
 
 def _index_of(column: Column, row: pd.Series) -> str:
@@ -204,6 +225,11 @@ def people_table(
     if links:
         missing = fmt.not_published(lang)
         table = table.fmt(lambda url: html.escape(missing) if url == missing else anchor(url), columns=links)
+    for column in columns:
+        if column.href_column:
+            heading = _heading(column, lang)
+            hrefs: dict[str, Any] = dict(zip(shown[heading], frame[column.href_column], strict=True))
+            table = table.fmt(functools.partial(_linked, hrefs=hrefs), columns=[heading])
     urls = list(sources)
     if urls:
         table = table.tab_source_note(raw_html(sources_note(urls, lang)))

@@ -3,13 +3,14 @@ data held have a value for too few units is drawn as a ranked list instead of a 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib as mpl
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
-from matplotlib.patches import Patch, PathPatch
+from matplotlib.patches import Patch
 from matplotlib.path import Path as MplPath
 
 from .. import formatting
@@ -38,15 +39,55 @@ def map_drawn(values: pd.DataFrame, geography: str, value_column: str = "score")
     return n_known > 0 and n_known >= MIN_SHARE_FOR_MAP * MAP_UNITS[geography_name(geography)]
 
 
-def _draw_geometry(ax: Axes, geometry: dict, colour: object, hatch: str | None, edge: str, lw: float) -> None:
+def _feature_path(geometry: dict) -> MplPath:
+    """One compound path for a unit's (Multi)Polygon: every ring of every polygon, so a unit with
+    many islands is one artist, not one per island (a map draws ~60 paths instead of ~1,200)."""
     polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    vertices: list[list[float]] = []
+    codes: list[Any] = []
     for polygon in polygons:
-        vertices, codes = [], []
         for ring in polygon:
             vertices += ring
             codes += [MplPath.MOVETO] + [MplPath.LINETO] * (len(ring) - 2) + [MplPath.CLOSEPOLY]
-        ax.add_patch(
-            PathPatch(MplPath(vertices, codes), facecolor=colour, edgecolor=edge, lw=lw, hatch=hatch)
+    return MplPath(vertices, codes)
+
+
+def _draw_units(
+    ax: Axes, features: list[dict], colours: Mapping[str, object], edge: str, lw: float, hatch: str
+) -> None:
+    """Fill every unit of ``features`` in one collection per kind: its colour from ``colours``
+    (code → colour), or grey and hatched where it has none."""
+    from matplotlib.collections import PathCollection
+
+    filled = [
+        (f, colours[str(f["properties"]["code"])])
+        for f in features
+        if str(f["properties"]["code"]) in colours
+    ]
+    blank = [f for f in features if str(f["properties"]["code"]) not in colours]
+    if filled:
+        paths = [_feature_path(f["geometry"]) for f, _ in filled]
+        ax.add_collection(
+            PathCollection(paths, facecolors=[c for _, c in filled], edgecolors=edge, linewidths=lw),
+            autolim=True,
+        )
+    if blank:
+        paths = [_feature_path(f["geometry"]) for f in blank]
+        ax.add_collection(
+            PathCollection(paths, facecolors=MISSING, edgecolors=edge, linewidths=lw, hatch=hatch),
+            autolim=True,
+        )
+
+
+def _outline_units(ax: Axes, features: list[dict], lw: float) -> None:
+    """The highlighted units' outlines, in one collection drawn on top of the fills."""
+    from matplotlib.collections import PathCollection
+
+    if features:
+        paths = [_feature_path(f["geometry"]) for f in features]
+        ax.add_collection(
+            PathCollection(paths, facecolors="none", edgecolors=HIGHLIGHTS[0], linewidths=lw, zorder=3),
+            autolim=True,
         )
 
 
@@ -172,15 +213,9 @@ def choropleth(
     from .layout import new_figure
 
     fig, ax = new_figure(7, 9.5)
-    for feature in features:
-        code = str(feature["properties"]["code"])
-        value = by_code.get(code)
-        missing = value is None or pd.isna(value)
-        colour = MISSING if missing else cmap(norm(float(value)))
-        _draw_geometry(ax, feature["geometry"], colour, "///" if missing else None, "white", 0.3)
-    for feature in features:  # highlighted units outlined on top
-        if feature["properties"]["code"] in chosen:
-            _draw_geometry(ax, feature["geometry"], "none", None, HIGHLIGHTS[0], HIGHLIGHT_WIDTH)
+    colours = {str(c): cmap(norm(float(v))) for c, v in by_code.items() if pd.notna(v)}
+    _draw_units(ax, features, colours, "white", 0.3, "///")
+    _outline_units(ax, [f for f in features if f["properties"]["code"] in chosen], HIGHLIGHT_WIDTH)  # on top
     _label_archipelagos(ax, features, ctx)
     ax.autoscale_view()
     ax.set_aspect("equal")
@@ -231,5 +266,96 @@ def choropleth(
         title=title or ctx.word("title_map", what=label, year=year, units=n_units),
         sources=[*index_sources(index, values, ctx.lang), ctx.word("source_outlines")],
         notes=all_notes,
+        alt_text=alt,
+    )
+
+
+def maps_by_year(
+    ctx: DrawingContext,
+    rows: pd.DataFrame,
+    years: Sequence[int],
+    *,
+    highlight: Sequence[str] | str = (),
+    name: str = "maps_by_year",
+    outlines: list[dict] | None = None,
+) -> ChartResult:
+    """One small map per year of ``years`` (the years held (nearly) in full:
+    :func:`~egov_analysis.analysis.maps.map_years`), on one colour scale for all of them; units
+    without a score that year are grey and hatched (and named under the chart by the report:
+    :func:`~egov_analysis.analysis.maps.missing_units`). ``rows``: one index, indicator and
+    geography as :func:`~egov_analysis.analysis.rankings.select` gives."""
+    from ..analysis.maps import map_units, missing_units
+    from .layout import new_grid
+
+    index = str(rows["index"].iloc[0]) if len(rows) else ""
+    label = index_short(index, ctx.lang) if index else ""
+    if not years:
+        return no_chart(ctx, kind="maps_by_year", name=name, reason=ctx.word("no_data"), data=rows)
+    geo = str(rows["geography"].iloc[0])
+    features = outline_features(geo) if outlines is None else outlines
+    chosen = highlight_codes(highlight, geo)
+    shown = rows[rows["year"].isin(list(years)) & rows["province_code"].astype(str).isin(map_units(geo))]
+    numbers = shown["score"].dropna().astype(float)
+    norm = Normalize(numbers.min(), numbers.max())
+    cmap = mpl.colormaps[SEQUENTIAL]
+    ncols = min(4, len(years))
+    nrows = -(-len(years) // ncols)
+    fig, axes = new_grid(2.6 * ncols + 1.2, 3.6 * nrows + 1.0, nrows, ncols)
+    for ax in axes.flat:
+        ax.axis("off")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for ax, year in zip(axes.flat, years, strict=False):
+        by_code = (
+            shown[shown["year"].eq(year)]
+            .assign(province_code=lambda f: f["province_code"].astype(str))
+            .drop_duplicates("province_code")
+            .set_index("province_code")["score"]
+        )
+        colours = {str(c): cmap(norm(float(v))) for c, v in by_code.items() if pd.notna(v)}
+        _draw_units(ax, features, colours, "white", 0.15, "////")
+        _outline_units(ax, [f for f in features if f["properties"]["code"] in chosen], HIGHLIGHT_WIDTH * 0.7)
+        ax.autoscale_view()
+        ax.set_aspect("equal")
+        ax.set_title(str(year), fontsize=10)
+    fig.colorbar(mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=axes, shrink=0.4, label=ctx.word("score"))
+    blanks = {year: missing_units(rows, year) for year in years}
+    notes = [ctx.word("note_outlines"), *index_notes(index, shown, ctx.lang)]
+    if any(blanks.values()):
+        notes.append(
+            ctx.word("no_data") + ": " + ", ".join(f"{y} ({len(b)})" for y, b in blanks.items() if b)
+        )
+    handles = (
+        [Patch(facecolor=MISSING, hatch="////", label=ctx.word("no_data"))] if any(blanks.values()) else []
+    )
+    handles += [Patch(facecolor="none", edgecolor=HIGHLIGHTS[0], label=n) for n in chosen.values()]
+    if handles:  # in the first map's empty south-west corner, as on the single map
+        axes.flat[0].legend(handles=handles, loc="lower left", fontsize=6)
+    from ..meta.messages import text
+
+    best = [
+        f"{y}: {shown[shown['year'].eq(y)].sort_values('score', ascending=False)['province'].iloc[0]}"
+        for y in years
+        if shown["year"].eq(y).any()
+    ]
+    alt = text(
+        "atlas.chart.alt_maps",
+        ctx.lang,
+        what=label,
+        n=len(years),
+        first=years[0],
+        last=years[-1],
+        best="; ".join(best),
+        blanks="; ".join(f"{y}: {len(b)}" for y, b in blanks.items() if b) or "0",
+    )
+    return finish(
+        ctx,
+        fig,
+        kind="maps_by_year",
+        name=name,
+        data=shown,
+        title=ctx.word("title_map", what=label, year=f"{years[0]}–{years[-1]}", units=len(features)),
+        sources=[*index_sources(index, shown, ctx.lang), ctx.word("source_outlines")],
+        notes=notes,
         alt_text=alt,
     )

@@ -25,6 +25,7 @@ from matplotlib.ticker import FixedLocator
 
 from .. import formatting
 from ..analysis.rankings import rank_change, rank_order
+from ..meta import messages
 from ..meta.coverage import PARTIAL
 from .chart import ChartResult, DrawingContext
 from .footer import break_note, finish, index_notes, index_short, index_sources, no_chart, series_breaks
@@ -710,9 +711,13 @@ def profile_chart(
     *,
     title: str | None = None,
     name: str = "profile",
+    label: str | None = None,
 ) -> ChartResult:
     """A province's sub-indicator scores against the best province of the year
-    (``profile`` as :func:`egov_analysis.analysis.rankings.profile` returns it)."""
+    (``profile`` as :func:`egov_analysis.analysis.rankings.profile` returns it), and against the
+    median province where ``profile`` has a ``median_score`` column
+    (:func:`egov_analysis.analysis.profiles.subindex_profile`). ``label``: the legend's name for
+    the province's bars (a merged unit's derived mean says so), the province's name by default."""
     profile = display_names(profile, ctx.lang, UNIT_COLUMNS)  # names as readers know them
     data = profile.copy()
     if data.empty:
@@ -723,7 +728,18 @@ def profile_chart(
     fig, ax = new_figure(9, max(4, 0.45 * len(data) + 2.5))
     y = np.arange(len(data))
     ax.barh(y - 0.2, data["best_score"].astype(float), height=0.4, color=CONTEXT, label=ctx.word("best"))
-    ax.barh(y + 0.2, data["score"].astype(float), height=0.4, color=HIGHLIGHTS[0], label=province)
+    ax.barh(y + 0.2, data["score"].astype(float), height=0.4, color=HIGHLIGHTS[0], label=label or province)
+    if "median_score" in data:  # the median province of the year, as a tick across both bars
+        ax.scatter(
+            data["median_score"].astype(float),
+            y,
+            marker="|",
+            s=260,
+            linewidths=2,
+            color="#000000",
+            label=messages.text("atlas.column.median", ctx.lang),
+            zorder=3,
+        )
     ax.set_yticks(
         y,
         [

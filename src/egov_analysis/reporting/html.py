@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .vendor import add_scripts
+
 TEMPLATES = Path(__file__).parent / "templates"
 INJECTED_TAG = "injected-parameters"
 # cells for researchers only: the printed key numbers the tests check (keep_output) and the
@@ -55,6 +57,7 @@ def export_html(notebook: Any, with_code: Path, without_code: Path, title: str) 
     lang = str(notebook.metadata.get("papermill", {}).get("parameters", {}).get("lang", "en"))
     for path, exclude in ((with_code, False), (without_code, True)):
         body, _ = _exporter(exclude, lang).from_notebook_node(notebook)
+        body = add_scripts(body)  # the vendored chart scripts, on a page with an interactive chart
         tmp = path.with_name(f".{path.name}.tmp")
         try:
             tmp.write_text(body, encoding="utf-8")

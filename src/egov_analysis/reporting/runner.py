@@ -429,7 +429,10 @@ def _build_locked(
             fault += f" (writing under {paths.reports} or {paths.figures})"
         raise BuildFaultError(f"{fault}; the previous outputs are kept")
     from .index_page import write_index
+    from .vendor import write_vendor
 
+    if todo or not (paths.reports / "html" / "vendor").is_dir():
+        write_vendor(paths.reports / "html", paths)  # once per build, for every page of every language
     # the default set, and the reports of other sets once built
     shown = {r.name for r in reports if r.set_name == DEFAULT_SET} | set(state)
     write_index(paths, [r for r in reports if r.name in shown], state, failures)

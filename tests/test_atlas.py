@@ -1,0 +1,390 @@
+"""The atlas (issue 18): a profile of every province and unit in both languages in the default set,
+the profiles' logic (a unit's members and their derived mean, Hà Tây inside Hà Nội, sub-indices
+against the best and median province, the region's peers), full year tables with tiers and links,
+maps by year and the interactive charts' specifications and vendored scripts. Small inline
+frames; the built pages are checked in test_reviewer_html.py and, in a real browser, in
+test_browser.py."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from egov_analysis import cli, config
+from egov_analysis.analysis import maps, profiles
+from egov_analysis.plots import interactive
+from egov_analysis.provinces import provinces, units_2025
+from egov_analysis.reporting import atlas_sections, links, vendor
+from egov_analysis.reporting.contract import load_reports
+from egov_analysis.reporting.reports import select
+
+QN, HN, HT, DN, QNAM, BN, BG = "22", "01", "28", "48", "49", "27", "24"
+
+
+def rows(
+    records: list[tuple], index: str = "pci", indicator: str = "overall", geography: str = "provinces_63"
+):
+    """(year, code, name, score, rank, n_ranked[, tier]) records as index panel rows."""
+    records = [r if len(r) == 7 else (*r, pd.NA) for r in records]
+    frame = pd.DataFrame(
+        records, columns=["year", "province_code", "province", "score", "rank", "n_ranked", "tier"]
+    )
+    frame = frame.assign(
+        index=index,
+        indicator=indicator,
+        geography=geography,
+        score_basis="published",
+        rank_basis="published",
+        source_url="https://example.org/a",
+        rank_source_url="https://example.org/b",
+        note=pd.NA,
+    )
+    return frame.astype({"year": "Int64", "score": "Float64", "rank": "Int64", "n_ranked": "Int64"})
+
+
+PANEL = pd.concat(
+    [
+        rows(
+            [
+                (2007, HN, "Hà Nội", 60.0, 2, 3, "Tốt"),
+                (2007, HT, "Hà Tây", 55.0, 3, 3, "Khá"),
+                (2007, DN, "Đà Nẵng", 70.0, 1, 3, "Rất tốt"),
+                (2020, HN, "Hà Nội", 65.0, 2, 3),
+                (2020, DN, "Đà Nẵng", 70.0, 1, 3),
+                (2020, QNAM, "Quảng Nam", 60.0, 3, 3),
+                (2021, DN, "Đà Nẵng", 71.0, 1, 3),  # Quảng Nam has no score: no mean
+            ]
+        ),
+        rows([(2024, DN, "Đà Nẵng", 0.8, 2, 63), (2024, QNAM, "Quảng Nam", 0.6, 57, 63)], index="dti"),
+        rows([(2024, DN, "Đà Nẵng", 0.7, 17, 34)], index="dti", geography="units_34"),
+    ],
+    ignore_index=True,
+)
+
+
+# --- the reports file: 194 profiles in the default set ------------------------------------------
+
+
+def test_the_default_set_has_a_profile_of_every_province_and_unit_in_both_languages(capsys):
+    assert cli.main(["build", "--list"]) == 0
+    names = capsys.readouterr().out.splitlines()
+    profiles_listed = [n for n in names if n.startswith("profile_")]
+    assert len(profiles_listed) == 194 == 2 * (63 + 34)
+    reports = {
+        r.name: r
+        for r in select(load_reports(config.paths().root / "reports.toml", config.paths().notebooks))
+    }
+    for lang in ("en", "vi"):
+        for province in provinces().values():
+            if province.merged_into:  # Hà Tây: inside Hà Nội's profile, no page of its own
+                assert links.profile_report(province.name, "provinces_63", lang) not in reports
+                continue
+            report = reports[links.profile_report(province.name, "provinces_63", lang)]
+            assert report.parameters["province"] == province.name and report.lang == lang
+        for unit in units_2025().values():
+            report = reports[links.profile_report(unit.name, "units_34", lang)]
+            assert report.parameters == {"province": unit.name, "geography": "34", "lang": lang}
+    titles = {reports["profile_unit_hue_vi"].title, reports["profile_unit_hue_en"].title}
+    assert titles == {"Đơn vị hành chính cấp tỉnh từ năm 2025: Huế", "Provincial unit of 2025: Huế"}
+
+
+def test_a_profile_link_is_relative_to_the_same_folder_and_language():
+    assert links.profile_href("Đắk Lắk", "provinces_63", "vi") == "profile_dak_lak_vi.reviewer.html"
+    assert links.profile_href("Huế", "units_34", "en") == "profile_unit_hue_en.reviewer.html"
+    with pytest.raises(KeyError, match="no profiles for geography 'x'"):
+        links.profile_report("Huế", "x", "en")
+
+
+# --- whom a profile is about ---------------------------------------------------------------------
+
+
+def test_subjects_carry_their_members_and_the_provinces_merged_into_them():
+    hanoi = profiles.subject("Ha Noi")
+    assert (hanoi.code, hanoi.members, hanoi.predecessors, hanoi.is_unit) == (HN, (HN,), (HT,), False)
+    danang = profiles.subject("Đà Nẵng", "34")
+    assert danang.is_unit and danang.merged and set(danang.members) == {DN, QNAM}
+    quang_ninh = profiles.subject("Quảng Ninh", "34")
+    assert quang_ninh.members == (QN,) and not quang_ninh.merged
+    bac_ninh = profiles.subject("Bắc Ninh", "34")
+    assert set(bac_ninh.members) == {BN, BG} and len(bac_ninh.regions) == 2
+    with pytest.raises(ValueError, match="Hà Tây merged into Hà Nội"):
+        profiles.subject("Hà Tây")
+
+
+def test_a_merged_units_history_has_its_members_and_a_derived_mean_only_where_none_was_released():
+    danang = profiles.subject("Đà Nẵng", "34")
+    history = profiles.history(PANEL, danang)
+    means = history[history["role"].eq(profiles.DERIVED_MEAN)]
+    # 2020: both members scored -> mean 65; 2021: Quảng Nam missing -> none; DTI 2024: released -> none
+    assert means[["index", "year", "score"]].to_dict("records") == [
+        {"index": "pci", "year": 2020, "score": 65.0}
+    ]
+    assert means["rank"].isna().all() and (means["value_basis"] == profiles.DERIVED_MEAN).all()
+    released = history[history["role"].eq("profile")]
+    assert released[["index", "year", "rank", "n_ranked"]].to_dict("records") == [
+        {"index": "dti", "year": 2024, "rank": 17, "n_ranked": 34}
+    ]
+    assert set(history.loc[history["role"].eq(profiles.MEMBER), "province_code"]) == {DN, QNAM}
+
+
+def test_hanois_history_holds_ha_tays_and_the_national_median_of_complete_years():
+    history = profiles.history(PANEL, profiles.subject("Hà Nội"))
+    assert set(history["role"]) == {"profile", profiles.PREDECESSOR}
+    ha_tay = history[history["role"].eq(profiles.PREDECESSOR)]
+    assert ha_tay[["year", "province", "rank"]].to_dict("records") == [
+        {"year": 2007, "province": "Hà Tây", "rank": 3}
+    ]
+    pci_2007 = history[history["index"].eq("pci") & history["year"].eq(2007)].iloc[0]
+    assert pci_2007["median_score"] == 60.0 and bool(pci_2007["median_complete"])
+    (table,) = [
+        t
+        for t in atlas_sections.history_tables(history, profiles.subject("Hà Nội"), "vi")
+        if "PCI" in t.title
+    ]
+    html = table.as_raw_html()
+    assert "Hà Tây" in html and "3/3 · 55,00" in html and "Tốt" in html
+
+
+def test_a_units_history_table_marks_the_mean_derived_and_a_partial_years_median_as_none():
+    danang = profiles.subject("Đà Nẵng", "34")
+    history = profiles.history(PANEL, danang)
+    tables = {t.title: t.as_raw_html() for t in atlas_sections.history_tables(history, danang, "en")}
+    pci = tables["PCI: the unit and its member provinces by year"]
+    assert "Mean of members (derived)" in pci and "65.00" in pci
+    assert "computed by this project, not published" in pci
+    dti = tables["DTI: the unit and its member provinces by year"]
+    assert "17/34" in dti.replace(" ", "")  # the unit's own published rank
+    partial = rows([(2021, DN, "Đà Nẵng", 71.0, 1, 3)])  # one of three scored: no national median
+    partial_history = profiles.history(partial, profiles.subject("Đà Nẵng"))
+    (table,) = atlas_sections.history_tables(partial_history, profiles.subject("Đà Nẵng"), "en")
+    assert "none (the data held have part of the list)" in table.as_raw_html()
+
+
+def test_sub_indices_stand_against_the_best_and_the_median_province():
+    parts = rows(
+        [
+            (2020, DN, "Đà Nẵng", 8.0, pd.NA, 3),
+            (2020, QNAM, "Quảng Nam", 6.0, pd.NA, 3),
+            (2020, HN, "Hà Nội", 7.0, pd.NA, 3),
+        ],
+        indicator="entry_costs",
+    )
+    panel = pd.concat([PANEL, parts], ignore_index=True)
+    unit = profiles.subject("Đà Nẵng", "34")
+    assert profiles.latest_subindex_year(panel, "pci", unit) == 2020
+    table = profiles.subindex_profile(panel, "pci", 2020, unit)
+    assert table.to_dict("records") == [
+        {
+            "indicator": "entry_costs",
+            "score": 7.0,  # the mean of Đà Nẵng's 8 and Quảng Nam's 6, derived
+            "value_basis": profiles.DERIVED_MEAN,
+            "best_score": 8.0,
+            "best_province": "Đà Nẵng",
+            "median_score": 7.0,
+            "n_scored": 3,
+        }
+    ]
+    own = profiles.subindex_profile(panel, "pci", 2020, profiles.subject("Hà Nội"))
+    assert own["score"].tolist() == [7.0] and own["value_basis"].tolist() == [profiles.PUBLISHED]
+    with pytest.raises(profiles.NoDataError):
+        profiles.subindex_profile(panel, "pci", 2007, unit)
+
+
+def test_region_peers_rank_the_regions_provinces_and_link_them():
+    who = profiles.subject("Hà Nội")
+    peers = profiles.region_peers(PANEL, who)
+    red_river = {c for c, p in provinces().items() if p.region == "Red River Delta" and not p.merged_into}
+    assert (
+        set(peers["province_code"]) == red_river
+        and peers.loc[peers["province_code"].eq(HN), "is_member"].all()
+    )
+    html = atlas_sections.peers_table(peers, who, "vi").as_raw_html()
+    assert '<a href="profile_ha_noi_vi.reviewer.html">Hà Nội</a>' in html
+
+
+def test_unit_findings_say_what_was_released_for_the_unit_and_each_members_latest_value():
+    found = profiles.key_findings(PANEL, profiles.subject("Đà Nẵng", "34"), "en", "Đà Nẵng")
+    text = "\n".join(found.sentences)
+    assert "DTI 2024: Đà Nẵng ranks 17 / 34" in text
+    assert "Quảng Nam" in text and "mean" not in text
+
+
+# --- full year tables ----------------------------------------------------------------------------
+
+
+def test_the_full_table_lists_every_unit_held_with_tiers_as_printed_and_links():
+    pci = PANEL[PANEL["index"].eq("pci")]
+    html = atlas_sections.full_ranking_table(pci, 2007, "vi").as_raw_html()
+    soup = BeautifulSoup(html, "html.parser")
+    body = [tr.get_text(" ", strip=True) for tr in soup.find("tbody").find_all("tr")]
+    assert [row.split(" ")[0] for row in body] == ["Đà", "Hà", "Hà"] and len(body) == 3
+    assert "Rất tốt" in body[0] and "Khá" in body[2]
+    assert soup.find("a", string="Đà Nẵng")["href"] == "profile_da_nang_vi.reviewer.html"
+    assert "Nhóm xếp hạng theo đúng bản in" in html
+    no_tier = rows([(2008, HN, "Hà Nội", 60.0, 1, 2, "Tốt"), (2008, DN, "Đà Nẵng", 50.0, 2, 2)])
+    assert (
+        "không có trong dữ liệu đang lưu"
+        in atlas_sections.full_ranking_table(no_tier, 2008, "vi").as_raw_html()
+    )
+    partial = atlas_sections.full_ranking_table(pci, 2021, "en").as_raw_html()
+    assert (
+        "1 of 3 units ranked" in partial and "The data held have 1 of the 3 units ranked in 2021" in partial
+    )
+    units = atlas_sections.full_ranking_table(
+        PANEL[PANEL["geography"].eq("units_34")], 2024, "en"
+    ).as_raw_html()
+    assert 'href="profile_unit_da_nang_en.reviewer.html"' in units and "Quảng Nam" in units
+
+
+def test_the_years_with_a_full_table_are_the_last_and_the_latest_complete():
+    pci = PANEL[PANEL["index"].eq("pci")]
+    assert atlas_sections.full_table_years(pci) == [2020, 2021]  # 2021 held in part, 2020 in full
+
+
+def test_a_page_link_is_never_a_scheme_or_a_path():
+    from egov_analysis.tables import page_anchor
+
+    assert page_anchor("A <b>", "x_vi.reviewer.html") == '<a href="x_vi.reviewer.html">A &lt;b&gt;</a>'
+    assert page_anchor("A", "javascript:alert(1)") == "A"
+    assert page_anchor("A", "../../etc/passwd") == "A"
+
+
+# --- maps by year --------------------------------------------------------------------------------
+
+
+def test_map_years_are_those_held_nearly_in_full_and_blank_units_are_named():
+    everyone = [(c, p.name) for c, p in provinces().items() if not p.merged_into]
+    full = rows([(2020, c, n, 50.0 + i, i + 1, 63) for i, (c, n) in enumerate(everyone)])
+    nearly = rows([(2021, c, n, 50.0 + i, i + 1, 63) for i, (c, n) in enumerate(everyone[:61])])
+    part = rows([(2022, c, n, 50.0 + i, i + 1, 63) for i, (c, n) in enumerate(everyone[:30])])
+    data = pd.concat([full, nearly, part], ignore_index=True)
+    assert maps.map_years(data) == [2020, 2021]
+    assert maps.missing_units(data, 2021) == [everyone[61][1], everyone[62][1]]
+    shown = atlas_sections.blank_units(data, [2020, 2021], "en").data
+    assert "2021: " in shown and everyone[62][1] in shown and "2020:" not in shown
+
+
+# --- interactive charts --------------------------------------------------------------------------
+
+
+def _spec(chart: interactive.Interactive) -> dict:
+    html = chart.to_html()
+    payload = re.search(
+        r'<script type="application/json" class="egov-vega-spec"[^>]*>(.*?)</script>', html, re.S
+    )
+    assert payload and "<script src" not in html  # data only: the page loads the scripts once
+    return json.loads(payload.group(1).replace("<\\/", "</"))
+
+
+def test_rank_lines_carry_values_as_the_page_writes_them_a_picker_and_gaps():
+    pci = PANEL[PANEL["index"].eq("pci")]
+    chart = interactive.rank_lines(pci, "vi", highlight=["Đà Nẵng"])
+    spec = _spec(chart)
+    (pick,) = [p for p in spec["params"] if p["name"] == interactive.PICK]
+    assert pick["value"] == "Đà Nẵng" and pick["bind"]["input"] == "select"
+    assert "Hà Nội" in pick["bind"]["options"]
+    values = spec["data"]["values"]
+    danang = [v for v in values if v["province"] == "Đà Nẵng"]
+    assert {v["rank_text"] for v in danang} == {"1/3"} and "70,00" in {v["score_text"] for v in danang}
+    hanoi = sorted((v["year"], v["rank"]) for v in values if v["province"] == "Hà Nội")
+    assert hanoi == [(2007, 2.0), (2020, 2.0)]  # no edition between them is held: no gap row
+    gap = rows(
+        [(2005, DN, "Đà Nẵng", 1.0, 1, 2), (2006, HN, "Hà Nội", 1.0, 1, 2), (2007, DN, "Đà Nẵng", 1.0, 1, 2)]
+    )
+    values = _spec(interactive.rank_lines(gap, "en"))["data"]["values"]
+    assert {"province": "Đà Nẵng", "year": 2006.0} in [
+        {k: v[k] for k in ("province", "year")} for v in values if v["rank"] is None
+    ]
+    assert [t["title"] for t in spec["encoding"]["tooltip"]] == [
+        "Đơn vị",
+        "Chỉ số",
+        "Năm",
+        "Thứ hạng",
+        "Điểm",
+    ]
+
+
+def test_interactive_charts_are_byte_identical_from_one_run_to_the_next():
+    pci = PANEL[PANEL["index"].eq("pci")]
+    first = interactive.ranked_bars(pci, 2020, "en", highlight=["Hà Nội"]).to_html()
+    assert interactive.ranked_bars(pci, 2020, "en", highlight=["Hà Nội"]).to_html() == first
+    assert "view_" not in first and "param_" not in first  # no counter-made names
+
+
+def test_the_interactive_map_draws_every_unit_and_says_which_have_no_value():
+    everyone = [(c, p.name) for c, p in provinces().items() if not p.merged_into]
+    data = rows([(2020, c, n, 50.0 + i, i + 1, 63) for i, (c, n) in enumerate(everyone[:60])])
+    chart = interactive.choropleth(data, "provinces_63", [2020], "en", highlight=["Quảng Ninh"])
+    spec = _spec(chart)
+    assert chart.outlines == "provinces_63" and 'data-outlines="provinces_63"' in chart.to_html()
+    values = spec["data"]["values"]
+    assert len(values) == 63
+    blank = [v for v in values if v["score"] is None]
+    assert {v["province"] for v in blank} == {n for _, n in everyone[60:]}
+    assert {v["score_text"] for v in blank} == {"no value in the data held"}
+    assert spec["transform"][1]["from"]["data"] == {"name": "outlines_provinces_63"}
+
+
+def test_a_page_with_a_chart_loads_the_vendored_scripts_once_and_others_none(project_paths):
+    page = "<html><body><p>x</p></body></html>"
+    assert vendor.add_scripts(page) == page
+    chart = interactive.scatter(
+        pd.DataFrame({"province": ["A", "B"], "x_score": [1.0, 2.0], "y_score": [3.0, 4.0]}),
+        "pci",
+        "papi",
+        "en",
+    )
+    with_chart = vendor.add_scripts(f"<html><body>{chart.to_html()}{chart.to_html()}</body></html>")
+    sources = re.findall(r'<script src="([^"]+)"', with_chart)
+    assert sources == [f"vendor/{vendor.bundle_name()}", "vendor/outlines.js", "vendor/egov-charts.js"]
+    assert "http" not in "".join(sources)
+
+
+def test_the_vendored_bundle_is_the_packages_and_fetches_nothing(tmp_path, real_processed):
+    written = vendor.write_vendor(tmp_path, real_processed)
+    names = {p.name for p in written}
+    assert names == {vendor.bundle_name(), vendor.OUTLINES, vendor.RENDERER}
+    bundle = (tmp_path / vendor.VENDOR / vendor.bundle_name()).read_text("utf-8")
+    assert "window.vegaEmbed=" in bundle.replace(" ", "")
+    outlines = (tmp_path / vendor.VENDOR / vendor.OUTLINES).read_text("utf-8")
+    shapes = json.loads(outlines.removeprefix("window.egovOutlines = ").rstrip(";\n"))
+    assert len(shapes["provinces_63"]) == 63 and len(shapes["units_34"]) == 34
+    assert vendor.write_vendor(tmp_path, real_processed) == []  # the same bytes: nothing rewritten
+    assert "fetch(" not in vendor.RENDERER_JS and "http" not in vendor.RENDERER_JS
+
+
+def test_maps_by_year_draw_one_small_map_per_year_on_one_scale(real_processed, tmp_path):
+    from egov_analysis import plots
+
+    everyone = [(c, p.name) for c, p in provinces().items() if not p.merged_into]
+    data = pd.concat(
+        [
+            rows([(2020, c, n, 50.0 + i, i + 1, 63) for i, (c, n) in enumerate(everyone)]),
+            rows([(2021, c, n, 40.0 + i, i + 1, 63) for i, (c, n) in enumerate(everyone[:61])]),
+        ],
+        ignore_index=True,
+    )
+    ctx = plots.DrawingContext(lang="vi", out_dir=tmp_path)
+    chart = plots.maps_by_year(ctx, data, [2020, 2021], highlight=["Quảng Ninh"])
+    assert chart.kind == "maps_by_year" and chart.text_problems() == ()
+    assert sorted(chart.data["year"].unique()) == [2020, 2021]
+    assert len([ax for ax in chart.figure.axes if ax.get_title()]) == 2
+    assert "2021: 2" in chart.alt_text and "Bản đồ" in chart.alt_text
+    assert {p.suffix for p in chart.paths} == {".png", ".svg", ".csv"}
+
+
+def test_a_units_rank_charts_come_one_per_unit_the_unit_itself_named_as_such():
+    series = profiles.rank_series(profiles.history(PANEL, profiles.subject("Đà Nẵng", "34")), "vi")
+    names = [name for name, _ in series]
+    assert names == ["Đà Nẵng (34 đơn vị hành chính cấp tỉnh từ năm 2025)", "Đà Nẵng", "Quảng Nam"]
+    assert series[0][1]["rank"].tolist() == [17]
+
+
+def test_a_merged_units_sub_index_bars_say_they_are_a_derived_mean():
+    assert atlas_sections.subject_label(profiles.subject("Huế", "34"), "en") == "Huế"
+    label = atlas_sections.subject_label(profiles.subject("Đà Nẵng", "34"), "vi")
+    assert label == "Đà Nẵng (tính toán)"
