@@ -15,6 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from egov_analysis import cli, config
+from egov_analysis import formatting as fmt
 from egov_analysis.analysis import maps, profiles
 from egov_analysis.plots import interactive
 from egov_analysis.provinces import provinces, units_2025
@@ -388,3 +389,48 @@ def test_a_merged_units_sub_index_bars_say_they_are_a_derived_mean():
     assert atlas_sections.subject_label(profiles.subject("Huế", "34"), "en") == "Huế"
     label = atlas_sections.subject_label(profiles.subject("Đà Nẵng", "34"), "vi")
     assert label == "Đà Nẵng (tính toán)"
+
+
+# --- names as the reader knows them, and the computed mark's legend (issue 22 on the atlas) ------
+
+HCM = "79"
+
+
+def test_the_atlas_names_the_city_as_its_reader_knows_it_and_links_it_by_its_key(real_processed, tmp_path):
+    from egov_analysis import plots
+
+    everyone = [(c, p.name) for c, p in provinces().items() if not p.merged_into]
+    best_hcm = [(c, n, 90.0 if c == HCM else 50.0 + i / 10) for i, (c, n) in enumerate(everyone)]
+    data = rows([(2020, c, n, s, None, 63) for c, n, s in best_hcm])
+    data = data.assign(rank=data["score"].rank(ascending=False).astype("Int64"))
+    for lang, shown in (("vi", "TP. Hồ Chí Minh"), ("en", "Ho Chi Minh City")):
+        html = atlas_sections.full_ranking_table(data, 2020, lang).as_raw_html()
+        assert f'<a href="profile_ho_chi_minh_{lang}.reviewer.html">{shown}</a>' in html
+        chart = plots.maps_by_year(plots.DrawingContext(lang=lang, out_dir=tmp_path), data, [2020])
+        assert f"2020: {shown}" in chart.alt_text and "Hồ Chí Minh;" not in chart.alt_text
+        bars = _spec(interactive.ranked_bars(data, 2020, lang, highlight=["Hồ Chí Minh"]))
+        (pick,) = [p for p in bars["params"] if p["name"] == interactive.PICK]
+        assert pick["value"] == shown and "Hồ Chí Minh" not in pick["bind"]["options"]
+        assert shown in {v["province"] for v in bars["data"]["values"]}
+        city = profiles.subject("Hồ Chí Minh", "34")
+        assert shown in atlas_sections.unit_intro(city, lang).data
+        assert atlas_sections.subject_label(city, lang).startswith(shown)
+    paths = config.paths()
+    titles = {r.name: r.title for r in select(load_reports(paths.root / "reports.toml", paths.notebooks))}
+    assert "TP. Hồ Chí Minh" in titles["profile_ho_chi_minh_vi"]
+    assert "Ho Chi Minh City" in titles["profile_unit_ho_chi_minh_en"]
+
+
+def test_a_units_findings_with_a_computed_rank_explain_the_mark_once():
+    computed = PANEL.assign(
+        rank_basis=PANEL["rank_basis"].where(
+            ~(PANEL["index"].eq("dti") & PANEL["province_code"].eq(QNAM)), "computed"
+        )
+    )
+    for lang in ("en", "vi"):
+        found = profiles.key_findings(computed, profiles.subject("Đà Nẵng", "34"), lang, "Đà Nẵng").sentences
+        legend = fmt.computed_legend(lang)
+        assert any("57 / 63†" in s or "57/63†" in s for s in found), found
+        assert [str(s) for s in found].count(legend) == 1 and str(found[-1]) == legend
+    plain = profiles.key_findings(PANEL, profiles.subject("Đà Nẵng", "34"), "en", "Đà Nẵng").sentences
+    assert fmt.computed_legend("en") not in [str(s) for s in plain]

@@ -99,16 +99,40 @@ def test_every_image_has_specific_alt_text(project_build, report):
 
 # --- every number says what it is (issue 22): the rules of tests/test_words.py, on the built pages ---
 
-# "publishes 14 of 63" / "14/63 được công bố": a count of units next to "publish" in one clause
+# "publishes 14 of 63" / "14/63 được công bố": a count of units next to "publish" in one clause.
+# A count of units is "k of n" / "k/n" with n a number of units (up to 3 digits); a date is not one:
+# "công bố tháng 10/2025" (month/year) or "ngày 1/3/2025" (day/month/year) says when, not how many.
+_K_OF_N = r"(?<![/\d])(?<!tháng )\b\d+\s*{sep}\s*\d{{1,3}}\b(?!/)"
 HELD_AS_PUBLISHED = [
     re.compile(p, re.I)
     for p in (
-        r"\bpublish\w*\b[^.;:()\n]*\b\d+ (of|/) \d+",
-        r"\b\d+ of \d+\b[^.;:()\n]*\bpublish",
-        r"công bố[^.;:()\n]*\b\d+\s*(/|trên)\s*\d+",
-        r"\b\d+\s*(/|trên)\s*\d+\b[^.;:()\n]*công bố",
+        r"\bpublish\w*\b[^.;:()\n]*" + _K_OF_N.format(sep="(of|/)"),
+        _K_OF_N.format(sep="of") + r"[^.;:()\n]*\bpublish",
+        r"công bố[^.;:()\n]*" + _K_OF_N.format(sep="(/|trên)"),
+        _K_OF_N.format(sep="(/|trên)") + r"[^.;:()\n]*công bố",
     )
 ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "held_as_published"),
+    [
+        ("PCI 2024 publishes 14 of 63 units", True),
+        ("VCCI published 14/63 provinces in 2024", True),
+        ("14 of 63 units published", True),
+        ("PCI 2024: VCCI công bố 14/63 tỉnh", True),
+        ("PAR Index 2023 công bố 7 trên 63 tỉnh", True),
+        ("14/63 tỉnh được công bố", True),
+        ("DTI 2024 do Bộ Khoa học và Công nghệ công bố tháng 10/2025 (Bộ hợp nhất từ ngày 1/3/2025)", False),
+        ("DTI 2024 was published in October 2025 for the 63 provinces and the 34 units", False),
+        ("công bố ngày 1/3/2025 cho 63 tỉnh", False),
+    ],
+)
+def test_the_held_as_published_rule_tells_a_count_from_a_date(sentence, held_as_published):
+    """The rule catches a held count written as published, and leaves a publisher's release date."""
+    assert any(p.search(sentence) for p in HELD_AS_PUBLISHED) is held_as_published
+
+
 COUNTS = {  # a partial year's count as the findings and the chart footers write it
     "en": [re.compile(r"\b(\d+) of (\d+) in (\d{4})\b"), re.compile(r"\b(\d{4}): (\d+) of (\d+)\b")],
     "vi": [re.compile(r"\b(\d{4}): (\d+)/(\d+)\b")],

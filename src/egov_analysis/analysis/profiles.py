@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..provinces import provinces, resolve, resolve_2025, units_2025
+from ..provinces import display_name, provinces, resolve, resolve_2025, units_2025
 from .findings import Findings
 from .rankings import NoDataError, geography_name
 
@@ -38,6 +38,10 @@ class Subject:
     members: tuple[str, ...]
     predecessors: tuple[str, ...]
     regions: tuple[str, ...]
+
+    def display_name(self, lang: str) -> str:
+        """The name a reader of ``lang`` knows (``TP. Hồ Chí Minh``); :attr:`name` stays the key."""
+        return display_name(self.name, lang)
 
     @property
     def is_unit(self) -> bool:
@@ -263,7 +267,7 @@ def unit_findings(panel: pd.DataFrame, who: Subject, lang: str, subject_text: st
     (its latest position on each such index, among the 34 units), then each member province's
     latest position on each index (the province's own findings, :func:`~egov_analysis.analysis.
     findings.profile_findings`, kept to the latest values). Nothing is said of a mean."""
-    from .findings import _say, profile_findings, province_sentences
+    from .findings import _say, profile_findings, province_sentences, with_legend
 
     sentences: list[str] = []
     units = panel[panel["indicator"].eq("overall") & panel["geography"].eq("units_34")]
@@ -277,7 +281,8 @@ def unit_findings(panel: pd.DataFrame, who: Subject, lang: str, subject_text: st
         sentences += [
             s for s in found if getattr(s, "key", "").startswith(("findings.latest", "findings.absent"))
         ]
-    return Findings(_say("findings.heading", lang, subject=subject_text), sentences)
+    # the members' own legend sentences are left out above: the mark's legend once, if marked
+    return Findings(_say("findings.heading", lang, subject=subject_text), with_legend(sentences, lang))
 
 
 def key_findings(panel: pd.DataFrame, who: Subject, lang: str, subject_text: str) -> Findings:
@@ -303,7 +308,7 @@ def rank_series(history_rows: pd.DataFrame, lang: str = "en") -> list[tuple[str,
         rows = ranked[ranked["role"].eq(role)]
         for code in sorted(set(rows["province_code"])):  # members in code order
             theirs = rows[rows["province_code"].eq(code)]
-            name = str(theirs["province"].iloc[0])
+            name = display_name(str(theirs["province"].iloc[0]), lang)
             if theirs["geography"].eq("units_34").all():
                 name = f"{name} ({fmt.display_name('geography', 'units_34', lang)})"
             out.append((name, theirs))

@@ -28,6 +28,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..meta.messages import text
+from ..provinces import display_names
 from ..reporting.vendor import SPEC_CLASS
 from .theme import OKABE_ITO
 
@@ -93,14 +94,15 @@ def _picker(
 ) -> Any:
     """The province picker: a drop-down of ``names``, set to the first highlighted unit that is
     among them (as written, else in any spelling the registry knows)."""
-    from ..provinces import UnknownProvinceError
+    from ..provinces import UnknownProvinceError, display_name
     from .select import highlight_codes
 
     options = sorted(dict.fromkeys(names))
-    wanted = [h for h in highlight if h in options]
+    wanted = [display_name(h, lang) for h in highlight if display_name(h, lang) in options]
     if not wanted and highlight:
         try:
-            wanted = [n for n in highlight_codes(highlight, geography).values() if n in options]
+            shown = [display_name(n, lang) for n in highlight_codes(highlight, geography).values()]
+            wanted = [n for n in shown if n in options]
         except UnknownProvinceError:
             wanted = []
     value = wanted[0] if wanted else (options[0] if options else "")
@@ -169,6 +171,7 @@ def rank_lines(
     alt = _chart(lang)
     ranked = _texts(_with_gaps(rows[rows["rank"].notna()].copy()), lang)
     ranked = ranked.assign(index_name=[fmt.display_name("index", str(i), lang) for i in ranked["index"]])
+    ranked = display_names(ranked, lang)  # "TP. Hồ Chí Minh" / "Ho Chi Minh City", for the reader
     if "geography" in ranked and ranked["geography"].nunique() > 1:  # a unit of 2025 beside its province
         units = ranked["geography"].eq("units_34")
         ranked.loc[units, "province"] = [
@@ -215,7 +218,7 @@ def ranked_bars(rows: pd.DataFrame, year: int, lang: str, *, highlight: Sequence
     score, tier (as printed)."""
     alt = _chart(lang)
     that = rows[rows["year"].eq(year) & rows["score"].notna()]
-    that = _texts(that.sort_values(["score", "province"], ascending=[False, True]), lang)
+    that = _texts(display_names(that, lang).sort_values(["score", "province"], ascending=[False, True]), lang)
     that = that.assign(
         tier_text=[t if isinstance(t, str) else "" for t in that.get("tier", pd.Series(index=that.index))]
     )
@@ -252,9 +255,9 @@ def choropleth(
 
     alt = _chart(lang)
     names = (
-        {c: u.name for c, u in units_2025().items()}
+        {c: u.display_name(lang) for c, u in units_2025().items()}
         if geography == "units_34"
-        else {c: p.name for c, p in provinces().items() if not p.merged_into}
+        else {c: p.display_name(lang) for c, p in provinces().items() if not p.merged_into}
     )
     held = rows[rows["year"].isin(list(years))]
     grid = pd.MultiIndex.from_product([list(names), list(years)], names=["province_code", "year"]).to_frame(
@@ -314,10 +317,14 @@ def scatter(
     printed; the picked province in colour."""
     alt = _chart(lang)
     x_name, y_name = fmt.display_name("index", x_index, lang), fmt.display_name("index", y_index, lang)
-    frame = pairs.assign(
-        x_text=[fmt.score(v, x_index, lang) for v in pairs["x_score"]],
-        y_text=[fmt.score(v, y_index, lang) for v in pairs["y_score"]],
-    ).sort_values("province")
+    frame = (
+        display_names(pairs, lang)
+        .assign(
+            x_text=[fmt.score(v, x_index, lang) for v in pairs["x_score"]],
+            y_text=[fmt.score(v, y_index, lang) for v in pairs["y_score"]],
+        )
+        .sort_values("province")
+    )
     data = _plain(frame, ["province", "x_score", "y_score", "x_text", "y_text"])
     pick = _picker(alt, list(data["province"]), highlight, lang)
     chart = (

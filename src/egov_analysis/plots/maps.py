@@ -250,7 +250,7 @@ def choropleth(
         year=year,
         units=n_units,
         k=len(known),
-        best=best["province"],
+        best=display_name(best["province"], ctx.lang),
         highlight="".join(
             ctx.word("alt.highlighted", names=n)
             for c, n in chosen.items()
@@ -268,6 +268,11 @@ def choropleth(
         notes=all_notes,
         alt_text=alt,
     )
+
+
+def _best_of(year_rows: pd.DataFrame) -> str:
+    """The canonical name of the unit with the highest score among ``year_rows``."""
+    return str(year_rows.sort_values("score", ascending=False)["province"].iloc[0])
 
 
 def maps_by_year(
@@ -334,7 +339,7 @@ def maps_by_year(
     from ..meta.messages import text
 
     best = [
-        f"{y}: {shown[shown['year'].eq(y)].sort_values('score', ascending=False)['province'].iloc[0]}"
+        f"{y}: {display_name(_best_of(shown[shown['year'].eq(y)]), ctx.lang)}"
         for y in years
         if shown["year"].eq(y).any()
     ]

@@ -12,7 +12,7 @@ import pandas as pd
 from .. import formatting as fmt
 from ..analysis.profiles import DERIVED_MEAN, MEMBER, PREDECESSOR, Subject
 from ..meta.messages import text
-from ..provinces import provinces, units_2025
+from ..provinces import display_name, display_names, provinces, units_2025
 from ..tables import Column, PeopleTable, people_table
 from .links import profile_href
 from .sections import markdown
@@ -24,17 +24,17 @@ def _region_names(who: Subject, lang: str) -> str:
 
 def _names(codes: tuple[str, ...], lang: str) -> str:
     everyone = provinces()
-    return fmt.join([everyone[c].name for c in codes], lang)
+    return fmt.join([everyone[c].display_name(lang) for c in codes], lang)
 
 
 def unit_intro(who: Subject, lang: str) -> Any:
     """What a unit of July 2025 is made of, and how its page shows published and derived values."""
     if not who.merged:
-        return markdown(text("atlas.text.unit_unchanged", lang, province=who.name))
+        return markdown(text("atlas.text.unit_unchanged", lang, province=display_name(who.name, lang)))
     first = text(
         "atlas.text.unit_intro",
         lang,
-        province=who.name,
+        province=display_name(who.name, lang),
         members=_names(who.members, lang),
         regions=_region_names(who, lang),
     )
@@ -76,12 +76,16 @@ def released_for_unit(history: pd.DataFrame, who: Subject, lang: str) -> Any:
     units), or that none has been released yet."""
     own = history[history["role"].eq("profile") & (history["score"].notna() | history["rank"].notna())]
     if own.empty:
-        return markdown(text("atlas.text.unit_released_none", lang, province=who.name))
+        return markdown(text("atlas.text.unit_released_none", lang, province=display_name(who.name, lang)))
     values = [
         f"{fmt.display_name('index', str(r['index']), lang)} {int(r['year'])}: {_rank_and_score(r, lang)}"
         for _, r in own.sort_values(["index", "year"]).iterrows()
     ]
-    return markdown(text("atlas.text.unit_released", lang, province=who.name, values="; ".join(values)))
+    return markdown(
+        text(
+            "atlas.text.unit_released", lang, province=display_name(who.name, lang), values="; ".join(values)
+        )
+    )
 
 
 def history_tables(history: pd.DataFrame, who: Subject, lang: str) -> list[PeopleTable]:
@@ -132,7 +136,11 @@ def history_tables(history: pd.DataFrame, who: Subject, lang: str) -> list[Peopl
                 _rank_and_score(theirs.loc[y], lang) if y in theirs.index else fmt.not_published(lang)
                 for y in years
             ]
-            columns.append(Column(column, "atlas.column.member", label_fields={"name": everyone[code].name}))
+            columns.append(
+                Column(
+                    column, "atlas.column.member", label_fields={"name": everyone[code].display_name(lang)}
+                )
+            )
         means = rows[rows["role"].eq(DERIVED_MEAN)].set_index("year")["score"]
         if who.merged:  # a mean that cannot be computed is no gap in what was published
             frame["mean"] = [
@@ -173,7 +181,7 @@ def subindex_table(profile: pd.DataFrame, index: str, year: int, who: Subject, l
             "atlas.column.mean_members" if derived else "tables.column.own_score",
             kind="score",
             index=index,
-            label_fields={"province": who.name},
+            label_fields={"province": display_name(who.name, lang)},
         ),
         Column("best_score", "tables.column.best_score", kind="score", index=index),
         Column("best_province", "tables.column.best_province"),
@@ -184,7 +192,7 @@ def subindex_table(profile: pd.DataFrame, index: str, year: int, who: Subject, l
     n_scored = int(profile["n_scored"].max()) if len(profile) else 0
     notes.append(text("atlas.table.subindex_partial", lang, n=fmt.number(n_scored, lang)))
     return people_table(
-        profile,
+        display_names(profile, lang, ["best_province"]),
         columns,
         lang,
         title=text("atlas.table.subindex", lang, index=fmt.display_name("index", index, lang), year=year),
@@ -198,7 +206,9 @@ def peers_table(peers: pd.DataFrame, who: Subject, lang: str) -> PeopleTable:
     profile; the subject's own rows (its members, for a unit) in bold is left to the reader's eye:
     they are named in the title."""
     indices = [c for c in peers.columns if f"{c}_year" in peers.columns]
-    frame = peers.assign(href=[profile_href(n, "provinces_63", lang) for n in peers["province"]])
+    frame = display_names(
+        peers.assign(href=[profile_href(n, "provinces_63", lang) for n in peers["province"]]), lang
+    )
     columns = [Column("province", "tables.column.province", href_column="href")]
     for index in indices:
         year = int(peers[f"{index}_year"].iloc[0])
@@ -230,7 +240,7 @@ def full_ranking_table(rows: pd.DataFrame, year: int, lang: str) -> PeopleTable:
     geography = str(rows["geography"].iloc[0])
     that = rows[rows["year"].eq(year) & (rows["score"].notna() | rows["rank"].notna())]
     that = that.sort_values(["rank", "score", "province"], ascending=[True, False, True], na_position="last")
-    that = that.assign(href=[profile_href(n, geography, lang) for n in that["province"]])
+    that = display_names(that.assign(href=[profile_href(n, geography, lang) for n in that["province"]]), lang)
     unit = geography == "units_34"
     columns = [
         Column("province", "tables.column.unit" if unit else "tables.column.province", href_column="href"),
@@ -239,7 +249,7 @@ def full_ranking_table(rows: pd.DataFrame, year: int, lang: str) -> PeopleTable:
     ]
     if unit:
         members = {
-            c: fmt.join(sorted(provinces()[m].name for m in u.member_codes), lang)
+            c: fmt.join(sorted(provinces()[m].display_name(lang) for m in u.member_codes), lang)
             for c, u in units_2025().items()
         }
         that = that.assign(members=that["province_code"].map(members).fillna(""))
@@ -299,14 +309,18 @@ def intro(who: Subject, history: pd.DataFrame, lang: str) -> Any:
     if who.is_unit:
         return markdown(f"{unit_intro(who, lang).data}\n\n{released_for_unit(history, who, lang).data}")
     region = fmt.display_name("region", who.regions[0], lang)
-    return profile_intro(who.name, region, successor(who.code).name, lang)
+    return profile_intro(display_name(who.name, lang), region, successor(who.code).display_name(lang), lang)
 
 
 def blank_units(rows: pd.DataFrame, years: list[int], lang: str) -> Any:
     """Under the maps by year: for each year, the units drawn without a value, by name."""
     from ..analysis.maps import missing_units
 
-    lines = [f"- {y}: {fmt.join(names, lang)}" for y in years if (names := missing_units(rows, y))]
+    lines = [
+        f"- {y}: {fmt.join([display_name(n, lang) for n in names], lang)}"
+        for y in years
+        if (names := missing_units(rows, y))
+    ]
     if not lines:
         return markdown("")
     return markdown(text("atlas.text.blank_units", lang) + "\n\n" + "\n".join(lines))
@@ -316,5 +330,5 @@ def subject_label(who: Subject, lang: str) -> str:
     """Whose scores a sub-index chart draws: the province's or unchanged unit's name, or, for a
     merged unit, its name marked derived (the mean of its members; the table below says so)."""
     if not who.merged:
-        return who.name
-    return text("atlas.chart.derived_label", lang, name=who.name)
+        return display_name(who.name, lang)
+    return text("atlas.chart.derived_label", lang, name=display_name(who.name, lang))

@@ -193,11 +193,24 @@ def _card(entry: Entry, entries: dict[str, Entry], lang: str) -> dict[str, Any]:
     }
 
 
-def listed_reports(reports: list[Report]) -> tuple[list[Report], list[Report]]:
+def listed_reports(
+    reports: list[Report], entries: dict[str, Entry] | None = None
+) -> tuple[list[Report], list[Report]]:
     """The reports shown as cards (the default set, and any report not of a matrix) and those
-    shown in a matrix table (the sweeps)."""
+    shown in a matrix table (the sweeps). Given the build's ``entries``, a report of a matrix of the
+    default set (a province profile) is a card only once built or tried (a build of a few profiles
+    lists those it has, not 190 "not built yet"); a single report always has its card, which says
+    when it was never built."""
     cards = [r for r in reports if r.set_name == DEFAULT_SET or not r.matrix]
-    return cards, [r for r in reports if r not in cards]
+    rest = [r for r in reports if r not in cards]
+    if entries is not None:
+        cards = [r for r in cards if not r.matrix or _tried(entries.get(r.name))]
+    return cards, rest
+
+
+def _tried(entry: Entry | None) -> bool:
+    """Whether a report has a page or a failure to show."""
+    return entry is not None and bool(entry.page or entry.failed)
 
 
 def page_groups(reports: list[Report], entries: dict[str, Entry], lang: str) -> list[dict[str, Any]]:
@@ -289,7 +302,7 @@ def picker_and_search(
                 options.append({"name": _place_name(unit, lang), "href": href})
         if options:
             picker.append({"label": text(f"site.{geography}", lang), "options": options})
-    for card_report in listed_reports(reports)[0]:
+    for card_report in listed_reports(reports, entries)[0]:
         entry = entries[card_report.name]
         if report_lang(card_report) == lang and entry.page:
             title = card_report.title
@@ -413,7 +426,7 @@ def render_landing(
     coverage: str | None = None,
 ) -> str:
     """The landing page of ``lang`` as HTML."""
-    cards, in_matrices = listed_reports(reports)
+    cards, in_matrices = listed_reports(reports, entries)
     t = section("site", lang) | {k: v for k, v in section("reporting.index", lang).items() if k == "no_data"}
     picker, search = picker_and_search(reports, entries, lang)
     build_times = []

@@ -111,7 +111,11 @@ def _title_of(entry: dict[str, Any], lang: str, values: dict[str, str]) -> str:
                 f"title_message {key!r} ({lang}) needs {{{missing[0]}}}, which is no grid key or "
                 f"parameter of this matrix; fields: {', '.join(sorted(values))}"
             )
-        return template.format(**values)
+        from ..provinces import display_name
+
+        # a unit named as its reader knows it ("TP. Hồ Chí Minh"); the grid value stays the key
+        shown = {k: display_name(v, lang) if k == "province" else v for k, v in values.items()}
+        return template.format(**shown)
     return matrix.fill(str(entry.get("title", entry.get("name", ""))), values, "title")
 
 
