@@ -338,3 +338,25 @@ def test_a_report_in_a_language_with_no_catalogue_keeps_its_last_pages_as_they_w
     assert page.read_bytes() == before
     card = _soup(paths.reports / "index.html").find("article", id="r-rankings_pci")
     assert card.find("a")["href"] == "html/rankings_pci.reviewer.html" and "cell 1" in card.get_text()
+
+
+def test_a_profile_of_the_default_set_is_a_card_once_built_or_tried_a_single_report_always():
+    """A build of a few of the 194 profiles lists those it has (not 190 "not built yet" cards); a
+    report of its own table keeps its card, which says it was never built."""
+    from egov_analysis.reporting.index_page import listed_reports
+
+    grid = "profile_{province_slug}_{lang}"
+    built, tried, never = (
+        Report(f"profile_{n}_en", "province_profile.ipynb", n, {"province": n}, matrix=grid)
+        for n in ("a", "b", "c")
+    )
+    single = REPORTS[3]  # data_quality, never built
+    entries = {
+        built.name: site.Entry(built, "provinces", page="html/profile_a_en.reviewer.html"),
+        tried.name: site.Entry(tried, "provinces", failed="cell 3: boom"),
+        never.name: site.Entry(never, "provinces"),
+        single.name: site.Entry(single, "quality"),
+    }
+    reports = [built, tried, never, single]
+    assert listed_reports(reports, entries)[0] == [built, tried, single]
+    assert listed_reports(reports)[0] == reports  # without the build's entries: the whole set
