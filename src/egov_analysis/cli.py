@@ -97,11 +97,11 @@ def _run_import(name: str, source: Path | None, reference: Path, paths: config.P
 
 def _cmd_clean(args: argparse.Namespace, paths: config.Paths) -> int:
     from .clean.problems import ValidationError, format_report
-    from .clean.run import DataLossError, clean
+    from .clean.run import DataLossError, NoRawDataError, clean
 
     try:
         version = clean(paths, allow_loss=args.allow_loss)
-    except DataLossError as err:
+    except (DataLossError, NoRawDataError) as err:
         print(f"clean: {err}", file=sys.stderr)
         print(f"clean: {paths.processed} left unchanged", file=sys.stderr)
         return 1

@@ -23,6 +23,7 @@ from .theme import join_words, word
 def index_short(index: str, lang: str) -> str:
     """The index's short name (``PCI``, ``PAR Index`` …) in ``lang``: the catalogue's
     ``chart.index.<id>.short``, else meta's full name (a new index needs no catalogue entry)."""
+    index = meta.index_id(index)
     key = f"chart.index.{index}.short"
     return (
         messages.text(key, lang) if key in messages.catalogue(lang) else meta.indices()[index].name_in(lang)
@@ -31,7 +32,7 @@ def index_short(index: str, lang: str) -> str:
 
 def index_name(index: str, lang: str) -> str:
     """The index's full name and publisher in ``lang`` (meta's index table), for sources."""
-    info = meta.indices()[index]
+    info = meta.indices()[meta.index_id(index)]
     return word("index_source", lang, name=info.name_in(lang), publisher=info.publisher_in(lang))
 
 
