@@ -1,0 +1,249 @@
+"""A release people can install, cite and reuse: the package's front door (help, dir, lazy parts,
+datasets, reprs, forgiving ids), data found or refused in one line, `clean` of no raw data, the
+README's examples run as written, and the files a release carries (licence, citation, changelog)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import egov_analysis as ea
+from egov_analysis import config
+from egov_analysis.datasets import DataNotFoundError, load
+from egov_analysis.fields import TABLES
+
+ROOT = config.paths().root
+SRC = Path(ea.__file__).resolve().parents[1]
+
+
+def panel_rows(years: range = range(2015, 2020), n_units: int = 8) -> pd.DataFrame:
+    """PCI overall rows as ``rankings.select`` reads them: ``n_units`` real provinces, ranks moving."""
+    from egov_analysis.provinces import provinces
+
+    codes = sorted(provinces())[:n_units]
+    rows = [
+        {
+            "index": "pci",
+            "year": year,
+            "geography": "provinces_63",
+            "province_code": code,
+            "province": provinces()[code].name,
+            "indicator": "overall",
+            "score": 80.0 - 2.5 * rank,
+            "score_basis": "published",
+            "rank": rank,
+            "rank_basis": "published",
+            "n_ranked": n_units,
+            "source_url": f"https://example.org/pci/{year}",
+        }
+        for year in years
+        for rank, code in enumerate(codes[year % n_units :] + codes[: year % n_units], start=1)
+    ]
+    return pd.DataFrame(rows).astype({"rank": "Int64", "n_ranked": "Int64", "score": "Float64", "year": "Int64"})
+
+
+def run_python(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "PYTHONPATH": str(SRC), **(env or {})}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment)
+
+
+# --- the front door -------------------------------------------------------------------------------
+
+
+def test_help_dir_and_completion_agree_and_teach_load():
+    import pydoc
+
+    text = pydoc.render_doc(ea, renderer=pydoc.plaintext)
+    assert 'ea.load("indices")' in text  # the quick start
+    functions = text.split("FUNCTIONS", 1)[1].split("DATA", 1)[0]
+    assert "\n    load(name" in functions and ":func:`datasets`" in functions
+    contents = text.split("PACKAGE CONTENTS", 1)[1].split("FUNCTIONS", 1)[0]
+    assert {"analysis (package)", "plots (package)", "tables", "datasets"} <= set(contents.split())  | {
+        line.strip() for line in contents.splitlines()
+    }
+    public = [n for n in dir(ea) if not n.startswith("_")]
+    assert {"load", "datasets", "plots", "analysis", "tables", "provinces"} <= set(public)
+    for name in public:  # completion offers nothing that then raises
+        assert getattr(ea, name) is not None
+
+
+def test_import_stays_light_and_parts_are_imported_on_first_use():
+    result = run_python(
+        "import sys, egov_analysis as ea; before = 'pandas' in sys.modules;"
+        "ea.analysis.rankings.select; ea.tables.people_table; ea.plots.DrawingContext;"
+        "print(before, 'matplotlib' in sys.modules)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
+
+
+def test_a_part_without_its_extra_names_the_extra_to_install():
+    # matplotlib hidden, as in a base install: `ea.plots` says which extra brings it
+    code = (
+        "import sys; sys.modules['matplotlib'] = None\n"
+        "import egov_analysis as ea\n"
+        "try:\n    ea.plots\nexcept AttributeError as err:\n    print(err)\n"
+        "print(hasattr(ea, 'plots'))"
+    )
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    first, second = result.stdout.strip().splitlines()
+    assert "pip install 'egov-analysis[plots]'" in first and second == "False"
+
+
+def test_datasets_lists_every_table_with_one_line_each():
+    listing = ea.datasets()
+    assert list(listing["dataset"]) == list(TABLES)
+    assert listing["description"].str.len().gt(10).all()
+    assert not listing["description"].str.contains("\n").any()
+    assert listing.loc[listing["dataset"].eq("indices"), "key"].item().startswith("index, year")
+
+
+def test_datasets_stays_callable_after_its_module_is_imported():
+    import egov_analysis.datasets as module
+
+    assert ea.datasets is module and ea.datasets().equals(module.datasets())
+
+
+def test_a_chart_repr_is_one_short_line(tmp_path):
+    from egov_analysis import plots
+    rows = panel_rows(range(2006, 2020), n_units=40)  # 560 rows: a frame that must not be printed
+    chart = plots.bump_chart(plots.DrawingContext(lang="en", out_dir=tmp_path), rows, ["Hà Nội"], top_n=3)
+    text = repr(chart)
+    assert "\n" not in text and len(text) < 200
+    assert text.startswith("<Chart rank_lines ") and f"{len(chart.data)} rows" in text and "3 files" in text
+    nothing = plots.ranked_bars(plots.DrawingContext(lang="en"), rows[rows["year"].eq(2015)].head(1), 2015)
+    assert repr(nothing) == f"<NoChart {nothing.kind}: {nothing.reason}>"
+
+
+@pytest.mark.parametrize("given", ["PCI", "pci", " Pci "])
+def test_index_ids_are_case_insensitive(given):
+    rows = ea.analysis.rankings.select(panel_rows(), given)
+    assert set(rows["index"]) == {"pci"}
+    assert ea.plots.index_short(given, "en") == ea.plots.index_short("pci", "en")
+
+
+def test_an_unknown_index_suggests_the_close_one():
+    from egov_analysis.analysis.rankings import NoDataError
+    with pytest.raises(NoDataError, match="did you mean 'papi'"):
+        ea.analysis.rankings.select(panel_rows(), "PAPY")
+
+
+def test_an_ordinary_typo_gets_suggestions_without_code_points():
+    from egov_analysis.provinces import UnknownProvinceError, resolve
+
+    with pytest.raises(UnknownProvinceError) as err:
+        resolve("Quang Nihn")
+    assert str(err.value) == "unknown province 'Quang Nihn'; did you mean Quảng Ninh, Quảng Ngãi, Quảng Bình?"
+
+
+def test_a_lookalike_letter_keeps_the_code_points():
+    from egov_analysis.provinces import UnknownProvinceError, resolve
+
+    with pytest.raises(UnknownProvinceError) as err:
+        resolve("H\u0430 N\u1ed9i")  # a Cyrillic а
+    assert "U+0430 CYRILLIC SMALL LETTER A" in str(err.value)
+
+
+# --- data that travel with the package or fail loudly ------------------------------------------------
+
+
+def test_without_raw_or_processed_data_load_fails_in_one_line_naming_the_fix(tmp_path):
+    paths = config.paths(raw=tmp_path / "no-raw", processed=tmp_path / "no-processed")
+    with pytest.raises(DataNotFoundError) as err:
+        load("indices", paths)
+    message = str(err.value)
+    assert "\n" not in message
+    for fix in ("EGOV_PROCESSED_DIR", "EGOV_RAW_DIR", "pip install -e ."):
+        assert fix in message
+    assert not (tmp_path / "no-processed").exists()  # nothing was cleaned or written
+
+
+def test_an_installed_package_reads_processed_tables_without_raw_data(real_processed, tmp_path):
+    paths = real_processed.with_overrides(raw=tmp_path / "no-raw")
+    indices = load("indices", paths)
+    assert len(indices) > 1000 and indices.equals(load("indices", real_processed))
+
+
+def test_the_csv_of_the_data_download_loads_with_the_registry_types(real_processed, tmp_path):
+    import shutil
+
+    for table in ("indices", "coverage"):
+        shutil.copy(real_processed.processed / f"{table}.csv", tmp_path / f"{table}.csv")
+    paths = real_processed.with_overrides(raw=tmp_path / "no-raw", processed=tmp_path)
+    for table in ("indices", "coverage"):
+        from_csv, from_parquet = load(table, paths), load(table, real_processed)
+        # a CSV cannot tell an empty text from a missing one: both are an empty cell
+        from_parquet = from_parquet.replace({"": pd.NA})
+        pd.testing.assert_frame_equal(from_csv, from_parquet, check_dtype=True)
+
+
+def test_outside_a_checkout_the_shipped_tables_are_the_default(tmp_path, monkeypatch):
+    bundled = tmp_path / "bundled"
+    bundled.mkdir()
+    (bundled / "manifest.json").write_text("{}")
+    monkeypatch.setattr(config, "BUNDLED_DIR", bundled)
+    monkeypatch.delenv("EGOV_PROCESSED_DIR", raising=False)
+    monkeypatch.setenv("EGOV_ROOT", str(tmp_path / "site-packages"))
+    assert config.paths().processed == bundled
+    monkeypatch.setenv("EGOV_ROOT", str(ROOT))  # a checkout keeps its data/processed
+    assert config.paths().processed == ROOT / "data" / "processed"
+
+
+@pytest.mark.parametrize("state", ["missing", "empty", "only hidden files"])
+def test_clean_refuses_a_missing_or_empty_raw_folder(tmp_path, state):
+    from support import run_clean_cli
+
+    raw = tmp_path / "raw"
+    if state != "missing":
+        raw.mkdir()
+    if state == "only hidden files":
+        (raw / ".DS_Store").write_text("x")
+    result = run_clean_cli(raw, tmp_path / "processed")
+    assert result.returncode == 1
+    assert f"the raw folder {raw}" in result.stderr and "EGOV_RAW_DIR" in result.stderr
+    assert not (tmp_path / "processed").exists()
+
+
+# --- the README's examples, as written ------------------------------------------------------------------
+
+
+def python_blocks(text: str) -> list[str]:
+    return re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
+
+
+@pytest.mark.slow
+def test_the_readme_examples_and_the_quick_start_run_as_written(real_processed, monkeypatch, tmp_path):
+    monkeypatch.setenv("EGOV_PROCESSED_DIR", str(real_processed.processed))
+    blocks = python_blocks((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert len(blocks) >= 4
+    quick_start = textwrap.dedent((ea.__doc__ or "").split("Quick start::", 1)[1].split("\n\n``load", 1)[0])
+    namespace: dict[str, object] = {}
+    for number, code in enumerate(blocks, start=1):
+        exec(compile(code, f"README.md python block {number}", "exec"), namespace)
+    exec(compile(quick_start, "egov_analysis.__doc__ quick start", "exec"), {})
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+# --- licence, citation, changelog ---------------------------------------------------------------------
+
+
+def test_the_release_files_exist_and_agree_with_the_package():
+    assert "MIT License" in (ROOT / "LICENSE").read_text(encoding="utf-8")
+    citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    assert citation.startswith("cff-version: 1.2.0")
+    for publisher in ("VCCI", "UNDP", "Ministry of Home Affairs", "Ministry of Information and Communications"):
+        assert publisher in citation
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## [Unreleased]" in changelog
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "## Data terms" in readme and "not verified" in readme
