@@ -46,7 +46,9 @@ def panel_rows(years: range = range(2015, 2020), n_units: int = 8) -> pd.DataFra
         for year in years
         for rank, code in enumerate(codes[year % n_units :] + codes[: year % n_units], start=1)
     ]
-    return pd.DataFrame(rows).astype({"rank": "Int64", "n_ranked": "Int64", "score": "Float64", "year": "Int64"})
+    return pd.DataFrame(rows).astype(
+        {"rank": "Int64", "n_ranked": "Int64", "score": "Float64", "year": "Int64"}
+    )
 
 
 def run_python(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -65,7 +67,7 @@ def test_help_dir_and_completion_agree_and_teach_load():
     functions = text.split("FUNCTIONS", 1)[1].split("DATA", 1)[0]
     assert "\n    load(name" in functions and ":func:`datasets`" in functions
     contents = text.split("PACKAGE CONTENTS", 1)[1].split("FUNCTIONS", 1)[0]
-    assert {"analysis (package)", "plots (package)", "tables", "datasets"} <= set(contents.split())  | {
+    assert {"analysis (package)", "plots (package)", "tables", "datasets"} <= set(contents.split()) | {
         line.strip() for line in contents.splitlines()
     }
     public = [n for n in dir(ea) if not n.startswith("_")]
@@ -114,6 +116,7 @@ def test_datasets_stays_callable_after_its_module_is_imported():
 
 def test_a_chart_repr_is_one_short_line(tmp_path):
     from egov_analysis import plots
+
     rows = panel_rows(range(2006, 2020), n_units=40)  # 560 rows: a frame that must not be printed
     chart = plots.bump_chart(plots.DrawingContext(lang="en", out_dir=tmp_path), rows, ["Hà Nội"], top_n=3)
     text = repr(chart)
@@ -132,6 +135,7 @@ def test_index_ids_are_case_insensitive(given):
 
 def test_an_unknown_index_suggests_the_close_one():
     from egov_analysis.analysis.rankings import NoDataError
+
     with pytest.raises(NoDataError, match="did you mean 'papi'"):
         ea.analysis.rankings.select(panel_rows(), "PAPY")
 
@@ -241,7 +245,12 @@ def test_the_release_files_exist_and_agree_with_the_package():
     assert "MIT License" in (ROOT / "LICENSE").read_text(encoding="utf-8")
     citation = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
     assert citation.startswith("cff-version: 1.2.0")
-    for publisher in ("VCCI", "UNDP", "Ministry of Home Affairs", "Ministry of Information and Communications"):
+    for publisher in (
+        "VCCI",
+        "UNDP",
+        "Ministry of Home Affairs",
+        "Ministry of Information and Communications",
+    ):
         assert publisher in citation
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "## [Unreleased]" in changelog

@@ -44,10 +44,21 @@ def _version() -> str:
 
 __version__ = _version()
 
-_SUBMODULES = ("analysis", "cli", "config", "datasets", "fields", "meta", "plots", "provinces", "tables")
+__all__ = [
+    "__version__",
+    "analysis",
+    "cli",
+    "config",
+    "datasets",
+    "fields",
+    "load",
+    "meta",
+    "plots",
+    "provinces",
+    "tables",
+]
 _FUNCTIONS = {"load": "egov_analysis.datasets"}
-
-__all__ = ["__version__", *_SUBMODULES, *_FUNCTIONS]
+_SUBMODULES = tuple(name for name in __all__ if name not in _FUNCTIONS and name != "__version__")
 
 
 # the extra that brings the third-party packages of each optional part

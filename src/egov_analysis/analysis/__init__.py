@@ -7,7 +7,6 @@ Modules, each imported on first use (``ea.analysis.rankings.select(...)``): :mod
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 _MODULES = (
@@ -32,4 +31,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_MODULES} - {"annotations", "importlib", "Any"})
+    return sorted({*globals(), *_MODULES} - {"annotations", "Any"})

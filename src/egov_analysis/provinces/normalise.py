@@ -62,10 +62,12 @@ _VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0309\u0303\u0323\u0302\u0306\u031b"
 
 def is_ordinary(ch: str) -> bool:
     """True for a character a Vietnamese or English name is written with: ASCII, đ/Đ, punctuation,
-    or a Latin letter with Vietnamese marks only. Anything else in a name (Ð, ɖ, a Cyrillic а) is a look-alike."""
+    or a Latin letter with Vietnamese marks only. Anything else in a name (Ð, ɖ, a Cyrillic а) is
+    a look-alike."""
     if ch.isascii() or ch in "đĐ" or unicodedata.category(ch)[0] in "PZ":  # dashes and spaces too
         return True
-    base, *marks = unicodedata.normalize("NFD", ch)
+    decomposed = unicodedata.normalize("NFD", ch)
+    base, marks = decomposed[0], decomposed[1:]
     return base.isascii() and base.isalpha() and all(m in _VIETNAMESE_MARKS for m in marks)
 
 
