@@ -255,3 +255,78 @@ def test_the_release_files_exist_and_agree_with_the_package():
     assert "## [Unreleased]" in changelog
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "## Data terms" in readme and "not verified" in readme
+
+
+# --- the data package -------------------------------------------------------------------------------
+
+
+def test_the_descriptor_holds_every_table_field_type_key_and_licence():
+    from egov_analysis.datapackage import FIELD_TYPES, descriptor
+
+    package = descriptor("1.2.3")
+    assert package["version"] == "1.2.3" and package["profile"] == "tabular-data-package"
+    assert [r["name"] for r in package["resources"]] == list(TABLES)
+    for res in package["resources"]:
+        table = TABLES[res["name"]]
+        schema = res["schema"]
+        assert [f["name"] for f in schema["fields"]] == table.columns
+        assert [f["type"] for f in schema["fields"]] == [FIELD_TYPES[f.dtype] for f in table.fields]
+        assert schema["primaryKey"] == list(table.key) and schema["missingValues"] == [""]
+        required = {f["name"] for f in schema["fields"] if f.get("constraints", {}).get("required")}
+        assert required == {f.name for f in table.fields if not f.nullable}
+        assert res["licenses"] and all("title" in lic and "path" in lic for lic in res["licenses"])
+    index = next(f for f in package["resources"][0]["schema"]["fields"] if f["name"] == "index")
+    assert index["constraints"]["enum"] == list(meta.indices())
+
+
+def test_the_readme_data_terms_are_the_terms_table():
+    from egov_analysis.datapackage import terms_markdown
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert terms_markdown() in readme
+
+
+def test_the_header_check_names_a_csv_that_disagrees():
+    from egov_analysis.datapackage import check_headers, descriptor
+
+    package = descriptor("1", ["cpi"])
+    columns = TABLES["cpi"].columns
+    assert check_headers(package, {"cpi.csv": ",".join(columns) + "\n"}) == []
+    swapped = ",".join([columns[1], columns[0], *columns[2:]]) + "\n"
+    (problem,) = check_headers(package, {"cpi.csv": swapped, "extra.csv": "a\n"})[1:]
+    assert problem.startswith("cpi.csv: header")
+    assert check_headers(package, {})[0] == "cpi.csv: resource 'cpi' has no file"
+
+
+def test_the_data_download_carries_a_versioned_datapackage_that_validates(real_processed, tmp_path):
+    import json
+    import zipfile
+
+    from egov_analysis.datapackage import check_headers
+    from egov_analysis.reporting.index_page import write_data_zip
+
+    paths = real_processed.with_overrides(reports=tmp_path / "reports")
+    (paths.reports / "data").mkdir(parents=True)
+    (paths.reports / "data" / "egov-analysis-data-0.0.1.zip").write_bytes(b"an older version")
+    download = write_data_zip(paths)
+    assert download is not None and download.name == f"egov-analysis-data-{ea.__version__}.zip"
+    assert [p.name for p in download.parent.iterdir()] == [download.name]  # the older one is gone
+    with zipfile.ZipFile(download) as archive:
+        archive.extractall(tmp_path / "unzipped")
+    unzipped = tmp_path / "unzipped"
+    package = json.loads((unzipped / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["version"] == ea.__version__ and "not verified" in (unzipped / "DATA-TERMS.md").read_text()
+    texts = {p.name: p.read_text(encoding="utf-8") for p in unzipped.glob("*.csv")}
+    assert len(texts) == len(TABLES) and check_headers(package, texts) == []
+    frictionless = pytest.importorskip("frictionless", reason="SKIPPED LOUDLY: frictionless not installed")
+    report = frictionless.validate(unzipped / "datapackage.json")
+    errors = [f"{e.type}: {e.note}" for task in report.tasks for e in task.errors][:5]
+    assert report.valid, errors
+    assert sum(task.stats["rows"] for task in report.tasks) > 10_000  # every row was read
+    cpi = unzipped / "cpi.csv"  # and a value against the schema is caught
+    lines = cpi.read_text(encoding="utf-8").splitlines()
+    cpi.write_text("\n".join([lines[0], "not a year" + lines[1][4:], *lines[2:]]) + "\n", encoding="utf-8")
+    only_cpi = {**package, "resources": [r for r in package["resources"] if r["name"] == "cpi"]}
+    (unzipped / "cpi_only.json").write_text(json.dumps(only_cpi), encoding="utf-8")
+    broken = frictionless.validate(unzipped / "cpi_only.json")
+    assert not broken.valid and broken.tasks[0].errors[0].type == "type-error"

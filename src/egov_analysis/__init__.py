@@ -49,6 +49,7 @@ __all__ = [
     "analysis",
     "cli",
     "config",
+    "datapackage",
     "datasets",
     "fields",
     "load",

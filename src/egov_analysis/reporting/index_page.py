@@ -31,7 +31,7 @@ th{background:#f2f2f2;text-align:left}.failed{color:#D55E00;font-weight:bold}cod
 .small{font-size:85%;color:#555}nav{float:right}td.params{min-width:18em}
 """
 DEFAULT_SET = "default"  # the report set `egov-analysis build` runs without --set
-DATA_ZIP = Path("data") / "egov-analysis-data.zip"
+DATA_DIR = Path("data")  # the data download, under reports/
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # fixed, so the same data give the same bytes
 
 
@@ -79,28 +79,49 @@ def _processed_files(paths: Paths) -> list[Path]:
     return sorted(p for p in paths.processed.glob("*.csv") if p.is_file())
 
 
+def data_zip_path(paths: Paths) -> Path:
+    """reports/data/egov-analysis-data-<version>.zip: the download is named by the package version."""
+    from .. import __version__
+    from ..datapackage import zip_name
+
+    return paths.reports / DATA_DIR / zip_name(__version__)
+
+
 def write_data_zip(paths: Paths) -> Path | None:
-    """Write reports/data/egov-analysis-data.zip (every processed CSV, the data dictionary and the
-    manifest) unless it already holds the current data; None when nothing is processed yet."""
+    """Write the data download (:func:`data_zip_path`: every processed CSV, ``datapackage.json``
+    describing them, the data terms, the data dictionary and the manifest) unless it already holds
+    the current data; downloads of other versions are removed. None when nothing is processed yet."""
+    from .. import __version__
+    from ..datapackage import NAME, TERMS_FILE, descriptor, terms_markdown
+
     files = _processed_files(paths)
     if not files:
         return None
     manifest = paths.processed / "manifest.json"
     fingerprint = manifest.read_bytes() if manifest.exists() else b""
-    target = paths.reports / DATA_ZIP
+    target = data_zip_path(paths)
+    for old in target.parent.glob(f"{NAME}*.zip"):
+        if old != target:
+            old.unlink()
     if target.exists():
         with zipfile.ZipFile(target) as existing:
             if existing.comment == fingerprint[:65535]:
                 return target
+    package = descriptor(__version__, [p.stem for p in files])
+    generated = {
+        "datapackage.json": json.dumps(package, ensure_ascii=False, indent=2).encode("utf-8") + b"\n",
+        TERMS_FILE: f"# Data terms\n\n{terms_markdown()}\n".encode(),
+    }
     extra = [p for p in (paths.root / "docs" / "data_dictionary.md", manifest) if p.exists()]
+    members = {**{p.name: p.read_bytes() for p in [*files, *extra]}, **generated}
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".zip.tmp")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path in [*files, *extra]:
-            info = zipfile.ZipInfo(path.name, date_time=ZIP_TIME)
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, path.read_bytes())
+            archive.writestr(info, data)
         archive.comment = fingerprint[:65535]
     os.replace(tmp, target)
     return target
