@@ -88,9 +88,9 @@ BUNDLED := src/egov_analysis/bundled
 
 wheel: $(REPORTS_STAMP) ## a wheel in dist/ that carries the processed tables (cleaned first when stale)
 	$(BIN)/python -c "import egov_analysis as ea; ea.load('indices')"
-	rm -rf $(BUNDLED) && mkdir -p $(BUNDLED)
+	rm -rf build $(BUNDLED) && mkdir -p $(BUNDLED)
 	cp -L data/processed/*.parquet data/processed/manifest.json $(BUNDLED)/
-	$(UV) build --quiet --wheel --out-dir dist . ; status=$$?; rm -rf $(BUNDLED); exit $$status
+	$(UV) build --quiet --wheel --out-dir dist . ; status=$$?; rm -rf build $(BUNDLED); exit $$status
 
 notebook-outputs: $(STAMP) ## re-run the notebooks and keep only the outputs of cells tagged keep_output
 	$(BIN)/egov-analysis notebooks refresh-outputs
