@@ -159,3 +159,23 @@ def test_make_lab_puts_jupyterlab_apart_with_the_projects_kernel(tmp_path):
     assert (lab / "bin" / "jupyter-lab").exists()
     no_pandas = subprocess.run([str(lab / "bin" / "python"), "-c", "import pandas"], capture_output=True)
     assert no_pandas.returncode != 0  # the lab's environment holds JupyterLab only
+
+
+def test_the_workflow_installs_from_the_lock_keeps_the_build_state_and_publishes_the_site():
+    import yaml  # pre-commit's dependency
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "reports.yml").read_text(encoding="utf-8"))
+    build = workflow["jobs"]["build"]["steps"]
+    uses = [step.get("uses", "").split("@")[0] for step in build]
+    runs = "\n".join(step.get("run", "") for step in build)
+    assert "make reports" in runs and "pip install" not in runs  # the Makefile installs from the lock
+    assert build[0]["with"]["fetch-depth"] == 0  # tags, for the version
+    cached = [s["with"]["path"].split() for s in build if s.get("uses", "").startswith("actions/cache/")]
+    assert len(cached) == 2 and all(set(p) == {"data/processed", "reports", "figures"} for p in cached)
+    save = next(s for s in build if s.get("uses", "").startswith("actions/cache/save"))
+    assert save["if"] == "always()"  # a failed report keeps the finished ones
+    assert uses.index("actions/cache/restore") < uses.index("") < uses.index("actions/cache/save")
+    assert "actions/upload-pages-artifact" in uses
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build" and deploy["steps"][0]["uses"].startswith("actions/deploy-pages")
+    assert workflow["permissions"]["pages"] == "write"
