@@ -107,7 +107,10 @@ def test_a_base_install_loads_the_shipped_indices_or_fails_in_one_line(real_proc
     bundled.mkdir()
     for path in [*real_processed.processed.glob("*.parquet"), real_processed.processed / "manifest.json"]:
         shutil.copy(path.resolve(), bundled / path.name)
+    # a tagged commit is that version (setuptools-scm); the plain wheel above had no such tag
+    subprocess.run(["git", "-C", str(source), "tag", "v99.0.0"], check=True)
     with_data = build_wheel(source, tmp_path / "with-data")
+    assert with_data.name == "egov_analysis-99.0.0-py3-none-any.whl" and "99.0.0" not in plain.name
 
     python = fresh_venv(tmp_path / "venv", plain)
     size = megabytes(tmp_path / "venv")
@@ -124,8 +127,10 @@ def test_a_base_install_loads_the_shipped_indices_or_fails_in_one_line(real_proc
     assert "pip install 'egov-analysis[plots]'" in no_extra.stderr
 
     python = fresh_venv(tmp_path / "venv-data", with_data)
-    shipped = run_outside(python, code)
-    assert shipped.returncode == 0 and int(shipped.stdout) > 1000, shipped.stderr
+    shipped = run_outside(python, code + "; print(ea.__version__)")
+    assert shipped.returncode == 0, shipped.stderr
+    rows, version = shipped.stdout.split()
+    assert int(rows) > 1000 and version == "99.0.0"
 
 
 @pytest.mark.extended

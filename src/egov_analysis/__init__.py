@@ -32,8 +32,8 @@ if TYPE_CHECKING:  # what static tools and completion see; at run time each is i
 
 
 def _version() -> str:
-    """The installed distribution's version (from git tags by setuptools-scm), else the version
-    file a build writes, else ``0+unknown`` (sources on ``sys.path`` without an install)."""
+    """The installed distribution's version (from git tags by setuptools-scm, written when the
+    package is installed), else ``0+unknown`` (sources on ``sys.path`` without an install)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
