@@ -2,7 +2,8 @@
 
 Modules, each imported on first use (``ea.analysis.rankings.select(...)``): :mod:`.rankings`,
 :mod:`.phases`, :mod:`.real`, :mod:`.relationships`, :mod:`.quality`, :mod:`.findings`,
-:mod:`.programme_findings`, :mod:`.counterfactual` (extra ``[counterfactual]``).
+:mod:`.programme_findings`, and the counterfactual (extra ``[counterfactual]``): :mod:`.counterfactual`,
+:mod:`.counterfactual_intervals`, :mod:`.counterfactual_study`, :mod:`.counterfactual_reading`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from typing import Any
 
 _MODULES = (
     "counterfactual",
+    "counterfactual_intervals",
+    "counterfactual_reading",
+    "counterfactual_study",
     "findings",
     "phases",
     "programme_findings",

@@ -10,14 +10,26 @@ by pysyncon's nested search (``optimise_v=True``, about 10 s per run).
 
 Inference is by placebos in space: every donor is treated in turn (with the other donors as its
 pool) and the ratio of post- to pre-period RMSPE of the treated province is ranked among them;
-the rank divided by the number of runs is the permutation p-value. The spread of the placebos'
+the rank divided by the number of runs is the permutation p-value. With few pre-period years and
+many donors, many placebos are reproduced almost exactly and their ratios run to the thousands,
+so the p-value is also given among the placebos whose pre-period fit is comparable (Abadie,
+Diamond & Hainmueller 2010): pre-period RMSPE within a factor of 2 and of 5 of the treated
+province's (``SCREENS``).
+
+With equal predictor weights and no extra predictors the weights are those of pysyncon's
+``Synth`` computed by :func:`~egov_analysis.analysis.counterfactual_intervals.scaled_weights`
+(the same objective solved exactly, in milliseconds instead of a second: the 63 placebo runs and
+the conformal re-fits need it); ``Synth`` itself fits when predictors are added or V optimised.
+Where the pre-period fit is near perfect (many donors, few years) the weights are not unique and
+the post-period gap depends on which solution is found: such a fit says little. The spread of the placebos'
 mean post-period gaps is the method's noise on provinces without the programme: its 90th
 percentile (of absolute values) is stated beside the estimate as its uncertainty.
 
 Only complete years are used: a donor needs a score in every pre-period year (Hà Tây, merged
 into Hà Nội in 2008, is excluded that way), and a post-period year is used only when the treated
 province and every donor have a score that year; the years and provinces left out are returned
-with the reason. The result is a comparison, not proof of cause (see ``LIMITS``).
+with the reason. The result is a comparison, not proof of cause: the reading of
+:mod:`~egov_analysis.analysis.counterfactual_reading` says what it does and does not show.
 """
 
 from __future__ import annotations
@@ -29,14 +41,11 @@ import numpy as np
 import pandas as pd
 
 from ..provinces import provinces, resolve
+from .counterfactual_intervals import scaled_weights
 
-# the message keys (family "programme") that state what the method does not show
-LIMITS = (
-    "programme.scm.limit_other_reforms",
-    "programme.scm.limit_methodology",
-    "programme.scm.limit_short_pre",
-    "programme.scm.limit_comparison",
-)
+# pre-fit screens of the placebo test: a placebo counts when its pre-period RMSPE is within this
+# factor of the treated province's, either way
+SCREENS = (2.0, 5.0)
 
 
 class CounterfactualError(ValueError):
@@ -55,7 +64,11 @@ class SyntheticControlResult:
       ``mean_post_gap``, ``uncertainty`` (90th percentile of the placebos' absolute mean
       post gaps), ``rank`` (of the ratio among all runs, 1 = largest), ``n_runs``, ``p_value``
       (rank / runs), ``p_value_mean_gap`` (share of runs whose mean post gap is at least the
-      treated province's: less sensitive to placebos whose pre-period fit is near perfect);
+      treated province's: less sensitive to placebos whose pre-period fit is near perfect),
+      ``p_value_screen_2`` / ``n_runs_screen_2`` and ``p_value_screen_5`` / ``n_runs_screen_5``
+      (the ratio p-value among the treated province and the placebos whose pre-period RMSPE is
+      within a factor 2 / 5 of the treated province's; NaN when none is), ``donor_pool``
+      (``all`` or the name given);
     - ``placebos``: ``province_code``, ``province``, ``role`` (treated / placebo),
       ``pre_rmspe``, ``post_rmspe``, ``rmspe_ratio``, ``mean_post_gap``, ``rank``;
     - ``placebo_gaps``: ``province_code``, ``role``, ``year``, ``gap``;
@@ -137,9 +150,17 @@ def _run(
     extra: pd.DataFrame | None,
     optimise_v: bool,
 ) -> tuple[pd.Series, pd.Series]:
-    weights = fit_weights(wide, treated, donors, pre, extra, optimise_v)
-    synthetic = wide.loc[pre + post, donors] @ weights
-    return weights, wide.loc[pre + post, treated] - synthetic
+    # numpy, not pandas, inside: a study runs this a few hundred times
+    years = pre + post
+    position = {c: i for i, c in enumerate(wide.columns)}
+    block = wide.loc[years].to_numpy(dtype=float)
+    x = block[:, [position[d] for d in donors]]
+    y = block[:, position[treated]]
+    if extra is None and not optimise_v:
+        weights = pd.Series(scaled_weights(x[: len(pre)], y[: len(pre)]), index=donors, name="weight")
+    else:
+        weights = fit_weights(wide, treated, donors, pre, extra, optimise_v)
+    return weights, pd.Series(y - x @ weights.to_numpy(), index=years)
 
 
 def _name(code: str) -> str:
@@ -157,6 +178,9 @@ def synthetic_control(
     n_placebos: int | None = None,
     leave_out: int = 2,
     optimise_v: bool = False,
+    donor_pool: tuple[str, ...] | None = None,
+    pool_name: str = "all",
+    end_year: int | None = None,
 ) -> SyntheticControlResult:
     """The synthetic-control analysis of ``province`` treated from ``start_year``.
 
@@ -164,7 +188,10 @@ def synthetic_control(
     (``index``, ``indicator``, ``geography``, ``year``, ``province_code``, ``score``). The pre-period
     is ``pre_start`` … ``start_year − 1``; ``predictors`` are further indicators of the same
     index averaged over the pre-period; ``n_placebos`` limits the placebo runs (the first donors by
-    code; default all); ``leave_out`` re-fits without each of the largest donors.
+    code; default all); ``leave_out`` re-fits without each of the largest donors;
+    ``donor_pool`` (GSO codes) restricts the donors, named ``pool_name`` in ``fit``; ``end_year``
+    ends the post-period (an in-time placebo: a fake start before the programme, stopped before
+    the real one).
 
     Raises :class:`CounterfactualError` naming the problem when fewer than three pre-period
     years, two donors or one post-period year are complete, and ``ValueError`` for an unknown
@@ -182,11 +209,12 @@ def synthetic_control(
         missing = [y for y in pre if pd.isna(wide.loc[y, code])]
         raise CounterfactualError(f"{province} has no {index} {indicator} score for {missing}")
     complete = wide.loc[pre].notna().all()
-    donors = [c for c in wide.columns if c != code and complete[c]]
-    excluded = [c for c in wide.columns if c != code and not complete[c]]
+    pool = [c for c in wide.columns if c != code and (donor_pool is None or c in donor_pool)]
+    donors = [c for c in pool if complete[c]]
+    excluded = [c for c in pool if not complete[c]]
     if len(donors) < 2:
         raise CounterfactualError(f"only {len(donors)} provinces have a complete pre-period series")
-    post_all = [y for y in wide.index if y >= start_year]
+    post_all = [y for y in wide.index if y >= start_year and (end_year is None or y <= end_year)]
     counts = wide.loc[post_all, [*donors, code]].notna().sum(axis=1)
     post = [y for y in post_all if counts[y] == len(donors) + 1]
     if not post:
@@ -238,8 +266,8 @@ def synthetic_control(
 
     runs = [(code, "treated", gap)]
     for donor in donors[: n_placebos if n_placebos is not None else len(donors)]:
-        pool = [d for d in donors if d != donor]
-        runs.append((donor, "placebo", _run(wide, donor, pool, pre, post, extra, optimise_v)[1]))
+        others_pool = [d for d in donors if d != donor]
+        runs.append((donor, "placebo", _run(wide, donor, others_pool, pre, post, extra, optimise_v)[1]))
     placebos = pd.DataFrame(
         [
             {
@@ -287,14 +315,16 @@ def synthetic_control(
                 "p_value_mean_gap": float(
                     (placebos["mean_post_gap"] >= treated["mean_post_gap"]).sum() / len(placebos)
                 ),
+                **screened_p_values(placebos),
+                "donor_pool": pool_name,
             }
         ]
     )
 
     loo = []
     for dropped in weights.sort_values(ascending=False).index[:leave_out]:
-        pool = [d for d in donors if d != dropped]
-        _, g = _run(wide, code, pool, pre, post, extra, optimise_v)
+        kept = [d for d in donors if d != dropped]
+        _, g = _run(wide, code, kept, pre, post, extra, optimise_v)
         loo.append(
             pd.DataFrame(
                 {
@@ -327,6 +357,29 @@ def synthetic_control(
     )
 
 
+def screened_p_values(placebos: pd.DataFrame, screens: tuple[float, ...] = SCREENS) -> dict[str, float]:
+    """The RMSPE-ratio p-value among the treated province and the placebos whose pre-period RMSPE
+    is within a factor ``k`` of the treated province's (``treated / k ≤ pre ≤ treated · k``), for
+    each ``k`` of ``screens``: ``{"p_value_screen_2": …, "n_runs_screen_2": …, …}``.
+
+    ``placebos`` has the columns of ``SyntheticControlResult.placebos`` (``role``, ``pre_rmspe``,
+    ``rmspe_ratio``), one row with role ``treated``."""
+    treated = placebos[placebos["role"].eq("treated")].iloc[0]
+    others = placebos[placebos["role"].eq("placebo")]
+    out: dict[str, float] = {}
+    for k in screens:
+        kept = others[others["pre_rmspe"].between(treated["pre_rmspe"] / k, treated["pre_rmspe"] * k)]
+        label = f"{k:g}"
+        # no comparable placebo: no test (a p-value of 1/1 would read as evidence of no effect)
+        out[f"p_value_screen_{label}"] = (
+            float((1 + (kept["rmspe_ratio"] >= treated["rmspe_ratio"]).sum()) / (1 + len(kept)))
+            if len(kept)
+            else float("nan")
+        )
+        out[f"n_runs_screen_{label}"] = 1 + len(kept)
+    return out
+
+
 def write_tables(result: SyntheticControlResult, out_dir: Path) -> list[Path]:
     """Every table of ``result`` as ``<out_dir>/scm_<table>.csv`` (for researchers, beside the
     figures); returns the paths."""
@@ -342,7 +395,8 @@ def write_tables(result: SyntheticControlResult, out_dir: Path) -> list[Path]:
 def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[str]:
     """The analysis in sentences of ``lang`` (catalogue family ``programme.scm``): the set-up,
     the donors and years left out, fit, gap, placebo p-values, the synthetic province's largest
-    donors, each leave-one-out run, near-perfect placebo fits, and the limits."""
+    donors, each leave-one-out run and near-perfect placebo fits (the reading is
+    :func:`~egov_analysis.analysis.counterfactual_reading.reading`)."""
     from ..meta.messages import text
     from .phases import number_text
 
@@ -397,12 +451,7 @@ def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[st
             )
     near = int((result.placebos["role"].eq("placebo") & result.placebos["pre_rmspe"].lt(0.05)).sum())
     if near:
-        out.append(text("programme.scm.near_perfect", lang, n=near, n_runs=fit["n_runs"], province=province))
+        n_pre = int(result.years["period"].eq("pre").sum())
+        fields = {"n": near, "n_runs": fit["n_runs"], "province": province, "n_pre": n_pre}
+        out.append(text("programme.scm.near_perfect", lang, **fields))
     return out
-
-
-def limits(lang: str) -> list[str]:
-    """What the comparison does not show, in ``lang``."""
-    from ..meta.messages import text
-
-    return [text(key, lang) for key in LIMITS]

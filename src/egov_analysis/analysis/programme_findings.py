@@ -14,6 +14,8 @@ import pandas as pd
 from ..formatting import year_span
 from ..meta.messages import text
 from .counterfactual import SyntheticControlResult
+from .counterfactual_reading import headline
+from .counterfactual_study import CounterfactualStudy
 from .findings import Findings, breaks_between
 from .phases import number_text
 
@@ -137,16 +139,25 @@ def key_findings(
     goals: pd.DataFrame,
     claims: pd.DataFrame,
     outcomes: pd.DataFrame,
-    counterfactual: SyntheticControlResult | None,
+    counterfactual: SyntheticControlResult | CounterfactualStudy | None,
     lang: str,
 ) -> Findings:
     """The report's key findings (heading and sentences, ``lang``). ``phases``: the processed
     ``phases`` table; ``goals``: :func:`.phases.goal_progress`; ``claims``:
     :func:`.phases.ranking_claims`; ``outcomes``: :func:`.phases.outcomes` of ``province``;
-    ``counterfactual``: :func:`.counterfactual.synthetic_control` (``None``: left out)."""
+    ``counterfactual``: :func:`.counterfactual_study.study` (its headline follows from the
+    intervals and the robustness card), or :func:`.counterfactual.synthetic_control` alone (the
+    placebo tests only), or ``None`` (left out)."""
+    if isinstance(counterfactual, CounterfactualStudy):
+        study, counterfactual = counterfactual, counterfactual.main
+    else:
+        study = None
     sentences = [*_stages(phases, lang), *_goals(goals, lang), *_claims(claims, lang)]
     sentences.append(_pci_ranks(outcomes, province, lang))
-    scm = _counterfactual(counterfactual, lang) if counterfactual is not None else []
+    if study is not None:
+        scm = [headline(study, lang)]
+    else:
+        scm = _counterfactual(counterfactual, lang) if counterfactual is not None else []
     sentences += scm
     if scm and counterfactual is not None:  # a sentence was written: its fit has a start year
         fit = counterfactual.fit.iloc[0]

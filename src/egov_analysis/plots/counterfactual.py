@@ -11,10 +11,11 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..analysis.counterfactual import SyntheticControlResult
+from ..analysis.counterfactual_study import CounterfactualStudy
 from ..meta.messages import text
 from .chart import Chart, DrawingContext
 from .footer import break_note, series_breaks
-from .layout import new_figure
+from .layout import new_figure, new_grid
 from .programme_outcomes import finish, word
 from .theme import OKABE_ITO, join_words, number
 
@@ -78,12 +79,34 @@ def _year_axes(ax: Axes, ylabel: str, lang: str) -> None:
     ax.legend(fontsize=8)
 
 
-def gap_chart(ctx: DrawingContext, result: SyntheticControlResult, *, name: str = "scm_chart_gap") -> Chart:
-    """The province's score and its synthetic control by year, the programme's start marked."""
+def gap_chart(
+    ctx: DrawingContext,
+    result: SyntheticControlResult,
+    intervals: pd.DataFrame | None = None,
+    *,
+    name: str = "scm_chart_gap",
+) -> Chart:
+    """The province's score and its synthetic control by year, the programme's start marked;
+    with ``intervals`` (:func:`~egov_analysis.analysis.counterfactual_study.intervals_for`), the
+    scores without the programme that the conformal test does not reject (actual − upper …
+    actual − lower) as a band around the synthetic control."""
     province, start, sources, notes = _common(ctx, result)
     gaps = result.gaps
     fig, ax = new_figure(10, 5)
     _actual_and_synthetic(ax, gaps, province, ctx.lang)
+    if intervals is not None and not intervals.empty:
+        band = intervals.merge(gaps[["year", "actual"]], on="year")
+        level = _percent(float(intervals["level"].iloc[0]), ctx.lang)
+        ax.fill_between(
+            band["year"],
+            band["actual"] - band["upper"],
+            band["actual"] - band["lower"],
+            color=OKABE_ITO[0],
+            alpha=0.18,
+            lw=0,
+            label=word("band_counterfactual", ctx.lang, level=level),
+        )
+        notes = [*notes, word("note_conformal", ctx.lang, level=level)]
     ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":", label=word("treatment", ctx.lang, year=start))
     notes = [*notes, *_breaks(ax, gaps["year"], ctx.lang)]  # the gap spans the break: it is drawn
     _year_axes(ax, "score", ctx.lang)
@@ -282,9 +305,214 @@ def _weights_alt(ctx: DrawingContext, shown: pd.DataFrame, province: str) -> str
     )
 
 
+def _percent(level: float, lang: str) -> str:
+    value = round(100 * level, 1)
+    return number(value, lang, 0 if value == int(value) else 1) + "%"
+
+
+def _gap_with_band(
+    ax: Axes, gaps: pd.DataFrame, bands: pd.DataFrame, start: int, lang: str, label: str
+) -> None:
+    """The gap by year, its conformal band in the post-period, zero and the start marked."""
+    ax.fill_between(bands["year"], bands["lower"], bands["upper"], color=OKABE_ITO[3], alpha=0.2, lw=0)
+    ax.plot(gaps["year"], gaps["gap"], "o-", color=OKABE_ITO[3], lw=1.6, ms=4, label=label)
+    ax.axhline(0, color="#333333", lw=0.6)
+    ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":")
+
+
+def interval_chart(
+    ctx: DrawingContext, result: CounterfactualStudy, *, name: str = "scm_chart_gap_intervals"
+) -> Chart:
+    """The gap (province − synthetic control) by year with its conformal interval in every
+    post-period year as a band; the data are the interval table (``year, gap, lower, upper,
+    method, level``)."""
+    province, start, sources, notes = _common(ctx, result.main)
+    bands = result.intervals
+    level = _percent(float(bands["level"].iloc[0]), ctx.lang)
+    fig, ax = new_figure(10, 5)
+    _gap_with_band(
+        ax,
+        _with_gaps(result.main.gaps),
+        bands,
+        start,
+        ctx.lang,
+        word("gap_line", ctx.lang, province=province),
+    )
+    ax.fill_between(
+        [], [], [], color=OKABE_ITO[3], alpha=0.2, lw=0, label=word("band", ctx.lang, level=level)
+    )
+    notes = [
+        *notes,
+        word("note_conformal", ctx.lang, level=level),
+        *_breaks(ax, result.main.gaps["year"], ctx.lang),
+    ]
+    _year_axes(ax, "gap", ctx.lang)
+    covers_zero = int(((bands["lower"] <= 0) & (bands["upper"] >= 0)).sum())
+    return finish(
+        ctx,
+        fig,
+        kind="scm_intervals",
+        name=name,
+        data=bands,
+        title=word("intervals_title", ctx.lang, province=province),
+        sources=sources,
+        notes=notes,
+        alt=word(
+            "alt_scm_intervals",
+            ctx.lang,
+            province=province,
+            first=int(bands["year"].min()),
+            last=int(bands["year"].max()),
+            level=level,
+            n_zero=number(covers_zero, ctx.lang),
+            n=number(len(bands), ctx.lang),
+        ),
+    )
+
+
+def robustness_chart(
+    ctx: DrawingContext, result: CounterfactualStudy, *, name: str = "scm_chart_robustness"
+) -> Chart:
+    """The robustness card: above, the mean post-period gap of each check (the main estimate, the
+    in-time placebo, the second estimator, the second donor pool, leave-one-out); below, the
+    placebo p-value over all runs, each pre-fit screen and the second donor pool."""
+    province, _start, sources, notes = _common(ctx, result.main)
+    card = result.robustness.reset_index(drop=True)
+    estimates = card[card["check"].ne("placebo_screen")].reset_index(drop=True)
+    tests = card[card["p_value"].notna() & card["check"].isin(["main", "placebo_screen", "donor_pool"])]
+    tests = tests.reset_index(drop=True)
+    fig, axes = new_grid(
+        10,
+        0.42 * (len(estimates) + len(tests)) + 3.2,
+        2,
+        1,
+        height_ratios=[len(estimates), max(1, len(tests))],
+    )
+    left, right = axes[0][0], axes[1][0]  # estimates above, tests below
+    labels = [check_label(r, ctx.lang) for r in estimates.itertuples()]
+    colours = [OKABE_ITO[3] if c == "main" else OKABE_ITO[5] if c == "in_time_placebo" else OKABE_ITO[0]
+               for c in estimates["check"]]  # fmt: skip
+    y = np.arange(len(estimates))
+    left.scatter(estimates["mean_post_gap"], y, color=colours, zorder=3)
+    left.axvline(0, color="#333333", lw=0.6)
+    main_gap = float(card.loc[card["check"].eq("main"), "mean_post_gap"].iloc[0])
+    left.axvline(main_gap, color=OKABE_ITO[3], lw=0.8, ls=":")
+    left.set_yticks(y, labels, fontsize=8)
+    left.invert_yaxis()
+    left.set_xlabel(word("mean_gap", ctx.lang))
+    p_labels = [_test_label(r, ctx.lang) for r in tests.itertuples()]
+    right.barh(np.arange(len(tests)), tests["p_value"], color=OKABE_ITO[0])
+    right.axvline(0.1, color="#333333", lw=0.8, ls="--", label="p = " + number(0.1, ctx.lang, 1))
+    right.set_yticks(np.arange(len(tests)), p_labels, fontsize=8)
+    right.invert_yaxis()
+    right.set_xlim(0, 1)
+    right.set_xlabel(word("p_value", ctx.lang))
+    right.legend(fontsize=8, loc="lower right")
+    spread = estimates["mean_post_gap"].dropna()
+    return finish(
+        ctx,
+        fig,
+        kind="scm_robustness",
+        name=name,
+        data=card,
+        title=word("robustness_title", ctx.lang, province=province),
+        sources=sources,
+        notes=[*notes, word("note_robustness", ctx.lang)],
+        alt=word(
+            "alt_scm_robustness",
+            ctx.lang,
+            province=province,
+            n=number(len(estimates), ctx.lang),
+            low=_points(spread.min(), ctx.lang),
+            high=_points(spread.max(), ctx.lang),
+            gap=_points(main_gap, ctx.lang),
+            p_low=_points(tests["p_value"].min(), ctx.lang, 3),
+            p_high=_points(tests["p_value"].max(), ctx.lang, 3),
+        ),
+    )
+
+
+def check_label(row: Any, lang: str) -> str:
+    """A row of the robustness card as a short label (catalogue ``programme.chart.check_*``)."""
+    if row.check == "leave_one_out":
+        return word("check_leave_one_out", lang, name=str(row.variant).removeprefix("without "))
+    if row.check == "in_time_placebo":
+        return word("check_in_time_placebo", lang, year=int(row.start_year))
+    if row.check == "placebo_screen":
+        return word(f"check_screen_{str(row.variant).split('_')[-1]}", lang)
+    if row.check == "donor_pool":
+        return word("check_donor_pool", lang, n="–" if pd.isna(row.n_donors) else int(row.n_donors))
+    return word(f"check_{row.check}", lang)
+
+
+def _test_label(row: Any, lang: str) -> str:
+    """A placebo test of the robustness card as a short label, with its number of runs."""
+    runs = int(row.n_runs)
+    if row.check == "placebo_screen":
+        return word(f"test_screen_{str(row.variant).split('_')[-1]}", lang, n=runs)
+    if row.check == "donor_pool":
+        return word("test_donor_pool", lang, n=runs)
+    return word("test_all", lang, n=runs)
+
+
+def subindex_chart(
+    ctx: DrawingContext, result: CounterfactualStudy, *, name: str = "scm_chart_subindices"
+) -> Chart:
+    """One panel per PCI sub-index: the gap by year with its conformal band; the years are those
+    held complete for every province."""
+    province, start, sources, notes = _common(ctx, result.main)
+    gaps = result.subindex_gaps
+    indicators = list(dict.fromkeys(gaps["indicator"])) if not gaps.empty else []
+    fig, axes = new_grid(11, 3.6, 1, max(1, len(indicators)), sharey=True)
+    for ax, indicator in zip(axes[0], indicators, strict=False):
+        rows = _with_gaps(gaps[gaps["indicator"].eq(indicator)].drop(columns="indicator"))
+        bands = rows.dropna(subset=["lower"])
+        _gap_with_band(ax, rows, bands, start, ctx.lang, word("gap", ctx.lang))
+        ax.set_title(text(f"names.indicator.pci.{indicator}", ctx.lang), fontsize=10)
+        ax.set_xlabel(word("year", ctx.lang))
+    axes[0][0].set_ylabel(word("gap", ctx.lang))
+    level = _percent(float(result.subindices["level"].dropna().iloc[0]), ctx.lang) if indicators else "–"
+    used = result.subindices.get("post_years", pd.Series(dtype=str)).dropna()
+    # the main analysis's years left out are not the sub-indices': say which years these use
+    notes = [
+        word("note_scm", ctx.lang, pre_years=result.main.fit.iloc[0]["pre_years"]),
+        word("note_subindex_years", ctx.lang, years=str(used.iloc[0]) if len(used) else "–"),
+        word("note_conformal", ctx.lang, level=level),
+        word("note_subindex_break", ctx.lang),
+    ]
+    return finish(
+        ctx,
+        fig,
+        kind="scm_subindices",
+        name=name,
+        data=gaps,
+        title=word("subindex_scm_title", ctx.lang, province=province),
+        sources=sources,
+        notes=notes,
+        alt=word(
+            "alt_scm_subindices",
+            ctx.lang,
+            province=province,
+            n=number(len(indicators), ctx.lang),
+            names=join_words([text(f"names.indicator.pci.{i}", ctx.lang) for i in indicators], ctx.lang),
+            years=str(used.iloc[0]) if len(used) else "–",
+            level=level,
+        ),
+    )
+
+
 def _points(value: Any, lang: str, decimals: int = 2) -> str:
     """A number of the analysis (gap, ratio, weight) in ``lang``'s format, or "–" when missing."""
     return "–" if value is None or pd.isna(value) else number(float(value), lang, decimals)
 
 
-__all__ = ["gap_chart", "leave_one_out_chart", "placebo_chart", "ratio_chart", "weights_chart"]
+__all__ = [
+    "gap_chart",
+    "interval_chart",
+    "leave_one_out_chart",
+    "placebo_chart",
+    "ratio_chart",
+    "robustness_chart",
+    "subindex_chart",
+    "weights_chart",
+]

@@ -1,0 +1,261 @@
+"""The counterfactual study: the robustness card holds every check with its estimator and donor
+pool, the pre-fit screen moves the placebo p-value as it should, the sub-indices use the years
+present, the headline follows from the intervals and the card, results are cached by their
+inputs, and the charts and sentences say what they show in both languages."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from egov_analysis.analysis import counterfactual_reading as reading
+from egov_analysis.analysis import counterfactual_study as cs
+from egov_analysis.analysis.counterfactual import screened_p_values
+
+# Quảng Ninh (22), six Red River Delta provinces and five of the northern mountains
+CODES = ["22", "01", "26", "27", "30", "31", "33", "02", "04", "06", "08", "10"]
+YEARS = list(range(2006, 2017))
+
+
+def panel(effect: float, seed: int = 3, indicators: tuple[str, ...] = ("overall",)) -> pd.DataFrame:
+    """A factor model (see tests/test_counterfactual.py) for every indicator of ``indicators``:
+    Quảng Ninh's loadings a convex combination of three Red River Delta donors', ``effect`` added
+    from 2012; the indices table's columns."""
+    frames = []
+    for k, indicator in enumerate(indicators):
+        rng = np.random.default_rng(seed + 100 * k)
+        factors = rng.normal(0, 3, size=(len(YEARS), 2)).cumsum(axis=0)
+        loadings = rng.uniform(0.2, 1.8, size=(len(CODES), 2))
+        loadings[0] = rng.dirichlet([1, 1, 1]) @ loadings[1:4]
+        scores = 60 + factors @ loadings.T + rng.normal(0, 0.3, size=(len(YEARS), len(CODES)))
+        scores[YEARS.index(2012) :, 0] += effect
+        frames.append(
+            pd.DataFrame(
+                {
+                    "index": "pci",
+                    "indicator": indicator,
+                    "geography": "provinces_63",
+                    "year": np.repeat(YEARS, len(CODES)),
+                    "province_code": CODES * len(YEARS),
+                    "score": scores.ravel(),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def effect_study() -> cs.CounterfactualStudy:
+    return cs.study(
+        panel(8.0, indicators=("overall", "transparency")), "Quảng Ninh", 2012, subindices=("transparency",)
+    )
+
+
+def test_the_robustness_card_holds_every_check_with_its_estimator_and_donor_pool(effect_study, tmp_path):
+    card = effect_study.robustness.set_index("check", append=True)
+    checks = list(effect_study.robustness["check"])
+    assert checks == [
+        "main",
+        "in_time_placebo",
+        "estimator",
+        "donor_pool",
+        "leave_one_out",
+        "leave_one_out",
+        "placebo_screen",
+        "placebo_screen",
+    ]
+    rows = effect_study.robustness.set_index("check")
+    assert rows.loc["estimator", "estimator"] == "augsynth"
+    assert rows.loc["donor_pool", "donor_pool"] == "red_river_delta_southeast"
+    assert rows.loc["donor_pool", "n_donors"] == 6  # the six Red River Delta donors of the panel
+    # every estimate of the same effect recovers it; the fake start before the programme does not
+    estimates = rows.loc[["main", "estimator", "donor_pool"], "mean_post_gap"]
+    assert (estimates.sub(8.0).abs() < 1.5).all(), estimates
+    assert abs(rows.loc["in_time_placebo", "mean_post_gap"]) < 2.0
+    assert rows.loc["in_time_placebo", "post_years"] == "2009, 2010, 2011"
+    assert card.index.nlevels == 2
+    written = cs.write_tables(effect_study, tmp_path)
+    assert {"scm_intervals.csv", "scm_robustness.csv", "scm_subindices.csv"} <= {p.name for p in written}
+    on_disk = pd.read_csv(tmp_path / "scm_robustness.csv")
+    assert {"estimator", "donor_pool"} <= set(on_disk.columns)
+    assert list(pd.read_csv(tmp_path / "scm_intervals.csv").columns)[:6] == [
+        "year",
+        "gap",
+        "lower",
+        "upper",
+        "method",
+        "level",
+    ]
+
+
+def test_a_donor_pool_with_too_few_donors_says_why_in_its_row():
+    codes = {"22", "01", "02", "04", "06", "08", "10"}  # only Hà Nội is in the second pool
+    small = panel(8.0)
+    small = small[small["province_code"].isin(codes)]
+    card = cs.study(small, "Quảng Ninh", 2012, subindices=()).robustness.set_index("check")
+    assert (
+        pd.isna(card.loc["donor_pool", "mean_post_gap"])
+        and "1 provinces" in card.loc["donor_pool", "variant"]
+    )
+
+
+def test_the_pre_fit_screen_keeps_only_placebos_that_fit_comparably():
+    placebos = pd.DataFrame(
+        {
+            "role": ["treated", "placebo", "placebo", "placebo", "placebo"],
+            "pre_rmspe": [1.0, 0.001, 0.6, 1.5, 4.0],
+            "rmspe_ratio": [5.0, 1000.0, 2.0, 10.0, 1.0],
+        }
+    )
+    screened = screened_p_values(placebos)
+    # within 2×: the 0.6 and 1.5 fits; one ratio (10) at least the treated one's: (1 + 1) / 3
+    assert screened["p_value_screen_2"] == pytest.approx(2 / 3) and screened["n_runs_screen_2"] == 3
+    assert screened["p_value_screen_5"] == pytest.approx(2 / 4) and screened["n_runs_screen_5"] == 4
+    alone = screened_p_values(placebos.iloc[[0, 1]])
+    assert np.isnan(alone["p_value_screen_2"]) and alone["n_runs_screen_2"] == 1  # no test, not p = 1
+
+
+def test_sub_indices_use_the_years_present_and_intervals_cover_the_post_years(effect_study):
+    row = effect_study.subindices.set_index("indicator").loc["transparency"]
+    assert row["post_years"] == "2012, 2013, 2014, 2015, 2016" and row["error"] == ""
+    assert row["n_post_years"] == 5
+    gaps = effect_study.subindex_gaps
+    assert gaps.loc[gaps["year"].ge(2012), "lower"].notna().all()
+    assert gaps.loc[gaps["year"].lt(2012), "lower"].isna().all()
+    # a sub-index missing a donor in 2016 is analysed on 2012-2015; one with no data says why
+    data = panel(0.0, indicators=("overall", "transparency"))
+    data = data[
+        ~(data["indicator"].eq("transparency") & data["year"].eq(2016) & data["province_code"].eq("02"))
+    ]
+    result = cs.study(data, "Quảng Ninh", 2012, fake_start=None, subindices=("transparency", "time_costs"))
+    table = result.subindices.set_index("indicator")
+    assert table.loc["transparency", "post_years"] == "2012, 2013, 2014, 2015"
+    assert "no pci time_costs scores" in table.loc["time_costs", "error"]
+
+
+def test_the_headline_follows_from_the_intervals_and_the_card(effect_study):
+    facts = reading.evidence(effect_study)
+    assert facts["n_years"] == len(effect_study.intervals)
+    # every condition met: supported
+    strong = dataclasses.replace(
+        effect_study,
+        intervals=effect_study.intervals.assign(lower=1.0, upper=12.0),
+        robustness=effect_study.robustness.assign(
+            p_value=effect_study.robustness["p_value"].where(effect_study.robustness["p_value"].isna(), 0.05)
+        ),
+    )
+    assert reading.evidence(strong)["supported"]
+    assert "the checks agree" in reading.headline(strong, "en")
+    # one favourable p-value does not make it: the intervals include zero
+    weak = dataclasses.replace(strong, intervals=strong.intervals.assign(lower=-1.0))
+    assert not reading.evidence(weak)["supported"]
+    sentence = reading.headline(weak, "en")
+    assert "not established" in sentence and f"includes zero in {len(weak.intervals)} of" in sentence
+    assert "chưa xác lập được tác động" in reading.headline(weak, "vi")
+    # nor does a fake start before the programme showing as large a gap
+    early = dataclasses.replace(
+        strong,
+        robustness=strong.robustness.assign(
+            mean_post_gap=strong.robustness["mean_post_gap"].where(
+                strong.robustness["check"].ne("in_time_placebo"), 8.0
+            )
+        ),
+    )
+    assert not reading.evidence(early)["supported"]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_reading_names_every_threat_in_both_languages(effect_study, lang):
+    data = panel(8.0)
+    sentences = reading.reading(effect_study, data, lang)
+    assert len(sentences) == 8 and all("{" not in s for s in sentences)
+    joined = " ".join(sentences)
+    words = {
+        "en": [
+            "Selection on the outcome",
+            "Contamination",
+            "2017",
+            "1/7",
+            "Why the PCI",
+            "What the PCI measures",
+        ],
+        "vi": [
+            "Chọn mẫu theo kết quả",
+            "chương trình chính quyền điện tử riêng",
+            "2017",
+            "1/7",
+            "Vì sao dùng PCI",
+        ],
+    }[lang]
+    for word in words:
+        assert word in joined, word
+    others = [*reading.interval_sentences(effect_study, lang), *reading.card_sentences(effect_study, lang)]
+    assert any("85" in s for s in others)  # the level the six pre-period years allow: 85.7%
+    assert reading.subindex_sentences(effect_study, lang)
+
+
+def test_results_are_cached_by_their_inputs(tmp_path, monkeypatch):
+    data = panel(8.0)
+    calls = []
+    real = cs.study
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cs, "study", counted)
+    params = {"province": "Quảng Ninh", "start_year": 2012, "subindices": (), "leave_out": 0}
+    first = cs.cached_study(data, tmp_path, **params)
+    second = cs.cached_study(data, tmp_path, **params)
+    assert len(calls) == 1 and second.robustness.equals(first.robustness)
+    cs.cached_study(data, tmp_path, **{**params, "start_year": 2011})  # other inputs: computed
+    changed = data.assign(score=data["score"].where(data["year"].ne(2015), data["score"] + 1))
+    cs.cached_study(changed, tmp_path, **params)  # other data: computed
+    assert len(calls) == 3
+    assert len(list(tmp_path.glob("*.pkl"))) == 3
+    # a new version of the code computes again and removes the old version's files
+    monkeypatch.setattr(cs, "_code_fingerprint", lambda: "f" * 64)
+    cs.cached_study(data, tmp_path, **params)
+    assert len(calls) == 4 and [p.name[:13] for p in tmp_path.glob("*.pkl")] == ["f" * 12 + "-"]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_study_charts_draw_the_bands_and_say_what_they_show(effect_study, lang):
+    from matplotlib.collections import PolyCollection
+
+    from egov_analysis import plots
+    from egov_analysis.plots import counterfactual as charts
+
+    ctx = plots.DrawingContext(lang=lang, out_dir=None)
+    bands = charts.interval_chart(ctx, effect_study)
+    polys = [c for c in bands.figure.axes[0].collections if isinstance(c, PolyCollection)]
+    assert polys and len(polys[0].get_paths()[0].vertices) > 4  # a band over the post years
+    assert list(bands.data.columns)[:6] == ["year", "gap", "lower", "upper", "method", "level"]
+    n = len(effect_study.intervals)
+    assert f"{n}" in bands.alt_text and "85" in bands.alt_text
+    gap = charts.gap_chart(ctx, effect_study.main, effect_study.intervals)
+    assert any(isinstance(c, PolyCollection) for c in gap.figure.axes[0].collections)
+    card = charts.robustness_chart(ctx, effect_study)
+    assert len(card.figure.axes[0].collections[0].get_offsets()) == 6  # estimates, not the screens
+    assert plots.theme.number(effect_study.robustness["mean_post_gap"].iloc[0], lang, 2) in card.alt_text
+    sub = charts.subindex_chart(ctx, effect_study)
+    assert "2012, 2013, 2014, 2015, 2016" in sub.alt_text and "2012, 2013, 2014, 2015, 2016" in sub.footer
+    assert "2017" in sub.footer  # the sub-indices' series break is noted
+    assert len({bands.alt_text, card.alt_text, sub.alt_text, gap.alt_text}) == 4
+
+
+def test_any_province_and_start_year():
+    data = panel(0.0)
+    result = cs.study(data, "Hà Nội", 2013, fake_start=2010, subindices=(), leave_out=1)
+    fit = result.main.fit.iloc[0]
+    assert fit["province"] == "Hà Nội" and fit["start_year"] == 2013 and fit["pre_years"] == "2006–2012"
+    assert list(result.intervals["year"]) == [2013, 2014, 2015, 2016]
+    assert result.intervals["level"].iloc[0] == pytest.approx(7 / 8, abs=1e-4)  # seven pre-period years
+    in_time = result.robustness.set_index("check").loc["in_time_placebo"]
+    assert in_time["start_year"] == 2010 and in_time["post_years"] == "2010, 2011, 2012"
+    # a fake start that is not before the real one is no in-time placebo
+    later = cs.study(data, "Hà Nội", 2013, fake_start=2014, subindices=(), leave_out=0)
+    assert "in_time_placebo" not in set(later.robustness["check"]) and later.in_time.empty
