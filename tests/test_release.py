@@ -197,6 +197,9 @@ def test_outside_a_checkout_the_shipped_tables_are_the_default(tmp_path, monkeyp
     monkeypatch.delenv("EGOV_PROCESSED_DIR", raising=False)
     monkeypatch.setenv("EGOV_ROOT", str(tmp_path / "site-packages"))
     assert config.paths().processed == bundled
+    monkeypatch.setenv("EGOV_RAW_DIR", str(ROOT / "data" / "raw"))  # raw data named: cleaned, not into
+    assert config.paths().processed == tmp_path / "site-packages" / "data" / "processed"  # the package
+    monkeypatch.delenv("EGOV_RAW_DIR")
     monkeypatch.setenv("EGOV_ROOT", str(ROOT))  # a checkout keeps its data/processed
     assert config.paths().processed == ROOT / "data" / "processed"
 

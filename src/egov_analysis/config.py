@@ -58,8 +58,9 @@ def has_raw(raw: Path) -> bool:
     return raw.is_dir() and any(not p.name.startswith(".") for p in raw.rglob("*") if p.is_file())
 
 
-def _default_processed(root: Path) -> Path:
-    if not is_checkout(root) and (BUNDLED_DIR / "manifest.json").is_file():
+def _default_processed(root: Path, raw: Path) -> Path:
+    # the shipped tables only where there is nothing to clean: never write into site-packages
+    if not is_checkout(root) and (BUNDLED_DIR / "manifest.json").is_file() and not has_raw(raw):
         return BUNDLED_DIR
     return root / "data" / "processed"
 
@@ -99,10 +100,11 @@ def paths(**overrides: str | Path | None) -> Paths:
         return Path(value).expanduser().resolve() if value else None
 
     root = env("root") or _default_root()
+    raw = env("raw") or root / "data" / "raw"
     base = Paths(
         root=root,
-        raw=env("raw") or root / "data" / "raw",
-        processed=env("processed") or _default_processed(root),
+        raw=raw,
+        processed=env("processed") or _default_processed(root, raw),
         figures=env("figures") or root / "figures",
         reports=env("reports") or root / "reports",
         notebooks=env("notebooks") or root / "notebooks",
