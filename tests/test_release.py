@@ -133,6 +133,18 @@ def test_index_ids_are_case_insensitive(given):
     assert ea.plots.index_short(given, "en") == ea.plots.index_short("pci", "en")
 
 
+def test_every_analysis_entry_point_takes_an_index_id_in_any_case():
+    from egov_analysis.analysis import counterfactual, quality, relationships
+
+    rows = panel_rows()
+    pd.testing.assert_frame_equal(quality.gaps(rows, "PCI"), quality.gaps(rows, "pci"))
+    pd.testing.assert_frame_equal(
+        counterfactual.outcome_panel(rows, "Pci"), counterfactual.outcome_panel(rows)
+    )
+    pairs = relationships.paired_scores(rows, "PCI", "pci", 2016)
+    assert len(pairs) == rows["year"].eq(2016).sum()
+
+
 def test_an_unknown_index_suggests_the_close_one():
     from egov_analysis.analysis.rankings import NoDataError
 

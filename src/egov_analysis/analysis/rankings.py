@@ -79,7 +79,8 @@ def rank_change(rows: pd.DataFrame, first_year: int, last_year: int) -> pd.DataF
 
 
 def profile(panel: pd.DataFrame, index: str, year: int, province_code: str) -> pd.DataFrame:
-    """Every sub-indicator of ``index`` in ``year``: the province's score and the year's best."""
+    """Every sub-indicator of ``index`` (any case) in ``year``: the province's score and the year's best."""
+    index = index_id(index)
     rows = panel[
         panel["index"].eq(index)
         & panel["year"].eq(year)

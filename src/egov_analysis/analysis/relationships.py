@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..meta import index_id
 from .rankings import NoDataError
 
 
@@ -19,7 +20,9 @@ class Correlation:
 def paired_scores(
     panel: pd.DataFrame, x_index: str, y_index: str, year: int, indicator: str = "overall"
 ) -> pd.DataFrame:
-    """Provinces with a score on both indices in ``year`` (columns x_score, y_score)."""
+    """Provinces with a score on both indices (ids in any case) in ``year`` (columns x_score,
+    y_score)."""
+    x_index, y_index = index_id(x_index), index_id(y_index)
 
     def one(index: str) -> pd.DataFrame:
         rows = panel[
