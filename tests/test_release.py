@@ -333,6 +333,26 @@ def test_the_data_download_carries_a_versioned_datapackage_that_validates(real_p
     assert package["version"] == ea.__version__ and "not verified" in (unzipped / "DATA-TERMS.md").read_text()
     texts = {p.name: p.read_text(encoding="utf-8") for p in unzipped.glob("*.csv")}
     assert len(texts) == len(TABLES) and check_headers(package, texts) == []
+    import sqlite3  # the same tables for Datasette or any SQL client
+
+    database = sqlite3.connect(unzipped / "egov-analysis-data.sqlite")
+    for name, table in TABLES.items():
+        rows = database.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+        assert rows == len(load(name, real_processed)) > 0
+        info = database.execute(f'PRAGMA table_info("{name}")').fetchall()
+        assert [c[1] for c in info] == table.columns
+        assert [c[1] for c in sorted((c for c in info if c[5]), key=lambda c: c[5])] == list(table.key)
+    qn = database.execute(
+        "SELECT score FROM indices WHERE \"index\" = 'pci' AND year = 2016 AND province_code = '22' "
+        "AND indicator = 'overall' AND geography = 'provinces_63'"
+    ).fetchone()[0]
+    indices = load("indices", real_processed)
+    expected = indices.query(
+        "index == 'pci' and year == 2016 and province_code == '22' and indicator == 'overall' "
+        "and geography == 'provinces_63'"
+    )["score"].item()
+    assert qn == expected
+    database.close()
     frictionless = pytest.importorskip("frictionless", reason="SKIPPED LOUDLY: frictionless not installed")
     report = frictionless.validate(unzipped / "datapackage.json")
     errors = [f"{e.type}: {e.note}" for task in report.tasks for e in task.errors][:5]
@@ -345,3 +365,10 @@ def test_the_data_download_carries_a_versioned_datapackage_that_validates(real_p
     (unzipped / "cpi_only.json").write_text(json.dumps(only_cpi), encoding="utf-8")
     broken = frictionless.validate(unzipped / "cpi_only.json")
     assert not broken.valid and broken.tasks[0].errors[0].type == "type-error"
+
+
+def test_the_sqlite_database_is_the_same_bytes_for_the_same_tables(real_processed):
+    from egov_analysis.datapackage import sqlite_bytes
+
+    frames = {name: load(name, real_processed) for name in ("cpi", "phases")}
+    assert sqlite_bytes(frames) == sqlite_bytes(frames)

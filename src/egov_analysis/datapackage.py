@@ -147,3 +147,41 @@ def check_headers(package: dict[str, Any], csv_texts: dict[str, str]) -> list[st
         if header != expected:
             problems.append(f"{path}: header {header} is not the schema's fields {expected}")
     return problems
+
+
+SQLITE_FILE = f"{NAME}.sqlite"
+SQLITE_TYPES = {"string": "TEXT", "Int64": "INTEGER", "Float64": "REAL", "boolean": "INTEGER"}
+
+
+def sqlite_bytes(frames: dict[str, Any]) -> bytes:
+    """The processed tables (``{name: DataFrame}``) as one SQLite database, for Datasette or any SQL
+    client: a table each, columns typed from the field registry (``NOT NULL`` where a field is never
+    empty), the registry's key as the primary key, rows in the tables' order. The same frames give
+    the same bytes."""
+    import sqlite3
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / SQLITE_FILE
+        connection = sqlite3.connect(path)
+        try:
+            for name, frame in frames.items():
+                table = TABLES[name]
+                columns = ", ".join(
+                    f'"{f.name}" {SQLITE_TYPES[f.dtype]}{"" if f.nullable else " NOT NULL"}'
+                    for f in table.fields
+                )
+                key = ", ".join(f'"{k}"' for k in table.key)
+                connection.execute(f'CREATE TABLE "{name}" ({columns}, PRIMARY KEY ({key}))')
+                rows = frame[table.columns].astype(object).where(frame[table.columns].notna(), None)
+                values = [
+                    tuple(int(v) if isinstance(v, bool) else v for v in row)
+                    for row in rows.itertuples(index=False, name=None)
+                ]
+                marks = ", ".join("?" for _ in table.fields)
+                connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', values)
+            connection.commit()
+        finally:
+            connection.close()
+        return path.read_bytes()

@@ -89,10 +89,12 @@ def data_zip_path(paths: Paths) -> Path:
 
 def write_data_zip(paths: Paths) -> Path | None:
     """Write the data download (:func:`data_zip_path`: every processed CSV, ``datapackage.json``
-    describing them, the data terms, the data dictionary and the manifest) unless it already holds
+    describing them, the same tables as one SQLite database, the data terms, the data dictionary
+    and the manifest) unless it already holds
     the current data; downloads of other versions are removed. None when nothing is processed yet."""
     from .. import __version__
-    from ..datapackage import NAME, TERMS_FILE, descriptor, terms_markdown
+    from ..datapackage import NAME, SQLITE_FILE, TERMS_FILE, descriptor, sqlite_bytes, terms_markdown
+    from ..fields import TABLES
 
     files = _processed_files(paths)
     if not files:
@@ -112,6 +114,12 @@ def write_data_zip(paths: Paths) -> Path | None:
         "datapackage.json": json.dumps(package, ensure_ascii=False, indent=2).encode("utf-8") + b"\n",
         TERMS_FILE: f"# Data terms\n\n{terms_markdown()}\n".encode(),
     }
+    tables = [p.stem for p in files if p.stem in TABLES and (paths.processed / f"{p.stem}.parquet").exists()]
+    if tables:
+        import pandas as pd
+
+        frames = {name: pd.read_parquet(paths.processed / f"{name}.parquet") for name in tables}
+        generated[SQLITE_FILE] = sqlite_bytes(frames)
     extra = [p for p in (paths.root / "docs" / "data_dictionary.md", manifest) if p.exists()]
     members = {**{p.name: p.read_bytes() for p in [*files, *extra]}, **generated}
     target.parent.mkdir(parents=True, exist_ok=True)
