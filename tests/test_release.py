@@ -171,13 +171,14 @@ def test_a_lookalike_letter_keeps_the_code_points():
 # --- data that travel with the package or fail loudly ------------------------------------------------
 
 
-def test_without_raw_or_processed_data_load_fails_in_one_line_naming_the_fix(tmp_path):
+def test_without_raw_or_processed_data_load_fails_in_one_line_naming_the_fix(tmp_path, monkeypatch):
+    monkeypatch.delenv("EGOV_DATA_URL", raising=False)
     paths = config.paths(raw=tmp_path / "no-raw", processed=tmp_path / "no-processed")
     with pytest.raises(DataNotFoundError) as err:
         load("indices", paths)
     message = str(err.value)
     assert "\n" not in message
-    for fix in ("EGOV_PROCESSED_DIR", "EGOV_RAW_DIR", "pip install -e ."):
+    for fix in ("EGOV_PROCESSED_DIR", "EGOV_DATA_URL", "EGOV_RAW_DIR", "pip install -e ."):
         assert fix in message
     assert not (tmp_path / "no-processed").exists()  # nothing was cleaned or written
 
@@ -199,6 +200,34 @@ def test_the_csv_of_the_data_download_loads_with_the_registry_types(real_process
         # a CSV cannot tell an empty text from a missing one: both are an empty cell
         from_parquet = from_parquet.replace({"": pd.NA})
         pd.testing.assert_frame_equal(from_csv, from_parquet, check_dtype=True)
+
+
+def test_a_data_download_named_by_url_is_fetched_once_and_read(real_processed, tmp_path, monkeypatch):
+    import functools
+    import http.server
+    import threading
+
+    from egov_analysis.reporting.index_page import write_data_zip
+
+    download = write_data_zip(real_processed.with_overrides(reports=tmp_path / "site"))
+    assert download is not None
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(download.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/{download.name}"
+    monkeypatch.setenv("EGOV_DATA_URL", url)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    paths = config.paths(raw=tmp_path / "no-raw", processed=tmp_path / "no-processed")
+    try:
+        cpi = load("cpi", paths)
+    finally:
+        server.shutdown()
+        server.server_close()
+    pd.testing.assert_frame_equal(cpi, load("cpi", real_processed).replace({"": pd.NA}))
+    assert len(load("indices", paths)) == len(load("indices", real_processed))  # from the cache: no server
+    monkeypatch.setenv("EGOV_DATA_URL", str(tmp_path / "site" / "data" / "nothing.zip"))
+    with pytest.raises(FileNotFoundError):
+        load("cpi", paths)
 
 
 def test_outside_a_checkout_the_shipped_tables_are_the_default(tmp_path, monkeypatch):
