@@ -4,6 +4,7 @@ README's examples run as written, and the files a release carries (licence, cita
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -74,6 +75,23 @@ def test_help_dir_and_completion_agree_and_teach_load():
     assert {"load", "datasets", "plots", "analysis", "tables", "provinces"} <= set(public)
     for name in public:  # completion offers nothing that then raises
         assert getattr(ea, name) is not None
+
+
+def test_completion_offers_what_dir_lists_without_importing_the_parts():
+    jedi = pytest.importorskip("jedi", reason="SKIPPED LOUDLY: jedi (IPython's completer) not installed")
+    code = (
+        "import json, sys, jedi, egov_analysis as ea\n"
+        "names = lambda text: sorted(c.name for c in jedi.Interpreter(text, [{'ea': ea}]).complete()"
+        " if not c.name.startswith('_'))\n"
+        "listed = sorted(n for n in dir(ea) if not n.startswith('_'))\n"
+        "print(json.dumps([listed, names('ea.'), names('ea.analysis.'), 'matplotlib' in sys.modules]))"
+    )
+    result = run_python(code)
+    assert result.returncode == 0, result.stderr
+    listed, offered, analysis, drew = json.loads(result.stdout)
+    assert offered == listed == sorted(set(ea.__all__) - {"__version__"})
+    assert "load" in offered and "rankings" in analysis and not drew
+    assert jedi
 
 
 def test_import_stays_light_and_parts_are_imported_on_first_use():
