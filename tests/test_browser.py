@@ -111,8 +111,8 @@ def test_every_page_image_and_link_of_the_index(browser, built_reports):
         assert problems == [], (name, problems)
         page.close()
     assert len(links) > 40
-    for link in links:
-        assert _local(link).exists(), link
+    for link in links:  # the publishers' sites aside, every link is a file of the build
+        assert not link.startswith("file:") or _local(link).exists(), link
     pages = sorted({link for link in links if link.endswith(".html")})
     reports = [
         r

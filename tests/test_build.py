@@ -171,9 +171,14 @@ def test_index_page_lists_every_report_and_escapes_text(built):
     for report in load_reports(reports_file, config.paths().notebooks):
         assert report.name in index
     assert "<script>alert(1)</script>" not in index and "&lt;script&gt;" in index
-    assert "last build failed" in index and "html/phase_da_nang.reviewer.html" in index
-    assert "figures/rankings_papi_vi/rank_lines.csv" in index
-    assert "Data coverage" in index
+    assert "last build of this report failed" in index and "html/phase_da_nang.reviewer.html" in index
+    assert (
+        "data/reports/rankings_papi_vi.zip" in index
+        and (paths.reports / "data/reports/rankings_papi_vi.zip").exists()
+    )
+    assert "Data held: coverage" in index
+    reviewer = (paths.reports / "html" / "phase_da_nang.reviewer.html").read_text("utf-8")
+    assert '<a href="../index.vi.html">' in reviewer  # every page links back to its language's index
 
 
 def test_second_build_reruns_nothing(built):

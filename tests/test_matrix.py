@@ -12,7 +12,7 @@ import pytest
 from egov_analysis import cli, config
 from egov_analysis.reporting import matrix
 from egov_analysis.reporting.execute import output_paths
-from egov_analysis.reporting.index_page import matrix_tables
+from egov_analysis.reporting.index_page import render_matrix_tables as matrix_tables
 from egov_analysis.reporting.reports import ReportContractError, load_reports, select
 
 NOTEBOOKS = config.paths().notebooks
@@ -199,7 +199,7 @@ grid = { province = "provinces_63", lang = "languages" }
     page = matrix_tables(paths, reports, {"profile_ha_noi_vi": "cell 3: boom"})
     assert page.count("<table>") == 1
     assert page.count("<tr>") == 64  # a header and one row per province
-    assert "<th>province</th><th>en</th><th>vi</th>" in page
+    assert "<th>Province</th><th>English</th><th>Vietnamese</th>" in page  # as a reader names them
     assert page.count("<a href") == 4 and 'href="html/profile_ha_noi_en.reviewer.html">report</a>' in page
     assert (
         '<td><a href="html/profile_ha_noi_vi.reviewer.html">report</a> · '

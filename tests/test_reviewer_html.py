@@ -184,29 +184,99 @@ def test_index_pages_are_bilingual_link_each_report_to_its_other_language_and_of
     base = project_build.reports
     english = _soup(base / page_name("en"))
     vietnamese = _soup(base / page_name("vi"))
-    assert english.find("h1").get_text() == "egov-analysis reports"
-    assert vietnamese.find("h1").get_text() == "Báo cáo egov-analysis"
+    assert english.find("h1").get_text() == catalogue("en")["site.title"]
+    assert vietnamese.find("h1").get_text() == catalogue("vi")["site.title"]
     assert english.find("a", hreflang="vi")["href"] == "index.vi.html"
     assert vietnamese.find("a", hreflang="en")["href"] == "index.html"
     pairs = other_languages(REPORTS)
     for report in VIETNAMESE:
         counterpart = pairs[report.name]["en"]  # every Vietnamese report has an English version
         for page, shown, other in ((english, counterpart, report), (vietnamese, report, counterpart)):
-            row = page.find("span", string=re.compile(rf"^{shown.name} "))
-            links = [a["href"] for a in row.find_parent("tr").find_all("a")]
+            card = page.find("article", id=f"r-{shown.name}")
+            links = [a["href"] for a in card.find_all("a")]
             assert f"html/{other.name}.reviewer.html" in links, (shown.name, other.name)
-    # parameters in the order the notebook declares them: the first year before the last
-    from egov_analysis.reporting.index_page import parameter_name
-
-    first, last = parameter_name("start_year", "vi"), parameter_name("end_year", "vi")
-    cells = [td.get_text("\n") for td in vietnamese.find_all("td", class_="params")]
-    both = [c for c in cells if f"{first}:" in c and f"{last}:" in c]
-    assert both and all(c.index(f"{first}:") < c.index(f"{last}:") for c in both)
-    (download,) = [a["href"] for a in english.find_all("a") if a["href"].endswith(".zip")]
+    (download,) = [a["href"] for a in english.find("section", id="data").find_all("a")]
     with zipfile.ZipFile(base / download) as archive:
         names = set(archive.namelist())
-    assert {"indices.csv", "coverage.csv", "budget.csv", "data_dictionary.md"} <= names
+    assert {
+        "indices.csv",
+        "coverage.csv",
+        "budget.csv",
+        "data_dictionary.md",
+        "data_dictionary.vi.md",
+    } <= names
     assert not any(n.endswith(".parquet") for n in names)
+
+
+@pytest.mark.slow
+def test_the_landing_pages_show_a_finding_and_a_thumbnail_per_report_in_one_order(project_build):
+    base = project_build.reports
+    order = {}
+    pairs = other_languages(REPORTS)
+    for lang in ("en", "vi"):
+        cards = _soup(base / page_name(lang)).find("main").find_all("article")
+        # each card by the name of the report's English edition, to compare the two orders
+        order[lang] = [c["id"][2:] if lang == "en" else pairs[c["id"][2:]]["en"].name for c in cards]
+        for card in cards:
+            finding, image = card.find("p", class_="finding"), card.find("img")
+            assert finding is not None and len(finding.get_text()) > 20, card["id"]
+            assert image is not None and image["alt"] and (base / image["src"]).exists(), card["id"]
+            assert card.find("h3")["lang"] == lang, card["id"]  # every report in the page's language
+    assert order["en"] == order["vi"]
+    assert set(order["en"]) == {r.name for r in REPORTS if r.parameters.get("lang", "en") == "en"}
+
+
+def _header_hrefs(page: Path) -> tuple[list[str], str]:
+    soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    header = soup.find("header", class_="egov-site")
+    assert header is not None and soup.find("footer", class_="egov-site") is not None, page.name
+    return [a["href"] for a in header.find_all("a")], header.get_text(" ", strip=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("report", [r.name for r in REPORTS])
+def test_every_report_page_links_to_the_index_its_other_edition_and_its_downloads(project_build, report):
+    (lang,) = {r.parameters.get("lang", "en") for r in REPORTS if r.name == report}
+    (twin,) = other_languages(REPORTS)[report].values()
+    folder = project_build.reports / "html"
+    for page, twin_page in (
+        (f"{report}.reviewer.html", f"{twin.name}.reviewer.html"),
+        (f"{report}.html", f"{twin.name}.html"),
+    ):
+        hrefs, words = _header_hrefs(folder / page)
+        assert all((folder / href).exists() for href in hrefs), (page, hrefs)
+        assert hrefs[0] == f"../{page_name(lang)}" and twin_page in hrefs
+        assert f"../data/reports/{report}.zip" in hrefs
+        assert re.search(r"(Data: .*editions up to|Số liệu: các kỳ .*đến năm) 20\d\d", words), words
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("report", [r.name for r in REPORTS])
+def test_the_page_title_is_the_reports_title_as_text(project_build, report):
+    (title,) = {r.title for r in REPORTS if r.name == report}
+    assert _reviewer(project_build, report).find("h1").get_text().rstrip("¶") == title
+
+
+@pytest.mark.slow
+def test_no_csv_of_the_build_holds_a_live_formula(project_build, tmp_path):
+    """Every CSV the build wrote (processed tables, each figure's data, the reports' own tables) and
+    every CSV inside its downloads."""
+    from egov_analysis.csv_safe import live_formulas
+
+    found, scanned = [], 0
+    for folder in (project_build.processed, project_build.figures, project_build.reports):
+        for path in sorted(folder.rglob("*.csv")):
+            found += live_formulas(path)
+            scanned += 1
+    for archive_path in sorted(project_build.reports.rglob("*.zip")):
+        with zipfile.ZipFile(archive_path) as archive:
+            for name in (n for n in archive.namelist() if n.endswith(".csv")):
+                target = tmp_path / archive_path.stem / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(archive.read(name))
+                found += live_formulas(target)
+                scanned += 1
+    assert scanned > 50 and found == []
 
 
 def test_injected_parameters_are_readable_and_still_safe():

@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..csv_safe import write_csv
 from ..meta import index_id
 from ..provinces import provinces, resolve
 from .counterfactual_intervals import scaled_weights
@@ -390,7 +391,7 @@ def write_tables(result: SyntheticControlResult, out_dir: Path) -> list[Path]:
     paths = []
     for name, frame in result.tables().items():
         path = out_dir / f"{name}.csv"
-        frame.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+        write_csv(frame, path, float_format="%.6g")
         paths.append(path)
     return paths
 

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .. import config
+from ..csv_safe import write_csv
 from ..provinces import provinces, resolve
 from .counterfactual import CounterfactualError, SyntheticControlResult, outcome_panel, synthetic_control
 from .counterfactual_intervals import COLUMNS as INTERVAL_COLUMNS
@@ -394,12 +395,13 @@ def cached_study(panel: pd.DataFrame, directory: Path | None = None, **params: o
 
 
 def write_tables(result: CounterfactualStudy, out_dir: Path) -> list[Path]:
-    """Every table of ``result`` as ``<out_dir>/<name>.csv``; returns the paths."""
+    """Every table of ``result`` as ``<out_dir>/<name>.csv`` (formula-like text neutralised by
+    :func:`egov_analysis.csv_safe.write_csv`); returns the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, frame in result.tables().items():
         path = out_dir / f"{name}.csv"
-        frame.to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+        write_csv(frame, path, float_format="%.6g")
         paths.append(path)
     return paths
 

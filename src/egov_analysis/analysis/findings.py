@@ -27,6 +27,8 @@ from ..meta.coverage import COMPLETE, PARTIAL, RANKS_ONLY, list_status
 from ..meta.messages import plural, text
 from ..provinces import provinces
 
+FINDINGS_METADATA = "egov_findings"
+
 
 @dataclass(frozen=True)
 class Findings:
@@ -34,13 +36,24 @@ class Findings:
 
     heading: str
     sentences: list[str] = field(default_factory=list)
+    lead: int = 0  # the sentence the landing page shows as the report's key finding
+
+    @property
+    def key_finding(self) -> str:
+        """The report's key finding in one sentence (``sentences[lead]``; ``""`` if none)."""
+        return self.sentences[self.lead] if 0 <= self.lead < len(self.sentences) else ""
 
     def markdown(self, level: int = 2) -> str:
-        items = "\n".join(f"- {s}" for s in self.sentences)
-        return f"{'#' * level} {self.heading}\n\n{items}\n"
+        """The heading and a list item per sentence; their text never becomes markup (a report
+        title ``<b>`` in the heading reads as written)."""
+        from ..reporting.markup import plain_markdown
 
-    def _repr_markdown_(self) -> str:
-        return self.markdown()
+        items = "\n".join(f"- {plain_markdown(s)}" for s in self.sentences)
+        return f"{'#' * level} {plain_markdown(self.heading)}\n\n{items}\n"
+
+    def _repr_markdown_(self) -> tuple[str, dict[str, object]]:
+        # the key finding rides in the output's metadata, for the landing page (reporting.site)
+        return self.markdown(), {FINDINGS_METADATA: {"key_finding": str(self.key_finding)}}
 
 
 class Sentence(str):

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..csv_safe import write_csv
 from ..formatting import date_text  # re-exported: notebooks call ph.date_text
 from ..formatting import number as number_text  # re-exported: notebooks call ph.number_text
 from ..meta import indices as index_registry
@@ -749,11 +750,12 @@ def budget_findings(items: pd.DataFrame, lang: str) -> list[str]:
 
 
 def write_tables(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
-    """Each frame as ``<out_dir>/<name>.csv`` (the report's tables beside its figures)."""
+    """Each frame as ``<out_dir>/<name>.csv`` (the report's tables beside its figures), formula-like
+    text neutralised (:func:`egov_analysis.csv_safe.write_csv`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, frame in tables.items():
         path = out_dir / f"{name}.csv"
-        frame.to_csv(path, index=False, lineterminator="\n")
+        write_csv(frame, path)
         paths.append(path)
     return paths

@@ -153,6 +153,7 @@ def key_findings(
     else:
         study = None
     sentences = [*_stages(phases, lang), *_goals(goals, lang), *_claims(claims, lang)]
+    lead = len(sentences)  # the province's PCI ranks: the report's key finding on the landing page
     sentences.append(_pci_ranks(outcomes, province, lang))
     if study is not None:
         scm = [headline(study, lang)]
@@ -168,4 +169,4 @@ def key_findings(
         if breaks:
             sentences.append(text("programme.finding.scm_break", lang, breaks=", ".join(map(str, breaks))))
     subject = text("programme.finding.subject", lang, province=province)
-    return Findings(text("findings.heading", lang, subject=subject), sentences)
+    return Findings(text("findings.heading", lang, subject=subject), sentences, lead=lead)

@@ -20,6 +20,7 @@ from ..meta.coverage import COMPLETE, PARTIAL, RANKS_ONLY
 from ..meta.messages import MissingMessageError, text
 from ..provinces import members, provinces, units_2025
 from ..tables import Column, people_table
+from .markup import plain_markdown
 
 
 def markdown(source: str) -> Any:
@@ -29,8 +30,9 @@ def markdown(source: str) -> Any:
 
 
 def title(report_title: str, key: str, lang: str, **fields: Any) -> Any:
-    """The report's top heading: the build's title, else the catalogue's default for the notebook."""
-    return markdown(f"# {report_title or text(key, lang, **fields)}")
+    """The report's top heading: the build's title, else the catalogue's default for the notebook;
+    markup in either is shown as text (:func:`.markup.plain_markdown`)."""
+    return markdown(f"# {plain_markdown(report_title or text(key, lang, **fields))}")
 
 
 def subject(report_title: str, key: str, lang: str, **fields: Any) -> str:
@@ -39,11 +41,11 @@ def subject(report_title: str, key: str, lang: str, **fields: Any) -> str:
 
 
 def heading(key: str, lang: str, level: int = 2, **fields: Any) -> Any:
-    return markdown(f"{'#' * level} {text(key, lang, **fields)}")
+    return markdown(f"{'#' * level} {plain_markdown(text(key, lang, **fields))}")
 
 
 def paragraph(key: str, lang: str, **fields: Any) -> Any:
-    return markdown(text(key, lang, **fields))
+    return markdown(plain_markdown(text(key, lang, **fields)))
 
 
 def profile_intro(province: str, region: str, successor: str, lang: str) -> Any:
@@ -54,13 +56,13 @@ def profile_intro(province: str, region: str, successor: str, lang: str) -> Any:
         if successor == province
         else text("reporting.text.profile_successor", lang, successor=successor)
     )
-    return markdown(
-        text("reporting.text.profile_intro", lang, province=province, region=region) + " " + after
-    )
+    intro = text("reporting.text.profile_intro", lang, province=province, region=region)
+    return markdown(plain_markdown(f"{intro} {after}"))
 
 
-def findings(found: Findings) -> Any:
-    return markdown(found.markdown())
+def findings(found: Findings) -> Findings:
+    """The findings section; it displays itself, its key finding in the output's metadata."""
+    return found
 
 
 def _unit_names(codes: pd.Series, geography: str) -> pd.Series:
