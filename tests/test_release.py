@@ -220,15 +220,28 @@ def test_the_csv_of_the_data_download_loads_with_the_registry_types(real_process
         pd.testing.assert_frame_equal(from_csv, from_parquet, check_dtype=True)
 
 
-def test_a_data_download_named_by_url_is_fetched_once_and_read(real_processed, tmp_path, monkeypatch):
+@pytest.fixture(scope="module")
+def data_download(real_processed, tmp_path_factory) -> Path:
+    """The data download of the real processed tables, written once for this file's tests, over
+    a download of an older version."""
+    from egov_analysis.reporting.index_page import write_data_zip
+
+    reports = tmp_path_factory.mktemp("site")
+    (reports / "data").mkdir()
+    (reports / "data" / "egov-analysis-data-0.0.1.zip").write_bytes(b"an older version")
+    download = write_data_zip(real_processed.with_overrides(reports=reports))
+    assert download is not None
+    return download
+
+
+def test_a_data_download_named_by_url_is_fetched_once_and_read(
+    data_download, real_processed, tmp_path, monkeypatch
+):
     import functools
     import http.server
     import threading
 
-    from egov_analysis.reporting.index_page import write_data_zip
-
-    download = write_data_zip(real_processed.with_overrides(reports=tmp_path / "site"))
-    assert download is not None
+    download = data_download
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(download.parent))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -243,7 +256,7 @@ def test_a_data_download_named_by_url_is_fetched_once_and_read(real_processed, t
         server.server_close()
     pd.testing.assert_frame_equal(cpi, load("cpi", real_processed).replace({"": pd.NA}))
     assert len(load("indices", paths)) == len(load("indices", real_processed))  # from the cache: no server
-    monkeypatch.setenv("EGOV_DATA_URL", str(tmp_path / "site" / "data" / "nothing.zip"))
+    monkeypatch.setenv("EGOV_DATA_URL", str(tmp_path / "nothing.zip"))
     with pytest.raises(FileNotFoundError):
         load("cpi", paths)
 
@@ -360,18 +373,15 @@ def test_the_header_check_names_a_csv_that_disagrees():
     assert check_headers(package, {})[0] == "cpi.csv: resource 'cpi' has no file"
 
 
-def test_the_data_download_carries_a_versioned_datapackage_that_validates(real_processed, tmp_path):
-    import json
+def test_the_data_download_carries_a_versioned_datapackage_that_validates(
+    data_download, real_processed, tmp_path
+):
     import zipfile
 
     from egov_analysis.datapackage import check_headers
-    from egov_analysis.reporting.index_page import write_data_zip
 
-    paths = real_processed.with_overrides(reports=tmp_path / "reports")
-    (paths.reports / "data").mkdir(parents=True)
-    (paths.reports / "data" / "egov-analysis-data-0.0.1.zip").write_bytes(b"an older version")
-    download = write_data_zip(paths)
-    assert download is not None and download.name == f"egov-analysis-data-{ea.__version__}.zip"
+    download = data_download
+    assert download.name == f"egov-analysis-data-{ea.__version__}.zip"
     assert [p.name for p in download.parent.iterdir()] == [download.name]  # the older one is gone
     with zipfile.ZipFile(download) as archive:
         archive.extractall(tmp_path / "unzipped")
