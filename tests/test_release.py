@@ -116,6 +116,9 @@ def test_a_part_without_its_extra_names_the_extra_to_install():
     assert result.returncode == 0, result.stderr
     first, second = result.stdout.strip().splitlines()
     assert "pip install 'egov-analysis[plots]'" in first and second == "False"
+    # a part's own extra wins over the missing package's: Babel is in [plots] and [tables]
+    hidden = "import sys; sys.modules['babel'] = None\nimport egov_analysis as ea\nea.plots"
+    assert "pip install 'egov-analysis[plots]'" in run_python(hidden).stderr
 
 
 def test_datasets_lists_every_table_with_one_line_each():

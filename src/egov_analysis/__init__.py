@@ -85,7 +85,9 @@ def _import_part(module: str) -> Any:
         missing = (err.name or "").split(".")[0]
         if missing not in _EXTRAS:
             raise
-        extra = _EXTRAS[missing]
+        # the part's own extra where it has one (ea.tables needs Babel and Great Tables: [tables])
+        parts = {"tables": "tables", "plots": "plots", "counterfactual": "counterfactual"}
+        extra = next((e for part, e in parts.items() if f".{part}" in module), _EXTRAS[missing])
         raise MissingExtraError(
             f"{module} needs {missing}, from the extra [{extra}]: pip install 'egov-analysis[{extra}]'"
         ) from err
