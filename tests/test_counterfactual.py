@@ -86,6 +86,26 @@ def test_incomplete_years_and_donors_are_left_out_and_said_so(tmp_path):
     assert pd.read_csv(tmp_path / "scm_gaps.csv")["year"].max() == 2015
 
 
+def test_a_pre_period_reproduced_exactly_gives_no_ratio_p_value(lang="en"):
+    # Quảng Ninh's pre-period scores the mean of two donors': the fit is exact (RMSPE at the
+    # solver's rounding, ~1e-11), so its post/pre ratio is a ratio of rounding errors and its rank
+    # among the placebos' says nothing: no ratio p-value (as for the real in-time placebo 2006-2008)
+    from egov_analysis.analysis.counterfactual import findings
+
+    panel = factor_panel(effect=8.0, seed=3)
+    wide = panel.pivot(index="year", columns="province_code", values="score")
+    exact = (wide["01"] + wide["02"]) / 2
+    pre = panel["province_code"].eq("22") & panel["year"].isin(PRE)
+    panel.loc[pre, "score"] = panel.loc[pre, "year"].map(exact)
+    fit = synthetic_control(panel, "Quảng Ninh", 2012, leave_out=0).fit.iloc[0]
+    assert fit["pre_rmspe"] < 1e-6
+    assert np.isnan(fit["p_value"]) and np.isnan(fit["rmspe_ratio"])
+    assert np.isnan(fit["p_value_screen_2"]) and np.isnan(fit["p_value_screen_5"])
+    assert fit["p_value_mean_gap"] == pytest.approx(1 / 12)  # the mean gap's test still stands
+    summary = " ".join(findings(synthetic_control(panel, "Quảng Ninh", 2012, leave_out=0), lang))
+    assert "not published" not in summary and "permutation p-value –" in summary
+
+
 def test_a_short_pre_period_is_refused():
     with pytest.raises(CounterfactualError, match="pre-period years"):
         synthetic_control(factor_panel(effect=0.0, seed=1), "Quảng Ninh", 2008)

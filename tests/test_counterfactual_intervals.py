@@ -92,6 +92,74 @@ def test_with_no_effect_the_conformal_test_rejects_at_about_its_nominal_rate():
     assert np.mean(power) >= 0.8
 
 
+def many_donors(seed: int, n_donors: int = 20, n_pre: int = 6) -> tuple[pd.DataFrame, pd.Series]:
+    """The PCI's regime: more donors than years (20 donors, six pre-period years, one post year),
+    no effect, the treated unit's loadings a convex combination of three donors'."""
+    rng = np.random.default_rng(seed)
+    years = list(range(2000, 2000 + n_pre + 1))
+    factors = rng.normal(0, 3, size=(len(years), 2))
+    loadings = rng.uniform(0.2, 1.8, size=(n_donors, 2))
+    mix = np.zeros(n_donors)
+    mix[:3] = rng.dirichlet([1, 1, 1])
+    donors = 60 + factors @ loadings.T + rng.normal(0, 1, size=(len(years), n_donors))
+    treated = 60 + factors @ (mix @ loadings) + rng.normal(0, 1, size=len(years))
+    columns = [f"d{j}" for j in range(n_donors)]
+    return pd.DataFrame(donors, index=years, columns=columns), pd.Series(treated, index=years, name="t")
+
+
+def test_with_more_donors_than_years_the_intervals_keep_their_level():
+    # the re-fit on pre-period + tested year is what keeps the level here: weights fitted on the
+    # six pre-period years alone reproduce them almost exactly, and the tested year's residual,
+    # out of sample, would nearly always be the largest (an interval that excludes zero)
+    excluded = []
+    for seed in range(100):
+        z0, z1 = many_donors(seed + 3000)
+        band = conformal_intervals(z0, z1, list(z0.index[:6]), list(z0.index[6:]), level=0.9, tol=0.05)
+        excluded.append(bool((band["lower"] > 0).iloc[0] or (band["upper"] < 0).iloc[0]))
+    # nominal 1/7 (ties only lower it); binomial(100, 1/7) exceeds 0.25 with probability < 0.002
+    assert np.mean(excluded) <= 0.25
+
+
+@pytest.mark.parametrize("n_pre, n_donors", [(19, 8), (6, 20)])
+def test_each_interval_is_the_set_of_effects_the_test_does_not_reject(n_pre, n_donors):
+    # inside each end the effect is kept, a step outside it is rejected: the interval is the
+    # inversion of the test, neither narrower nor wider than it (to within the search's tol)
+    tol = 0.05
+    for seed in range(5):
+        if n_pre == 19:
+            z0, z1 = factor_model(seed + 4000, effect=3.0, n_pre=n_pre, n_post=1)
+        else:
+            z0, z1 = many_donors(seed + 4000, n_donors, n_pre)
+        pre, year = list(z0.index[:n_pre]), int(z0.index[n_pre])
+        band = conformal_intervals(z0, z1, pre, [year], level=0.9, tol=tol).iloc[0]
+        size = 1 - band["level"] + 1e-9
+        for end, outward in ((band["lower"], -1.0), (band["upper"], 1.0)):
+            assert conformal_p_value(z0, z1, pre, year, end) > size, (seed, end)
+            assert conformal_p_value(z0, z1, pre, year, end + outward * 1.5 * tol) <= size, (seed, end)
+
+
+def test_a_year_whose_point_estimate_the_test_rejects_gets_no_interval(monkeypatch):
+    # pysyncon's search starts at the point estimate without testing it; were it rejected, the
+    # search would return [gap, gap]: a zero-width interval that excludes zero, falsely
+    from egov_analysis.analysis import counterfactual_intervals as ci
+
+    z0, z1 = factor_model(seed=2, effect=0.0, n_pre=19, n_post=2)
+    pre, post = list(z0.index[:19]), list(z0.index[19:])
+    kept = ci.conformal_intervals(z0, z1, pre, post, tol=0.05)
+    assert kept[["lower", "upper"]].notna().all().all()
+    real = ci.conformal_p_value
+    target = int(post[0])
+
+    def rejecting(z0, z1, pre, year, effect):  # the first year's estimate rejected
+        gap = float(kept.loc[kept["year"].eq(year), "gap"].iloc[0])
+        return 0.0 if year == target and abs(effect - gap) < 1e-9 else real(z0, z1, pre, year, effect)
+
+    monkeypatch.setattr(ci, "conformal_p_value", rejecting)
+    band = ci.conformal_intervals(z0, z1, pre, post, tol=0.05).set_index("year")
+    assert band.loc[target, ["lower", "upper"]].isna().all()
+    assert band.loc[int(post[1]), ["lower", "upper"]].notna().all()
+
+
 def exchangeable_panel(seed: int) -> pd.DataFrame:
     """Twelve exchangeable provinces (loadings drawn alike, no effect), Quảng Ninh among them:
     the indices table's columns."""

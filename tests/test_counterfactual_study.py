@@ -114,6 +114,12 @@ def test_the_pre_fit_screen_keeps_only_placebos_that_fit_comparably():
     # within 2×: the 0.6 and 1.5 fits; one ratio (10) at least the treated one's: (1 + 1) / 3
     assert screened["p_value_screen_2"] == pytest.approx(2 / 3) and screened["n_runs_screen_2"] == 3
     assert screened["p_value_screen_5"] == pytest.approx(2 / 4) and screened["n_runs_screen_5"] == 4
+    # ties count against the treated province, and a fit exactly 2× its own is within the screen
+    boundary = pd.DataFrame({"role": ["placebo"], "pre_rmspe": [2.0], "rmspe_ratio": [5.0]})
+    tied = pd.concat([placebos, boundary])
+    screened = screened_p_values(tied)
+    assert screened["p_value_screen_2"] == pytest.approx(3 / 4) and screened["n_runs_screen_2"] == 4
+    assert screened["p_value_screen_5"] == pytest.approx(3 / 5)
     alone = screened_p_values(placebos.iloc[[0, 1]])
     assert np.isnan(alone["p_value_screen_2"]) and alone["n_runs_screen_2"] == 1  # no test, not p = 1
 
@@ -152,6 +158,11 @@ def test_the_headline_follows_from_the_intervals_and_the_card(effect_study):
     # one favourable p-value does not make it: the intervals include zero
     weak = dataclasses.replace(strong, intervals=strong.intervals.assign(lower=-1.0))
     assert not reading.evidence(weak)["supported"]
+    # a year without an interval (its point estimate rejected) is a dash in the table, never
+    # "not published", and does not count as excluding zero
+    holed = dataclasses.replace(strong, intervals=strong.intervals.assign(lower=np.nan, upper=np.nan))
+    assert set(reading.interval_table(holed, "en")["lower"]) == {"–"}
+    assert reading.evidence(holed)["n_excluding"] == 0
     sentence = reading.headline(weak, "en")
     assert "not established" in sentence and f"includes zero in {len(weak.intervals)} of" in sentence
     assert "chưa xác lập được tác động" in reading.headline(weak, "vi")
@@ -165,6 +176,28 @@ def test_the_headline_follows_from_the_intervals_and_the_card(effect_study):
         ),
     )
     assert not reading.evidence(early)["supported"]
+    # and the headline names that reason, which its first sentence (intervals, p-values) does not
+    assert "in-time placebo (a fake start in 2009) gives a mean gap of 8.00" in reading.headline(early, "en")
+    assert "năm bắt đầu giả 2009" in reading.headline(early, "vi")
+    assert "in-time placebo" not in reading.headline(weak, "en")
+    # nor a main run without a placebo test (its pre-period reproduced exactly: no ratio p-value)
+    untested = dataclasses.replace(
+        strong,
+        robustness=strong.robustness.assign(
+            p_value=strong.robustness["p_value"].where(strong.robustness["check"].ne("main"), np.nan)
+        ),
+    )
+    assert not reading.evidence(untested)["supported"]
+    exact = {"en": "reproduces the pre-period exactly", "vi": "tái tạo chính xác giai đoạn trước"}
+    for lang, words in exact.items():
+        sentence = reading.headline(dataclasses.replace(untested, intervals=weak.intervals), lang)
+        assert words in sentence and "–" not in sentence
+    # and the card's sentences say why there is no placebo p-value, not "p = –"
+    fit = effect_study.main.fit.assign(p_value=np.nan, p_value_screen_2=np.nan, p_value_screen_5=np.nan)
+    exact_main = dataclasses.replace(untested, main=dataclasses.replace(effect_study.main, fit=fit))
+    screen = reading.card_sentences(exact_main, "en")[-1]
+    assert "cannot be run" in screen and "–" not in screen
+    assert "không thể thực hiện kiểm định giả" in reading.card_sentences(exact_main, "vi")[-1]
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
@@ -194,7 +227,29 @@ def test_the_reading_names_every_threat_in_both_languages(effect_study, lang):
         assert word in joined, word
     others = [*reading.interval_sentences(effect_study, lang), *reading.card_sentences(effect_study, lang)]
     assert any("85" in s for s in others)  # the level the six pre-period years allow: 85.7%
+    # the intervals are pointwise (one year each) and rest on errors that behave alike over time
+    pointwise = {"en": "not for all years at once", "vi": "không cho mọi năm cùng lúc"}[lang]
+    assumption = {"en": "behave like those before", "vi": "giống như trước đó"}[lang]
+    assert any(pointwise in s and assumption in s for s in others)
+    # the in-time placebo's three pre-period years are reproduced almost exactly: its ratio's rank
+    # among the placebos' is no test, and the sentence gives no p-value for it
+    assert effect_study.robustness.set_index("check").loc["in_time_placebo", "pre_rmspe"] < 0.05
+    in_time = [s for s in others if s.startswith(("In-time placebo", "Kiểm định giả theo thời gian"))]
+    assert len(in_time) == 1 and "p =" not in in_time[0] and "p của kiểm định giả =" not in in_time[0]
     assert reading.subindex_sentences(effect_study, lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_level_raised_to_the_next_step_is_not_called_out_of_reach(effect_study, lang):
+    # 80% asked with six pre-period years: the intervals are 6/7 = 85.7% ones, and an 80% interval
+    # is no whole line (a p-value of 1/7 rejects at 20%), unlike a 90% one
+    asked_80 = effect_study.intervals.assign(requested_level=0.8)
+    sentences = reading.interval_sentences(dataclasses.replace(effect_study, intervals=asked_80), lang)
+    whole_line = {"en": "whole line", "vi": "toàn bộ trục số"}[lang]
+    assert len(sentences) == 2 and "80%" in sentences[1] and "85" in sentences[1]
+    assert whole_line not in sentences[1]
+    asked_90 = reading.interval_sentences(effect_study, lang)
+    assert whole_line in asked_90[1] and "90%" in asked_90[1]
 
 
 def test_results_are_cached_by_their_inputs(tmp_path, monkeypatch):
@@ -220,6 +275,35 @@ def test_results_are_cached_by_their_inputs(tmp_path, monkeypatch):
     monkeypatch.setattr(cs, "_code_fingerprint", lambda: "f" * 64)
     cs.cached_study(data, tmp_path, **params)
     assert len(calls) == 4 and [p.name[:13] for p in tmp_path.glob("*.pkl")] == ["f" * 12 + "-"]
+
+
+def test_an_unreadable_cache_file_is_computed_again(tmp_path, monkeypatch):
+    # a file another version of pandas or numpy pickled, or a damaged one, is no result: the study
+    # is computed again and the file replaced, never an error in the report
+    data = panel(8.0)
+    params = {
+        "province": "Quảng Ninh",
+        "start_year": 2012,
+        "subindices": (),
+        "leave_out": 0,
+        "fake_start": None,
+    }
+    path = tmp_path / f"{cs._code_fingerprint()[:12]}-{cs.cache_key(data, **params)}.pkl"
+    path.write_bytes(b"\x80\x05not a pickle")
+    result = cs.cached_study(data, tmp_path, **params)
+    assert result.main.fit.iloc[0]["province"] == "Quảng Ninh"
+    assert isinstance(cs.cached_study(data, tmp_path, **params), cs.CounterfactualStudy)
+    # the libraries that wrote a file are part of its name
+    import numpy
+    import pandas
+
+    before, pandas_version = cs._code_fingerprint(), pandas.__version__
+    monkeypatch.setattr(pandas, "__version__", "0.0-other")
+    assert cs._code_fingerprint() != before
+    monkeypatch.setattr(pandas, "__version__", pandas_version)
+    assert cs._code_fingerprint() == before
+    monkeypatch.setattr(numpy, "__version__", "0.0-other")
+    assert cs._code_fingerprint() != before
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])

@@ -12,9 +12,9 @@ from bs4 import BeautifulSoup
 
 from egov_analysis import config
 from egov_analysis.analysis.findings import Findings
+from egov_analysis.markup import plain_markdown
 from egov_analysis.reporting import sections
 from egov_analysis.reporting.html import export_html
-from egov_analysis.reporting.markup import plain_markdown
 
 TITLES = ["<script>x</script>", "<b>bold</b> & *em* [link](javascript:alert(1)) $x$ \\(y\\)"]
 

@@ -39,8 +39,13 @@ def test_two_cleans_give_byte_identical_processed_files(tmp_path):
 
 
 def test_two_builds_give_byte_identical_figures_and_pages(tmp_path, project_build):
-    """A second build of two reports of the default set, compared with the session's build."""
+    """A second build of two reports of the default set (and their other-language editions, which
+    their page headers link), compared with the session's build."""
+    from egov_analysis.reporting.index_page import other_languages
+
     names = ["profile_quang_ninh", "data_quality"]
+    editions = other_languages(load_reports(PROJECT_REPORTS))
+    names += [r.name for name in list(names) for r in editions.get(name, {}).values()]
     paths = config.paths(reports=tmp_path / "reports", figures=tmp_path / "figures")
     result = build(paths, PROJECT_REPORTS, jobs=2, only=names, force=True, progress=False)
     assert not result.failures

@@ -49,6 +49,10 @@ from .counterfactual_intervals import scaled_weights
 # factor of the treated province's, either way
 SCREENS = (2.0, 5.0)
 
+# a pre-period RMSPE below this (score points; scores are published to two decimals) is the
+# solver's rounding, not a fit: the post/pre ratio of such a run is a ratio of rounding errors
+EXACT_FIT = 1e-6
+
 
 class CounterfactualError(ValueError):
     """The data do not allow the analysis (too few pre-period years, donors or post years)."""
@@ -65,7 +69,9 @@ class SyntheticControlResult:
       ``post_years``, ``n_donors``, ``pre_rmspe``, ``post_rmspe``, ``rmspe_ratio``,
       ``mean_post_gap``, ``uncertainty`` (90th percentile of the placebos' absolute mean
       post gaps), ``rank`` (of the ratio among all runs, 1 = largest), ``n_runs``, ``p_value``
-      (rank / runs), ``p_value_mean_gap`` (share of runs whose mean post gap is at least the
+      (rank / runs; NaN, as are ``rmspe_ratio`` and the screened p-values, when the treated
+      province's pre-period RMSPE is below ``EXACT_FIT``: a ratio of rounding errors),
+      ``p_value_mean_gap`` (share of runs whose mean post gap is at least the
       treated province's: less sensitive to placebos whose pre-period fit is near perfect),
       ``p_value_screen_2`` / ``n_runs_screen_2`` and ``p_value_screen_5`` / ``n_runs_screen_5``
       (the ratio p-value among the treated province and the placebos whose pre-period RMSPE is
@@ -296,6 +302,9 @@ def synthetic_control(
     )
     treated = placebos.iloc[0]
     others = placebos[placebos["role"].eq("placebo")]
+    # the treated province's pre-period reproduced exactly (few years, many donors): its ratio,
+    # and so its rank among the placebos' ratios, is rounding noise and no test
+    exact = bool(treated["pre_rmspe"] < EXACT_FIT)
     fit = pd.DataFrame(
         [
             {
@@ -309,17 +318,24 @@ def synthetic_control(
                 "n_donors": len(donors),
                 "pre_rmspe": treated["pre_rmspe"],
                 "post_rmspe": treated["post_rmspe"],
-                "rmspe_ratio": treated["rmspe_ratio"],
+                "rmspe_ratio": np.nan if exact else treated["rmspe_ratio"],
                 "mean_post_gap": treated["mean_post_gap"],
                 "uncertainty": float(others["mean_post_gap"].abs().quantile(0.9)) if len(others) else np.nan,
                 "rank": int(treated["rank"]),
                 "n_runs": len(placebos),
-                "p_value": int(treated["rank"]) / len(placebos),
+                "p_value": np.nan if exact else int(treated["rank"]) / len(placebos),
                 # one-sided: runs whose mean post gap is at least the treated province's
                 "p_value_mean_gap": float(
                     (placebos["mean_post_gap"] >= treated["mean_post_gap"]).sum() / len(placebos)
                 ),
-                **screened_p_values(placebos),
+                **(
+                    {
+                        key: np.nan if key.startswith("p_") else n
+                        for key, n in screened_p_values(placebos).items()
+                    }
+                    if exact
+                    else screened_p_values(placebos)
+                ),
                 "donor_pool": pool_name,
             }
         ]
@@ -436,10 +452,10 @@ def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[st
             start_year=fit["start_year"],
             gap=number_text(fit["mean_post_gap"], lang, 2),
             uncertainty=number_text(fit["uncertainty"], lang, 2),
-            ratio=number_text(fit["rmspe_ratio"], lang, 1),
+            ratio="–" if pd.isna(fit["rmspe_ratio"]) else number_text(fit["rmspe_ratio"], lang, 1),
             rank=fit["rank"],
             n_runs=fit["n_runs"],
-            p_value=number_text(fit["p_value"], lang, 3),
+            p_value="–" if pd.isna(fit["p_value"]) else number_text(fit["p_value"], lang, 3),
             p_gap=number_text(fit["p_value_mean_gap"], lang, 3),
         )
     )

@@ -161,7 +161,9 @@ def conformal_intervals(
     ``pre`` and ``post`` present, no gaps). Returns the columns of :data:`COLUMNS`: ``gap`` (the
     synthetic control's gap fitted on ``pre``, score points), ``lower`` and ``upper`` (accurate
     to ``tol`` inward), ``level`` (the level attained: :func:`attainable_level`) and
-    ``requested_level``. Raises ``ValueError`` for missing scores."""
+    ``requested_level``; ``lower`` and ``upper`` are NaN in a year whose point estimate the
+    test itself rejects (the search for the ends starts from it). Raises ``ValueError`` for
+    missing scores."""
     rows = [*pre, *post]
     z0 = z0.loc[rows].astype(float)
     z1 = z1.loc[rows].astype(float)
@@ -187,6 +189,14 @@ def conformal_intervals(
         step_sz=step,
         verbose=False,
     )
+    # pysyncon searches outward from the point estimate without testing it: were the estimate
+    # itself rejected, the search would return it as a zero-width interval (excluding zero)
+    # where the set of effects kept lies elsewhere or is empty: no interval, not a false one
+    rejected = [
+        conformal_p_value(z0, z1, list(pre), int(year), float(gap)) <= (1 - attained) + 1e-9
+        for year, gap in frame["value"].items()
+    ]
+    frame.loc[rejected, ["lower_ci", "upper_ci"]] = np.nan
     return pd.DataFrame(
         {
             "year": [int(y) for y in frame.index],

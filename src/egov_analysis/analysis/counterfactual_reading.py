@@ -5,8 +5,9 @@ honest reading of what the comparison can and cannot show.
 The headline follows from the intervals and the robustness card, never from the most favourable
 p-value: an effect is called *supported* only when the yearly intervals exclude zero in at least
 half of the post-period years, every estimate of the card has the main estimate's sign, the
-in-time placebo's gap is less than half the main gap, and the placebo p-value is at most
-``SIGNIFICANCE`` with and without the pre-fit screen; otherwise the sentence says that an effect is
+in-time placebo's gap is less than half the main gap, and the placebo p-value exists (the
+pre-period is not reproduced exactly) and is at most ``SIGNIFICANCE`` with and without the
+pre-fit screen; otherwise the sentence says that an effect is
 not established and gives the range of the evidence.
 """
 
@@ -44,7 +45,8 @@ def evidence(result: CounterfactualStudy) -> dict[str, float | int | bool]:
     """The numbers the headline rests on: ``gap``, ``low`` / ``high`` (range of the card's
     estimates), ``n_years``, ``n_zero`` (years whose interval includes zero), ``n_excluding``,
     ``p_min`` / ``p_max`` (placebo p-value over all runs and each screen), ``in_time_gap``,
-    ``same_sign``, ``supported``."""
+    ``same_sign``, ``in_time_small`` (no in-time placebo, or its gap under half the main
+    one), ``tested`` (the main run has a ratio p-value), ``supported``."""
     card = result.robustness
     main = card[card["check"].eq("main")].iloc[0]
     gap = float(main["mean_post_gap"])
@@ -52,11 +54,13 @@ def evidence(result: CounterfactualStudy) -> dict[str, float | int | bool]:
     bands = result.intervals
     excluding = int(((bands["lower"] > 0) | (bands["upper"] < 0)).sum())
     p_values = card.loc[card["check"].isin(["main", "placebo_screen"]), "p_value"].astype(float).dropna()
+    tested = bool(pd.notna(main["p_value"]))  # no ratio p-value when the pre-period fit is exact
     in_time = card.loc[card["check"].eq("in_time_placebo"), "mean_post_gap"].astype(float).dropna()
     same_sign = bool((np.sign(estimates) == np.sign(gap)).all())
     in_time_small = bool(in_time.empty or abs(float(in_time.iloc[0])) < abs(gap) / 2)
     supported = (
         len(bands) > 0
+        and tested
         and excluding >= len(bands) / 2
         and same_sign
         and in_time_small
@@ -73,6 +77,8 @@ def evidence(result: CounterfactualStudy) -> dict[str, float | int | bool]:
         "p_max": float(p_values.max()),
         "in_time_gap": float(in_time.iloc[0]) if not in_time.empty else float("nan"),
         "same_sign": same_sign,
+        "in_time_small": in_time_small,
+        "tested": tested,
         "supported": supported,
     }
 
@@ -83,7 +89,9 @@ def headline(result: CounterfactualStudy, lang: str) -> str:
     facts = evidence(result)
     fit = result.main.fit.iloc[0]
     key = "scm_headline_supported" if facts["supported"] else "scm_headline_not_shown"
-    return text(
+    if not facts["supported"] and not facts["tested"]:  # no ratio p-value to give a range of
+        key = "scm_headline_untested"
+    sentence = text(
         f"programme.finding.{key}",
         lang,
         province=fit["province"],
@@ -98,6 +106,19 @@ def headline(result: CounterfactualStudy, lang: str) -> str:
         p_min=_p(float(facts["p_min"]), lang),
         p_max=_p(float(facts["p_max"]), lang),
     )
+    # the conditions the sentence above does not name (intervals and p-values it does)
+    unmet = []
+    if not facts["in_time_small"]:
+        card = result.robustness
+        fake = int(card.loc[card["check"].eq("in_time_placebo"), "start_year"].iloc[0])
+        gap = _number(float(facts["in_time_gap"]), lang)
+        unmet.append(text("programme.finding.scm_unmet_in_time", lang, fake=fake, in_time_gap=gap))
+    if not facts["same_sign"]:
+        low, high = _number(float(facts["low"]), lang), _number(float(facts["high"]), lang)
+        unmet.append(text("programme.finding.scm_unmet_sign", lang, low=low, high=high))
+    if facts["supported"] or not unmet:
+        return sentence
+    return sentence + " " + text("programme.finding.scm_unmet", lang, reasons="; ".join(unmet))
 
 
 def interval_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
@@ -120,9 +141,11 @@ def interval_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
     ]
     if abs(level - requested) > 1e-6:
         n_pre = len(result.main.years[result.main.years["period"].eq("pre")])
+        # below the level asked for only when no interval reaches it (it would be the whole
+        # line); above it when the p-values' steps of 1/(n_pre + 1) skip the level asked for
         out.append(
             text(
-                "programme.scm.level_lowered",
+                "programme.scm.level_lowered" if level < requested else "programme.scm.level_raised",
                 lang,
                 requested=_percent(requested, lang),
                 n_pre=n_pre,
@@ -177,6 +200,9 @@ def card_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
             out.append(
                 text("programme.scm.check_failed", lang, check=check_label(row, lang), reason=row.variant)
             )
+    if pd.isna(fit["p_value"]):  # the pre-period reproduced exactly: no ratio to rank
+        out.append(text("programme.scm.screen_untested", lang, province=fit["province"]))
+        return out
     out.append(
         text(
             "programme.scm.screen",
@@ -326,13 +352,14 @@ def card_table(result: CounterfactualStudy, lang: str) -> pd.DataFrame:
 
 def interval_table(result: CounterfactualStudy, lang: str) -> pd.DataFrame:
     """The yearly intervals for people: ``year``, ``gap``, ``lower``, ``upper`` (points, text in
-    ``lang``'s format)."""
+    ``lang``'s format; "–" where a year has no interval)."""
     bands = result.intervals
     return pd.DataFrame(
         {
             "year": bands["year"].astype(int),
             "gap": [_number(float(v), lang) for v in bands["gap"]],
-            "lower": [_number(float(v), lang) for v in bands["lower"]],
-            "upper": [_number(float(v), lang) for v in bands["upper"]],
+            # no interval in a year whose point estimate the test rejects: a dash
+            "lower": ["–" if pd.isna(v) else _number(float(v), lang) for v in bands["lower"]],
+            "upper": ["–" if pd.isna(v) else _number(float(v), lang) for v in bands["upper"]],
         }
     )

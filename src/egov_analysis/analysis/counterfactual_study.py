@@ -336,13 +336,14 @@ def study(
 
 def _code_fingerprint() -> str:
     """A hash of what the study computes with besides the panel: its modules, the province
-    registry (names, regions of the donor pool) and pysyncon's and scipy's versions."""
+    registry (names, regions of the donor pool) and the versions of pysyncon and scipy (which
+    compute) and of pandas and numpy (which pickle the result)."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
     for module in ("counterfactual.py", "counterfactual_intervals.py", "counterfactual_study.py"):
         digest.update((here / module).read_bytes())
     digest.update((here.parent / "provinces" / "registry.csv").read_bytes())
-    digest.update(f"{version('pysyncon')} {version('scipy')}".encode())
+    digest.update(f"{version('pysyncon')} {version('scipy')} {pd.__version__} {np.__version__}".encode())
     return digest.hexdigest()
 
 
@@ -369,7 +370,8 @@ def cached_study(panel: pd.DataFrame, directory: Path | None = None, **params: o
     """:func:`study` of ``panel`` with ``params``, read from the cache when these inputs were
     computed before (by this or another process: a lock makes a second edition wait for the
     first instead of computing again). ``directory`` defaults to :func:`cache_dir`; files are
-    named ``<code>-<inputs>.pkl`` and those of other code versions are removed."""
+    named ``<code>-<inputs>.pkl`` and those of other code versions are removed; a file that
+    cannot be read is computed again and replaced."""
     directory = directory or cache_dir()
     directory.mkdir(parents=True, exist_ok=True)
     code = _code_fingerprint()[:12]
@@ -382,8 +384,11 @@ def cached_study(panel: pd.DataFrame, directory: Path | None = None, **params: o
     with open(directory / "cache.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if path.is_file():
-            with open(path, "rb") as handle:
-                found = pickle.load(handle)  # our own file, written below
+            try:
+                with open(path, "rb") as handle:
+                    found = pickle.load(handle)  # our own file, written below
+            except Exception:  # damaged, or written by other library versions: compute again
+                found = None
             if isinstance(found, CounterfactualStudy):
                 return found
         result = study(panel, **params)  # type: ignore[arg-type]

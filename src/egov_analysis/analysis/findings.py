@@ -46,7 +46,7 @@ class Findings:
     def markdown(self, level: int = 2) -> str:
         """The heading and a list item per sentence; their text never becomes markup (a report
         title ``<b>`` in the heading reads as written)."""
-        from ..reporting.markup import plain_markdown
+        from ..markup import plain_markdown
 
         items = "\n".join(f"- {plain_markdown(s)}" for s in self.sentences)
         return f"{'#' * level} {plain_markdown(self.heading)}\n\n{items}\n"

@@ -108,9 +108,10 @@ def write_data_zip(paths: Paths) -> Path | None:
         return None
     manifest = paths.processed / "manifest.json"
     fingerprint = manifest.read_bytes() if manifest.exists() else b""
-    dictionaries = {
-        f"data_dictionary{'' if lang == DEFAULT_LANG else f'.{lang}'}.md": lang for lang in languages()
-    }
+    # the registry's own language keeps the plain name; a translation carries its language code
+    names = {DEFAULT_LANG: "data_dictionary.md"}
+    writers = {DEFAULT_LANG: data_dictionary}
+    dictionaries = {names.get(lang, f"data_dictionary.{lang}.md"): lang for lang in languages()}
     target = data_zip_path(paths)
     for old in target.parent.glob(f"{NAME}*.zip"):
         if old != target:
@@ -136,7 +137,7 @@ def write_data_zip(paths: Paths) -> Path | None:
             )
         )
     entries += [
-        (name, (data_dictionary() if lang == DEFAULT_LANG else data_dictionary_in(lang)).encode("utf-8"))
+        (name, (writers[lang]() if lang in writers else data_dictionary_in(lang)).encode("utf-8"))
         for name, lang in dictionaries.items()
     ]
     if manifest.exists():

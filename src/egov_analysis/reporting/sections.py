@@ -16,11 +16,11 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..analysis.findings import Findings
+from ..markup import plain_markdown
 from ..meta.coverage import COMPLETE, PARTIAL, RANKS_ONLY
 from ..meta.messages import MissingMessageError, text
 from ..provinces import members, provinces, units_2025
 from ..tables import Column, people_table
-from .markup import plain_markdown
 
 
 def markdown(source: str) -> Any:
