@@ -13,12 +13,14 @@ Quick start::
     ea.plots.bump_chart(ctx, pci, highlight=["Quảng Ninh"], top_n=10)
 
 ``load(name)`` rebuilds the processed tables from ``data/raw`` when they are stale (in a checkout),
-or reads the ones shipped with the package or named by ``EGOV_PROCESSED_DIR``. Columns, units and
+or reads the ones shipped with the package, named by ``EGOV_PROCESSED_DIR`` or downloaded from
+``EGOV_DATA_URL``, and says in one line how to point it at data when there are none. Columns, units and
 sources of every table: ``docs/data_dictionary.md``; the data's terms: the README.
 
 Submodules are imported on first use so that ``import egov_analysis`` stays fast (no pandas or
 plotting imports at import time): ``analysis``, ``plots`` (extra ``[plots]``), ``tables`` (tables for
-people, extra ``[tables]``), ``provinces``, ``config``, ``fields``, ``meta``, ``datasets``, ``cli``.
+people, extra ``[tables]``), ``provinces``, ``config``, ``fields``, ``meta``, ``datasets``,
+``datapackage`` (the data download's descriptor), ``cli``.
 """
 
 from __future__ import annotations
@@ -94,6 +96,7 @@ def _import_part(module: str) -> Any:
 
 
 def __getattr__(name: str) -> Any:
+    """``ea.plots``, ``ea.analysis``, ``ea.load`` …: each part imported the first time it is used."""
     if name in _SUBMODULES:
         return _import_part(f"{__name__}.{name}")
     if name in _FUNCTIONS:
