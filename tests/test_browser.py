@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from egov_analysis import config
-from egov_analysis.reporting.reports import load_reports
+from egov_analysis.reporting.contract import load_reports
 
 pytestmark = pytest.mark.extended  # ~30 s: the extended tier (`make test-extended`, CI), not `make test`
 

@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from egov_analysis import config
-from egov_analysis.reporting.reports import ReportsFileError, load_reports
+from egov_analysis.reporting.contract import load_reports
+from egov_analysis.reporting.reports import ReportsFileError
 from egov_analysis.reporting.runner import LOCK_FILE, BuildLockedError, build
 
 NOTEBOOKS = [
@@ -190,14 +191,14 @@ def test_second_build_reruns_nothing(built):
 
 def test_a_failing_rerun_keeps_the_last_good_outputs(built, tmp_path):
     paths, reports_file, _, _ = built
-    before = (paths.reports / "html" / "quality_vi.html").read_bytes()
+    before = (paths.reports / "html" / "profile_can_tho.html").read_bytes()
     broken = tmp_path / "reports.toml"
-    broken.write_text(
-        reports_file.read_text("utf-8").replace('{ lang = "vi" }', '{ lang = "fr" }'), encoding="utf-8"
-    )
-    result = build(paths, broken, jobs=1, only=["quality_vi"], progress=False)
-    assert [o.name for o in result.failures] == ["quality_vi"]
-    assert (paths.reports / "html" / "quality_vi.html").read_bytes() == before
+    text = reports_file.read_text("utf-8")
+    assert 'province = "TP. Cần Thơ"' in text
+    broken.write_text(text.replace('province = "TP. Cần Thơ"', 'province = "Atlantis"'), encoding="utf-8")
+    result = build(paths, broken, jobs=1, only=["profile_can_tho"], progress=False)
+    assert [o.name for o in result.failures] == ["profile_can_tho"]
+    assert (paths.reports / "html" / "profile_can_tho.html").read_bytes() == before
     assert (paths.figures / "quality_vi" / "coverage.png").exists()
 
 

@@ -259,7 +259,7 @@ def test_two_scores_equal_when_rounded_are_shown_with_the_decimals_that_tell_the
     assert pair_texts("89.6", "89.06", "score", "par", "en") == ("89.6", "89.06")  # as printed
     assert pair_texts("0.7892", "0.78", "score", "ict", "vi") == ("0,7892", "0,78")  # not "0,7800"
     assert pair_texts("8", "9", "rank", "dti", "en") == ("8", "9")
-    assert pair_texts(pd.NA, "45.7", "score", "pci", "en") == ("not published", "45.70")
+    assert pair_texts(pd.NA, "45.7", "score", "pci", "en") == ("not held", "45.70")
     assert pair_texts(45.7, 45.699999999999996, "score", "pci", "en") == (
         "45.70",
         "45.70",

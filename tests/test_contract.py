@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from egov_analysis import cli, config
 from egov_analysis.reporting import contract
-from egov_analysis.reporting.reports import ReportContractError, load_reports
+from egov_analysis.reporting.contract import load_reports
+from egov_analysis.reporting.reports import ReportContractError
 from egov_analysis.reporting.runner import build
 
 NOTEBOOKS = config.paths().notebooks
@@ -328,4 +330,118 @@ def test_a_name_too_long_for_the_file_system_is_refused(tmp_path):
     assert "is 201 characters; at most 200 fit a file name" in problem
     assert load_reports(
         write(tmp_path, f'[[report]]\nname = "{name[:200]}"\nnotebook = "data_quality.ipynb"\n'), NOTEBOOKS
+    )
+
+
+# issue 20, point 8: the gaps the contract left, each refused before any kernel starts
+
+
+def test_a_format_spec_in_a_name_template_is_refused_before_anything_is_formatted(
+    tmp_path, project_paths, no_kernel
+):
+    text = (
+        '[[matrix]]\nname = "p_{province_slug:>300000000}"\nnotebook = "province_profile.ipynb"\n'
+        'grid = { province = ["Huế"] }\n'
+    )
+    reports_file = write(tmp_path, text)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ReportContractError) as caught:
+            build(project_paths, reports_file, progress=False)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50_000_000  # formatting the name first allocated 300 MB and more
+    [problem] = caught.value.problems
+    assert "field {province_slug:>300000000} has a format spec" in problem and ":1:" in problem
+    assert len(problem) < 400 and no_kernel == []
+    for field in ("{province!r}", "{province.upper}", "{province[0]}"):
+        [problem] = refused(tmp_path, text.replace("{province_slug:>300000000}", field))
+        assert "only plain {name} fields are allowed" in problem
+
+
+def test_a_huge_template_is_shown_cut_short():
+    from egov_analysis.reporting import matrix
+
+    with pytest.raises(matrix.MatrixError) as caught:
+        matrix.fill("p_{x}" + "a" * 100_000, {}, "name")
+    assert len(str(caught.value)) < 300 and "(100005 characters)" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("set_line", "message"),
+    [
+        ('set = "all"', "set 'all' is reserved"),
+        ('set = ""', "set '' must be lower-case ASCII"),
+        ('set = "My Set"', "set 'My Set' must be lower-case ASCII"),
+    ],
+)
+def test_a_set_named_all_or_nothing_is_refused(tmp_path, set_line, message, no_kernel):
+    [problem] = refused(tmp_path, f'[[report]]\nname = "q"\nnotebook = "data_quality.ipynb"\n{set_line}\n')
+    assert message in problem and ":1:" in problem
+    matrix_text = (
+        '[[matrix]]\nname = "q_{lang}"\nnotebook = "data_quality.ipynb"\n'
+        f'grid = {{ lang = "languages" }}\n{set_line}\n'
+    )
+    [problem] = refused(tmp_path, matrix_text)
+    assert message in problem
+
+
+def test_a_title_message_needing_a_missing_field_says_which(tmp_path, no_kernel):
+    text = (
+        '[[matrix]]\nname = "q_{lang}"\ntitle_message = "report_title.profile"\n'
+        'notebook = "data_quality.ipynb"\ngrid = { lang = "languages" }\n'
+    )
+    [problem] = refused(tmp_path, text)
+    assert "title_message 'report_title.profile' (en) needs {province}" in problem
+    assert "no grid key or parameter" in problem and "fields: lang, lang_slug, lang_upper" in problem
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[[report]]\nname = "q"\nnotebook = "data_quality.ipynb"\nparameters = { lang = "fr" }\n',
+        '[[matrix]]\nname = "q_{lang}"\nnotebook = "data_quality.ipynb"\ngrid = { lang = ["fr"] }\n',
+        '[[matrix]]\nname = "p_{lang}"\ntitle_message = "report_title.profile"\n'
+        'notebook = "province_profile.ipynb"\nparameters = { province = "Huế" }\ngrid = { lang = ["fr"] }\n',
+    ],
+    ids=["report", "matrix", "title_message"],
+)
+def test_a_language_without_a_catalogue_is_refused(tmp_path, text, project_paths, no_kernel):
+    reports_file = write(tmp_path, text)
+    with pytest.raises(ReportContractError) as caught:
+        build(project_paths, reports_file, progress=False)
+    [problem] = caught.value.problems
+    assert "lang 'fr' has no message catalogue" in problem and "languages: en, vi" in problem
+    assert no_kernel == []
+
+
+def test_version_is_printed(capsys):
+    from egov_analysis import __version__
+
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out.strip() == f"egov-analysis {__version__}"
+
+
+def test_an_unknown_only_name_suggests_close_names(tmp_path, project_paths, no_kernel, capsys):
+    reports_file = write(
+        tmp_path,
+        '[[report]]\nname = "rankings_dti"\nnotebook = "data_quality.ipynb"\n'
+        '[[report]]\nname = "rankings_pci"\nnotebook = "data_quality.ipynb"\n',
+    )
+    status = cli.main(["build", "--reports-file", str(reports_file), "--only", "rankings_dt", "zzz"])
+    err = capsys.readouterr().err
+    assert status == 2 and no_kernel == []
+    assert "no report named 'rankings_dt' (did you mean 'rankings_dti', 'rankings_pci'?), 'zzz';" in err
+
+
+def test_the_reports_file_shape_and_the_contract_do_not_import_each_other():
+    import grimp
+
+    graph = grimp.build_graph("egov_analysis", cache_dir=None)
+    reports_imports = graph.find_upstream_modules("egov_analysis.reporting.reports")
+    assert "egov_analysis.reporting.contract" not in reports_imports
+    assert "egov_analysis.reporting.reports" in graph.find_modules_directly_imported_by(
+        "egov_analysis.reporting.contract"
     )

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import local_dask_cluster
+from helpers import DECLARED, local_dask_cluster, write_notebook
 
 from egov_analysis import config
 from egov_analysis.reporting import engines
@@ -120,6 +120,8 @@ def test_a_cluster_build_uses_the_cache_and_the_index_page(builds, cluster):
     remote, _, reports_file, _, _ = builds
     state = read_state(remote.reports)
     assert set(state) == {*NAMES, "broken"} and "last_error" in state["broken"]
+    # the worker's kernel told the build what it read, as a local kernel does
+    assert sorted(state["relationships_dti_pci"]["inputs"]["data"]) == ["indices[dti]", "indices[pci]"]
     again = build(remote, reports_file, progress=False, scheduler=cluster.scheduler_address, only=NAMES)
     assert again.ran == [] and sorted(again.skipped) == NAMES
     index = (remote.reports / "index.html").read_text("utf-8")
@@ -145,7 +147,7 @@ def test_an_unreachable_scheduler_is_one_clear_error(tmp_path, monkeypatch):
 def test_a_worker_with_other_data_or_code_refuses_to_run(tmp_path):
     report = Report("q", "data_quality.ipynb", "q")
     notebook = (config.paths().notebooks / report.notebook).read_bytes()
-    from egov_analysis.reporting.state import library_hash
+    from egov_analysis.reporting.inputs import library_hash
 
     task = RemoteTask(report, notebook, str(tmp_path), str(tmp_path), "0" * 64, library_hash())
     result = run_remote(task)
@@ -153,3 +155,116 @@ def test_a_worker_with_other_data_or_code_refuses_to_run(tmp_path):
     assert "were built from other raw data (none vs the build's 000000000000)" in result.outcome.error
     task = RemoteTask(report, notebook, str(tmp_path), str(tmp_path), "0" * 64, "another library")
     assert "its egov_analysis differs from the build's" in run_remote(task).outcome.error
+
+
+# issue 20, point 7: a cluster that fails rather than hangs
+
+
+def test_a_scheduler_that_never_answers_is_one_line_and_no_traceback(
+    tmp_path, monkeypatch, capfd, real_processed
+):
+    import socket
+
+    from egov_analysis import cli
+
+    monkeypatch.setattr(engines, "CONNECT_TIMEOUT", "2s")
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # connections are queued by the kernel, never answered
+    address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    write_notebook(notebooks / "n.ipynb", "print(1)", parameters=DECLARED)
+    reports_file = tmp_path / "r.toml"
+    reports_file.write_text('[[report]]\nname = "n"\nnotebook = "n.ipynb"\n')
+    options = ["--processed", str(real_processed.processed), "--notebooks", str(notebooks)]
+    options += ["--reports", str(tmp_path / "reports"), "--figures", str(tmp_path / "figures")]
+    try:
+        status = cli.main(["build", "--reports-file", str(reports_file), "--scheduler", address, *options])
+    finally:
+        silent.close()
+    err = capfd.readouterr().err
+    assert status == 2
+    assert [line for line in err.splitlines() if line.strip()] == [
+        next(
+            line
+            for line in err.splitlines()
+            if line.startswith(f"build: cannot reach the Dask scheduler {address}")
+        )
+    ], err
+    assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_a_cluster_whose_only_worker_dies_fails_its_reports_in_bounded_time(
+    tmp_path, monkeypatch, real_processed
+):
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    monkeypatch.setattr(engines, "NO_WORKER_GRACE", 2.0)
+    marker = tmp_path / "running"
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    write_notebook(
+        notebooks / "long.ipynb",
+        f"from pathlib import Path\nimport time\nPath({str(marker)!r}).touch()\ntime.sleep(600)",
+        parameters=DECLARED,
+    )
+    reports_file = tmp_path / "r.toml"
+    reports_file.write_text(
+        '[[report]]\nname = "long"\nnotebook = "long.ipynb"\n\n'
+        '[[report]]\nname = "next"\nnotebook = "long.ipynb"\n'
+    )
+    paths = real_processed.with_overrides(
+        notebooks=notebooks, reports=tmp_path / "reports", figures=tmp_path / "figures"
+    )
+    with distributed.LocalCluster(
+        n_workers=0, host="127.0.0.1", dashboard_address=None, processes=True
+    ) as scheduler_only:
+        worker = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("dask")),
+                "worker",
+                scheduler_only.scheduler_address,
+                "--no-nanny",
+                "--nthreads",
+                "1",
+                "--no-dashboard",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            results = []
+            time_limit = 300.0
+            thread = threading.Thread(
+                target=lambda: results.append(
+                    build(
+                        paths,
+                        reports_file,
+                        progress=False,
+                        scheduler=scheduler_only.scheduler_address,
+                        time_limit=time_limit,
+                    )
+                )
+            )
+            thread.start()
+            deadline = time.monotonic() + 240
+            while not marker.exists() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert marker.exists(), "the report never started on the worker"
+            killed = time.monotonic()
+            worker.kill()  # the only worker dies mid-report
+            thread.join(timeout=time_limit)
+            assert not thread.is_alive(), "the build hung"
+            assert time.monotonic() - killed < 60  # well within the report's time limit
+        finally:
+            worker.kill()
+            worker.wait()
+    [result] = results
+    assert sorted(f.name for f in result.failures) == ["long", "next"]
+    for failure in result.failures:
+        assert failure.error.startswith("no Dask worker left on tcp://127.0.0.1:"), failure.error

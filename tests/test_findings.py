@@ -54,21 +54,21 @@ def test_a_province_that_rose():
         "PCI 2021: Quảng Ninh ranks 1 / 4 with a score of 75.00.",
         "Best rank 1 (2020–2021); lowest rank 3 (2019), over 3 years with a rank.",
         "Biggest rise: from rank 3 in 2019 to 1 in 2020, 2 places up.",
-        "In 2020, with all 4 units published, Quảng Ninh scored 72.00 against a national median of "
-        "66.00 (lowest 62.00, highest 72.00).",
-        "In the Red River Delta region it ranked 1 / 3 on score in 2020.",
+        "In 2020, with a score held for all 4 ranked units, Quảng Ninh scored 72.00 against a national "
+        "median of 66.00 (lowest 62.00, highest 72.00).",
+        "In the Red River Delta region it ranked 1 / 3† on score in 2020.",
     ]
 
 
 def test_a_province_that_fell_and_is_missing_from_the_latest_partial_list():
     assert findings.province_sentences(ROWS, HN, "en") == [
-        "PCI 2021: Hà Nội is not among the 2 of 4 units published; its latest published value is "
+        "PCI 2021: Hà Nội is not among the 2 of 4 ranked units in the data held; its latest value held is "
         "rank 3 / 4 in 2020.",
         "Best rank 1 (2019); lowest rank 3 (2020), over 2 years with a rank.",
         "Biggest fall: from rank 1 in 2019 to 3 in 2020, 2 places down.",
-        "In 2020, with all 4 units published, Hà Nội scored 62.00 against a national median of "
+        "In 2020, with a score held for all 4 ranked units, Hà Nội scored 62.00 against a national median of "
         "66.00 (lowest 62.00, highest 72.00).",
-        "In the Red River Delta region it ranked 3 / 3 on score in 2020.",
+        "In the Red River Delta region it ranked 3 / 3† on score in 2020.",
         "The data held have no PCI value for Hà Nội for 2021.",
     ]
 
@@ -78,7 +78,7 @@ def test_a_tie_is_named_and_an_unchanged_rank_is_not_called_a_move():
     sentences = findings.province_sentences(up_to_2020, HP, "en")
     assert sentences[:4] == [
         "PCI 2020: Hải Phòng ranks 2 / 4 with a score of 66.00.",
-        "It shares rank 2 in 2020 with Đà Nẵng.",
+        "Hải Phòng shares rank 2 in 2020 with Đà Nẵng.",
         "Rank 2 in each of the 2 years with a rank (2019–2020).",
         "Its rank did not change from one ranked year to the next.",
     ]
@@ -87,7 +87,7 @@ def test_a_tie_is_named_and_an_unchanged_rank_is_not_called_a_move():
 
 def test_a_rank_without_a_score_says_so():
     assert findings.province_sentences(ROWS, HP, "en")[0] == (
-        "PCI 2021: Hải Phòng ranks 2 / 4; its score is not published."
+        "PCI 2021: Hải Phòng ranks 2 / 4; the data held have no score for it."
     )
 
 
@@ -103,17 +103,18 @@ def test_index_sentences_leader_partial_years_distribution_and_moves():
         "PCI 2021: Quảng Ninh ranks first with a score of 75.00.",
         "The data held have only part of the PCI list in some years (units with a score or a rank, "
         "of units ranked): 2 of 4 in 2021.",
-        "In 2020, the latest year with every ranked unit published (4 units), the median score was "
-        "66.00; scores ranged from 62.00 (Hà Nội) to 72.00 (Quảng Ninh).",
-        "From 2019 to 2021, among the 2 units ranked in both years, Quảng Ninh rose most: 2 places up.",
-        "Only the 2 units published in both years are compared: they do not stand for all 4 units ranked.",
+        "In 2020, the latest year in which the data held have a score for every ranked unit (4 units), "
+        "the median score was 66.00; scores ranged from 62.00 (Hà Nội) to 72.00 (Quảng Ninh).",
+        "From 2019 to 2021, only 2 units are ranked in both years: too few to name a largest rise or "
+        "fall (at least 10 are needed), since which units happen to be held would decide it.",
     ]
 
 
 def test_no_national_median_without_a_complete_year():
     partial = ROWS[ROWS["year"].eq(2021)]
-    assert "No PCI year in this report publishes every ranked unit, so no national median is given." in (
-        findings.index_sentences(partial, "en")
+    assert (
+        "In no PCI year of this report do the data held have a score for every ranked unit, so no "
+        "national median is given." in findings.index_sentences(partial, "en")
     )
     assert not any("median" in s for s in findings.province_sentences(partial, QN, "en"))
 
@@ -122,7 +123,7 @@ def test_vietnamese_sentences_use_decimal_comma_and_vietnamese_words():
     sentences = findings.province_sentences(ROWS, QN, "vi")
     assert sentences[0] == "PCI 2021: Quảng Ninh xếp thứ 1/4 với 75,00 điểm."
     assert sentences[2] == "Tăng mạnh nhất: từ hạng 3 năm 2019 lên hạng 1 năm 2020, tăng 2 bậc."
-    assert "Trong vùng Đồng bằng sông Hồng, tỉnh xếp thứ 1/3 theo điểm năm 2020." in sentences
+    assert "Trong vùng Đồng bằng sông Hồng, tỉnh xếp thứ 1/3† theo điểm năm 2020." in sentences
 
 
 def test_no_move_and_no_change_across_a_series_break():
@@ -165,7 +166,9 @@ def test_profile_findings_list_the_indices_with_no_value():
     panel = pd.concat([ROWS, _panel([(2020, HN, 0.5, 1)], index="dti", n=63)])
     found = findings.profile_findings(panel, QN, "en", "Quảng Ninh")
     assert found.sentences[0] == "PCI 2021: Quảng Ninh ranks 1 / 4 with a score of 75.00."
-    assert found.sentences[-1] == "The data held have no headline value for Quảng Ninh on DTI."
+    assert found.sentences[-2] == "The data held have no headline value for Quảng Ninh on DTI."
+    # the position in the region is placed by this project: marked, and the legend closes the list
+    assert found.sentences[-1].startswith("† computed by this project")
     assert not any("Biggest" in s for s in found.sentences)
 
 
@@ -180,7 +183,10 @@ def test_relationship_and_quality_findings():
     )
     found = findings.relationship_findings(pairs, "pci", "papi", 2016, 0.95, 1.0, [QN, DN], "vi", "x")
     assert found.sentences == [
-        "Năm 2016, 3 tỉnh có cả điểm PCI và điểm PAPI: hệ số Pearson r = 0,95, Spearman ρ = 1,00.",
+        "Năm 2016, 3 tỉnh có cả điểm PCI và điểm PAPI: hệ số tương quan Pearson r = 0,94 (p = 0,212), "
+        "Spearman ρ = 1,00 (p = 0,333).",
+        "Ở mức tin cậy 95%, hệ số tương quan không khác 0 một cách có ý nghĩa thống kê: với 3 tỉnh này, "
+        "số liệu không loại trừ khả năng giữa PCI và PAPI không có quan hệ tuyến tính.",
         "Quảng Ninh năm 2016: PCI 70,00, PAPI 45,00.",
         "Đà Nẵng không có đủ cả điểm PCI và điểm PAPI năm 2016.",
     ]
@@ -191,7 +197,7 @@ def test_relationship_and_quality_findings():
             "geography": "provinces_63",
             "indicator": "overall",
             "n_score": [63, 10, 1],
-            "n_published": [63, 63, 1],
+            "n_held": [63, 63, 1],
             "n_ranked": [63, 63, 63],
             "status": ["complete", "ranks_only", "partial"],
         }
@@ -199,29 +205,47 @@ def test_relationship_and_quality_findings():
     conflicts = pd.DataFrame({"index": ["pci", "pci", "dti"], "year": [2019, 2019, 2020]})
     quality = findings.quality_findings(coverage, conflicts, conflicts.iloc[:0], "en", "x")
     assert quality.sentences == [
-        "1 of 3 index-years publish a headline score for every ranked unit; 1 publish every ranked "
-        "unit but not every score; for the other 1, the data held have only part of the list.",
-        "PCI: a score for every ranked unit in 2019.",
-        "SIPAS: no year with a score for every ranked unit (only 2020 held).",
+        "1 of 3 index-years: the data held have a headline score for every ranked unit; 1 have "
+        "every ranked unit but not every score; for the other 1, only part of the list.",
+        "PCI: a score held for every ranked unit in 2019.",
+        "SIPAS: no year with a score held for every ranked unit (only 2020 held).",
         "Sources disagree on 3 index values (DTI 1 and PCI 2); each disagreement is listed below "
         "with the value used.",
     ]
 
 
+def _with_steady_units(rows: pd.DataFrame, years: list[int], first_rank: int, n: int = 8) -> pd.DataFrame:
+    """``rows`` and ``n`` more units with the same rank in every year (from ``first_rank`` on), so
+    that enough units are ranked in both years to name the largest move."""
+    from egov_analysis.provinces import provinces
+
+    codes = [c for c in sorted(provinces()) if c not in NAMES][:n]
+    NAMES.update({c: provinces()[c].name for c in codes})
+    steady = _panel(
+        [(y, c, 50.0 - i, first_rank + i) for y in years for i, c in enumerate(codes)],
+        n=int(rows["n_ranked"].max()),
+    )
+    return pd.concat([rows, steady], ignore_index=True)
+
+
 def test_a_move_of_one_place_is_singular_in_english_and_one_unit_is_not_called_the_most():
-    one_place = _panel([(2019, QN, 60.0, 3), (2019, HN, 70.0, 1), (2020, QN, 62.0, 2), (2020, HN, 71.0, 1)])
+    one_place = _panel(
+        [(2019, QN, 60.0, 3), (2019, HN, 70.0, 1), (2020, QN, 62.0, 2), (2020, HN, 71.0, 1)], n=20
+    )
+    one_place = _with_steady_units(one_place, [2019, 2020], first_rank=4)
     assert "Biggest rise: from rank 3 in 2019 to 2 in 2020, 1 place up." in (
         findings.province_sentences(one_place, QN, "en")
     )
-    assert "From 2019 to 2020, among the 2 units ranked in both years, Quảng Ninh rose most: 1 place up." in (
-        findings.index_sentences(one_place, "en")
+    assert (
+        "From 2019 to 2020, among the 10 units ranked in both years, Quảng Ninh rose most: 1 place up."
+        in (findings.index_sentences(one_place, "en"))
     )
     assert any(s.endswith("tăng 1 bậc.") for s in findings.province_sentences(one_place, QN, "vi"))
     alone = _panel([(2019, QN, 60.0, 3), (2019, HN, 70.0, 1), (2020, QN, 62.0, 2)], n=4)
     sentences = findings.index_sentences(alone, "en")
     assert "From 2019 to 2020, only Quảng Ninh is ranked in both years: rank 3, then 2." in sentences
     assert not any("none of the 1" in s or "among the 1 " in s for s in sentences)
-    assert "Từ 2019 đến 2020, chỉ Quảng Ninh có thứ hạng cả hai năm: hạng 3, rồi hạng 2." in (
+    assert "Từ 2019 đến 2020, chỉ Quảng Ninh có thứ hạng cả hai năm: từ hạng 3 sang hạng 2." in (
         findings.index_sentences(alone, "vi")
     )
 
@@ -255,13 +279,14 @@ def test_two_leaders_rank_first_together_and_a_unit_spelt_two_ways_is_one_unit()
         findings.index_sentences(tied, "en")[0]
         == "PCI 2020: Hà Nội and Quảng Ninh rank first with a score of 70.00."
     )
-    rows = _panel([(2019, QN, 60.0, 3), (2019, HN, 70.0, 1), (2020, QN, 62.0, 1), (2020, HN, 71.0, 2)])
+    rows = _panel([(2019, QN, 60.0, 3), (2019, HN, 70.0, 1), (2020, QN, 62.0, 1), (2020, HN, 71.0, 2)], n=20)
+    rows = _with_steady_units(rows, [2019, 2020], first_rank=4)
     rows.loc[rows["year"].eq(2019) & rows["province_code"].eq(QN), "province"] = unicodedata.normalize(
         "NFD", "Quảng Ninh"
     )
     sentences = findings.index_sentences(rows, "en")
     assert (
-        "From 2019 to 2020, among the 2 units ranked in both years, Quảng Ninh rose most: 2 places up."
+        "From 2019 to 2020, among the 10 units ranked in both years, Quảng Ninh rose most: 2 places up."
         in sentences
     )
     with pytest.raises(TypeError, match="whole number"):
@@ -276,14 +301,14 @@ def test_the_count_of_index_years_covers_every_geography_as_the_coverage_chart_d
             "geography": ["provinces_63", "units_34"],
             "indicator": "overall",
             "n_score": [63, 34],
-            "n_published": [63, 34],
+            "n_held": [63, 34],
             "n_ranked": [63, 34],
             "status": ["complete", "complete"],
         }
     )
     empty = pd.DataFrame({"index": [], "year": []})
     first = findings.quality_findings(coverage, empty, empty, "en", "x").sentences[0]
-    assert first.startswith("2 of 2 index-years publish a headline score for every ranked unit")
+    assert first.startswith("2 of 2 index-years: the data held have a headline score for every ranked unit")
 
 
 def test_a_move_over_editions_without_a_value_says_so():
@@ -303,13 +328,11 @@ def test_the_quality_count_leaves_out_a_status_no_year_has():
             "geography": "provinces_63",
             "indicator": "overall",
             "n_score": [63, 10],
-            "n_published": [63, 10],
+            "n_held": [63, 10],
             "n_ranked": [63, 63],
             "status": ["complete", "partial"],
         }
     )
     empty = pd.DataFrame({"index": [], "year": []})
     first = findings.quality_findings(coverage, empty, empty, "vi", "x").sentences[0]
-    assert "0 lượt" not in first and first.endswith(
-        "1 lượt còn lại dữ liệu đang lưu chỉ có một phần danh sách."
-    )
+    assert "0 lượt" not in first and first.endswith("1 lượt còn lại chỉ có một phần danh sách.")

@@ -11,9 +11,10 @@ import pytest
 
 from egov_analysis import cli, config
 from egov_analysis.reporting import matrix
+from egov_analysis.reporting.contract import load_reports
 from egov_analysis.reporting.execute import output_paths
 from egov_analysis.reporting.index_page import render_matrix_tables as matrix_tables
-from egov_analysis.reporting.reports import ReportContractError, load_reports, select
+from egov_analysis.reporting.reports import ReportContractError, select
 
 NOTEBOOKS = config.paths().notebooks
 PROJECT_REPORTS = config.paths().root / "reports.toml"

@@ -192,17 +192,17 @@ def test_a_change_across_the_series_break_starts_after_it():
 def test_a_partial_year_is_a_ranked_list_saying_top_k_of_n():
     rows = panel_rows("pci", [2024], n_units=12, n_ranked=63, published={2024: 10})
     chart = plots.ranked_bars(context("en"), rows, 2024, highlight=["Quảng Ninh"])
-    assert chart.kind == "ranked_list" and chart.title == "PCI 2024: top 10 of 63 published"
+    assert chart.kind == "ranked_list" and chart.title == "PCI 2024: top 10 of 63 ranked (data held)"
     labels = [t.get_text() for t in chart.figure.axes[0].get_yticklabels()]
     assert labels[0] == "1. " + chart.data["province"].iloc[0] and len(labels) == 10
     vi = plots.ranked_bars(context("vi"), rows, 2024)
-    assert vi.title == "PCI năm 2024: 10 đơn vị đứng đầu trong 63 được công bố"
+    assert vi.title == "PCI năm 2024: 10 đơn vị đứng đầu trong 63 đơn vị được xếp hạng (dữ liệu đang lưu)"
 
 
 def test_a_map_of_few_published_units_is_a_ranked_list_instead():
     rows = panel_rows("pci", [2024], n_units=12, n_ranked=63, published={2024: 9})
     chart = plots.choropleth(context("en"), rows, "63", index="pci", year=2024)
-    assert chart.kind == "ranked_list" and "top 9 of 63" in chart.title
+    assert chart.kind == "ranked_list" and "top 9 of 63 ranked (data held)" in chart.title
     assert "a ranked list instead of a map" in chart.footer.replace("\n", " ")
 
 
@@ -325,14 +325,14 @@ def test_a_partial_year_that_is_not_the_top_k_says_k_of_n_and_marks_units_withou
     rows = rows[rows["rank"].isin([1, 2, 5, 9])].copy()
     rows.loc[rows["rank"].eq(5), "score"] = pd.NA
     chart = plots.ranked_bars(context("en"), rows, 2024)
-    assert chart.title == "PCI 2024: 4 of 63 published"
+    assert chart.title == "PCI 2024: 4 of 63 ranked units held"
     texts = [t.get_text() for t in chart.figure.axes[0].texts]
-    assert texts == ["no score published"]
+    assert texts == ["no score held"]
 
 
 def test_rank_lines_of_a_short_list_are_not_called_the_best_units():
     rows = panel_rows(n_units=8, n_ranked=63, published={2019: 4})
     short = plots.bump_chart(context("en"), rows, [], top_n=7)
-    assert "the 4 units published for 2019" in short.alt_text and "best" not in short.alt_text
+    assert "the 4 units with a rank held for 2019" in short.alt_text and "best" not in short.alt_text
     full = plots.bump_chart(context("en"), panel_rows(n_units=8), [], top_n=3)
     assert "the 3 best units of 2019" in full.alt_text

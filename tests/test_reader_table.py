@@ -89,7 +89,7 @@ def test_outcome_counts_say_how_many_editions_hold_a_value_in_the_languages_plur
     assert en[1].endswith(": 1 of 1 edition with a value held for Quảng Ninh.")
     assert len(en) == 4 and "0 of 1 edition" in en[3]
     vi = ph.outcome_counts(outcomes, "Quảng Ninh", "vi")
-    assert vi[0] == "PCI: 2/3 kỳ công bố có giá trị của Quảng Ninh."
+    assert vi[0] == "PCI: dữ liệu đang lưu có giá trị của Quảng Ninh ở 2/3 kỳ đánh giá."
     with pytest.raises(KeyError, match="status"):
         ph.outcome_counts(outcomes.drop(columns="status"), "Quảng Ninh", "en")
 

@@ -22,9 +22,10 @@ from bs4 import BeautifulSoup
 from egov_analysis import config, meta
 from egov_analysis.meta.messages import catalogue
 from egov_analysis.plots.chart import CHART_METADATA
+from egov_analysis.reporting.contract import load_reports
 from egov_analysis.reporting.index_page import other_languages, page_name, write_data_zip
 from egov_analysis.reporting.readable_parameters import ReadablePythonTranslator
-from egov_analysis.reporting.reports import Report, load_reports
+from egov_analysis.reporting.reports import Report
 
 REPORTS = [  # the default set: what `egov-analysis build` (and the session fixture) builds
     r
@@ -93,6 +94,89 @@ def test_every_image_has_specific_alt_text(project_build, report):
     generic = [a for a in alts if not a or a == PLACEHOLDER_ALT or len(a) < 20]
     assert not generic, f"{report}: images without specific alt text: {generic}"
     assert len(set(alts)) == len(alts), f"{report}: two images share an alt text: {alts}"
+
+
+# --- every number says what it is (issue 22): the rules of tests/test_words.py, on the built pages ---
+
+# "publishes 14 of 63" / "14/63 được công bố": a count of units next to "publish" in one clause
+HELD_AS_PUBLISHED = [
+    re.compile(p, re.I)
+    for p in (
+        r"\bpublish\w*\b[^.;:()\n]*\b\d+ (of|/) \d+",
+        r"\b\d+ of \d+\b[^.;:()\n]*\bpublish",
+        r"công bố[^.;:()\n]*\b\d+\s*(/|trên)\s*\d+",
+        r"\b\d+\s*(/|trên)\s*\d+\b[^.;:()\n]*công bố",
+    )
+]
+COUNTS = {  # a partial year's count as the findings and the chart footers write it
+    "en": [re.compile(r"\b(\d+) of (\d+) in (\d{4})\b"), re.compile(r"\b(\d{4}): (\d+) of (\d+)\b")],
+    "vi": [re.compile(r"\b(\d{4}): (\d+)/(\d+)\b")],
+}
+BARE_PERSON = re.compile(r"(?<!TP\. )(?<!phố )Hồ Chí Minh(?! City)")
+
+
+def _page_texts(paths: config.Paths, name: str) -> list[str]:
+    """What a reader of the page meets: its visible text, its images' alt texts and the text drawn
+    in its figures (matplotlib writes each drawn text as a comment of the SVG)."""
+    soup = _reviewer(paths, name)
+    texts = [soup.get_text("\n", strip=True), *(img.get("alt", "") for img in soup.find_all("img"))]
+    for svg in sorted((paths.figures / name).glob("*.svg")):
+        texts += re.findall(r"<!-- (.*?) -->", svg.read_text("utf-8"), flags=re.S)
+    return texts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("report", [r.name for r in REPORTS])
+def test_no_page_says_the_publisher_published_what_the_project_holds(project_build, report):
+    texts = _page_texts(project_build, report)
+    wrong = sorted({m.group(0) for t in texts for p in HELD_AS_PUBLISHED for m in p.finditer(t)})
+    assert not wrong, f"{report}: {wrong}"
+    bare = sorted({t[max(0, m.start() - 30) : m.end() + 10] for t in texts for m in BARE_PERSON.finditer(t)})
+    assert not bare, f"{report}: the city named as the person: {bare}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("report", [r.name for r in REPORTS if r.name.startswith("rankings_")])
+def test_a_page_gives_one_count_per_year_of_a_list_held(project_build, report):
+    """A rankings page is about one index: each year's count of units held is one number."""
+    lang = next(r for r in REPORTS if r.name == report).parameters.get("lang", "en")
+    counts: dict[tuple[str, str], set[str]] = {}
+    for text in _page_texts(project_build, report):
+        for pattern in COUNTS[lang]:
+            for m in pattern.finditer(text):
+                k, n, year = (m.group(1), m.group(2), m.group(3)) if len(m.group(1)) < 4 else m.group(2, 3, 1)
+                counts.setdefault((year, n), set()).add(k)
+    twice = {key: ks for key, ks in counts.items() if len(ks) > 1}
+    assert not twice, f"{report}: two counts for one year: {twice}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("report", [r.name for r in REPORTS])
+def test_a_page_with_computed_values_marks_them_and_explains_the_mark_once(project_build, report):
+    lang = next(r for r in REPORTS if r.name == report).parameters.get("lang", "en")
+    legend = catalogue(lang)["tables.computed_legend"]
+    visible = _reviewer(project_build, report).get_text("\n", strip=True)
+    marks = visible.replace(legend, "").replace(catalogue(lang)["site.footer_note"], "")  # it names the mark
+    if "†" in marks:
+        assert legend in visible, f"{report}: the mark without its legend"
+    if report.startswith("rankings_papi"):  # ranks computed from complete score lists
+        assert "†" in marks, f"{report}: computed PAPI ranks without the mark"
+
+
+@pytest.mark.slow
+def test_no_figure_of_the_build_prints_raw_mathtext(project_build):
+    svgs = sorted(project_build.figures.rglob("*.svg"))
+    assert svgs
+    math = re.compile(r"mathdefault|\$[^$<>]*[\\^_{}][^$<>]*\$")  # "$\mathdefault{10^{4}}$", not "US$"
+    raw = [str(p) for p in svgs if math.search(p.read_text("utf-8"))]
+    assert not raw, raw
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("report", [r.name for r in REPORTS if r.name.startswith("relationships_")])
+def test_a_correlation_on_the_page_carries_its_uncertainty(project_build, report):
+    visible = _reviewer(project_build, report).get_text("\n", strip=True)
+    assert re.search(r"r = -?\d[.,]\d+ \([^)]*p [=<] \d", visible), f"{report}: a bare correlation"
 
 
 def _english_fragments() -> set[str]:

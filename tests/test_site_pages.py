@@ -22,9 +22,10 @@ from PIL import Image
 from egov_analysis import config
 from egov_analysis.meta.messages import languages
 from egov_analysis.reporting import site
+from egov_analysis.reporting.contract import load_reports
 from egov_analysis.reporting.execute import output_paths
 from egov_analysis.reporting.index_page import page_name, with_site_parts, write_index
-from egov_analysis.reporting.reports import Report, load_reports
+from egov_analysis.reporting.reports import Report
 from egov_analysis.reporting.runner import output_digests
 
 HOSTILE = "<script>alert(1)</script><b>PCI</b>"

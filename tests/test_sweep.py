@@ -13,7 +13,8 @@ import pytest
 from helpers import local_dask_cluster
 
 from egov_analysis import config
-from egov_analysis.reporting.reports import load_reports, select
+from egov_analysis.reporting.contract import load_reports
+from egov_analysis.reporting.reports import select
 from egov_analysis.reporting.runner import build
 
 pytestmark = pytest.mark.extended

@@ -49,8 +49,8 @@ def test_cells_in_english():
         "DTI",
         "DTI",
         "Đà Nẵng",
-        "not published",
-        "not published",
+        "not held",
+        "not held",
         "1,234.5 billion VND",
     ]
 
@@ -65,7 +65,7 @@ def test_cells_in_vietnamese_use_decimal_comma_and_thousands_dot():
         "4/63",
         "646,0 tỷ đồng",
     ]
-    assert shown.iloc[1, 3] == "chưa công bố"
+    assert shown.iloc[1, 3] == "không có số liệu"
     assert shown.iloc[1, 5] == "1.234,5 tỷ đồng"
     assert fmt.number(1234567.891, "vi", 2) == "1.234.567,89"
     assert fmt.score(0.74839, "dti", "vi") == "0,7484"
@@ -137,7 +137,7 @@ def test_the_coverage_table_counts_published_units_as_the_rankings_do_and_names_
             "geography": "provinces_63",
             "indicator": "overall",
             "n_score": [10, 20, 63],
-            "n_published": [18, 63, 63],  # DTI 2020: 10 scores and 18 ranks held
+            "n_held": [18, 63, 63],  # DTI 2020: 10 scores and 18 ranks held
             "n_ranked": [63, 63, 63],
             "status": ["partial", "ranks_only", "complete"],
         }

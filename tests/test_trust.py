@@ -15,8 +15,8 @@ import pytest
 
 from egov_analysis import config
 from egov_analysis.clean.run import clean
+from egov_analysis.reporting.contract import load_reports
 from egov_analysis.reporting.execute import output_paths
-from egov_analysis.reporting.reports import load_reports
 from egov_analysis.reporting.runner import build
 
 PROJECT_REPORTS = config.paths().root / "reports.toml"

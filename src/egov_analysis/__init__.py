@@ -68,7 +68,7 @@ _SUBMODULES = tuple(name for name in __all__ if name not in _FUNCTIONS and name 
 _EXTRAS = {"matplotlib": "plots", "seaborn": "plots", "adjustText": "plots", "babel": "plots",
            "great_tables": "tables", "pysyncon": "counterfactual", "papermill": "reports",
            "nbconvert": "reports", "nbformat": "reports", "tqdm": "reports", "ipykernel": "reports",
-           "jinja2": "reports", "PIL": "reports", "IPython": "reports",
+           "jinja2": "reports", "PIL": "reports", "IPython": "reports", "grimp": "reports",
            "jupyter_client": "reports", "xlrd": "importers", "openpyxl": "importers",
            "shapely": "importers", "distributed": "cluster"}  # fmt: skip
 

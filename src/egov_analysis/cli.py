@@ -113,20 +113,63 @@ def _cmd_clean(args: argparse.Namespace, paths: config.Paths) -> int:
     return 0
 
 
+def _explicit_outputs(args: argparse.Namespace) -> bool:
+    """Whether the output folders were chosen (an option or an ``EGOV_*`` variable)."""
+    import os
+
+    names = ("reports", "figures")
+    return any(getattr(args, n, None) or os.environ.get(config.ENV_VARS[n]) for n in names)
+
+
+def _build_log(quiet: bool) -> Callable[[str], None]:
+    """Lines as they happen: failures, warnings and stops on stderr, the rest on stdout (none when
+    ``quiet``)."""
+
+    def log(line: str) -> None:
+        alert = line.startswith(("FAILED", "warning", "build: stopped"))
+        if alert or not quiet:
+            print(line, file=sys.stderr if alert else sys.stdout, flush=True)
+
+    return log
+
+
 def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
     from pathlib import Path
 
     from .clean.problems import ValidationError, format_report
+    from .reporting.contract import load_reports
     from .reporting.engines import SchedulerError, scheduler_address
-    from .reporting.reports import ReportsFileError, load_reports, select
-    from .reporting.runner import BuildFaultError, BuildLockedError, build, default_reports_file
+    from .reporting.reports import ReportsFileError, select
+    from .reporting.runner import (
+        LOCKED_EXIT,
+        BuildFaultError,
+        BuildInterruptedError,
+        BuildLockedError,
+        build,
+        default_reports_file,
+        dry_run,
+        own_outputs,
+    )
 
     reports_file = Path(args.reports_file) if args.reports_file else default_reports_file(paths)
+    published = paths.reports
+    if not _explicit_outputs(args):
+        paths = own_outputs(paths, reports_file)
+    log = _build_log(args.quiet)
     try:
         if args.list:
             for report in select(load_reports(reports_file, paths.notebooks), args.set, args.only or ()):
                 print(report.name)
             return 0
+        if args.dry_run:
+            to_stderr = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+            # stdout holds only the reports that would run
+            plan = dry_run(paths, reports_file, args.only or (), args.force, args.set, log=to_stderr)
+            for name, why in plan.items():
+                print(f"{name}\t{why}")
+            return 0
+        if paths.reports != published:
+            log(f"build: {reports_file.name} writes to {paths.reports} and {paths.figures}")
         result = build(
             paths,
             reports_file,
@@ -136,9 +179,23 @@ def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
             progress=not args.quiet,
             report_set=args.set,
             scheduler=scheduler_address(args.scheduler),
-            log=lambda line: print(line, flush=True),  # as each report finishes, not at the end
+            log=log,
+            wait_for_lock=args.wait,
+            time_limit=args.time_limit,
         )
-    except (BuildLockedError, ReportsFileError, KeyError, SchedulerError) as err:
+    except BuildLockedError as err:
+        print(f"build: {err}", file=sys.stderr)
+        return LOCKED_EXIT
+    except BuildInterruptedError as stop:
+        done = sum(o.ok for o in stop.result.ran)
+        print(
+            f"build: stopped by {stop.signal_name}; {done} finished report(s) kept, the rest not run",
+            file=sys.stderr,
+            flush=True,
+        )
+        print(stop.result.summary(stop.signal_name), flush=True)
+        return stop.exit_status
+    except (ReportsFileError, KeyError, SchedulerError) as err:
         print(f"build: {err.args[0] if isinstance(err, KeyError) else err}", file=sys.stderr)
         return 2
     except BuildFaultError as err:
@@ -148,18 +205,16 @@ def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
         print(format_report(err.report), file=sys.stderr)
         print("build: the raw data have problems; nothing was built", file=sys.stderr)
         return 1
-    for outcome in result.failures:
-        print(f"FAILED  {outcome.name}: {outcome.error}", file=sys.stderr)
     if result.skipped:
-        print(f"build: {len(result.skipped)} report(s) up to date: {', '.join(result.skipped)}")
-    print(f"build: {paths.reports / 'index.html'}")
+        log(f"build: {len(result.skipped)} report(s) up to date: {', '.join(result.skipped)}")
+    log(f"build: {paths.reports / 'index.html'}")
     if result.failures:
         print(
             f"build: {len(result.failures)} report(s) failed; their previous outputs are kept",
             file=sys.stderr,
         )
-        return 1
-    return 0
+    print(result.summary(), flush=True)
+    return 1 if result.failures else 0
 
 
 def _cmd_notebooks_refresh(args: argparse.Namespace, paths: config.Paths) -> int:
@@ -191,6 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="egov-analysis",
         description="Vietnam's provincial e-government and governance indices: data, charts, reports.",
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"egov-analysis {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     prov = commands.add_parser("provinces", help="the province registry")
@@ -236,8 +294,39 @@ def build_parser() -> argparse.ArgumentParser:
     bld.add_argument("-j", "--jobs", type=int, default=2, help="reports run at once (default 2)")
     bld.add_argument("--only", nargs="+", metavar="NAME", help="run only these reports")
     bld.add_argument("--force", action="store_true", help="re-run reports even if nothing changed")
-    bld.add_argument("--reports-file", metavar="TOML", help="the reports file (default reports.toml)")
-    bld.add_argument("--quiet", action="store_true", help="no progress bar")
+    bld.add_argument(
+        "--reports-file",
+        metavar="TOML",
+        help="the reports file (default reports.toml); another file writes to <its stem>-outputs/ "
+        "beside it unless --reports/--figures say where",
+    )
+    bld.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print only failures, warnings and the summary line (no progress bar, no ok lines)",
+    )
+    bld.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print `name<TAB>reason` for every report that would run, and nothing else; run nothing",
+    )
+    bld.add_argument(
+        "--wait",
+        nargs="?",
+        type=float,
+        const=-1.0,
+        default=None,
+        metavar="SECONDS",
+        help="wait for another build's lock (for SECONDS, or as long as it takes) instead of exiting "
+        "at once with status 75",
+    )
+    bld.add_argument(
+        "--time-limit",
+        type=float,
+        default=1800.0,
+        metavar="SECONDS",
+        help="a report running longer fails (default 1800)",
+    )
     bld.add_argument(
         "--set",
         default="default",

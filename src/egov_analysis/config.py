@@ -36,6 +36,8 @@ ENV_VARS = {
     "notebooks": "EGOV_NOTEBOOKS_DIR",
     "reference": "EGOV_REFERENCE_DIR",
 }
+# set by the build in a report's kernel: datasets.load() notes there each processed table it reads
+READS_VARIABLE = "EGOV_READS_FILE"
 
 
 # processed tables shipped inside a wheel (`make wheel`); absent from a checkout

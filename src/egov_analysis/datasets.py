@@ -158,6 +158,7 @@ def load(name: str, paths: config.Paths | None = None) -> pd.DataFrame:
     raw = config.has_raw(paths.raw)
     if raw:
         ensure_fresh(paths)
+    _note_read(name)
     path = paths.processed / f"{name}.parquet"
     if path.exists():
         return pd.read_parquet(path)
@@ -170,6 +171,14 @@ def load(name: str, paths: config.Paths | None = None) -> pd.DataFrame:
     if not raw:
         raise DataNotFoundError(name, paths)
     raise FileNotFoundError(f"{name} was not built: its raw files are not in {paths.raw}")
+
+
+def _note_read(name: str) -> None:
+    """In a report's kernel, tell the build which table it read (its cache key covers only those)."""
+    target = os.environ.get(config.READS_VARIABLE)
+    if target:
+        with open(target, "a", encoding="utf-8") as out:
+            out.write(name + "\n")
 
 
 def outline_features(geography: str, paths: config.Paths | None = None) -> list[dict[str, Any]]:

@@ -200,7 +200,7 @@ COVERAGE = Table(
         _INDICATOR,
         Field("n_score", "Int64", "Units with a score.", nullable=False, minimum=0),
         Field("n_rank", "Int64", "Units with a rank.", nullable=False, minimum=0),
-        Field("n_published", "Int64", "Units with a score or a rank.", nullable=False, minimum=0),
+        Field("n_held", "Int64", "Units with a score or a rank.", nullable=False, minimum=0),
         Field("n_ranked", "Int64", "Units the publisher ranked.", minimum=1),
         Field(
             "score_share_pct",

@@ -3,7 +3,7 @@
 Numbers are formatted by Babel with the report language as locale (``vi``: decimal comma and
 thousands dot; ``en``: decimal point and thousands comma); words come from the message catalogue
 (``meta/messages/<lang>/tables.toml``). Scores keep the publisher's printed precision
-(``meta/score_precision.csv``). Missing values are written as "not published" / "chưa công bố",
+(``meta/score_precision.csv``). Missing values are written as "not held" / "không có số liệu",
 never as ``nan`` or ``<NA>``. Imports only ``meta`` and ``provinces``, so findings, tables and
 charts can share it.
 """
@@ -57,13 +57,56 @@ def score(value: Any, index: str, lang: str) -> str:
     return number(value, lang, score_decimals().get(index, DEFAULT_DECIMALS))
 
 
-def rank(value: Any, n: Any, lang: str) -> str:
-    """A rank with the number of units ranked: ``4 / 63``; only the rank when n is unknown."""
+def is_computed(basis: Any) -> bool:
+    """Whether a value's status (``score_basis``, ``rank_basis``, ``value_basis`` of the field
+    registry: ``published`` / ``computed`` / ``derived: …``) says this project computed it."""
+    return not is_missing(basis) and str(basis).split(":")[0].strip() in ("computed", "derived")
+
+
+def mark(written: str, basis: Any, lang: str) -> str:
+    """``written`` with the computed mark (``tables.computed_mark``: ``†``, the same in every
+    language) when ``basis`` says the value was computed; as it is otherwise."""
+    return written + text("tables.computed_mark", lang) if is_computed(basis) else written
+
+
+def has_mark(written: str, lang: str) -> bool:
+    """Whether a text carries the computed mark (so that its page gives :func:`computed_legend`)."""
+    return text("tables.computed_mark", lang) in str(written)
+
+
+def computed_legend(lang: str) -> str:
+    """The one sentence that explains the computed mark, the same under tables, charts and findings."""
+    return text("tables.computed_legend", lang)
+
+
+def rank(value: Any, n: Any, lang: str, basis: Any = None) -> str:
+    """A rank with the number of units ranked: ``4 / 63``; only the rank when n is unknown; marked
+    ``†`` when ``basis`` (the row's ``rank_basis``) says the project computed it."""
     if is_missing(value):
         return not_published(lang)
     if is_missing(n):
-        return number(value, lang)
-    return text("tables.rank_of", lang, rank=number(value, lang), n=number(n, lang))
+        return mark(number(value, lang), basis, lang)
+    return mark(text("tables.rank_of", lang, rank=number(value, lang), n=number(n, lang)), basis, lang)
+
+
+def p_value(p: Any, lang: str) -> str:
+    """A p-value as a statistician writes it: ``p = 0.012``; ``p < 0.001`` below a thousandth."""
+    if not finite(p):
+        return not_published(lang)
+    if float(p) < 0.001:
+        return text("tables.p_below", lang, p=number(0.001, lang, 3))
+    return text("tables.p_value", lang, p=number(p, lang, 3))
+
+
+def uncertainty(low: Any, high: Any, p: Any, lang: str, decimals: int = 2) -> str:
+    """The uncertainty of an estimate: ``95% interval 0.12 to 0.55, p = 0.004`` (the interval left
+    out where it cannot be computed)."""
+    if not (finite(low) and finite(high)):
+        return p_value(p, lang)
+    interval = text(
+        "tables.interval", lang, low=number(low, lang, decimals), high=number(high, lang, decimals)
+    )
+    return text("tables.uncertainty_join", lang, interval=interval, p=p_value(p, lang))
 
 
 def billion_vnd(amount_vnd: Any, lang: str, decimals: int = 1) -> str:

@@ -25,6 +25,10 @@ import pandas as pd
 
 from . import formatting as fmt
 from .meta.messages import text
+from .provinces import display_names
+
+# columns that hold a unit's canonical name: shown as the name readers know
+UNIT_NAME_COLUMNS = ("province", "best_province", "unit_2025", "leader")
 
 KINDS = ("text", "name", "indicator", "score", "rank", "number", "amount", "percent", "year", "link")
 NUMERIC_KINDS = {"score", "rank", "number", "amount", "percent", "year"}
@@ -84,14 +88,21 @@ def _index_of(column: Column, row: pd.Series) -> str:
     return str(column.index or row[column.index_column])
 
 
+# the column holding a value's status (field registry: published / computed), by cell kind
+_BASIS = {"rank": "rank_basis", "score": "score_basis"}
+
+
 def _cell(column: Column, row: pd.Series, lang: str) -> str:
     value = row[column.source]
     kind = column.kind
+    basis = row.get(_BASIS[kind]) if kind in _BASIS else None  # the value's status, from the data
     if kind == "rank":
         n = row[column.n_column] if column.n_column else None
-        return fmt.rank(value, n, lang)
+        return fmt.rank(value, n, lang, basis)
     if fmt.is_missing(value):
         return fmt.not_published(lang)
+    if kind == "score":
+        return fmt.mark(fmt.score(value, _index_of(column, row), lang), basis, lang)
     writers: dict[str, Callable[[], str]] = {
         "text": lambda: str(value),
         "year": lambda: str(int(value)),
@@ -113,6 +124,7 @@ def display_frame(frame: pd.DataFrame, columns: Sequence[Column], lang: str) -> 
     missing = [c.source for c in columns if c.source not in frame.columns]
     if missing:
         raise KeyError(f"table columns {missing} are not in the frame (columns: {list(frame.columns)})")
+    frame = display_names(frame, lang, UNIT_NAME_COLUMNS)  # TP. Hồ Chí Minh, not the bare name
     cells = {_heading(c, lang): [_cell(c, row, lang) for _, row in frame.iterrows()] for c in columns}
     return pd.DataFrame(cells, dtype="string").reset_index(drop=True)
 
@@ -197,6 +209,8 @@ def people_table(
         table = table.tab_source_note(raw_html(sources_note(urls, lang)))
     for line in source_texts:
         table = table.tab_source_note(raw_html(html.escape(line)))
+    if any(fmt.has_mark(cell, lang) for c in shown.columns for cell in shown[c].astype(str)):
+        notes = [*notes, fmt.computed_legend(lang)]  # the mark's one legend sentence
     for note in notes:
         if note:
             table = table.tab_source_note(raw_html(_escaped("tables.note", lang, {}, note=note)))

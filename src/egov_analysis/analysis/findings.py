@@ -21,11 +21,21 @@ from functools import cache
 import pandas as pd
 
 from .. import formatting as fmt
+from ..meta import editions as meta_editions
 from ..meta import indices as meta_indices
 from ..meta import series_breaks as meta_series_breaks
-from ..meta.coverage import COMPLETE, PARTIAL, RANKS_ONLY, list_status
+from ..meta.coverage import COMPLETE, PARTIAL, RANKS_ONLY
+from ..meta.coverage import coverage as held_coverage
 from ..meta.messages import plural, text
-from ..provinces import provinces
+from ..provinces import display_name, display_names, provinces
+from .relationships import Correlation
+
+# Fewer units than this ranked in both years name no "largest rise" or "largest fall": among a
+# handful of units (a top list, press excerpts) the largest move says which units happen to be held
+# more than how the list moved, and ranks among 63 move by a few places from year to year anyway.
+# Nor do fewer than half of the units ranked (two top lists): a unit that climbed into the later
+# list is there because it rose, so the largest rise among them is chosen by the selection.
+MIN_UNITS_FOR_CHANGE = 10
 
 FINDINGS_METADATA = "egov_findings"
 
@@ -112,21 +122,9 @@ def _published(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def year_coverage(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per year: units published (score or rank), with a score, ranked by the publisher, the
-    list's ``status`` (``meta.coverage.list_status``: complete / ranks_only / partial) and
-    ``complete`` (every ranked unit has a score, the condition for medians and regional positions)."""
-
-    published = _published(rows).groupby("year")["province_code"].nunique().rename("published")
-    per_year = (
-        rows.groupby("year")
-        .agg(with_score=("score", "count"), n_ranked=("n_ranked", "max"))
-        .join(published)
-        .fillna({"published": 0})
-        .reset_index()
-    )
-    per_year["status"] = list_status(per_year["with_score"], per_year["published"], per_year["n_ranked"])
-    per_year["complete"] = per_year["status"].eq(COMPLETE).astype(bool)
-    return per_year
+    """Per year: the coverage of ``rows`` (``meta.coverage.coverage``: ``n_held``, ``n_score``,
+    ``n_ranked``, ``status``, ``complete``), the one count every page gives."""
+    return held_coverage(rows, by=["year"])
 
 
 def _names(rows: pd.DataFrame) -> list[str]:
@@ -146,13 +144,25 @@ def _moves(own: pd.DataFrame, index: str, indicator: str) -> pd.DataFrame:
     """Rank changes between consecutive ranked years of one unit, within an unbroken series."""
     ranked = own.dropna(subset=["rank"]).sort_values("year")
     years, ranks = ranked["year"].astype(int).tolist(), ranked["rank"].astype(int).tolist()
-    out: list[dict[str, int]] = []
+    bases = [_basis(r) for _, r in ranked.iterrows()]
+    out: list[dict[str, object]] = []
     for i in range(1, len(years)):
         y0, r0, y1, r1 = years[i - 1], ranks[i - 1], years[i], ranks[i]
         if breaks_between(index, indicator, y0, y1):
             continue
-        out.append({"from_year": y0, "to_year": y1, "before": r0, "after": r1, "places": r0 - r1})
-    return pd.DataFrame(out, columns=["from_year", "to_year", "before", "after", "places"])
+        out.append(
+            {
+                "from_year": y0,
+                "to_year": y1,
+                "before": r0,
+                "after": r1,
+                "places": r0 - r1,
+                "before_basis": bases[i - 1],
+                "after_basis": bases[i],
+            }
+        )
+    columns = ["from_year", "to_year", "before", "after", "places", "before_basis", "after_basis"]
+    return pd.DataFrame(out, columns=columns)
 
 
 def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> list[str]:
@@ -160,15 +170,16 @@ def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> lis
     its latest position (or that it is not among those published), best and lowest rank, biggest
     rise and fall between ranked years, its place against the national median and its region in
     the latest complete year, and the years with no published value for it."""
+    rows = display_names(rows, lang)  # "TP. Hồ Chí Minh" on the page, the canonical key in the data
     if rows.empty:
         return []
     index, indicator = _one(rows, "index"), _one(rows, "indicator")
     label = _index_label(index, lang)
     rows = rows.assign(year=rows["year"].astype(int))
     years = sorted(rows["year"].unique())
-    coverage = year_coverage(rows).set_index("year")
+    held = year_coverage(rows).set_index("year")
     own = _published(rows[rows["province_code"].eq(province_code)]).sort_values("year")
-    name = _province_name(rows, province_code)
+    name = _province_name(rows, province_code, lang)
     if own.empty:
         return [_say("findings.never", lang, index=label, years=fmt.year_span(years), province=name)]
 
@@ -187,15 +198,15 @@ def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> lis
                 index=label,
                 year=latest_year,
                 province=name,
-                published=fmt.number(coverage.loc[latest_year, "published"], lang),
-                n=fmt.number(coverage.loc[latest_year, "n_ranked"], lang),
+                published=fmt.number(held.loc[latest_year, "n_held"], lang),
+                n=fmt.number(held.loc[latest_year, "n_ranked"], lang),
                 value=_value_text(before, index, lang),
                 last_year=int(before["year"]),
             )
         )
     out.extend(_best_worst(own, lang))
     out.extend(_move_sentences(own, index, indicator, label, lang))
-    out.extend(_distribution_sentences(rows, coverage, province_code, name, index, lang))
+    out.extend(_distribution_sentences(rows, held, province_code, name, index, lang))
     missing = [y for y in years if y not in set(own["year"])]
     if missing:
         out.append(
@@ -204,27 +215,46 @@ def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> lis
     return out
 
 
-def _province_name(rows: pd.DataFrame, code: str) -> str:
+def _province_name(rows: pd.DataFrame, code: str, lang: str) -> str:
     hit = rows.loc[rows["province_code"].eq(code), "province"]
     if not hit.empty:
-        return str(hit.iloc[0])
+        return display_name(hit.iloc[0], lang)
     known = provinces()
     if code in known:
-        return known[code].name
+        return known[code].display_name(lang)
     raise ValueError(f"province code {code!r} is neither in the rows nor in the province registry")
+
+
+def _basis(row: pd.Series) -> object:
+    """The row's rank status (``rank_basis``: published / computed), None where rows lack it."""
+    return row.get("rank_basis")
+
+
+def _any_computed(rows: pd.DataFrame) -> str | None:
+    """``computed`` when any of ``rows`` has a rank the project computed."""
+    if "rank_basis" not in rows:
+        return None
+    return "computed" if any(fmt.is_computed(b) for b in rows["rank_basis"]) else None
+
+
+def with_legend(sentences: list[str], lang: str) -> list[str]:
+    """``sentences`` and, where one of them carries the computed mark, the mark's one legend."""
+    if any(fmt.has_mark(s, lang) for s in sentences):
+        return [*sentences, _say("tables.computed_legend", lang)]
+    return sentences
 
 
 def _value_text(row: pd.Series, index: str, lang: str) -> str:
     if fmt.is_missing(row["rank"]):
         return _say("findings.score_only", lang, score=fmt.score(row["score"], index, lang))
-    return _say("findings.rank_only", lang, rank=fmt.rank(row["rank"], row["n_ranked"], lang))
+    return _say("findings.rank_only", lang, rank=fmt.rank(row["rank"], row["n_ranked"], lang, _basis(row)))
 
 
 def _position_sentence(here: pd.Series, label: str, name: str, index: str, lang: str) -> str:
     fields = {"index": label, "year": int(here["year"]), "province": name}
     if fmt.is_missing(here["rank"]):
         return _say("findings.latest_score", lang, **fields, score=fmt.score(here["score"], index, lang))
-    rank = fmt.rank(here["rank"], here["n_ranked"], lang)
+    rank = fmt.rank(here["rank"], here["n_ranked"], lang, _basis(here))
     if fmt.is_missing(here["score"]):
         return _say("findings.latest_rank_no_score", lang, **fields, rank=rank)
     return _say(
@@ -244,8 +274,9 @@ def _tie_sentence(rows: pd.DataFrame, here: pd.Series, code: str, lang: str) -> 
         _say(
             "findings.tied",
             lang,
-            rank=fmt.number(here["rank"], lang),
+            rank=fmt.mark(fmt.number(here["rank"], lang), _basis(here), lang),
             year=int(here["year"]),
+            province=str(here["province"]),
             others=fmt.join(_names(same), lang),
         )
     ]
@@ -257,12 +288,16 @@ def _best_worst(own: pd.DataFrame, lang: str) -> list[str]:
         return []
     ranks = ranked["rank"].astype(int)
     best, worst = int(ranks.min()), int(ranks.max())
+
+    def written(value: int) -> str:  # marked when the project computed it in any of its years
+        return fmt.mark(fmt.number(value, lang), _any_computed(ranked[ranks.eq(value)]), lang)
+
     if best == worst:
         return [
             _say(
                 "findings.same_rank",
                 lang,
-                rank=fmt.number(best, lang),
+                rank=written(best),
                 n=len(ranked),
                 years=fmt.year_span(ranked["year"]),
             )
@@ -271,9 +306,9 @@ def _best_worst(own: pd.DataFrame, lang: str) -> list[str]:
         _say(
             "findings.best_worst",
             lang,
-            best=fmt.number(best, lang),
+            best=written(best),
             best_years=fmt.year_span(ranked.loc[ranks.eq(best), "year"]),
-            worst=fmt.number(worst, lang),
+            worst=written(worst),
             worst_years=fmt.year_span(ranked.loc[ranks.eq(worst), "year"]),
             n=len(ranked),
         )
@@ -314,11 +349,17 @@ def _move(row: pd.Series, key: str, lang: str) -> str:
         key,
         lang,
         abs(int(row["places"])),
-        before=fmt.number(row["before"], lang),
-        after=fmt.number(row["after"], lang),
+        before=fmt.mark(fmt.number(row["before"], lang), row["before_basis"], lang),
+        after=fmt.mark(fmt.number(row["after"], lang), row["after_basis"], lang),
         from_year=int(row["from_year"]),
         to_year=int(row["to_year"]),
-        places=fmt.number(abs(int(row["places"])), lang),
+        places=fmt.mark(  # a move between ranks the project computed is computed too
+            fmt.number(abs(int(row["places"])), lang),
+            "computed"
+            if fmt.is_computed(row["before_basis"]) or fmt.is_computed(row["after_basis"])
+            else None,
+            lang,
+        ),
     )
 
 
@@ -362,7 +403,7 @@ def _distribution_sentences(
                 "findings.in_region",
                 lang,
                 region=fmt.display_name("region", region, lang),
-                position=fmt.rank(position, len(peers), lang),
+                position=fmt.rank(position, len(peers), lang, "computed"),  # placed by this project
                 year=year,
             )
         )
@@ -375,6 +416,7 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
     distribution in the latest complete year, and the biggest rise and fall between the first and
     last ranked years of the latest unbroken stretch (:func:`comparable_years`; the same years the
     report's change chart should use)."""
+    rows = display_names(rows, lang)
     if rows.empty:
         return []
     index, indicator = _one(rows, "index"), _one(rows, "indicator")
@@ -387,7 +429,8 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
     leaders = last_rows[last_rows["rank"].eq(last_rows["rank"].min())]
     if not leaders.empty:
         scores = leaders["score"].dropna()
-        fields = {"index": label, "year": latest, "leaders": fmt.join(_names(leaders), lang)}
+        who = fmt.mark(fmt.join(_names(leaders), lang), _any_computed(leaders), lang)
+        fields = {"index": label, "year": latest, "leaders": who}
         if len(scores) == len(leaders) and scores.nunique() == 1:
             score = fmt.score(scores.iloc[0], index, lang)
             out.append(_say_n("findings.leader", lang, len(_names(leaders)), **fields, score=score))
@@ -400,12 +443,13 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
                 "findings.count_in_year",
                 lang,
                 year=int(y),
-                published=fmt.number(r["published"], lang),
+                published=fmt.number(r["n_held"], lang),
                 n=fmt.number(r["n_ranked"], lang),
             )
             for y, r in partial.iterrows()
         ]
         out.append(_say("findings.partial_years", lang, index=label, counts=fmt.join(counts, lang)))
+        out.extend(_released(index, _one(rows, "geography"), [int(y) for y in partial.index], lang))
     complete = coverage.index[coverage["complete"]].tolist()
     if complete:
         year = int(max(complete))
@@ -429,6 +473,27 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
         out.append(_say("findings.no_complete_year", lang, index=label))
     out.extend(_change_sentences(rows, index, indicator, label, lang))
     return out
+
+
+def _released(index: str, geography: str, years: list[int], lang: str) -> list[str]:
+    """What the publisher released in ``years`` where the edition table says so (its coverage note:
+    "VCCI ranked 63 provinces but published only the top 30"), each note once with its years."""
+    editions = meta_editions()
+    here = editions[
+        editions["index"].eq(index) & editions["geography"].eq(geography) & editions["year"].isin(years)
+    ]
+    column = f"coverage_note_{lang}"
+    if column not in here:
+        return []
+    by_note: dict[str, list[int]] = {}
+    for row in here.itertuples(index=False):
+        note = getattr(row, column)
+        if isinstance(note, str) and note.strip():
+            by_note.setdefault(note.strip(), []).append(int(row.year))
+    if not by_note:
+        return []
+    notes = [f"{note} ({fmt.year_span(years)})" for note, years in by_note.items()]
+    return [_say("findings.released", lang, notes=fmt.join(notes, lang))]
 
 
 def change_years(rows: pd.DataFrame) -> tuple[int, int] | None:
@@ -462,12 +527,30 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
         out.append(_say("findings.no_common_units", lang, first=first, last=last))
         return out
     change = (wide[first] - wide[last]).astype(int)
+    computed = set(
+        both.loc[[fmt.is_computed(b) for b in both.get("rank_basis", [None] * len(both))], "province_code"]
+    )
+
+    def places(value: int, codes: pd.Index) -> str:  # a move between computed ranks is computed
+        return fmt.mark(fmt.number(value, lang), "computed" if computed & set(codes) else None, lang)
+
     fields = {"first": first, "last": last, "n": fmt.number(len(wide), lang)}
     if len(wide) == 1:  # "the most" and "none of" need more than one unit
         who, ranks = str(names[wide.index[0]]), wide.iloc[0]
         before, after = fmt.number(ranks[first], lang), fmt.number(ranks[last], lang)
         out.append(
             _say("findings.index_one_unit", lang, first=first, last=last, who=who, before=before, after=after)
+        )
+        return out
+    ranked = pd.to_numeric(both["n_ranked"], errors="coerce").max()
+    if pd.notna(ranked) and len(wide) >= MIN_UNITS_FOR_CHANGE and len(wide) < int(ranked) / 2:
+        # the largest move among the units of two top lists says which units the lists hold
+        total = fmt.number(int(ranked), lang)
+        out.append(_say("findings.partial_for_change", lang, **fields, total=total))
+        return out
+    if len(wide) < MIN_UNITS_FOR_CHANGE:  # the largest of a handful of moves is no finding
+        out.append(
+            _say("findings.few_for_change", lang, **fields, min=fmt.number(MIN_UNITS_FOR_CHANGE, lang))
         )
         return out
     if change.max() > 0:
@@ -479,7 +562,7 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
                 int(change.max()),
                 **fields,
                 who=fmt.join(sorted(names[best.index].astype(str)), lang),
-                places=fmt.number(change.max(), lang),
+                places=places(int(change.max()), best.index),
             )
         )
     if change.min() < 0:
@@ -491,12 +574,11 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
                 int(-change.min()),
                 **fields,
                 who=fmt.join(sorted(names[worst.index].astype(str)), lang),
-                places=fmt.number(-change.min(), lang),
+                places=places(int(-change.min()), worst.index),
             )
         )
     if change.eq(0).all():
         out.append(_say("findings.index_steady", lang, **fields))
-    ranked = pd.to_numeric(both["n_ranked"], errors="coerce").max()
     if pd.notna(ranked) and len(wide) < int(ranked):  # a top list's leaders are no sample of all units
         out.append(_say("findings.common_partial", lang, n=fields["n"], total=fmt.number(int(ranked), lang)))
     return out
@@ -511,7 +593,7 @@ def rankings_findings(
     sentences = index_sentences(rows, lang)
     for code in highlight_codes:
         sentences.extend(province_sentences(rows, code, lang))
-    return Findings(_say("findings.heading", lang, subject=subject), sentences)
+    return Findings(_say("findings.heading", lang, subject=subject), with_legend(sentences, lang))
 
 
 def profile_findings(panel: pd.DataFrame, province_code: str, lang: str, subject: str) -> Findings:
@@ -521,7 +603,7 @@ def profile_findings(panel: pd.DataFrame, province_code: str, lang: str, subject
     headline = panel[panel["indicator"].eq("overall") & panel["geography"].eq("provinces_63")]
     sentences: list[str] = []
     absent: list[str] = []
-    name = _province_name(headline, province_code)
+    name = _province_name(headline, province_code, lang)
     for index in sorted(headline["index"].unique()):
         rows = headline[headline["index"].eq(index)]
         own = _published(rows[rows["province_code"].eq(province_code)])
@@ -534,7 +616,7 @@ def profile_findings(panel: pd.DataFrame, province_code: str, lang: str, subject
         sentences.extend(s for s in found if getattr(s, "key", "").startswith((*keep, "findings.in_region")))
     if absent:
         sentences.append(_say("findings.absent_indices", lang, province=name, indices=fmt.join(absent, lang)))
-    return Findings(_say("findings.heading", lang, subject=subject), sentences)
+    return Findings(_say("findings.heading", lang, subject=subject), with_legend(sentences, lang))
 
 
 def relationship_findings(
@@ -549,10 +631,18 @@ def relationship_findings(
     subject: str,
     x_rows: pd.DataFrame | None = None,
     y_rows: pd.DataFrame | None = None,
+    stats: Correlation | None = None,
 ) -> Findings:
     """The "Key findings" of an index-relationship report: how many provinces have both scores,
-    the two correlations (as the chart prints them, two decimals), and each highlighted
-    province's two values (score and, where ``x_rows``/``y_rows`` give it, rank)."""
+    the two correlations (as the chart prints them, two decimals) with their uncertainty (from
+    ``stats``, :func:`~egov_analysis.analysis.relationships.correlation`; computed from ``pairs``
+    when not given) and whether r is distinguishable from zero, and each highlighted province's two
+    values (score and, where ``x_rows``/``y_rows`` give it, rank)."""
+    pairs = display_names(pairs, lang)
+    from .relationships import correlation
+
+    stats = stats if stats is not None else correlation(pairs)
+    pearson, spearman = stats.pearson, stats.spearman  # one source for the numbers and their uncertainty
     x, y = _index_label(x_index, lang), _index_label(y_index, lang)
     n = len(pairs)
     if n < 3 or not (fmt.finite(pearson) and fmt.finite(spearman)):
@@ -570,12 +660,16 @@ def relationship_findings(
                 y=y,
                 r=fmt.number(pearson, lang, 2),
                 rho=fmt.number(spearman, lang, 2),
+                r_uncertainty=fmt.uncertainty(stats.pearson_low, stats.pearson_high, stats.pearson_p, lang),
+                rho_uncertainty=fmt.p_value(stats.spearman_p, lang),
             )
         ]
+        if not stats.distinguishable:
+            sentences.append(_say("findings.relationship_zero", lang, n=fmt.number(n, lang), x=x, y=y))
     for code in highlight_codes:
         hit = pairs[pairs["province_code"].eq(code)]
         if hit.empty:
-            name = provinces()[code].name if code in provinces() else code
+            name = provinces()[code].display_name(lang) if code in provinces() else code
             sentences.append(_say("findings.relationship_absent", lang, province=name, x=x, y=y, year=year))
             continue
         row = hit.iloc[0]
@@ -591,7 +685,7 @@ def relationship_findings(
                 y_value=_score_and_rank(row["y_score"], y_index, y_rows, code, year, lang),
             )
         )
-    return Findings(_say("findings.heading", lang, subject=subject), sentences)
+    return Findings(_say("findings.heading", lang, subject=subject), with_legend(sentences, lang))
 
 
 def _score_and_rank(
@@ -603,7 +697,7 @@ def _score_and_rank(
     hit = rows[rows["province_code"].eq(code) & rows["year"].astype(int).eq(year) & rows["rank"].notna()]
     if hit.empty:
         return value
-    rank = fmt.rank(hit["rank"].iloc[0], hit["n_ranked"].iloc[0], lang)
+    rank = fmt.rank(hit["rank"].iloc[0], hit["n_ranked"].iloc[0], lang, _basis(hit.iloc[0]))
     return f"{value} ({_say('findings.rank_only', lang, rank=rank)})"
 
 
@@ -667,4 +761,4 @@ def quality_findings(
         sentences.append(
             _say("findings.quality_programme", lang, n=fmt.number(len(programme_conflicts), lang))
         )
-    return Findings(_say("findings.heading", lang, subject=subject), sentences)
+    return Findings(_say("findings.heading", lang, subject=subject), with_legend(sentences, lang))

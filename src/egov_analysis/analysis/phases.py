@@ -513,7 +513,7 @@ def _column_spec(source: str, key: str, frame: pd.DataFrame) -> Column:
         return Column(source, label, kind="link")
     if key in _YEAR_KEYS and pd.api.types.is_numeric_dtype(frame[source]):
         return Column(source, label, kind="year")
-    if key in _AMOUNT_KEYS:
+    if key in _AMOUNT_KEYS and pd.api.types.is_numeric_dtype(frame[source]):
         return Column(source, label, kind="number", decimals=1)
     if key in _SCORE_KEYS and pd.api.types.is_numeric_dtype(frame[source]):
         return Column(source, label, kind="number", decimals=2)
@@ -533,6 +533,9 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
     written "not stated" (``programme.not_stated``); a missing number "not published".
 
     Raises ``KeyError`` naming a column missing from ``frame``."""
+    from ..formatting import mark as fmt_mark
+    from ..formatting import number as fmt_number
+    from ..formatting import score
     from ..meta.messages import text
     from ..tables import people_table
 
@@ -563,8 +566,6 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
         elif key in _STAGE_KEYS and column in ("phase_id", "stages", "other_plans"):
             table[column] = values.map(lambda v: stage_names(v, lang), na_action="ignore")
         elif key == "national_median" and "index" in frame:  # none for part of a list, said so
-            from ..formatting import score
-
             partial = text("programme.no_national_median", lang)
             # a year with no edition, or before the indicator existed, has no list at all: say which
             status = frame["status"] if "status" in frame else pd.Series("published", index=frame.index)
@@ -582,6 +583,26 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
             table[column] = table[column].astype("string").fillna(not_stated)
         elif key == "end_year":
             table[column] = table[column].map(lambda y: not_stated if y is pd.NA or y != y else str(int(y)))
+        if key == "rank" and "rank_basis" in frame:  # a rank the project computed carries the mark
+            table[column] = [
+                fmt_mark(fmt_number(v, lang), b, lang)
+                for v, b in zip(values, frame["rank_basis"], strict=True)
+            ]
+        elif key == "amount" and "items" in frame:  # a sum of several stated totals is derived: marked
+            sums = [
+                fmt_number(v, lang)
+                if pd.isna(v)
+                else fmt_mark(fmt_number(v, lang, 1), "computed" if n > 1 else None, lang)
+                for v, n in zip(values, frame["items"], strict=True)
+            ]
+            table[column] = sums
+        elif key == "mean_score" and "index" in frame:  # a mean is computed by the project: marked
+            table[column] = [
+                fmt_number(v, lang)
+                if pd.isna(v)
+                else fmt_mark(score(float(v), str(i), lang), "computed", lang)
+                for v, i in zip(values, frame["index"], strict=True)
+            ]
     table = table.reset_index(drop=True)
     specs = [_column_spec(column, key, table) for column, key in columns.items()]
     return people_table(table, specs, lang)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..formatting import year_span
+from ..formatting import is_computed, mark, year_span
 from ..meta.messages import text
 from .counterfactual import SyntheticControlResult
 from .counterfactual_reading import headline
 from .counterfactual_study import CounterfactualStudy
-from .findings import Findings, breaks_between
+from .findings import Findings, breaks_between, with_legend
 from .phases import number_text
 
 SIGNIFICANCE = 0.10  # a permutation p-value at or below this is reported as unusual among placebos
@@ -79,6 +79,13 @@ def _key(status: str) -> str:
     return status.replace(" ", "_")
 
 
+def _computed(rows: pd.DataFrame) -> str | None:
+    """``computed`` when the project computed any of ``rows``' ranks (the mark's status)."""
+    if "rank_basis" not in rows:
+        return None
+    return "computed" if any(is_computed(b) for b in rows["rank_basis"]) else None
+
+
 def _pci_ranks(outcomes: pd.DataFrame, province: str, lang: str) -> str:
     """The best and the latest PCI rank held, each with its edition; the two are compared only
     when no series break lies between them (the PCI was revised in 2017)."""
@@ -95,10 +102,10 @@ def _pci_ranks(outcomes: pd.DataFrame, province: str, lang: str) -> str:
         "programme.finding.pci_ranks_break" if breaks else "programme.finding.pci_ranks",
         lang,
         province=province,
-        best=int(best["rank"]),
+        best=mark(str(int(best["rank"])), _computed(pci[pci["rank"].eq(best["rank"])]), lang),
         best_years=year_span(at_best),  # "2017–2023", or "2012, 2020" when not consecutive
         best_times=int(at_best.nunique()),
-        latest=int(latest["rank"]),
+        latest=mark(str(int(latest["rank"])), latest.get("rank_basis"), lang),
         n=int(latest["n_ranked"]) if pd.notna(latest["n_ranked"]) else "?",
         latest_year=int(latest["year"]),
         breaks=", ".join(str(b) for b in breaks),
@@ -169,4 +176,4 @@ def key_findings(
         if breaks:
             sentences.append(text("programme.finding.scm_break", lang, breaks=", ".join(map(str, breaks))))
     subject = text("programme.finding.subject", lang, province=province)
-    return Findings(text("findings.heading", lang, subject=subject), sentences, lead=lead)
+    return Findings(text("findings.heading", lang, subject=subject), with_legend(sentences, lang), lead=lead)

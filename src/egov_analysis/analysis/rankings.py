@@ -52,6 +52,22 @@ def select(
     return rows.reset_index(drop=True)
 
 
+def rank_order(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` in the one order a chart, its alt text and the table beside it share: rank (best
+    first, units without a rank last), then score (highest first, missing last), then unit code,
+    so that tied units come in the same order everywhere."""
+    keys = pd.DataFrame(
+        {
+            "rank": pd.to_numeric(rows["rank"], errors="coerce").astype(float).fillna(float("inf")),
+            "score": -pd.to_numeric(rows["score"], errors="coerce").astype(float).fillna(float("-inf")),
+            "code": rows["province_code"].astype(str),
+        },
+        index=rows.index,
+    )
+    order = keys.sort_values(["rank", "score", "code"], kind="stable").index
+    return rows.loc[order]
+
+
 def rank_matrix(rows: pd.DataFrame, years: list[int] | None = None) -> pd.DataFrame:
     """Province × year ranks; a province-year without a rank is NaN (a gap stays a gap)."""
     matrix = rows.pivot_table(index="province", columns="year", values="rank", aggfunc="first")

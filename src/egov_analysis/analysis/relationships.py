@@ -4,17 +4,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..meta import index_id
 from .rankings import NoDataError
 
+CONFIDENCE = 0.95  # the level of every interval and the test's threshold (alpha = 1 - CONFIDENCE)
+SMALL_N = 10  # below this many pairs Spearman's p-value comes from a permutation test
+
 
 @dataclass(frozen=True)
 class Correlation:
+    """Pearson's r with its confidence interval (Fisher's z) and two-sided p-value, Spearman's rho
+    with its p-value, and the number of pairs. NaN where fewer than 3 pairs (4 for the interval)."""
+
     pearson: float
     spearman: float
     n: int
+    pearson_low: float = float("nan")
+    pearson_high: float = float("nan")
+    pearson_p: float = float("nan")
+    spearman_p: float = float("nan")
+
+    @property
+    def distinguishable(self) -> bool:
+        """Whether Pearson's r is distinguishable from zero at the :data:`CONFIDENCE` level (its
+        interval excludes 0 and p < 1 - CONFIDENCE); False where it cannot be tested."""
+        import math
+
+        if math.isnan(self.pearson_p):
+            return False
+        return self.pearson_p < 1 - CONFIDENCE and not (self.pearson_low <= 0 <= self.pearson_high)
 
 
 def paired_scores(
@@ -41,9 +62,45 @@ def paired_scores(
 
 
 def correlation(pairs: pd.DataFrame) -> Correlation:
-    """Pearson and Spearman correlation of the paired scores (NaN below 3 pairs)."""
-    if len(pairs) < 3:
-        return Correlation(float("nan"), float("nan"), len(pairs))
-    x, y = pairs["x_score"].astype(float), pairs["y_score"].astype(float)
-    # Spearman's rho is Pearson's r of the ranks (ties share their average rank)
-    return Correlation(float(x.corr(y)), float(x.rank().corr(y.rank())), len(pairs))
+    """Pearson and Spearman correlation of the paired scores with their uncertainty (scipy.stats:
+    Pearson's r with a 95% interval by Fisher's z transform and a two-sided t-test p-value;
+    Spearman's rho with its t-approximation p-value, or an exact permutation test below
+    :data:`SMALL_N` pairs). NaN below 3 pairs; a constant column gives
+    NaN too (no correlation is defined)."""
+    import math
+
+    from scipy import stats
+
+    n = len(pairs)
+    if n < 3:
+        return Correlation(float("nan"), float("nan"), n)
+    x, y = pairs["x_score"].astype(float).to_numpy(), pairs["y_score"].astype(float).to_numpy()
+    if x.std() == 0 or y.std() == 0:
+        return Correlation(float("nan"), float("nan"), n)
+    pearson = stats.pearsonr(x, y)
+    spearman = stats.spearmanr(x, y)
+    spearman_p = float(spearman.pvalue)
+    if n < SMALL_N:  # the t approximation is wrong for a few pairs: an exact permutation test
+        spearman_p = float(
+            stats.permutation_test(
+                (x, y),
+                lambda a, b: stats.spearmanr(a, b).statistic,
+                permutation_type="pairings",
+                n_resamples=9_999,
+                rng=np.random.default_rng(0),  # exact up to 7 pairs; a fixed draw beyond
+            ).pvalue
+        )
+    low = high = float("nan")
+    if n > 3:  # Fisher's z needs n - 3 > 0
+        interval = pearson.confidence_interval(confidence_level=CONFIDENCE)
+        low, high = float(interval.low), float(interval.high)
+    rho = float(spearman.statistic)
+    return Correlation(
+        float(pearson.statistic),
+        rho,
+        n,
+        low,
+        high,
+        float(pearson.pvalue),
+        spearman_p if not math.isnan(rho) else float("nan"),
+    )

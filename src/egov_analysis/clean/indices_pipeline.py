@@ -38,25 +38,11 @@ def conform(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 
 def coverage(panel: pd.DataFrame) -> pd.DataFrame:
-    """Per index, year, geography and indicator: units with a score, with a rank, with either,
-    the number ranked, and the list's status (``meta.coverage.list_status``)."""
-    from ..meta.coverage import list_status
+    """Per index, year, geography and indicator: units with a score, with a rank, held (either),
+    the number ranked, and the list's status (the one definition: ``meta.coverage.coverage``)."""
+    from ..meta.coverage import coverage as held
 
-    group = ["index", "year", "geography", "indicator"]
-    published = panel.assign(_published=panel["score"].notna() | panel["rank"].notna())
-    cov = (
-        published.groupby(group)
-        .agg(
-            n_score=("score", "count"),
-            n_rank=("rank", "count"),
-            n_published=("_published", "sum"),
-            n_ranked=("n_ranked", "max"),
-        )
-        .reset_index()
-    )
-    cov["score_share_pct"] = (100 * cov["n_score"] / cov["n_ranked"]).round(1)
-    cov["status"] = list_status(cov["n_score"], cov["n_published"], cov["n_ranked"])
-    return cov
+    return held(panel, by=["index", "year", "geography", "indicator"])
 
 
 def build_index_tables(

@@ -26,7 +26,7 @@ import ipaddress
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -212,6 +212,36 @@ def editions() -> pd.DataFrame:
     """One row per index, year and geography published: ``n_ranked`` (units the publisher ranked)
     and ``coverage_note_en`` / ``coverage_note_vi``."""
     return _editions(str(meta_dir())).copy()
+
+
+def edition_publisher(index: str, year: int, lang: str, geography: str | None = None) -> str:
+    """Who published ``index``'s edition of ``year`` in ``lang``: the edition's own publisher where
+    ``index_editions.csv`` names one (``publisher_<lang>``: DTI 2024, published in October 2025 by
+    the Ministry of Science and Technology into which the Ministry of Information and
+    Communications had been merged), else the index's publisher (``indices.csv``). The publisher is
+    a property of the edition; a table without the column reads as the index's publisher."""
+    frame = _editions(str(meta_dir()))
+    column = f"publisher_{lang}"
+    if column not in frame:
+        column = "publisher_en"
+    if column in frame:
+        hit = frame[frame["index"].eq(index) & frame["year"].eq(int(year))]
+        if geography is not None:
+            hit = hit[hit["geography"].eq(geography)]
+        named = [str(v).strip() for v in hit[column] if isinstance(v, str) and v.strip()]
+        if named:
+            return named[0]
+    return indices()[index].publisher_in(lang)
+
+
+def edition_publishers(index: str, lang: str, years: Iterable[int] | None = None) -> dict[str, list[int]]:
+    """Publisher → the years of ``years`` (default: every edition of the index) it published, in
+    order of first year."""
+    chosen = sorted({int(y) for y in years} if years is not None else indices()[index].years)
+    out: dict[str, list[int]] = {}
+    for year in chosen:
+        out.setdefault(edition_publisher(index, year, lang), []).append(year)
+    return out
 
 
 def n_ranked(index: str, year: int, geography: str) -> int | None:

@@ -16,7 +16,7 @@ Importing this module imports matplotlib; `import egov_analysis` alone does not.
 from .chart import Chart, ChartResult, DrawingContext, NoChart, show
 from .footer import index_name, index_notes, index_short, index_sources, save
 from .layout import TextProblem, text_problems
-from .maps import choropleth
+from .maps import choropleth, map_drawn
 from .programme import (
     budget_items_chart,
     goals_chart,
@@ -51,6 +51,7 @@ __all__ = [
     "index_short",
     "index_sources",
     "label",
+    "map_drawn",
     "milestone_timeline_chart",
     "phase_budget_chart",
     "profile_chart",

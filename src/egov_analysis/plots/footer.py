@@ -8,9 +8,16 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import Formatter, PercentFormatter, ScalarFormatter, StrMethodFormatter
+from matplotlib.ticker import (
+    Formatter,
+    LogFormatter,
+    PercentFormatter,
+    ScalarFormatter,
+    StrMethodFormatter,
+)
 
 from .. import meta
 from ..csv_safe import write_csv
@@ -30,10 +37,20 @@ def index_short(index: str, lang: str) -> str:
     )
 
 
-def index_name(index: str, lang: str) -> str:
-    """The index's full name and publisher in ``lang`` (meta's index table), for sources."""
-    info = meta.indices()[meta.index_id(index)]
-    return word("index_source", lang, name=info.name_in(lang), publisher=info.publisher_in(lang))
+def index_name(index: str, lang: str, years: Iterable[int] | None = None) -> str:
+    """The index's full name and the publisher of its editions in ``years`` (default: all), in
+    ``lang``, for sources: a publisher that changed names its years ("Ministry of Information and
+    Communications (2020–2023); Ministry of Science and Technology (2024)")."""
+    from ..formatting import year_span
+
+    index = meta.index_id(index)
+    info = meta.indices()[index]
+    by_publisher = meta.edition_publishers(index, lang, years)
+    if len(by_publisher) > 1:
+        publisher = "; ".join(f"{who} ({year_span(ys)})" for who, ys in by_publisher.items())
+    else:
+        publisher = next(iter(by_publisher), info.publisher_in(lang))
+    return word("index_source", lang, name=info.name_in(lang), publisher=publisher)
 
 
 def _breaks(index: str, indicator: str) -> pd.DataFrame:
@@ -58,8 +75,10 @@ def break_note(index: str, year: int, lang: str, indicator: str = "overall") -> 
 
 
 def index_sources(index: str, rows: pd.DataFrame | None = None, lang: str = "en") -> list[str]:
-    """The index and its publisher; with ``rows``, how many published sources the CSV lists."""
-    text = index_name(index, lang)
+    """The index and the publisher of the editions of ``rows`` (of every edition without rows);
+    with ``rows``, how many published sources the CSV lists."""
+    years = rows["year"].dropna().astype(int) if rows is not None and "year" in rows else None
+    text = index_name(index, lang, None if years is None or years.empty else years)
     if rows is not None and "source_url" in rows and rows["source_url"].notna().any():
         n = int(rows["source_url"].nunique())
         text += messages.plural("chart.sources_in_csv", lang, n, n=n)
@@ -141,17 +160,49 @@ class _LocalDecimal(Formatter):
         return str(self.inner.get_offset())
 
 
+class LocaleLogFormatter(Formatter):
+    """Tick labels of a log axis as plain numbers of ``lang`` (``10.000`` / ``10,000``, ``0,1``):
+    matplotlib's log formatters write ``$\\mathdefault{10^{4}}$``, which is printed raw when
+    mathtext is off (the theme turns it off, since labels come from data). ``inner`` still
+    decides which ticks carry a label (the decades, or some minor ticks on a short axis)."""
+
+    def __init__(self, inner: Formatter, lang: str) -> None:
+        self.inner, self.lang = inner, lang
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        if not self.inner(x, pos) or x <= 0:
+            return ""
+        from babel.numbers import format_decimal
+
+        digits = max(0, -int(np.floor(np.log10(x) + 1e-9)))  # 0.01 keeps its two decimals
+        pattern = "#,##0" + ("." + "#" * digits if digits else "")
+        return str(format_decimal(round(x, digits), format=pattern, locale=self.lang))
+
+    def set_axis(self, axis: Any) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs: Any) -> None:
+        self.inner.set_locs(locs)
+
+
 def localise_ticks(fig: Figure, lang: str) -> None:
-    """Numeric tick labels of every axes of ``fig`` with ``lang``'s decimal symbol (Babel)."""
+    """Numeric tick labels of every axes of ``fig`` written as ``lang`` writes numbers (Babel): the
+    decimal symbol of linear axes, and plain numbers instead of mathtext powers on log axes."""
     from babel.numbers import get_decimal_symbol
 
     symbol = get_decimal_symbol(locale=lang)
-    if symbol == ".":
-        return
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
+            for get, put in (
+                (axis.get_major_formatter, axis.set_major_formatter),
+                (axis.get_minor_formatter, axis.set_minor_formatter),
+            ):
+                inner = get()
+                if isinstance(inner, LogFormatter):
+                    put(LocaleLogFormatter(inner, lang))
             inner = axis.get_major_formatter()
-            if isinstance(inner, (ScalarFormatter, PercentFormatter, StrMethodFormatter)):
+            if symbol != "." and isinstance(inner, (ScalarFormatter, PercentFormatter, StrMethodFormatter)):
                 axis.set_major_formatter(_LocalDecimal(inner, symbol))
 
 

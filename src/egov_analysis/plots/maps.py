@@ -1,5 +1,5 @@
-"""Maps of the 63 provinces or of the 34 units of 2025, coloured by a value. A year in which too
-few units are published is drawn as a ranked list instead of a mostly empty map."""
+"""Maps of the 63 provinces or of the 34 units of 2025, coloured by a value. A year in which the
+data held have a value for too few units is drawn as a ranked list instead of a mostly empty map."""
 
 from __future__ import annotations
 
@@ -12,16 +12,30 @@ from matplotlib.colors import Normalize
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
+from .. import formatting
 from ..datasets import outline_features
+from ..provinces import display_name
 from .chart import ChartResult, DrawingContext
 from .footer import finish, index_notes, index_short, index_sources, no_chart
 from .ranks import ranked_list
-from .select import highlight_codes
-from .theme import HIGHLIGHTS, MISSING, SEQUENTIAL
+from .select import UNIT_COLUMNS, display_names, highlight_codes
+from .theme import HIGHLIGHTS, MISSING, SEQUENTIAL, join_words
 
 MAP_UNITS = {"provinces_63": 63, "units_34": 34}
 MIN_SHARE_FOR_MAP = 0.75  # below this share of units with a value, a list says more than a map
 HIGHLIGHT_WIDTH = 1.0  # thin enough that a small unit with islands still shows its fill
+
+
+def map_drawn(values: pd.DataFrame, geography: str, value_column: str = "score") -> bool:
+    """Whether :func:`choropleth` draws a map of ``values`` (else a ranked list): when nearly every
+    unit of ``geography`` has a value (at least :data:`MIN_SHARE_FOR_MAP` of them), the missing
+    ones named under the map; left out only when most units would be blank."""
+    from ..analysis.rankings import geography_name
+
+    if value_column not in values:
+        return False
+    n_known = int(values.loc[values[value_column].notna(), "province_code"].nunique())
+    return n_known > 0 and n_known >= MIN_SHARE_FOR_MAP * MAP_UNITS[geography_name(geography)]
 
 
 def _draw_geometry(ax: Axes, geometry: dict, colour: object, hatch: str | None, edge: str, lw: float) -> None:
@@ -36,14 +50,15 @@ def _draw_geometry(ax: Axes, geometry: dict, colour: object, hatch: str | None, 
         )
 
 
-def _highlight_label(code: str, name: str, by_code: pd.Series, index: str, ctx: DrawingContext) -> str:
-    """``Quảng Ninh: 0,80`` (the score as the publisher prints it), or the name alone without one."""
-    from .. import formatting
-
+def _highlight_label(
+    code: str, name: str, by_code: pd.Series, index: str, ctx: DrawingContext, basis: object = None
+) -> str:
+    """``Quảng Ninh: 0,80`` (the score as the publisher prints it; marked ``†`` where ``basis``
+    says the project computed it, a mean of member provinces), or the name alone without one."""
     value = by_code.get(code)
     if value is None or pd.isna(value):
         return name
-    return f"{name}: {formatting.score(value, index, ctx.lang)}"
+    return f"{name}: {formatting.mark(formatting.score(value, index, ctx.lang), basis, ctx.lang)}"
 
 
 ARCHIPELAGO_EAST_OF = 110.5  # degrees east: the island polygons of Đà Nẵng and Khánh Hòa lie beyond
@@ -77,7 +92,6 @@ def _value_basis_note(notes: Sequence[str], ctx: DrawingContext) -> list[str]:
     """Notes as the reader's words: the 34 units' value bases of :func:`~egov_analysis.analysis.
     rankings.map_values` ("published", "derived: mean of member provinces") become one note in the
     chart's language; any other note is kept as given."""
-    from .. import formatting
     from ..meta.messages import MissingMessageError
 
     bases, other = [], []
@@ -108,11 +122,12 @@ def choropleth(
     province_code, province, score, rank; optionally value_basis); units without a value are grey
     and hatched. With values for fewer than three quarters of the units, a ranked list of what was
     published ("top k of n published") replaces the map."""
+    values = display_names(values, ctx.lang, UNIT_COLUMNS)  # names as readers know them
     from ..analysis.rankings import geography_name
 
     geo = geography_name(geography)
     name = name or f"map_{geography}"
-    chosen = highlight_codes(highlight, geo)
+    chosen = highlight_codes(highlight, geo, ctx.lang)
     n_units = MAP_UNITS[geo]
     known = values[values[value_column].notna()] if value_column in values else values.iloc[0:0]
     label = index_short(index, ctx.lang)
@@ -124,7 +139,7 @@ def choropleth(
     if known.empty:
         reason = ctx.word("no_chart_nothing_published", what=label, year=year)
         return no_chart(ctx, kind="map", name=name, reason=reason, data=values)
-    if len(known) < MIN_SHARE_FOR_MAP * n_units:
+    if not map_drawn(values, geography, value_column):
         listed = rows[rows["score"].notna() | rows["rank"].notna()]
         if len(listed) < 2:
             from .ranks import _too_few
@@ -174,20 +189,25 @@ def choropleth(
     drawn = {str(f["properties"]["code"]) for f in features}
     any_missing = any(pd.isna(by_code.get(code)) for code in drawn)  # the legend names only what is drawn
     handles = [Patch(facecolor=MISSING, hatch="///", label=ctx.word("no_data"))] if any_missing else []
+    basis_column = values["value_basis"] if "value_basis" in values else pd.Series(None, index=values.index)
+    bases = dict(zip(values["province_code"].astype(str), basis_column, strict=True))
     handles += [  # the score beside the name: an outlined unit's fill is small beside its outline
         Patch(
             facecolor="none",
             edgecolor=HIGHLIGHTS[0],
             lw=HIGHLIGHT_WIDTH,
-            label=_highlight_label(c, n, by_code, index, ctx) if value_column == "score" else n,
+            label=_highlight_label(c, n, by_code, index, ctx, bases.get(c)) if value_column == "score" else n,
         )
         for c, n in chosen.items()
     ]
+    if any(formatting.has_mark(str(h.get_label()), ctx.lang) for h in handles):
+        all_notes.append(formatting.computed_legend(ctx.lang))
     ax.legend(handles=handles, loc="lower left", fontsize=8)
     all_notes.append(ctx.word("note_outlines"))
-    missing_n = n_units - len(known)
-    if missing_n:
-        all_notes.append(ctx.word("note_map_missing", k=len(known), n=n_units))
+    blank = [f for f in features if pd.isna(by_code.get(str(f["properties"]["code"])))]
+    if blank:  # nearly every unit has a value: the few without one are named
+        names = join_words(sorted(display_name(f["properties"]["name"], ctx.lang) for f in blank), ctx.lang)
+        all_notes.append(ctx.word("note_map_missing", k=len(known), n=n_units, names=names))
     best = known.sort_values(value_column, ascending=False).iloc[0]
     alt = ctx.word(
         "alt.map",

@@ -23,11 +23,13 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator
 
-from ..analysis.rankings import rank_change
+from .. import formatting
+from ..analysis.rankings import rank_change, rank_order
+from ..meta.coverage import PARTIAL
 from .chart import ChartResult, DrawingContext
 from .footer import break_note, finish, index_notes, index_short, index_sources, no_chart, series_breaks
 from .layout import end_labels, new_figure, rank_axis, year_axis
-from .select import geography_of, highlight_codes, year_coverage
+from .select import UNIT_COLUMNS, display_names, geography_of, highlight_codes, year_coverage
 from .theme import CONTEXT, HIGHLIGHTS, MISSING, OKABE_ITO, SEQUENTIAL, TIER_COLOURS, join_words, number
 
 TIER_KEYS = {  # VCCI's printed tier → catalogue key of its name
@@ -106,12 +108,12 @@ def draw_breaks(
 
 
 def partial_years_note(ctx: DrawingContext, coverage: pd.DataFrame) -> str:
-    partial = coverage[~coverage["complete"] & coverage["published"].gt(0)]
+    held = coverage["n_held"].gt(0) & coverage["n_ranked"].notna()
+    partial = coverage[coverage["status"].eq(PARTIAL) & held]
     if partial.empty:
         return ""
     items = [
-        ctx.word("k_of_n", k=int(r.published), n=int(r.n_units), year=int(r.year))
-        for r in partial.itertuples()
+        ctx.word("k_of_n", k=int(r.n_held), n=int(r.n_ranked), year=int(r.year)) for r in partial.itertuples()
     ]
     return ctx.word("note_partial_years", years=join_words(items, ctx.lang))
 
@@ -164,9 +166,10 @@ def bump_chart(
 
     Raises ``ValueError`` for ``top_n`` below 1 and
     :class:`~egov_analysis.provinces.UnknownProvinceError` for a highlight no unit answers to."""
+    rows = display_names(rows, ctx.lang, UNIT_COLUMNS)  # names as readers know them
     check_top_n(top_n)
     index = str(rows["index"].iloc[0])
-    chosen = highlight_codes(highlight, geography_of(rows))
+    chosen = highlight_codes(highlight, geography_of(rows), ctx.lang)
     ranked, ranked_years, label, reason = _ranked_years(ctx, rows, "no_chart_one_year")
     if reason:
         return no_chart(ctx, kind="rank_lines", name=name, reason=reason, data=ranked)
@@ -273,10 +276,11 @@ def rank_heatmap(
 ) -> ChartResult:
     """Unit × year ranks (rank 1 lightest, yellow; low ranks dark blue); grey cells are unit-years
     without a published rank; years with a partial list are starred and named in the footer."""
+    rows = display_names(rows, ctx.lang, UNIT_COLUMNS)  # names as readers know them
     from ..analysis.rankings import rank_matrix
 
     index = str(rows["index"].iloc[0])
-    chosen = highlight_codes(highlight, geography_of(rows))
+    chosen = highlight_codes(highlight, geography_of(rows), ctx.lang)
     ranked, ranked_years, label, reason = _ranked_years(ctx, rows, "no_chart_one_year_grid")
     if reason:
         return no_chart(ctx, kind="rank_heatmap", name=name, reason=reason, data=ranked)
@@ -288,7 +292,8 @@ def rank_heatmap(
     cmap = ListedColormap([_shade(i, n_max) for i in range(n_max)]).with_extremes(bad=MISSING)
     norm = BoundaryNorm(np.arange(0.5, n_max + 1.5), cmap.N)
     image = ax.imshow(np.ma.masked_invalid(matrix.to_numpy(dtype=float)), aspect="auto", cmap=cmap, norm=norm)
-    starred = [f"{y}*" if y in coverage.index and not coverage.loc[y, "complete"] else str(y) for y in years]
+    part = set(coverage.index[coverage["status"].eq(PARTIAL)])
+    starred = [f"{y}*" if y in part else str(y) for y in years]
     step = max(1, round(len(years) / 14))
     ax.set_xticks(range(0, len(years), step), starred[::step], fontsize=8)
     names = list(matrix.index)
@@ -355,11 +360,12 @@ def ranked_bars(
     """One year's units in rank order with their scores. A complete year draws every unit's bar,
     coloured by published tier or by rank quartile; a partial year ("top k of n published")
     draws a ranked dot list of what was published; fewer than two units give a :class:`NoChart`."""
+    rows = display_names(rows, ctx.lang, UNIT_COLUMNS)  # names as readers know them
     index = str(rows["index"].iloc[0])
-    chosen = highlight_codes(highlight, geography_of(rows))
+    chosen = highlight_codes(highlight, geography_of(rows), ctx.lang)
     data = rows[rows["year"].eq(year) & (rows["score"].notna() | rows["rank"].notna())].copy()
     coverage = year_coverage(rows[rows["year"].eq(year)])
-    n_units = coverage["n_units"].iloc[0] if not coverage.empty else pd.NA
+    n_units = coverage["n_ranked"].iloc[0] if not coverage.empty else pd.NA
     label = what(ctx, rows)
     if len(data) < 2:
         return no_chart(
@@ -423,8 +429,7 @@ def ranked_list(
     "top k of n published" when it is not; x is the score, or the rank where no score is published."""
     data = data.copy()
     has_scores = data["score"].notna().sum() >= 2
-    order = ["rank", "score"] if data["rank"].notna().any() else ["score"]
-    data = data.sort_values(order, ascending=[True, False][: len(order)], na_position="last")
+    data = rank_order(data)  # the order of the table beside the chart and of its alt text
     k = len(data)
     fig, ax = new_figure(9, max(3.5, 0.2 * k + 2.5))
     y = np.arange(k)
@@ -451,10 +456,14 @@ def ranked_list(
                 fontstyle="italic",
             )
         legend_title = ""
-    names = [
-        f"{int(r)}. {p}" if pd.notna(r) else f"– {p}"
-        for r, p in zip(data["rank"], data["province"], strict=True)
+    bases = data["rank_basis"] if "rank_basis" in data else pd.Series(None, index=data.index)
+    names = [  # a rank the project computed carries the mark, explained once in the footer
+        f"{formatting.mark(str(int(r)), b, ctx.lang)}. {p}" if pd.notna(r) else f"– {p}"
+        for r, b, p in zip(data["rank"], bases, data["province"], strict=True)
     ]
+    if any(formatting.has_mark(n, ctx.lang) for n in names):
+        extra_notes.append(formatting.computed_legend(ctx.lang))
+        notes = [n for n in notes if n != ctx.word("note_ranks_derived")]  # the legend says it
     ax.set_yticks(y, names, fontsize=8 if k < 40 else 7)
     ax.set_ylim(k - 0.5, -0.5)  # the best at the top
     for tick, code in zip(ax.get_yticklabels(), data["province_code"], strict=True):
@@ -465,7 +474,7 @@ def ranked_list(
     if has_scores:
         ax.set_xlabel(ctx.word("score"))
         if not complete:
-            ax.set_xlim(float(np.nanmin(x)) * 0.9 if np.nanmin(x) > 0 else 0, float(np.nanmax(x)) * 1.05)
+            ax.set_xlim(min(0.0, float(np.nanmin(x))), float(np.nanmax(x)) * 1.05)  # stems from 0: length
     else:
         ax.set_xlabel(ctx.word("rank"))
         ax.set_xlim(0.5, float(np.nanmax(x)) + 0.5)
@@ -555,8 +564,9 @@ def dumbbell(
     """Each unit's rank in two years joined by a line (units ranked in both), rank 1 at the left.
     A series break between the years moves the first year to the first ranked year after it,
     and the footer names the break; fewer than two units ranked in both give a :class:`NoChart`."""
+    rows = display_names(rows, ctx.lang, UNIT_COLUMNS)  # names as readers know them
     index = str(rows["index"].iloc[0])
-    chosen = highlight_codes(highlight, geography_of(rows))
+    chosen = highlight_codes(highlight, geography_of(rows), ctx.lang)
     label = what(ctx, rows)
     ranked_years = sorted(int(y) for y in rows.loc[rows["rank"].notna(), "year"].unique())
     notes = []
@@ -632,6 +642,7 @@ def index_ranks_chart(
 ) -> ChartResult:
     """One province's rank on every index over the years (one line per index, rank 1 at the top;
     gaps stay gaps; a series break cuts its index's line and is drawn)."""
+    ranks = display_names(ranks, ctx.lang, UNIT_COLUMNS)  # names as readers know them
     ranks = ranks[ranks["rank"].notna()]
     if ranks.empty:
         return no_chart(
@@ -702,6 +713,7 @@ def profile_chart(
 ) -> ChartResult:
     """A province's sub-indicator scores against the best province of the year
     (``profile`` as :func:`egov_analysis.analysis.rankings.profile` returns it)."""
+    profile = display_names(profile, ctx.lang, UNIT_COLUMNS)  # names as readers know them
     data = profile.copy()
     if data.empty:
         reason = ctx.word(

@@ -7,11 +7,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .. import formatting
+from ..analysis.relationships import Correlation
 from .chart import ChartResult, DrawingContext
 from .footer import finish, index_short, index_sources, no_chart
 from .layout import new_figure
 from .ranks import place_labels
-from .select import highlight_codes
+from .select import UNIT_COLUMNS, display_names, highlight_codes
 from .theme import CONTEXT, HIGHLIGHTS, OKABE_ITO, number
 
 
@@ -21,7 +23,7 @@ def scatter_relationship(
     x_index: str,
     y_index: str,
     year: int,
-    stats: object,
+    stats: Correlation,
     highlight: Sequence[str] | str = (),
     *,
     title: str | None = None,
@@ -31,7 +33,8 @@ def scatter_relationship(
     :func:`egov_analysis.analysis.relationships.paired_scores` returns it; ``stats`` its
     :func:`~egov_analysis.analysis.relationships.correlation`), highlighted provinces named,
     the correlation under the title. Fewer than three pairs give a :class:`NoChart`."""
-    chosen = highlight_codes(highlight)
+    pairs = display_names(pairs, ctx.lang, UNIT_COLUMNS)  # names as readers know them
+    chosen = highlight_codes(highlight, lang=ctx.lang)
     x_name, y_name = index_short(x_index, ctx.lang), index_short(y_index, ctx.lang)
     if len(pairs) < 3:
         reason = ctx.word("no_chart_pairs", x=x_name, y=y_name, year=year, n=len(pairs))
@@ -51,12 +54,19 @@ def scatter_relationship(
     ]
     ax.set_xlabel(ctx.word("axis_index_score", index=x_name))
     ax.set_ylabel(ctx.word("axis_index_score", index=y_name))
-    pearson, spearman, n = stats.pearson, stats.spearman, stats.n  # type: ignore[attr-defined]
+    pearson, spearman, n = stats.pearson, stats.spearman, stats.n
+    r_uncertainty = formatting.uncertainty(stats.pearson_low, stats.pearson_high, stats.pearson_p, ctx.lang)
     correlation = ctx.word(
-        "correlation", r=number(pearson, ctx.lang, 2), rho=number(spearman, ctx.lang, 2), n=n
+        "correlation",
+        r=number(pearson, ctx.lang, 2),
+        r_uncertainty=r_uncertainty,
+        rho=number(spearman, ctx.lang, 2),
+        n=n,
     )
     ax.set_title(correlation, fontsize=10)
     notes = [ctx.word("note_both_published"), ctx.word("note_fit_line")]
+    if not stats.distinguishable:
+        notes.append(ctx.word("note_not_distinguishable"))
     alt = ctx.word(
         "alt.scatter",
         x=x_name,
@@ -64,6 +74,7 @@ def scatter_relationship(
         year=year,
         n=n,
         r=number(pearson, ctx.lang, 2),
+        r_uncertainty=r_uncertainty,
         highlight="".join(ctx.word("alt.highlighted", names=p) for p in pairs.loc[is_hl, "province"]),
     )
     return finish(

@@ -1,5 +1,5 @@
 """What a chart is asked to show: the highlighted units (any spelling or code), the geography of
-the rows, and how much of each year the publisher published."""
+the rows, and how much of each year the project holds."""
 
 from __future__ import annotations
 
@@ -7,9 +7,20 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from ..provinces import UnknownProvinceError, provinces, resolve, resolve_2025, successor, units_2025
+from ..meta.coverage import coverage
+from ..provinces import (
+    UnknownProvinceError,
+    display_names,
+    provinces,
+    resolve,
+    resolve_2025,
+    successor,
+    units_2025,
+)
 
 UNITS_34 = "units_34"
+UNIT_COLUMNS = ("province", "best_province")  # columns holding a unit's name, shown as display names
+__all__ = ["UNIT_COLUMNS", "display_names", "geography_of", "highlight_codes", "year_coverage"]
 
 
 def geography_of(rows: pd.DataFrame) -> str:
@@ -22,8 +33,11 @@ def geography_of(rows: pd.DataFrame) -> str:
     return found[0] if found else "provinces_63"
 
 
-def highlight_codes(highlight: Iterable[str] | str, geography: str = "provinces_63") -> dict[str, str]:
-    """Code → display name of each highlighted unit. A name in any spelling or a code; for the 34
+def highlight_codes(
+    highlight: Iterable[str] | str, geography: str = "provinces_63", lang: str | None = None
+) -> dict[str, str]:
+    """Code → name of each highlighted unit (the display name of ``lang``: ``TP. Hồ Chí Minh``;
+    the canonical name without ``lang``). A name in any spelling or a code; for the 34
     units of 2025 a pre-2025 province means the unit it became part of. Raises
     :class:`~egov_analysis.provinces.UnknownProvinceError` naming what was asked."""
     if isinstance(highlight, str):
@@ -40,28 +54,17 @@ def highlight_codes(highlight: Iterable[str] | str, geography: str = "provinces_
                     unit = resolve_2025(text)
                 except UnknownProvinceError:
                     unit = successor(resolve(text).gso_code)
-            chosen[unit.code_2025] = unit.name
+            chosen[unit.code_2025] = unit.display_name(lang) if lang else unit.name
         else:
             province = provinces()[text] if text in provinces() else resolve(text)
-            chosen[province.gso_code] = province.name
+            chosen[province.gso_code] = province.display_name(lang) if lang else province.name
     return chosen
 
 
-def year_coverage(rows: pd.DataFrame, value: str = "rank") -> pd.DataFrame:
-    """Per year: units with a ``value`` (``published``), units the publisher ranked (``n_units``,
-    missing where the publisher ranked everyone it surveyed) and whether the year is complete.
-
-    Columns: year (int), published (int), n_units (Int64), complete (bool)."""
-    have = rows[rows[value].notna()]
-    per_year = (
-        rows.groupby("year")
-        .agg(n_units=("n_ranked", "max"))
-        .join(have.groupby("year").agg(published=("province_code", "nunique")))
-        .reset_index()
-    )
-    per_year["published"] = per_year["published"].fillna(0).astype(int)
+def year_coverage(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per year: the coverage of ``rows`` as every page counts it (``meta.coverage.coverage``):
+    ``year`` (int), ``n_held`` (units with a score or a rank held), ``n_score``, ``n_ranked``
+    (units the publisher ranked, Int64, missing where unknown), ``status`` and ``complete``."""
+    per_year = coverage(rows, by=["year"])
     per_year["year"] = per_year["year"].astype(int)
-    per_year["n_units"] = per_year["n_units"].astype("Int64")
-    per_year["complete"] = per_year["n_units"].isna() | (per_year["published"] >= per_year["n_units"])
-    per_year["complete"] = per_year["complete"].astype(bool)
-    return per_year[["year", "published", "n_units", "complete"]]
+    return per_year

@@ -53,6 +53,11 @@ class Province:
     merged_into: str | None
     note: str | None
 
+    def display_name(self, lang: str) -> str:
+        """The name a reader of ``lang`` knows (``TP. Hồ Chí Minh`` / ``Ho Chi Minh City``);
+        :attr:`name` stays the canonical key of the data."""
+        return display_name(self.name, lang)
+
 
 @dataclass(frozen=True)
 class Unit2025:
@@ -65,6 +70,10 @@ class Unit2025:
     unit_type: str
     member_codes: tuple[str, ...]
     source_url: str
+
+    def display_name(self, lang: str) -> str:
+        """The name a reader of ``lang`` knows; :attr:`name` stays the canonical key."""
+        return display_name(self.name, lang)
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -106,6 +115,36 @@ def provinces() -> dict[str, Province]:
             note=row["note"] or None,
         )
     return result
+
+
+@cache
+def _display_names() -> dict[tuple[str, str], str]:
+    """(canonical name, lang) → display name, from ``display_names.csv`` (the names whose reader's
+    form differs from the canonical key; every other unit is shown by its canonical name)."""
+    out: dict[tuple[str, str], str] = {}
+    for row in _read_csv("display_names.csv"):
+        for column, value in row.items():
+            if column.startswith("display_") and value:
+                out[(row["name"], column.removeprefix("display_"))] = value
+    return out
+
+
+def display_name(name: object, lang: str) -> str:
+    """The name of a unit as a reader of ``lang`` knows it: ``display_name("Hồ Chí Minh", "vi")``
+    is ``TP. Hồ Chí Minh`` (``Ho Chi Minh City`` in English). ``name`` is a canonical name of the
+    registry (pre-2025 province or 2025 unit); anything else is returned as it is, so that a page
+    never loses a name. Data files keep the canonical name."""
+    text = nfc(str(name))
+    return _display_names().get((text, lang), text)
+
+
+def display_names(frame: pd.DataFrame, lang: str, columns: Iterable[str] = ("province",)) -> pd.DataFrame:
+    """A copy of ``frame`` whose unit-name ``columns`` (those present) hold display names."""
+    out = frame.copy()
+    for column in columns:
+        if column in out:
+            out[column] = out[column].map(lambda v: v if not isinstance(v, str) else display_name(v, lang))
+    return out
 
 
 def alias_table() -> list[dict[str, str]]:

@@ -7,7 +7,10 @@ plain TOML value (text, integer, float, boolean, or a list or table of them) of 
 never coerced (``int`` given ``"2020"`` is refused); names must be Python identifiers (papermill
 writes them into the injected cell unescaped). The notebook must lie inside ``notebooks/`` and
 declare the parameters the build injects (:data:`INJECTED`): the figure folder, the language and
-the title.
+the title; the language must have a message catalogue.
+
+:func:`load_reports` is what the build and the command call: the file's shape from
+:mod:`.reports` (which imports nothing from here), then this module's checks, every problem at once.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from .reports import Report
+from .reports import Report, parse_reports, raise_problems
 
 # name → (type, why): set by the build on every run, so every notebook declares them
 INJECTED = {
@@ -178,6 +181,27 @@ def _notebook_contract(notebook: str, declared: dict[str, Declared]) -> list[str
     return problems
 
 
+def load_reports(path: Path, notebooks: Path) -> list[Report]:
+    """Every report of the reports file ``path`` (all sets, matrices expanded, in file order), each
+    held against its notebook in ``notebooks``. Starts no kernel.
+
+    Raises :class:`~.reports.ReportsFileError` when the file cannot be read, and
+    :class:`~.reports.ReportContractError` listing every problem of shape and contract
+    (``<file>:<line>: report '<name>': …``) when any report is wrong."""
+    reports, problems = parse_reports(path)
+    raise_problems(path, problems + check_reports(reports, notebooks, path))
+    return reports
+
+
+def lang_problem(lang: str) -> str | None:
+    """Why ``lang`` cannot be a report's language (no message catalogue), or ``None``."""
+    from ..meta.messages import languages
+
+    if lang in languages():
+        return None
+    return f"lang {lang!r} has no message catalogue; languages: {', '.join(languages())}"
+
+
 def check_reports(
     reports: Sequence[Report], notebooks: Path, source: Path | str = "reports.toml"
 ) -> list[str]:
@@ -203,6 +227,9 @@ def check_reports(
         declared = declared_by_notebook[report.notebook]
         if declared is None:
             continue
+        if isinstance(report.parameters.get("lang", report.lang), str):  # another type: refused below
+            problem = lang_problem(report.lang)
+            problems += [f"{where}: {problem}"] if problem else []
         for name, value in report.parameters.items():
             problems += [f"{where}: {p}" for p in parameter_problems(name, value, declared)]
     return problems

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import ENV_VARS, Paths
+from ..config import ENV_VARS, READS_VARIABLE, Paths
+from .inputs import recorded_reads
 from .reports import Report
 
 # the kernel's ea.load() reads the build's data; outputs go where the build's parameters say
@@ -54,6 +55,7 @@ class Outcome:
     seconds: float
     error: str = ""
     warnings: tuple[str, ...] = ()  # what a reader would see wrong, the report being built
+    reads: tuple[str, ...] = ()  # the processed tables it loaded (its cache key covers those)
 
 
 def output_paths(paths: Paths, name: str) -> dict[str, Path]:
@@ -108,24 +110,54 @@ def chart_warnings(notebook: Any) -> tuple[str, ...]:
     return tuple(found)
 
 
-def execute(report: Report, source: Path, folder: Path) -> tuple[str, tuple[str, ...]]:
+def execute(
+    report: Report, source: Path, folder: Path, time_limit: float | None = None
+) -> tuple[str, tuple[str, ...]]:
     """Run ``source`` for ``report`` with ``folder`` as working directory: ``<name>.ipynb``,
     page.html, reviewer.html and the figures in ``folder/figures`` (the injected ``figures``
     parameter is that relative name, so the executed notebook does not depend on where or on which
     machine it ran). Returns ``""`` or the error (the executed notebook stays for a look), and the
-    charts' text problems (:func:`chart_warnings`)."""
+    charts' text problems (:func:`chart_warnings`). A run longer than ``time_limit`` seconds fails."""
 
     from .html import export_html
     from .kernel import run_notebook
 
     executed = folder / f"{report.name}.ipynb"
     try:
-        notebook = run_notebook(source, executed, cwd=folder, parameters=report.notebook_parameters(FIGURES))
+        notebook = run_notebook(
+            source,
+            executed,
+            cwd=folder,
+            parameters=report.notebook_parameters(FIGURES),
+            time_limit=time_limit,
+        )
         export_html(notebook, folder / PAGE, folder / REVIEWER, report.title)
         warnings = chart_warnings(notebook)
     except Exception as err:  # report and keep going: the other reports still run
-        return _error_text(err), ()
+        return _time_limit_text(err, time_limit) or _error_text(err), ()
     return "", warnings
+
+
+def _time_limit_text(err: BaseException, time_limit: float | None) -> str:
+    from nbclient.exceptions import CellTimeoutError
+
+    if isinstance(err, CellTimeoutError) or type(err).__name__ == "CellTimeoutError":
+        return f"time limit: the report ran longer than {time_limit:g} s (egov-analysis build --time-limit)"
+    return ""
+
+
+def _run_recording_reads(
+    report: Report, source: Path, folder: Path, reads_file: Path, time_limit: float | None
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """:func:`execute` with the kernel noting the processed tables it loads in ``reads_file``."""
+    reads_file.unlink(missing_ok=True)
+    os.environ[READS_VARIABLE] = str(reads_file)  # the kernel inherits it
+    try:
+        error, warnings = execute(report, source, folder, time_limit)
+        return error, warnings, recorded_reads(reads_file)
+    finally:
+        os.environ.pop(READS_VARIABLE, None)
+        reads_file.unlink(missing_ok=True)
 
 
 def publish(report: Report, paths: Paths, run_id: str) -> None:
@@ -186,9 +218,10 @@ def finish_local(outcome: Outcome, report: Report, paths: Paths, run_id: str) ->
     return outcome
 
 
-def run_report(report: Report, paths: Paths, run_id: str) -> Outcome:
+def run_report(report: Report, paths: Paths, run_id: str, time_limit: float | None = None) -> Outcome:
     """Execute ``report`` in this (worker) process into its staging folders; never raises (the
-    outcome says what failed). The build process publishes it (:func:`finish_local`)."""
+    outcome says what failed, a run longer than ``time_limit`` seconds included). The build process
+    publishes it (:func:`finish_local`)."""
     start = time.perf_counter()
     staging, figures = staging_paths(paths, run_id, report.name)
     staging.mkdir(parents=True, exist_ok=True)
@@ -197,8 +230,11 @@ def run_report(report: Report, paths: Paths, run_id: str) -> Outcome:
     (staging / FIGURES).symlink_to(figures, target_is_directory=True)
     for name in INPUT_PATHS:  # the kernel inherits these: its config.paths() sees the build's data
         os.environ[ENV_VARS[name]] = str(getattr(paths, name))
-    error, warnings = execute(report, paths.notebooks / report.notebook, staging)
-    return Outcome(report.name, not error, time.perf_counter() - start, error, warnings)
+    reads_file = staging.parent / f"{report.name}.reads"
+    error, warnings, reads = _run_recording_reads(
+        report, paths.notebooks / report.notebook, staging, reads_file, time_limit
+    )
+    return Outcome(report.name, not error, time.perf_counter() - start, error, warnings, reads)
 
 
 @dataclass(frozen=True)
@@ -213,6 +249,7 @@ class RemoteTask:
     processed: str
     data_fingerprint: str
     library: str
+    time_limit: float | None = None
 
 
 @dataclass(frozen=True)
@@ -235,7 +272,7 @@ def _worker_paths(task: RemoteTask) -> Paths:
 
 def _worker_mismatch(task: RemoteTask, paths: Paths) -> str:
     from ..clean.publish import read_manifest
-    from .state import library_hash
+    from .inputs import library_hash
 
     host = socket.gethostname()
     if library_hash() != task.library:
@@ -268,13 +305,15 @@ def run_remote(task: RemoteTask) -> RemoteResult:
         source.write_bytes(task.notebook)
         out = folder / "out"
         out.mkdir()
-        error, warnings = execute(task.report, source, out)
+        error, warnings, reads = _run_recording_reads(
+            task.report, source, out, folder / "reads", task.time_limit
+        )
         files = {
             p.relative_to(out).as_posix(): p.read_bytes()
             for p in sorted(out.rglob("*"))
             if p.is_file() and (not error or p.name == f"{name}.ipynb")
         }
-    return RemoteResult(Outcome(name, not error, time.perf_counter() - start, error, warnings), files)
+    return RemoteResult(Outcome(name, not error, time.perf_counter() - start, error, warnings, reads), files)
 
 
 def receive(result: RemoteResult, report: Report, paths: Paths, run_id: str) -> Outcome:

@@ -283,8 +283,11 @@ def profiles(reports: list[Report], entries: dict[str, Entry], lang: str) -> dic
     return found
 
 
-def _place_name(unit: Any) -> str:
-    return str(getattr(unit, "display_name", None) or unit.name)
+def _place_name(unit: Any, lang: str) -> str:
+    """The unit's name as a reader of ``lang`` knows it (the registry's display name: "TP. Hồ Chí
+    Minh"), its canonical name otherwise."""
+    shown = getattr(unit, "display_name", None)
+    return str(shown(lang) if callable(shown) else shown or unit.name)
 
 
 def picker_and_search(
@@ -302,16 +305,16 @@ def picker_and_search(
     ]
     for geography, units, kind in places:
         options = []
-        for code, unit in sorted(units.items(), key=lambda kv: site.fold(_place_name(kv[1]))):
+        for code, unit in sorted(units.items(), key=lambda kv: site.fold(_place_name(kv[1], lang))):
             merged_into = getattr(unit, "merged_into", None)  # Hà Tây: its history is in Hà Nội's profile
             href = built.get((geography, merged_into or code), "")
-            names = {_place_name(unit), unit.name, str(getattr(unit, "name_en", "") or "")}
+            names = {_place_name(unit, lang), unit.name, str(getattr(unit, "name_en", "") or "")}
             label = text(kind, lang) + ("" if href else f" · {text('site.no_profile', lang)}")
             items.append(
-                {"t": _place_name(unit), "k": label, "h": href, "s": site.fold(" ".join(sorted(names)))}
+                {"t": _place_name(unit, lang), "k": label, "h": href, "s": site.fold(" ".join(sorted(names)))}
             )
             if href and not merged_into:
-                options.append({"name": _place_name(unit), "href": href})
+                options.append({"name": _place_name(unit, lang), "href": href})
         if options:
             picker.append({"label": text(f"site.{geography}", lang), "options": options})
     for card_report in listed_reports(reports)[0]:
@@ -330,6 +333,18 @@ def _script_json(value: Any) -> Markup:
     return Markup(data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def _edition_publishers(index: str, lang: str) -> str:
+    """The index's publisher, or each publisher with its editions where it changed (DTI: the
+    Ministry of Information and Communications to 2023, the Ministry of Science and Technology
+    for 2024): the publisher is a property of the edition (``meta.edition_publisher``)."""
+    from ..meta import edition_publishers
+
+    found = edition_publishers(index, lang)
+    if len(found) == 1:
+        return next(iter(found))
+    return "; ".join(f"{who} ({fmt.year_span(years)})" for who, years in found.items())
+
+
 def publisher_links(lang: str, reports: list[Report], entries: dict[str, Entry]) -> list[dict[str, str]]:
     """Each index with its publisher's name in ``lang`` and site (``meta/index_publishers.csv``)."""
     urls = {r["index"]: r["publisher_url"] for r in package_rows("index_publishers.csv")}
@@ -340,7 +355,7 @@ def publisher_links(lang: str, reports: list[Report], entries: dict[str, Entry])
                 {
                     "name": info.name_in(lang),
                     "short": fmt.display_name("index", index, lang),
-                    "publisher": info.publishers.get(lang) or info.publisher,
+                    "publisher": _edition_publishers(index, lang),
                     "url": urls[index],
                 }
             )
@@ -449,6 +464,8 @@ def render_landing(
             "name": data_zip.name,
             "text": text("site.download_text", lang, size=_size(data_zip, lang)),
         }
+    groups = page_groups(cards, entries, lang)
+    marked = any(fmt.has_mark(str(c.get("finding") or ""), lang) for g in groups for c in g["entries"])
     return (
         environment()
         .get_template("index.html.j2")
@@ -464,7 +481,8 @@ def render_landing(
                 for other in languages()
                 if other != lang
             ],
-            groups=page_groups(cards, entries, lang),
+            groups=groups,
+            computed_legend=fmt.computed_legend(lang) if marked else "",  # once, where a finding has the mark
             profiles=picker,
             indices=publisher_links(lang, reports, entries),
             data_zip=zip_info,

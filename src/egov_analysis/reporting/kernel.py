@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -242,10 +243,22 @@ def kernel_manager_class() -> type[AsyncKernelManager]:
     return AsyncKernelManager if sys.platform == "win32" else PrivateSocketKernelManager
 
 
-def run_notebook(source: Path, executed: Path, cwd: Path, parameters: dict[str, Any] | None = None) -> Any:
+def run_notebook(
+    source: Path,
+    executed: Path,
+    cwd: Path,
+    parameters: dict[str, Any] | None = None,
+    time_limit: float | None = None,
+) -> Any:
     """Execute ``source`` into ``executed`` with papermill (explicit kernel and cwd, quiet); returns the
-    executed notebook and raises papermill's errors."""
+    executed notebook and raises papermill's errors; nbclient's ``CellTimeoutError`` once the whole
+    run has taken ``time_limit`` seconds (each cell may take what the run has left)."""
     import papermill
+
+    limits: dict[str, Any] = {}
+    if time_limit is not None:
+        deadline = time.monotonic() + time_limit
+        limits["timeout_func"] = lambda cell: max(1, int(deadline - time.monotonic() + 0.999))
 
     from . import quiet_engine, readable_parameters
 
@@ -261,4 +274,5 @@ def run_notebook(source: Path, executed: Path, cwd: Path, parameters: dict[str, 
         cwd=str(cwd),
         progress_bar=False,
         log_output=False,
+        **limits,
     )

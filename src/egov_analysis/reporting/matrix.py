@@ -135,12 +135,32 @@ def display_fields(parameters: Mapping[str, Any], lang: str) -> dict[str, str]:
     return out
 
 
+def _short(template: str) -> str:
+    return repr(template) if len(template) <= 80 else f"{template[:60]!r}… ({len(template)} characters)"
+
+
 def template_fields(template: str) -> list[str]:
-    """The field names a ``str.format`` template uses. Raises :class:`MatrixError` if malformed."""
+    """The field names a ``str.format`` template uses: plain ``{name}`` fields only. A format spec
+    (``{x:>300000000}`` would allocate gigabytes before the name is refused), a conversion
+    (``{x!r}``), an attribute or an index (``{x.y}``, ``{x[0]}``) raises :class:`MatrixError`, as
+    does a malformed template; nothing is formatted."""
     try:
-        return [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+        parsed = list(string.Formatter().parse(template))
     except ValueError as err:
-        raise MatrixError(f"template {template!r}: {err}") from None
+        raise MatrixError(f"template {_short(template)}: {err}") from None
+    names = []
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if spec or conversion or not name.isidentifier():
+            field = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            shown = field if len(field) <= 40 else f"{field[:30]}…"
+            raise MatrixError(
+                f"template {_short(template)}: field {{{shown}}} has a format spec, conversion, attribute "
+                "or index; only plain {name} fields are allowed"
+            )
+        names.append(name)
+    return names
 
 
 def fill(template: str, values: Mapping[str, str], what: str) -> str:
@@ -148,7 +168,7 @@ def fill(template: str, values: Mapping[str, str], what: str) -> str:
     missing = [f for f in template_fields(template) if f not in values]
     if missing:
         raise MatrixError(
-            f"{what} {template!r} uses {{{missing[0]}}}, which is no grid key or parameter; "
+            f"{what} {_short(template)} uses {{{missing[0]}}}, which is no grid key or parameter; "
             f"fields: {', '.join(sorted(values))}"
         )
     return template.format(**values)

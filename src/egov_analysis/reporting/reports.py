@@ -2,13 +2,16 @@
 
 ``[[report]]`` tables name one report each; ``[[matrix]]`` tables stand for one report per point of
 a parameter grid (:mod:`.matrix`). Every table belongs to a set (``set = "sweep"``; ``default`` when
-absent): ``egov-analysis build`` runs the default set, ``--set sweep`` another one. The whole file is
-checked at once — its shape here, each report's parameters against its notebook in
-:mod:`.contract` — and every problem of every report is reported together, before any kernel starts.
+absent): ``egov-analysis build`` runs the default set, ``--set sweep`` another one. This module is the
+home of the file's shape (:func:`parse_reports`, :func:`read_reports`); :mod:`.contract` holds each
+report against its notebook and is what the build calls (``contract.load_reports``), so that every
+problem of every report is reported together, before any kernel starts. This module imports no
+other module of the reporting package but :mod:`.matrix`.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import tomllib
@@ -88,9 +91,27 @@ def _header_lines(text: str, table: str) -> list[int]:
 
 def _title_of(entry: dict[str, Any], lang: str, values: dict[str, str]) -> str:
     if "title_message" in entry:
-        from ..meta.messages import text
+        from ..meta.messages import catalogue, languages
 
-        return text(str(entry["title_message"]), lang, **values)
+        key = str(entry["title_message"])
+        if lang not in languages():
+            raise matrix.MatrixError(
+                f"lang {lang!r} has no message catalogue for title_message {key!r}; "
+                f"languages: {', '.join(languages())}"
+            )
+        try:
+            template = catalogue(lang)[key]
+        except KeyError:
+            raise matrix.MatrixError(
+                f"title_message {key!r} is missing from the {lang!r} catalogue"
+            ) from None
+        missing = [f for f in matrix.template_fields(template) if f not in values]
+        if missing:
+            raise matrix.MatrixError(
+                f"title_message {key!r} ({lang}) needs {{{missing[0]}}}, which is no grid key or "
+                f"parameter of this matrix; fields: {', '.join(sorted(values))}"
+            )
+        return template.format(**values)
     return matrix.fill(str(entry.get("title", entry.get("name", ""))), values, "title")
 
 
@@ -136,7 +157,19 @@ def _shape_problems(entry: object, kind: str, allowed: set[str]) -> list[str]:
             problems.append(f"{key} must be a string, not {entry[key]!r}")
     if not isinstance(entry.get("parameters", {}), dict):
         problems.append("parameters must be a table")
+    set_name = entry.get("set", DEFAULT_SET)
+    if isinstance(set_name, str):
+        problems += [p for p in [set_problem(set_name)] if p]
     return problems
+
+
+def set_problem(set_name: str) -> str | None:
+    """Why ``set_name`` cannot name a set of reports (``all`` stands for every set), or ``None``."""
+    if set_name == ALL_SETS:
+        return f"set {ALL_SETS!r} is reserved: `--set {ALL_SETS}` builds every set"
+    if not NAME.match(set_name):
+        return f"set {set_name!r} must be lower-case ASCII letters, digits, _ or - (not empty)"
+    return None
 
 
 def name_problem(name: str) -> str | None:
@@ -148,12 +181,11 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-def load_reports(path: Path, notebooks: Path, check: bool = True) -> list[Report]:
-    """Every report of ``path``, all sets, matrices expanded, in file order.
+def parse_reports(path: Path) -> tuple[list[Report], list[str]]:
+    """Every report of ``path``, all sets, matrices expanded, in file order, and every problem of
+    the file's shape (``<file>:<line>: …``), unsorted. The notebooks are not looked at.
 
-    With ``check`` (the default) every report is also held against its notebook (:mod:`.contract`).
-    Raises :class:`ReportsFileError` when the file cannot be read, and :class:`ReportContractError`
-    listing every problem (``<file>:<line>: report '<name>': …``) when any report is wrong."""
+    Raises :class:`ReportsFileError` when the file cannot be read or lists nothing."""
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
@@ -193,14 +225,22 @@ def load_reports(path: Path, notebooks: Path, check: bool = True) -> list[Report
         seen.add(report.name)
     if not ordered and not problems:
         raise ReportsFileError(f"{path} lists no [[report]] or [[matrix]]")
-    if check:
-        from .contract import check_reports
+    return ordered, problems
 
-        problems += check_reports(ordered, notebooks, path)
+
+def raise_problems(path: Path, problems: Sequence[str]) -> None:
+    """Raise :class:`ReportContractError` with ``problems`` in line order, if there are any."""
     if problems:
         at_line = re.compile(rf"^{re.escape(str(path))}:(\d+):")
         raise ReportContractError(sorted(problems, key=lambda p: int(m[1]) if (m := at_line.match(p)) else 0))
-    return ordered
+
+
+def read_reports(path: Path) -> list[Report]:
+    """:func:`parse_reports` that raises :class:`ReportContractError` for a problem of shape (the
+    notebooks are not looked at: ``contract.load_reports`` checks those too)."""
+    reports, problems = parse_reports(path)
+    raise_problems(path, problems)
+    return reports
 
 
 def _plain_report(entry: dict[str, Any], line: int) -> Report:
@@ -226,9 +266,18 @@ def select(reports: Sequence[Report], set_name: str = DEFAULT_SET, only: Sequenc
 
     Raises ``KeyError`` naming an unknown set or report."""
     if only:
-        unknown = sorted(set(only) - {r.name for r in reports})
+        names = [r.name for r in reports]
+        unknown = sorted(set(only) - set(names))
         if unknown:
-            raise KeyError(f"no report named {', '.join(unknown)}")
+            hints = []
+            for name in unknown:
+                close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+                hints.append(
+                    f"{name!r}" + (f" (did you mean {', '.join(map(repr, close))}?)" if close else "")
+                )
+            raise KeyError(
+                f"no report named {', '.join(hints)}; `egov-analysis build --list --set all` lists them"
+            )
         return [r for r in reports if r.name in only]
     if set_name != ALL_SETS and set_name not in {r.set_name for r in reports}:
         raise KeyError(f"no report set {set_name!r}; sets: {', '.join([*sets(reports), ALL_SETS])}")

@@ -14,7 +14,14 @@ Faults it survives:
   build has one);
 - a report is up to date only when every output it wrote is still there, byte for byte;
 - a full disk, a read-only output folder or a name too long for the file system stops the build
-  with one line (:class:`BuildFaultError`); nothing is half-written.
+  with one line (:class:`BuildFaultError`); nothing is half-written;
+- SIGTERM and SIGINT (a systemd stop, a CI time-out, Ctrl-C) stop it cleanly: the workers are
+  stopped, the reports already finished stay published and recorded (the state is written after
+  every report, atomically), and :class:`BuildInterruptedError` says which signal;
+- a report that runs longer than its time limit fails (a hung kernel, a lost Dask worker).
+
+Only the reports whose inputs changed run (:mod:`.inputs`, :mod:`.state`); :func:`dry_run` says
+which and why without running anything.
 """
 
 from __future__ import annotations
@@ -32,27 +39,34 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..config import Paths
+from .contract import load_reports
 from .engines import ClusterExecutor
 from .execute import STAGING, Outcome, fault_of, finish_local, output_paths, run_report
-from .reports import DEFAULT_SET, Report, ReportsFileError, load_reports, select
-from .state import library_hash, read_state, report_hash, write_state
+from .reports import DEFAULT_SET, Report, ReportsFileError, name_problem, select
+from .state import Inputs, read_state, write_state
 
 LOCK_FILE = ".build.lock"
+DATA_CACHE = ".data_fingerprints.json"  # per-index fingerprints of the processed tables
 PR_SET_PDEATHSIG = 1
 # the longest output file name a report gets: <name>.reviewer.html
 LONGEST_SUFFIX = ".reviewer.html"
+DEFAULT_TIME_LIMIT = 1800.0  # seconds one report may run (a hung kernel, a lost Dask worker)
+LOCKED_EXIT = 75  # EX_TEMPFAIL (sysexits.h): try again later; a broken reports file exits 2
+# exit statuses of a build stopped by a signal, as a shell reports them (128 + the signal's number)
+SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143}
 
 Log = Callable[[str], None]
 
 
 class BuildLockedError(RuntimeError):
-    """Another build holds the lock."""
+    """Another build holds the lock (the command exits with :data:`LOCKED_EXIT`)."""
 
 
 class BuildFaultError(RuntimeError):
@@ -64,6 +78,9 @@ class BuildResult:
     ran: list[Outcome] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     cleaned: bool = False
+    reasons: dict[str, str] = field(default_factory=dict)  # why each report that ran had to
+    pruned: list[str] = field(default_factory=list)  # reports no longer listed: outputs removed
+    seconds: float = 0.0
 
     @property
     def failures(self) -> list[Outcome]:
@@ -74,16 +91,46 @@ class BuildResult:
         """ "<report>: <chart kind>: <problem>" for every chart text problem of the reports run."""
         return [f"{o.name}: {w}" for o in self.ran for w in o.warnings]
 
+    def summary(self, stopped_by: str = "") -> str:
+        """The build's last log line, for monitors: the time (ISO 8601, UTC), reports run (failed
+        ones included), failed, up to date, and the build's seconds."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        status = f"stopped by {stopped_by}" if stopped_by else "finished"
+        return (
+            f"{now} build {status}: ran {len(self.ran)}, failed {len(self.failures)}, "
+            f"up to date {len(self.skipped)}, {self.seconds:.1f} s"
+        )
+
+
+class BuildInterruptedError(Exception):
+    """SIGTERM or SIGINT stopped the build; the reports that finished are kept (``result``)."""
+
+    def __init__(self, signum: int, result: BuildResult | None = None) -> None:
+        self.signum = signum
+        self.result = result or BuildResult()
+        super().__init__(signal.Signals(signum).name)
+
+    @property
+    def signal_name(self) -> str:
+        return signal.Signals(self.signum).name
+
+    @property
+    def exit_status(self) -> int:
+        return SIGNAL_EXIT.get(signal.Signals(self.signum), 128 + self.signum)
+
 
 def default_reports_file(paths: Paths) -> Path:
     return paths.root / "reports.toml"
 
 
-def _data_fingerprint(paths: Paths) -> str:
-    from ..clean.publish import read_manifest
-
-    manifest = read_manifest(paths.processed) or {}
-    return str(manifest.get("raw_fingerprint", ""))
+def own_outputs(paths: Paths, reports_file: Path) -> Paths:
+    """The output folders of ``reports_file`` when none are given: the project's for its own
+    reports file; for any other, ``<stem>-outputs/reports`` and ``<stem>-outputs/figures`` beside
+    the file, so a researcher's run never changes the published site."""
+    if reports_file.resolve() == default_reports_file(paths).resolve():
+        return paths
+    folder = reports_file.resolve().parent / f"{reports_file.stem}-outputs"
+    return paths.with_overrides(reports=folder / "reports", figures=folder / "figures")
 
 
 def output_digests(paths: Paths, name: str) -> dict[str, str]:
@@ -100,12 +147,6 @@ def output_digests(paths: Paths, name: str) -> dict[str, str]:
         except FileNotFoundError:
             digests[path.relative_to(base).as_posix()] = "missing"
     return digests
-
-
-def _up_to_date(report: Report, paths: Paths, state: dict, digest: str) -> bool:
-    """The inputs are unchanged and every output is there as it was written."""
-    entry = state.get(report.name, {})
-    return entry.get("hash") == digest and entry.get("outputs") == output_digests(paths, report.name)
 
 
 def check_names_fit(reports: Sequence[Report], reports_file: Path, paths: Paths) -> None:
@@ -139,6 +180,81 @@ def check_parameter_values(reports: Sequence[Report], reports_file: Path) -> Non
                 ) from None
 
 
+def plan(
+    paths: Paths, reports: Sequence[Report], state: dict[str, Any], inputs: Inputs, force: bool = False
+) -> dict[str, str]:
+    """Every report of ``reports`` that must run, in order, with why: ``forced``, ``notebook: x.ipynb``,
+    ``parameters``, ``data: indices[dti]`` (a table, or one index's rows of it), ``library:
+    egov_analysis.tables`` (modules), ``output missing: …``, ``output changed: …``, ``failed last
+    time`` (several joined by ``; ``)."""
+    found = {}
+    for report in reports:
+        entry = state.get(report.name, {})
+        why = ["forced"] if force else inputs.reasons(report, entry, output_digests(paths, report.name))
+        if why:
+            found[report.name] = "; ".join(why)
+    return found
+
+
+def dry_run(
+    paths: Paths,
+    reports_file: Path | None = None,
+    only: Sequence[str] = (),
+    force: bool = False,
+    report_set: str = DEFAULT_SET,
+    log: Log | None = None,
+) -> dict[str, str]:
+    """What :func:`build` would run and why (:func:`plan`), running and writing nothing. When the raw
+    data changed since the last clean, they are cleaned into a temporary folder to compare (``log``
+    says so). Raises what :func:`build` raises for a bad reports file and the cleaning's
+    ``ValidationError``."""
+    import tempfile
+
+    from ..datasets import is_stale
+
+    reports_file = reports_file or default_reports_file(paths)
+    reports = load_reports(reports_file, paths.notebooks)
+    check_parameter_values(reports, reports_file)
+    selected = select(reports, report_set, only)
+    state = read_state(paths.reports)
+    with tempfile.TemporaryDirectory(prefix="egov-dry-run-") as tmp:
+        processed = paths.processed
+        if is_stale(paths):
+            from ..clean.run import clean
+
+            (log or _silent)(f"dry run: the raw data changed; cleaning them into {tmp} to compare")
+            processed = Path(tmp) / "processed"
+            clean(paths.with_overrides(processed=processed))
+        inputs = Inputs(paths.notebooks, processed, paths.reports / DATA_CACHE, write_cache=False)
+        return plan(paths, selected, state, inputs, force)
+
+
+def _silent(line: str) -> None:
+    pass
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGINT into :class:`BuildInterruptedError` (once: a second signal during
+    the clean-up is ignored); the previous handlers come back afterwards. Main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    raised: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        if not raised:
+            raised.append(signum)
+            raise BuildInterruptedError(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in SIGNAL_EXIT}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def build(
     paths: Paths,
     reports_file: Path | None = None,
@@ -149,6 +265,8 @@ def build(
     report_set: str = DEFAULT_SET,
     scheduler: str | None = None,
     log: Log | None = None,
+    wait_for_lock: float | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> BuildResult:
     """Build the reports of ``report_set`` (on the Dask ``scheduler`` if given); see the module
     docstring. Every problem of every report of the reports file is reported at once
@@ -156,33 +274,65 @@ def build(
     before anything is written.
 
     ``progress``: a bar on a terminal; elsewhere (cron, CI) ``log`` gets one line per finished
-    report (name, status, seconds), and always a line when the raw data were cleaned, before the
-    reports run. Raises :class:`BuildLockedError` if a build is running,
+    report (name, status, seconds). ``log`` always gets a line when the raw data were cleaned, for
+    each failure (with the kept ``.failed.ipynb``), each chart warning and each pruned report.
+    ``wait_for_lock``: seconds to wait for another build's lock (``None``: none; negative: as long
+    as it takes). ``time_limit``: seconds one report may run before it fails.
+
+    Raises :class:`BuildLockedError` if a build is running,
     :class:`~egov_analysis.reporting.reports.ReportsFileError` for a bad reports file (before
-    anything is written), :class:`BuildFaultError` when the outputs cannot be written.
+    anything is written), :class:`BuildFaultError` when the outputs cannot be written and
+    :class:`BuildInterruptedError` (with the result so far) on SIGTERM or SIGINT.
     """
     from filelock import FileLock, Timeout
 
+    started = time.monotonic()
+    log = log or _silent
     reports_file = reports_file or default_reports_file(paths)
     reports = load_reports(reports_file, paths.notebooks)  # the contract of every report, no kernel yet
     check_parameter_values(reports, reports_file)
     check_names_fit(reports, reports_file, paths)
     selected = select(reports, report_set, only)
-    try:
-        paths.reports.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(paths.reports / LOCK_FILE))
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise BuildLockedError(f"another build is running (lock {paths.reports / LOCK_FILE})") from None
-    except OSError as err:
-        raise BuildFaultError(_os_error_line(err, paths.reports)) from None
-    try:
-        quiet: Log = lambda _: None  # noqa: E731
-        return _build_locked(paths, reports, selected, jobs, force, progress, scheduler, log or quiet)
-    except OSError as err:
-        raise BuildFaultError(_os_error_line(err, paths.reports)) from None
-    finally:
-        lock.release()
+    with _stop_on_signals():
+        try:
+            paths.reports.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(paths.reports / LOCK_FILE))
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                if wait_for_lock is None:
+                    raise
+                log(f"build: waiting for the build that holds {paths.reports / LOCK_FILE}")
+                lock.acquire(timeout=wait_for_lock if wait_for_lock >= 0 else -1)
+        except Timeout:
+            raise BuildLockedError(f"another build is running (lock {paths.reports / LOCK_FILE})") from None
+        except OSError as err:
+            raise BuildFaultError(_os_error_line(err, paths.reports)) from None
+        result = BuildResult()
+        try:
+            _build_locked(
+                paths,
+                reports_file,
+                reports,
+                selected,
+                jobs,
+                force,
+                progress,
+                scheduler,
+                log,
+                time_limit,
+                result,
+            )
+        except BuildInterruptedError as err:
+            result.seconds = time.monotonic() - started
+            err.result = result
+            raise
+        except OSError as err:
+            raise BuildFaultError(_os_error_line(err, paths.reports)) from None
+        finally:
+            lock.release()
+        result.seconds = time.monotonic() - started
+        return result
 
 
 def _os_error_line(err: OSError, where: Path) -> str:
@@ -201,8 +351,26 @@ def sweep_staging(paths: Paths) -> list[Path]:
     return removed
 
 
+def prune(paths: Paths, reports: Sequence[Report], state: dict[str, Any]) -> list[str]:
+    """Remove the outputs and the state entry of every report the build state knows but the reports
+    file no longer lists; returns their names. Only outputs the build wrote are touched (a
+    notebook run by hand writes ``figures/<notebook>/``, which no state entry names)."""
+    listed = {r.name for r in reports}
+    gone = sorted(name for name in state if name not in listed)
+    for name in gone:
+        del state[name]
+        if name_problem(name):  # not a name the build could have written: nothing to remove
+            continue
+        out = output_paths(paths, name)
+        for key in ("notebook", "html", "reviewer_html", "failed"):
+            out[key].unlink(missing_ok=True)
+        shutil.rmtree(out["figures"], ignore_errors=True)
+    return gone
+
+
 def _build_locked(
     paths: Paths,
+    reports_file: Path,
     reports: list[Report],
     selected: list[Report],
     jobs: int,
@@ -210,54 +378,61 @@ def _build_locked(
     progress: bool,
     scheduler: str | None,
     log: Log,
-) -> BuildResult:
+    time_limit: float,
+    result: BuildResult,
+) -> None:
     from ..datasets import ensure_fresh
 
-    result = BuildResult()
     sweep_staging(paths)
     if ensure_fresh(paths):
         result.cleaned = True
         log(f"build: cleaned the raw data into {paths.processed}")
     state = read_state(paths.reports)
-    library, data = library_hash(), _data_fingerprint(paths)
-    digests = {r.name: report_hash(r, paths.notebooks, library, data) for r in selected}
-    todo = [r for r in selected if force or not _up_to_date(r, paths, state, digests[r.name])]
-    result.skipped = [r.name for r in selected if r not in todo]
+    result.pruned = prune(paths, reports, state)
+    for name in result.pruned:
+        log(f"build: removed the outputs of {name!r}, which {reports_file.name} no longer lists")
+    if result.pruned:
+        write_state(paths.reports, state)
+    inputs = Inputs(paths.notebooks, paths.processed, paths.reports / DATA_CACHE)
+    result.reasons = plan(paths, selected, state, inputs, force)
+    todo = [r for r in selected if r.name in result.reasons]
+    result.skipped = [r.name for r in selected if r.name not in result.reasons]
+    by_name = {r.name: r for r in selected}
 
     failures: dict[str, str] = {n: str(e.get("last_error")) for n, e in state.items() if e.get("last_error")}
     fault = ""
     if todo:
 
         def record(outcome: Outcome) -> None:
+            """Keep what a finished report was built from, on disk at once (a build stopped later
+            does not run it again)."""
             entry = state.setdefault(outcome.name, {})
             if outcome.ok:
                 now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
                 entry.update(
-                    hash=digests[outcome.name],
+                    inputs=inputs.after_run(by_name[outcome.name], outcome.reads),
                     built_at=now,
                     seconds=round(outcome.seconds, 2),
                     outputs=output_digests(paths, outcome.name),
                 )
+                entry.pop("hash", None)  # the whole-library key of earlier builds
                 entry.pop("last_error", None)
                 failures.pop(outcome.name, None)
             else:
                 entry["last_error"] = outcome.error.splitlines()[0]
                 failures[outcome.name] = str(entry["last_error"])
-
-        before = json.dumps(state, sort_keys=True)
-        outcomes, fault = _run_all(todo, paths, jobs, progress, scheduler, log, record)
-        result.ran = outcomes
-        if json.dumps(state, sort_keys=True) != before:
             write_state(paths.reports, state)
+
+        fault = _run_all(todo, paths, jobs, progress, scheduler, log, record, time_limit, result.ran)
     if fault:
         if "/" not in fault and "\\" not in fault:  # the error named no file
             fault += f" (writing under {paths.reports} or {paths.figures})"
         raise BuildFaultError(f"{fault}; the previous outputs are kept")
     from .index_page import write_index
 
-    shown = {r.name for r in selected} | set(state)  # this set, and reports of other sets once built
+    # the default set, and the reports of other sets once built
+    shown = {r.name for r in reports if r.set_name == DEFAULT_SET} | set(state)
     write_index(paths, [r for r in reports if r.name in shown], state, failures)
-    return result
 
 
 def _worker_init(parent: int) -> None:
@@ -267,6 +442,7 @@ def _worker_init(parent: int) -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the build; it stops the workers
 
     def watch() -> None:  # where PR_SET_PDEATHSIG does not exist, and as a second guard
         while os.getppid() == parent:
@@ -282,10 +458,22 @@ def _worker_init(parent: int) -> None:
     start_kernel_server()  # its imports overlap the worker's own (papermill, nbconvert)
 
 
-def _status_line(outcome: Outcome) -> str:
+def _status_line(outcome: Outcome, paths: Paths) -> str:
     if outcome.ok:
         return f"ok      {outcome.name} ({outcome.seconds:.1f} s)"
-    return f"FAILED  {outcome.name} ({outcome.seconds:.1f} s): {outcome.error.splitlines()[0]}"
+    line = f"FAILED  {outcome.name} ({outcome.seconds:.1f} s): {outcome.error.splitlines()[0]}"
+    kept = output_paths(paths, outcome.name)["failed"]
+    return f"{line}; executed notebook kept: {kept}" if kept.exists() else line
+
+
+def _stop_workers(pool: Executor) -> None:
+    """Stop a pool's workers now: a local worker process is killed (its kernel server and kernels
+    follow it), a cluster's queued and running reports are cancelled."""
+    if isinstance(pool, ProcessPoolExecutor):
+        for process in list(getattr(pool, "_processes", {}).values()):
+            with contextlib.suppress(OSError, AttributeError):
+                process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _run_all(
@@ -296,38 +484,40 @@ def _run_all(
     scheduler: str | None,
     log: Log,
     record: Callable[[Outcome], None],
-) -> tuple[list[Outcome], str]:
+    time_limit: float,
+    outcomes: list[Outcome],
+) -> str:
     """Run ``todo`` in worker processes (or on the Dask cluster at ``scheduler``); publish each
     finished report here, under the lock (a cluster run is published by ``ClusterExecutor``, in
-    this process too).
+    this process too), and ``record`` it at once.
 
-    Returns the outcomes in ``todo``'s order and the first file-system fault ("" if none); after a
-    fault no further report is started.
+    Appends the outcomes to ``outcomes`` as they come and returns the first file-system fault ("" if
+    none); after a fault no further report is started. On SIGTERM or SIGINT the workers are
+    stopped and :class:`BuildInterruptedError` propagates.
     """
     from tqdm.auto import tqdm
 
     run_id = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    outcomes: list[Outcome] = []
     fault = ""
     bar_on = progress and sys.stderr.isatty()
     # spawn: workers start clean, whatever threads the parent process has (pandas, pyarrow)
     context = multiprocessing.get_context("spawn")
+    pool: Executor | None = None
+    interrupted = False
     try:
-        with (
-            (
-                ClusterExecutor(scheduler)
-                if scheduler
-                else ProcessPoolExecutor(
-                    max_workers=max(1, jobs),
-                    mp_context=context,
-                    initializer=_worker_init,
-                    initargs=(os.getpid(),),
-                )
-            ) as pool,
-            tqdm(total=len(todo), desc="reports", unit="report", disable=not bar_on, file=sys.stderr) as bar,
-        ):
+        pool = (
+            ClusterExecutor(scheduler, time_limit)
+            if scheduler
+            else ProcessPoolExecutor(
+                max_workers=max(1, jobs),
+                mp_context=context,
+                initializer=_worker_init,
+                initargs=(os.getpid(),),
+            )
+        )
+        with tqdm(total=len(todo), desc="reports", unit="report", disable=not bar_on, file=sys.stderr) as bar:
             futures: dict[Future[Outcome], Report] = {
-                pool.submit(run_report, report, paths, run_id): report for report in todo
+                pool.submit(run_report, report, paths, run_id, time_limit): report for report in todo
             }
             pending = set(futures)
             while pending:
@@ -353,18 +543,27 @@ def _run_all(
                     outcomes.append(outcome)
                     if this_fault:
                         continue  # the build stops with one line about it
-                    line = _status_line(outcome)
+                    line = _status_line(outcome, paths)
                     if bar_on:
                         bar.set_postfix_str(f"{report.name} {'ok' if outcome.ok else 'FAILED'}")
                         bar.update()
-                    if progress:
+                    if progress or not outcome.ok:  # a failure is told even when quiet
                         (bar.write if bar_on else log)(line)
                     for warning in outcome.warnings:  # shown even when quiet: a reader would see it
                         (bar.write if bar_on else log)(f"warning {report.name}: {warning}")
+    except BuildInterruptedError:
+        interrupted = True
+        raise
     finally:
+        if pool is not None:
+            if interrupted:
+                _stop_workers(pool)
+            else:
+                pool.shutdown(wait=True)
         for root in (paths.reports / STAGING, paths.figures / STAGING):
             shutil.rmtree(root / run_id, ignore_errors=True)
             with contextlib.suppress(OSError):
                 root.rmdir()  # when empty
     order = [r.name for r in todo]
-    return sorted(outcomes, key=lambda o: order.index(o.name)), fault
+    outcomes.sort(key=lambda o: order.index(o.name))
+    return fault

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..analysis.findings import Findings
+from ..analysis.rankings import rank_order
 from ..markup import plain_markdown
 from ..meta.coverage import COMPLETE, PARTIAL, RANKS_ONLY
 from ..meta.messages import MissingMessageError, text
@@ -82,12 +83,12 @@ def ranking_table(
     index = str(rows["index"].iloc[0])
     geography = str(rows["geography"].iloc[0])
     that = rows[rows["year"].eq(year) & (rows["score"].notna() | rows["rank"].notna())]
-    that = that.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
+    that = rank_order(that)  # the order of the chart beside the table
     keep = that.head(max(top_n, 0)) if top_n else that.iloc[:0]
     shown = pd.concat([keep, that[that["province_code"].isin(highlight_codes)]]).drop_duplicates(
         "province_code"
     )
-    shown = shown.sort_values(["rank", "score"], ascending=[True, False], na_position="last")
+    shown = rank_order(shown)
     columns = [
         Column("province", "tables.column.unit" if geography == "units_34" else "tables.column.province"),
         Column("rank", "tables.column.rank", kind="rank", n_column="n_ranked"),
@@ -96,7 +97,11 @@ def ranking_table(
     if geography == "units_34":
         shown = shown.assign(
             members=shown["province_code"].map(
-                lambda c: fmt.join(sorted(p.name for p in members(c)), lang) if c in units_2025() else ""
+                lambda c: (
+                    fmt.join(sorted(p.display_name(lang) for p in members(c)), lang)
+                    if c in units_2025()
+                    else ""
+                )
             )
         )
         columns.append(Column("members", "tables.column.members"))
@@ -173,7 +178,7 @@ def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
             text(
                 "findings.count_in_year",
                 lang,
-                published=fmt.number(r.n_published, lang),
+                published=fmt.number(r.n_held, lang),
                 n=fmt.number(r.n_ranked, lang),
                 year=int(r.year),
             )
