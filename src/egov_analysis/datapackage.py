@@ -75,7 +75,9 @@ def _field(f: Field) -> dict[str, Any]:
     if f.unit:
         field["unit"] = f.unit
     constraints: dict[str, Any] = {}
-    if not f.nullable:
+    if not f.nullable and field["type"] != "string":
+        # a text never null may still be empty (lost_values.year "may be empty"), and a CSV writes
+        # an empty text and a missing one alike: only a non-text field can be required in the file
         constraints["required"] = True
     if f.choices:
         constraints["enum"] = list(f.choices)
