@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..meta import index_id
 from .rankings import NoDataError
 
 CONFIDENCE = 0.95  # the level of every interval and the test's threshold (alpha = 1 - CONFIDENCE)
@@ -40,7 +41,9 @@ class Correlation:
 def paired_scores(
     panel: pd.DataFrame, x_index: str, y_index: str, year: int, indicator: str = "overall"
 ) -> pd.DataFrame:
-    """Provinces with a score on both indices in ``year`` (columns x_score, y_score)."""
+    """Provinces with a score on both indices (ids in any case) in ``year`` (columns x_score,
+    y_score)."""
+    x_index, y_index = index_id(x_index), index_id(y_index)
 
     def one(index: str) -> pd.DataFrame:
         rows = panel[
