@@ -55,7 +55,7 @@ def test_a_province_that_rose():
         "Best rank 1 (2020–2021); lowest rank 3 (2019), over 3 years with a rank.",
         "Biggest rise: from rank 3 in 2019 to 1 in 2020, 2 places up.",
         "In 2020, with a score held for all 4 ranked units, Quảng Ninh scored 72.00 against a national "
-        "median of 66.00 (lowest 62.00, highest 72.00).",
+        "median of 66.00† (lowest 62.00, highest 72.00).",
         "In the Red River Delta region it ranked 1 / 3† on score in 2020.",
     ]
 
@@ -67,7 +67,7 @@ def test_a_province_that_fell_and_is_missing_from_the_latest_partial_list():
         "Best rank 1 (2019); lowest rank 3 (2020), over 2 years with a rank.",
         "Biggest fall: from rank 1 in 2019 to 3 in 2020, 2 places down.",
         "In 2020, with a score held for all 4 ranked units, Hà Nội scored 62.00 against a national median of "
-        "66.00 (lowest 62.00, highest 72.00).",
+        "66.00† (lowest 62.00, highest 72.00).",
         "In the Red River Delta region it ranked 3 / 3† on score in 2020.",
         "The data held have no PCI value for Hà Nội for 2021.",
     ]
@@ -104,7 +104,7 @@ def test_index_sentences_leader_partial_years_distribution_and_moves():
         "The data held have only part of the PCI list in some years (units with a score or a rank, "
         "of units ranked): 2 of 4 in 2021.",
         "In 2020, the latest year in which the data held have a score for every ranked unit (4 units), "
-        "the median score was 66.00; scores ranged from 62.00 (Hà Nội) to 72.00 (Quảng Ninh).",
+        "the median score was 66.00†; scores ranged from 62.00 (Hà Nội) to 72.00 (Quảng Ninh).",
         "From 2019 to 2021, only 2 units are ranked in both years: too few to name a largest rise or "
         "fall (at least 10 are needed), since which units happen to be held would decide it.",
     ]

@@ -385,7 +385,7 @@ def _distribution_sentences(
             n=fmt.number(len(that_year), lang),  # complete: every ranked unit has a score
             province=name,
             score=fmt.score(own_score, index, lang),
-            median=fmt.score(that_year["score"].median(), index, lang),
+            median=fmt.mark(fmt.score(that_year["score"].median(), index, lang), "computed", lang),
             low=fmt.score(that_year["score"].min(), index, lang),
             high=fmt.score(that_year["score"].max(), index, lang),
         )
@@ -462,7 +462,7 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
                 lang,
                 year=year,
                 n=fmt.number(len(scored), lang),
-                median=fmt.score(scored["score"].median(), index, lang),
+                median=fmt.mark(fmt.score(scored["score"].median(), index, lang), "computed", lang),
                 low=fmt.score(scored["score"].min(), index, lang),
                 lowest=fmt.join(_names(bottom), lang),
                 high=fmt.score(scored["score"].max(), index, lang),
