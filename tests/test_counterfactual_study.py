@@ -239,6 +239,13 @@ def test_the_reading_names_every_threat_in_both_languages(effect_study, lang):
     assert reading.subindex_sentences(effect_study, lang)
 
 
+def test_the_vietnamese_sub_index_rows_say_excluding_zero_without_a_double_negative(effect_study):
+    # "không chứa số 0 ở 0/5 năm" read as the opposite of what it meant; the rows count the years
+    # whose interval leaves zero out, said positively ("loại trừ số 0")
+    rows = [s for s in reading.subindex_sentences(effect_study, "vi")[1:] if "khoảng tin cậy" in s]
+    assert rows and all("loại trừ số 0 ở" in s and "không chứa số 0" not in s for s in rows)
+
+
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_a_level_raised_to_the_next_step_is_not_called_out_of_reach(effect_study, lang):
     # 80% asked with six pre-period years: the intervals are 6/7 = 85.7% ones, and an 80% interval

@@ -62,8 +62,8 @@ def test_a_province_that_rose():
 
 def test_a_province_that_fell_and_is_missing_from_the_latest_partial_list():
     assert findings.province_sentences(ROWS, HN, "en") == [
-        "PCI 2021: Hà Nội is not among the 2 of 4 ranked units in the data held; its latest value held is "
-        "rank 3 / 4 in 2020.",
+        "PCI 2021: the data held have only 2 of 4 ranked units, and Hà Nội is not among them; its latest "
+        "value held is rank 3 / 4 in 2020.",
         "Best rank 1 (2019); lowest rank 3 (2020), over 2 years with a rank.",
         "Biggest fall: from rank 1 in 2019 to 3 in 2020, 2 places down.",
         "In 2020, with a score held for all 4 ranked units, Hà Nội scored 62.00 against a national median of "
@@ -335,4 +335,29 @@ def test_the_quality_count_leaves_out_a_status_no_year_has():
     )
     empty = pd.DataFrame({"index": [], "year": []})
     first = findings.quality_findings(coverage, empty, empty, "vi", "x").sentences[0]
-    assert "0 lượt" not in first and first.endswith("1 lượt còn lại chỉ có một phần danh sách.")
+    assert "0 cặp" not in first and first.endswith("1 cặp còn lại chỉ có một phần danh sách.")
+
+
+def test_vietnamese_reviewer_wording_for_partial_lists_and_index_years():
+    # a Vietnamese reader must not take "không nằm trong 2/4 đơn vị được xếp hạng" for "not ranked":
+    # the sentence says what the data held have, then that the province is not among them
+    assert findings.province_sentences(ROWS, HN, "vi")[0] == (
+        "PCI 2021: dữ liệu đang lưu chỉ có 2/4 đơn vị được xếp hạng, trong đó không có Hà Nội; giá trị "
+        "gần nhất đang lưu là hạng 3/4 (năm 2020)."
+    )
+    coverage = pd.DataFrame(
+        {
+            "index": ["pci", "pci"],
+            "year": [2019, 2020],
+            "geography": "provinces_63",
+            "indicator": "overall",
+            "n_score": [63, 10],
+            "n_held": [63, 10],
+            "n_ranked": [63, 63],
+            "status": ["complete", "partial"],
+        }
+    )
+    empty = pd.DataFrame({"index": [], "year": []})
+    first = findings.quality_findings(coverage, empty, empty, "vi", "x").sentences[0]
+    assert first.startswith("1/2 cặp chỉ số – năm:") and "1 cặp còn lại" in first
+    assert "lượt" not in first
