@@ -201,6 +201,12 @@ def test_an_index_name_that_holds_its_short_name_does_not_repeat_it(built):
                 assert not line[len(name) :].lstrip().startswith("("), line
 
 
+def test_the_vietnamese_search_example_writes_names_with_their_diacritics(built):
+    paths, _ = built
+    box = _soup(paths.reports / "index.vi.html").select_one("input[placeholder]")
+    assert "Đà Nẵng" in box["placeholder"] and "Da Nang," not in box["placeholder"]
+
+
 def test_build_times_are_in_the_footer_only(built):
     paths, _ = built
     page = _soup(paths.reports / "index.html")
