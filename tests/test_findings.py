@@ -361,3 +361,32 @@ def test_vietnamese_reviewer_wording_for_partial_lists_and_index_years():
     first = findings.quality_findings(coverage, empty, empty, "vi", "x").sentences[0]
     assert first.startswith("1/2 cặp chỉ số – năm:") and "1 cặp còn lại" in first
     assert "lượt" not in first
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_year_the_publisher_left_the_province_out_is_not_called_a_gap_in_the_data_held(lang):
+    # PAPI 2023 ranked 61 provinces, Quảng Ninh not among them; 2021: only a partial list is held
+    rows = _panel(
+        [
+            (2020, QN, 48.0, 1),
+            (2020, HN, 40.0, 2),
+            (2020, HP, 39.0, 3),
+            (2021, HN, 41.0, 1),
+            (2022, QN, 47.0, 1),
+            (2023, HN, 42.0, 1),
+            (2023, HP, 41.0, 2),
+        ],
+        index="papi",
+        n=3,
+    )
+    rows.loc[rows["year"].eq(2023), "n_ranked"] = 2  # the edition ranked two units that year
+    sentences = findings.province_sentences(rows, QN, lang)
+    if lang == "en":
+        assert "The data held have no PAPI value for Quảng Ninh for 2021." in sentences
+        assert (
+            "PAPI gave no value for Quảng Ninh in 2023: the data held have every unit ranked that year, "
+            "and it is not among them." in sentences
+        )
+    else:
+        assert "Dữ liệu đang lưu không có giá trị PAPI của Quảng Ninh năm 2021." in sentences
+        assert any(s.startswith("PAPI không công bố giá trị của Quảng Ninh năm 2023") for s in sentences)
