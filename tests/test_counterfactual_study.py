@@ -239,6 +239,19 @@ def test_the_reading_names_every_threat_in_both_languages(effect_study, lang):
     assert reading.subindex_sentences(effect_study, lang)
 
 
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_screen_sentence_counts_runs_as_the_robustness_chart_does(effect_study, lang):
+    # the page said "19 runs" where the chart beside it said "20 runs" for the same screen
+    card = effect_study.robustness.set_index("variant")
+    starts = ("The placebo", "Giá trị p")
+    screen = [s for s in reading.card_sentences(effect_study, lang) if s.startswith(starts)]
+    assert len(screen) == 1
+    for k in ("2", "5"):
+        n = int(card.loc[f"pre_rmspe_within_{k}x", "n_runs"])
+        word = {"en": f"{n} runs", "vi": f"{n} lần chạy"}[lang]
+        assert word in screen[0], (word, screen[0])
+
+
 def test_the_vietnamese_sub_index_rows_say_excluding_zero_without_a_double_negative(effect_study):
     # "không chứa số 0 ở 0/5 năm" read as the opposite of what it meant; the rows count the years
     # whose interval leaves zero out, said positively ("loại trừ số 0")
