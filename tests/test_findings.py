@@ -390,3 +390,13 @@ def test_a_year_the_publisher_left_the_province_out_is_not_called_a_gap_in_the_d
     else:
         assert "Dữ liệu đang lưu không có giá trị PAPI của Quảng Ninh năm 2021." in sentences
         assert any(s.startswith("PAPI không công bố giá trị của Quảng Ninh năm 2023") for s in sentences)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_edition_notes_that_open_alike_say_the_opening_once(lang):
+    # the PAPI page repeated "PAPI xếp hạng 63 tỉnh; tệp điểm …" four times in one sentence
+    sentence = findings._released("papi", "provinces_63", [2014, 2018, 2022, 2024], lang)[0]
+    opening = {"en": "PAPI ranked 63 provinces", "vi": "PAPI xếp hạng 63 tỉnh"}[lang]
+    assert sentence.count(opening) == 1
+    for year in ("(2014)", "(2018)", "(2022)", "(2024)"):
+        assert year in sentence

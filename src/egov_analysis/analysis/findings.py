@@ -504,7 +504,16 @@ def _released(index: str, geography: str, years: list[int], lang: str) -> list[s
             by_note.setdefault(note.strip(), []).append(int(row.year))
     if not by_note:
         return []
-    notes = [f"{note} ({fmt.year_span(years)})" for note, years in by_note.items()]
+    # notes that open alike ("PAPI ranked 63 provinces; the file read here lacks …") say the
+    # opening once, then each year's own part: not one template repeated per year
+    by_head: dict[str, list[str]] = {}
+    for note, note_years in by_note.items():
+        head, sep, tail = note.partition("; ")
+        key, part = (head, tail) if sep else ("", note)
+        by_head.setdefault(key, []).append(f"{part} ({fmt.year_span(note_years)})")
+    notes: list[str] = []
+    for head, parts in by_head.items():
+        notes.extend([f"{head}; {'; '.join(parts)}"] if head else parts)
     return [_say("findings.released", lang, notes=fmt.join(notes, lang))]
 
 
