@@ -400,3 +400,26 @@ def test_edition_notes_that_open_alike_say_the_opening_once(lang):
     assert sentence.count(opening) == 1
     for year in ("(2014)", "(2018)", "(2022)", "(2024)"):
         assert year in sentence
+
+
+def test_a_computed_score_in_a_relationship_carries_the_mark_in_findings_and_table():
+    # the PAPI total is a sum the project computed: "PAPI 32,98" stood bare beside "hạng 62/63†"
+    from egov_analysis.reporting import sections
+
+    pairs = pd.DataFrame(
+        {
+            "province_code": [QN, HN, DN],
+            "province": ["Quảng Ninh", "Hà Nội", "Đà Nẵng"],
+            "x_score": [70.0, 60.0, 65.0],
+            "y_score": [45.0, 40.0, 41.0],
+            "x_score_basis": ["published"] * 3,
+            "y_score_basis": ["derived: sum of dimensions"] * 3,
+        }
+    )
+    found = findings.relationship_findings(pairs, "pci", "papi", 2016, 0.95, 1.0, [QN, DN], "vi", "x")
+    assert "Quảng Ninh năm 2016: PCI 70,00, PAPI 45,00†." in found.sentences
+    table = sections.relationship_table(pairs, [QN, DN], "pci", "papi", "vi")
+    text = table._repr_html_()
+    assert "45,00†" in text and "70,00†" not in text
+    # the findings' order (the highlight order), not a code-point sort putting "Đà Nẵng" last
+    assert text.index("Quảng Ninh") < text.index("Đà Nẵng")

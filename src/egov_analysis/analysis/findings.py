@@ -702,17 +702,27 @@ def relationship_findings(
                 year=year,
                 x=x,
                 y=y,
-                x_value=_score_and_rank(row["x_score"], x_index, x_rows, code, year, lang),
-                y_value=_score_and_rank(row["y_score"], y_index, y_rows, code, year, lang),
+                x_value=_score_and_rank(
+                    row["x_score"], x_index, x_rows, code, year, lang, row.get("x_score_basis")
+                ),
+                y_value=_score_and_rank(
+                    row["y_score"], y_index, y_rows, code, year, lang, row.get("y_score_basis")
+                ),
             )
         )
     return Findings(_say("findings.heading", lang, subject=subject), with_legend(sentences, lang))
 
 
 def _score_and_rank(
-    score: object, index: str, rows: pd.DataFrame | None, code: str, year: int, lang: str
+    score: object,
+    index: str,
+    rows: pd.DataFrame | None,
+    code: str,
+    year: int,
+    lang: str,
+    basis: object = None,
 ) -> str:
-    value = fmt.score(score, index, lang)
+    value = fmt.mark(fmt.score(score, index, lang), basis, lang)  # a PAPI total is a computed sum
     if rows is None:
         return value
     hit = rows[rows["province_code"].eq(code) & rows["year"].astype(int).eq(year) & rows["rank"].notna()]
