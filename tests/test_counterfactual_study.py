@@ -345,6 +345,14 @@ def test_the_study_charts_draw_the_bands_and_say_what_they_show(effect_study, la
     card = charts.robustness_chart(ctx, effect_study)
     assert len(card.figure.axes[0].collections[0].get_offsets()) == 6  # estimates, not the screens
     assert plots.theme.number(effect_study.robustness["mean_post_gap"].iloc[0], lang, 2) in card.alt_text
+    # the alt text gives the estimates' range as the page's text does, the in-time placebo apart
+    robust = effect_study.robustness
+    effect = robust[robust["check"].ne("in_time_placebo") & robust["check"].ne("placebo_screen")]
+    n_estimates = int(effect["mean_post_gap"].notna().sum())
+    low = plots.theme.number(effect["mean_post_gap"].min(), lang, 2)
+    assert low in card.alt_text
+    assert {"en": f"{n_estimates} estimates", "vi": f"{n_estimates} ước lượng"}[lang] in card.alt_text
+    assert {"en": "in-time placebo", "vi": "kiểm định giả theo thời gian"}[lang] in card.alt_text
     sub = charts.subindex_chart(ctx, effect_study)
     assert "2012, 2013, 2014, 2015, 2016" in sub.alt_text and "2012, 2013, 2014, 2015, 2016" in sub.footer
     assert "2017" in sub.footer  # the sub-indices' series break is noted
