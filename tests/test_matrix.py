@@ -13,11 +13,7 @@ from egov_analysis import cli, config
 from egov_analysis.reporting import matrix
 from egov_analysis.reporting.contract import load_reports
 from egov_analysis.reporting.execute import output_paths
-<<<<<<< Updated upstream
 from egov_analysis.reporting.index_page import render_matrix_tables as matrix_tables
-=======
-from egov_analysis.reporting.index_page import matrix_tables
->>>>>>> Stashed changes
 from egov_analysis.reporting.reports import ReportContractError, select
 
 NOTEBOOKS = config.paths().notebooks

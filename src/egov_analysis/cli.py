@@ -140,7 +140,6 @@ def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
     from .reporting.contract import load_reports
     from .reporting.engines import SchedulerError, scheduler_address
     from .reporting.reports import ReportsFileError, select
-<<<<<<< Updated upstream
     from .reporting.runner import (
         LOCKED_EXIT,
         BuildFaultError,
@@ -151,9 +150,6 @@ def _cmd_build(args: argparse.Namespace, paths: config.Paths) -> int:
         dry_run,
         own_outputs,
     )
-=======
-    from .reporting.runner import BuildFaultError, BuildLockedError, build, default_reports_file
->>>>>>> Stashed changes
 
     reports_file = Path(args.reports_file) if args.reports_file else default_reports_file(paths)
     published = paths.reports

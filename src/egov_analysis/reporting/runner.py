@@ -49,13 +49,8 @@ from ..config import Paths
 from .contract import load_reports
 from .engines import ClusterExecutor
 from .execute import STAGING, Outcome, fault_of, finish_local, output_paths, run_report
-<<<<<<< Updated upstream
 from .reports import DEFAULT_SET, Report, ReportsFileError, name_problem, select
 from .state import Inputs, read_state, write_state
-=======
-from .reports import DEFAULT_SET, Report, ReportsFileError, select
-from .state import library_hash, read_state, report_hash, write_state
->>>>>>> Stashed changes
 
 LOCK_FILE = ".build.lock"
 DATA_CACHE = ".data_fingerprints.json"  # per-index fingerprints of the processed tables
