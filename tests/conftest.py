@@ -33,6 +33,14 @@ def pytest_report_header() -> str:
     return f"egov-analysis reference data: {REFERENCE} ({state}); cwd {os.getcwd()}"
 
 
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this run shared by its xdist workers (their base folders' parent). Without
+    xdist, the base folder itself: its parent holds every run's folders, so outputs built there
+    by an earlier run (or another checkout's) would be reused although the code changed."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def real_processed(tmp_path_factory: pytest.TempPathFactory) -> egov_config.Paths:
     """The project's raw data cleaned once for the whole run (all pytest-xdist workers share it, as
@@ -41,7 +49,7 @@ def real_processed(tmp_path_factory: pytest.TempPathFactory) -> egov_config.Path
 
     from egov_analysis.clean.run import clean
 
-    shared = tmp_path_factory.getbasetemp().parent
+    shared = _run_folder(tmp_path_factory)
     paths = egov_config.paths(processed=shared / "real_processed")
     with FileLock(str(shared / "real_processed.lock")):
         if not (shared / "real_processed.done").exists():
@@ -61,7 +69,7 @@ def project_build(
 
     from egov_analysis.reporting.runner import build
 
-    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every xdist worker
+    shared = _run_folder(tmp_path_factory)  # the same folder for every xdist worker
     root = shared / "project_build"
     paths = real_processed.with_overrides(reports=root / "reports", figures=root / "figures")
     with FileLock(str(shared / "project_build.lock")):

@@ -85,6 +85,7 @@ def test_bom_and_decimal_comma_are_accepted(paths):
         ("2020,Quảng Ninh,overall,70,0,{u}", "rank", "rank_out_of_range", "1..63"),
         ("2020,Quảng Ninh,overall,70,64,{u}", "rank", "rank_out_of_range", "1..63"),
         ("2020,Quảng Ninh,overall,70,1.5,{u}", "rank", "bad_rank", "whole number"),
+        ("2020,Quảng Ninh,overall,70,-3,{u}", "rank", "rank_out_of_range", "negative: ranks start at 1"),
         ("2030,Quảng Ninh,overall,70,1,{u}", "year", "year_not_published", "not published"),
         ("20x0,Quảng Ninh,overall,70,1,{u}", "year", "bad_year", "four-digit"),
         ("2020,Quảng Ninh,nonsense,70,1,{u}", "indicator", "unknown_indicator", "name-mapping"),
@@ -124,6 +125,29 @@ def test_unreadable_files_are_refused_by_name(paths, content, rule):
     report = problems_of(paths)
     assert report["rule"].tolist() == [rule]
     assert report["file"].tolist() == ["pci/bad.csv"]
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (
+            (HEADER + "2020,Quảng Ninh,overall,70,1,x\n").encode("utf-16-le"),
+            "looks like UTF-16, without a byte-order mark",
+        ),
+        (
+            (HEADER + "2020,Quảng Ninh,overall,70,1,x\n").encode("utf-16"),
+            "looks like UTF-16, with a byte-order mark",
+        ),
+        (b"\x00" * 64, "has NUL bytes"),
+        ((HEADER + "2020,Quảng Ninh,overall,70,1,x\n").encode() + b"\x00\x00", "has NUL bytes"),
+    ],
+)
+def test_utf16_and_nul_bytes_are_refused_in_one_clear_line(paths, content, words):
+    write(paths, content, "pci/bad.csv")
+    write(paths, HEADER + f"2020,Hà Nội,overall,60,2,{PUBLISHER}\n")
+    report = problems_of(paths)
+    assert report["rule"].tolist() == ["not_utf8"], report  # no unknown-column noise
+    assert words in report["message"].iloc[0]
 
 
 def test_every_problem_of_a_run_is_reported_at_once(paths):

@@ -147,7 +147,9 @@ def test_values_printed_cut_off_agree_with_the_precise_value():
 @pytest.fixture(scope="module")
 def tables(real_processed) -> dict[str, pd.DataFrame]:
     processed = real_processed.processed
-    return {n: pd.read_parquet(processed / f"{n}.parquet") for n in ("indices", "index_conflicts")}
+    return {
+        n: pd.read_parquet(processed / f"{n}.parquet") for n in ("indices", "index_conflicts", "lost_values")
+    }
 
 
 def _pair(conflicts: pd.DataFrame, query: str) -> set[tuple[str, str, str]]:
@@ -176,8 +178,10 @@ def test_known_disagreements_are_listed_with_both_values_and_the_rule(tables):
         conflicts, "index == 'papi' and year == 2020 and province_code == '22' and indicator == 'overall'"
     )
     assert {o for _, o, _ in papi_2020} == {"48.881", "48.88"}
+    # the six Quảng Ninh 2024 dimension scores came only from a spam mirror (xemtivisohd.org):
+    # refused, so no conflict is built on them (this test pinned 6 such conflicts before)
     papi_2024 = conflicts.query("index == 'papi' and year == 2024 and province_code == '22'")
-    assert len(papi_2024) == 6
+    assert not papi_2024["other_source_url"].str.contains("xemtivisohd").any()
     par_2012 = _pair(conflicts, "index == 'par' and year == 2012")
     assert {(c, o) for c, o, _ in par_2012} == {("87.14", "87.12"), ("83.44", "83.41"), ("82.79", "82.77")}
     dti_qn = conflicts.query("index == 'dti' and year == 2020 and province_code == '22'").set_index(
@@ -204,7 +208,10 @@ def test_every_entry_of_the_pci_conflicts_file_is_listed(tables, reference_dir):
     missing = [
         e for e in entries if (e["year"], resolve(e["province"]).gso_code, e["other_url"]) not in listed
     ]
-    assert missing == []
+    # an entry whose other source is a refused mirror (a wiki mirror) is not a conflict: it is
+    # listed as a value left out (lost_values), with the reason
+    assert all("wikimili.com" in e["other_url"] for e in missing) and len(missing) == 4
+    assert tables["lost_values"]["source_url"].str.contains("wikimili.com").sum() == 4
     impossible = conflicts[conflicts["rule"].str.startswith("refused: a known source error")]
     assert impossible[["year", "province_code", "chosen_value", "other_value"]].values.tolist() == [
         [2007, "82", "12", "65"]
@@ -284,3 +291,21 @@ def test_programme_conflicts_show_values_as_printed_and_never_the_same_twice():
     html = programme_conflicts_table(conflicts, phases, "vi").as_raw_html()
     assert ">8,3<" in html and ">8,34<" in html and ">0,63<" in html and ">0,631<" in html
     assert ">646<" in html and ">571<" in html and "Lạm phát bình quân năm (CPI, %)" in html
+
+
+def test_article_slips_are_known_errors_not_values_beating_the_compilation(tables):
+    """With PAPI's sub-dimension files classed as a third party's compilation, the press beats
+    them; two printed values that the articles' own figures or PAPI's data show to be slips are
+    refused as known source errors (listed beside the value kept), never chosen."""
+    conflicts, indices = tables["index_conflicts"], tables["indices"]
+    known = conflicts[conflicts["rule_id"].eq("known_error") & conflicts["index"].eq("papi")]
+    pairs = set(
+        zip(known["year"], known["province_code"], known["indicator"], known["other_value"], strict=True)
+    )
+    assert pairs == {
+        (2019, "40", "environmental_governance", "3.99"),
+        (2023, "30", "vertical_accountability", "5.04"),
+    }
+    kept = indices.set_index(["index", "year", "province_code", "indicator"])["score"]
+    assert round(kept[("papi", 2019, "40", "environmental_governance")], 2) == 3.49
+    assert round(kept[("papi", 2023, "30", "vertical_accountability")], 2) == 3.90

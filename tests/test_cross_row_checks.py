@@ -4,8 +4,15 @@ chart-label safety."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
-from egov_analysis.clean.checks import check_score_ranges, check_shared_ranks, year_on_year_jumps
+from egov_analysis.clean.checks import (
+    ImplausibleValueWarning,
+    check_implausible_scores,
+    check_score_ranges,
+    check_shared_ranks,
+    year_on_year_jumps,
+)
 from egov_analysis.clean.problems import Problems
 from egov_analysis.csv_safe import neutralise_formulas, write_csv
 
@@ -172,3 +179,55 @@ def test_figure_csvs_neutralise_formulas(tmp_path):
     save(fig, data, "c", tmp_path)
     text = (tmp_path / "c.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK(1)" in text and ",+1.03\n" in text  # a plain signed number stays a number
+
+
+def _pci_2022_2023(extra_url: str, extra_score: float) -> pd.DataFrame:
+    """PCI 2022 (63 scores, 58–73) and 2023's top 30 (66.79–71.25), plus one unranked 2023 row."""
+    rows = [
+        {"year": 2022, "province_code": f"{c:02d}", "score": 58 + 0.24 * c, "url": "https://pcivietnam.vn/a"}
+        for c in range(63)
+    ]
+    rows += [
+        {
+            "year": 2023,
+            "province_code": f"{c:02d}",
+            "score": 66.79 + 0.15 * c,
+            "url": "https://pcivietnam.vn/a",
+        }
+        for c in range(30)
+    ]
+    rows.append({"year": 2023, "province_code": "99", "score": extra_score, "url": extra_url})
+    frame = pd.DataFrame(rows)
+    return frame.assign(
+        index="pci",
+        geography="provinces_63",
+        indicator="overall",
+        score=frame["score"].astype("Float64"),
+        source_url=frame["url"],
+        score_file="pci/x.csv",
+        score_line=range(2, 2 + len(frame)),
+        year=frame["year"].astype("Int64"),
+    )
+
+
+def test_an_implausible_value_only_the_press_gives_is_refused_with_file_line_value_and_range():
+    problems = Problems()
+    check_implausible_scores(_pci_2022_2023("https://press.vn/a", 99.9), problems)
+    report = problems.report()
+    assert report[["file", "line", "column", "value", "rule"]].values.tolist() == [
+        ["pci/x.csv", 95, "score", "99.9", "implausible_value"]
+    ]
+    assert "58–72.88" in report["message"].iloc[0] and "this edition 66.79–71.14" in report["message"].iloc[0]
+
+
+def test_an_implausible_value_a_publisher_gives_is_published_with_a_warning():
+    problems = Problems()
+    with pytest.warns(ImplausibleValueWarning, match=r"pci/x.csv:95: pci 2023 99 overall score 99.9"):
+        check_implausible_scores(_pci_2022_2023("https://pcivietnam.vn/b", 99.9), problems)
+    assert not problems
+
+
+def test_a_plausible_value_is_neither_refused_nor_warned(recwarn):
+    problems = Problems()
+    check_implausible_scores(_pci_2022_2023("https://press.vn/a", 52.3), problems)
+    assert not problems and not [w for w in recwarn if w.category is ImplausibleValueWarning]

@@ -44,7 +44,7 @@ def test_two_builds_give_byte_identical_figures_and_pages(tmp_path, project_buil
     from egov_analysis.reporting.index_page import other_languages
 
     names = ["profile_quang_ninh", "data_quality"]
-    editions = other_languages(load_reports(PROJECT_REPORTS))
+    editions = other_languages(load_reports(PROJECT_REPORTS, config.paths().notebooks))
     names += [r.name for name in list(names) for r in editions.get(name, {}).values()]
     paths = config.paths(reports=tmp_path / "reports", figures=tmp_path / "figures")
     result = build(paths, PROJECT_REPORTS, jobs=2, only=names, force=True, progress=False)

@@ -74,7 +74,7 @@ def _cmd_import(args: argparse.Namespace, paths: config.Paths) -> int:
 
 
 def _run_import(name: str, source: Path | None, reference: Path, paths: config.Paths) -> dict[Any, int]:
-    from .sources import compiled, geo, papi, pci_panel, press_tables, programme, vcci_pci
+    from .sources import compiled, geo, papi, pci_panel, pci_subindex_panel, press_tables, programme, vcci_pci
 
     if name == "vcci-pci":
         return vcci_pci.import_directory(source or reference / "pci" / "vcci_workbooks", paths.raw)
@@ -86,6 +86,8 @@ def _run_import(name: str, source: Path | None, reference: Path, paths: config.P
         return geo.import_outlines(source or reference, paths.raw)
     if name == "pci-panel":
         return pci_panel.import_panel(source or reference, paths.raw)
+    if name == "pci-subindex-panel":  # checked against the VCCI values already in data/raw
+        return pci_subindex_panel.import_panel(source or reference, paths.raw)
     if name == "press-tables":
         return press_tables.import_press_tables(source or reference, paths.raw)
     base = source or reference
@@ -98,9 +100,14 @@ def _run_import(name: str, source: Path | None, reference: Path, paths: config.P
 def _cmd_clean(args: argparse.Namespace, paths: config.Paths) -> int:
     from .clean.problems import ValidationError, format_report
     from .clean.run import DataLossError, clean
+    from .meta import MetaError
 
     try:
         version = clean(paths, allow_loss=args.allow_loss)
+    except MetaError as err:  # a domain table of meta/ is malformed: one line, file and line
+        print(f"clean: {err}", file=sys.stderr)
+        print(f"clean: {paths.processed} left unchanged", file=sys.stderr)
+        return 1
     except DataLossError as err:
         print(f"clean: {err}", file=sys.stderr)
         print(f"clean: {paths.processed} left unchanged", file=sys.stderr)
@@ -262,9 +269,21 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="write raw source rows from a publisher's files")
     imp.add_argument(
         "source",
-        choices=["vcci-pci", "papi", "compiled", "pci-panel", "press-tables", "programme", "geo"],
+        choices=[
+            "vcci-pci",
+            "papi",
+            "compiled",
+            "pci-panel",
+            "pci-subindex-panel",
+            "press-tables",
+            "programme",
+            "geo",
+        ],
         help="vcci-pci: VCCI's PCI workbooks 2005-2016; papi: PAPI sub-dimension files; "
         "pci-panel: the PCI 2016-2022 panel of a replication file (its own short codes); "
+        "pci-subindex-panel: PCI overall and sub-indices 2012-2021 of a second replication file, "
+        "its column map checked against VCCI's values in data/raw first (run after vcci-pci and "
+        "compiled); "
         "press-tables: PCI 2024 top 10 (SGGP), PAPI scores printed by the press, the dataset "
         "hub previews (PAR 2012, DTI 2020, SIPAS 2017, ICT 2006); "
         "compiled: the compiled source tables of ../shared/reference; programme: Quảng Ninh's "

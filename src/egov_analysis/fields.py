@@ -88,6 +88,16 @@ _CODE = Field(
     "(geography units_34); the two code lists are never mixed.",
     nullable=False,
 )
+_SOURCE_CLASS = Field(
+    "source_class",
+    "string",
+    "Class of the source in source_url (meta/source_classes.csv, strongest first): publisher_file "
+    "(the publisher's own data file or a byte-for-byte mirror of it), publisher_site, "
+    "provincial_government, press, third_party_compilation (a research repository or dataset "
+    "hub compiling published values: never the publisher's file).",
+    nullable=False,
+    vocabulary="source_class",
+)
 _PROVINCE = Field("province", "string", "Canonical Vietnamese name (NFC, with diacritics).", nullable=False)
 _INDICATOR = Field(
     "indicator", "string", "snake_case English indicator; 'overall' is the headline score.", nullable=False
@@ -136,6 +146,7 @@ INDICES = Table(
             "URL of the published source of the score (else of the rank).",
             nullable=False,
         ),
+        _SOURCE_CLASS,
         Field("rank_source_url", "string", "URL of the published source of the rank."),
         Field("note", "string", "What the source says about the value, or how it was derived."),
         Field(
@@ -225,8 +236,9 @@ INDEX_JUMPS = Table(
     "index_jumps",
     "For review, not refused: a province's change between consecutive editions more than 4 "
     "usual spreads from the index's median change (usual spread: 1.4826 × the median absolute "
-    "deviation of all its year-on-year changes). PAPI's overall score across its 2018 redesign "
-    "is left out.",
+    "deviation of all its year-on-year changes). No change across a series break "
+    "(meta/series_breaks.csv: PAPI's overall score across its 2018 redesign, PCI across its 2017 "
+    "revision) is compared.",
     key=("index", "geography", "province_code", "indicator", "year"),
     fields=(
         _INDEX,
@@ -311,6 +323,7 @@ PHASES = Table(
         Field("legal_basis", "string", "Decision or resolution that set the stage up."),
         Field("legal_basis_source_url", "string", "Source of the legal basis."),
         _SOURCE,
+        _SOURCE_CLASS,
         _TITLE,
         _DATE,
         _QUOTE,
@@ -361,6 +374,7 @@ BUDGET = Table(
             minimum=0,
         ),
         _SOURCE,
+        _SOURCE_CLASS,
         _TITLE,
         _DATE,
         _QUOTE,
@@ -391,6 +405,7 @@ GOALS = Table(
         _YEAR_END,
         _PRINTED,
         _SOURCE,
+        _SOURCE_CLASS,
         _TITLE,
         _DATE,
         _QUOTE,
@@ -425,6 +440,7 @@ MILESTONES = Table(
         Field("kind", "string", "What the printed value is.", nullable=False, vocabulary="value_kind"),
         Field("parse_note", "string", "Why a value was refused as ambiguous or unreadable."),
         _SOURCE,
+        _SOURCE_CLASS,
         _TITLE,
         _DATE,
         _QUOTE,
@@ -442,6 +458,20 @@ PROGRAMME_CONFLICTS = Table(
         Field("chosen_source_url", "string", "Its source.", nullable=False),
         Field("other_value", "string", "The other value.", nullable=False),
         Field("other_source_url", "string", "The other source.", nullable=False),
+        Field(
+            "chosen_source_class",
+            "string",
+            "Class of the chosen value's source (meta/source_classes.csv).",
+            nullable=False,
+            vocabulary="source_class",
+        ),
+        Field(
+            "other_source_class",
+            "string",
+            "Class of the other source.",
+            nullable=False,
+            vocabulary="source_class",
+        ),
         Field("rule", "string", "The rule that chose.", nullable=False),
     ),
 )
@@ -488,6 +518,7 @@ PROVINCIAL_BUDGET = Table(
         Field("flag", "string", "Series breaks, source errors and identifications."),
         _PRINTED,
         _SOURCE,
+        _SOURCE_CLASS,
     ),
 )
 
@@ -511,6 +542,7 @@ PROVINCIAL_BUDGET_UNASSIGNED = Table(
         Field("flag", "string", "Why the row is not assigned.", nullable=False),
         _PRINTED,
         _SOURCE,
+        _SOURCE_CLASS,
     ),
 )
 
@@ -530,7 +562,25 @@ CPI = Table(
         Field("price_level", "Float64", "Derived: chained price level, first year = 100.", unit="index"),
         Field("source_org", "string", "Who published the figure.", nullable=False),
         _SOURCE,
+        _SOURCE_CLASS,
         Field("note", "string", "Remarks of the source."),
+    ),
+)
+
+LOST_VALUES = Table(
+    "lost_values",
+    "Values the sources held in ../shared/reference give but this project does not publish, "
+    "because the only page citing them is refused (a mirror, a spam or unrelated site, a bare "
+    "IP address, another province's portal): the loss kept visible, with the reason.",
+    key=("reference_file", "source_url", "province", "item", "year", "value"),
+    fields=(
+        Field("reference_file", "string", "The reference file the value was read from.", nullable=False),
+        Field("year", "string", "Year as printed; may be empty.", nullable=False),
+        Field("province", "string", "The province as printed.", nullable=False),
+        Field("item", "string", "The indicator or metric as printed.", nullable=False),
+        Field("value", "string", "The value(s) as printed.", nullable=False),
+        Field("source_url", "string", "The refused source.", nullable=False),
+        Field("reason", "string", "Why the source is refused.", nullable=False),
     ),
 )
 
@@ -724,7 +774,7 @@ RAW_CPI = Table(
 # raw folder → {file name (or "*.csv" for every CSV) → its format}; the index folders
 RAW_KNOWN_ERRORS = Table(
     "raw_known_source_errors",
-    "data/raw/errata/known_source_errors.csv: values a source prints that cannot be true (a rank "
+    "data/raw/errata/known_source_errors*.csv: values a source prints that cannot be true (a rank "
     "beyond the units ranked); never a candidate value, each listed in index_conflicts with its "
     "reason beside the value kept.",
     key=("index", "year", "province", "indicator", "field", "source_url"),
@@ -740,16 +790,39 @@ RAW_KNOWN_ERRORS = Table(
     ),
 )
 
+RAW_LEFT_OUT = Table(
+    "raw_left_out",
+    "data/raw/errata/left_out_<importer>.csv: values an importer did not write because their "
+    "source is refused (a mirror, a bare IP address, another province's portal), kept visible.",
+    key=(),
+    fields=(
+        Field("reference_file", "string", "The reference file the value was read from.", nullable=False),
+        Field("year", "string", "Year as printed; may be empty."),
+        Field("province", "string", "The province as printed.", nullable=False),
+        Field("item", "string", "The indicator or metric as printed.", nullable=False),
+        Field("value", "string", "The value(s) as printed (score, rank or value)."),
+        Field("source_url", "string", "The refused source, as cited.", nullable=False),
+        Field("reason", "string", "Why the source is refused.", nullable=False),
+    ),
+)
+
 # (one per row of meta/indices.csv) all hold source rows
 INDEX_FOLDER_FORMAT = SOURCE_ROWS
 RAW_FOLDERS: dict[str, dict[str, Table | None]] = {
     "programme": {"facts.csv": RAW_FACTS, "phases.csv": RAW_PHASES},
     "budget": {"provincial_budget_plan.csv": RAW_BUDGET, "provincial_budget_final.csv": RAW_BUDGET},
     "cpi": {"cpi_annual.csv": RAW_CPI},
-    "errata": {"known_source_errors.csv": RAW_KNOWN_ERRORS},
+    "errata": {
+        "known_source_errors.csv": RAW_KNOWN_ERRORS,
+        "known_source_errors_press.csv": RAW_KNOWN_ERRORS,
+        **{
+            f"left_out_{name}.csv": RAW_LEFT_OUT
+            for name in ("compiled", "compiled_pci", "press_tables", "programme", "cpi")
+        },
+    },
     "geo": {"provinces_63.geojson": None, "units_34.geojson": None},  # GeoJSON, read by clean
 }
-RAW_TABLES = (SOURCE_ROWS, RAW_FACTS, RAW_PHASES, RAW_BUDGET, RAW_CPI, RAW_KNOWN_ERRORS)
+RAW_TABLES = (SOURCE_ROWS, RAW_FACTS, RAW_PHASES, RAW_BUDGET, RAW_CPI, RAW_KNOWN_ERRORS, RAW_LEFT_OUT)
 
 SOURCE_ROW_REQUIRED = tuple(f.name for f in SOURCE_ROWS.fields if not f.optional)
 SOURCE_ROW_OPTIONAL = tuple(f.name for f in SOURCE_ROWS.fields if f.optional)
@@ -769,6 +842,7 @@ TABLES: dict[str, Table] = {
         PROVINCIAL_BUDGET,
         PROVINCIAL_BUDGET_UNASSIGNED,
         CPI,
+        LOST_VALUES,
         OUTLINES,
     )
 }

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..meta import indicators
-from .derive import PAPI_REDESIGN_YEAR
+from ..meta import indicators, series_breaks
 from .problems import Problems
 from .validate import KEY
 
@@ -149,8 +148,8 @@ def year_on_year_jumps(panel: pd.DataFrame) -> pd.DataFrame:
     The usual spread of an index's indicator is a robust standard deviation of all its
     provinces' year-on-year changes (1.4826 × the median absolute deviation from the median
     change); a change more than :data:`JUMP_SPREADS` such spreads from the median change is
-    listed. Only consecutive editions (no gap year) are compared, and PAPI's overall score is
-    not compared across its 2018 redesign.
+    listed. Only consecutive editions (no gap year) are compared, and no change across a series
+    break of ``meta/series_breaks.csv`` (PAPI's 2018 redesign, PCI's 2017 revision).
 
     Columns: index, geography, province_code, province, indicator, year (the later edition),
     previous_year, score, previous_score, change, usual_spread (index points).
@@ -171,12 +170,14 @@ def year_on_year_jumps(panel: pd.DataFrame) -> pd.DataFrame:
     previous = ordered.groupby(PLACE)[["year", "score"]].shift(1)
     ordered = ordered.assign(previous_year=previous["year"], previous_score=previous["score"])
     ordered = ordered[ordered["previous_score"].notna() & ordered["previous_year"].eq(ordered["year"] - 1)]
-    across_break = (
-        ordered["index"].eq("papi")
-        & ordered["indicator"].eq("overall")
-        & ordered["previous_year"].lt(PAPI_REDESIGN_YEAR)
-        & ordered["year"].ge(PAPI_REDESIGN_YEAR)
-    )
+    across_break = pd.Series(False, index=ordered.index)
+    for row in series_breaks().itertuples(index=False):  # PAPI 2018, PCI 2017 (every sub-index) …
+        across_break |= (
+            ordered["index"].eq(row.index)
+            & ordered["indicator"].eq(row.indicator)
+            & ordered["previous_year"].lt(int(row.year))
+            & ordered["year"].ge(int(row.year))
+        )
     ordered = ordered[~across_break]
     ordered["change"] = (ordered["score"] - ordered["previous_score"]).astype(float)
     by = ordered.groupby(["index", "geography", "indicator"])["change"]
@@ -190,3 +191,93 @@ def year_on_year_jumps(panel: pd.DataFrame) -> pd.DataFrame:
     jumps = ordered[enough & far & ordered["usual_spread"].gt(0)]
     jumps = jumps.astype({"previous_year": "Int64", "year": "Int64"})
     return jumps[columns].sort_values([*PLACE, "year"], kind="stable").reset_index(drop=True)
+
+
+IMPLAUSIBLE_MIN_OTHERS = 20  # a range needs at least this many other scores
+IMPLAUSIBLE_SPREADS = 8  # and the score lies this many usual spreads (1.4826 × MAD) from their median
+IMPLAUSIBLE_MARGIN = 0.1  # of the indicator's scale, beyond the other scores' range
+
+
+class ImplausibleValueWarning(UserWarning):
+    """A score far outside its index's range that a publisher-class source gives."""
+
+
+def _without_self(values: pd.Series, keys: list[pd.Series]) -> tuple[pd.Series, pd.Series]:
+    """Per row, the smallest and largest value of its group leaving the row itself out."""
+    by = values.groupby(keys)
+    low1, high1 = by.transform("min"), by.transform("max")
+    n_low = values.eq(low1).groupby(keys).transform("sum")
+    n_high = values.eq(high1).groupby(keys).transform("sum")
+    low2 = values.where(values.ne(low1)).groupby(keys).transform("min")
+    high2 = values.where(values.ne(high1)).groupby(keys).transform("max")
+    low = low1.where(values.ne(low1) | n_low.gt(1), low2)
+    high = high1.where(values.ne(high1) | n_high.gt(1), high2)
+    return low, high
+
+
+def implausible_scores(panel: pd.DataFrame) -> pd.DataFrame:
+    """Scores far outside the range of the index's other scores for that indicator and geography
+    in every edition (a top list's year alone says little of the range): below ``low - margin``
+    or above ``high + margin``, ``margin`` a tenth of the indicator's scale, and more than 8 usual
+    spreads (1.4826 × MAD) from their median, where at least 20 other scores exist. Columns: the panel's,
+    with ``low``, ``high`` (all editions) and ``year_low``, ``year_high`` (that edition)."""
+    scored = panel[panel["score"].notna()].copy()
+    scored["score"] = scored["score"].astype(float)
+    place = [scored[c] for c in ("index", "geography", "indicator")]
+    edition = [*place, scored["year"]]
+    low, high = _without_self(scored["score"], place)
+    year_low, year_high = _without_self(scored["score"], edition)
+    others = scored["score"].groupby(place).transform("count") - 1
+    ranges = indicators().drop_duplicates(["index", "indicator"])[["index", "indicator", "min", "max"]]
+    span = scored[["index", "indicator"]].merge(ranges, how="left", on=["index", "indicator"])
+    margin = IMPLAUSIBLE_MARGIN * (span["max"] - span["min"]).to_numpy()
+    median = scored["score"].groupby(place).transform("median")
+    spread = 1.4826 * (scored["score"] - median).abs().groupby(place).transform("median")
+    far = (
+        others.ge(IMPLAUSIBLE_MIN_OTHERS)
+        & (scored["score"].lt(low - margin) | scored["score"].gt(high + margin))
+        & (scored["score"] - median).abs().gt(IMPLAUSIBLE_SPREADS * spread)
+    )
+    return scored[far].assign(low=low[far], high=high[far], year_low=year_low[far], year_high=year_high[far])
+
+
+def check_implausible_scores(panel: pd.DataFrame, problems: Problems) -> None:
+    """Refuse a score far outside its index-year's range (:func:`implausible_scores`) that only a
+    press or third-party source gives, naming file, line, value and the range; one a
+    publisher-class source gives is published with a warning naming it."""
+    import warnings
+
+    from ..meta import classify_sources
+
+    hit = implausible_scores(panel)
+    if hit.empty:
+        return
+    precedence = classify_sources(hit["source_url"])["source_precedence"].astype(int)
+    relayed = precedence.ge(4).to_numpy()
+    refused = hit[relayed].assign(file=lambda h: h["score_file"], line=lambda h: h["score_line"].astype(int))
+    problems.rows(
+        refused,
+        pd.Series(True, index=refused.index),
+        "score",
+        "implausible_value",
+        lambda h: (
+            "score far outside the index's range (other scores of every edition "
+            + h["low"].map("{:g}".format)
+            + "–"
+            + h["high"].map("{:g}".format)
+            + "; this edition "
+            + h["year_low"].map("{:g}".format)
+            + "–"
+            + h["year_high"].map("{:g}".format)
+            + ") and only the press or a third party gives it"
+        ),
+    )
+    for row in hit[~relayed].itertuples(index=False):
+        warnings.warn(
+            f"{row.score_file}:{int(row.score_line)}: {row.index} {row.year} {row.province_code} "
+            f"{row.indicator} "
+            f"score {row.score:g} is far outside the index's range {row.low:g}–{row.high:g} (published: "
+            "a publisher-class source gives it)",
+            ImplausibleValueWarning,
+            stacklevel=2,
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..meta import indicators, n_ranked
+from ..meta import indicators, n_ranked, not_ranked
 from .validate import KEY
 
 PAPI_REDESIGN_YEAR = 2018
@@ -35,6 +35,8 @@ def papi_aggregates(rows: pd.DataFrame) -> pd.DataFrame:
     grouped = subs.groupby(["year", "geography", "province_code", "province_name", "parent"])
     first = {"source_url": ("source_url", "first"), "source_class": ("source_class", "first")}
     first["source_precedence"] = ("source_precedence", "max")
+    # a sum is as precise as its least precise part: a press "3.7" agreeing with it is it rounded
+    first["score_decimals"] = ("score_decimals", "min")
     dims = grouped.agg(score=("score", "sum"), n=("indicator", "nunique"), **first).reset_index()
     dims = dims.join(per_year, on=["year", "parent"])
     dims = dims[dims["n"] == dims["expected"]].rename(columns={"parent": "indicator"})
@@ -54,7 +56,7 @@ def papi_aggregates(rows: pd.DataFrame) -> pd.DataFrame:
     return derived.assign(
         index="papi",
         score_basis="computed",
-        score_decimals=pd.array([pd.NA] * len(derived), dtype="Int64"),
+        score_decimals=derived["score_decimals"].astype("Int64"),
         file="(derived)",
         line=0,
     )
@@ -70,17 +72,34 @@ def add_ranks(panel: pd.DataFrame) -> pd.DataFrame:
     distinct = panel[group[:3]].drop_duplicates()
     distinct["n_ranked"] = [n_ranked(i, int(y), g) for i, y, g in distinct.itertuples(index=False)]
     panel = panel.merge(distinct.astype({"n_ranked": "Int64"}), on=group[:3], how="left")
-    scored = panel.groupby(group)["score"].transform("count")
+    left_out = _left_out_of_ranking(panel)
+    panel["left_out_of_ranking"] = left_out
+    ranked_score = panel["score"].where(~left_out)
+    scored = ranked_score.groupby([panel[c] for c in group]).transform("count")
     panel["n_ranked"] = panel["n_ranked"].fillna(scored.astype("Int64"))  # PAPI: all it scored
     complete = scored.eq(panel["n_ranked"])
     computed = (
-        panel["score"].where(complete).groupby([panel[c] for c in group]).rank(method="min", ascending=False)
+        ranked_score.where(complete).groupby([panel[c] for c in group]).rank(method="min", ascending=False)
     )
     fill = complete & panel["rank"].isna() & computed.notna()
     panel.loc[fill, "rank"] = computed[fill].astype("Int64")
     panel.loc[fill, "rank_basis"] = "computed"
     panel.loc[fill, "rank_source_url"] = panel.loc[fill, "source_url"]
     return panel
+
+
+def _left_out_of_ranking(panel: pd.DataFrame) -> pd.Series:
+    """True for the rows of units the publisher left out of an edition's ranking
+    (``meta/index_editions.csv`` ``not_ranked``): their values are shown, never ranked."""
+    from ..provinces import resolve
+
+    out = pd.Series(False, index=panel.index)
+    for (index, year, geography), rows in panel.groupby(["index", "year", "geography"]).groups.items():
+        names = not_ranked(str(index), int(year), str(geography))
+        if names:
+            codes = {resolve(name).gso_code for name in names}
+            out[rows] = panel.loc[rows, "province_code"].isin(codes)
+    return out
 
 
 def finish(panel: pd.DataFrame) -> pd.DataFrame:

@@ -8,7 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..fields import COVERAGE, INDEX_CONFLICTS, INDEX_JUMPS, INDICES, Table, schema
+from ..meta import classify_sources
 from .checks import (
+    check_implausible_scores,
     check_score_ranges,
     check_shared_ranks,
     check_shared_ranks_across_sources,
@@ -59,7 +61,9 @@ def build_index_tables(
     rows = pd.concat([rows, derived], ignore_index=True) if not derived.empty else rows
     panel, conflicts = reconcile(rows)
     panel = finish(panel).rename(columns={"province_name": "province"})
+    panel["source_class"] = classify_sources(panel["source_url"])["source_class"]
     check_score_ranges(panel, problems)
+    check_implausible_scores(panel, problems)
     check_shared_ranks_across_sources(panel, problems)
     conflicts = pd.concat([conflicts, known_source_errors(raw_dir, panel, problems)], ignore_index=True)
     conflicts["rule_id"] = rule_ids(conflicts["rule"])

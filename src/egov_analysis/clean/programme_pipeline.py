@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import fields
+from ..meta import classify_sources
 from ..prices import price_level
 from .budget import build_cpi, build_provincial_budget
 from .indices_pipeline import conform
@@ -82,4 +83,15 @@ def build_programme_outputs(raw_dir: Path, problems: Problems) -> dict[str, pd.D
         "flag",
         "parse_note",
     ]
+    shaped = {name: with_source_class(frame) for name, frame in shaped.items()}
     return {name: conform(_blank_to_na(frame, text), fields.TABLES[name]) for name, frame in shaped.items()}
+
+
+def with_source_class(frame: pd.DataFrame) -> pd.DataFrame:
+    """``source_class`` beside ``source_url`` (and ``chosen_``/``other_source_class`` beside a
+    conflict's two URLs), from ``meta/source_classes.csv``."""
+    out = frame.copy()
+    for url in ("source_url", "chosen_source_url", "other_source_url"):
+        if url in out.columns:
+            out[url.replace("_url", "_class")] = classify_sources(out[url].astype("string"))["source_class"]
+    return out

@@ -160,10 +160,41 @@ def _open(path: Path, name: str, problems: Problems) -> bytes | None:
     return path.read_bytes()
 
 
+def _looks_utf16(data: bytes) -> bool:
+    """Text in UTF-16 (no byte-order mark): ASCII characters leave a NUL in every other byte."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return (
+        max(even.count(0) / len(even), odd.count(0) / len(odd)) > 0.3
+        and min(even.count(0), odd.count(0)) == 0
+    )
+
+
 def decode(data: bytes, name: str, problems: Problems) -> str | None:
     """UTF-8 text (a BOM is dropped) in NFC, or None with the problem recorded."""
     if not data.strip():
         problems.file(name, "empty_file", "the file is empty", line=1)
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+        bom = "with" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "without"
+        problems.file(
+            name,
+            "not_utf8",
+            f"not UTF-8 (looks like UTF-16, {bom} a byte-order mark): save the file as UTF-8",
+            line=1,
+        )
+        return None
+    if b"\x00" in data:
+        at = data.index(b"\x00")
+        line = data[:at].count(b"\n") + 1
+        problems.file(
+            name,
+            "not_utf8",
+            f"not UTF-8 text (has NUL bytes, the first at byte {at}): not a text file",
+            line=line,
+        )
         return None
     try:
         text = data.decode("utf-8-sig")

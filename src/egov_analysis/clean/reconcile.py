@@ -81,6 +81,7 @@ PRECEDENCE_RULE = (
     f"beats a lower ({CLASS_ORDER}); otherwise unresolved and flagged"
 )
 NO_VALUE = "(none shown)"
+RELAY_PRECEDENCE = 4  # the press (4) and third parties' compilations (5) relay published values
 
 
 @dataclass
@@ -97,15 +98,20 @@ class _Cluster:
         return len({m["source_url"] for m in self.members})
 
     def representative(self, field: str) -> Record:
-        """The member cited for the cluster: a published rank, the strongest class, the most
-        decimals; the URL only orders sources that agree."""
+        """The member cited for the cluster: a published rank, the publisher's or a government's
+        value (the strongest class), else — among relays of the publisher's values, the press and
+        third parties' compilations — the most precise (a press "3.7" agreeing with a compiled
+        3.7099 is that value rounded), then the stronger class; the URL only orders sources that
+        agree."""
 
         def order(m: Record) -> tuple[object, ...]:
             decimals: Any = m.get("score_decimals")  # a number or NA
+            precedence = int(m["source_precedence"])
             return (  # a rank some source publishes is published, whoever else computed it
                 field == "rank" and m.get("rank_basis") == "computed",
-                int(m["source_precedence"]),
+                min(precedence, RELAY_PRECEDENCE),
                 -(int(decimals) if field == "score" and pd.notna(decimals) else 0),
+                precedence,
                 str(m["source_url"]),
             )
 
@@ -320,7 +326,7 @@ def _value_text(field: str, m: Record) -> str:
 def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The chosen value of ``field`` per key (with ``unresolved``), and one conflict row per
     disagreeing source."""
-    extra = {"score": ["note", "score_basis"], "rank": ["rank_basis"], "tier": []}[field]
+    extra = {"score": ["note", "score_basis"], "rank": ["rank_basis", "note"], "tier": []}[field]
     columns = [*KEY, field, "score_decimals", "source_url", "source_class", "source_precedence", *extra]
     if field == "score":
         columns.append("score_change")
@@ -409,16 +415,33 @@ def reconcile(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     scores, score_conflicts = choose(rows, "score", moves)
     ranks, rank_conflicts = choose(rows, "rank", moves)
     tiers, tier_conflicts = choose(rows, "tier", moves)
+    if "note" not in ranks.columns:  # rows built in memory without notes
+        ranks = ranks.assign(note=pd.NA)
+    if "note" not in scores.columns:
+        scores = scores.assign(note=pd.NA)
     keys = rows[[*KEY, "province_name"]].drop_duplicates(KEY)
     panel = (
         keys.merge(
-            scores[[*KEY, "score", "score_decimals", "score_basis", "source_url", "note", "unresolved"]],
+            scores[
+                [
+                    *KEY,
+                    "score",
+                    "score_decimals",
+                    "score_basis",
+                    "source_url",
+                    "note",
+                    "unresolved",
+                    "file",
+                    "line",
+                ]
+            ].rename(columns={"file": "score_file", "line": "score_line"}),
             on=KEY,
             how="left",
         )
         .merge(
-            ranks[[*KEY, "rank", "rank_basis", "source_url", "unresolved", "file", "line"]].rename(
+            ranks[[*KEY, "rank", "rank_basis", "source_url", "unresolved", "file", "line", "note"]].rename(
                 columns={
+                    "note": "_rank_note",
                     "source_url": "rank_source_url",
                     "unresolved": "_rank_unresolved",
                     "file": "rank_file",
@@ -439,8 +462,26 @@ def reconcile(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     panel = panel.drop(columns=["_rank_unresolved", "_tier_unresolved"])
     panel.loc[panel["score"].isna(), "score_basis"] = pd.NA
     panel["source_url"] = panel["source_url"].fillna(panel["rank_source_url"])
+    panel["note"] = _note_names_the_rank_source(panel)
+    # a unit with a rank but no score: the note of the rank's source ("list order: …")
+    panel["note"] = panel["note"].where(panel["score"].notna(), panel["_rank_note"])
+    panel = panel.drop(columns="_rank_note")
     conflicts = pd.concat([score_conflicts, rank_conflicts, tier_conflicts], ignore_index=True)
     return panel, conflicts
+
+
+_COMPUTED_RANK_NOTE = re.compile(r"^rank computed|list order|rank derived|=>", re.IGNORECASE)
+
+
+def _note_names_the_rank_source(panel: pd.DataFrame) -> pd.Series:
+    """The note of the score's source, saying where a published rank comes from when another
+    source prints it and the score's note speaks of a rank read or computed (so that no note
+    contradicts the rank's basis)."""
+    note = panel["note"].astype("string")
+    other = panel["rank_source_url"].notna() & panel["rank_source_url"].ne(panel["source_url"])
+    speaks = note.fillna("").str.contains(_COMPUTED_RANK_NOTE)
+    fix = other & panel["rank_basis"].eq("published").fillna(False) & speaks
+    return note.where(~fix, note + "; the rank is printed by " + panel["rank_source_url"].astype("string"))
 
 
 KNOWN_ERRORS_FILE = "errata/known_source_errors.csv"
@@ -448,18 +489,18 @@ RULE_KNOWN_ERROR = "refused: a known source error"
 
 
 def known_source_errors(raw_dir: Path, panel: pd.DataFrame, problems: Problems) -> pd.DataFrame:
-    """Conflict rows for the values listed in ``data/raw/errata/known_source_errors.csv`` (values a
+    """Conflict rows for the values listed in ``data/raw/errata/known_source_errors*.csv`` (values a
     source prints that cannot be true, such as rank 65 of 64): each beside the value kept, with
     the reason. A listed value whose key the panel does not have is a problem (file and line)."""
-    path = raw_dir / KNOWN_ERRORS_FILE
     columns = [*KEY, "field", "chosen_value", "chosen_source_url", "chosen_source_class"]
     columns += ["other_value", "other_source_url", "other_source_class", "rule"]
-    if not path.exists():
+    files = sorted((raw_dir / "errata").glob("known_source_errors*.csv"))
+    if not files:
         return pd.DataFrame(columns=columns)
     from ..provinces import resolve_codes
     from .read import read_raw_table
 
-    listed = read_raw_table(raw_dir, KNOWN_ERRORS_FILE)
+    listed = pd.concat([read_raw_table(raw_dir, f"errata/{f.name}") for f in files], ignore_index=True)
     listed["province_code"] = resolve_codes(listed["province"].astype("string"), errors="coerce")
     listed["geography"] = "provinces_63"
     listed["year"] = pd.to_numeric(listed["year"], errors="coerce").astype("Int64")

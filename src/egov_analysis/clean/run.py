@@ -9,7 +9,7 @@ import pandas as pd
 from .. import __version__
 from ..config import Paths
 from ..csv_safe import write_csv
-from ..fields import OUTLINES
+from ..fields import LOST_VALUES, OUTLINES
 from .indices_pipeline import build_index_tables, conform
 from .outlines import read_outlines
 from .problems import Problems
@@ -40,6 +40,19 @@ def _table_writers(name: str, frame: pd.DataFrame) -> dict[str, Writer]:
         f"{name}.parquet": lambda path: frame.to_parquet(path, index=False),
         f"{name}.csv": lambda path: write_csv(frame, path),
     }
+
+
+def lost_values(raw: Path) -> pd.DataFrame:
+    """Every ``errata/left_out_*.csv`` of the raw data (values left out for a refused source)."""
+    from .read import read_raw_table
+
+    parts = [
+        read_raw_table(raw, f"errata/{path.name}") for path in sorted((raw / "errata").glob("left_out_*.csv"))
+    ]
+    columns = [f.name for f in LOST_VALUES.fields]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
+    return pd.concat(parts, ignore_index=True)[columns].fillna("").drop_duplicates()
 
 
 def lost_editions(processed: Path, coverage: pd.DataFrame) -> pd.DataFrame:
@@ -83,6 +96,7 @@ def clean(paths: Paths, allow_loss: bool = False) -> Path:
     }
     if outlines is not None:
         frames["outlines"] = conform(outlines, OUTLINES)
+    frames["lost_values"] = conform(lost_values(paths.raw), LOST_VALUES)
     writers = {
         name: writer
         for table, frame in frames.items()

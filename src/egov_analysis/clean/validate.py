@@ -148,7 +148,11 @@ def _check_ranks(rows: pd.DataFrame, year: pd.Series, problems: Problems) -> pd.
     limit = groups.merge(distinct.astype({"limit": "Int64"}), how="left", on=["index", "year", "geography"])[
         "limit"
     ].set_axis(rows.index)
-    problems.rows(rows, given & ~integer, "rank", "bad_rank", "rank is not a whole number")
+    negative = rows["rank"].str.strip().str.fullmatch(r"-\d+(\.0+)?").fillna(False)
+    problems.rows(
+        rows, given & negative, "rank", "rank_out_of_range", "rank is negative: ranks start at 1 (1 = best)"
+    )
+    problems.rows(rows, given & ~integer & ~negative, "rank", "bad_rank", "rank is not a whole number")
     bad = rank.notna() & ((rank < 1) | (limit.notna() & (rank > limit)))
     problems.rows(
         rows,

@@ -6,7 +6,9 @@ them all, e.g. to register a toy index in a test):
 
 - ``indices.csv`` (one row per index): names and publishers in English and Vietnamese, years
   published, scale, direction, notes;
-- ``index_editions.csv`` (index, year, geography): units the publisher ranked, coverage notes;
+- ``index_editions.csv`` (index, year, geography): units the publisher ranked, who published the
+  edition (a key of ``publishers.csv``: names and notes per language), units left unranked,
+  coverage notes;
 - ``series_breaks.csv`` (index, year, indicator): where a series is not comparable, notes;
 - ``indicators.csv`` (index, indicator): one stable id per concept — level, parent, valid range,
   display names; ``indicator_labels.csv`` (index, label as printed): which indicator a label is;
@@ -22,6 +24,7 @@ Every table is read once per folder, text in NFC; a table that contradicts anoth
 from __future__ import annotations
 
 import csv
+import io
 import ipaddress
 import os
 import re
@@ -81,6 +84,52 @@ def meta_dir() -> Path:
     return Path(override).expanduser().resolve() if override else PACKAGE_META_DIR
 
 
+# every domain table: the columns it must have (others, such as a new language's, may be added)
+# and its unique key; read by one checked reader (:func:`_rows`), which refuses a missing column,
+# a row with too many or too few fields, an empty key cell and a key given twice, naming the
+# file, line and column
+TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "indices.csv": (
+        (
+            "index",
+            "name_en",
+            "name_vi",
+            "publisher_en",
+            "publisher_vi",
+            "years",
+            "scale_min",
+            "scale_max",
+            "direction",
+            "score_unit",
+        ),
+        ("index",),
+    ),
+    "index_editions.csv": (
+        ("index", "year", "geography", "n_ranked", "publisher"),
+        ("index", "year", "geography"),
+    ),
+    "publishers.csv": (("publisher", "name_en", "name_vi"), ("publisher",)),
+    "geographies.csv": (("geography", "n_units", "name_en", "name_vi"), ("geography",)),
+    "series_breaks.csv": (
+        ("index", "year", "indicator", "note_en", "note_vi"),
+        ("index", "year", "indicator"),
+    ),
+    "indicators.csv": (
+        ("index", "indicator", "level", "parent", "min", "max", "name_en", "name_vi"),
+        ("index", "indicator"),
+    ),
+    "indicator_labels.csv": (("index", "label", "indicator"), ("index", "label")),
+    "value_kinds.csv": (("kind",), ("kind",)),
+    "source_classes.csv": (("class", "precedence", "url_pattern"), ("class",)),
+    "refused_hosts.csv": (("host", "reason_en"), ("host",)),
+    "source_originals.csv": (("url", "original_url"), ("url",)),
+    "score_precision.csv": (("index", "decimals"), ("index",)),
+    "programme_phases.csv": (("phase_label", "phase_id"), ("phase_label",)),
+    "programme_items.csv": (("metric", "table", "phase_id", "item", "level", "basis"), ("metric",)),
+    "programme_claims.csv": (("metric", "index", "indicator"), ("metric", "index")),
+}
+
+
 @cache
 def _rows(directory: str, name: str) -> tuple[dict[str, str], ...]:
     path = Path(directory) / name
@@ -88,10 +137,42 @@ def _rows(directory: str, name: str) -> tuple[dict[str, str], ...]:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise MetaError(f"{path}: the domain table is missing") from None
-    return tuple(
-        {k: unicodedata.normalize("NFC", v or "") for k, v in row.items()}
-        for row in csv.DictReader(text.splitlines())
-    )
+    except UnicodeDecodeError as err:
+        raise MetaError(f"{path}: not UTF-8 text (byte {err.start}); save the table as UTF-8") from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, [])
+    required, key = TABLES.get(name, ((), ()))
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise MetaError(f"{path}:1: missing column(s) {', '.join(missing)} [missing_columns]")
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        raise MetaError(f"{path}:1: column(s) {', '.join(twice)} given twice [duplicate_column]")
+    rows: list[dict[str, str]] = []
+    seen: dict[tuple[str, ...], int] = {}
+    start = reader.line_num
+    for fields in reader:
+        line, start = start + 1, reader.line_num
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) != len(header):
+            raise MetaError(
+                f"{path}:{line}: {len(fields)} fields where the header has {len(header)} [field_count]"
+            )
+        row = {k: unicodedata.normalize("NFC", v or "") for k, v in zip(header, fields, strict=True)}
+        for column in key:
+            if not row[column].strip():
+                raise MetaError(f"{path}:{line}: column {column}: empty key cell [missing_value]")
+        if key:
+            value = tuple(row[c] for c in key)
+            if value in seen:
+                raise MetaError(
+                    f"{path}:{line}: {', '.join(key)} {', '.join(value)!r} given twice (first at line "
+                    f"{seen[value]}) [duplicate_key]"
+                )
+            seen[value] = line
+        rows.append(row)
+    return tuple(rows)
 
 
 def package_rows(name: str) -> list[dict[str, str]]:
@@ -162,11 +243,50 @@ def geographies() -> pd.DataFrame:
     return _geographies(str(meta_dir())).copy()
 
 
+@dataclass(frozen=True)
+class Publisher:
+    """Who published an edition (``meta/publishers.csv``): names and notes per language."""
+
+    publisher: str  # the key index_editions.csv uses
+    names: Mapping[str, str]
+    notes: Mapping[str, str]
+
+    @property
+    def name(self) -> str:
+        return self.names["en"]
+
+    def name_in(self, lang: str) -> str:
+        """The publisher's display name in ``lang`` (English where the table has none)."""
+        return self.names.get(lang) or self.names["en"]
+
+    def note_in(self, lang: str) -> str:
+        return self.notes.get(lang) or self.notes.get("en", "")
+
+
+@cache
+def _publishers(directory: str) -> dict[str, Publisher]:
+    out: dict[str, Publisher] = {}
+    for line, r in enumerate(_rows(directory, "publishers.csv"), start=2):
+        key = r.get("publisher", "")
+        if not key or not r.get("name_en") or not r.get("name_vi"):
+            raise MetaError(f"{directory}/publishers.csv:{line}: publisher, name_en and name_vi are required")
+        if key in out:
+            raise MetaError(f"{directory}/publishers.csv:{line}: publisher {key!r} appears twice")
+        out[key] = Publisher(key, _by_language(r, "name"), _by_language(r, "note"))
+    return out
+
+
+def publishers() -> dict[str, Publisher]:
+    """Every publisher an edition names (``meta/publishers.csv``), by its key."""
+    return _publishers(str(meta_dir()))
+
+
 @cache
 def _editions(directory: str) -> pd.DataFrame:
     rows = _rows(directory, "index_editions.csv")
     known = _indices(directory)
     geos = set(_geographies(directory)["geography"])
+    publishing = _publishers(directory)
     for line, r in enumerate(rows, start=2):
         where = f"{directory}/index_editions.csv:{line}"
         if r["index"] not in known:
@@ -177,6 +297,8 @@ def _editions(directory: str) -> pd.DataFrame:
             raise MetaError(f"{where}: geography {r['geography']!r} is not in geographies.csv")
         if r["n_ranked"] and not r["n_ranked"].isdigit():
             raise MetaError(f"{where}: n_ranked {r['n_ranked']!r} is not a whole number")
+        if r.get("publisher") not in publishing:
+            raise MetaError(f"{where}: publisher {r.get('publisher')!r} is not in publishers.csv")
     frame = pd.DataFrame(list(rows))
     frame["year"] = frame["year"].astype(int)
     frame["n_ranked"] = pd.to_numeric(frame["n_ranked"].replace("", None)).astype("Int64")
@@ -194,38 +316,50 @@ def _editions(directory: str) -> pd.DataFrame:
 
 
 def editions() -> pd.DataFrame:
-    """One row per index, year and geography published: ``n_ranked`` (units the publisher ranked)
-    and ``coverage_note_en`` / ``coverage_note_vi``."""
+    """One row per index, year and geography published: ``n_ranked`` (units the publisher ranked),
+    ``publisher`` (a key of :func:`publishers`: who published that edition), ``not_ranked`` (units
+    the publisher left out of the ranking although the data read hold values for them, names
+    separated by ``;``) and ``coverage_note_en`` / ``coverage_note_vi``."""
     return _editions(str(meta_dir())).copy()
 
 
-def edition_publisher(index: str, year: int, lang: str, geography: str | None = None) -> str:
-    """Who published ``index``'s edition of ``year`` in ``lang``: the edition's own publisher where
-    ``index_editions.csv`` names one (``publisher_<lang>``: DTI 2024, published in October 2025 by
-    the Ministry of Science and Technology into which the Ministry of Information and
-    Communications had been merged), else the index's publisher (``indices.csv``). The publisher is
-    a property of the edition; a table without the column reads as the index's publisher."""
+def _edition(index: str, year: int, geography: str) -> pd.Series | None:
     frame = _editions(str(meta_dir()))
-    column = f"publisher_{lang}"
-    if column not in frame:
-        column = "publisher_en"
-    if column in frame:
-        hit = frame[frame["index"].eq(index) & frame["year"].eq(int(year))]
-        if geography is not None:
-            hit = hit[hit["geography"].eq(geography)]
-        named = [str(v).strip() for v in hit[column] if isinstance(v, str) and v.strip()]
-        if named:
-            return named[0]
-    return indices()[index].publisher_in(lang)
+    hit = frame[frame["index"].eq(index) & frame["year"].eq(int(year)) & frame["geography"].eq(geography)]
+    return None if hit.empty else hit.iloc[0]
+
+
+def edition_publisher(index: str, year: int, geography: str = DEFAULT_GEOGRAPHY) -> Publisher:
+    """Who published that edition (DTI 2024: the Ministry of Science and Technology, into which
+    the Ministry of Information and Communications was merged on 1 March 2025). Raises
+    :class:`MetaError` for an edition ``index_editions.csv`` does not have."""
+    row = _edition(index, year, geography)
+    if row is None:
+        raise MetaError(f"no edition {index} {year} ({geography}) in index_editions.csv")
+    return publishers()[str(row["publisher"])]
+
+
+def not_ranked(index: str, year: int, geography: str = DEFAULT_GEOGRAPHY) -> tuple[str, ...]:
+    """The units (names as written in ``index_editions.csv``) that the publisher left out of that
+    edition's ranking although the data read hold values for them (PAPI 2022: Bắc Giang, Bắc Ninh)."""
+    row = _edition(index, year, geography)
+    if row is None or not str(row.get("not_ranked") or "").strip():
+        return ()
+    return tuple(name.strip() for name in str(row["not_ranked"]).split(";") if name.strip())
 
 
 def edition_publishers(index: str, lang: str, years: Iterable[int] | None = None) -> dict[str, list[int]]:
-    """Publisher → the years of ``years`` (default: every edition of the index) it published, in
-    order of first year."""
+    """Publisher's name in ``lang`` → the years of ``years`` (default: every edition of the index)
+    it published, in order of first year. A year without a row in ``index_editions.csv`` reads as
+    the index's publisher (``indices.csv``)."""
     chosen = sorted({int(y) for y in years} if years is not None else indices()[index].years)
     out: dict[str, list[int]] = {}
     for year in chosen:
-        out.setdefault(edition_publisher(index, year, lang), []).append(year)
+        try:
+            name = edition_publisher(index, year).name_in(lang)
+        except MetaError:
+            name = indices()[index].publisher_in(lang)
+        out.setdefault(name, []).append(year)
     return out
 
 
@@ -298,6 +432,7 @@ def vocabulary(name: str) -> tuple[str, ...]:
         "index": lambda: tuple(indices()),
         "geography": lambda: tuple(geographies()["geography"]),
         "value_kind": value_kinds,
+        "source_class": lambda: tuple(source_classes()["class"]),
     }
     return sources[name]()
 

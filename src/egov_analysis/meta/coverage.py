@@ -50,8 +50,12 @@ def coverage(rows: pd.DataFrame, by: Sequence[str] = ("year",)) -> pd.DataFrame:
     - ``score_share_pct``: ``n_score`` as a percentage of ``n_ranked`` (one decimal);
     - ``status`` (:data:`STATUSES`) and ``complete`` (status is ``complete``).
 
-    Every count on a page about how much of a list is held comes from here."""
+    Units the publisher left out of the ranking (``left_out_of_ranking``, from ``not_ranked`` of
+    ``meta/index_editions.csv``) are not counted. Every count on a page about how much of a list is
+    held comes from here."""
     by = list(by)
+    if "left_out_of_ranking" in rows.columns:
+        rows = rows[~rows["left_out_of_ranking"].fillna(False).astype(bool)]
     rows = rows.assign(
         _score=rows["score"].notna(),
         _rank=rows["rank"].notna(),

@@ -80,7 +80,37 @@ def index_sources(index: str, rows: pd.DataFrame | None = None, lang: str = "en"
     if rows is not None and "source_url" in rows and rows["source_url"].notna().any():
         n = int(rows["source_url"].nunique())
         text += messages.plural("chart.sources_in_csv", lang, n, n=n)
+        return [text, *third_party_sources(index, rows, lang)]
     return [text]
+
+
+def third_party_sources(index: str, rows: pd.DataFrame, lang: str) -> list[str]:
+    """A sentence naming the years whose values come from a third party's compilation (source
+    class ``third_party_compilation``), so no footer credits them to the publisher's own files:
+    "PCI 2017–2019 and 2021–2022: values published by VCCI with USAID, as compiled in a third
+    party's file …" (one sentence per index, the years as spans)."""
+    urls = rows["source_url"].dropna()
+    classes = meta.classify_sources(urls.astype("string"))["source_class"]
+    years = sorted(
+        {int(y) for y in rows.loc[urls.index[classes.eq("third_party_compilation").to_numpy()], "year"]}
+    )
+    if not years:
+        return []
+    spans, start, previous = [], years[0], years[0]
+    for year in [*years[1:], None]:
+        if year != previous + 1:  # a gap (or the end) closes the span
+            spans.append(str(start) if start == previous else f"{start}–{previous}")
+            start = year or start
+        previous = year or previous
+    return [
+        word(
+            "source_third_party",
+            lang,
+            index=index_short(index, lang),
+            years=join_words(spans, lang),
+            publisher=meta.indices()[index].publisher_in(lang),
+        )
+    ]
 
 
 def missing_years_note(years_present: Iterable[int], start: int, end: int, lang: str) -> str:

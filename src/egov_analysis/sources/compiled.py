@@ -24,12 +24,13 @@ project's source-row format. What changes on the way:
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from pathlib import Path
 
 import pandas as pd
 
-from .source_rows import split_citable, write_rows, write_source_rows
+from .source_rows import left_out_file, split_citable, write_left_out, write_rows, write_source_rows
 
 # the compiled tables mark values for the 34 units of 2025 by this suffix on the indicator; the
 # raw rows carry it in their own ``geography`` column instead
@@ -47,9 +48,14 @@ def _with_geography(row: dict[str, object]) -> dict[str, object]:
     return row
 
 
-def _citable(relative: str, rows: list[dict[str, object]]) -> list[dict[str, object]]:
-    """The rows clean accepts; each row left out (a bare IP address, a refused host) is named."""
+def _citable(
+    relative: str, rows: list[dict[str, object]], lost: list[tuple[str, dict[str, object], str]] | None = None
+) -> list[dict[str, object]]:
+    """The rows clean accepts; each row left out (a bare IP address, a refused host) is named,
+    and added to ``lost`` (for ``errata/left_out_compiled.csv``)."""
     kept, refused = split_citable(rows)
+    if lost is not None:
+        lost += [(relative, row, why) for row, why in refused]
     for row, why in refused:
         warnings.warn(
             f"{relative}: left out {row['year']} {row['province']} {row['indicator']}: {why}",
@@ -131,6 +137,21 @@ def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
+_LIST_ORDER = re.compile(r"list order(?:\s*[:(\"“=]|\s+\d)", re.IGNORECASE)
+_READ_AS = re.compile(r"=>\s*(?:rank\s*)?(\d+)")
+
+
+def rank_read_from_words(note: str, rank: str) -> bool:
+    """Whether the note says the row's rank was read, not printed: from a list's order ("list
+    order: … => 5") or from words ("the lowest … => 63", "topped … => rank 1"). A rank is published
+    only where a source prints that number for that unit."""
+    if any(int(m.group(1)) == int(float(rank)) for m in _READ_AS.finditer(note)):
+        return True  # "… (lowest) => 63": derived, whatever else the note says
+    if "here it is printed" in note:  # the compiler's remark: another table had it from list order
+        return False
+    return bool(_LIST_ORDER.search(note))  # "list order: …", "list order 4"
+
+
 def _rank_rows(table: pd.DataFrame, index: str) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for rec in table.to_dict("records"):
@@ -143,7 +164,7 @@ def _rank_rows(table: pd.DataFrame, index: str) -> list[dict[str, object]]:
         if not rank and computed:
             rank, rank_basis = computed, "computed"
             note = f"rank computed, not printed: {note}" if note else "rank computed, not printed"
-        elif rank and note.lower().startswith("rank derived"):
+        elif rank and (note.lower().startswith("rank derived") or rank_read_from_words(note, rank)):
             rank_basis = "computed"
         if not score and not rank:
             continue
@@ -171,10 +192,12 @@ def _rank_rows(table: pd.DataFrame, index: str) -> list[dict[str, object]]:
 def import_compiled_tables(reference: Path, raw_dir: Path) -> dict[str, int]:
     """Write ``raw_dir/<index>/<name>.csv`` for every compiled table. Returns rows per file."""
     written = {}
+    lost: list[tuple[str, dict[str, object], str]] = []
     for relative, (index, name) in COMPILED_TABLES.items():
         table = pd.read_csv(reference / relative, dtype=str, keep_default_na=False, na_values=[""])
-        rows = _citable(relative, [_with_geography(r) for r in _rank_rows(table, index)])
+        rows = _citable(relative, [_with_geography(r) for r in _rank_rows(table, index)], lost)
         written[f"{index}/{name}"] = write_source_rows(raw_dir / index / name, rows)
+    written[left_out_file("compiled")] = write_left_out(raw_dir, "compiled", lost)
     return written
 
 
@@ -303,15 +326,19 @@ def import_pci_compiled(reference: Path, raw_dir: Path) -> dict[str, int]:
     ]
     conflicts = json.loads((reference / "pci" / "pci_source_conflicts.json").read_text("utf-8"))
     pci = raw_dir / "pci"
+    lost: list[tuple[str, dict[str, object], str]] = []
+    second = _citable(
+        "pci/pci_source_conflicts.json",
+        _pci_conflict_rows(conflicts) + _pci_subindex_conflict_rows(conflicts),
+        lost,
+    )
     return {
+        left_out_file("compiled_pci"): write_left_out(raw_dir, "compiled_pci", lost),
         "pci/pci_2017_2024_overall.csv": write_source_rows(
             pci / "pci_2017_2024_overall.csv", _pci_score_rows(scores)
         ),
         "pci/pci_2017_2024_subindices.csv": write_source_rows(pci / "pci_2017_2024_subindices.csv", sub_rows),
-        "pci/pci_second_sources.csv": write_source_rows(
-            pci / "pci_second_sources.csv",
-            _pci_conflict_rows(conflicts) + _pci_subindex_conflict_rows(conflicts),
-        ),
+        "pci/pci_second_sources.csv": write_source_rows(pci / "pci_second_sources.csv", second),
         KNOWN_ERRORS_FILE: write_rows(
             raw_dir / KNOWN_ERRORS_FILE, KNOWN_ERROR_COLUMNS, _pci_known_error_rows(conflicts)
         ),

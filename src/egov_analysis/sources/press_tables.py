@@ -29,7 +29,9 @@ import csv
 import re
 from pathlib import Path
 
-from .source_rows import write_source_rows
+from .source_rows import Row, left_out_file, split_citable, write_left_out, write_rows, write_source_rows
+
+KNOWN_ERROR_COLUMNS = ("index", "year", "province", "indicator", "field", "value", "source_url", "reason")
 
 SGGP_FILE = "pci/pci_2024_sggp.csv"
 HUB_FILE = "par_ict_dti/hub_previews.csv"
@@ -129,8 +131,51 @@ PAPI_CHECK_FILE = "papi/papi_crosscheck.csv"
 PAPI_RAW_FILE = "papi/papi_press_values.csv"
 
 
+KNOWN_ERRORS_RAW_FILE = "errata/known_source_errors_press.csv"
+# values an article prints that its own figures or the publisher's data show to be a slip:
+# (year, province, item, value as printed) → (indicator id, reason). Each must be in the file as a
+# MISMATCH; the importer never writes it as a candidate value, only into the errata file.
+KNOWN_ARTICLE_ERRORS: dict[tuple[str, str, str, str], tuple[str, str]] = {
+    ("2019", "Nghe An", "Environmental Governance", "3.99"): (
+        "environmental_governance",
+        "a typo of the article: its own total 44.72 implies 3.49 (with 3.99 its dimensions sum to 45.22)",
+    ),
+    ("2023", "Hai Duong", "Vertical Accountability Towards Citizens", "5.04"): (
+        "vertical_accountability",
+        "a mislabel of the article: 5.04 is the province's transparency score in PAPI's data "
+        "(vertical accountability 3.90)",
+    ),
+}
+
+
+def papi_known_errors(path: Path, label: str = PAPI_CHECK_FILE) -> list[dict[str, object]]:
+    """The rows of :data:`KNOWN_ARTICLE_ERRORS` in the errata format; raises
+    :class:`PressTableError` for an entry the file does not hold as a mismatch."""
+    records = _records(path, label, ("year", "province", "item", "published_value", "source_url", "result"))
+    out: list[dict[str, object]] = []
+    for key, (indicator, reason) in KNOWN_ARTICLE_ERRORS.items():
+        hits = [r for _, r in records if (r["year"], r["province"], r["item"], r["published_value"]) == key]
+        if not hits or any(r["result"] != "MISMATCH" for r in hits):
+            raise PressTableError(f"{label}: no MISMATCH row {key} for the known article error")
+        out += [
+            {
+                "index": "papi",
+                "year": r["year"],
+                "province": r["province"],
+                "indicator": indicator,
+                "field": "score",
+                "value": r["published_value"],
+                "source_url": r["source_url"],
+                "reason": reason,
+            }
+            for r in hits
+        ]
+    return out
+
+
 def read_papi_crosscheck(path: Path, label: str = PAPI_CHECK_FILE) -> list[dict[str, object]]:
-    """Source rows of the PAPI overall and dimension scores that the press printed."""
+    """Source rows of the PAPI overall and dimension scores that the press printed (a value of
+    :data:`KNOWN_ARTICLE_ERRORS` is left out: it goes to the errata)."""
     records = _records(path, label, ("year", "province", "item", "published_value", "source_url", "note"))
     rows: list[dict[str, object]] = []
     seen: set[tuple[str, ...]] = set()
@@ -143,6 +188,8 @@ def read_papi_crosscheck(path: Path, label: str = PAPI_CHECK_FILE) -> list[dict[
         if key in seen:
             continue  # the same figure of the same article listed twice
         seen.add(key)
+        if key[:4] in KNOWN_ARTICLE_ERRORS:
+            continue
         note = f"{r['result']} with the publisher's file ({r['repo_value']})"
         rows.append(
             {
@@ -203,12 +250,23 @@ def read_dti_2020_quang_ninh(path: Path, label: str = FACTS_FILE) -> list[dict[s
 
 def import_press_tables(reference: Path, raw_dir: Path) -> dict[str, int]:
     """Write the SGGP PCI 2024 table and the hub previews into ``raw_dir``; rows per file."""
+    lost: list[tuple[str, Row, str]] = []
+
+    def citable(relative: str, rows: list[dict[str, object]]) -> list[dict[str, object]]:
+        kept, refused = split_citable(rows)  # a refused host: left out, listed
+        lost.extend((relative, row, why) for row, why in refused)
+        return kept
+
     sggp = read_sggp(reference / SGGP_FILE)
-    written = {SGGP_FILE: write_source_rows(raw_dir / SGGP_FILE, sggp)}
+    written = {SGGP_FILE: write_source_rows(raw_dir / SGGP_FILE, citable(SGGP_FILE, sggp))}
     dti_qn = read_dti_2020_quang_ninh(reference / FACTS_FILE)
-    written[DTI_QN_RAW_FILE] = write_source_rows(raw_dir / DTI_QN_RAW_FILE, dti_qn)
+    written[DTI_QN_RAW_FILE] = write_source_rows(raw_dir / DTI_QN_RAW_FILE, citable(FACTS_FILE, dti_qn))
     papi = read_papi_crosscheck(reference / PAPI_CHECK_FILE)
-    written[PAPI_RAW_FILE] = write_source_rows(raw_dir / PAPI_RAW_FILE, papi)
+    written[PAPI_RAW_FILE] = write_source_rows(raw_dir / PAPI_RAW_FILE, citable(PAPI_CHECK_FILE, papi))
     for name, rows in read_hub_previews(reference / HUB_FILE).items():
-        written[name] = write_source_rows(raw_dir / name, rows)
+        written[name] = write_source_rows(raw_dir / name, citable(HUB_FILE, rows))
+    written[left_out_file("press_tables")] = write_left_out(raw_dir, "press_tables", lost)
+    written[KNOWN_ERRORS_RAW_FILE] = write_rows(
+        raw_dir / KNOWN_ERRORS_RAW_FILE, KNOWN_ERROR_COLUMNS, papi_known_errors(reference / PAPI_CHECK_FILE)
+    )
     return written

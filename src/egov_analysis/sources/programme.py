@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .source_rows import write_rows
+from ..meta import source_originals, url_problem
+from .source_rows import Row, foreign_portal, left_out_file, write_left_out, write_rows
 
 # The seed article (../shared/seed/): Báo Quảng Ninh, 16/08/2018, "'Chìa khóa' của xây dựng chính
 # quyền điện tử", by Minh Hà. Its own URL is not recorded with the copy we have, so the rows cite
@@ -529,8 +530,11 @@ def _stated_as(fact: dict[str, str]) -> str:
     return fact["year"]
 
 
+FACTS_FILE = "quang_ninh/quang_ninh_facts.csv"
+
+
 def import_facts(reference: Path, raw_dir: Path) -> dict[str, int]:
-    facts = pd.read_csv(reference / "quang_ninh" / "quang_ninh_facts.csv", dtype=str, keep_default_na=False)
+    facts = pd.read_csv(reference / FACTS_FILE, dtype=str, keep_default_na=False)
     rows = facts.to_dict("records")
     rows += [
         dict(zip(("topic", "phase", "year", "metric", "value", "unit", "quote_vi"), f, strict=True))
@@ -568,7 +572,11 @@ def import_facts(reference: Path, raw_dir: Path) -> dict[str, int]:
                 "quote_vi": stated["quote_vi"],
             }
         )
+    rows, lost = _citable_facts(rows)
+    phases, lost_phases = _citable_phases(phases)
+    lost += lost_phases
     return {
+        left_out_file("programme"): write_left_out(raw_dir, "programme", lost),
         "programme/facts.csv": write_rows(raw_dir / "programme" / "facts.csv", FACT_COLUMNS, rows),
         "programme/phases.csv": write_rows(raw_dir / "programme" / "phases.csv", PHASE_COLUMNS, phases),
     }
@@ -634,13 +642,69 @@ def import_cpi(reference: Path, raw_dir: Path) -> dict[str, int]:
         }
         for r in wb.to_dict("records")
     ]
+    originals = source_originals()  # a mirror's URL → the page it copies
+    rows = [{**r, "source_url": originals.get(r["source_url"], r["source_url"])} for r in rows]
+    lost = [
+        (
+            "cpi/cpi_vietnam.csv",
+            {
+                **r,
+                "province": "Việt Nam",
+                "metric": "annual average CPI change (%)",
+                "value": r["cpi_avg_change_pct"],
+            },
+            why,
+        )
+        for r in rows
+        if (why := url_problem(r["source_url"]))
+    ]
+    rows = [r for r in rows if not url_problem(r["source_url"])]
     return {
+        left_out_file("cpi"): write_left_out(raw_dir, "cpi", lost),
         "cpi/cpi_annual.csv": write_rows(
             raw_dir / "cpi" / "cpi_annual.csv",
             ("year", "cpi_avg_change_pct", "source_url", "source_org", "note"),
             rows,
-        )
+        ),
     }
+
+
+def _citable_facts(rows: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[tuple[str, Row, str]]]:
+    """The facts clean accepts, and those left out with the reason: a refused host, or another
+    province's portal cited for Quảng Ninh's own facts (``foreign_portal``; a national ranking,
+    topic ``rankings_*``, is no province's own fact and may be reproduced by any portal)."""
+    kept: list[dict[str, str]] = []
+    lost: list[tuple[str, Row, str]] = []
+    for row in rows:
+        own = not str(row.get("topic", "")).startswith("rankings")
+        why = url_problem(row["source_url"]) or (
+            foreign_portal(row["source_url"], "Quảng Ninh") if own else None
+        )
+        if why:
+            lost.append((FACTS_FILE, row, why))
+        else:
+            kept.append(row)
+    return kept, lost
+
+
+def _citable_phases(phases: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[tuple[str, Row, str]]]:
+    """Stages whose source is refused are left out and listed; a refused legal-basis link is
+    left empty (the decision's number stays) and listed."""
+    kept: list[dict[str, str]] = []
+    lost: list[tuple[str, Row, str]] = []
+    for phase in phases:
+        listed = {"year": phase["stated_as"], "metric": phase["phase_id"], "value": phase["stated_as"]}
+        why = url_problem(phase["source_url"]) or foreign_portal(phase["source_url"], "Quảng Ninh")
+        if why:
+            lost.append((FACTS_FILE, {**listed, "source_url": phase["source_url"]}, why))
+            continue
+        basis = phase["legal_basis_source_url"]
+        why = (url_problem(basis) or foreign_portal(basis, "Quảng Ninh")) if basis else None
+        if why:
+            lost.append((FACTS_FILE, {**listed, "value": phase["legal_basis"], "source_url": basis}, why))
+            phase = {**phase, "legal_basis_source_url": ""}
+        kept.append(phase)
+    return kept, lost
 
 
 def import_all(reference: Path, raw_dir: Path) -> dict[str, int]:

@@ -101,3 +101,63 @@ def write_source_rows(path: Path, rows: Iterable[Row]) -> int:
             raise SourceRowError(f"{path}:{number}: source_url {row.get('source_url')!r}: {why}")
     optional = [c for c in SOURCE_ROW_OPTIONAL if any(r.get(c) not in (None, "") for r in rows)]
     return write_rows(path, [*SOURCE_ROW_REQUIRED, *optional], rows)
+
+
+LEFT_OUT_COLUMNS = ("reference_file", "year", "province", "item", "value", "source_url", "reason")
+
+
+def left_out_file(importer: str) -> str:
+    """The raw file listing the values an importer left out (``errata/left_out_<importer>.csv``)."""
+    return f"errata/left_out_{importer}.csv"
+
+
+def write_left_out(raw_dir: Path, importer: str, refused: Iterable[tuple[str, Row, str]]) -> int:
+    """List the values an importer did not write because their source is refused — ``(reference
+    file, row, reason)`` — in ``errata/left_out_<importer>.csv``, so the loss stays visible (clean
+    publishes them as ``lost_values``); returns the rows written."""
+    rows = []
+    for relative, row, why in refused:
+        value = " / ".join(
+            f"{name} {_cell(row.get(name))}" for name in ("score", "rank", "value") if _cell(row.get(name))
+        )
+        rows.append(
+            {
+                "reference_file": relative,
+                "year": row.get("year"),
+                "province": row.get("province") or "Quảng Ninh",
+                "item": row.get("indicator") or row.get("metric"),
+                "value": value,
+                "source_url": row.get("source_url"),
+                "reason": why,
+            }
+        )
+    return write_rows(raw_dir / left_out_file(importer), LEFT_OUT_COLUMNS, rows)
+
+
+def _slug(name: str) -> str:
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in ascii_name if c.isalnum() and c.isascii()).lower()
+
+
+def foreign_portal(url: str, province: str) -> str | None:
+    """Why ``url`` may not be cited for ``province``'s own facts: it is another province's
+    government portal (``*.quangnam.gov.vn`` for a fact of Quảng Ninh). None when it is not."""
+    from urllib.parse import urlsplit
+
+    from ..provinces import provinces
+
+    host = (urlsplit(url).hostname or "").lower()
+    if not host.endswith(".gov.vn"):
+        return None
+    labels = host.removesuffix(".gov.vn").split(".")
+    own = _slug(province)
+    for other in provinces().values():
+        slug = _slug(other.name)
+        if slug != own and slug in labels:
+            return (
+                f"another province's portal ({other.name}, {host}) cited for {province}'s own facts: "
+                "cite the original"
+            )
+    return None
