@@ -351,10 +351,13 @@ def publisher_links(lang: str, reports: list[Report], entries: dict[str, Entry])
     out = []
     for index, info in index_registry().items():
         if index in urls:
+            name = info.name_in(lang)
+            short = fmt.display_name("index", index, lang)
             out.append(
                 {
-                    "name": info.name_in(lang),
-                    "short": fmt.display_name("index", index, lang),
+                    "name": name,
+                    # "Chỉ số Cải cách hành chính (PAR Index)" already holds its short name: not twice
+                    "short": "" if short in name else short,
                     "publisher": _edition_publishers(index, lang),
                     "url": urls[index],
                 }
