@@ -240,6 +240,26 @@ def test_the_reading_names_every_threat_in_both_languages(effect_study, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_screen_sentence_counts_runs_as_the_robustness_chart_does(effect_study, lang):
+    # the page said "19 runs" where the chart beside it said "20 runs" for the same screen
+    card = effect_study.robustness.set_index("variant")
+    starts = ("The placebo", "Giá trị p")
+    screen = [s for s in reading.card_sentences(effect_study, lang) if s.startswith(starts)]
+    assert len(screen) == 1
+    for k in ("2", "5"):
+        n = int(card.loc[f"pre_rmspe_within_{k}x", "n_runs"])
+        word = {"en": f"{n} runs", "vi": f"{n} lần chạy"}[lang]
+        assert word in screen[0], (word, screen[0])
+
+
+def test_the_vietnamese_sub_index_rows_say_excluding_zero_without_a_double_negative(effect_study):
+    # "không chứa số 0 ở 0/5 năm" read as the opposite of what it meant; the rows count the years
+    # whose interval leaves zero out, said positively ("loại trừ số 0")
+    rows = [s for s in reading.subindex_sentences(effect_study, "vi")[1:] if "khoảng tin cậy" in s]
+    assert rows and all("loại trừ số 0 ở" in s and "không chứa số 0" not in s for s in rows)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
 def test_a_level_raised_to_the_next_step_is_not_called_out_of_reach(effect_study, lang):
     # 80% asked with six pre-period years: the intervals are 6/7 = 85.7% ones, and an 80% interval
     # is no whole line (a p-value of 1/7 rejects at 20%), unlike a 90% one
@@ -325,6 +345,14 @@ def test_the_study_charts_draw_the_bands_and_say_what_they_show(effect_study, la
     card = charts.robustness_chart(ctx, effect_study)
     assert len(card.figure.axes[0].collections[0].get_offsets()) == 6  # estimates, not the screens
     assert plots.theme.number(effect_study.robustness["mean_post_gap"].iloc[0], lang, 2) in card.alt_text
+    # the alt text gives the estimates' range as the page's text does, the in-time placebo apart
+    robust = effect_study.robustness
+    effect = robust[robust["check"].ne("in_time_placebo") & robust["check"].ne("placebo_screen")]
+    n_estimates = int(effect["mean_post_gap"].notna().sum())
+    low = plots.theme.number(effect["mean_post_gap"].min(), lang, 2)
+    assert low in card.alt_text
+    assert {"en": f"{n_estimates} estimates", "vi": f"{n_estimates} ước lượng"}[lang] in card.alt_text
+    assert {"en": "in-time placebo", "vi": "kiểm định giả theo thời gian"}[lang] in card.alt_text
     sub = charts.subindex_chart(ctx, effect_study)
     assert "2012, 2013, 2014, 2015, 2016" in sub.alt_text and "2012, 2013, 2014, 2015, 2016" in sub.footer
     assert "2017" in sub.footer  # the sub-indices' series break is noted

@@ -55,19 +55,19 @@ def test_a_province_that_rose():
         "Best rank 1 (2020–2021); lowest rank 3 (2019), over 3 years with a rank.",
         "Biggest rise: from rank 3 in 2019 to 1 in 2020, 2 places up.",
         "In 2020, with a score held for all 4 ranked units, Quảng Ninh scored 72.00 against a national "
-        "median of 66.00 (lowest 62.00, highest 72.00).",
+        "median of 66.00† (lowest 62.00, highest 72.00).",
         "In the Red River Delta region it ranked 1 / 3† on score in 2020.",
     ]
 
 
 def test_a_province_that_fell_and_is_missing_from_the_latest_partial_list():
     assert findings.province_sentences(ROWS, HN, "en") == [
-        "PCI 2021: Hà Nội is not among the 2 of 4 ranked units in the data held; its latest value held is "
-        "rank 3 / 4 in 2020.",
+        "PCI 2021: the data held have only 2 of 4 ranked units, and Hà Nội is not among them; its latest "
+        "value held is rank 3 / 4 in 2020.",
         "Best rank 1 (2019); lowest rank 3 (2020), over 2 years with a rank.",
         "Biggest fall: from rank 1 in 2019 to 3 in 2020, 2 places down.",
         "In 2020, with a score held for all 4 ranked units, Hà Nội scored 62.00 against a national median of "
-        "66.00 (lowest 62.00, highest 72.00).",
+        "66.00† (lowest 62.00, highest 72.00).",
         "In the Red River Delta region it ranked 3 / 3† on score in 2020.",
         "The data held have no PCI value for Hà Nội for 2021.",
     ]
@@ -104,7 +104,7 @@ def test_index_sentences_leader_partial_years_distribution_and_moves():
         "The data held have only part of the PCI list in some years (units with a score or a rank, "
         "of units ranked): 2 of 4 in 2021.",
         "In 2020, the latest year in which the data held have a score for every ranked unit (4 units), "
-        "the median score was 66.00; scores ranged from 62.00 (Hà Nội) to 72.00 (Quảng Ninh).",
+        "the median score was 66.00†; scores ranged from 62.00 (Hà Nội) to 72.00 (Quảng Ninh).",
         "From 2019 to 2021, only 2 units are ranked in both years: too few to name a largest rise or "
         "fall (at least 10 are needed), since which units happen to be held would decide it.",
     ]
@@ -335,4 +335,94 @@ def test_the_quality_count_leaves_out_a_status_no_year_has():
     )
     empty = pd.DataFrame({"index": [], "year": []})
     first = findings.quality_findings(coverage, empty, empty, "vi", "x").sentences[0]
-    assert "0 lượt" not in first and first.endswith("1 lượt còn lại chỉ có một phần danh sách.")
+    assert "0 cặp" not in first and first.endswith("1 cặp còn lại chỉ có một phần danh sách.")
+
+
+def test_vietnamese_reviewer_wording_for_partial_lists_and_index_years():
+    # a Vietnamese reader must not take "không nằm trong 2/4 đơn vị được xếp hạng" for "not ranked":
+    # the sentence says what the data held have, then that the province is not among them
+    assert findings.province_sentences(ROWS, HN, "vi")[0] == (
+        "PCI 2021: dữ liệu đang lưu chỉ có 2/4 đơn vị được xếp hạng, trong đó không có Hà Nội; giá trị "
+        "gần nhất đang lưu là hạng 3/4 (năm 2020)."
+    )
+    coverage = pd.DataFrame(
+        {
+            "index": ["pci", "pci"],
+            "year": [2019, 2020],
+            "geography": "provinces_63",
+            "indicator": "overall",
+            "n_score": [63, 10],
+            "n_held": [63, 10],
+            "n_ranked": [63, 63],
+            "status": ["complete", "partial"],
+        }
+    )
+    empty = pd.DataFrame({"index": [], "year": []})
+    first = findings.quality_findings(coverage, empty, empty, "vi", "x").sentences[0]
+    assert first.startswith("1/2 cặp chỉ số – năm:") and "1 cặp còn lại" in first
+    assert "lượt" not in first
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_year_the_publisher_left_the_province_out_is_not_called_a_gap_in_the_data_held(lang):
+    # PAPI 2023 ranked 61 provinces, Quảng Ninh not among them; 2021: only a partial list is held
+    rows = _panel(
+        [
+            (2020, QN, 48.0, 1),
+            (2020, HN, 40.0, 2),
+            (2020, HP, 39.0, 3),
+            (2021, HN, 41.0, 1),
+            (2022, QN, 47.0, 1),
+            (2023, HN, 42.0, 1),
+            (2023, HP, 41.0, 2),
+        ],
+        index="papi",
+        n=3,
+    )
+    rows.loc[rows["year"].eq(2023), "n_ranked"] = 2  # the edition ranked two units that year
+    sentences = findings.province_sentences(rows, QN, lang)
+    if lang == "en":
+        assert "The data held have no PAPI value for Quảng Ninh for 2021." in sentences
+        assert (
+            "PAPI gave no value for Quảng Ninh in 2023: for each of those years the data held have every "
+            "unit ranked, and Quảng Ninh is not among them." in sentences
+        )
+    else:
+        assert "Dữ liệu đang lưu không có giá trị PAPI của Quảng Ninh năm 2021." in sentences
+        assert (
+            "PAPI không công bố giá trị của Quảng Ninh năm 2023: với mỗi năm đó, dữ liệu đang lưu có đủ mọi "
+            "đơn vị được xếp hạng, và Quảng Ninh không nằm trong số đó." in sentences
+        )
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_edition_notes_that_open_alike_say_the_opening_once(lang):
+    # the PAPI page repeated "PAPI xếp hạng 63 tỉnh; tệp điểm …" four times in one sentence
+    sentence = findings._released("papi", "provinces_63", [2014, 2018, 2022, 2024], lang)[0]
+    opening = {"en": "PAPI ranked 63 provinces", "vi": "PAPI xếp hạng 63 tỉnh"}[lang]
+    assert sentence.count(opening) == 1
+    for year in ("(2014)", "(2018)", "(2022)", "(2024)"):
+        assert year in sentence
+
+
+def test_a_computed_score_in_a_relationship_carries_the_mark_in_findings_and_table():
+    # the PAPI total is a sum the project computed: "PAPI 32,98" stood bare beside "hạng 62/63†"
+    from egov_analysis.reporting import sections
+
+    pairs = pd.DataFrame(
+        {
+            "province_code": [QN, HN, DN],
+            "province": ["Quảng Ninh", "Hà Nội", "Đà Nẵng"],
+            "x_score": [70.0, 60.0, 65.0],
+            "y_score": [45.0, 40.0, 41.0],
+            "x_score_basis": ["published"] * 3,
+            "y_score_basis": ["derived: sum of dimensions"] * 3,
+        }
+    )
+    found = findings.relationship_findings(pairs, "pci", "papi", 2016, 0.95, 1.0, [QN, DN], "vi", "x")
+    assert "Quảng Ninh năm 2016: PCI 70,00, PAPI 45,00†." in found.sentences
+    table = sections.relationship_table(pairs, [QN, DN], "pci", "papi", "vi")
+    text = table._repr_html_()
+    assert "45,00†" in text and "70,00†" not in text
+    # the findings' order (the highlight order), not a code-point sort putting "Đà Nẵng" last
+    assert text.index("Quảng Ninh") < text.index("Đà Nẵng")

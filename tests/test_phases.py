@@ -264,3 +264,15 @@ def test_the_outcomes_rank_chart_stops_its_line_at_gaps_and_breaks_and_marks_unr
     assert [float(v) for v in squares[0].get_xdata()] == [2022.0]
     assert "hollow squares" in chart.footer and "series break in 2018" in chart.footer
     assert [m for m in ax.lines if m.get_linestyle() == ":"]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_budget_alt_text_names_the_largest_item_in_words_not_tick_dots(tables, lang):
+    from egov_analysis import plots
+    from egov_analysis.plots import programme_outcomes as charts
+
+    items = ph.budget_items(tables["budget"], tables["cpi"], 2024)
+    chart = charts.budget_chart(plots.DrawingContext(lang=lang, out_dir=None), items, 2024)
+    # "the largest nominal item is dự kiến · tổng số · 2012" read as raw chart code
+    assert " · " not in chart.alt_text
+    assert {"en": "the total (", "vi": "tổng số ("}[lang] in chart.alt_text

@@ -199,6 +199,18 @@ def test_a_partial_year_is_a_ranked_list_saying_top_k_of_n():
     assert vi.title == "PCI năm 2024: 10 đơn vị đứng đầu trong 63 đơn vị được xếp hạng (dữ liệu đang lưu)"
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_list_held_without_ranks_is_named_in_score_order_without_dashes(lang):
+    # PAPI 2024: 61 of 63 scores held and no rank; "– Quảng Ninh" read as a bullet and the alt text
+    # said "in rank order" of a list that has none
+    rows = panel_rows("papi", [2024], n_units=12, n_ranked=63).assign(rank=pd.NA).astype({"rank": "Int64"})
+    chart = plots.ranked_bars(context(lang), rows, 2024)
+    labels = [t.get_text() for t in chart.figure.axes[0].get_yticklabels()]
+    assert labels == list(chart.data["province"]) and not any(label.startswith("–") for label in labels)
+    says = {"en": ("no rank held", "in rank order"), "vi": ("không có thứ hạng", "thứ tự xếp hạng")}[lang]
+    assert says[0] in chart.alt_text and says[1] not in chart.alt_text
+
+
 def test_a_map_of_few_published_units_is_a_ranked_list_instead():
     rows = panel_rows("pci", [2024], n_units=12, n_ranked=63, published={2024: 9})
     chart = plots.choropleth(context("en"), rows, "63", index="pci", year=2024)

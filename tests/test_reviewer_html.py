@@ -416,11 +416,14 @@ def test_the_data_download_is_written_once_per_data_and_byte_identical(project_p
     processed.mkdir(parents=True)
     (processed / "indices.csv").write_text("index,year\npci,2024\n", encoding="utf-8")
     (processed / "manifest.json").write_text('{"raw_fingerprint": "1"}', encoding="utf-8")
-    first = write_data_zip(project_paths).read_bytes()
-    (project_paths.reports / "data" / "egov-analysis-data.zip").unlink()
+    download = write_data_zip(project_paths)
+    first = download.read_bytes()
+    download.unlink()
     assert write_data_zip(project_paths).read_bytes() == first
-    with zipfile.ZipFile(project_paths.reports / "data" / "egov-analysis-data.zip") as archive:
-        assert {"indices.csv", "manifest.json", "data_dictionary.md"} <= set(archive.namelist())
+    with zipfile.ZipFile(download) as archive:
+        assert {"indices.csv", "manifest.json", "data_dictionary.md", "datapackage.json"} <= set(
+            archive.namelist()
+        )
         assert archive.read("indices.csv") == b"index,year\npci,2024\n"
 
 

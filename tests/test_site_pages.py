@@ -189,6 +189,24 @@ def test_the_indices_link_their_publishers(built):
     assert links["Bộ Nội vụ"] == "https://moha.gov.vn"
 
 
+def test_an_index_name_that_holds_its_short_name_does_not_repeat_it(built):
+    # "Chỉ số Cải cách hành chính (PAR Index) (PAR Index)" read as a slip to a Vietnamese reader
+    paths, _ = built
+    for page in ("index.html", "index.vi.html"):
+        for item in _soup(paths.reports / page).select("ul.indices li"):
+            line = item.get_text(" ", strip=True)
+            name = item.b.get_text()
+            assert not re.search(r"\(([^()]+)\)\s*\(\1\)", line), line
+            if "(" in name:  # the short name is already in the bold name: no second bracket
+                assert not line[len(name) :].lstrip().startswith("("), line
+
+
+def test_the_vietnamese_search_example_writes_names_with_their_diacritics(built):
+    paths, _ = built
+    box = _soup(paths.reports / "index.vi.html").select_one("input[placeholder]")
+    assert "Đà Nẵng" in box["placeholder"] and "Da Nang," not in box["placeholder"]
+
+
 def test_build_times_are_in_the_footer_only(built):
     paths, _ = built
     page = _soup(paths.reports / "index.html")

@@ -99,7 +99,7 @@ def _run_import(name: str, source: Path | None, reference: Path, paths: config.P
 
 def _cmd_clean(args: argparse.Namespace, paths: config.Paths) -> int:
     from .clean.problems import ValidationError, format_report
-    from .clean.run import DataLossError, clean
+    from .clean.run import DataLossError, NoRawDataError, clean
     from .meta import MetaError
 
     try:
@@ -108,7 +108,7 @@ def _cmd_clean(args: argparse.Namespace, paths: config.Paths) -> int:
         print(f"clean: {err}", file=sys.stderr)
         print(f"clean: {paths.processed} left unchanged", file=sys.stderr)
         return 1
-    except DataLossError as err:
+    except (DataLossError, NoRawDataError) as err:
         print(f"clean: {err}", file=sys.stderr)
         print(f"clean: {paths.processed} left unchanged", file=sys.stderr)
         return 1

@@ -12,6 +12,11 @@ CLI, by an option; the option wins over the variable, which wins over the defaul
 | reports     | <root>/reports                 | EGOV_REPORTS_DIR      |
 | notebooks   | <root>/notebooks               | EGOV_NOTEBOOKS_DIR    |
 | reference   | <root>/../shared/reference     | EGOV_REFERENCE_DIR    |
+
+An installed package that is not a checkout (``pip install egov-analysis``, not ``-e``) has no
+``data/raw``: its processed tables are the ones shipped inside it (``egov_analysis/bundled``, present
+in wheels built by ``make wheel``) unless EGOV_PROCESSED_DIR names a folder;
+:func:`egov_analysis.datasets.load` says so in one line when there are none.
 """
 
 from __future__ import annotations
@@ -35,9 +40,31 @@ ENV_VARS = {
 READS_VARIABLE = "EGOV_READS_FILE"
 
 
+# processed tables shipped inside a wheel (`make wheel`); absent from a checkout
+BUNDLED_DIR = PACKAGE_DIR / "bundled"
+
+
 def _default_root() -> Path:
     # src layout: <root>/src/egov_analysis/config.py. An editable install keeps this true.
     return PACKAGE_DIR.parents[1]
+
+
+def is_checkout(root: Path) -> bool:
+    """True when ``root`` is a checkout of the project (its ``pyproject.toml`` beside
+    ``src/egov_analysis``), as with an editable install; False in site-packages."""
+    return (root / "pyproject.toml").is_file() and (root / "src" / "egov_analysis").is_dir()
+
+
+def has_raw(raw: Path) -> bool:
+    """True when ``raw`` is a folder holding at least one file (hidden ones aside)."""
+    return raw.is_dir() and any(not p.name.startswith(".") for p in raw.rglob("*") if p.is_file())
+
+
+def _default_processed(root: Path, raw: Path) -> Path:
+    # the shipped tables only where there is nothing to clean: never write into site-packages
+    if not is_checkout(root) and (BUNDLED_DIR / "manifest.json").is_file() and not has_raw(raw):
+        return BUNDLED_DIR
+    return root / "data" / "processed"
 
 
 @dataclass(frozen=True)
@@ -75,10 +102,11 @@ def paths(**overrides: str | Path | None) -> Paths:
         return Path(value).expanduser().resolve() if value else None
 
     root = env("root") or _default_root()
+    raw = env("raw") or root / "data" / "raw"
     base = Paths(
         root=root,
-        raw=env("raw") or root / "data" / "raw",
-        processed=env("processed") or root / "data" / "processed",
+        raw=raw,
+        processed=env("processed") or _default_processed(root, raw),
         figures=env("figures") or root / "figures",
         reports=env("reports") or root / "reports",
         notebooks=env("notebooks") or root / "notebooks",

@@ -65,6 +65,7 @@ class Column:
     decimals: int = 0
     label_fields: Mapping[str, Any] = field(default_factory=dict)
     href_column: str | None = None
+    basis_column: str | None = None  # the value's status column where it is not score_basis/rank_basis
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -116,7 +117,8 @@ _BASIS = {"rank": "rank_basis", "score": "score_basis"}
 def _cell(column: Column, row: pd.Series, lang: str) -> str:
     value = row[column.source]
     kind = column.kind
-    basis = row.get(_BASIS[kind]) if kind in _BASIS else None  # the value's status, from the data
+    status = column.basis_column or _BASIS.get(kind)
+    basis = row.get(status) if status else None  # the value's status, from the data
     if kind == "rank":
         n = row[column.n_column] if column.n_column else None
         return fmt.rank(value, n, lang, basis)

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ..csv_safe import write_csv
+from ..meta import index_id
 from ..provinces import provinces, resolve
 from .counterfactual_intervals import scaled_weights
 
@@ -109,7 +110,9 @@ class SyntheticControlResult:
 
 
 def outcome_panel(panel: pd.DataFrame, index: str = "pci", indicator: str = "overall") -> pd.DataFrame:
-    """Year × province code of one index's scores (provinces before 2025); gaps stay NaN."""
+    """Year × province code of one index's scores (provinces before 2025); gaps stay NaN.
+    ``index``: its id in any case."""
+    index = index_id(index)
     rows = panel[
         panel["index"].eq(index) & panel["indicator"].eq(indicator) & panel["geography"].eq("provinces_63")
     ]

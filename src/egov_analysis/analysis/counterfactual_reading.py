@@ -211,9 +211,9 @@ def card_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
             p_all=_p(float(fit["p_value"]), lang),
             n_all=int(fit["n_runs"]),
             p_5=_p(float(fit["p_value_screen_5"]), lang),
-            n_5=int(fit["n_runs_screen_5"]) - 1,
+            n_5=int(fit["n_runs_screen_5"]),  # runs, the province's own included: the chart's count
             p_2=_p(float(fit["p_value_screen_2"]), lang),
-            n_2=int(fit["n_runs_screen_2"]) - 1,
+            n_2=int(fit["n_runs_screen_2"]),
         )
     )
     return out

@@ -208,9 +208,21 @@ def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> lis
     out.extend(_move_sentences(own, index, indicator, label, lang))
     out.extend(_distribution_sentences(rows, held, province_code, name, index, lang))
     missing = [y for y in years if y not in set(own["year"])]
-    if missing:
+    # a year whose held list has every unit the publisher ranked: the gap is the publisher's (PAPI
+    # 2021 and 2023 left Quảng Ninh out), not a gap in what this project holds
+    unranked = [
+        y
+        for y in missing
+        if pd.notna(held.loc[y, "n_ranked"]) and int(held.loc[y, "n_held"]) >= int(held.loc[y, "n_ranked"])
+    ]
+    not_held = [y for y in missing if y not in unranked]
+    if not_held:
         out.append(
-            _say("findings.not_published", lang, index=label, province=name, years=fmt.year_span(missing))
+            _say("findings.not_published", lang, index=label, province=name, years=fmt.year_span(not_held))
+        )
+    if unranked:
+        out.append(
+            _say("findings.not_ranked", lang, index=label, province=name, years=fmt.year_span(unranked))
         )
     return out
 
@@ -385,7 +397,7 @@ def _distribution_sentences(
             n=fmt.number(len(that_year), lang),  # complete: every ranked unit has a score
             province=name,
             score=fmt.score(own_score, index, lang),
-            median=fmt.score(that_year["score"].median(), index, lang),
+            median=fmt.mark(fmt.score(that_year["score"].median(), index, lang), "computed", lang),
             low=fmt.score(that_year["score"].min(), index, lang),
             high=fmt.score(that_year["score"].max(), index, lang),
         )
@@ -462,7 +474,7 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
                 lang,
                 year=year,
                 n=fmt.number(len(scored), lang),
-                median=fmt.score(scored["score"].median(), index, lang),
+                median=fmt.mark(fmt.score(scored["score"].median(), index, lang), "computed", lang),
                 low=fmt.score(scored["score"].min(), index, lang),
                 lowest=fmt.join(_names(bottom), lang),
                 high=fmt.score(scored["score"].max(), index, lang),
@@ -492,7 +504,16 @@ def _released(index: str, geography: str, years: list[int], lang: str) -> list[s
             by_note.setdefault(note.strip(), []).append(int(row.year))
     if not by_note:
         return []
-    notes = [f"{note} ({fmt.year_span(years)})" for note, years in by_note.items()]
+    # notes that open alike ("PAPI ranked 63 provinces; the file read here lacks …") say the
+    # opening once, then each year's own part: not one template repeated per year
+    by_head: dict[str, list[str]] = {}
+    for note, note_years in by_note.items():
+        head, sep, tail = note.partition("; ")
+        key, part = (head, tail) if sep else ("", note)
+        by_head.setdefault(key, []).append(f"{part} ({fmt.year_span(note_years)})")
+    notes: list[str] = []
+    for head, parts in by_head.items():
+        notes.extend([f"{head}; {'; '.join(parts)}"] if head else parts)
     return [_say("findings.released", lang, notes=fmt.join(notes, lang))]
 
 
@@ -681,17 +702,27 @@ def relationship_findings(
                 year=year,
                 x=x,
                 y=y,
-                x_value=_score_and_rank(row["x_score"], x_index, x_rows, code, year, lang),
-                y_value=_score_and_rank(row["y_score"], y_index, y_rows, code, year, lang),
+                x_value=_score_and_rank(
+                    row["x_score"], x_index, x_rows, code, year, lang, row.get("x_score_basis")
+                ),
+                y_value=_score_and_rank(
+                    row["y_score"], y_index, y_rows, code, year, lang, row.get("y_score_basis")
+                ),
             )
         )
     return Findings(_say("findings.heading", lang, subject=subject), with_legend(sentences, lang))
 
 
 def _score_and_rank(
-    score: object, index: str, rows: pd.DataFrame | None, code: str, year: int, lang: str
+    score: object,
+    index: str,
+    rows: pd.DataFrame | None,
+    code: str,
+    year: int,
+    lang: str,
+    basis: object = None,
 ) -> str:
-    value = fmt.score(score, index, lang)
+    value = fmt.mark(fmt.score(score, index, lang), basis, lang)  # a PAPI total is a computed sum
     if rows is None:
         return value
     hit = rows[rows["province_code"].eq(code) & rows["year"].astype(int).eq(year) & rows["rank"].notna()]

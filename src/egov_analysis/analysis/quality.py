@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..meta import index_id
+
 
 def coverage_overview(coverage: pd.DataFrame) -> pd.DataFrame:
     """Headline coverage per index and year: units with a score and a rank against those ranked."""
@@ -14,7 +16,8 @@ def coverage_overview(coverage: pd.DataFrame) -> pd.DataFrame:
 
 
 def gaps(panel: pd.DataFrame, index: str, indicator: str = "overall") -> pd.DataFrame:
-    """Per year, how many of the ranked units have no score and no rank."""
+    """Per year, how many of the ranked units have no score and no rank (``index``: any case)."""
+    index = index_id(index)
     rows = panel[
         panel["index"].eq(index) & panel["indicator"].eq(indicator) & panel["geography"].eq("provinces_63")
     ]

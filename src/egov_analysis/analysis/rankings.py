@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..meta import indices as index_registry
+from ..meta import index_id
 from ..provinces import members, provinces, units_2025
 
 RANK_GEOGRAPHIES = {"63": "provinces_63", "34": "units_34"}
@@ -31,9 +31,12 @@ def select(
     start_year: int | None = None,
     end_year: int | None = None,
 ) -> pd.DataFrame:
-    """The rows of one index and indicator, optionally within years; raises when empty."""
-    if index not in index_registry():
-        raise NoDataError(f"unknown index {index!r}; known: {', '.join(index_registry())}")
+    """The rows of one index (its id in any case: ``"PCI"`` or ``"pci"``) and indicator,
+    optionally within years; raises :class:`NoDataError` for an unknown index and when empty."""
+    try:
+        index = index_id(index)
+    except KeyError as err:
+        raise NoDataError(err.args[0]) from None
     geo = geography_name(geography)
     rows = panel[panel["index"].eq(index) & panel["indicator"].eq(indicator) & panel["geography"].eq(geo)]
     if start_year is not None:
@@ -92,7 +95,8 @@ def rank_change(rows: pd.DataFrame, first_year: int, last_year: int) -> pd.DataF
 
 
 def profile(panel: pd.DataFrame, index: str, year: int, province_code: str) -> pd.DataFrame:
-    """Every sub-indicator of ``index`` in ``year``: the province's score and the year's best."""
+    """Every sub-indicator of ``index`` (any case) in ``year``: the province's score and the year's best."""
+    index = index_id(index)
     rows = panel[
         panel["index"].eq(index)
         & panel["year"].eq(year)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..meta import index_id
 from .rankings import NoDataError
 
 CONFIDENCE = 0.95  # the level of every interval and the test's threshold (alpha = 1 - CONFIDENCE)
@@ -40,7 +41,10 @@ class Correlation:
 def paired_scores(
     panel: pd.DataFrame, x_index: str, y_index: str, year: int, indicator: str = "overall"
 ) -> pd.DataFrame:
-    """Provinces with a score on both indices in ``year`` (columns x_score, y_score)."""
+    """Provinces with a score on both indices (ids in any case) in ``year`` (columns x_score,
+    y_score, and each score's status x_score_basis, y_score_basis: a PAPI total is a sum the
+    project computed)."""
+    x_index, y_index = index_id(x_index), index_id(y_index)
 
     def one(index: str) -> pd.DataFrame:
         rows = panel[
@@ -50,12 +54,21 @@ def paired_scores(
             & panel["geography"].eq("provinces_63")
             & panel["score"].notna()
         ]
-        return rows[["province_code", "province", "score"]]
+        if "score_basis" not in rows:
+            rows = rows.assign(score_basis=pd.NA)
+        return rows[["province_code", "province", "score", "score_basis"]]
 
     pairs = one(x_index).merge(one(y_index), on=["province_code", "province"], suffixes=("_x", "_y"))
     if pairs.empty:
         raise NoDataError(f"no province has both a {x_index} and a {y_index} score in {year}")
-    return pairs.rename(columns={"score_x": "x_score", "score_y": "y_score"})
+    return pairs.rename(
+        columns={
+            "score_x": "x_score",
+            "score_y": "y_score",
+            "score_basis_x": "x_score_basis",
+            "score_basis_y": "y_score_basis",
+        }
+    )
 
 
 def correlation(pairs: pd.DataFrame) -> Correlation:

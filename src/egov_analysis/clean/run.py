@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
-from ..config import Paths
+from ..config import Paths, has_raw
 from ..csv_safe import write_csv
 from ..fields import LOST_VALUES, OUTLINES
 from .indices_pipeline import build_index_tables, conform
@@ -18,7 +18,7 @@ from .programme_pipeline import build_programme_outputs
 from .publish import Writer, code_fingerprint, publish, raw_fingerprint
 from .read import check_raw_tree, raw_inputs
 
-__all__ = ["DataLossError", "clean", "raw_inputs"]
+__all__ = ["DataLossError", "NoRawDataError", "clean", "raw_inputs"]
 EDITION = ["index", "year", "geography"]
 
 
@@ -32,6 +32,17 @@ class DataLossError(ValueError):
         super().__init__(
             f"this run would drop {len(lost)} index-year(s) that the current outputs have:\n{listing}\n"
             "restore the raw files, or run `egov-analysis clean --allow-loss` if the loss is intended"
+        )
+
+
+class NoRawDataError(FileNotFoundError):
+    """The raw folder is missing or holds no file: cleaning it would publish empty tables."""
+
+    def __init__(self, raw: Path) -> None:
+        state = "does not exist" if not raw.exists() else "holds no raw file"
+        super().__init__(
+            f"the raw folder {raw} {state}; point EGOV_RAW_DIR (or --raw) at a data/raw folder, "
+            "or run from a checkout of the project"
         )
 
 
@@ -71,8 +82,11 @@ def clean(paths: Paths, allow_loss: bool = False) -> Path:
 
     Raises :class:`~egov_analysis.clean.problems.ValidationError` listing every problem, and
     :class:`DataLossError` when index-years would disappear (unless ``allow_loss``); then
-    ``paths.processed`` is left exactly as it was.
+    ``paths.processed`` is left exactly as it was; :class:`NoRawDataError` when ``paths.raw`` is
+    missing or empty (nothing is written).
     """
+    if not has_raw(paths.raw):
+        raise NoRawDataError(paths.raw)
     problems = Problems()
     files = check_raw_tree(paths.raw, problems)
     tables = build_index_tables(paths.raw, problems, files)

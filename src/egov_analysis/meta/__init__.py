@@ -232,6 +232,21 @@ def indices() -> dict[str, IndexInfo]:
     return _indices(str(meta_dir()))
 
 
+def index_id(name: str) -> str:
+    """The registry id of an index given in any case (``"PCI"``, ``" Dti "`` -> ``"pci"``, ``"dti"``).
+
+    Raises ``KeyError`` naming the known ids (and a close one) for a name that is no index."""
+    wanted = str(name).strip().lower()
+    known = indices()
+    if wanted in known:
+        return wanted
+    import difflib
+
+    close = difflib.get_close_matches(wanted, list(known), n=1, cutoff=0.5)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise KeyError(f"unknown index {name!r}; known: {', '.join(known)}{hint}")
+
+
 @cache
 def _geographies(directory: str) -> pd.DataFrame:
     frame = pd.DataFrame(list(_rows(directory, "geographies.csv")))

@@ -90,6 +90,11 @@ class Chart:
         problems as sentences (the build warns of any)."""
         return {"kind": self.kind, "text_problems": [str(p) for p in self.text_problems()]}
 
+    def __repr__(self) -> str:
+        # one line: the dataclass repr would print the whole data frame and the figure
+        files = f", {len(self.paths)} files" if self.paths else ""
+        return f"<Chart {self.kind} {self.title!r}: {len(self.data)} rows, {self.lang}{files}>"
+
     def _repr_html_(self) -> str:
         data = base64.b64encode(self.png()).decode("ascii")
         alt = html.escape(self.alt_text, quote=True)
@@ -119,6 +124,9 @@ class NoChart:
     @property
     def alt_text(self) -> str:
         return self.reason
+
+    def __repr__(self) -> str:
+        return f"<NoChart {self.kind}: {self.reason}>"
 
     def _repr_html_(self) -> str:
         return f'<p class="egov-no-chart">{html.escape(self.reason)}</p>'

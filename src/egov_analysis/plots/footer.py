@@ -30,6 +30,7 @@ from .theme import join_words, word
 def index_short(index: str, lang: str) -> str:
     """The index's short name (``PCI``, ``PAR Index`` …) in ``lang``: the catalogue's
     ``chart.index.<id>.short``, else meta's full name (a new index needs no catalogue entry)."""
+    index = meta.index_id(index)
     key = f"chart.index.{index}.short"
     return (
         messages.text(key, lang) if key in messages.catalogue(lang) else meta.indices()[index].name_in(lang)
@@ -42,6 +43,7 @@ def index_name(index: str, lang: str, years: Iterable[int] | None = None) -> str
     Communications (2020–2023); Ministry of Science and Technology (2024)")."""
     from ..formatting import year_span
 
+    index = meta.index_id(index)
     info = meta.indices()[index]
     by_publisher = meta.edition_publishers(index, lang, years)
     if len(by_publisher) > 1:

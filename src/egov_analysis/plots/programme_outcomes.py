@@ -142,6 +142,17 @@ def budget_chart(
         + (f" · {c}" if c else "")
         for basis, level, period, c in zip(rows["basis"], rows["level"], rows["period"], counts, strict=True)
     ]
+    # the alt text reads as a sentence ("tổng số (dự kiến, 2012)"), not as the tick's "a · b · c"
+    phrases = [
+        word(
+            "budget_item_phrase",
+            ctx.lang,
+            level=text(f"programme.level.{level}", ctx.lang),
+            basis=text(f"programme.basis.{basis}", ctx.lang),
+            period=period,
+        )
+        for basis, level, period in zip(rows["basis"], rows["level"], rows["period"], strict=True)
+    ]
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(word("billion_vnd", ctx.lang))
@@ -167,7 +178,7 @@ def budget_chart(
         title=word("budget_title", ctx.lang),
         sources=[word("sources_programme", ctx.lang)],
         notes=[word("note_totals", ctx.lang), word("note_real", ctx.lang)],
-        alt=_largest_item_alt(ctx, rows, labels, base_year),
+        alt=_largest_item_alt(ctx, rows, phrases, base_year),
     )
 
 

@@ -458,8 +458,10 @@ def ranked_list(
             )
         legend_title = ""
     bases = data["rank_basis"] if "rank_basis" in data else pd.Series(None, index=data.index)
+    any_rank = bool(data["rank"].notna().any())
     names = [  # a rank the project computed carries the mark, explained once in the footer
-        f"{formatting.mark(str(int(r)), b, ctx.lang)}. {p}" if pd.notna(r) else f"– {p}"
+        # "– " stands for a missing rank beside ranked units; with no rank at all it is just noise
+        f"{formatting.mark(str(int(r)), b, ctx.lang)}. {p}" if pd.notna(r) else (f"– {p}" if any_rank else p)
         for r, b, p in zip(data["rank"], bases, data["province"], strict=True)
     ]
     if any(formatting.has_mark(n, ctx.lang) for n in names):
@@ -506,7 +508,7 @@ def ranked_list(
             ctx.word("note_highlight_unpublished", names=join_words(missing, ctx.lang), year=year)
         )
     alt = ctx.word(
-        "alt.ranked_list",
+        "alt.ranked_list" if any_rank else "alt.ranked_list_no_ranks",
         what=label,
         year=year,
         k=k,

@@ -55,6 +55,27 @@ def fold(text: str) -> str:
     return stripped.replace("đ", "d").replace("Đ", "D")
 
 
+# The marks Vietnamese letters carry (NFD): tones (grave, acute, hook above, tilde, dot below) and
+# vowel marks (circumflex, breve, horn).
+_VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0309\u0303\u0323\u0302\u0306\u031b")
+
+
+def is_ordinary(ch: str) -> bool:
+    """True for a character a Vietnamese or English name is written with: ASCII, đ/Đ, punctuation,
+    or a Latin letter with Vietnamese marks only. Anything else in a name (Ð, ɖ, a Cyrillic а) is
+    a look-alike."""
+    if ch.isascii() or ch in "đĐ" or unicodedata.category(ch)[0] in "PZ":  # dashes and spaces too
+        return True
+    decomposed = unicodedata.normalize("NFD", ch)
+    base, marks = decomposed[0], decomposed[1:]
+    return base.isascii() and base.isalpha() and all(m in _VIETNAMESE_MARKS for m in marks)
+
+
+def has_lookalikes(text: str) -> bool:
+    """True when ``text`` holds a character that is not :func:`is_ordinary` (NFC first)."""
+    return not all(is_ordinary(ch) for ch in nfc(text))
+
+
 def code_point_differences(given: str, expected: str) -> list[str]:
     """Where two names that may look alike differ, as code points (NFC):
     ``["'Ð' U+00D0 LATIN CAPITAL LETTER ETH where 'Đ' U+0110 LATIN CAPITAL LETTER D WITH STROKE"]``."""

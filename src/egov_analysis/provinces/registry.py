@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from .normalise import code_point_differences, key, nfc
+from .normalise import code_point_differences, has_lookalikes, key, nfc
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,8 +30,9 @@ class UnknownProvinceError(ValueError):
         self.name = name
         self.suggestions = tuple(suggestions)
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
-        if self.suggestions:
-            # a suggestion can look identical to the input: say which code points differ
+        if self.suggestions and has_lookalikes(name):
+            # a look-alike letter (Ð for Đ) makes a suggestion look identical to the input: say which
+            # code points differ; an ordinary typo needs only the suggestions
             differences = code_point_differences(name, self.suggestions[0])
             hint += f" (differs from {self.suggestions[0]} by: {'; '.join(differences)})"
         super().__init__(f"unknown province {name!r}{hint}")

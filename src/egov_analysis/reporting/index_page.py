@@ -44,7 +44,7 @@ from .reports import Report
 from .site import Entry, report_lang, zip_bytes
 
 DEFAULT_SET = "default"  # the report set `egov-analysis build` runs without --set
-DATA_ZIP = Path("data") / "egov-analysis-data.zip"
+DATA_DIR = Path("data")  # the data download, under reports/ (named by the version: data_zip_path)
 TEMPLATES = Path(__file__).parent / "templates" / "site"
 HEADER = re.compile(r"<!-- egov-site-header -->.*?<!-- /egov-site-header -->\n?", re.DOTALL)
 FOOTER = re.compile(r"<!-- egov-site-footer -->.*?<!-- /egov-site-footer -->\n?", re.DOTALL)
@@ -82,13 +82,25 @@ def _processed_files(paths: Paths) -> list[Path]:
     return sorted(p for p in paths.processed.glob("*.csv") if p.is_file())
 
 
+def data_zip_path(paths: Paths) -> Path:
+    """reports/data/egov-analysis-data-<version>.zip: the download is named by the package version."""
+    from .. import __version__
+    from ..datapackage import zip_name
+
+    return paths.reports / DATA_DIR / zip_name(__version__)
+
+
 def write_data_zip(paths: Paths) -> Path | None:
-    """Write reports/data/egov-analysis-data.zip (every processed CSV, the data dictionary in
-    English and in Vietnamese, and the manifest) unless it already holds the current data; None
-    when nothing is processed yet."""
+    """Write the data download (:func:`data_zip_path`: every processed CSV, ``datapackage.json``
+    describing them, the same tables as one SQLite database, the data terms, the data dictionary in
+    English and in Vietnamese, and the manifest) unless it already holds the current data;
+    downloads of other versions are removed. None when nothing is processed yet."""
+    import io
     import zipfile
 
-    from ..fields import data_dictionary
+    from .. import __version__
+    from ..datapackage import NAME, SQLITE_FILE, TERMS_FILE, descriptor, sqlite_bytes, terms_markdown
+    from ..fields import TABLES, data_dictionary
     from ..translated_dictionary import data_dictionary_in
 
     files = _processed_files(paths)
@@ -100,12 +112,30 @@ def write_data_zip(paths: Paths) -> Path | None:
     names = {DEFAULT_LANG: "data_dictionary.md"}
     writers = {DEFAULT_LANG: data_dictionary}
     dictionaries = {names.get(lang, f"data_dictionary.{lang}.md"): lang for lang in languages()}
-    target = paths.reports / DATA_ZIP
+    target = data_zip_path(paths)
+    for old in target.parent.glob(f"{NAME}*.zip"):
+        if old != target:
+            old.unlink()
     if target.exists():
         with zipfile.ZipFile(target) as existing:
             if existing.comment == fingerprint[:65535] and set(dictionaries) <= set(existing.namelist()):
                 return target
     entries = [(p.name, p.read_bytes()) for p in files]
+    package = descriptor(__version__, [p.stem for p in files])
+    entries.append(
+        ("datapackage.json", json.dumps(package, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+    )
+    entries.append((TERMS_FILE, f"# Data terms\n\n{terms_markdown()}\n".encode()))
+    tables = [p.stem for p in files if p.stem in TABLES and (paths.processed / f"{p.stem}.parquet").exists()]
+    if tables:
+        import pandas as pd
+
+        entries.append(
+            (
+                SQLITE_FILE,
+                sqlite_bytes({t: pd.read_parquet(paths.processed / f"{t}.parquet") for t in tables}),
+            )
+        )
     entries += [
         (name, (writers[lang]() if lang in writers else data_dictionary_in(lang)).encode("utf-8"))
         for name, lang in dictionaries.items()
@@ -114,8 +144,6 @@ def write_data_zip(paths: Paths) -> Path | None:
         entries.append((manifest.name, fingerprint))
     data = zip_bytes(entries)
     # the comment (the raw-data fingerprint) tells a later build the data have not changed
-    import io
-
     buffer = io.BytesIO(data)
     with zipfile.ZipFile(buffer, "a") as archive:
         archive.comment = fingerprint[:65535]
@@ -336,10 +364,13 @@ def publisher_links(lang: str, reports: list[Report], entries: dict[str, Entry])
     out = []
     for index, info in index_registry().items():
         if index in urls:
+            name = info.name_in(lang)
+            short = fmt.display_name("index", index, lang)
             out.append(
                 {
-                    "name": info.name_in(lang),
-                    "short": fmt.display_name("index", index, lang),
+                    "name": name,
+                    # "Chỉ số Cải cách hành chính (PAR Index)" already holds its short name: not twice
+                    "short": "" if short in name else short,
                     "publisher": _edition_publishers(index, lang),
                     "url": urls[index],
                 }
@@ -503,7 +534,7 @@ def _page_parts(entry: Entry, entries: dict[str, Entry], paths: Paths, code: boo
         link["label"] = name[:1].upper() + name[1:]  # "Tiếng Việt" opens the link, as a heading would
     other_page = href(entry.page if code else entry.code_page)
     t = section("site", lang)
-    data_zip = base / DATA_ZIP
+    data_zip = data_zip_path(paths)
     values = {
         "lang": lang,
         "t": t | {"download": t["download_header"]},
@@ -513,7 +544,7 @@ def _page_parts(entry: Entry, entries: dict[str, Entry], paths: Paths, code: boo
         "other_page_label": t["other_page_reader"] if code else t["other_page_code"],
         "download": href(entry.download) if entry.download else "",
         "cutoff": site.cutoff_text(entry.cutoff, lang),
-        "data_zip": href(DATA_ZIP.as_posix()) if data_zip.exists() else "",
+        "data_zip": href(data_zip.relative_to(base).as_posix()) if data_zip.exists() else "",
     }
     env = environment()
     return env.get_template("page_header.html.j2").render(values), env.get_template(

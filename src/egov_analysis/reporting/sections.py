@@ -356,8 +356,12 @@ def programme_conflicts_table(conflicts: pd.DataFrame, phases: pd.DataFrame, lan
 def relationship_table(
     pairs: pd.DataFrame, highlight_codes: Sequence[str], x_index: str, y_index: str, lang: str
 ) -> Any:
-    """The highlighted provinces' two scores (at each publisher's precision)."""
-    shown = pairs[pairs["province_code"].isin(highlight_codes)].sort_values("province")
+    """The highlighted provinces' two scores (at each publisher's precision, a computed one
+    marked), in the order of ``highlight_codes``: the order of the findings above the table (a
+    code-point sort put "Đà Nẵng" after "Quảng Ninh")."""
+    order = {code: i for i, code in enumerate(highlight_codes)}
+    shown = pairs[pairs["province_code"].isin(order)]
+    shown = shown.sort_values("province_code", key=lambda codes: codes.map(order))
     return people_table(
         shown,
         [
@@ -367,6 +371,7 @@ def relationship_table(
                 "tables.column.x_score",
                 kind="score",
                 index=x_index,
+                basis_column="x_score_basis",
                 label_fields={"index": fmt.display_name("index", x_index, lang)},
             ),
             Column(
@@ -374,6 +379,7 @@ def relationship_table(
                 "tables.column.y_score",
                 kind="score",
                 index=y_index,
+                basis_column="y_score_basis",
                 label_fields={"index": fmt.display_name("index", y_index, lang)},
             ),
         ],
