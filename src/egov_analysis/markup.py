@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import html
 
+# the HTML class of a chart's ``<script type="application/json">`` specification: the interactive
+# charts write it, the page's vendored renderer finds the charts by it
+SPEC_CLASS = "egov-vega-spec"
 # what Markdown (and nbconvert's formula reader: $) would act on inside a line
 _ACTIVE = {c: f"&#{ord(c)};" for c in "\\`*_[]$|~!#"}
 

@@ -27,9 +27,9 @@ from typing import Any
 import pandas as pd
 
 from .. import formatting as fmt
+from ..markup import SPEC_CLASS
 from ..meta.messages import text
 from ..provinces import display_names
-from ..reporting.vendor import SPEC_CLASS
 from .theme import OKABE_ITO
 
 PICK = "pick"  # the province picker's parameter

@@ -82,7 +82,8 @@ class Library:
     def graph(self) -> Any:
         import grimp
 
-        return grimp.build_graph(PACKAGE, cache_dir=None)
+        # imports under TYPE_CHECKING never run (the package's __init__ names every part for tools)
+        return grimp.build_graph(PACKAGE, cache_dir=None, exclude_type_checking_imports=True)
 
     @cached_property
     def digests(self) -> dict[str, str]:

@@ -13,10 +13,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..markup import SPEC_CLASS
+
 VENDOR = "vendor"  # folder of the JavaScript, beside the report pages
 RENDERER = "egov-charts.js"
 OUTLINES = "outlines.js"
-SPEC_CLASS = "egov-vega-spec"  # the class of a chart's <script type="application/json">
 # what the bundle exposes to the page's classic scripts (the package's default snippet, written out)
 GLOBALS = "window.vegaEmbed = vegaEmbed;\nwindow.vega = vega;\nwindow.vegaLite = vegaLite;\n"
 
