@@ -39,24 +39,44 @@ def dead_pid() -> int:
     return int(finished.stdout)
 
 
-# The shared build of the test session (conftest ``project_build``): the default set with a few
-# profiles standing for the 194 (a province and a merged unit of 2025, each in both languages, so
-# that every Vietnamese report has its English version), so that `make test` stays under 5
-# minutes. `make reports` builds them all; tests/test_atlas.py checks the others' logic.
+# The shared build of the test session (conftest ``project_build``). `make test` builds a sample of
+# the default set, one report of each kind in both languages (:data:`FAST_SAMPLE`), so that it stays
+# under 5 minutes; the extended tier (``--extended``, CI) builds the default set with a few profiles
+# standing for the 194 (:data:`SAMPLE_PROFILES`) and runs the page checks on every page of it.
+# `make reports` builds them all; tests/test_atlas.py checks the other profiles' logic.
 SAMPLE_PROFILES = (
     "profile_quang_ninh_en",
     "profile_quang_ninh_vi",
     "profile_unit_da_nang_en",
     "profile_unit_da_nang_vi",
 )
+FAST_SAMPLE = (  # a report of each notebook and of each kind of page, in both languages
+    "phase_comparison_quang_ninh",
+    "phase_comparison_quang_ninh_vi",
+    "rankings_pci",  # tiers, sub-indices, a 63-province map
+    "rankings_pci_vi",
+    "rankings_dti_34_units",  # the 34 units of 2025
+    "rankings_dti_34_units_vi",
+    "relationships_pci_papi_2016",
+    "relationships_pci_papi_2016_vi",
+    "data_quality",
+    "data_quality_vi",
+    *SAMPLE_PROFILES,
+)
+EXTENDED = False  # set by conftest's pytest_configure from ``--extended``
 
 
 def shared_build_names() -> list[str]:
-    """The reports of the session's shared build: every report of the default set of reports.toml
-    except the profiles outside :data:`SAMPLE_PROFILES`."""
+    """The reports of the session's shared build, in the order of reports.toml: :data:`FAST_SAMPLE`,
+    or with ``--extended`` every report of the default set except the profiles outside
+    :data:`SAMPLE_PROFILES`."""
     from egov_analysis import config
     from egov_analysis.reporting.contract import load_reports
     from egov_analysis.reporting.reports import select
 
     reports = select(load_reports(config.paths().root / "reports.toml", config.paths().notebooks))
+    if not EXTENDED:
+        missing = set(FAST_SAMPLE) - {r.name for r in reports}
+        assert not missing, f"tests/support.py FAST_SAMPLE names reports not in reports.toml: {missing}"
+        return [r.name for r in reports if r.name in FAST_SAMPLE]
     return [r.name for r in reports if r.notebook != "province_profile.ipynb" or r.name in SAMPLE_PROFILES]

@@ -28,7 +28,9 @@ from egov_analysis.reporting.index_page import other_languages, page_name, write
 from egov_analysis.reporting.readable_parameters import ReadablePythonTranslator
 from egov_analysis.reporting.reports import Report
 
-REPORTS = [  # what the session fixture builds: the default set with a few profiles (support.py)
+pytestmark = pytest.mark.pages  # the extended tier runs them again on the whole default set
+
+REPORTS = [  # what the session fixture builds: a sample of the default set, or all of it (support.py)
     r
     for r in load_reports(config.paths().root / "reports.toml", config.paths().notebooks)
     if r.name in set(shared_build_names())
