@@ -129,7 +129,8 @@ def losses(lost: pd.DataFrame) -> pd.DataFrame:
     1``), source_url, host (the refused host or address), reason_kind (``refused_host``,
     ``bare_ip``, ``other_province_portal``, or ``other``), reason (the importer's words, English),
     other_province and subject (for ``other_province_portal``: whose portal, and whose facts it was
-    cited for); ordered by topic, year, province, item.
+    cited for), quote (the source's own words in Vietnamese where the reference gives them, else
+    empty); ordered by topic, year, province, item.
     """
     records = []
     for row in lost.itertuples(index=False):
@@ -154,11 +155,12 @@ def losses(lost: pd.DataFrame) -> pd.DataFrame:
                 "reason": str(row.reason),
                 "other_province": other,
                 "subject": subject,
+                "quote": str(getattr(row, "quote", "") or ""),
             }
         )
     columns = [
         "topic", "year", "province", "item", "value", "source_url", "host", "reason_kind", "reason",
-        "other_province", "subject",
+        "other_province", "subject", "quote",
     ]  # fmt: skip
     frame = pd.DataFrame.from_records(records, columns=columns).astype("string")
     return frame.sort_values(["topic", "year", "province", "item"], kind="stable").reset_index(drop=True)

@@ -290,11 +290,12 @@ def _loss_value(value: str, lang: str) -> str:
     return " / ".join(parts)
 
 
-def _loss_item(topic: str, item: str, lang: str) -> str:
+def _loss_item(topic: str, item: str, quote: str, lang: str) -> str:
     """An indicator's name where the item is one of the index's indicators (by id, or by a label
     as sources print it: PAPI's "Participation at Local Levels", the ICT Index's
     "ha_tang_nhan_luc"; meta/indicator_labels.csv), a programme item's name where it has one;
-    else the item as the reference file gives it (a programme fact's own words)."""
+    else, in Vietnamese, the source's own words where the reference gives them (quoted), and the
+    item as the reference file describes it (English) otherwise."""
     from ..meta import indicators
 
     table = indicators()
@@ -310,7 +311,7 @@ def _loss_item(topic: str, item: str, lang: str) -> str:
             return fmt.display_name(family, item, lang)
         except MissingMessageError:
             continue
-    return item
+    return f"“{quote}”" if lang == "vi" and quote else item
 
 
 def _loss_reason(row: Any, lang: str) -> str:
@@ -351,7 +352,10 @@ def lost_values_table(lost: pd.DataFrame, lang: str) -> Any:
     language). ``lost``: :func:`.analysis.quality.losses`."""
     frame = lost.assign(
         what=[_loss_topic(t, lang) for t in lost["topic"]],
-        shown_item=[_loss_item(t, i, lang) for t, i in zip(lost["topic"], lost["item"], strict=True)],
+        shown_item=[
+            _loss_item(t, i, q, lang)
+            for t, i, q in zip(lost["topic"], lost["item"], lost["quote"], strict=True)
+        ],
         shown_value=[_loss_value(v, lang) for v in lost["value"]],
         why=[_loss_reason(r, lang) for r in lost.itertuples(index=False)],
         shown_year=lost["year"].fillna(""),  # a programme fact of no one year has none
