@@ -20,8 +20,9 @@ PAPI_FILE = (
 HUB = "https://huggingface.co/datasets/letrinhan/vn-dti-provincial"
 
 
-def _indices(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["index", "source_url", "source_class"])
+def _indices(rows: list[tuple[str, str, str]], years: list[int] | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["index", "source_url", "source_class"])
+    return frame.assign(year=years or [2024] * len(frame))
 
 
 def test_values_per_class_are_counted_from_the_class_the_data_carry():
@@ -32,7 +33,8 @@ def test_values_per_class_are_counted_from_the_class_the_data_carry():
             ("papi", PAPI_FILE, "third_party_compilation"),
             ("papi", "https://papi.org.vn/x", "publisher_site"),
             ("dti", HUB, "press"),
-        ]
+        ],
+        years=[2019, 2018, 2024, 2020],
     )
     by_class = quality.sources_by_class(frame)
     assert by_class[["index", "source_class", "values", "sources"]].values.tolist() == [
@@ -47,6 +49,7 @@ def test_values_per_class_are_counted_from_the_class_the_data_carry():
         "github.com/hnks-gh/ml-mcdm",
     ]
     assert by_class["precedence"].tolist() == [4, 2, 5]
+    assert by_class["years"].tolist() == [(2020,), (2024,), (2018, 2019)]
 
 
 def test_the_class_table_names_third_party_compilations_as_such_in_both_languages():

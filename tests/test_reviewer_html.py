@@ -482,13 +482,18 @@ def test_the_data_quality_page_shows_the_source_classes_and_the_losses(project_b
     assert message("reporting.heading.source_classes", lang) in headings
     shown = _table_rows(soup, message("reporting.table.source_classes", lang))
     expected = [
-        [fmt.display_name("index", i, lang), fmt.display_name("source_class", c, lang), fmt.number(v, lang)]
-        for i, c, v in zip(by_class["index"], by_class["source_class"], by_class["values"], strict=True)
+        [
+            fmt.display_name("index", r.index, lang),
+            fmt.display_name("source_class", r.source_class, lang),
+            fmt.year_span(r.years),
+            fmt.number(r.values, lang),
+        ]
+        for r in by_class.itertuples(index=False)
     ]
-    assert [row[:3] for row in shown] == expected
+    assert [row[:4] for row in shown] == expected
     third_party = by_class[by_class["source_class"].eq("third_party_compilation")]
     assert len(third_party) > 0  # the PAPI and PCI compilations, the DTI copy, the hub previews
-    assert "github.com/hnks-gh/ml-mcdm" in " ".join(row[4] for row in shown)
+    assert "github.com/hnks-gh/ml-mcdm" in " ".join(row[5] for row in shown)
     assert fmt.number(int(third_party["values"].sum()), lang) in visible
     assert fmt.number(int(by_class["values"].sum()), lang) in visible
 

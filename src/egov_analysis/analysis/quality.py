@@ -47,25 +47,27 @@ def sources_by_class(indices: pd.DataFrame) -> pd.DataFrame:
 
     Reads the ``source_class`` column of ``indices`` (the class clean gave each row), so the
     counts are the data's. Columns: index, source_class, precedence (1 = strongest), values
-    (rows), sources (distinct URLs), hosts (distinct host names, comma-separated); ordered by
-    index, then precedence. Source classes: meta/source_classes.csv.
+    (rows), sources (distinct URLs), years (the years those rows cover, a sorted tuple of ints),
+    hosts (distinct sites, comma-separated: :func:`site`, a compilation by its repository);
+    ordered by index, then precedence. Source classes: meta/source_classes.csv.
     """
     from ..meta import source_classes
 
     classes = source_classes()
     precedence = dict(zip(classes["class"], classes["precedence"].astype(int), strict=True))
     frame = indices[["index", "source_class", "source_url"]].astype("string")
-    frame = frame.assign(host=frame["source_url"].map(site))
+    frame = frame.assign(host=frame["source_url"].map(site), year=indices["year"].astype("Int64"))
     return (
         frame.groupby(["index", "source_class"], dropna=False)
         .agg(
             values=("source_url", "size"),
             sources=("source_url", "nunique"),
+            years=("year", lambda y: tuple(sorted({int(v) for v in y.dropna()}))),
             hosts=("host", lambda h: ", ".join(sorted(set(h)))),
         )
         .reset_index()
         .assign(precedence=lambda f: f["source_class"].map(precedence).astype("Int64"))
-        .loc[:, ["index", "source_class", "precedence", "values", "sources", "hosts"]]
+        .loc[:, ["index", "source_class", "precedence", "values", "sources", "years", "hosts"]]
         .sort_values(["index", "precedence"], kind="stable")
         .reset_index(drop=True)
     )

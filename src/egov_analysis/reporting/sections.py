@@ -234,14 +234,15 @@ def source_classes_text(by_class: pd.DataFrame, lang: str) -> Any:
 
 
 def source_classes_table(by_class: pd.DataFrame, lang: str) -> Any:
-    """Per index and class of source (strongest first): the values held, the pages or files they
-    cite, and the sites (for a compilation, its repository). ``by_class``:
+    """Per index and class of source (strongest first): the years, the values held, the pages or
+    files they cite, and the sites (for a compilation, its repository). ``by_class``:
     :func:`.analysis.quality.sources_by_class`."""
     return people_table(
-        by_class,
+        by_class.assign(year_span=[fmt.year_span(y) for y in by_class["years"]]),
         [
             Column("index", "tables.column.index", kind="name", names="index"),
             Column("source_class", "tables.column.source_class", kind="name", names="source_class"),
+            Column("year_span", "tables.column.years"),
             Column("values", "tables.column.n_values", kind="number"),
             Column("sources", "tables.column.n_sources", kind="number"),
             Column("hosts", "tables.column.sites"),
