@@ -233,6 +233,27 @@ def source_classes_text(by_class: pd.DataFrame, lang: str) -> Any:
     return paragraph("reporting.text.source_classes_intro", lang, values=total, **counts)
 
 
+def third_party_lines(by_class: pd.DataFrame, lang: str) -> Any:
+    """One line per index with values from a third party's compilation, naming it as such, in
+    the words the chart footers use ("PCI 2017–2022: values published by VCCI with USAID, as
+    compiled in a third party's file …"); nothing where no value comes from one. ``by_class``:
+    :func:`.analysis.quality.sources_by_class`."""
+    from ..meta import indices
+
+    rows = by_class[by_class["source_class"].eq("third_party_compilation")]
+    lines = [
+        text(
+            "chart.source_third_party",
+            lang,
+            index=fmt.display_name("index", r.index, lang),
+            years=fmt.year_span(r.years),
+            publisher=indices()[str(r.index)].publisher_in(lang),
+        )
+        for r in rows.itertuples(index=False)
+    ]
+    return markdown("\n".join(f"- {plain_markdown(line)}" for line in lines))
+
+
 def source_classes_table(by_class: pd.DataFrame, lang: str) -> Any:
     """Per index and class of source (strongest first): the years, the values held, the pages or
     files they cite, and the sites (for a compilation, its repository). ``by_class``:
