@@ -257,6 +257,27 @@ def test_a_source_that_agrees_with_the_chosen_rank_is_never_listed_as_a_conflict
     assert (conflicts["chosen_value"] != conflicts["other_value"]).all()
 
 
+def test_each_rank_set_aside_names_the_rule_that_set_it_aside():
+    """Issue 17: DTI 2020 Kiên Giang — press against press (a printed 8th against a list's order,
+    9th) is decided by "a published rank beats a computed one", not by source class; the
+    compilation's printed 9th, by source class."""
+    from egov_analysis.clean.reconcile import rule_ids
+
+    rows = _rows(
+        [
+            {"year": 2020, "score": None, "rank": 8, "rank_basis": "published", "source_url": "https://www.viet-jo.com/x"},
+            {"year": 2020, "score": None, "rank": 9, "rank_basis": "computed", "source_url": "https://baomoi.com/y"},
+            {"year": 2020, "score": None, "rank": 9, "rank_basis": "published", "source_url": "https://huggingface.co/datasets/z"},
+        ]
+    )  # fmt: skip
+    _, conflicts = reconcile(rows.assign(index="dti"))
+    by_source = dict(zip(conflicts["other_source_url"], rule_ids(conflicts["rule"]), strict=True))
+    assert by_source == {
+        "https://baomoi.com/y": "published_rank",
+        "https://huggingface.co/datasets/z": "source_class",
+    }
+
+
 def test_two_scores_equal_when_rounded_are_shown_with_the_decimals_that_tell_them_apart():
     from egov_analysis.reporting.sections import pair_texts
 

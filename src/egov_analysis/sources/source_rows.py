@@ -104,6 +104,7 @@ def write_source_rows(path: Path, rows: Iterable[Row]) -> int:
 
 
 LEFT_OUT_COLUMNS = ("reference_file", "year", "province", "item", "value", "source_url", "reason")
+LEFT_OUT_QUOTE = "quote"  # written only where some row has the source's own words (quote_vi)
 
 
 def left_out_file(importer: str) -> str:
@@ -114,7 +115,8 @@ def left_out_file(importer: str) -> str:
 def write_left_out(raw_dir: Path, importer: str, refused: Iterable[tuple[str, Row, str]]) -> int:
     """List the values an importer did not write because their source is refused — ``(reference
     file, row, reason)`` — in ``errata/left_out_<importer>.csv``, so the loss stays visible (clean
-    publishes them as ``lost_values``); returns the rows written."""
+    publishes them as ``lost_values``), with the source's own words (``quote_vi``) where the
+    reference gives them; returns the rows written."""
     rows = []
     for relative, row, why in refused:
         value = " / ".join(
@@ -129,9 +131,12 @@ def write_left_out(raw_dir: Path, importer: str, refused: Iterable[tuple[str, Ro
                 "value": value,
                 "source_url": row.get("source_url"),
                 "reason": why,
+                LEFT_OUT_QUOTE: row.get("quote_vi") or row.get(LEFT_OUT_QUOTE),
             }
         )
-    return write_rows(raw_dir / left_out_file(importer), LEFT_OUT_COLUMNS, rows)
+    quoted = any(_cell(r[LEFT_OUT_QUOTE]) for r in rows)
+    columns = (*LEFT_OUT_COLUMNS, LEFT_OUT_QUOTE) if quoted else LEFT_OUT_COLUMNS
+    return write_rows(raw_dir / left_out_file(importer), columns, rows)
 
 
 def _slug(name: str) -> str:
