@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..provinces import display_name, provinces, resolve, resolve_2025, units_2025
 from .findings import Findings
-from .rankings import NoDataError, geography_name
+from .rankings import NoDataError, geography_name, subindex_scores
 
 PUBLISHED = "published"
 DERIVED_MEAN = "derived: mean of member provinces"
@@ -162,15 +162,7 @@ def subindex_profile(panel: pd.DataFrame, index: str, year: int, who: Subject) -
     Columns: indicator, score, value_basis, best_score, best_province, median_score, n_scored. A
     merged unit's score is the mean of its members' (derived; only where every member has one).
     Raises :class:`NoDataError` when the year has no sub-index score."""
-    rows = panel[
-        panel["index"].eq(index)
-        & panel["year"].eq(year)
-        & panel["indicator"].ne("overall")
-        & panel["geography"].eq("provinces_63")
-        & panel["score"].notna()
-    ]
-    if index == "papi":  # compare dimensions (the computed sums), not sub-dimensions
-        rows = rows[rows["score_basis"].eq("computed")]
+    rows = subindex_scores(panel, index, year)
     if rows.empty:
         raise NoDataError(f"no {index} sub-index scores in {year}")
     best = rows.sort_values(["score", "province"], ascending=[False, True]).drop_duplicates("indicator")
@@ -191,15 +183,8 @@ def subindex_profile(panel: pd.DataFrame, index: str, year: int, who: Subject) -
 
 def latest_subindex_year(panel: pd.DataFrame, index: str, who: Subject) -> int | None:
     """The latest year in which every member of ``who`` has a sub-index score of ``index``."""
-    parts = panel[
-        panel["index"].eq(index)
-        & panel["indicator"].ne("overall")
-        & panel["geography"].eq("provinces_63")
-        & panel["score"].notna()
-        & panel["province_code"].isin(who.members)
-    ]
-    if index == "papi":
-        parts = parts[parts["score_basis"].eq("computed")]
+    parts = subindex_scores(panel, index)
+    parts = parts[parts["province_code"].isin(who.members)]
     if parts.empty:
         return None
     per_year = parts.groupby("year")["province_code"].nunique()
