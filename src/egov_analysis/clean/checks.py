@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..meta import indicators, series_breaks
-from .problems import Problems
+from .problems import Problems, span_text
 from .validate import KEY
 
 GROUP = ["index", "year", "geography", "indicator"]
@@ -128,9 +128,7 @@ def check_score_ranges(panel: pd.DataFrame, problems: Problems) -> None:
         "out_of_range",
         lambda h: (
             "score outside "
-            + h["min"].map("{:g}".format)
-            + "–"
-            + h["max"].map("{:g}".format)
+            + span_text(h["min"], h["max"])
             + " for "
             + h["index"]
             + " "
@@ -262,13 +260,9 @@ def check_implausible_scores(panel: pd.DataFrame, problems: Problems) -> None:
         "implausible_value",
         lambda h: (
             "score far outside the index's range (other scores of every edition "
-            + h["low"].map("{:g}".format)
-            + "–"
-            + h["high"].map("{:g}".format)
+            + span_text(h["low"], h["high"])
             + "; this edition "
-            + h["year_low"].map("{:g}".format)
-            + "–"
-            + h["year_high"].map("{:g}".format)
+            + span_text(h["year_low"], h["year_high"])
             + ") and only the press or a third party gives it"
         ),
     )
