@@ -113,9 +113,15 @@ def check_shared_ranks_across_sources(panel: pd.DataFrame, problems: Problems) -
     )
 
 
+def _scales() -> pd.DataFrame:
+    """Each indicator's valid range (its scale): ``index``, ``indicator``, ``min``, ``max``
+    (``meta/indicators.csv``)."""
+    return indicators().drop_duplicates(["index", "indicator"])[["index", "indicator", "min", "max"]]
+
+
 def check_score_ranges(panel: pd.DataFrame, problems: Problems) -> None:
     """Refuse a score (published or derived) outside its indicator's range."""
-    ranges = indicators().drop_duplicates(["index", "indicator"])[["index", "indicator", "min", "max"]]
+    ranges = _scales()
     scored = panel[panel["score"].notna()].merge(ranges, on=["index", "indicator"], how="left")
     out = (scored["score"] < scored["min"]) | (scored["score"] > scored["max"])
     hit = scored[out.fillna(False)]
@@ -226,7 +232,7 @@ def implausible_scores(panel: pd.DataFrame) -> pd.DataFrame:
     low, high = _without_self(scored["score"], place)
     year_low, year_high = _without_self(scored["score"], edition)
     others = scored["score"].groupby(place).transform("count") - 1
-    ranges = indicators().drop_duplicates(["index", "indicator"])[["index", "indicator", "min", "max"]]
+    ranges = _scales()
     span = scored[["index", "indicator"]].merge(ranges, how="left", on=["index", "indicator"])
     margin = IMPLAUSIBLE_MARGIN * (span["max"] - span["min"]).to_numpy()
     median = scored["score"].groupby(place).transform("median")
