@@ -7,6 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
+# twelve real province codes for a synthetic-control panel: the treated one is Quảng Ninh (22)
+SCM_CODES = ["22", "01", "02", "04", "06", "08", "10", "11", "12", "14", "15", "17"]
+
 
 def tree_digest(folder: Path) -> str:
     """A hash of a folder: every path, file content and symlink target ("absent" if missing)."""
@@ -30,6 +36,25 @@ def run_clean_cli(raw: Path, processed: Path) -> subprocess.CompletedProcess[str
         text=True,
         encoding="utf-8",
         check=False,
+    )
+
+
+def pci_rows(scores: np.ndarray, years: list[int], codes: list[str]) -> pd.DataFrame:
+    """A score matrix (``years`` × ``codes``) as rows of the indices table: PCI's overall score of
+    the 63 provinces, one row per year and province."""
+    return pd.DataFrame(
+        [
+            {
+                "index": "pci",
+                "indicator": "overall",
+                "geography": "provinces_63",
+                "year": year,
+                "province_code": code,
+                "score": scores[t, i],
+            }
+            for t, year in enumerate(years)
+            for i, code in enumerate(codes)
+        ]
     )
 
 
