@@ -58,6 +58,33 @@ def pci_rows(scores: np.ndarray, years: list[int], codes: list[str]) -> pd.DataF
     )
 
 
+def candidate_rows(records: list[dict[str, object]], **defaults: object) -> pd.DataFrame:
+    """Candidate rows for the reconciler, typed as the cleaning gives them: each record over a row
+    of Quảng Ninh's overall PCI score (``defaults`` change that row, e.g. ``index="par"``), with
+    ``score_decimals`` as printed."""
+    base = {
+        "index": "pci",
+        "geography": "provinces_63",
+        "province_code": "22",
+        "province_name": "Quảng Ninh",
+        "indicator": "overall",
+        "score": pd.NA,
+        "rank": pd.NA,
+        "rank_basis": "published",
+        "tier": pd.NA,
+        "note": "",
+        "score_change": "",
+        **defaults,
+    }
+    frame = pd.DataFrame([{**base, **r} for r in records])
+    frame["score"] = frame["score"].astype("Float64")
+    frame["score_decimals"] = (
+        frame["score"].map(lambda v: len(f"{v:g}".partition(".")[2]), na_action="ignore").astype("Int64")
+    )
+    frame["rank"] = frame["rank"].astype("Int64")
+    return frame
+
+
 def dead_pid() -> int:
     """The id of a process that has ended (for folders named after their owner)."""
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
