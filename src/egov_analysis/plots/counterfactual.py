@@ -72,6 +72,11 @@ def _breaks(ax: Axes, years: pd.Series, lang: str) -> list[str]:
     return [break_note("pci", year, lang) for year in breaks]
 
 
+def _start_line(ax: Axes, start: int, label: str | None = None) -> None:
+    """The programme's first year marked: a dotted line between it and the year before."""
+    ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":", label=label)
+
+
 def _year_axes(ax: Axes, ylabel: str, lang: str) -> None:
     """The x label (year), ``ylabel`` (a ``programme.chart`` key) and the legend of a chart by year."""
     ax.set_xlabel(word("year", lang))
@@ -107,7 +112,7 @@ def gap_chart(
             label=word("band_counterfactual", ctx.lang, level=level),
         )
         notes = [*notes, word("note_conformal", ctx.lang, level=level)]
-    ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":", label=word("treatment", ctx.lang, year=start))
+    _start_line(ax, start, word("treatment", ctx.lang, year=start))
     notes = [*notes, *_breaks(ax, gaps["year"], ctx.lang)]  # the gap spans the break: it is drawn
     _year_axes(ax, "score", ctx.lang)
     return finish(
@@ -150,7 +155,7 @@ def placebo_chart(
     own = runs[runs["role"].eq("treated")]
     ax.plot(own["year"], own["gap"], "o-", color=OKABE_ITO[3], lw=2, label=province)
     ax.axhline(0, color="#333333", lw=0.6)
-    ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":")
+    _start_line(ax, start)
     _year_axes(ax, "gap", ctx.lang)
     return finish(
         ctx,
@@ -234,7 +239,7 @@ def leave_one_out_chart(
             color=OKABE_ITO[(i + 4) % 7],
             label=word("without", ctx.lang, name=dropped),
         )
-    ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":")
+    _start_line(ax, start)
     notes = [*notes, *_breaks(ax, result.gaps["year"], ctx.lang)]
     _year_axes(ax, "score", ctx.lang)
     data = (
@@ -317,7 +322,7 @@ def _gap_with_band(
     ax.fill_between(bands["year"], bands["lower"], bands["upper"], color=OKABE_ITO[3], alpha=0.2, lw=0)
     ax.plot(gaps["year"], gaps["gap"], "o-", color=OKABE_ITO[3], lw=1.6, ms=4, label=label)
     ax.axhline(0, color="#333333", lw=0.6)
-    ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":")
+    _start_line(ax, start)
 
 
 def interval_chart(
