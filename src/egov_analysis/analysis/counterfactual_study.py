@@ -258,7 +258,7 @@ def robustness_card(
             continue
         rows.append(_card_row("donor_pool", restricted))
     if not result.leave_one_out.empty:
-        post = result.years.loc[result.years["period"].eq("post") & result.years["used"], "year"]
+        _, post = _periods(result)
         for (code, name), runs in result.leave_one_out.groupby(["dropped_code", "dropped"], sort=False):
             row = _card_row("leave_one_out", result, f"without {name}")
             row.update(
