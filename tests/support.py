@@ -58,6 +58,24 @@ def pci_rows(scores: np.ndarray, years: list[int], codes: list[str]) -> pd.DataF
     )
 
 
+def index_rows(
+    records: list[tuple], columns: list[str], index: str, indicator: str, geography: str, **fixed: object
+) -> pd.DataFrame:
+    """``records`` (tuples of ``columns``, e.g. year, province_code, province, score, rank,
+    n_ranked) as rows of the indices table of one index, indicator and geography, published;
+    ``fixed`` gives the other columns one value each (``source_url``, ``tier`` …)."""
+    frame = pd.DataFrame(records, columns=columns)
+    frame = frame.assign(
+        index=index,
+        indicator=indicator,
+        geography=geography,
+        score_basis="published",
+        rank_basis="published",
+        **fixed,
+    )
+    return frame.astype({"year": "Int64", "score": "Float64", "rank": "Int64", "n_ranked": "Int64"})
+
+
 def candidate_rows(records: list[dict[str, object]], **defaults: object) -> pd.DataFrame:
     """Candidate rows for the reconciler, typed as the cleaning gives them: each record over a row
     of Quảng Ninh's overall PCI score (``defaults`` change that row, e.g. ``index="par"``), with
