@@ -20,7 +20,7 @@ from ..meta.messages import plural, text
 from .counterfactual_study import CounterfactualStudy
 from .findings import breaks_between
 
-SIGNIFICANCE = 0.10
+SIGNIFICANCE = 0.10  # a permutation p-value at or below this is reported as unusual among placebos
 
 # the checks whose mean post-period gap is an estimate of the same effect as the main one
 ESTIMATES = ("main", "estimator", "donor_pool", "leave_one_out")

@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..analysis.counterfactual import SyntheticControlResult
+from ..analysis.counterfactual_reading import SIGNIFICANCE
 from ..analysis.counterfactual_study import CounterfactualStudy
 from ..meta.messages import text
 from .chart import Chart, DrawingContext
@@ -407,7 +408,9 @@ def robustness_chart(
     left.set_xlabel(word("mean_gap", ctx.lang))
     p_labels = [_test_label(r, ctx.lang) for r in tests.itertuples()]
     right.barh(np.arange(len(tests)), tests["p_value"], color=OKABE_ITO[0])
-    right.axvline(0.1, color="#333333", lw=0.8, ls="--", label="p = " + number(0.1, ctx.lang, 1))
+    right.axvline(
+        SIGNIFICANCE, color="#333333", lw=0.8, ls="--", label="p = " + number(SIGNIFICANCE, ctx.lang, 1)
+    )
     right.set_yticks(np.arange(len(tests)), p_labels, fontsize=8)
     right.invert_yaxis()
     right.set_xlim(0, 1)
