@@ -443,6 +443,7 @@ def robustness_chart(
             gap=_points(main_gap, ctx.lang),
             p_low=_points(tests["p_value"].min(), ctx.lang, 3),
             p_high=_points(tests["p_value"].max(), ctx.lang, 3),
+            threshold=number(SIGNIFICANCE, ctx.lang, 1),
         ),
     )
 
