@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from ..analysis.counterfactual import SyntheticControlResult
 from ..analysis.counterfactual_reading import SIGNIFICANCE
 from ..analysis.counterfactual_study import CounterfactualStudy
+from ..formatting import level_percent
 from ..meta.messages import text
 from .chart import Chart, DrawingContext
 from .footer import break_note, series_breaks
@@ -102,7 +103,7 @@ def gap_chart(
     _actual_and_synthetic(ax, gaps, province, ctx.lang)
     if intervals is not None and not intervals.empty:
         band = intervals.merge(gaps[["year", "actual"]], on="year")
-        level = _percent(float(intervals["level"].iloc[0]), ctx.lang)
+        level = level_percent(float(intervals["level"].iloc[0]), ctx.lang)
         ax.fill_between(
             band["year"],
             band["actual"] - band["upper"],
@@ -311,11 +312,6 @@ def _weights_alt(ctx: DrawingContext, shown: pd.DataFrame, province: str) -> str
     )
 
 
-def _percent(level: float, lang: str) -> str:
-    value = round(100 * level, 1)
-    return number(value, lang, 0 if value == int(value) else 1) + "%"
-
-
 def _gap_with_band(
     ax: Axes, gaps: pd.DataFrame, bands: pd.DataFrame, start: int, lang: str, label: str
 ) -> None:
@@ -334,7 +330,7 @@ def interval_chart(
     method, level``)."""
     province, start, sources, notes = _common(ctx, result.main)
     bands = result.intervals
-    level = _percent(float(bands["level"].iloc[0]), ctx.lang)
+    level = level_percent(float(bands["level"].iloc[0]), ctx.lang)
     fig, ax = new_figure(10, 5)
     _gap_with_band(
         ax,
@@ -487,7 +483,7 @@ def subindex_chart(
         ax.set_title(text(f"names.indicator.pci.{indicator}", ctx.lang), fontsize=10)
         ax.set_xlabel(word("year", ctx.lang))
     axes[0][0].set_ylabel(word("gap", ctx.lang))
-    level = _percent(float(result.subindices["level"].dropna().iloc[0]), ctx.lang) if indicators else "–"
+    level = level_percent(float(result.subindices["level"].dropna().iloc[0]), ctx.lang) if indicators else "–"
     used = result.subindices.get("post_years", pd.Series(dtype=str)).dropna()
     # the main analysis's years left out are not the sub-indices': say which years these use
     notes = [
