@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..formatting import level_percent
+from ..formatting import level_percent, number
 from ..meta.messages import plural, text
 from .counterfactual_study import CounterfactualStudy
 from .findings import breaks_between
@@ -28,9 +28,7 @@ ESTIMATES = ("main", "estimator", "donor_pool", "leave_one_out")
 
 
 def _number(value: float, lang: str, decimals: int = 2) -> str:
-    from .phases import number_text
-
-    return number_text(value, lang, decimals)
+    return number(value, lang, decimals)
 
 
 def _p(value: float, lang: str) -> str:
