@@ -23,6 +23,7 @@ PUBLISHED = "published"
 DERIVED_MEAN = "derived: mean of member provinces"
 MEMBER = "member province"
 PREDECESSOR = "merged into it"
+OWN = "profile"  # the role of the subject's own published values in a history
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def history(panel: pd.DataFrame, who: Subject) -> pd.DataFrame:
     parts = []
     if who.is_unit:
         own = headline[headline["geography"].eq("units_34") & headline["province_code"].eq(who.code)]
-        parts.append(own[keep].assign(role="profile", value_basis=PUBLISHED))
+        parts.append(own[keep].assign(role=OWN, value_basis=PUBLISHED))
         members = provinces_63[provinces_63["province_code"].isin(who.members)]
         parts.append(members[keep].assign(role=MEMBER, value_basis=PUBLISHED))
         if who.merged:  # a mean only where the publisher released nothing for the unit
@@ -110,7 +111,7 @@ def history(panel: pd.DataFrame, who: Subject) -> pd.DataFrame:
             parts.append(means[[k not in released for k in zip(means["index"], means["year"], strict=True)]])
     else:
         own = provinces_63[provinces_63["province_code"].eq(who.code)]
-        parts.append(own[keep].assign(role="profile", value_basis=PUBLISHED))
+        parts.append(own[keep].assign(role=OWN, value_basis=PUBLISHED))
     before = provinces_63[provinces_63["province_code"].isin(who.predecessors)]
     parts.append(before[keep].assign(role=PREDECESSOR, value_basis=PUBLISHED))
     found = [p for p in parts if not p.empty]
@@ -146,6 +147,11 @@ def _member_means(provinces_63: pd.DataFrame, who: Subject) -> pd.DataFrame:
         role=DERIVED_MEAN,
         value_basis=DERIVED_MEAN,
     )
+
+
+def own_values(history_rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`history` that are the subject's own published values (role ``profile``)."""
+    return history_rows[history_rows["role"].eq(OWN)]
 
 
 def ranks_over_time(history_rows: pd.DataFrame) -> pd.DataFrame:
@@ -289,7 +295,7 @@ def rank_series(history_rows: pd.DataFrame, lang: str = "en") -> list[tuple[str,
 
     ranked = ranks_over_time(history_rows)
     out = []
-    for role in ("profile", MEMBER, PREDECESSOR):
+    for role in (OWN, MEMBER, PREDECESSOR):
         rows = ranked[ranked["role"].eq(role)]
         for code in sorted(set(rows["province_code"])):  # members in code order
             theirs = rows[rows["province_code"].eq(code)]
