@@ -146,6 +146,17 @@ def check_score_ranges(panel: pd.DataFrame, problems: Problems) -> None:
     )
 
 
+# the normal distribution's standard deviation is 1.4826 × its median absolute deviation
+MAD_TO_SD = 1.4826
+
+
+def _median_and_spread(values: pd.Series, keys: list[pd.Series]) -> tuple[pd.Series, pd.Series]:
+    """Per row, its group's median and usual spread: a robust standard deviation, 1.4826 × the
+    median absolute deviation from that median."""
+    median = values.groupby(keys).transform("median")
+    return median, MAD_TO_SD * (values - median).abs().groupby(keys).transform("median")
+
+
 def year_on_year_jumps(panel: pd.DataFrame) -> pd.DataFrame:
     """Changes between consecutive editions far outside the index's usual spread of changes.
 
@@ -185,11 +196,9 @@ def year_on_year_jumps(panel: pd.DataFrame) -> pd.DataFrame:
     ordered = ordered[~across_break]
     ordered["change"] = (ordered["score"] - ordered["previous_score"]).astype(float)
     by = ordered.groupby(["index", "geography", "indicator"])["change"]
-    median = by.transform("median")
-    mad = (
-        (ordered["change"] - median).abs().groupby([ordered[c] for c in ("index", "geography", "indicator")])
+    median, ordered["usual_spread"] = _median_and_spread(
+        ordered["change"], [ordered[c] for c in ("index", "geography", "indicator")]
     )
-    ordered["usual_spread"] = 1.4826 * mad.transform("median")
     enough = by.transform("count") >= MIN_CHANGES_FOR_SPREAD
     far = (ordered["change"] - median).abs() > JUMP_SPREADS * ordered["usual_spread"]
     jumps = ordered[enough & far & ordered["usual_spread"].gt(0)]
@@ -235,8 +244,7 @@ def implausible_scores(panel: pd.DataFrame) -> pd.DataFrame:
     ranges = _scales()
     span = scored[["index", "indicator"]].merge(ranges, how="left", on=["index", "indicator"])
     margin = IMPLAUSIBLE_MARGIN * (span["max"] - span["min"]).to_numpy()
-    median = scored["score"].groupby(place).transform("median")
-    spread = 1.4826 * (scored["score"] - median).abs().groupby(place).transform("median")
+    median, spread = _median_and_spread(scored["score"], place)
     far = (
         others.ge(IMPLAUSIBLE_MIN_OTHERS)
         & (scored["score"].lt(low - margin) | scored["score"].gt(high + margin))
