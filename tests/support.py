@@ -7,6 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
+# twelve real province codes for a synthetic-control panel: the treated one is Quảng Ninh (22)
+SCM_CODES = ["22", "01", "02", "04", "06", "08", "10", "11", "12", "14", "15", "17"]
+
 
 def tree_digest(folder: Path) -> str:
     """A hash of a folder: every path, file content and symlink target ("absent" if missing)."""
@@ -31,6 +37,70 @@ def run_clean_cli(raw: Path, processed: Path) -> subprocess.CompletedProcess[str
         encoding="utf-8",
         check=False,
     )
+
+
+def pci_rows(scores: np.ndarray, years: list[int], codes: list[str]) -> pd.DataFrame:
+    """A score matrix (``years`` × ``codes``) as rows of the indices table: PCI's overall score of
+    the 63 provinces, one row per year and province."""
+    return pd.DataFrame(
+        [
+            {
+                "index": "pci",
+                "indicator": "overall",
+                "geography": "provinces_63",
+                "year": year,
+                "province_code": code,
+                "score": scores[t, i],
+            }
+            for t, year in enumerate(years)
+            for i, code in enumerate(codes)
+        ]
+    )
+
+
+def index_rows(
+    records: list[tuple], columns: list[str], index: str, indicator: str, geography: str, **fixed: object
+) -> pd.DataFrame:
+    """``records`` (tuples of ``columns``, e.g. year, province_code, province, score, rank,
+    n_ranked) as rows of the indices table of one index, indicator and geography, published;
+    ``fixed`` gives the other columns one value each (``source_url``, ``tier`` …)."""
+    frame = pd.DataFrame(records, columns=columns)
+    frame = frame.assign(
+        index=index,
+        indicator=indicator,
+        geography=geography,
+        score_basis="published",
+        rank_basis="published",
+        **fixed,
+    )
+    return frame.astype({"year": "Int64", "score": "Float64", "rank": "Int64", "n_ranked": "Int64"})
+
+
+def candidate_rows(records: list[dict[str, object]], **defaults: object) -> pd.DataFrame:
+    """Candidate rows for the reconciler, typed as the cleaning gives them: each record over a row
+    of Quảng Ninh's overall PCI score (``defaults`` change that row, e.g. ``index="par"``), with
+    ``score_decimals`` as printed."""
+    base = {
+        "index": "pci",
+        "geography": "provinces_63",
+        "province_code": "22",
+        "province_name": "Quảng Ninh",
+        "indicator": "overall",
+        "score": pd.NA,
+        "rank": pd.NA,
+        "rank_basis": "published",
+        "tier": pd.NA,
+        "note": "",
+        "score_change": "",
+        **defaults,
+    }
+    frame = pd.DataFrame([{**base, **r} for r in records])
+    frame["score"] = frame["score"].astype("Float64")
+    frame["score_decimals"] = (
+        frame["score"].map(lambda v: len(f"{v:g}".partition(".")[2]), na_action="ignore").astype("Int64")
+    )
+    frame["rank"] = frame["rank"].astype("Int64")
+    return frame
 
 
 def dead_pid() -> int:

@@ -13,6 +13,7 @@ import re
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from support import index_rows
 
 from egov_analysis import cli, config
 from egov_analysis import formatting as fmt
@@ -31,20 +32,16 @@ def rows(
 ):
     """(year, code, name, score, rank, n_ranked[, tier]) records as index panel rows."""
     records = [r if len(r) == 7 else (*r, pd.NA) for r in records]
-    frame = pd.DataFrame(
-        records, columns=["year", "province_code", "province", "score", "rank", "n_ranked", "tier"]
-    )
-    frame = frame.assign(
-        index=index,
-        indicator=indicator,
-        geography=geography,
-        score_basis="published",
-        rank_basis="published",
+    return index_rows(
+        records,
+        ["year", "province_code", "province", "score", "rank", "n_ranked", "tier"],
+        index,
+        indicator,
+        geography,
         source_url="https://example.org/a",
         rank_source_url="https://example.org/b",
         note=pd.NA,
     )
-    return frame.astype({"year": "Int64", "score": "Float64", "rank": "Int64", "n_ranked": "Int64"})
 
 
 PANEL = pd.concat(

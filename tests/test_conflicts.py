@@ -6,28 +6,13 @@ import json
 
 import pandas as pd
 import pytest
+from support import candidate_rows
 
 from egov_analysis.clean.reconcile import RULE_CLASS, RULE_IMPLIED, RULE_MOVE, parse_move, reconcile
 
 
 def _rows(records: list[dict[str, object]]) -> pd.DataFrame:
-    base = {
-        "index": "par",
-        "geography": "provinces_63",
-        "province_code": "22",
-        "province_name": "Quảng Ninh",
-        "indicator": "overall",
-        "rank": pd.NA,
-        "rank_basis": "",
-        "tier": pd.NA,
-        "note": "",
-        "score_change": "",
-    }
-    frame = pd.DataFrame([{**base, **r} for r in records])
-    frame["score"] = frame["score"].astype("Float64")
-    frame["score_decimals"] = frame["score"].map(lambda v: len(f"{v:g}".partition(".")[2])).astype("Int64")
-    frame["rank"] = frame["rank"].astype("Int64")
-    return frame
+    return candidate_rows(records, index="par", rank_basis="")
 
 
 def _par_2018(first_url: str, second_url: str) -> pd.DataFrame:

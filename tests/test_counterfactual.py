@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from support import SCM_CODES, pci_rows
 
 from egov_analysis.analysis.counterfactual import (
     CounterfactualError,
@@ -13,8 +14,7 @@ from egov_analysis.analysis.counterfactual import (
     write_tables,
 )
 
-# twelve real province codes: the treated one is Quảng Ninh (22)
-CODES = ["22", "01", "02", "04", "06", "08", "10", "11", "12", "14", "15", "17"]
+CODES = SCM_CODES  # the treated one is Quảng Ninh (22)
 PRE, POST = list(range(2006, 2012)), list(range(2012, 2017))
 
 
@@ -30,20 +30,7 @@ def factor_panel(effect: float, seed: int, noise: float = 0.3) -> pd.DataFrame:
     loadings[0] = mix @ loadings[1:4]
     scores = 60 + factors @ loadings.T + rng.normal(0, noise, size=(len(years), len(CODES)))
     scores[len(PRE) :, 0] += effect
-    return pd.DataFrame(
-        [
-            {
-                "index": "pci",
-                "indicator": "overall",
-                "geography": "provinces_63",
-                "year": year,
-                "province_code": code,
-                "score": scores[t, i],
-            }
-            for t, year in enumerate(years)
-            for i, code in enumerate(CODES)
-        ]
-    )
+    return pci_rows(scores, years, CODES)
 
 
 def test_a_known_effect_is_recovered_within_its_uncertainty_and_flagged():

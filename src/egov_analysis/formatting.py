@@ -123,6 +123,13 @@ def percent(value: Any, lang: str, decimals: int = 0) -> str:
     return text("tables.percent", lang, value=number(value, lang, decimals))
 
 
+def level_percent(level: Any, lang: str) -> str:
+    """A level given as a share (an interval's 0.9) in percent, with one decimal only where it has
+    one: ``90%``, ``86.5%``."""
+    value = round(100 * float(level), 1)
+    return percent(value, lang, 0 if value == int(value) else 1)
+
+
 def year_span(years: Iterable[Any]) -> str:
     """Years as runs: ``2007–2013, 2015``. Years are not localised (no thousands separator)."""
     values = sorted({int(y) for y in years if not is_missing(y)})

@@ -417,8 +417,8 @@ def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[st
     the donors and years left out, fit, gap, placebo p-values, the synthetic province's largest
     donors, each leave-one-out run and near-perfect placebo fits (the reading is
     :func:`~egov_analysis.analysis.counterfactual_reading.reading`)."""
+    from ..formatting import number as number_text
     from ..meta.messages import text
-    from .phases import number_text
 
     fit = result.fit.iloc[0]
     province = fit["province"]

@@ -507,6 +507,25 @@ def conflict_stages(key: str, lang: str) -> str:
     return stage_names(str(key).split(": ", 1)[-1], lang)
 
 
+def stage_conflict_sentences(conflicts: pd.DataFrame, lang: str) -> list[str]:
+    """One sentence per disagreement of the sources on the stages (the ``phases`` rows of the
+    programme_conflicts table, each pair of values once): the stages, the value chosen and the
+    other (catalogue ``programme.text.stage_conflict``)."""
+    from ..meta.messages import text
+
+    rows = conflicts[conflicts["table"].eq("phases")].drop_duplicates(["key", "chosen_value", "other_value"])
+    return [
+        text(
+            "programme.text.stage_conflict",
+            lang,
+            group=conflict_stages(row.key, lang),
+            chosen=row.chosen_value,
+            other=row.other_value,
+        )
+        for row in rows.itertuples()
+    ]
+
+
 def _column_spec(source: str, key: str, frame: pd.DataFrame) -> Column:
     label = f"programme.column.{key}"
     if key == "source":

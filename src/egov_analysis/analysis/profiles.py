@@ -17,12 +17,13 @@ import pandas as pd
 
 from ..provinces import display_name, provinces, resolve, resolve_2025, units_2025
 from .findings import Findings
-from .rankings import NoDataError, geography_name
+from .rankings import NoDataError, geography_name, subindex_scores
 
 PUBLISHED = "published"
 DERIVED_MEAN = "derived: mean of member provinces"
 MEMBER = "member province"
 PREDECESSOR = "merged into it"
+OWN = "profile"  # the role of the subject's own published values in a history
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def history(panel: pd.DataFrame, who: Subject) -> pd.DataFrame:
     parts = []
     if who.is_unit:
         own = headline[headline["geography"].eq("units_34") & headline["province_code"].eq(who.code)]
-        parts.append(own[keep].assign(role="profile", value_basis=PUBLISHED))
+        parts.append(own[keep].assign(role=OWN, value_basis=PUBLISHED))
         members = provinces_63[provinces_63["province_code"].isin(who.members)]
         parts.append(members[keep].assign(role=MEMBER, value_basis=PUBLISHED))
         if who.merged:  # a mean only where the publisher released nothing for the unit
@@ -110,7 +111,7 @@ def history(panel: pd.DataFrame, who: Subject) -> pd.DataFrame:
             parts.append(means[[k not in released for k in zip(means["index"], means["year"], strict=True)]])
     else:
         own = provinces_63[provinces_63["province_code"].eq(who.code)]
-        parts.append(own[keep].assign(role="profile", value_basis=PUBLISHED))
+        parts.append(own[keep].assign(role=OWN, value_basis=PUBLISHED))
     before = provinces_63[provinces_63["province_code"].isin(who.predecessors)]
     parts.append(before[keep].assign(role=PREDECESSOR, value_basis=PUBLISHED))
     found = [p for p in parts if not p.empty]
@@ -148,6 +149,11 @@ def _member_means(provinces_63: pd.DataFrame, who: Subject) -> pd.DataFrame:
     )
 
 
+def own_values(history_rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`history` that are the subject's own published values (role ``profile``)."""
+    return history_rows[history_rows["role"].eq(OWN)]
+
+
 def ranks_over_time(history_rows: pd.DataFrame) -> pd.DataFrame:
     """The ranks a rank chart of the profile draws: the subject's own, else (a unit with no rank of
     its own for an index) its members' published ranks, one line per member."""
@@ -162,15 +168,7 @@ def subindex_profile(panel: pd.DataFrame, index: str, year: int, who: Subject) -
     Columns: indicator, score, value_basis, best_score, best_province, median_score, n_scored. A
     merged unit's score is the mean of its members' (derived; only where every member has one).
     Raises :class:`NoDataError` when the year has no sub-index score."""
-    rows = panel[
-        panel["index"].eq(index)
-        & panel["year"].eq(year)
-        & panel["indicator"].ne("overall")
-        & panel["geography"].eq("provinces_63")
-        & panel["score"].notna()
-    ]
-    if index == "papi":  # compare dimensions (the computed sums), not sub-dimensions
-        rows = rows[rows["score_basis"].eq("computed")]
+    rows = subindex_scores(panel, index, year)
     if rows.empty:
         raise NoDataError(f"no {index} sub-index scores in {year}")
     best = rows.sort_values(["score", "province"], ascending=[False, True]).drop_duplicates("indicator")
@@ -191,15 +189,8 @@ def subindex_profile(panel: pd.DataFrame, index: str, year: int, who: Subject) -
 
 def latest_subindex_year(panel: pd.DataFrame, index: str, who: Subject) -> int | None:
     """The latest year in which every member of ``who`` has a sub-index score of ``index``."""
-    parts = panel[
-        panel["index"].eq(index)
-        & panel["indicator"].ne("overall")
-        & panel["geography"].eq("provinces_63")
-        & panel["score"].notna()
-        & panel["province_code"].isin(who.members)
-    ]
-    if index == "papi":
-        parts = parts[parts["score_basis"].eq("computed")]
+    parts = subindex_scores(panel, index)
+    parts = parts[parts["province_code"].isin(who.members)]
     if parts.empty:
         return None
     per_year = parts.groupby("year")["province_code"].nunique()
@@ -304,7 +295,7 @@ def rank_series(history_rows: pd.DataFrame, lang: str = "en") -> list[tuple[str,
 
     ranked = ranks_over_time(history_rows)
     out = []
-    for role in ("profile", MEMBER, PREDECESSOR):
+    for role in (OWN, MEMBER, PREDECESSOR):
         rows = ranked[ranked["role"].eq(role)]
         for code in sorted(set(rows["province_code"])):  # members in code order
             theirs = rows[rows["province_code"].eq(code)]

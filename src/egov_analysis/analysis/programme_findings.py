@@ -12,14 +12,12 @@ from __future__ import annotations
 import pandas as pd
 
 from ..formatting import is_computed, mark, year_span
+from ..formatting import number as number_text
 from ..meta.messages import text
 from .counterfactual import SyntheticControlResult
-from .counterfactual_reading import headline
+from .counterfactual_reading import SIGNIFICANCE, headline
 from .counterfactual_study import CounterfactualStudy
 from .findings import Findings, breaks_between, with_legend
-from .phases import number_text
-
-SIGNIFICANCE = 0.10  # a permutation p-value at or below this is reported as unusual among placebos
 
 
 def _stages(phases: pd.DataFrame, lang: str) -> list[str]:

@@ -20,6 +20,7 @@ from matplotlib.ticker import (
 )
 
 from .. import meta
+from ..analysis.findings import breaks_between
 from ..csv_safe import write_csv
 from ..meta import messages
 from .chart import Chart, DrawingContext, NoChart
@@ -62,9 +63,7 @@ def series_breaks(index: str, years: Iterable[int], indicator: str = "overall") 
     """The index's series breaks (meta's table) that fall inside ``years``: a break at Y
     separates Y-1 from Y, so no line or change joins them."""
     years = sorted({int(y) for y in years})
-    if len(years) < 2:
-        return []
-    return sorted(int(b) for b in _breaks(index, indicator)["year"] if years[0] < int(b) <= years[-1])
+    return breaks_between(index, indicator, years[0], years[-1]) if years else []
 
 
 def break_note(index: str, year: int, lang: str, indicator: str = "overall") -> str:

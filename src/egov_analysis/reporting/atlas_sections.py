@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .. import formatting as fmt
-from ..analysis.profiles import DERIVED_MEAN, MEMBER, PREDECESSOR, Subject
+from ..analysis.profiles import DERIVED_MEAN, MEMBER, OWN, PREDECESSOR, Subject
 from ..meta.messages import text
 from ..provinces import display_name, display_names, provinces, units_2025
 from ..tables import Column, PeopleTable, people_table
@@ -25,6 +25,11 @@ def _region_names(who: Subject, lang: str) -> str:
 def _names(codes: tuple[str, ...], lang: str) -> str:
     everyone = provinces()
     return fmt.join([everyone[c].display_name(lang) for c in codes], lang)
+
+
+def title_key(who: Subject) -> str:
+    """The catalogue key of a profile's title: a 2025 unit's or a province's."""
+    return "atlas.title.unit_profile" if who.is_unit else "reporting.title.profile"
 
 
 def unit_intro(who: Subject, lang: str) -> Any:
@@ -74,7 +79,7 @@ def _rank_and_score(row: pd.Series, lang: str) -> str:
 def released_for_unit(history: pd.DataFrame, who: Subject, lang: str) -> Any:
     """One sentence: each value a publisher released for the unit itself (DTI 2024 for the 34
     units), or that none has been released yet."""
-    own = history[history["role"].eq("profile") & (history["score"].notna() | history["rank"].notna())]
+    own = history[history["role"].eq(OWN) & (history["score"].notna() | history["rank"].notna())]
     if own.empty:
         return markdown(text("atlas.text.unit_released_none", lang, province=display_name(who.name, lang)))
     values = [
@@ -98,7 +103,7 @@ def history_tables(history: pd.DataFrame, who: Subject, lang: str) -> list[Peopl
     everyone = provinces()
     for index, rows in history.groupby("index", sort=True):
         years = sorted(rows["year"].unique())
-        own = rows[rows["role"].eq("profile")].set_index("year")
+        own = rows[rows["role"].eq(OWN)].set_index("year")
         frame = pd.DataFrame({"year": years, "index": index})
         frame["rank"] = frame["year"].map(own["rank"])
         frame["n_ranked"] = frame["year"].map(own["n_ranked"])

@@ -143,28 +143,6 @@ def headline_table(own: pd.DataFrame, lang: str) -> Any:
     )
 
 
-def profile_table(profile: pd.DataFrame, index: str, province: str, lang: str, sources: Sequence[str]) -> Any:
-    """Each sub-indicator: the province's score against the year's best score and province."""
-    return people_table(
-        profile,
-        [
-            Column("indicator", "tables.column.indicator", kind="indicator", index=index),
-            Column(
-                "score",
-                "tables.column.own_score",
-                kind="score",
-                index=index,
-                label_fields={"province": province},
-            ),
-            Column("best_score", "tables.column.best_score", kind="score", index=index),
-            Column("best_province", "tables.column.best_province"),
-        ],
-        lang,
-        source_texts=[text("tables.source", lang, sources=fmt.display_name("index_long", index, lang))],
-        notes=sources,
-    )
-
-
 def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
     """Per index and geography: years held, years with a score for every ranked unit, years with
     every ranked unit but not every score, and the published share of the other years

@@ -1,10 +1,11 @@
-"""Writing the project's raw "source-row" CSV files (the format is documented in data/raw/README.md)."""
+"""Reading the reference tables an importer reads, and writing the project's raw "source-row" CSV
+files (the format is documented in data/raw/README.md)."""
 
 from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ..fields import SOURCE_ROW_OPTIONAL, SOURCE_ROW_REQUIRED
@@ -34,6 +35,21 @@ def _cell(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return nfc(str(value))
+
+
+def read_records(
+    path: Path, label: str, columns: Sequence[str], error: type[ValueError]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The records of the CSV file ``path`` (UTF-8, a BOM allowed) as read, each with the line it
+    ends on, read as they are iterated. Raises ``error`` naming ``label`` (the file as the reader
+    knows it) when a column of ``columns`` is missing."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise error(f"{label}:1: missing column(s) {', '.join(missing)}")
+        for record in reader:
+            yield reader.line_num, record
 
 
 def write_rows(path: Path, columns: Sequence[str], rows: Iterable[Row]) -> int:
