@@ -161,3 +161,19 @@ def test_the_leave_one_out_chart_of_an_analysis_that_left_no_donor_out_shows_the
     )
     chart = charts.leave_one_out_chart(plots.DrawingContext(lang="en", out_dir=None), result)
     assert len([line for line in chart.figure.axes[0].lines if line.get_linestyle() != ":"]) == 2
+
+
+@pytest.mark.parametrize(("lang", "unit_word"), [("en", "Provinces"), ("vi", "Các tỉnh")])
+def test_the_ratio_chart_axis_names_the_provinces_its_bars_stand_for(lang, unit_word):
+    """One bar per province (the treated one and each donor as a placebo): the axis says so, and
+    never calls the bars a number of runs ("Số lần chạy")."""
+    from egov_analysis import plots
+    from egov_analysis.plots import counterfactual as charts
+
+    result = synthetic_control(factor_panel(effect=8.0, seed=3), "Quảng Ninh", 2012, n_placebos=3, leave_out=0)
+    chart = charts.ratio_chart(plots.DrawingContext(lang=lang, out_dir=None), result)
+    ax = chart.figure.axes[0]
+    assert len(ax.patches) == len(result.placebos)  # a bar per province
+    label = ax.get_xlabel()
+    assert label.startswith(unit_word) and "Quảng Ninh" in label
+    assert "lần chạy" not in label.lower() and "runs" not in label.lower()
