@@ -170,7 +170,9 @@ def test_the_ratio_chart_axis_names_the_provinces_its_bars_stand_for(lang, unit_
     from egov_analysis import plots
     from egov_analysis.plots import counterfactual as charts
 
-    result = synthetic_control(factor_panel(effect=8.0, seed=3), "Quảng Ninh", 2012, n_placebos=3, leave_out=0)
+    result = synthetic_control(
+        factor_panel(effect=8.0, seed=3), "Quảng Ninh", 2012, n_placebos=3, leave_out=0
+    )
     chart = charts.ratio_chart(plots.DrawingContext(lang=lang, out_dir=None), result)
     ax = chart.figure.axes[0]
     assert len(ax.patches) == len(result.placebos)  # a bar per province
