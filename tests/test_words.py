@@ -494,3 +494,34 @@ def test_the_programmes_pci_ranks_mark_a_computed_rank(lang):
     sentence = _pci_ranks(outcomes, "Quảng Ninh", lang)
     assert sentence.count("†") == 2  # the best (2017) and the latest (2017) rank, both computed
     assert "†" not in _pci_ranks(outcomes.assign(rank_basis="published"), "Quảng Ninh", lang)
+
+
+# a word standing in for the mark: "(derived)", "(suy ra)", "(tính toán)", "giá trị suy ra)"
+WORD_AS_MARK = re.compile(r"\((?:[^()]*, )?(?:derived|suy ra|tính toán|số tính toán|giá trị suy ra)\)")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_message_writes_a_word_where_the_computed_mark_belongs(lang):
+    """One mark, one legend: a derived value carries †, never "(suy ra)" or "(derived)"."""
+    found = {k: v for k, v in messages.catalogue(lang).items() if WORD_AS_MARK.search(str(v))}
+    assert not found, found
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_real_amounts_carry_the_mark_in_tables_and_on_charts_with_the_legend(lang):
+    from egov_analysis.analysis.phases import reader_table
+    from egov_analysis.plots.footer import finish
+    from egov_analysis.plots.layout import new_figure
+    from egov_analysis.plots.programme import _nominal_real_bars
+
+    items = pd.DataFrame({"item": ["a"], "amount": [646.0], "amount_real": [1050.26]})
+    html = reader_table(items, {"amount": "amount", "amount_real": "amount_real"}, lang).as_raw_html()
+    assert re.search(r">646[.,]0<", html) and re.search(r">1[.,]?050[.,]3†<", html)
+    assert html.count(fmt.computed_legend(lang)[:30]) == 1
+    ctx = DrawingContext(lang)
+    fig, ax = new_figure(6, 3)
+    _nominal_real_bars(ctx, ax, pd.Series([646.0]), pd.Series([1050.26]), 2024)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[1].endswith("†") and not WORD_AS_MARK.search(labels[1])
+    chart = finish(ctx, fig, kind="t", name="t", data=items, title="t", sources=["s"], notes=[], alt_text="a")
+    assert chart.footer.replace("\n", " ").count(fmt.computed_legend(lang)[:30]) == 1

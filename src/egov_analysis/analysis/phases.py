@@ -596,6 +596,11 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
                 for v, n in zip(values, frame["items"], strict=True)
             ]
             table[column] = sums
+        elif key == "amount_real":  # a real amount is derived (moved with the CPI): marked
+            table[column] = [
+                fmt_number(v, lang) if pd.isna(v) else fmt_mark(fmt_number(v, lang, 1), "derived", lang)
+                for v in values
+            ]
         elif key == "mean_score" and "index" in frame:  # a mean is computed by the project: marked
             table[column] = [
                 fmt_number(v, lang)
