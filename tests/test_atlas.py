@@ -184,8 +184,10 @@ def test_sub_indices_stand_against_the_best_and_the_median_province():
             "score": 7.0,  # the mean of Đà Nẵng's 8 and Quảng Nam's 6, derived
             "value_basis": profiles.DERIVED_MEAN,
             "best_score": 8.0,
+            "best_basis": "published",
             "best_province": "Đà Nẵng",
             "median_score": 7.0,
+            "median_basis": "published",  # the median province's own published score
             "n_scored": 3,
         }
     ]
@@ -195,6 +197,30 @@ def test_sub_indices_stand_against_the_best_and_the_median_province():
     assert own["score"].tolist() == [7.0] and own["value_basis"].tolist() == [profiles.PUBLISHED]
     with pytest.raises(profiles.NoDataError):
         profiles.subindex_profile(panel, "pci", 2007, unit)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_papi_dimension_sums_and_totals_carry_the_mark_in_the_profile_tables(lang):
+    """A PAPI dimension is a sum of published sub-dimensions, and the total a sum of dimensions:
+    both are computed by the project and marked wherever the profile shows them."""
+    dims = rows(
+        [(2020, HN, "Hà Nội", 7.25, pd.NA, 3), (2020, DN, "Đà Nẵng", 7.5, pd.NA, 3)],
+        index="papi",
+        indicator="transparency",
+    ).assign(score_basis="computed")
+    table = profiles.subindex_profile(pd.concat([PANEL, dims]), "papi", 2020, profiles.subject("Hà Nội"))
+    assert table[["value_basis", "best_basis", "median_basis"]].iloc[0].tolist() == ["computed"] * 3
+    html = atlas_sections.subindex_table(table, "papi", 2020, profiles.subject("Hà Nội"), lang).as_raw_html()
+    assert re.search(r">7[.,]25†<", html) and re.search(r">7[.,]50†<", html)
+    assert html.count(fmt.computed_legend(lang)[:30]) == 1
+    totals = rows([(2020, HN, "Hà Nội", 40.5, 2, 2), (2020, DN, "Đà Nẵng", 41.5, 1, 2)], index="papi")
+    totals = totals.assign(score_basis="computed", rank_basis="computed")
+    hanoi = profiles.subject("Hà Nội")
+    (history,) = atlas_sections.history_tables(profiles.history(totals, hanoi), hanoi, lang)
+    cells = history.as_raw_html()
+    assert re.search(r">2 ?/ ?2†<", cells) and re.search(r">40[.,]50†<", cells)  # rank and sum
+    assert re.search(r">41[.,]00†<", cells)  # the national median, computed
+    assert cells.count(fmt.computed_legend(lang)[:30]) == 1
 
 
 def test_region_peers_rank_the_regions_provinces_and_link_them():

@@ -65,9 +65,9 @@ def predecessors(who: Subject, lang: str) -> Any:
 def _rank_and_score(row: pd.Series, lang: str) -> str:
     parts = []
     if not fmt.is_missing(row.get("rank")):
-        parts.append(fmt.rank(row["rank"], row.get("n_ranked"), lang))
+        parts.append(fmt.rank(row["rank"], row.get("n_ranked"), lang, row.get("rank_basis")))
     if not fmt.is_missing(row.get("score")):
-        parts.append(fmt.score(row["score"], str(row["index"]), lang))
+        parts.append(fmt.mark(fmt.score(row["score"], str(row["index"]), lang), row.get("score_basis"), lang))
     return " · ".join(parts) or fmt.not_published(lang)
 
 
@@ -104,11 +104,14 @@ def history_tables(history: pd.DataFrame, who: Subject, lang: str) -> list[Peopl
         frame["n_ranked"] = frame["year"].map(own["n_ranked"])
         frame["score"] = frame["year"].map(own["score"])
         frame["tier"] = frame["year"].map(own["tier"])
+        for basis in ("rank_basis", "score_basis"):  # a computed rank or sum carries the mark
+            if basis in own:
+                frame[basis] = frame["year"].map(own[basis])
         # a national median only for a year with a score for every ranked unit
         per_year = rows.drop_duplicates("year").set_index("year")
         whole = per_year["median_complete"].astype("boolean").fillna(False).astype(bool)
-        frame["median_score"] = [
-            fmt.score(per_year.loc[y, "median_score"], str(index), lang)
+        frame["median_score"] = [  # a median of the year's scores is computed by the project
+            fmt.mark(fmt.score(per_year.loc[y, "median_score"], str(index), lang), "computed", lang)
             if whole.loc[y]
             else text("atlas.text.median_partial", lang)
             for y in years
@@ -184,9 +187,11 @@ def subindex_table(profile: pd.DataFrame, index: str, year: int, who: Subject, l
             label_fields={"province": display_name(who.name, lang)},
             basis_column="value_basis",  # the subject's score as subindex_profile says it is
         ),
-        Column("best_score", "tables.column.best_score", kind="score", index=index),
+        Column(
+            "best_score", "tables.column.best_score", kind="score", index=index, basis_column="best_basis"
+        ),
         Column("best_province", "tables.column.best_province"),
-        Column("median_score", "atlas.column.median", kind="score", index=index),
+        Column("median_score", "atlas.column.median", kind="score", index=index, basis_column="median_basis"),
         Column("n_scored", "atlas.column.n_scored", kind="number"),
     ]
     notes = []  # a derived score (a merged unit's mean) carries the mark; the table gives its legend
