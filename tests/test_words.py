@@ -525,3 +525,40 @@ def test_real_amounts_carry_the_mark_in_tables_and_on_charts_with_the_legend(lan
     assert labels[1].endswith("†") and not WORD_AS_MARK.search(labels[1])
     chart = finish(ctx, fig, kind="t", name="t", data=items, title="t", sources=["s"], notes=[], alt_text="a")
     assert chart.footer.replace("\n", " ").count(fmt.computed_legend(lang)[:30]) == 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_tables_sources_name_each_sites_source_class(lang):
+    """A footer names every source with its class (meta/source_classes.csv): a research repository
+    on github.com is a third party's compilation, the publisher's mirrored file is the publisher's."""
+    import html as html_module
+
+    from bs4 import BeautifulSoup
+
+    from egov_analysis.tables import sources_note
+
+    urls = [
+        "https://github.com/mdtrinh/vietnamdata/blob/0123abc/data-raw/PCI/pci2015.xlsx",
+        "https://github.com/hnks-gh/ml-mcdm/blob/main/papi_2020.csv",
+        "https://baoquangninh.vn/a.html",
+        "https://www.quangninh.gov.vn/b.html",
+        "https://baoquangninh.vn/c.html",  # the same site and class: named once
+    ]
+    note = BeautifulSoup(sources_note(urls, lang), "html.parser").get_text()
+    names = {c: fmt.display_name("source_class", c, lang) for c in meta_classes()}
+    for site, source_class in [
+        ("github.com", "publisher_file"),
+        ("github.com", "third_party_compilation"),
+        ("baoquangninh.vn", "press"),
+        ("quangninh.gov.vn", "provincial_government"),
+    ]:
+        assert f"{site} ({names[source_class]})" in note, note
+    assert note.count("baoquangninh.vn") == 1
+    html = people_table(pd.DataFrame({"a": [1]}), [Column("a", "tables.column.year")], lang, sources=urls)
+    assert html_module.escape(names["third_party_compilation"]) in html.as_raw_html()
+
+
+def meta_classes() -> list[str]:
+    from egov_analysis import meta
+
+    return list(meta.source_classes()["class"])
