@@ -562,3 +562,28 @@ def meta_classes() -> list[str]:
     from egov_analysis import meta
 
     return list(meta.source_classes()["class"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_change_chart_is_left_out_with_the_findings_reason_among_a_top_list(lang):
+    """The rise/fall chart follows the findings' rule: among a handful of units, or the units of
+    two top lists, no change chart is drawn, and the page says why in the findings' words."""
+    from egov_analysis.plots.chart import NoChart
+
+    codes = sorted(provinces())
+    tops = _rows(
+        [(y, c, None, (i + y) % 12 + 1, "published") for y in (2019, 2020) for i, c in enumerate(codes[:12])],
+        n=63,
+    )
+    chart = plots.dumbbell(DrawingContext(lang), tops, 2019, 2020)
+    said = findings.index_sentences(tops, lang)
+    assert isinstance(chart, NoChart) and chart.reason in said
+    few = _rows(
+        [(y, c, None, (i + y) % 5 + 1, "published") for y in (2019, 2020) for i, c in enumerate(codes[:5])]
+    )
+    assert isinstance(plots.dumbbell(DrawingContext(lang), few, 2019, 2020), NoChart)
+    whole = _rows(
+        [(y, c, None, (i + y) % 12 + 1, "published") for y in (2019, 2020) for i, c in enumerate(codes[:12])],
+        n=12,
+    )
+    assert not isinstance(plots.dumbbell(DrawingContext(lang), whole, 2019, 2020), NoChart)

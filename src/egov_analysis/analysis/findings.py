@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import pandas as pd
 
@@ -38,6 +39,21 @@ from .relationships import Correlation
 MIN_UNITS_FOR_CHANGE = 10
 
 FINDINGS_METADATA = "egov_findings"
+
+
+def withheld_change(n_both: int, n_ranked: Any, first: int, last: int, lang: str) -> Sentence | None:
+    """Why no largest rise or fall is named among the ``n_both`` units ranked in ``first`` and
+    ``last`` (``n_ranked``: the units the publisher ranked, a number or the rows' column), or None
+    when their moves are a finding. The one rule for findings and the change chart: fewer than
+    :data:`MIN_UNITS_FOR_CHANGE` units, or fewer than half of the units ranked (two top lists)."""
+    ranked = pd.to_numeric(pd.Series(n_ranked), errors="coerce").max()
+    fields = {"first": first, "last": last, "n": fmt.number(n_both, lang)}
+    if pd.notna(ranked) and n_both >= MIN_UNITS_FOR_CHANGE and n_both < int(ranked) / 2:
+        # the largest move among the units of two top lists says which units the lists hold
+        return _say("findings.partial_for_change", lang, **fields, total=fmt.number(int(ranked), lang))
+    if n_both < MIN_UNITS_FOR_CHANGE:  # the largest of a handful of moves is no finding
+        return _say("findings.few_for_change", lang, **fields, min=fmt.number(MIN_UNITS_FOR_CHANGE, lang))
+    return None
 
 
 @dataclass(frozen=True)
@@ -564,15 +580,9 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
         )
         return out
     ranked = pd.to_numeric(both["n_ranked"], errors="coerce").max()
-    if pd.notna(ranked) and len(wide) >= MIN_UNITS_FOR_CHANGE and len(wide) < int(ranked) / 2:
-        # the largest move among the units of two top lists says which units the lists hold
-        total = fmt.number(int(ranked), lang)
-        out.append(_say("findings.partial_for_change", lang, **fields, total=total))
-        return out
-    if len(wide) < MIN_UNITS_FOR_CHANGE:  # the largest of a handful of moves is no finding
-        out.append(
-            _say("findings.few_for_change", lang, **fields, min=fmt.number(MIN_UNITS_FOR_CHANGE, lang))
-        )
+    withheld = withheld_change(len(wide), ranked, first, last, lang)
+    if withheld is not None:
+        out.append(withheld)
         return out
     if change.max() > 0:
         best = change[change.eq(change.max())]

@@ -24,6 +24,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator
 
 from .. import formatting
+from ..analysis.findings import withheld_change
 from ..analysis.rankings import rank_change, rank_order
 from ..meta import messages
 from ..meta.coverage import PARTIAL
@@ -590,6 +591,10 @@ def dumbbell(
     if len(change) < 2:
         reason = ctx.word("no_chart_change", what=label, first=first_year, last=last_year, n=len(change))
         return no_chart(ctx, kind="rank_change", name=name, reason=reason, data=change)
+    ranked = rows.loc[rows["year"].isin([first_year, last_year]), "n_ranked"]
+    withheld = withheld_change(len(change), ranked, first_year, last_year, ctx.lang)
+    if withheld is not None:  # the findings' rule: moves among a handful of units are no finding
+        return no_chart(ctx, kind="rank_change", name=name, reason=str(withheld), data=change)
     data = change.sort_values("rank_last")
     fig, ax = new_figure(9, max(3.5, 0.2 * len(data) + 2.5))
     y = np.arange(len(data))
