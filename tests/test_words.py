@@ -587,3 +587,18 @@ def test_the_change_chart_is_left_out_with_the_findings_reason_among_a_top_list(
         n=12,
     )
     assert not isinstance(plots.dumbbell(DrawingContext(lang), whole, 2019, 2020), NoChart)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_province_merged_away_is_counted_apart_in_the_rank_grid(lang):
+    """PCI 2006–2008 ranked Hà Tây on its own: the grid has its row, but the alt text counts the
+    provinces and names Hà Tây apart, so that 63 provinces never read as "64 units"."""
+    hatay = "28"
+    entries = [
+        (y, c, None, i + 1, "published") for y in (2007, 2008) for i, c in enumerate([QN, HN, HP, hatay])
+    ]
+    entries += [(2009, c, None, i + 1, "published") for i, c in enumerate([QN, HN, HP])]
+    chart = plots.rank_heatmap(DrawingContext(lang), _rows(entries, n=None))
+    assert len(chart.figure.axes[0].get_yticklabels()) == 4  # Hà Tây keeps its row
+    n_units = {"en": "for 3 units and Hà Tây", "vi": "gồm 3 đơn vị và Hà Tây"}[lang]
+    assert n_units in chart.alt_text and "Hà Nội" in chart.alt_text and " 4 " not in chart.alt_text

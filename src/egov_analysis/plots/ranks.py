@@ -28,6 +28,7 @@ from ..analysis.findings import withheld_change
 from ..analysis.rankings import rank_change, rank_order
 from ..meta import messages
 from ..meta.coverage import PARTIAL
+from ..provinces import provinces
 from .chart import ChartResult, DrawingContext
 from .footer import break_note, finish, index_notes, index_short, index_sources, no_chart, series_breaks
 from .layout import end_labels, new_figure, rank_axis, year_axis
@@ -316,12 +317,25 @@ def rank_heatmap(
     if partial:
         notes += [ctx.word("note_starred_partial"), partial]
     data = matrix.reset_index().melt(id_vars="province", var_name="year", value_name="rank")
+    # a province merged into another (Hà Tây into Hà Nội, 2008) has its own rows while it was
+    # ranked: it is counted apart, so that 63 provinces do not read as 64
+    everyone = provinces()
+    former = {n: everyone[str(codes[n])] for n in names if n in codes and everyone[str(codes[n])].merged_into}
+    former_phrase = "".join(
+        ctx.word(
+            "alt.former_unit",
+            name=name,
+            into=everyone[str(unit.merged_into)].display_name(ctx.lang),
+        )
+        for name, unit in former.items()
+    )
     alt = ctx.word(
         "alt.rank_heatmap",
         what=label,
         first=years[0],
         last=years[-1],
-        n=len(names),
+        n=len(names) - len(former),
+        former=former_phrase,
         highlight=_highlight_phrase(ctx, [n for c, n in chosen.items() if c in set(codes)]),
     )
     return finish(
