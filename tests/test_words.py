@@ -602,3 +602,24 @@ def test_a_province_merged_away_is_counted_apart_in_the_rank_grid(lang):
     assert len(chart.figure.axes[0].get_yticklabels()) == 4  # Hà Tây keeps its row
     n_units = {"en": "for 3 units and Hà Tây", "vi": "gồm 3 đơn vị và Hà Tây"}[lang]
     assert n_units in chart.alt_text and "Hà Nội" in chart.alt_text and " 4 " not in chart.alt_text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_leader_is_of_the_latest_year_with_a_rank_held(lang):
+    """PAPI 2024 is held as scores without ranks: the key finding names 2023's leader (its rank
+    computed, so marked), not a coverage caveat in place of a finding."""
+    entries = [(2023, c, 46.0 - i, i + 1, "computed") for i, c in enumerate([QN, HN, HP])]
+    entries += [(2024, c, 47.0 - i, None, "computed") for i, c in enumerate([QN, HN, HP])]
+    said = findings.index_sentences(_rows(entries, n=3), lang)
+    name = fmt.mark(provinces()[QN].display_name(lang), "computed", lang)
+    assert said[0].startswith("PCI 2023: ") and name in said[0]
+
+
+def test_papis_partner_vff_crt_is_named_as_it_names_itself_in_vietnamese():
+    """VFF-CRT is the Fatherland Front's Centre for Research and Training ("Trung tâm Bồi dưỡng cán
+    bộ và Nghiên cứu khoa học"), not a "Ban Công tác Mặt trận" (a commune-level front committee)."""
+    from egov_analysis import meta
+
+    for publisher in (meta.indices()["papi"].publisher_in("vi"), *meta.edition_publishers("papi", "vi")):
+        assert "Trung tâm Bồi dưỡng cán bộ và Nghiên cứu khoa học Mặt trận Tổ quốc Việt Nam" in publisher
+        assert "Ban Công tác Mặt trận" not in publisher

@@ -453,12 +453,16 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
     coverage = year_coverage(rows).set_index("year")
     out: list[str] = []
     latest = int(coverage.index.max())
-    last_rows = rows[rows["year"].eq(latest)]
+    # the leader of the latest year with a rank held (PAPI 2024 is held as scores without ranks:
+    # its leader is not known, 2023's is)
+    ranked_years = rows.loc[rows["rank"].notna(), "year"]
+    leader_year = int(ranked_years.max()) if not ranked_years.empty else latest
+    last_rows = rows[rows["year"].eq(leader_year)]
     leaders = last_rows[last_rows["rank"].eq(last_rows["rank"].min())]
     if not leaders.empty:
         scores = leaders["score"].dropna()
         who = fmt.mark(fmt.join(_names(leaders), lang), _any_computed(leaders), lang)
-        fields = {"index": label, "year": latest, "leaders": who}
+        fields = {"index": label, "year": leader_year, "leaders": who}
         if len(scores) == len(leaders) and scores.nunique() == 1:
             score = fmt.score(scores.iloc[0], index, lang)
             out.append(_say_n("findings.leader", lang, len(_names(leaders)), **fields, score=score))
