@@ -623,3 +623,38 @@ def test_papis_partner_vff_crt_is_named_as_it_names_itself_in_vietnamese():
     for publisher in (meta.indices()["papi"].publisher_in("vi"), *meta.edition_publishers("papi", "vi")):
         assert "Trung tâm Bồi dưỡng cán bộ và Nghiên cứu khoa học Mặt trận Tổ quốc Việt Nam" in publisher
         assert "Ban Công tác Mặt trận" not in publisher
+
+
+# English words a checked line of the Vietnamese edition once printed ("rank", "of", "scores", "vs")
+ENGLISH_IN_CHECKED = re.compile(r"\b(rank|ranks|of|scores|vs|in|and)\b")
+
+
+def test_the_checked_key_numbers_are_written_in_the_reports_language():
+    """keep_output cells print their key numbers through the catalogue, so that the Vietnamese
+    edition's checked cells hold no English word, and a computed rank keeps its mark."""
+    lines = [
+        fmt.rank_line("Quảng Ninh", 2022, 1, 61, "vi", "computed"),
+        fmt.coverage_line("pci", 2005, 2024, 1134, 1135, "vi"),
+        fmt.correlation_line("pci", "papi", 2016, 63, 0.162, 0.181, "vi"),
+    ]
+    assert lines[0] == "Quảng Ninh 2022: hạng 1/61†" and "1.134 điểm" in lines[1] and "r = 0,16" in lines[2]
+    assert not [line for line in lines if ENGLISH_IN_CHECKED.search(line)], lines
+    assert fmt.rank_line("Quảng Ninh", 2017, 1, 63, "en", "published") == "Quảng Ninh 2017: rank 1 / 63"
+
+
+def test_no_checked_cell_of_a_notebook_writes_words_of_its_own():
+    """A keep_output cell that prints words takes them from the catalogue (formatting's *_line
+    functions): an f-string of English words would reach the Vietnamese edition's checked cell."""
+    import nbformat
+
+    from egov_analysis import config
+
+    found = []
+    for path in sorted(config.paths().notebooks.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if "keep_output" in cell.metadata.get("tags", []):
+                literals = re.findall(r"f\"([^\"]*)\"", cell.source)
+                found += [
+                    (path.name, s) for s in literals if ENGLISH_IN_CHECKED.search(re.sub(r"{[^}]*}", "", s))
+                ]
+    assert not found, found
