@@ -689,7 +689,9 @@ def source_words(row: pd.Series, lang: str) -> str:
     label = str(row.get("claim", row.get("metric", "")))
     if not isinstance(quote, str) or not quote.strip():
         return label
-    return text("programme.quoted", lang, quote=quote.strip(), label=label)
+    if text("programme.fact_column", lang) == "metric":  # a language whose facts are labels: both
+        return text("programme.quoted_labelled", lang, quote=quote.strip(), label=label)
+    return text("programme.quoted", lang, quote=quote.strip())
 
 
 HEADLINE_INDICATORS = ("overall", "e_governance")  # every index's score, and PAPI's e-governance
