@@ -461,8 +461,14 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
     leaders = last_rows[last_rows["rank"].eq(last_rows["rank"].min())]
     if not leaders.empty:
         scores = leaders["score"].dropna()
-        who = fmt.mark(fmt.join(_names(leaders), lang), _any_computed(leaders), lang)
-        fields = {"index": label, "year": leader_year, "leaders": who}
+        # the mark belongs to the value (the first place), not to the names
+        first = fmt.mark("", _any_computed(leaders), lang)
+        fields = {
+            "index": label,
+            "year": leader_year,
+            "leaders": fmt.join(_names(leaders), lang),
+            "mark": first,
+        }
         if len(scores) == len(leaders) and scores.nunique() == 1:
             score = fmt.score(scores.iloc[0], index, lang)
             out.append(_say_n("findings.leader", lang, len(_names(leaders)), **fields, score=score))
