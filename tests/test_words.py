@@ -659,3 +659,28 @@ def test_no_checked_cell_of_a_notebook_writes_words_of_its_own():
                     (path.name, s) for s in literals if ENGLISH_IN_CHECKED.search(re.sub(r"{[^}]*}", "", s))
                 ]
     assert not found, found
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_programme_outcomes_mark_a_papi_sum_and_the_medians(lang):
+    """The phase page's outcome rows: a PAPI total is a sum of dimensions and the national and
+    regional medians are computed; each carries the mark, a published score does not."""
+    from egov_analysis.analysis.phases import reader_table
+
+    rows = pd.DataFrame(
+        {
+            "index": ["papi", "pci"],
+            "year": [2011, 2011],
+            "status": ["published", "published"],
+            "score": [34.9086, 63.25],
+            "score_basis": ["computed", "published"],
+            "national_median": [35.66, 59.43],
+            "peers_median": [35.73, 60.1],
+        }
+    )
+    keys = {"score": "score", "national_median": "national_median", "peers_median": "peers_median"}
+    html = reader_table(rows, keys, lang).as_raw_html()
+    sep = "." if lang == "en" else ","
+    for cell in (f"34{sep}91†", f"35{sep}66†", f"35{sep}73†", f"59{sep}43†", f"60{sep}10†"):
+        assert f">{cell}<" in html, cell
+    assert f">63{sep}25<" in html and html.count(fmt.computed_legend(lang)[:30]) == 1

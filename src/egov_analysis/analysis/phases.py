@@ -573,7 +573,7 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
             # a year with no edition, or before the indicator existed, has no list at all: say which
             status = frame["status"] if "status" in frame else pd.Series("published", index=frame.index)
             table[column] = [
-                score(float(v), str(i), lang)
+                fmt_mark(score(float(v), str(i), lang), "computed", lang)  # a median the project computed
                 if pd.notna(v)
                 else (
                     partial if s in ("published", "not held") else text(f"programme.status.{_key(s)}", lang)
@@ -604,7 +604,12 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
                 fmt_number(v, lang) if pd.isna(v) else fmt_mark(fmt_number(v, lang, 1), "derived", lang)
                 for v in values
             ]
-        elif key == "mean_score" and "index" in frame:  # a mean is computed by the project: marked
+        elif key == "score" and "score_basis" in frame and "index" in frame:  # a PAPI total is a sum
+            table[column] = [
+                fmt_number(v, lang) if pd.isna(v) else fmt_mark(score(float(v), str(i), lang), b, lang)
+                for v, i, b in zip(values, frame["index"], frame["score_basis"], strict=True)
+            ]
+        elif key in ("peers_median", "mean_score") and "index" in frame:  # a median or mean: computed
             table[column] = [
                 fmt_number(v, lang)
                 if pd.isna(v)
