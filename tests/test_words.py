@@ -684,3 +684,22 @@ def test_the_programme_outcomes_mark_a_papi_sum_and_the_medians(lang):
     for cell in (f"34{sep}91†", f"35{sep}66†", f"35{sep}73†", f"59{sep}43†", f"60{sep}10†"):
         assert f">{cell}<" in html, cell
     assert f">63{sep}25<" in html and html.count(fmt.computed_legend(lang)[:30]) == 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_mark_of_a_best_rank_belongs_to_the_years_it_was_computed_not_the_whole_span(lang):
+    """ICT Index, Quảng Ninh: rank 3 printed in 2019, 2020 and 2022, computed in 2023: not
+    "3† (2019–2020, 2022–2023)", which marks a span the publisher mostly printed."""
+    rows = _rows(
+        [
+            (2016, QN, None, 4, "published"),
+            (2019, QN, None, 3, "published"),
+            (2020, QN, None, 3, "published"),
+            (2022, QN, None, 3, "published"),
+            (2023, QN, None, 3, "computed"),
+        ],
+        n=63,
+    )
+    sentence = next(s for s in findings.province_sentences(rows, QN, lang) if "2016" in s)
+    assert "3 (2019–2020, 2022)" in sentence and "3† (2023)" in sentence and "4 (2016)" in sentence
+    assert "2022–2023" not in sentence

@@ -317,30 +317,23 @@ def _best_worst(own: pd.DataFrame, lang: str) -> list[str]:
     ranks = ranked["rank"].astype(int)
     best, worst = int(ranks.min()), int(ranks.max())
 
-    def written(value: int) -> str:  # marked when the project computed it in any of its years
-        return fmt.mark(fmt.number(value, lang), _any_computed(ranked[ranks.eq(value)]), lang)
+    def written(value: int) -> str:
+        """The rank with its years, once for the years it was printed and once, marked, for the
+        years the project computed it: the mark belongs to a year's value, never to a span of
+        years most of which the publisher printed ("3 (2019–2020, 2022) and 3† (2023)")."""
+        at = ranked[ranks.eq(value)]
+        computed = [fmt.is_computed(b) for b in at.get("rank_basis", pd.Series(None, index=at.index))]
+        parts = []
+        for is_computed_rank in (False, True):
+            years = at.loc[[c == is_computed_rank for c in computed], "year"]
+            if not years.empty:
+                rank = fmt.mark(fmt.number(value, lang), "computed" if is_computed_rank else None, lang)
+                parts.append(text("findings.rank_in_years", lang, rank=rank, years=fmt.year_span(years)))
+        return fmt.join(parts, lang)
 
     if best == worst:
-        return [
-            _say(
-                "findings.same_rank",
-                lang,
-                rank=written(best),
-                n=len(ranked),
-                years=fmt.year_span(ranked["year"]),
-            )
-        ]
-    return [
-        _say(
-            "findings.best_worst",
-            lang,
-            best=written(best),
-            best_years=fmt.year_span(ranked.loc[ranks.eq(best), "year"]),
-            worst=written(worst),
-            worst_years=fmt.year_span(ranked.loc[ranks.eq(worst), "year"]),
-            n=len(ranked),
-        )
-    ]
+        return [_say("findings.same_rank", lang, rank=written(best), n=len(ranked))]
+    return [_say("findings.best_worst", lang, best=written(best), worst=written(worst), n=len(ranked))]
 
 
 def _editions_between(index: str, first: int, last: int) -> list[int]:
