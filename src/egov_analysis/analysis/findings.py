@@ -310,6 +310,21 @@ def _tie_sentence(rows: pd.DataFrame, here: pd.Series, code: str, lang: str) -> 
     ]
 
 
+def rank_in_years(rows: pd.DataFrame, value: int, lang: str) -> str:
+    """A rank with the years of ``rows`` (one unit's rows holding that rank), once for the years
+    it was printed and once, marked, for the years the project computed it: the mark belongs to a
+    year's value, never to a span of years most of which the publisher printed
+    ("3 (2019–2020, 2022) and 3† (2023)")."""
+    computed = [fmt.is_computed(b) for b in rows.get("rank_basis", pd.Series(None, index=rows.index))]
+    parts = []
+    for is_computed_rank in (False, True):
+        years = rows.loc[[c == is_computed_rank for c in computed], "year"]
+        if not years.empty:
+            rank = fmt.mark(fmt.number(value, lang), "computed" if is_computed_rank else None, lang)
+            parts.append(text("findings.rank_in_years", lang, rank=rank, years=fmt.year_span(years)))
+    return fmt.join(parts, lang)
+
+
 def _best_worst(own: pd.DataFrame, lang: str) -> list[str]:
     ranked = own.dropna(subset=["rank"])
     if len(ranked) < 2:
@@ -318,18 +333,7 @@ def _best_worst(own: pd.DataFrame, lang: str) -> list[str]:
     best, worst = int(ranks.min()), int(ranks.max())
 
     def written(value: int) -> str:
-        """The rank with its years, once for the years it was printed and once, marked, for the
-        years the project computed it: the mark belongs to a year's value, never to a span of
-        years most of which the publisher printed ("3 (2019–2020, 2022) and 3† (2023)")."""
-        at = ranked[ranks.eq(value)]
-        computed = [fmt.is_computed(b) for b in at.get("rank_basis", pd.Series(None, index=at.index))]
-        parts = []
-        for is_computed_rank in (False, True):
-            years = at.loc[[c == is_computed_rank for c in computed], "year"]
-            if not years.empty:
-                rank = fmt.mark(fmt.number(value, lang), "computed" if is_computed_rank else None, lang)
-                parts.append(text("findings.rank_in_years", lang, rank=rank, years=fmt.year_span(years)))
-        return fmt.join(parts, lang)
+        return rank_in_years(ranked[ranks.eq(value)], value, lang)
 
     if best == worst:
         return [_say("findings.same_rank", lang, rank=written(best), n=len(ranked))]
