@@ -462,3 +462,17 @@ def test_a_units_findings_with_a_computed_rank_explain_the_mark_once():
         assert [str(s) for s in found].count(legend) == 1 and str(found[-1]) == legend
     plain = profiles.key_findings(PANEL, profiles.subject("Đà Nẵng", "34"), "en", "Đà Nẵng").sentences
     assert fmt.computed_legend("en") not in [str(s) for s in plain]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_profiles_interactive_indices_follow_the_static_charts_order_in_both_languages(lang):
+    """The interactive rank lines of a profile list the indices in the order of the static chart,
+    its alt text and the headline table (by index id), in both languages: Vega-Lite's own sort by
+    name put "Xếp hạng chính quyền điện tử" last in the Vietnamese edition only."""
+    egov = rows([(2017, DN, "Đà Nẵng", 0.7, 2, 3)], index="egov_mic")
+    ict = rows([(2017, DN, "Đà Nẵng", 0.6, 3, 3)], index="ict")
+    spec = _spec(interactive.rank_lines(pd.concat([PANEL, egov, ict]), lang, colour="index"))
+    layer = spec.get("layer", [spec])[0]
+    order = layer["encoding"]["color"]["sort"]
+    ids = ["dti", "egov_mic", "ict", "pci"]
+    assert order == [fmt.display_name("index", i, lang) for i in ids]
