@@ -79,7 +79,7 @@ def test_a_tie_is_named_and_an_unchanged_rank_is_not_called_a_move():
     assert sentences[:4] == [
         "PCI 2020: Hải Phòng ranks 2 / 4 with a score of 66.00.",
         "Hải Phòng shares rank 2 in 2020 with Đà Nẵng.",
-        "Rank 2 in each of the 2 years with a rank (2019–2020).",
+        "The same rank in each of the 2 years with a rank: 2 (2019–2020).",
         "Its rank did not change from one ranked year to the next.",
     ]
     assert not any("Biggest" in s for s in sentences)

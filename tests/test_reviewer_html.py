@@ -189,8 +189,10 @@ def test_a_page_with_computed_values_marks_them_and_explains_the_mark_once(proje
     legend = catalogue(lang)["tables.computed_legend"]
     visible = _reviewer(project_build, report).get_text("\n", strip=True)
     marks = visible.replace(legend, "").replace(catalogue(lang)["site.footer_note"], "")  # it names the mark
-    if "†" in marks:
-        assert legend in visible, f"{report}: the mark without its legend"
+    if "†" in marks:  # one mark, one legend sentence per page, in the page's language
+        assert visible.count(legend) == 1, f"{report}: the legend {visible.count(legend)} times"
+    other = catalogue("vi" if lang == "en" else "en")["tables.computed_legend"]
+    assert other not in visible, f"{report}: the legend of the other language"
     if report.startswith("rankings_papi"):  # ranks computed from complete score lists
         assert "†" in marks, f"{report}: computed PAPI ranks without the mark"
 

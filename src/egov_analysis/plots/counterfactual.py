@@ -191,7 +191,7 @@ def ratio_chart(
     ax.bar(np.arange(len(table)), table["rmspe_ratio"], color=colours)
     ax.set_yscale("log")
     ax.set_xticks([])
-    ax.set_xlabel(word("runs", ctx.lang))
+    ax.set_xlabel(word("ratio_units", ctx.lang, province=province))  # one bar per province
     ax.set_ylabel(word("ratio", ctx.lang))
     treated = table.index[table["role"].eq("treated")][0]
     ax.annotate(

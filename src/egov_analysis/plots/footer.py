@@ -235,6 +235,18 @@ def localise_ticks(fig: Figure, lang: str) -> None:
                 axis.set_major_formatter(_LocalDecimal(inner, symbol))
 
 
+def marked_legend(fig: Figure, title: str, lang: str) -> list[str]:
+    """The computed mark's one legend sentence when a text drawn in ``fig`` (a label, a tick, a
+    legend entry, the title) carries the mark; nothing otherwise. Every chart that shows a ``†``
+    explains it, whichever code put the mark there."""
+    from matplotlib.text import Text
+
+    from .. import formatting
+
+    drawn = [title, *(t.get_text() for t in fig.findobj(Text))]
+    return [formatting.computed_legend(lang)] if any(formatting.has_mark(t, lang) for t in drawn) else []
+
+
 def finish(
     ctx: DrawingContext,
     fig: Figure,
@@ -251,6 +263,7 @@ def finish(
     """Title, footer, layout and label placement; the files written when ``ctx.out_dir`` is set."""
     set_title(fig, title)
     localise_ticks(fig, ctx.lang)
+    notes = [*notes, *marked_legend(fig, title, ctx.lang)]
     footer = set_footer(fig, footer_text(sources, notes, ctx.lang))
     settle(fig, after_layout)
     if ctx.out_dir is None:  # measured when the PNG is first made (Chart.png)

@@ -70,9 +70,9 @@ def predecessors(who: Subject, lang: str) -> Any:
 def _rank_and_score(row: pd.Series, lang: str) -> str:
     parts = []
     if not fmt.is_missing(row.get("rank")):
-        parts.append(fmt.rank(row["rank"], row.get("n_ranked"), lang))
+        parts.append(fmt.rank(row["rank"], row.get("n_ranked"), lang, row.get("rank_basis")))
     if not fmt.is_missing(row.get("score")):
-        parts.append(fmt.score(row["score"], str(row["index"]), lang))
+        parts.append(fmt.mark(fmt.score(row["score"], str(row["index"]), lang), row.get("score_basis"), lang))
     return " · ".join(parts) or fmt.not_published(lang)
 
 
@@ -109,11 +109,14 @@ def history_tables(history: pd.DataFrame, who: Subject, lang: str) -> list[Peopl
         frame["n_ranked"] = frame["year"].map(own["n_ranked"])
         frame["score"] = frame["year"].map(own["score"])
         frame["tier"] = frame["year"].map(own["tier"])
+        for basis in ("rank_basis", "score_basis"):  # a computed rank or sum carries the mark
+            if basis in own:
+                frame[basis] = frame["year"].map(own[basis])
         # a national median only for a year with a score for every ranked unit
         per_year = rows.drop_duplicates("year").set_index("year")
         whole = per_year["median_complete"].astype("boolean").fillna(False).astype(bool)
-        frame["median_score"] = [
-            fmt.score(per_year.loc[y, "median_score"], str(index), lang)
+        frame["median_score"] = [  # a median of the year's scores is computed by the project
+            fmt.mark(fmt.score(per_year.loc[y, "median_score"], str(index), lang), "computed", lang)
             if whole.loc[y]
             else text("atlas.text.median_partial", lang)
             for y in years
@@ -149,7 +152,7 @@ def history_tables(history: pd.DataFrame, who: Subject, lang: str) -> list[Peopl
         means = rows[rows["role"].eq(DERIVED_MEAN)].set_index("year")["score"]
         if who.merged:  # a mean that cannot be computed is no gap in what was published
             frame["mean"] = [
-                fmt.score(means[y], str(index), lang)
+                fmt.mark(fmt.score(means[y], str(index), lang), "derived", lang)
                 if y in means.index
                 else text("atlas.text.no_mean", lang)
                 for y in years
@@ -158,7 +161,7 @@ def history_tables(history: pd.DataFrame, who: Subject, lang: str) -> list[Peopl
         columns.append(Column("median_score", "atlas.column.national_median"))
         label = fmt.display_name("index", str(index), lang)
         key = "atlas.table.history_unit" if who.is_unit else "atlas.table.history"
-        notes = [text("atlas.table.derived_note", lang)] if who.merged and means.notna().any() else []
+        notes = []  # a derived mean carries the mark; the table gives its one legend
         if frame["tier"].notna().any() and not who.is_unit:
             notes.append(text("atlas.table.tiers_as_printed", lang))
         tables.append(
@@ -187,13 +190,16 @@ def subindex_table(profile: pd.DataFrame, index: str, year: int, who: Subject, l
             kind="score",
             index=index,
             label_fields={"province": display_name(who.name, lang)},
+            basis_column="value_basis",  # the subject's score as subindex_profile says it is
         ),
-        Column("best_score", "tables.column.best_score", kind="score", index=index),
+        Column(
+            "best_score", "tables.column.best_score", kind="score", index=index, basis_column="best_basis"
+        ),
         Column("best_province", "tables.column.best_province"),
-        Column("median_score", "atlas.column.median", kind="score", index=index),
+        Column("median_score", "atlas.column.median", kind="score", index=index, basis_column="median_basis"),
         Column("n_scored", "atlas.column.n_scored", kind="number"),
     ]
-    notes = [text("atlas.table.derived_note", lang)] if derived else []
+    notes = []  # a derived score (a merged unit's mean) carries the mark; the table gives its legend
     n_scored = int(profile["n_scored"].max()) if len(profile) else 0
     notes.append(text("atlas.table.subindex_partial", lang, n=fmt.number(n_scored, lang)))
     return people_table(
@@ -336,4 +342,6 @@ def subject_label(who: Subject, lang: str) -> str:
     merged unit, its name marked derived (the mean of its members; the table below says so)."""
     if not who.merged:
         return display_name(who.name, lang)
-    return text("atlas.chart.derived_label", lang, name=display_name(who.name, lang))
+    return fmt.mark(
+        text("atlas.chart.derived_label", lang, name=display_name(who.name, lang)), "derived", lang
+    )
