@@ -328,20 +328,26 @@ def test_index_pages_are_bilingual_link_each_report_to_its_other_language_and_of
 
 @pytest.mark.slow
 def test_the_landing_pages_show_a_finding_and_a_thumbnail_per_report_in_one_order(project_build):
+    """Every report built shows its finding and thumbnail; the landing pages list the reports of
+    the reports file (a sample's unbuilt ones too) in one order in both languages."""
     base = project_build.reports
     order = {}
-    pairs = other_languages(REPORTS)
+    every = load_reports(config.paths().root / "reports.toml", config.paths().notebooks)
+    pairs = other_languages(every)
+    built = {r.name for r in REPORTS}
     for lang in ("en", "vi"):
         cards = _soup(base / page_name(lang)).find("main").find_all("article")
         # each card by the name of the report's English edition, to compare the two orders
         order[lang] = [c["id"][2:] if lang == "en" else pairs[c["id"][2:]]["en"].name for c in cards]
         for card in cards:
+            assert card.find("h3")["lang"] == lang, card["id"]  # every report in the page's language
+            if card["id"][2:] not in built:
+                continue
             finding, image = card.find("p", class_="finding"), card.find("img")
             assert finding is not None and len(finding.get_text()) > 20, card["id"]
             assert image is not None and image["alt"] and (base / image["src"]).exists(), card["id"]
-            assert card.find("h3")["lang"] == lang, card["id"]  # every report in the page's language
     assert order["en"] == order["vi"]
-    assert set(order["en"]) == {r.name for r in REPORTS if r.parameters.get("lang", "en") == "en"}
+    assert set(order["en"]) >= {r.name for r in REPORTS if r.parameters.get("lang", "en") == "en"}
 
 
 def _header_hrefs(page: Path) -> tuple[list[str], str]:
