@@ -51,7 +51,7 @@ test: $(STAMP) ## the test suite, ~4½ min (ruff, mypy, unit, integration, refer
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --nbval-lax tests notebooks
 
 test-extended: $(STAMP) ## the tier CI also runs (~11 min): the full sweep locally and on a local Dask cluster, a real browser
-	$(BIN)/python -m pytest --extended -m extended
+	$(BIN)/python -m pytest --extended -m "extended or pages"
 
 lint: $(STAMP) ## ruff check and format check only
 	$(BIN)/ruff check .

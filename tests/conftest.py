@@ -28,6 +28,14 @@ def project_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> egov_confi
     return egov_config.paths()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The shared build's size follows the tier (``support.shared_build_names``); set before the
+    test modules are collected, since they list the built pages at import."""
+    import support
+
+    support.EXTENDED = bool(config.getoption("--extended"))
+
+
 def pytest_report_header() -> str:
     state = "present" if REFERENCE.is_dir() else "ABSENT: reference tests will be skipped"
     return f"egov-analysis reference data: {REFERENCE} ({state}); cwd {os.getcwd()}"
@@ -62,9 +70,10 @@ def real_processed(tmp_path_factory: pytest.TempPathFactory) -> egov_config.Path
 def project_build(
     tmp_path_factory: pytest.TempPathFactory, real_processed: egov_config.Paths
 ) -> egov_config.Paths:
-    """The project's default report set (reports.toml) with a few of its 194 profiles
-    (``support.shared_build_names``), built once for the whole run — once for all pytest-xdist
-    workers too: the first to get the lock builds, the others reuse its folders. Treat it as
+    """A sample of the project's default report set (reports.toml), or with ``--extended`` the whole
+    set with a few of its 194 profiles (``support.shared_build_names``), built once for the whole
+    run — once for all pytest-xdist workers too: the first to get the lock builds, the others reuse
+    its folders. Treat it as
     read-only; a test that changes outputs copies them first."""
     from filelock import FileLock
     from support import shared_build_names

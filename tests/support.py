@@ -7,6 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
+# twelve real province codes for a synthetic-control panel: the treated one is Quảng Ninh (22)
+SCM_CODES = ["22", "01", "02", "04", "06", "08", "10", "11", "12", "14", "15", "17"]
+
 
 def tree_digest(folder: Path) -> str:
     """A hash of a folder: every path, file content and symlink target ("absent" if missing)."""
@@ -33,30 +39,114 @@ def run_clean_cli(raw: Path, processed: Path) -> subprocess.CompletedProcess[str
     )
 
 
+def pci_rows(scores: np.ndarray, years: list[int], codes: list[str]) -> pd.DataFrame:
+    """A score matrix (``years`` × ``codes``) as rows of the indices table: PCI's overall score of
+    the 63 provinces, one row per year and province."""
+    return pd.DataFrame(
+        [
+            {
+                "index": "pci",
+                "indicator": "overall",
+                "geography": "provinces_63",
+                "year": year,
+                "province_code": code,
+                "score": scores[t, i],
+            }
+            for t, year in enumerate(years)
+            for i, code in enumerate(codes)
+        ]
+    )
+
+
+def index_rows(
+    records: list[tuple], columns: list[str], index: str, indicator: str, geography: str, **fixed: object
+) -> pd.DataFrame:
+    """``records`` (tuples of ``columns``, e.g. year, province_code, province, score, rank,
+    n_ranked) as rows of the indices table of one index, indicator and geography, published;
+    ``fixed`` gives the other columns one value each (``source_url``, ``tier`` …)."""
+    frame = pd.DataFrame(records, columns=columns)
+    frame = frame.assign(
+        index=index,
+        indicator=indicator,
+        geography=geography,
+        score_basis="published",
+        rank_basis="published",
+        **fixed,
+    )
+    return frame.astype({"year": "Int64", "score": "Float64", "rank": "Int64", "n_ranked": "Int64"})
+
+
+def candidate_rows(records: list[dict[str, object]], **defaults: object) -> pd.DataFrame:
+    """Candidate rows for the reconciler, typed as the cleaning gives them: each record over a row
+    of Quảng Ninh's overall PCI score (``defaults`` change that row, e.g. ``index="par"``), with
+    ``score_decimals`` as printed."""
+    base = {
+        "index": "pci",
+        "geography": "provinces_63",
+        "province_code": "22",
+        "province_name": "Quảng Ninh",
+        "indicator": "overall",
+        "score": pd.NA,
+        "rank": pd.NA,
+        "rank_basis": "published",
+        "tier": pd.NA,
+        "note": "",
+        "score_change": "",
+        **defaults,
+    }
+    frame = pd.DataFrame([{**base, **r} for r in records])
+    frame["score"] = frame["score"].astype("Float64")
+    frame["score_decimals"] = (
+        frame["score"].map(lambda v: len(f"{v:g}".partition(".")[2]), na_action="ignore").astype("Int64")
+    )
+    frame["rank"] = frame["rank"].astype("Int64")
+    return frame
+
+
 def dead_pid() -> int:
     """The id of a process that has ended (for folders named after their owner)."""
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
     return int(finished.stdout)
 
 
-# The shared build of the test session (conftest ``project_build``): the default set with a few
-# profiles standing for the 194 (a province and a merged unit of 2025, each in both languages, so
-# that every Vietnamese report has its English version), so that `make test` stays under 5
-# minutes. `make reports` builds them all; tests/test_atlas.py checks the others' logic.
+# The shared build of the test session (conftest ``project_build``). `make test` builds a sample of
+# the default set, one report of each kind in both languages (:data:`FAST_SAMPLE`), so that it stays
+# under 5 minutes; the extended tier (``--extended``, CI) builds the default set with a few profiles
+# standing for the 194 (:data:`SAMPLE_PROFILES`) and runs the page checks on every page of it.
+# `make reports` builds them all; tests/test_atlas.py checks the other profiles' logic.
 SAMPLE_PROFILES = (
     "profile_quang_ninh_en",
     "profile_quang_ninh_vi",
     "profile_unit_da_nang_en",
     "profile_unit_da_nang_vi",
 )
+FAST_SAMPLE = (  # a report of each notebook and of each kind of page, in both languages
+    "phase_comparison_quang_ninh",
+    "phase_comparison_quang_ninh_vi",
+    "rankings_pci",  # tiers, sub-indices, a 63-province map
+    "rankings_pci_vi",
+    "rankings_dti_34_units",  # the 34 units of 2025
+    "rankings_dti_34_units_vi",
+    "relationships_pci_papi_2016",
+    "relationships_pci_papi_2016_vi",
+    "data_quality",
+    "data_quality_vi",
+    *SAMPLE_PROFILES,
+)
+EXTENDED = False  # set by conftest's pytest_configure from ``--extended``
 
 
 def shared_build_names() -> list[str]:
-    """The reports of the session's shared build: every report of the default set of reports.toml
-    except the profiles outside :data:`SAMPLE_PROFILES`."""
+    """The reports of the session's shared build, in the order of reports.toml: :data:`FAST_SAMPLE`,
+    or with ``--extended`` every report of the default set except the profiles outside
+    :data:`SAMPLE_PROFILES`."""
     from egov_analysis import config
     from egov_analysis.reporting.contract import load_reports
     from egov_analysis.reporting.reports import select
 
     reports = select(load_reports(config.paths().root / "reports.toml", config.paths().notebooks))
+    if not EXTENDED:
+        missing = set(FAST_SAMPLE) - {r.name for r in reports}
+        assert not missing, f"tests/support.py FAST_SAMPLE names reports not in reports.toml: {missing}"
+        return [r.name for r in reports if r.name in FAST_SAMPLE]
     return [r.name for r in reports if r.notebook != "province_profile.ipynb" or r.name in SAMPLE_PROFILES]

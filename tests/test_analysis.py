@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import pytest
+from support import index_rows
 
 from egov_analysis.analysis import phases, quality, rankings, real, relationships
 
@@ -16,17 +17,10 @@ def rows(
     records: list[tuple], index: str = "pci", indicator: str = "overall", geography: str = "provinces_63"
 ):
     """(year, code, name, score, rank, n_ranked) records as index panel rows."""
-    frame = pd.DataFrame(records, columns=["year", "province_code", "province", "score", "rank", "n_ranked"])
-    frame = frame.assign(
-        index=index,
-        indicator=indicator,
-        geography=geography,
-        score_basis="published",
-        rank_basis="published",
-        tier=pd.NA,
-        source_url="https://example.org",
+    columns = ["year", "province_code", "province", "score", "rank", "n_ranked"]
+    return index_rows(
+        records, columns, index, indicator, geography, tier=pd.NA, source_url="https://example.org"
     )
-    return frame.astype({"year": "Int64", "score": "Float64", "rank": "Int64", "n_ranked": "Int64"})
 
 
 PANEL = rows(

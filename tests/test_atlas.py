@@ -13,6 +13,7 @@ import re
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from support import index_rows
 
 from egov_analysis import cli, config
 from egov_analysis import formatting as fmt
@@ -31,20 +32,16 @@ def rows(
 ):
     """(year, code, name, score, rank, n_ranked[, tier]) records as index panel rows."""
     records = [r if len(r) == 7 else (*r, pd.NA) for r in records]
-    frame = pd.DataFrame(
-        records, columns=["year", "province_code", "province", "score", "rank", "n_ranked", "tier"]
-    )
-    frame = frame.assign(
-        index=index,
-        indicator=indicator,
-        geography=geography,
-        score_basis="published",
-        rank_basis="published",
+    return index_rows(
+        records,
+        ["year", "province_code", "province", "score", "rank", "n_ranked", "tier"],
+        index,
+        indicator,
+        geography,
         source_url="https://example.org/a",
         rank_source_url="https://example.org/b",
         note=pd.NA,
     )
-    return frame.astype({"year": "Int64", "score": "Float64", "rank": "Int64", "n_ranked": "Int64"})
 
 
 PANEL = pd.concat(
@@ -155,8 +152,8 @@ def test_a_units_history_table_marks_the_mean_derived_and_a_partial_years_median
     history = profiles.history(PANEL, danang)
     tables = {t.title: t.as_raw_html() for t in atlas_sections.history_tables(history, danang, "en")}
     pci = tables["PCI: the unit and its member provinces by year"]
-    assert "Mean of members (derived)" in pci and "65.00" in pci
-    assert "computed by this project, not published" in pci
+    assert "Mean of members<" in pci and "65.00†" in pci  # the mark on the value, not a word
+    assert pci.count("computed by this project") == 1  # the mark's one legend
     dti = tables["DTI: the unit and its member provinces by year"]
     assert "17/34" in dti.replace(" ", "")  # the unit's own published rank
     partial = rows([(2021, DN, "Đà Nẵng", 71.0, 1, 3)])  # one of three scored: no national median
@@ -184,15 +181,43 @@ def test_sub_indices_stand_against_the_best_and_the_median_province():
             "score": 7.0,  # the mean of Đà Nẵng's 8 and Quảng Nam's 6, derived
             "value_basis": profiles.DERIVED_MEAN,
             "best_score": 8.0,
+            "best_basis": "published",
             "best_province": "Đà Nẵng",
             "median_score": 7.0,
+            "median_basis": "published",  # the median province's own published score
             "n_scored": 3,
         }
     ]
+    html = atlas_sections.subindex_table(table, "pci", 2020, unit, "en").as_raw_html()
+    assert ">7.00†<" in html and ">8.00<" in html and html.count("computed by this project") == 1
     own = profiles.subindex_profile(panel, "pci", 2020, profiles.subject("Hà Nội"))
     assert own["score"].tolist() == [7.0] and own["value_basis"].tolist() == [profiles.PUBLISHED]
     with pytest.raises(profiles.NoDataError):
         profiles.subindex_profile(panel, "pci", 2007, unit)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_papi_dimension_sums_and_totals_carry_the_mark_in_the_profile_tables(lang):
+    """A PAPI dimension is a sum of published sub-dimensions, and the total a sum of dimensions:
+    both are computed by the project and marked wherever the profile shows them."""
+    dims = rows(
+        [(2020, HN, "Hà Nội", 7.25, pd.NA, 3), (2020, DN, "Đà Nẵng", 7.5, pd.NA, 3)],
+        index="papi",
+        indicator="transparency",
+    ).assign(score_basis="computed")
+    table = profiles.subindex_profile(pd.concat([PANEL, dims]), "papi", 2020, profiles.subject("Hà Nội"))
+    assert table[["value_basis", "best_basis", "median_basis"]].iloc[0].tolist() == ["computed"] * 3
+    html = atlas_sections.subindex_table(table, "papi", 2020, profiles.subject("Hà Nội"), lang).as_raw_html()
+    assert re.search(r">7[.,]25†<", html) and re.search(r">7[.,]50†<", html)
+    assert html.count(fmt.computed_legend(lang)[:30]) == 1
+    totals = rows([(2020, HN, "Hà Nội", 40.5, 2, 2), (2020, DN, "Đà Nẵng", 41.5, 1, 2)], index="papi")
+    totals = totals.assign(score_basis="computed", rank_basis="computed")
+    hanoi = profiles.subject("Hà Nội")
+    (history,) = atlas_sections.history_tables(profiles.history(totals, hanoi), hanoi, lang)
+    cells = history.as_raw_html()
+    assert re.search(r">2 ?/ ?2†<", cells) and re.search(r">40[.,]50†<", cells)  # rank and sum
+    assert re.search(r">41[.,]00†<", cells)  # the national median, computed
+    assert cells.count(fmt.computed_legend(lang)[:30]) == 1
 
 
 def test_region_peers_rank_the_regions_provinces_and_link_them():
@@ -388,7 +413,7 @@ def test_a_units_rank_charts_come_one_per_unit_the_unit_itself_named_as_such():
 def test_a_merged_units_sub_index_bars_say_they_are_a_derived_mean():
     assert atlas_sections.subject_label(profiles.subject("Huế", "34"), "en") == "Huế"
     label = atlas_sections.subject_label(profiles.subject("Đà Nẵng", "34"), "vi")
-    assert label == "Đà Nẵng (tính toán)"
+    assert label == "Đà Nẵng, trung bình các tỉnh hợp thành†"
 
 
 # --- names as the reader knows them, and the computed mark's legend (issue 22 on the atlas) ------
@@ -434,3 +459,17 @@ def test_a_units_findings_with_a_computed_rank_explain_the_mark_once():
         assert [str(s) for s in found].count(legend) == 1 and str(found[-1]) == legend
     plain = profiles.key_findings(PANEL, profiles.subject("Đà Nẵng", "34"), "en", "Đà Nẵng").sentences
     assert fmt.computed_legend("en") not in [str(s) for s in plain]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_profiles_interactive_indices_follow_the_static_charts_order_in_both_languages(lang):
+    """The interactive rank lines of a profile list the indices in the order of the static chart,
+    its alt text and the headline table (by index id), in both languages: Vega-Lite's own sort by
+    name put "Xếp hạng chính quyền điện tử" last in the Vietnamese edition only."""
+    egov = rows([(2017, DN, "Đà Nẵng", 0.7, 2, 3)], index="egov_mic")
+    ict = rows([(2017, DN, "Đà Nẵng", 0.6, 3, 3)], index="ict")
+    spec = _spec(interactive.rank_lines(pd.concat([PANEL, egov, ict]), lang, colour="index"))
+    layer = spec.get("layer", [spec])[0]
+    order = layer["encoding"]["color"]["sort"]
+    ids = ["dti", "egov_mic", "ict", "pci"]
+    assert order == [fmt.display_name("index", i, lang) for i in ids]

@@ -6,28 +6,13 @@ import json
 
 import pandas as pd
 import pytest
+from support import candidate_rows
 
 from egov_analysis.clean.reconcile import RULE_CLASS, RULE_IMPLIED, RULE_MOVE, parse_move, reconcile
 
 
 def _rows(records: list[dict[str, object]]) -> pd.DataFrame:
-    base = {
-        "index": "par",
-        "geography": "provinces_63",
-        "province_code": "22",
-        "province_name": "Quảng Ninh",
-        "indicator": "overall",
-        "rank": pd.NA,
-        "rank_basis": "",
-        "tier": pd.NA,
-        "note": "",
-        "score_change": "",
-    }
-    frame = pd.DataFrame([{**base, **r} for r in records])
-    frame["score"] = frame["score"].astype("Float64")
-    frame["score_decimals"] = frame["score"].map(lambda v: len(f"{v:g}".partition(".")[2])).astype("Int64")
-    frame["rank"] = frame["rank"].astype("Int64")
-    return frame
+    return candidate_rows(records, index="par", rank_basis="")
 
 
 def _par_2018(first_url: str, second_url: str) -> pd.DataFrame:
@@ -255,6 +240,27 @@ def test_a_source_that_agrees_with_the_chosen_rank_is_never_listed_as_a_conflict
     assert int(panel["rank"].iloc[0]) == 8
     assert sorted(conflicts["other_value"]) == ["9", "9"]
     assert (conflicts["chosen_value"] != conflicts["other_value"]).all()
+
+
+def test_each_rank_set_aside_names_the_rule_that_set_it_aside():
+    """Issue 17: DTI 2020 Kiên Giang — press against press (a printed 8th against a list's order,
+    9th) is decided by "a published rank beats a computed one", not by source class; the
+    compilation's printed 9th, by source class."""
+    from egov_analysis.clean.reconcile import rule_ids
+
+    rows = _rows(
+        [
+            {"year": 2020, "score": None, "rank": 8, "rank_basis": "published", "source_url": "https://www.viet-jo.com/x"},
+            {"year": 2020, "score": None, "rank": 9, "rank_basis": "computed", "source_url": "https://baomoi.com/y"},
+            {"year": 2020, "score": None, "rank": 9, "rank_basis": "published", "source_url": "https://huggingface.co/datasets/z"},
+        ]
+    )  # fmt: skip
+    _, conflicts = reconcile(rows.assign(index="dti"))
+    by_source = dict(zip(conflicts["other_source_url"], rule_ids(conflicts["rule"]), strict=True))
+    assert by_source == {
+        "https://baomoi.com/y": "published_rank",
+        "https://huggingface.co/datasets/z": "source_class",
+    }
 
 
 def test_two_scores_equal_when_rounded_are_shown_with_the_decimals_that_tell_them_apart():

@@ -3,18 +3,21 @@ recovered within the stated uncertainty and flagged; no effect is not flagged.""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
+from support import SCM_CODES, pci_rows
 
 from egov_analysis.analysis.counterfactual import (
     CounterfactualError,
+    findings,
     synthetic_control,
     write_tables,
 )
 
-# twelve real province codes: the treated one is Quảng Ninh (22)
-CODES = ["22", "01", "02", "04", "06", "08", "10", "11", "12", "14", "15", "17"]
+CODES = SCM_CODES  # the treated one is Quảng Ninh (22)
 PRE, POST = list(range(2006, 2012)), list(range(2012, 2017))
 
 
@@ -30,20 +33,7 @@ def factor_panel(effect: float, seed: int, noise: float = 0.3) -> pd.DataFrame:
     loadings[0] = mix @ loadings[1:4]
     scores = 60 + factors @ loadings.T + rng.normal(0, noise, size=(len(years), len(CODES)))
     scores[len(PRE) :, 0] += effect
-    return pd.DataFrame(
-        [
-            {
-                "index": "pci",
-                "indicator": "overall",
-                "geography": "provinces_63",
-                "year": year,
-                "province_code": code,
-                "score": scores[t, i],
-            }
-            for t, year in enumerate(years)
-            for i, code in enumerate(CODES)
-        ]
-    )
+    return pci_rows(scores, years, CODES)
 
 
 def test_a_known_effect_is_recovered_within_its_uncertainty_and_flagged():
@@ -161,3 +151,42 @@ def test_the_leave_one_out_chart_of_an_analysis_that_left_no_donor_out_shows_the
     )
     chart = charts.leave_one_out_chart(plots.DrawingContext(lang="en", out_dir=None), result)
     assert len([line for line in chart.figure.axes[0].lines if line.get_linestyle() != ":"]) == 2
+
+
+@pytest.mark.parametrize(("lang", "unit_word"), [("en", "Provinces"), ("vi", "Các tỉnh")])
+def test_the_ratio_chart_axis_names_the_provinces_its_bars_stand_for(lang, unit_word):
+    """One bar per province (the treated one and each donor as a placebo): the axis says so, and
+    never calls the bars a number of runs ("Số lần chạy")."""
+    from egov_analysis import plots
+    from egov_analysis.plots import counterfactual as charts
+
+    result = synthetic_control(
+        factor_panel(effect=8.0, seed=3), "Quảng Ninh", 2012, n_placebos=3, leave_out=0
+    )
+    chart = charts.ratio_chart(plots.DrawingContext(lang=lang, out_dir=None), result)
+    ax = chart.figure.axes[0]
+    assert len(ax.patches) == len(result.placebos)  # a bar per province
+    label = ax.get_xlabel()
+    assert label.startswith(unit_word) and "Quảng Ninh" in label
+    assert "lần chạy" not in label.lower() and "runs" not in label.lower()
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_year_left_out_is_counted_as_the_coverage_function_counts_it(lang):
+    """One quantity, one count: a post-period year left out for missing scores gives the counts of
+    meta.coverage.coverage (units with a score, units held with a score or a rank, units ranked),
+    the same numbers every other page gives for that year."""
+    from egov_analysis.meta.coverage import coverage
+
+    panel = factor_panel(effect=8.0, seed=3).assign(rank=pd.NA, n_ranked=len(CODES))
+    held_as_rank = (panel["year"] == 2016) & panel["province_code"].isin(CODES[5:7])
+    panel.loc[held_as_rank, "rank"] = 3  # two units held in 2016 with a rank and no score
+    panel.loc[held_as_rank, "score"] = np.nan
+    result = synthetic_control(panel, "Quảng Ninh", 2012, n_placebos=0, leave_out=0)
+    held = coverage(panel).set_index("year").loc[2016]
+    year = result.years.set_index("year").loc[2016]
+    assert not year["used"] and (year["n_score"], year["n_held"]) == (held["n_score"], held["n_held"])
+    assert (held["n_score"], held["n_held"]) == (len(CODES) - 2, len(CODES))
+    said = next(s for s in findings(result, lang) if "2016" in s and s != findings(result, lang)[0])
+    numbers = [int(n) for n in re.findall(r"\d+", said.split("2016", 1)[1])]
+    assert numbers[:3] == [len(CODES) - 2, len(CODES), len(CODES)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from support import SCM_CODES, pci_rows
 
 from egov_analysis.analysis.counterfactual import synthetic_control
 from egov_analysis.analysis.counterfactual_intervals import (
@@ -163,26 +164,13 @@ def test_a_year_whose_point_estimate_the_test_rejects_gets_no_interval(monkeypat
 def exchangeable_panel(seed: int) -> pd.DataFrame:
     """Twelve exchangeable provinces (loadings drawn alike, no effect), Quảng Ninh among them:
     the indices table's columns."""
-    codes = ["22", "01", "02", "04", "06", "08", "10", "11", "12", "14", "15", "17"]
+    codes = SCM_CODES
     rng = np.random.default_rng(seed)
     years = list(range(2006, 2016))
     factors = rng.normal(0, 3, size=(len(years), 2))
     scores = 60 + factors @ rng.uniform(0.2, 1.8, size=(len(codes), 2)).T
     scores += rng.normal(0, 1, size=scores.shape)
-    return pd.DataFrame(
-        [
-            {
-                "index": "pci",
-                "indicator": "overall",
-                "geography": "provinces_63",
-                "year": year,
-                "province_code": code,
-                "score": scores[t, i],
-            }
-            for t, year in enumerate(years)
-            for i, code in enumerate(codes)
-        ]
-    )
+    return pci_rows(scores, years, codes)
 
 
 def test_with_no_effect_the_placebo_test_rejects_at_about_its_nominal_rate():

@@ -67,6 +67,7 @@ def builds(cluster, tmp_path_factory):
     return remote, local, reports_file, on_cluster, locally
 
 
+@pytest.mark.extended  # a build on a local cluster and the same with the local pool
 def test_the_cluster_runs_the_reports_and_names_the_failure(builds):
     _, _, _, on_cluster, locally = builds
     assert sorted(o.name for o in on_cluster.ran if o.ok) == NAMES
@@ -79,6 +80,7 @@ def test_the_cluster_runs_the_reports_and_names_the_failure(builds):
     assert [f.error for f in locally.failures] == [failure.error]
 
 
+@pytest.mark.extended  # a build on a local cluster and the same with the local pool
 def test_cluster_outputs_equal_the_local_build(builds):
     remote, local, _, _, _ = builds
     for name in NAMES:
@@ -116,6 +118,7 @@ def outputs(path: Path) -> list[object]:
     return cells
 
 
+@pytest.mark.extended  # a build on a local cluster and the same with the local pool
 def test_a_cluster_build_uses_the_cache_and_the_index_page(builds, cluster):
     remote, _, reports_file, _, _ = builds
     state = read_state(remote.reports)
@@ -195,7 +198,7 @@ def test_a_scheduler_that_never_answers_is_one_line_and_no_traceback(
     assert "Traceback" not in err
 
 
-@pytest.mark.slow
+@pytest.mark.extended  # a cluster build whose worker is killed, waited out
 def test_a_cluster_whose_only_worker_dies_fails_its_reports_in_bounded_time(
     tmp_path, monkeypatch, real_processed
 ):

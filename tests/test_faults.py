@@ -239,6 +239,7 @@ def test_logs_without_a_terminal_are_one_line_per_report_after_the_cleaning_line
     assert all(re.fullmatch(r"ok {6}\S+ \(\d+\.\d s\)", line) for line in lines[1:3]), lines
 
 
+@pytest.mark.extended  # three builds (test_build checks that a second build reruns nothing)
 def test_a_noop_build_restores_a_deleted_figure_folder(cli_built):
     from egov_analysis.reporting.runner import build
 
@@ -295,7 +296,11 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+@pytest.mark.parametrize(
+    "signum",
+    [pytest.param(signal.SIGKILL, marks=pytest.mark.extended), signal.SIGTERM],  # one in `make test`
+    ids=["SIGKILL", "SIGTERM"],
+)
 def test_killing_only_the_build_process_ends_its_workers_and_nothing_is_published(
     cli_built, tmp_path, signum
 ):
@@ -411,6 +416,7 @@ def test_a_read_only_reports_folder_is_one_line(cli_built, tmp_path, mounts):
     assert not (tmp_path / "figures").exists() or not any((tmp_path / "figures").rglob("*.png"))
 
 
+@pytest.mark.extended  # a build into a full tmpfs (a read-only one is in `make test`)
 def test_a_full_disk_is_one_line_and_leaves_nothing_half_written(cli_built, tmp_path, mounts):
     reports = tmp_path / "reports"
     _mount_tmpfs(reports, "size=96k")

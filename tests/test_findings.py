@@ -79,7 +79,7 @@ def test_a_tie_is_named_and_an_unchanged_rank_is_not_called_a_move():
     assert sentences[:4] == [
         "PCI 2020: Hải Phòng ranks 2 / 4 with a score of 66.00.",
         "Hải Phòng shares rank 2 in 2020 with Đà Nẵng.",
-        "Rank 2 in each of the 2 years with a rank (2019–2020).",
+        "The same rank in each of the 2 years with a rank: 2 (2019–2020).",
         "Its rank did not change from one ranked year to the next.",
     ]
     assert not any("Biggest" in s for s in sentences)
@@ -293,6 +293,28 @@ def test_two_leaders_rank_first_together_and_a_unit_spelt_two_ways_is_one_unit()
         findings.plural("findings.rise", "en", 1.5)
 
 
+def _first_quality_sentence(coverage: pd.DataFrame, lang: str) -> str:
+    """The first sentence of the quality findings on ``coverage``, with no conflicts."""
+    empty = pd.DataFrame({"index": [], "year": []})
+    return findings.quality_findings(coverage, empty, empty, lang, "x").sentences[0]
+
+
+def _pci_2019_complete_2020_partial() -> pd.DataFrame:
+    """Coverage rows: PCI 2019 with every score held, 2020 with 10 of 63."""
+    return pd.DataFrame(
+        {
+            "index": ["pci", "pci"],
+            "year": [2019, 2020],
+            "geography": "provinces_63",
+            "indicator": "overall",
+            "n_score": [63, 10],
+            "n_held": [63, 10],
+            "n_ranked": [63, 63],
+            "status": ["complete", "partial"],
+        }
+    )
+
+
 def test_the_count_of_index_years_covers_every_geography_as_the_coverage_chart_does():
     coverage = pd.DataFrame(
         {
@@ -306,8 +328,7 @@ def test_the_count_of_index_years_covers_every_geography_as_the_coverage_chart_d
             "status": ["complete", "complete"],
         }
     )
-    empty = pd.DataFrame({"index": [], "year": []})
-    first = findings.quality_findings(coverage, empty, empty, "en", "x").sentences[0]
+    first = _first_quality_sentence(coverage, "en")
     assert first.startswith("2 of 2 index-years: the data held have a headline score for every ranked unit")
 
 
@@ -321,20 +342,7 @@ def test_a_move_over_editions_without_a_value_says_so():
 
 
 def test_the_quality_count_leaves_out_a_status_no_year_has():
-    coverage = pd.DataFrame(
-        {
-            "index": ["pci", "pci"],
-            "year": [2019, 2020],
-            "geography": "provinces_63",
-            "indicator": "overall",
-            "n_score": [63, 10],
-            "n_held": [63, 10],
-            "n_ranked": [63, 63],
-            "status": ["complete", "partial"],
-        }
-    )
-    empty = pd.DataFrame({"index": [], "year": []})
-    first = findings.quality_findings(coverage, empty, empty, "vi", "x").sentences[0]
+    first = _first_quality_sentence(_pci_2019_complete_2020_partial(), "vi")
     assert "0 cặp" not in first and first.endswith("1 cặp còn lại chỉ có một phần danh sách.")
 
 
@@ -345,20 +353,7 @@ def test_vietnamese_reviewer_wording_for_partial_lists_and_index_years():
         "PCI 2021: dữ liệu đang lưu chỉ có 2/4 đơn vị được xếp hạng, trong đó không có Hà Nội; giá trị "
         "gần nhất đang lưu là hạng 3/4 (năm 2020)."
     )
-    coverage = pd.DataFrame(
-        {
-            "index": ["pci", "pci"],
-            "year": [2019, 2020],
-            "geography": "provinces_63",
-            "indicator": "overall",
-            "n_score": [63, 10],
-            "n_held": [63, 10],
-            "n_ranked": [63, 63],
-            "status": ["complete", "partial"],
-        }
-    )
-    empty = pd.DataFrame({"index": [], "year": []})
-    first = findings.quality_findings(coverage, empty, empty, "vi", "x").sentences[0]
+    first = _first_quality_sentence(_pci_2019_complete_2020_partial(), "vi")
     assert first.startswith("1/2 cặp chỉ số – năm:") and "1 cặp còn lại" in first
     assert "lượt" not in first
 

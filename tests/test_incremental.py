@@ -82,7 +82,7 @@ def tiny_project(root: Path) -> Path:
     return reports_file
 
 
-def command(reports_file: Path, processed: Path, *options: str, **popen: object) -> list[str]:
+def command(reports_file: Path, processed: Path, *options: str) -> list[str]:
     """`egov-analysis build` for the tiny project; its outputs go where the command decides."""
     return [
         sys.executable,
@@ -99,8 +99,12 @@ def command(reports_file: Path, processed: Path, *options: str, **popen: object)
     ]
 
 
+def build_env() -> dict[str, str]:
+    """This environment without the output folders the test session sets: the command decides."""
+    return {k: v for k, v in os.environ.items() if k not in ("EGOV_REPORTS_DIR", "EGOV_FIGURES_DIR")}
+
+
 def run(reports_file: Path, processed: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("EGOV_REPORTS_DIR", "EGOV_FIGURES_DIR")}
     return subprocess.run(
         command(reports_file, processed, *options),
         capture_output=True,
@@ -108,8 +112,37 @@ def run(reports_file: Path, processed: Path, *options: str) -> subprocess.Comple
         encoding="utf-8",
         check=False,
         timeout=300,
-        env=env,
+        env=build_env(),
     )
+
+
+def waiting_build(
+    reports_file: Path, paths: config.Paths, seconds: int, *options: str
+) -> tuple[subprocess.Popen[str], subprocess.Popen[str]]:
+    """A process holding the build lock for ``seconds`` and a build (``options``, then ``--wait``)
+    read up to its line saying it waits for that lock; the holder is killed if that fails."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(paths.reports / runner.LOCK_FILE), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        build = subprocess.Popen(
+            command(reports_file, paths.processed, *options, "--wait"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=build_env(),
+        )
+        assert build.stdout is not None
+        for line in build.stdout:
+            if line.startswith("build: waiting for the build that holds"):
+                break
+    except BaseException:
+        holder.kill()
+        raise
+    return holder, build
 
 
 @pytest.fixture(scope="module")
@@ -294,24 +327,7 @@ def test_another_build_holding_the_lock_exits_75_and_wait_waits(tiny_built):
         started = time.monotonic()
         done = run(reports_file, paths.processed, "--only", "profile", "--wait", "1")
         assert done.returncode == 75 and time.monotonic() - started >= 1
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(paths.reports / runner.LOCK_FILE), "120"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-    env = {k: v for k, v in os.environ.items() if k not in ("EGOV_REPORTS_DIR", "EGOV_FIGURES_DIR")}
-    build = subprocess.Popen(
-        command(reports_file, paths.processed, "--only", "profile", "--wait"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    assert build.stdout is not None
-    for line in build.stdout:
-        if line.startswith("build: waiting for the build that holds"):
-            break
+    holder, build = waiting_build(reports_file, paths, 120, "--only", "profile")
     holder.kill()  # the other build ends: its lock goes with it
     holder.wait()
     out, err = build.communicate(timeout=120)
@@ -331,7 +347,7 @@ def test_a_build_stopped_by_sigterm_keeps_its_finished_reports(tmp_path, real_pr
         '[[report]]\nname = "quick"\nnotebook = "quick.ipynb"\n\n'
         '[[report]]\nname = "slow"\nnotebook = "slow.ipynb"\n'
     )
-    env = {k: v for k, v in os.environ.items() if k not in ("EGOV_REPORTS_DIR", "EGOV_FIGURES_DIR")}
+    env = build_env()
     build = subprocess.Popen(
         command(reports_file, real_processed.processed, "-j", "1"),
         stdout=subprocess.PIPE,
@@ -366,25 +382,8 @@ def test_a_build_stopped_by_sigterm_keeps_its_finished_reports(tmp_path, real_pr
 
 def test_ctrl_c_ends_a_build_with_130_and_the_summary_line(tiny_built):
     reports_file, paths, _ = tiny_built
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(paths.reports / runner.LOCK_FILE), "60"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
-    env = {k: v for k, v in os.environ.items() if k not in ("EGOV_REPORTS_DIR", "EGOV_FIGURES_DIR")}
-    build = subprocess.Popen(
-        command(reports_file, paths.processed, "--wait"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    holder, build = waiting_build(reports_file, paths, 60)
     try:
-        assert build.stdout is not None
-        for line in build.stdout:
-            if line.startswith("build: waiting for the build that holds"):
-                break
         build.send_signal(signal.SIGINT)
         out, err = build.communicate(timeout=60)
     finally:

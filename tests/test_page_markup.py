@@ -57,3 +57,40 @@ def test_no_notebook_writes_its_title_into_markdown_itself():
     for path in sorted(config.paths().notebooks.glob("*.ipynb")):
         sources = "".join("".join(c["source"]) for c in json.loads(path.read_text("utf-8"))["cells"])
         assert "# {title" not in sources, path.name
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_page_with_marks_gives_the_legend_once_in_its_language(tmp_path, lang):
+    """Findings and each table close with the † legend so that each stands alone in a notebook;
+    the exported page (with and without code) keeps exactly one, in the page's language, and every
+    mark stays."""
+    import pandas as pd
+
+    from egov_analysis import formatting as fmt
+    from egov_analysis.tables import Column, people_table
+
+    legend = fmt.computed_legend(lang)
+    frame = pd.DataFrame({"rank": [1, 2], "n_ranked": [61, 61], "rank_basis": ["computed"] * 2})
+    table = people_table(
+        frame, [Column("rank", "tables.column.rank", kind="rank", n_column="n_ranked")], lang
+    )
+    outputs = [
+        (Findings("Key findings", ["X ranks 1†.", legend]).markdown(), "text/markdown"),
+        (table.as_raw_html(), "text/html"),
+        (table.as_raw_html(), "text/html"),
+    ]
+    notebook = nbformat.v4.new_notebook()
+    for source, mime in outputs:
+        cell = nbformat.v4.new_code_cell("display(x)")
+        cell.outputs = [nbformat.v4.new_output("display_data", data={mime: source})]
+        notebook.cells.append(cell)
+    notebook.metadata["papermill"] = {"parameters": {"lang": lang}}
+    export_html(notebook, tmp_path / "page.html", tmp_path / "reviewer.html", "t")
+    other = fmt.computed_legend("vi" if lang == "en" else "en")
+    for page in ("page.html", "reviewer.html"):
+        soup = BeautifulSoup((tmp_path / page).read_text("utf-8"), "html.parser")
+        for hidden in soup(["style", "script", "head"]):
+            hidden.decompose()
+        visible = soup.get_text("\n", strip=True)
+        assert visible.count(legend) == 1 and other not in visible, page
+        assert visible.replace(legend, "").count("†") == 5  # the finding's mark and both tables' four

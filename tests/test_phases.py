@@ -276,3 +276,31 @@ def test_the_budget_alt_text_names_the_largest_item_in_words_not_tick_dots(table
     # "the largest nominal item is dự kiến · tổng số · 2012" read as raw chart code
     assert " · " not in chart.alt_text
     assert {"en": "the total (", "vi": "tổng số ("}[lang] in chart.alt_text
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_claim_is_quoted_as_its_source_printed_it_once_per_claim(lang):
+    """The claims table and findings give the source's own words in quotation marks (the English
+    edition beside its English label), never only a restatement, and the table gives a claim's
+    quote once, not on each of its edition rows."""
+    quote = "2 năm liền Quảng Ninh đứng thứ 4/63 tỉnh, thành phố về chỉ số sẵn sàng ứng dụng CNTT"
+    claims = pd.DataFrame(
+        {
+            "claim": ["Claim: ICT rank, two years running"] * 3,
+            "quote_vi": [quote] * 3,
+            "index": ["ict"] * 3,
+            "year": [2015, 2016, 2017],
+            "role": ["claimed"] * 3,
+            "candidate": ["2015+2016", "2015+2016", "2016+2017"],
+            "published_rank": [pd.NA, 4, pd.NA],
+            "n_ranked": [pd.NA, 63, pd.NA],
+            "year_status": ["not held", "matches", "not held"],
+            "claim_status": ["partly matched"] * 3,
+        }
+    )
+    html = ph.reader_table(claims, {"claim": "claim", "index": "index", "year": "year"}, lang).as_raw_html()
+    assert html.count(f"“{quote}”") == 1
+    (sentence,) = ph.claim_findings(claims, lang)
+    assert f"“{quote}”" in sentence
+    if lang == "en":
+        assert "Claim: ICT rank, two years running" in sentence

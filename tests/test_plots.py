@@ -96,7 +96,7 @@ def test_footer_and_title_are_in_the_charts_language(lang):
 
 def test_a_vietnamese_chart_holds_no_english_chart_words():
     ctx = context("vi")
-    rows = panel_rows("papi", range(2015, 2021), published={2019: 5}, n_ranked=8)
+    rows = panel_rows("papi", range(2015, 2021), n_units=12, published={2019: 5}, n_ranked=12)
     english = {v for k, v in messages.catalogue("en").items() if k.startswith("chart.") and len(v) > 6} - set(
         messages.catalogue("vi").values()
     )
@@ -114,7 +114,7 @@ def test_a_vietnamese_chart_holds_no_english_chart_words():
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_alt_text_names_the_index_years_and_province(lang):
-    rows = panel_rows("dti", range(2020, 2025))
+    rows = panel_rows("dti", range(2020, 2025), n_units=12)  # enough units for a change chart
     chart = plots.bump_chart(context(lang), rows, ["Quảng Ninh"], top_n=3)
     assert "DTI" in chart.alt_text and "2020" in chart.alt_text and "2024" in chart.alt_text
     assert "Quảng Ninh" in chart.alt_text
@@ -183,7 +183,7 @@ def test_no_line_crosses_the_papi_series_break_and_the_break_is_named():
 
 
 def test_a_change_across_the_series_break_starts_after_it():
-    rows = panel_rows("papi", range(2015, 2021))
+    rows = panel_rows("papi", range(2015, 2021), n_units=12)
     chart = plots.dumbbell(context("en"), rows, 2015, 2020, ["Quảng Ninh"])
     assert chart.title == "PAPI: 2018 to 2020"
     assert "compared from 2018, not 2015" in chart.footer.replace("\n", " ")

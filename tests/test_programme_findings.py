@@ -53,7 +53,7 @@ OUTCOMES = pd.DataFrame(
                 "Goal met, as its source states: Basic goals met (22 of 22).",
                 "Other goals with a target but no result in the data held: 1.",
                 "2 ranking claims; against the published index values: matches: 1; partly matched: 1.",
-                "best PCI rank is 1 (2017–2018; 2 editions); its latest is 2 of 63 (2024).",
+                "best PCI rank is 1 (2017–2018), in 2 editions; its latest is 2 of 63 (2024).",
             ],
         ),
         (
@@ -109,4 +109,4 @@ def test_missing_values_leave_out_their_sentence_and_never_print_nan():
 def test_best_ranks_in_years_apart_are_not_written_as_a_run():
     apart = OUTCOMES.assign(rank=[3, 9, 3, 5, 30], year=[2012, 2016, 2020, 2024, 2017])
     found = key_findings("Quảng Ninh", PHASES, GOALS, CLAIMS, apart, None, "en")
-    assert "best PCI rank is 3 (2012, 2020; 2 editions)" in found.sentences[-1]
+    assert "best PCI rank is 3 (2012, 2020), in 2 editions" in found.sentences[-1]

@@ -45,6 +45,22 @@ def test_stage_ids_become_short_names_once_each() -> None:
     )
 
 
+def test_each_disagreement_on_the_stages_is_one_sentence_once() -> None:
+    key = "egov: egov_plan_2012_2014 / egov_scheme_2012_2017"
+    pair = {"key": key, "chosen_value": "2012–2014", "other_value": "2012–2017"}
+    conflicts = pd.DataFrame(
+        [
+            {"table": "phases", **pair, "other_source_url": "https://a.vn"},
+            {"table": "phases", **pair, "other_source_url": "https://b.vn"},  # the same pair again
+            {"table": "budget", "key": "x", "chosen_value": "1", "other_value": "2", "other_source_url": ""},
+        ]
+    )
+    assert ph.stage_conflict_sentences(conflicts, "en") == [
+        f"{ph.conflict_stages(key, 'en')}: 2012–2014 and 2012–2017 — both periods are kept, and each "
+        "year is labelled with every stage a source places it in."
+    ]
+
+
 def test_a_claim_is_quoted_in_vietnamese_where_the_source_printed_it() -> None:
     claims = pd.DataFrame(
         {

@@ -6,6 +6,7 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+from support import candidate_rows
 
 from egov_analysis.clean import reconcile as rec
 
@@ -16,26 +17,7 @@ COMPILED = "https://github.com/x/panel"
 
 
 def _rows(records: list[dict[str, object]]) -> pd.DataFrame:
-    base = {
-        "index": "pci",
-        "geography": "provinces_63",
-        "province_code": "22",
-        "province_name": "Quảng Ninh",
-        "indicator": "overall",
-        "score": pd.NA,
-        "rank": pd.NA,
-        "rank_basis": "published",
-        "tier": pd.NA,
-        "note": "",
-        "score_change": "",
-    }
-    frame = pd.DataFrame([{**base, **r} for r in records])
-    frame["score"] = frame["score"].astype("Float64")
-    frame["score_decimals"] = (
-        frame["score"].map(lambda v: len(f"{v:g}".partition(".")[2]), na_action="ignore").astype("Int64")
-    )
-    frame["rank"] = frame["rank"].astype("Int64")
-    return frame
+    return candidate_rows(records)
 
 
 def _mixed() -> pd.DataFrame:

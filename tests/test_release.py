@@ -301,7 +301,7 @@ def python_blocks(text: str) -> list[str]:
     return re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
 
 
-@pytest.mark.slow
+@pytest.mark.extended  # every README block, the counterfactual study included
 def test_the_readme_examples_and_the_quick_start_run_as_written(real_processed, monkeypatch, tmp_path):
     monkeypatch.setenv("EGOV_PROCESSED_DIR", str(real_processed.processed))
     blocks = python_blocks((ROOT / "README.md").read_text(encoding="utf-8"))

@@ -21,14 +21,21 @@ from bs4 import BeautifulSoup
 from support import shared_build_names
 
 from egov_analysis import config, meta
+from egov_analysis import formatting as fmt
+from egov_analysis.analysis import quality
+from egov_analysis.datasets import load
 from egov_analysis.meta.messages import catalogue
+from egov_analysis.meta.messages import text as message
 from egov_analysis.plots.chart import CHART_METADATA
 from egov_analysis.reporting.contract import load_reports
 from egov_analysis.reporting.index_page import other_languages, page_name, write_data_zip
 from egov_analysis.reporting.readable_parameters import ReadablePythonTranslator
 from egov_analysis.reporting.reports import Report
+from egov_analysis.tables import site_name
 
-REPORTS = [  # what the session fixture builds: the default set with a few profiles (support.py)
+pytestmark = pytest.mark.pages  # the extended tier runs them again on the whole default set
+
+REPORTS = [  # what the session fixture builds: a sample of the default set, or all of it (support.py)
     r
     for r in load_reports(config.paths().root / "reports.toml", config.paths().notebooks)
     if r.name in set(shared_build_names())
@@ -182,8 +189,10 @@ def test_a_page_with_computed_values_marks_them_and_explains_the_mark_once(proje
     legend = catalogue(lang)["tables.computed_legend"]
     visible = _reviewer(project_build, report).get_text("\n", strip=True)
     marks = visible.replace(legend, "").replace(catalogue(lang)["site.footer_note"], "")  # it names the mark
-    if "†" in marks:
-        assert legend in visible, f"{report}: the mark without its legend"
+    if "†" in marks:  # one mark, one legend sentence per page, in the page's language
+        assert visible.count(legend) == 1, f"{report}: the legend {visible.count(legend)} times"
+    other = catalogue("vi" if lang == "en" else "en")["tables.computed_legend"]
+    assert other not in visible, f"{report}: the legend of the other language"
     if report.startswith("rankings_papi"):  # ranks computed from complete score lists
         assert "†" in marks, f"{report}: computed PAPI ranks without the mark"
 
@@ -319,20 +328,26 @@ def test_index_pages_are_bilingual_link_each_report_to_its_other_language_and_of
 
 @pytest.mark.slow
 def test_the_landing_pages_show_a_finding_and_a_thumbnail_per_report_in_one_order(project_build):
+    """Every report built shows its finding and thumbnail; the landing pages list the reports of
+    the reports file (a sample's unbuilt ones too) in one order in both languages."""
     base = project_build.reports
     order = {}
-    pairs = other_languages(REPORTS)
+    every = load_reports(config.paths().root / "reports.toml", config.paths().notebooks)
+    pairs = other_languages(every)
+    built = {r.name for r in REPORTS}
     for lang in ("en", "vi"):
         cards = _soup(base / page_name(lang)).find("main").find_all("article")
         # each card by the name of the report's English edition, to compare the two orders
         order[lang] = [c["id"][2:] if lang == "en" else pairs[c["id"][2:]]["en"].name for c in cards]
         for card in cards:
+            assert card.find("h3")["lang"] == lang, card["id"]  # every report in the page's language
+            if card["id"][2:] not in built:
+                continue
             finding, image = card.find("p", class_="finding"), card.find("img")
             assert finding is not None and len(finding.get_text()) > 20, card["id"]
             assert image is not None and image["alt"] and (base / image["src"]).exists(), card["id"]
-            assert card.find("h3")["lang"] == lang, card["id"]  # every report in the page's language
     assert order["en"] == order["vi"]
-    assert set(order["en"]) == {r.name for r in REPORTS if r.parameters.get("lang", "en") == "en"}
+    assert set(order["en"]) >= {r.name for r in REPORTS if r.parameters.get("lang", "en") == "en"}
 
 
 def _header_hrefs(page: Path) -> tuple[list[str], str]:
@@ -446,3 +461,75 @@ def test_every_chart_of_the_default_set_fits_as_built(name, project_build):
     assert records, f"{name} displayed no chart"
     problems = [f"{r['kind']}: {p}" for r in records for p in r["text_problems"]]
     assert not problems, f"{name}: " + "; ".join(problems)
+
+
+def _table_rows(soup: BeautifulSoup, title: str) -> list[list[str]]:
+    """The body cells of the page's table titled ``title`` (a Great Tables heading)."""
+    tables = [
+        t
+        for t in soup.find_all("table")
+        if (h := t.find(class_="gt_title")) and h.get_text(strip=True) == title
+    ]
+    assert len(tables) == 1, f"{len(tables)} tables titled {title!r}"
+    return [
+        [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+        for tr in tables[0].find("tbody").find_all("tr")
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("report", [r.name for r in REPORTS if r.notebook == "data_quality.ipynb"])
+def test_the_data_quality_page_shows_the_source_classes_and_the_losses(project_build, report):
+    """Issue 17: the data-quality page, in each language, says how many values of each index come
+    from each class of source (third-party compilations named as such) and lists every value left
+    out for a refused source with its host — its numbers those of quality.sources_by_class and
+    quality.losses on the build's own data."""
+    lang = next(r for r in REPORTS if r.name == report).parameters.get("lang", "en")
+    soup = _reviewer(project_build, report)
+    visible = soup.get_text("\n", strip=True)
+    headings = [h.get_text(strip=True) for h in soup.find_all("h2")]
+    by_class = quality.sources_by_class(load("indices", project_build))
+    assert message("reporting.heading.source_classes", lang) in headings
+    shown = _table_rows(soup, message("reporting.table.source_classes", lang))
+    expected = [
+        [
+            fmt.display_name("index", r.index, lang),
+            fmt.display_name("source_class", r.source_class, lang),
+            fmt.year_span(r.years),
+            fmt.number(r.values, lang),
+        ]
+        for r in by_class.itertuples(index=False)
+    ]
+    assert [row[:4] for row in shown] == expected
+    third_party = by_class[by_class["source_class"].eq("third_party_compilation")]
+    assert len(third_party) > 0  # the PAPI and PCI compilations, the DTI copy, the hub previews
+    assert "github.com/hnks-gh/ml-mcdm" in " ".join(row[5] for row in shown)
+    assert fmt.number(int(third_party["values"].sum()), lang) in visible
+    for r in third_party.itertuples(index=False):  # each named as a compilation, with its years
+        assert (
+            message(
+                "chart.source_third_party",
+                lang,
+                index=fmt.display_name("index", r.index, lang),
+                years=fmt.year_span(r.years),
+                publisher=meta.indices()[r.index].publisher_in(lang),
+            )
+            in visible
+        )
+    assert fmt.number(int(by_class["values"].sum()), lang) in visible
+
+    lost = quality.losses(load("lost_values", project_build))
+    assert message("reporting.heading.lost_values", lang) in headings
+    rows = _table_rows(soup, message("reporting.table.lost_values", lang))
+    assert len(rows) == len(lost) > 0
+    assert [row[5] for row in rows] == [site_name(u) for u in lost["source_url"]]
+    assert all(host in row[6] for host, row in zip(lost["host"], rows, strict=True))  # why, naming the host
+    assert (
+        message(
+            "reporting.text.lost_values_intro",
+            lang,
+            values=fmt.number(len(lost), lang),
+            hosts=fmt.number(lost["host"].nunique(), lang),
+        )
+        in visible
+    )

@@ -79,7 +79,8 @@ def test_html_has_no_index_column_and_sources_under_the_table():
     first_row = re.search(r"<tbody[^>]*>\s*<tr>(.*?)</tr>", html, re.S).group(1)
     assert first_row.count("<td") == len(COLUMNS)  # no pandas index cell
     assert (
-        'Nguồn: <a href="https://dti.gov.vn/b">dti.gov.vn</a>, <a href="https://www.pcivietnam.vn/a">' in html
+        'Nguồn: <a href="https://dti.gov.vn/b">dti.gov.vn</a> (trang web của tổ chức công bố), '
+        '<a href="https://www.pcivietnam.vn/a">' in html
     )
     assert "Ghi chú: một ghi chú" in html
     for bad in ("nan", "<NA>", "None", "http://fonts", "<script"):

@@ -38,6 +38,7 @@ def test_two_cleans_give_byte_identical_processed_files(tmp_path):
     assert a == b and len(a) > 20
 
 
+@pytest.mark.extended  # two builds of four reports
 def test_two_builds_give_byte_identical_figures_and_pages(tmp_path, project_build):
     """A second build of two reports of the default set (and their other-language editions, which
     their page headers link), compared with the session's build."""
@@ -76,6 +77,7 @@ def _report_is_whole(paths: config.Paths, name: str) -> bool:
     )
 
 
+@pytest.mark.extended  # five reports, killed, then built again (test_faults kills a build in `make test`)
 def test_a_build_killed_part_way_leaves_readable_outputs_and_the_next_completes(tmp_path):
     paths = config.paths(reports=tmp_path / "reports", figures=tmp_path / "figures")
     reports_file = tmp_path / "reports.toml"  # five of the quickest plain reports

@@ -494,3 +494,212 @@ def test_the_programmes_pci_ranks_mark_a_computed_rank(lang):
     sentence = _pci_ranks(outcomes, "Quảng Ninh", lang)
     assert sentence.count("†") == 2  # the best (2017) and the latest (2017) rank, both computed
     assert "†" not in _pci_ranks(outcomes.assign(rank_basis="published"), "Quảng Ninh", lang)
+
+
+# a word standing in for the mark: "(derived)", "(suy ra)", "(tính toán)", "giá trị suy ra)"
+WORD_AS_MARK = re.compile(r"\((?:[^()]*, )?(?:derived|suy ra|tính toán|số tính toán|giá trị suy ra)\)")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_message_writes_a_word_where_the_computed_mark_belongs(lang):
+    """One mark, one legend: a derived value carries †, never "(suy ra)" or "(derived)"."""
+    found = {k: v for k, v in messages.catalogue(lang).items() if WORD_AS_MARK.search(str(v))}
+    assert not found, found
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_real_amounts_carry_the_mark_in_tables_and_on_charts_with_the_legend(lang):
+    from egov_analysis.analysis.phases import reader_table
+    from egov_analysis.plots.footer import finish
+    from egov_analysis.plots.layout import new_figure
+    from egov_analysis.plots.programme import _nominal_real_bars
+
+    items = pd.DataFrame({"item": ["a"], "amount": [646.0], "amount_real": [1050.26]})
+    html = reader_table(items, {"amount": "amount", "amount_real": "amount_real"}, lang).as_raw_html()
+    assert re.search(r">646[.,]0<", html) and re.search(r">1[.,]?050[.,]3†<", html)
+    assert html.count(fmt.computed_legend(lang)[:30]) == 1
+    ctx = DrawingContext(lang)
+    fig, ax = new_figure(6, 3)
+    _nominal_real_bars(ctx, ax, pd.Series([646.0]), pd.Series([1050.26]), 2024)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[1].endswith("†") and not WORD_AS_MARK.search(labels[1])
+    chart = finish(ctx, fig, kind="t", name="t", data=items, title="t", sources=["s"], notes=[], alt_text="a")
+    assert chart.footer.replace("\n", " ").count(fmt.computed_legend(lang)[:30]) == 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_tables_sources_name_each_sites_source_class(lang):
+    """A footer names every source with its class (meta/source_classes.csv): a research repository
+    on github.com is a third party's compilation, the publisher's mirrored file is the publisher's."""
+    import html as html_module
+
+    from bs4 import BeautifulSoup
+
+    from egov_analysis.tables import sources_note
+
+    urls = [
+        "https://github.com/mdtrinh/vietnamdata/blob/0123abc/data-raw/PCI/pci2015.xlsx",
+        "https://github.com/hnks-gh/ml-mcdm/blob/main/papi_2020.csv",
+        "https://baoquangninh.vn/a.html",
+        "https://www.quangninh.gov.vn/b.html",
+        "https://baoquangninh.vn/c.html",  # the same site and class: named once
+    ]
+    note = BeautifulSoup(sources_note(urls, lang), "html.parser").get_text()
+    names = {c: fmt.display_name("source_class", c, lang) for c in meta_classes()}
+    for site, source_class in [
+        ("github.com", "publisher_file"),
+        ("github.com", "third_party_compilation"),
+        ("baoquangninh.vn", "press"),
+        ("quangninh.gov.vn", "provincial_government"),
+    ]:
+        assert f"{site} ({names[source_class]})" in note, note
+    assert note.count("baoquangninh.vn") == 1
+    html = people_table(pd.DataFrame({"a": [1]}), [Column("a", "tables.column.year")], lang, sources=urls)
+    assert html_module.escape(names["third_party_compilation"]) in html.as_raw_html()
+
+
+def meta_classes() -> list[str]:
+    from egov_analysis import meta
+
+    return list(meta.source_classes()["class"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_change_chart_is_left_out_with_the_findings_reason_among_a_top_list(lang):
+    """The rise/fall chart follows the findings' rule: among a handful of units, or the units of
+    two top lists, no change chart is drawn, and the page says why in the findings' words."""
+    from egov_analysis.plots.chart import NoChart
+
+    codes = sorted(provinces())
+    tops = _rows(
+        [(y, c, None, (i + y) % 12 + 1, "published") for y in (2019, 2020) for i, c in enumerate(codes[:12])],
+        n=63,
+    )
+    chart = plots.dumbbell(DrawingContext(lang), tops, 2019, 2020)
+    said = findings.index_sentences(tops, lang)
+    assert isinstance(chart, NoChart) and chart.reason in said
+    few = _rows(
+        [(y, c, None, (i + y) % 5 + 1, "published") for y in (2019, 2020) for i, c in enumerate(codes[:5])]
+    )
+    assert isinstance(plots.dumbbell(DrawingContext(lang), few, 2019, 2020), NoChart)
+    whole = _rows(
+        [(y, c, None, (i + y) % 12 + 1, "published") for y in (2019, 2020) for i, c in enumerate(codes[:12])],
+        n=12,
+    )
+    assert not isinstance(plots.dumbbell(DrawingContext(lang), whole, 2019, 2020), NoChart)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_province_merged_away_is_counted_apart_in_the_rank_grid(lang):
+    """PCI 2006–2008 ranked Hà Tây on its own: the grid has its row, but the alt text counts the
+    provinces and names Hà Tây apart, so that 63 provinces never read as "64 units"."""
+    hatay = "28"
+    entries = [
+        (y, c, None, i + 1, "published") for y in (2007, 2008) for i, c in enumerate([QN, HN, HP, hatay])
+    ]
+    entries += [(2009, c, None, i + 1, "published") for i, c in enumerate([QN, HN, HP])]
+    chart = plots.rank_heatmap(DrawingContext(lang), _rows(entries, n=None))
+    assert len(chart.figure.axes[0].get_yticklabels()) == 4  # Hà Tây keeps its row
+    n_units = {"en": "for 3 units and Hà Tây", "vi": "gồm 3 đơn vị và Hà Tây"}[lang]
+    assert n_units in chart.alt_text and "Hà Nội" in chart.alt_text and " 4 " not in chart.alt_text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_leader_is_of_the_latest_year_with_a_rank_held(lang):
+    """PAPI 2024 is held as scores without ranks: the key finding names 2023's leader (its rank
+    computed, so marked), not a coverage caveat in place of a finding."""
+    entries = [(2023, c, 46.0 - i, i + 1, "computed") for i, c in enumerate([QN, HN, HP])]
+    entries += [(2024, c, 47.0 - i, None, "computed") for i, c in enumerate([QN, HN, HP])]
+    said = findings.index_sentences(_rows(entries, n=3), lang)
+    name = provinces()[QN].display_name(lang)
+    first = {"en": f"{name} ranks first†", "vi": f"{name} dẫn đầu†"}[lang]  # the mark on the place
+    assert said[0].startswith("PCI 2023: ") and first in said[0]
+
+
+def test_papis_partner_vff_crt_is_named_as_it_names_itself_in_vietnamese():
+    """VFF-CRT is the Fatherland Front's Centre for Research and Training ("Trung tâm Bồi dưỡng cán
+    bộ và Nghiên cứu khoa học"), not a "Ban Công tác Mặt trận" (a commune-level front committee)."""
+    from egov_analysis import meta
+
+    for publisher in (meta.indices()["papi"].publisher_in("vi"), *meta.edition_publishers("papi", "vi")):
+        assert "Trung tâm Bồi dưỡng cán bộ và Nghiên cứu khoa học Mặt trận Tổ quốc Việt Nam" in publisher
+        assert "Ban Công tác Mặt trận" not in publisher
+
+
+# English words a checked line of the Vietnamese edition once printed ("rank", "of", "scores", "vs")
+ENGLISH_IN_CHECKED = re.compile(r"\b(rank|ranks|of|scores|vs|in|and)\b")
+
+
+def test_the_checked_key_numbers_are_written_in_the_reports_language():
+    """keep_output cells print their key numbers through the catalogue, so that the Vietnamese
+    edition's checked cells hold no English word, and a computed rank keeps its mark."""
+    lines = [
+        fmt.rank_line("Quảng Ninh", 2022, 1, 61, "vi", "computed"),
+        fmt.coverage_line("pci", 2005, 2024, 1134, 1135, "vi"),
+        fmt.correlation_line("pci", "papi", 2016, 63, 0.162, 0.181, "vi"),
+    ]
+    assert lines[0] == "Quảng Ninh 2022: hạng 1/61†" and "1.134 điểm" in lines[1] and "r = 0,16" in lines[2]
+    assert not [line for line in lines if ENGLISH_IN_CHECKED.search(line)], lines
+    assert fmt.rank_line("Quảng Ninh", 2017, 1, 63, "en", "published") == "Quảng Ninh 2017: rank 1 / 63"
+
+
+def test_no_checked_cell_of_a_notebook_writes_words_of_its_own():
+    """A keep_output cell that prints words takes them from the catalogue (formatting's *_line
+    functions): an f-string of English words would reach the Vietnamese edition's checked cell."""
+    import nbformat
+
+    from egov_analysis import config
+
+    found = []
+    for path in sorted(config.paths().notebooks.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if "keep_output" in cell.metadata.get("tags", []):
+                literals = re.findall(r"f\"([^\"]*)\"", cell.source)
+                found += [
+                    (path.name, s) for s in literals if ENGLISH_IN_CHECKED.search(re.sub(r"{[^}]*}", "", s))
+                ]
+    assert not found, found
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_programme_outcomes_mark_a_papi_sum_and_the_medians(lang):
+    """The phase page's outcome rows: a PAPI total is a sum of dimensions and the national and
+    regional medians are computed; each carries the mark, a published score does not."""
+    from egov_analysis.analysis.phases import reader_table
+
+    rows = pd.DataFrame(
+        {
+            "index": ["papi", "pci"],
+            "year": [2011, 2011],
+            "status": ["published", "published"],
+            "score": [34.9086, 63.25],
+            "score_basis": ["computed", "published"],
+            "national_median": [35.66, 59.43],
+            "peers_median": [35.73, 60.1],
+        }
+    )
+    keys = {"score": "score", "national_median": "national_median", "peers_median": "peers_median"}
+    html = reader_table(rows, keys, lang).as_raw_html()
+    sep = "." if lang == "en" else ","
+    for cell in (f"34{sep}91†", f"35{sep}66†", f"35{sep}73†", f"59{sep}43†", f"60{sep}10†"):
+        assert f">{cell}<" in html, cell
+    assert f">63{sep}25<" in html and html.count(fmt.computed_legend(lang)[:30]) == 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_mark_of_a_best_rank_belongs_to_the_years_it_was_computed_not_the_whole_span(lang):
+    """ICT Index, Quảng Ninh: rank 3 printed in 2019, 2020 and 2022, computed in 2023: not
+    "3† (2019–2020, 2022–2023)", which marks a span the publisher mostly printed."""
+    rows = _rows(
+        [
+            (2016, QN, None, 4, "published"),
+            (2019, QN, None, 3, "published"),
+            (2020, QN, None, 3, "published"),
+            (2022, QN, None, 3, "published"),
+            (2023, QN, None, 3, "computed"),
+        ],
+        n=63,
+    )
+    sentence = next(s for s in findings.province_sentences(rows, QN, lang) if "2016" in s)
+    assert "3 (2019–2020, 2022)" in sentence and "3† (2023)" in sentence and "4 (2016)" in sentence
+    assert "2022–2023" not in sentence

@@ -581,6 +581,13 @@ LOST_VALUES = Table(
         Field("value", "string", "The value(s) as printed.", nullable=False),
         Field("source_url", "string", "The refused source.", nullable=False),
         Field("reason", "string", "Why the source is refused.", nullable=False),
+        Field(
+            "quote",
+            "string",
+            "The source's own words holding the value (Vietnamese), where the reference file gives "
+            "them; may be empty.",
+            nullable=False,
+        ),
     ),
 )
 
@@ -803,6 +810,12 @@ RAW_LEFT_OUT = Table(
         Field("value", "string", "The value(s) as printed (score, rank or value)."),
         Field("source_url", "string", "The refused source, as cited.", nullable=False),
         Field("reason", "string", "Why the source is refused.", nullable=False),
+        Field(
+            "quote",
+            "string",
+            "The source's own words holding the value (Vietnamese), where the reference file gives them.",
+            optional=True,
+        ),
     ),
 )
 

@@ -89,6 +89,41 @@ def rank(value: Any, n: Any, lang: str, basis: Any = None) -> str:
     return mark(text("tables.rank_of", lang, rank=number(value, lang), n=number(n, lang)), basis, lang)
 
 
+def rank_line(subject: str, year: Any, value: Any, n: Any, lang: str, basis: Any = None) -> str:
+    """A checked key number of a notebook (a ``keep_output`` cell) in the report's language:
+    ``Quảng Ninh 2017: rank 1 / 63`` / ``Quảng Ninh 2017: hạng 1/63``, marked † when computed."""
+    return text(
+        "reporting.checked.rank", lang, subject=subject, year=int(year), rank=rank(value, n, lang, basis)
+    )
+
+
+def coverage_line(index: str, first: Any, last: Any, n_score: Any, n_rank: Any, lang: str) -> str:
+    """A checked key number: an index's years (``first``–``last``) and the scores and ranks held,
+    in ``lang``."""
+    return text(
+        "reporting.checked.coverage",
+        lang,
+        index=display_name("index", index, lang),
+        years=year_span(range(int(first), int(last) + 1)),
+        n_score=number(n_score, lang),
+        n_rank=number(n_rank, lang),
+    )
+
+
+def correlation_line(x: str, y: str, year: Any, n: Any, r: Any, rho: Any, lang: str) -> str:
+    """A checked key number: a correlation's n, Pearson r and Spearman ρ (two decimals), in ``lang``."""
+    return text(
+        "reporting.checked.correlation",
+        lang,
+        x=display_name("index", x, lang),
+        y=display_name("index", y, lang),
+        year=int(year),
+        n=number(n, lang),
+        r=number(r, lang, 2),
+        rho=number(rho, lang, 2),
+    )
+
+
 def p_value(p: Any, lang: str) -> str:
     """A p-value as a statistician writes it: ``p = 0.012``; ``p < 0.001`` below a thousandth."""
     if not finite(p):
@@ -121,6 +156,13 @@ def percent(value: Any, lang: str, decimals: int = 0) -> str:
     if is_missing(value):
         return not_published(lang)
     return text("tables.percent", lang, value=number(value, lang, decimals))
+
+
+def level_percent(level: Any, lang: str) -> str:
+    """A level given as a share (an interval's 0.9) in percent, with one decimal only where it has
+    one: ``90%``, ``86.5%``."""
+    value = round(100 * float(level), 1)
+    return percent(value, lang, 0 if value == int(value) else 1)
 
 
 def year_span(years: Iterable[Any]) -> str:

@@ -167,12 +167,28 @@ def _escaped(key: str, lang: str, html_fields: Mapping[str, str], **fields: Any)
 
 
 def sources_note(urls: Iterable[Any], lang: str) -> str:
-    """One line naming the distinct sources, each site linked once (HTML, escaped)."""
-    seen: dict[str, str] = {}
-    for url in urls:
-        if not fmt.is_missing(url):
-            seen.setdefault(site_name(url), str(url))
-    links = [anchor(url) for _, url in sorted(seen.items())]
+    """One line naming the distinct sources, each site linked once with its source class
+    (``meta/source_classes.csv``, the classification the data's ``source_class`` column holds):
+    ``github.com (third party's compilation), pcivietnam.vn (publisher's site)``. A site whose
+    URLs fall in two classes is named once per class (HTML, escaped)."""
+    from .meta import classify_sources
+
+    given = pd.Series([str(u) for u in urls if not fmt.is_missing(u)], dtype="string")
+    classes = classify_sources(given)["source_class"] if len(given) else pd.Series([], dtype="string")
+    seen: dict[tuple[str, str], str] = {}
+    for url, source_class in zip(given, classes, strict=True):
+        seen.setdefault((site_name(url), str(source_class)), str(url))
+    links = [
+        _escaped(
+            "tables.source_with_class",
+            lang,
+            {"site": anchor(url)},
+            source_class=fmt.display_name("source_class", source_class, lang),
+        )
+        if source_class in set(classes.dropna())
+        else anchor(url)
+        for (_, source_class), url in sorted(seen.items())
+    ]
     key = "tables.sources" if len(links) > 1 else "tables.source"
     return _escaped(key, lang, {"sources": ", ".join(links)})
 

@@ -84,7 +84,10 @@ class SyntheticControlResult:
     - ``donors``: ``province_code``, ``province``, ``status`` (donor / excluded),
       ``missing_years`` (pre-period years without a score), ``merged_into`` (for a province that
       was merged into another, e.g. Hà Tây into Hà Nội in 2008);
-    - ``years``: ``year``, ``period``, ``used``, ``n_with_score``, ``n_needed``.
+    - ``years``: ``year``, ``period``, ``used``, ``n_with_score``, ``n_needed`` (the fit's own
+      count: donors and the treated province), and the year's list as held, from the one
+      coverage function (:func:`egov_analysis.meta.coverage.coverage`): ``n_score``, ``n_held``,
+      ``n_ranked``.
     """
 
     weights: pd.DataFrame
@@ -119,6 +122,23 @@ def outcome_panel(panel: pd.DataFrame, index: str = "pci", indicator: str = "ove
     wide = rows.pivot_table(index="year", columns="province_code", values="score", aggfunc="first")
     wide.index = wide.index.astype(int)
     return wide.astype(float).sort_index()
+
+
+def _held_coverage(panel: pd.DataFrame, index: str, indicator: str) -> pd.DataFrame:
+    """Each year's coverage of the outcome's list (``n_score``, ``n_held``, ``n_ranked``) as
+    :func:`egov_analysis.meta.coverage.coverage` counts it for every page: one count per quantity."""
+    from ..meta.coverage import coverage
+
+    rows = panel[
+        panel["index"].eq(index_id(index))
+        & panel["indicator"].eq(indicator)
+        & panel["geography"].eq("provinces_63")
+    ]
+    for column in ("rank", "n_ranked"):  # a panel of scores alone (a study's inline panel)
+        if column not in rows:
+            rows = rows.assign(**{column: pd.NA})
+    held = coverage(rows.assign(year=rows["year"].astype(int)))
+    return held[["year", "n_score", "n_held", "n_ranked"]]
 
 
 def fit_weights(
@@ -238,6 +258,7 @@ def synthetic_control(
             "n_needed": len(donors) + 1,
         }
     )
+    years = years.merge(_held_coverage(panel, index, indicator), on="year", how="left")
     donor_table = pd.DataFrame(
         [{"province_code": c, "province": _name(c), "status": "donor", "missing_years": ""} for c in donors]
         + [
@@ -417,8 +438,9 @@ def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[st
     the donors and years left out, fit, gap, placebo p-values, the synthetic province's largest
     donors, each leave-one-out run and near-perfect placebo fits (the reading is
     :func:`~egov_analysis.analysis.counterfactual_reading.reading`)."""
+    from ..formatting import join
+    from ..formatting import number as number_text
     from ..meta.messages import text
-    from .phases import number_text
 
     fit = result.fit.iloc[0]
     province = fit["province"]
@@ -442,7 +464,20 @@ def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[st
         out.append(text("programme.scm.excluded_donors", lang, names=names))
     left = result.years[~result.years["used"]]
     if not left.empty:
-        years = ", ".join(f"{r.year} ({r.n_with_score}/{r.n_needed})" for r in left.itertuples())
+        years = join(
+            [
+                text(
+                    "programme.scm.excluded_year",
+                    lang,
+                    year=r.year,
+                    n_score=number_text(r.n_score, lang, 0),
+                    n_ranked=number_text(r.n_ranked if pd.notna(r.n_ranked) else r.n_needed, lang, 0),
+                    n_held=number_text(r.n_held, lang, 0),
+                )
+                for r in left.itertuples()
+            ],
+            lang,
+        )
         out.append(text("programme.scm.excluded_years", lang, years=years))
     out.append(
         text(

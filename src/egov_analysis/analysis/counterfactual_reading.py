@@ -16,25 +16,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..formatting import level_percent, number
 from ..meta.messages import plural, text
 from .counterfactual_study import CounterfactualStudy
 from .findings import breaks_between
 
-SIGNIFICANCE = 0.10
+SIGNIFICANCE = 0.10  # a permutation p-value at or below this is reported as unusual among placebos
 
 # the checks whose mean post-period gap is an estimate of the same effect as the main one
 ESTIMATES = ("main", "estimator", "donor_pool", "leave_one_out")
 
 
 def _number(value: float, lang: str, decimals: int = 2) -> str:
-    from .phases import number_text
-
-    return number_text(value, lang, decimals)
-
-
-def _percent(level: float, lang: str) -> str:
-    value = round(100 * float(level), 1)
-    return _number(value, lang, 0 if value == int(value) else 1) + "%"
+    return number(value, lang, decimals)
 
 
 def _p(value: float, lang: str) -> str:
@@ -99,7 +93,7 @@ def headline(result: CounterfactualStudy, lang: str) -> str:
         gap=_number(float(facts["gap"]), lang),
         low=_number(float(facts["low"]), lang),
         high=_number(float(facts["high"]), lang),
-        level=_percent(float(result.intervals["level"].iloc[0]), lang),
+        level=level_percent(float(result.intervals["level"].iloc[0]), lang),
         n_zero=facts["n_zero"],
         n_excluding=facts["n_excluding"],
         n_years=facts["n_years"],
@@ -134,7 +128,7 @@ def interval_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
             "programme.scm.intervals",
             lang,
             start_year=int(fit["start_year"]),
-            level=_percent(level, lang),
+            level=level_percent(level, lang),
             n_zero=facts["n_zero"],
             n_years=facts["n_years"],
         )
@@ -147,10 +141,10 @@ def interval_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
             text(
                 "programme.scm.level_lowered" if level < requested else "programme.scm.level_raised",
                 lang,
-                requested=_percent(requested, lang),
+                requested=level_percent(requested, lang),
                 n_pre=n_pre,
                 n_p=n_pre + 1,
-                level=_percent(level, lang),
+                level=level_percent(level, lang),
             )
         )
     return out
@@ -255,7 +249,7 @@ def subindex_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
                 gap=_number(float(row.mean_post_gap), lang),
                 start_year=int(fit["start_year"]),
                 pre_rmspe=_number(float(row.pre_rmspe), lang, 4),
-                level=_percent(float(row.level), lang),
+                level=level_percent(float(row.level), lang),
                 n_excluding=int(row.n_years_excluding_zero),
                 n_years=int(row.n_post_years),
                 p_value=_p(float(row.p_value), lang),

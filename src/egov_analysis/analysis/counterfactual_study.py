@@ -169,6 +169,19 @@ def _augsynth_row(panel: pd.DataFrame, result: SyntheticControlResult) -> dict[s
     }
 
 
+def _fit_summary(fit: pd.Series) -> dict[str, object]:
+    """The years, donors, pre-fit, estimate and p-value of a run's ``fit`` row, as a card or
+    sub-index row gives them."""
+    return {
+        "pre_years": fit["pre_years"],
+        "post_years": fit["post_years"],
+        "n_donors": int(fit["n_donors"]),
+        "pre_rmspe": float(fit["pre_rmspe"]),
+        "mean_post_gap": float(fit["mean_post_gap"]),
+        "p_value": float(fit["p_value"]),
+    }
+
+
 def _card_row(check: str, result: SyntheticControlResult, variant: str = "") -> dict[str, object]:
     fit = result.fit.iloc[0]
     return {
@@ -177,12 +190,7 @@ def _card_row(check: str, result: SyntheticControlResult, variant: str = "") -> 
         "donor_pool": str(fit["donor_pool"]),
         "variant": variant,
         "start_year": int(fit["start_year"]),
-        "pre_years": fit["pre_years"],
-        "post_years": fit["post_years"],
-        "n_donors": int(fit["n_donors"]),
-        "pre_rmspe": float(fit["pre_rmspe"]),
-        "mean_post_gap": float(fit["mean_post_gap"]),
-        "p_value": float(fit["p_value"]),
+        **_fit_summary(fit),
         "n_runs": int(fit["n_runs"]),
     }
 
@@ -250,7 +258,7 @@ def robustness_card(
             continue
         rows.append(_card_row("donor_pool", restricted))
     if not result.leave_one_out.empty:
-        post = result.years.loc[result.years["period"].eq("post") & result.years["used"], "year"]
+        _, post = _periods(result)
         for (code, name), runs in result.leave_one_out.groupby(["dropped_code", "dropped"], sort=False):
             row = _card_row("leave_one_out", result, f"without {name}")
             row.update(
@@ -282,12 +290,7 @@ def _subindex(
     excluding = int(((bands["lower"] > 0) | (bands["upper"] < 0)).sum())
     row = {
         "indicator": indicator,
-        "pre_years": fit["pre_years"],
-        "post_years": fit["post_years"],
-        "n_donors": int(fit["n_donors"]),
-        "pre_rmspe": float(fit["pre_rmspe"]),
-        "mean_post_gap": float(fit["mean_post_gap"]),
-        "p_value": float(fit["p_value"]),
+        **_fit_summary(fit),
         "p_value_screen_2": float(fit["p_value_screen_2"]),
         "p_value_screen_5": float(fit["p_value_screen_5"]),
         "n_years_excluding_zero": excluding,

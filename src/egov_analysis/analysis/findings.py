@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import pandas as pd
 
@@ -38,6 +39,21 @@ from .relationships import Correlation
 MIN_UNITS_FOR_CHANGE = 10
 
 FINDINGS_METADATA = "egov_findings"
+
+
+def withheld_change(n_both: int, n_ranked: Any, first: int, last: int, lang: str) -> Sentence | None:
+    """Why no largest rise or fall is named among the ``n_both`` units ranked in ``first`` and
+    ``last`` (``n_ranked``: the units the publisher ranked, a number or the rows' column), or None
+    when their moves are a finding. The one rule for findings and the change chart: fewer than
+    :data:`MIN_UNITS_FOR_CHANGE` units, or fewer than half of the units ranked (two top lists)."""
+    ranked = pd.to_numeric(pd.Series(n_ranked), errors="coerce").max()
+    fields = {"first": first, "last": last, "n": fmt.number(n_both, lang)}
+    if pd.notna(ranked) and n_both >= MIN_UNITS_FOR_CHANGE and n_both < int(ranked) / 2:
+        # the largest move among the units of two top lists says which units the lists hold
+        return _say("findings.partial_for_change", lang, **fields, total=fmt.number(int(ranked), lang))
+    if n_both < MIN_UNITS_FOR_CHANGE:  # the largest of a handful of moves is no finding
+        return _say("findings.few_for_change", lang, **fields, min=fmt.number(MIN_UNITS_FOR_CHANGE, lang))
+    return None
 
 
 @dataclass(frozen=True)
@@ -294,6 +310,21 @@ def _tie_sentence(rows: pd.DataFrame, here: pd.Series, code: str, lang: str) -> 
     ]
 
 
+def rank_in_years(rows: pd.DataFrame, value: int, lang: str) -> str:
+    """A rank with the years of ``rows`` (one unit's rows holding that rank), once for the years
+    it was printed and once, marked, for the years the project computed it: the mark belongs to a
+    year's value, never to a span of years most of which the publisher printed
+    ("3 (2019–2020, 2022) and 3† (2023)")."""
+    computed = [fmt.is_computed(b) for b in rows.get("rank_basis", pd.Series(None, index=rows.index))]
+    parts = []
+    for is_computed_rank in (False, True):
+        years = rows.loc[[c == is_computed_rank for c in computed], "year"]
+        if not years.empty:
+            rank = fmt.mark(fmt.number(value, lang), "computed" if is_computed_rank else None, lang)
+            parts.append(text("findings.rank_in_years", lang, rank=rank, years=fmt.year_span(years)))
+    return fmt.join(parts, lang)
+
+
 def _best_worst(own: pd.DataFrame, lang: str) -> list[str]:
     ranked = own.dropna(subset=["rank"])
     if len(ranked) < 2:
@@ -301,30 +332,12 @@ def _best_worst(own: pd.DataFrame, lang: str) -> list[str]:
     ranks = ranked["rank"].astype(int)
     best, worst = int(ranks.min()), int(ranks.max())
 
-    def written(value: int) -> str:  # marked when the project computed it in any of its years
-        return fmt.mark(fmt.number(value, lang), _any_computed(ranked[ranks.eq(value)]), lang)
+    def written(value: int) -> str:
+        return rank_in_years(ranked[ranks.eq(value)], value, lang)
 
     if best == worst:
-        return [
-            _say(
-                "findings.same_rank",
-                lang,
-                rank=written(best),
-                n=len(ranked),
-                years=fmt.year_span(ranked["year"]),
-            )
-        ]
-    return [
-        _say(
-            "findings.best_worst",
-            lang,
-            best=written(best),
-            best_years=fmt.year_span(ranked.loc[ranks.eq(best), "year"]),
-            worst=written(worst),
-            worst_years=fmt.year_span(ranked.loc[ranks.eq(worst), "year"]),
-            n=len(ranked),
-        )
-    ]
+        return [_say("findings.same_rank", lang, rank=written(best), n=len(ranked))]
+    return [_say("findings.best_worst", lang, best=written(best), worst=written(worst), n=len(ranked))]
 
 
 def _editions_between(index: str, first: int, last: int) -> list[int]:
@@ -437,12 +450,22 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
     coverage = year_coverage(rows).set_index("year")
     out: list[str] = []
     latest = int(coverage.index.max())
-    last_rows = rows[rows["year"].eq(latest)]
+    # the leader of the latest year with a rank held (PAPI 2024 is held as scores without ranks:
+    # its leader is not known, 2023's is)
+    ranked_years = rows.loc[rows["rank"].notna(), "year"]
+    leader_year = int(ranked_years.max()) if not ranked_years.empty else latest
+    last_rows = rows[rows["year"].eq(leader_year)]
     leaders = last_rows[last_rows["rank"].eq(last_rows["rank"].min())]
     if not leaders.empty:
         scores = leaders["score"].dropna()
-        who = fmt.mark(fmt.join(_names(leaders), lang), _any_computed(leaders), lang)
-        fields = {"index": label, "year": latest, "leaders": who}
+        # the mark belongs to the value (the first place), not to the names
+        first = fmt.mark("", _any_computed(leaders), lang)
+        fields = {
+            "index": label,
+            "year": leader_year,
+            "leaders": fmt.join(_names(leaders), lang),
+            "mark": first,
+        }
         if len(scores) == len(leaders) and scores.nunique() == 1:
             score = fmt.score(scores.iloc[0], index, lang)
             out.append(_say_n("findings.leader", lang, len(_names(leaders)), **fields, score=score))
@@ -564,15 +587,9 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
         )
         return out
     ranked = pd.to_numeric(both["n_ranked"], errors="coerce").max()
-    if pd.notna(ranked) and len(wide) >= MIN_UNITS_FOR_CHANGE and len(wide) < int(ranked) / 2:
-        # the largest move among the units of two top lists says which units the lists hold
-        total = fmt.number(int(ranked), lang)
-        out.append(_say("findings.partial_for_change", lang, **fields, total=total))
-        return out
-    if len(wide) < MIN_UNITS_FOR_CHANGE:  # the largest of a handful of moves is no finding
-        out.append(
-            _say("findings.few_for_change", lang, **fields, min=fmt.number(MIN_UNITS_FOR_CHANGE, lang))
-        )
+    withheld = withheld_change(len(wide), ranked, first, last, lang)
+    if withheld is not None:
+        out.append(withheld)
         return out
     if change.max() > 0:
         best = change[change.eq(change.max())]

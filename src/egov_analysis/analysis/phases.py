@@ -507,6 +507,25 @@ def conflict_stages(key: str, lang: str) -> str:
     return stage_names(str(key).split(": ", 1)[-1], lang)
 
 
+def stage_conflict_sentences(conflicts: pd.DataFrame, lang: str) -> list[str]:
+    """One sentence per disagreement of the sources on the stages (the ``phases`` rows of the
+    programme_conflicts table, each pair of values once): the stages, the value chosen and the
+    other (catalogue ``programme.text.stage_conflict``)."""
+    from ..meta.messages import text
+
+    rows = conflicts[conflicts["table"].eq("phases")].drop_duplicates(["key", "chosen_value", "other_value"])
+    return [
+        text(
+            "programme.text.stage_conflict",
+            lang,
+            group=conflict_stages(row.key, lang),
+            chosen=row.chosen_value,
+            other=row.other_value,
+        )
+        for row in rows.itertuples()
+    ]
+
+
 def _column_spec(source: str, key: str, frame: pd.DataFrame) -> Column:
     label = f"programme.column.{key}"
     if key == "source":
@@ -559,10 +578,13 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
             table[column] = values.map(
                 lambda w, f=family: text(f"{f}.{_key(str(w))}", lang), na_action="ignore"
             )
-        elif key == "claim" and text("programme.fact_column", lang) in frame:
-            # a claim in the words its source printed, where the language's fact column has them
-            quotes = frame[text("programme.fact_column", lang)].astype("string")
-            table[column] = quotes.where(quotes.notna() & quotes.ne(""), values.astype("string"))
+        elif key == "claim" and "quote_vi" in frame:
+            # a claim in the words its source printed, once per claim (its rows follow each other)
+            said = [source_words(row, lang) for _, row in frame.iterrows()]
+            table[column] = [
+                "" if i and frame[column].iloc[i] == frame[column].iloc[i - 1] else s
+                for i, s in enumerate(said)
+            ]
         elif key in _STAGE_KEYS and column in ("phase_id", "stages", "other_plans"):
             table[column] = values.map(lambda v: stage_names(v, lang), na_action="ignore")
         elif key == "national_median" and "index" in frame:  # none for part of a list, said so
@@ -570,7 +592,7 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
             # a year with no edition, or before the indicator existed, has no list at all: say which
             status = frame["status"] if "status" in frame else pd.Series("published", index=frame.index)
             table[column] = [
-                score(float(v), str(i), lang)
+                fmt_mark(score(float(v), str(i), lang), "computed", lang)  # a median the project computed
                 if pd.notna(v)
                 else (
                     partial if s in ("published", "not held") else text(f"programme.status.{_key(s)}", lang)
@@ -596,7 +618,17 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
                 for v, n in zip(values, frame["items"], strict=True)
             ]
             table[column] = sums
-        elif key == "mean_score" and "index" in frame:  # a mean is computed by the project: marked
+        elif key == "amount_real":  # a real amount is derived (moved with the CPI): marked
+            table[column] = [
+                fmt_number(v, lang) if pd.isna(v) else fmt_mark(fmt_number(v, lang, 1), "derived", lang)
+                for v in values
+            ]
+        elif key == "score" and "score_basis" in frame and "index" in frame:  # a PAPI total is a sum
+            table[column] = [
+                fmt_number(v, lang) if pd.isna(v) else fmt_mark(score(float(v), str(i), lang), b, lang)
+                for v, i, b in zip(values, frame["index"], frame["score_basis"], strict=True)
+            ]
+        elif key in ("peers_median", "mean_score") and "index" in frame:  # a median or mean: computed
             table[column] = [
                 fmt_number(v, lang)
                 if pd.isna(v)
@@ -632,7 +664,6 @@ def claim_findings(claims: pd.DataFrame, lang: str) -> list[str]:
     none is held (``claims`` as :func:`ranking_claims` returns it)."""
     from ..meta.messages import text
 
-    fact_column = text("programme.fact_column", lang)
     sentences = []
     for _claim, rows in claims.groupby("claim", sort=False):
         first = rows.iloc[0]
@@ -660,7 +691,7 @@ def claim_findings(claims: pd.DataFrame, lang: str) -> list[str]:
                 else text("programme.claim.candidate", lang, years=candidate.replace("+", ", "))
             )
             parts.append(f"{label}: " + "; ".join(years) if len(rows) > 1 else "; ".join(years))
-        claim_text = first["claim"] if fact_column == "metric" else _claim_quote(first, claims)
+        claim_text = source_words(first, lang)
         sentences.append(
             text(
                 f"programme.claim.{_key(first['claim_status'])}",
@@ -672,9 +703,19 @@ def claim_findings(claims: pd.DataFrame, lang: str) -> list[str]:
     return sentences
 
 
-def _claim_quote(row: pd.Series, claims: pd.DataFrame) -> str:
+def source_words(row: pd.Series, lang: str) -> str:
+    """A programme claim as its source printed it, never restated: the Vietnamese quote in
+    quotation marks (``quote_vi``), with the English label of the claim before it in an English
+    report; the label alone where no quote is held."""
+    from ..meta.messages import text
+
     quote = row.get("quote_vi")
-    return str(quote) if isinstance(quote, str) and quote else str(row["claim"])
+    label = str(row.get("claim", row.get("metric", "")))
+    if not isinstance(quote, str) or not quote.strip():
+        return label
+    if text("programme.fact_column", lang) == "metric":  # a language whose facts are labels: both
+        return text("programme.quoted_labelled", lang, quote=quote.strip(), label=label)
+    return text("programme.quoted", lang, quote=quote.strip())
 
 
 HEADLINE_INDICATORS = ("overall", "e_governance")  # every index's score, and PAPI's e-governance

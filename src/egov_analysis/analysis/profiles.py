@@ -15,14 +15,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..formatting import is_computed
 from ..provinces import display_name, provinces, resolve, resolve_2025, units_2025
 from .findings import Findings
-from .rankings import NoDataError, geography_name
+from .rankings import NoDataError, geography_name, subindex_scores
 
 PUBLISHED = "published"
+COMPUTED = "computed"
 DERIVED_MEAN = "derived: mean of member provinces"
 MEMBER = "member province"
 PREDECESSOR = "merged into it"
+OWN = "profile"  # the role of the subject's own published values in a history
 
 
 @dataclass(frozen=True)
@@ -84,11 +87,14 @@ def history(panel: pd.DataFrame, who: Subject) -> pd.DataFrame:
 
     Columns: index, year, geography, province_code, province, role (``profile``: the subject's own
     published value; ``member province``; ``merged into it``; ``derived: mean of member
-    provinces``), rank, n_ranked, score, tier, rank_basis, value_basis, median_score, n_score,
+    provinces``), rank, n_ranked, score, tier, rank_basis, score_basis (computed: a PAPI total,
+    a sum of its dimensions), value_basis, median_score, n_score,
     median_complete (the median is of a complete list). A unit's mean is given only for a year in
     which every member has a score and the publisher released no value for the unit; it never has
     a rank."""
     headline = panel[panel["indicator"].eq("overall")]
+    if "score_basis" not in headline:  # a panel without statuses holds published scores
+        headline = headline.assign(score_basis=PUBLISHED)
     provinces_63 = headline[headline["geography"].eq("provinces_63")]
     median = (
         provinces_63.groupby(["index", "year"])
@@ -97,11 +103,11 @@ def history(panel: pd.DataFrame, who: Subject) -> pd.DataFrame:
     )
     median["median_complete"] = median["n_score"].eq(median["n_ranked_all"])
     keep = ["index", "year", "geography", "province_code", "province", "rank", "n_ranked", "score", "tier"]
-    keep += ["rank_basis", "source_url", "rank_source_url", "note"]
+    keep += ["rank_basis", "score_basis", "source_url", "rank_source_url", "note"]
     parts = []
     if who.is_unit:
         own = headline[headline["geography"].eq("units_34") & headline["province_code"].eq(who.code)]
-        parts.append(own[keep].assign(role="profile", value_basis=PUBLISHED))
+        parts.append(own[keep].assign(role=OWN, value_basis=PUBLISHED))
         members = provinces_63[provinces_63["province_code"].isin(who.members)]
         parts.append(members[keep].assign(role=MEMBER, value_basis=PUBLISHED))
         if who.merged:  # a mean only where the publisher released nothing for the unit
@@ -110,7 +116,7 @@ def history(panel: pd.DataFrame, who: Subject) -> pd.DataFrame:
             parts.append(means[[k not in released for k in zip(means["index"], means["year"], strict=True)]])
     else:
         own = provinces_63[provinces_63["province_code"].eq(who.code)]
-        parts.append(own[keep].assign(role="profile", value_basis=PUBLISHED))
+        parts.append(own[keep].assign(role=OWN, value_basis=PUBLISHED))
     before = provinces_63[provinces_63["province_code"].isin(who.predecessors)]
     parts.append(before[keep].assign(role=PREDECESSOR, value_basis=PUBLISHED))
     found = [p for p in parts if not p.empty]
@@ -148,6 +154,11 @@ def _member_means(provinces_63: pd.DataFrame, who: Subject) -> pd.DataFrame:
     )
 
 
+def own_values(history_rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`history` that are the subject's own published values (role ``profile``)."""
+    return history_rows[history_rows["role"].eq(OWN)]
+
+
 def ranks_over_time(history_rows: pd.DataFrame) -> pd.DataFrame:
     """The ranks a rank chart of the profile draws: the subject's own, else (a unit with no rank of
     its own for an index) its members' published ranks, one line per member."""
@@ -159,47 +170,53 @@ def subindex_profile(panel: pd.DataFrame, index: str, year: int, who: Subject) -
     """Every sub-index (PAPI: dimension) of ``index`` in ``year``: the subject's score, the best
     province's and the median of the provinces with a score.
 
-    Columns: indicator, score, value_basis, best_score, best_province, median_score, n_scored. A
-    merged unit's score is the mean of its members' (derived; only where every member has one).
+    Columns: indicator, score, value_basis, best_score, best_basis, best_province, median_score,
+    median_basis, n_scored. A merged unit's score is the mean of its members' (derived; only where
+    every member has one); a PAPI dimension is a sum of published sub-dimensions (its rows'
+    ``score_basis``: computed), and so is the best province's; the median is computed where it is
+    the mean of two scores or of computed ones.
     Raises :class:`NoDataError` when the year has no sub-index score."""
-    rows = panel[
-        panel["index"].eq(index)
-        & panel["year"].eq(year)
-        & panel["indicator"].ne("overall")
-        & panel["geography"].eq("provinces_63")
-        & panel["score"].notna()
-    ]
-    if index == "papi":  # compare dimensions (the computed sums), not sub-dimensions
-        rows = rows[rows["score_basis"].eq("computed")]
+    rows = subindex_scores(panel, index, year)
     if rows.empty:
         raise NoDataError(f"no {index} sub-index scores in {year}")
     best = rows.sort_values(["score", "province"], ascending=[False, True]).drop_duplicates("indicator")
     stats = rows.groupby("indicator").agg(median_score=("score", "median"), n_scored=("score", "count"))
-    table = best.set_index("indicator")[["score", "province"]].rename(
-        columns={"score": "best_score", "province": "best_province"}
+    basis = rows["score_basis"] if "score_basis" in rows else pd.Series(PUBLISHED, index=rows.index)
+    rows = rows.assign(score_basis=basis.astype("string").fillna(PUBLISHED))
+    table = best.set_index("indicator")[["score", "province", "score_basis"]].rename(
+        columns={"score": "best_score", "province": "best_province", "score_basis": "best_basis"}
     )
     table = table.join(stats)
+    computed_parts = rows.groupby("indicator")["score_basis"].agg(lambda b: any(map(is_computed, b)))
+    table["median_basis"] = [
+        COMPUTED if computed_parts.get(i, False) or n % 2 == 0 else PUBLISHED
+        for i, n in zip(table.index, table["n_scored"], strict=True)
+    ]
     own = rows[rows["province_code"].isin(who.members)]
     counts = own.groupby("indicator")["score"].agg(["mean", "count"])
     complete = counts[counts["count"].eq(len(who.members))]["mean"]
     table["score"] = complete.reindex(table.index)
-    table["value_basis"] = DERIVED_MEAN if who.merged else PUBLISHED
+    own_basis = own.groupby("indicator")["score_basis"].first()
+    table["value_basis"] = DERIVED_MEAN if who.merged else own_basis.reindex(table.index).fillna(PUBLISHED)
     table = table.reset_index()
-    columns = ["indicator", "score", "value_basis", "best_score", "best_province", "median_score", "n_scored"]
+    columns = [
+        "indicator",
+        "score",
+        "value_basis",
+        "best_score",
+        "best_basis",
+        "best_province",
+        "median_score",
+        "median_basis",
+        "n_scored",
+    ]
     return table[columns].sort_values("indicator").reset_index(drop=True)
 
 
 def latest_subindex_year(panel: pd.DataFrame, index: str, who: Subject) -> int | None:
     """The latest year in which every member of ``who`` has a sub-index score of ``index``."""
-    parts = panel[
-        panel["index"].eq(index)
-        & panel["indicator"].ne("overall")
-        & panel["geography"].eq("provinces_63")
-        & panel["score"].notna()
-        & panel["province_code"].isin(who.members)
-    ]
-    if index == "papi":
-        parts = parts[parts["score_basis"].eq("computed")]
+    parts = subindex_scores(panel, index)
+    parts = parts[parts["province_code"].isin(who.members)]
     if parts.empty:
         return None
     per_year = parts.groupby("year")["province_code"].nunique()
@@ -304,7 +321,7 @@ def rank_series(history_rows: pd.DataFrame, lang: str = "en") -> list[tuple[str,
 
     ranked = ranks_over_time(history_rows)
     out = []
-    for role in ("profile", MEMBER, PREDECESSOR):
+    for role in (OWN, MEMBER, PREDECESSOR):
         rows = ranked[ranked["role"].eq(role)]
         for code in sorted(set(rows["province_code"])):  # members in code order
             theirs = rows[rows["province_code"].eq(code)]

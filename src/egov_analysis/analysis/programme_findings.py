@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..formatting import is_computed, mark, year_span
+from ..formatting import is_computed, mark
+from ..formatting import number as number_text
 from ..meta.messages import text
 from .counterfactual import SyntheticControlResult
-from .counterfactual_reading import headline
+from .counterfactual_reading import SIGNIFICANCE, headline
 from .counterfactual_study import CounterfactualStudy
-from .findings import Findings, breaks_between, with_legend
-from .phases import number_text
-
-SIGNIFICANCE = 0.10  # a permutation p-value at or below this is reported as unusual among placebos
+from .findings import Findings, breaks_between, rank_in_years, with_legend
 
 
 def _stages(phases: pd.DataFrame, lang: str) -> list[str]:
@@ -102,8 +100,7 @@ def _pci_ranks(outcomes: pd.DataFrame, province: str, lang: str) -> str:
         "programme.finding.pci_ranks_break" if breaks else "programme.finding.pci_ranks",
         lang,
         province=province,
-        best=mark(str(int(best["rank"])), _computed(pci[pci["rank"].eq(best["rank"])]), lang),
-        best_years=year_span(at_best),  # "2017–2023", or "2012, 2020" when not consecutive
+        best=rank_in_years(pci[pci["rank"].eq(best["rank"])], int(best["rank"]), lang),  # "1 (2017–2023)"
         best_times=int(at_best.nunique()),
         latest=mark(str(int(latest["rank"])), latest.get("rank_basis"), lang),
         n=int(latest["n_ranked"]) if pd.notna(latest["n_ranked"]) else "?",

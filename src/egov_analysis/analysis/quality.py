@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..meta import index_id
@@ -43,25 +45,124 @@ def sources_by_class(indices: pd.DataFrame) -> pd.DataFrame:
     """How many values of each index come from each class of source (publisher's file,
     publisher's site, government site, press, third-party compilation), with the hosts cited.
 
-    Columns: index, source_class, precedence (1 = strongest), values, sources (distinct URLs),
-    hosts (distinct host names, comma-separated). Source classes: meta/source_classes.csv.
+    Reads the ``source_class`` column of ``indices`` (the class clean gave each row), so the
+    counts are the data's. Columns: index, source_class, precedence (1 = strongest), values
+    (rows), sources (distinct URLs), years (the years those rows cover, a sorted tuple of ints),
+    hosts (distinct sites, comma-separated: :func:`site`, a compilation by its repository);
+    ordered by index, then precedence. Source classes: meta/source_classes.csv.
     """
-    from urllib.parse import urlsplit
+    from ..meta import source_classes
 
-    from ..meta import classify_sources
-
-    classes = classify_sources(indices["source_url"])
-    frame = pd.concat([indices[["index", "source_url"]], classes], axis=1)
-    frame["host"] = frame["source_url"].map(lambda url: urlsplit(str(url)).hostname or "")
+    classes = source_classes()
+    precedence = dict(zip(classes["class"], classes["precedence"].astype(int), strict=True))
+    frame = indices[["index", "source_class", "source_url"]].astype("string")
+    frame = frame.assign(host=frame["source_url"].map(site), year=indices["year"].astype("Int64"))
     return (
-        frame.groupby(["index", "source_class", "source_precedence"], dropna=False)
+        frame.groupby(["index", "source_class"], dropna=False)
         .agg(
             values=("source_url", "size"),
             sources=("source_url", "nunique"),
+            years=("year", lambda y: tuple(sorted({int(v) for v in y.dropna()}))),
             hosts=("host", lambda h: ", ".join(sorted(set(h)))),
         )
         .reset_index()
-        .rename(columns={"source_precedence": "precedence"})
+        .assign(precedence=lambda f: f["source_class"].map(precedence).astype("Int64"))
+        .loc[:, ["index", "source_class", "precedence", "values", "sources", "years", "hosts"]]
         .sort_values(["index", "precedence"], kind="stable")
         .reset_index(drop=True)
     )
+
+
+# hosts of compilations, where the repository (or dataset) is what names the compiler
+_REPOSITORY_HOSTS = {"github.com": 2, "raw.githubusercontent.com": 2, "huggingface.co": 3}
+
+
+def site(url: object) -> str:
+    """Where a value comes from, as a reader names it: the host without ``www.``, and for a
+    repository host its repository (``github.com/hnks-gh/ml-mcdm``, ``huggingface.co/datasets/x/y``)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(str(url))
+    host = (parts.hostname or "").removeprefix("www.")
+    depth = _REPOSITORY_HOSTS.get(host)
+    if depth is None:
+        return host
+    path = [p for p in parts.path.split("/") if p][:depth]
+    host = "github.com" if host == "raw.githubusercontent.com" else host
+    return "/".join([host, *path])
+
+
+def _host(url: object) -> str:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(str(url)).hostname or "").removeprefix("www.")
+
+
+# why a value was left out, from the reason the importer wrote (meta.url_problem, source_rows)
+_LOSS_REASONS = (
+    ("refused_host", re.compile(r"^refused host (?P<host>[^\s(]+)")),
+    ("bare_ip", re.compile(r"^a bare IP address \((?P<host>[^)]+)\)")),
+    (
+        "other_province_portal",
+        re.compile(
+            r"^another province's portal \((?P<province>[^,]+), (?P<host>[^)]+)\) "
+            r"cited for (?P<subject>.+?)'s own"
+        ),
+    ),
+)
+# which table a reference file feeds: an index, the CPI, or the programme's facts
+_LOSS_TOPICS = {"pci": "pci", "papi": "papi", "cpi": "cpi", "quang_ninh": "programme"}
+
+
+def _loss_topic(reference_file: str) -> str:
+    folder, _, name = str(reference_file).partition("/")
+    if folder in _LOSS_TOPICS:
+        return _LOSS_TOPICS[folder]
+    stem = name.rsplit(".", 1)[0].removeprefix("more_").removesuffix("_index")
+    return stem or folder
+
+
+def losses(lost: pd.DataFrame) -> pd.DataFrame:
+    """The values left out for a refused source (the ``lost_values`` table), one row each, with
+    what a reader needs to tell why.
+
+    Columns: topic (an index id such as ``par``, or ``cpi`` / ``programme``), year (text, may be
+    empty), province (as the source spelled it), item, value (as printed: ``score 91.04 / rank
+    1``), source_url, host (the refused host or address), reason_kind (``refused_host``,
+    ``bare_ip``, ``other_province_portal``, or ``other``), reason (the importer's words, English),
+    other_province and subject (for ``other_province_portal``: whose portal, and whose facts it was
+    cited for), quote (the source's own words in Vietnamese where the reference gives them, else
+    empty); ordered by topic, year, province, item.
+    """
+    records = []
+    for row in lost.itertuples(index=False):
+        kind, host, other, subject = "other", _host(row.source_url), "", ""
+        for name, pattern in _LOSS_REASONS:
+            found = pattern.match(str(row.reason))
+            if found:
+                kind, host = name, found["host"]
+                other = found.groupdict().get("province") or ""
+                subject = found.groupdict().get("subject") or ""
+                break
+        records.append(
+            {
+                "topic": _loss_topic(row.reference_file),
+                "year": str(row.year),
+                "province": str(row.province),
+                "item": str(row.item),
+                "value": str(row.value),
+                "source_url": str(row.source_url),
+                "host": host,
+                "reason_kind": kind,
+                "reason": str(row.reason),
+                "other_province": other,
+                "subject": subject,
+                "quote": str(getattr(row, "quote", "") or ""),
+            }
+        )
+    columns = [
+        "topic", "year", "province", "item", "value", "source_url", "host", "reason_kind", "reason",
+        "other_province", "subject", "quote",
+    ]  # fmt: skip
+    frame = pd.DataFrame.from_records(records, columns=columns).astype("string")
+    return frame.sort_values(["topic", "year", "province", "item"], kind="stable").reset_index(drop=True)

@@ -94,19 +94,27 @@ def rank_change(rows: pd.DataFrame, first_year: int, last_year: int) -> pd.DataF
     return wide.sort_values("rank_last", kind="stable").reset_index(drop=True)
 
 
-def profile(panel: pd.DataFrame, index: str, year: int, province_code: str) -> pd.DataFrame:
-    """Every sub-indicator of ``index`` (any case) in ``year``: the province's score and the year's best."""
-    index = index_id(index)
+def subindex_scores(panel: pd.DataFrame, index: str, year: int | None = None) -> pd.DataFrame:
+    """The rows of ``panel`` (the indices table) with a sub-index score of ``index`` (its id) for
+    the 63 provinces, in ``year`` or every year; for PAPI only its dimensions (the computed
+    sums), which are compared, not its sub-dimensions."""
     rows = panel[
         panel["index"].eq(index)
-        & panel["year"].eq(year)
         & panel["indicator"].ne("overall")
         & panel["geography"].eq("provinces_63")
         & panel["score"].notna()
     ]
-    if index == "papi":  # compare dimensions, not sub-dimensions
-        dims = rows["score_basis"].eq("computed")
-        rows = rows[dims]
+    if year is not None:
+        rows = rows[rows["year"].eq(year)]
+    if index == "papi":
+        rows = rows[rows["score_basis"].eq("computed")]
+    return rows
+
+
+def profile(panel: pd.DataFrame, index: str, year: int, province_code: str) -> pd.DataFrame:
+    """Every sub-indicator of ``index`` (any case) in ``year``: the province's score and the year's best."""
+    index = index_id(index)
+    rows = subindex_scores(panel, index, year)
     if rows.empty:
         raise NoDataError(f"no {index} sub-indicators in {year}")
     best = rows.sort_values("score", ascending=False).drop_duplicates("indicator")

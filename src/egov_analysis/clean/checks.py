@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..meta import indicators, series_breaks
-from .problems import Problems
+from .problems import Problems, span_text
 from .validate import KEY
 
 GROUP = ["index", "year", "geography", "indicator"]
@@ -113,9 +113,15 @@ def check_shared_ranks_across_sources(panel: pd.DataFrame, problems: Problems) -
     )
 
 
+def _scales() -> pd.DataFrame:
+    """Each indicator's valid range (its scale): ``index``, ``indicator``, ``min``, ``max``
+    (``meta/indicators.csv``)."""
+    return indicators().drop_duplicates(["index", "indicator"])[["index", "indicator", "min", "max"]]
+
+
 def check_score_ranges(panel: pd.DataFrame, problems: Problems) -> None:
     """Refuse a score (published or derived) outside its indicator's range."""
-    ranges = indicators().drop_duplicates(["index", "indicator"])[["index", "indicator", "min", "max"]]
+    ranges = _scales()
     scored = panel[panel["score"].notna()].merge(ranges, on=["index", "indicator"], how="left")
     out = (scored["score"] < scored["min"]) | (scored["score"] > scored["max"])
     hit = scored[out.fillna(False)]
@@ -128,9 +134,7 @@ def check_score_ranges(panel: pd.DataFrame, problems: Problems) -> None:
         "out_of_range",
         lambda h: (
             "score outside "
-            + h["min"].map("{:g}".format)
-            + "–"
-            + h["max"].map("{:g}".format)
+            + span_text(h["min"], h["max"])
             + " for "
             + h["index"]
             + " "
@@ -140,6 +144,17 @@ def check_score_ranges(panel: pd.DataFrame, problems: Problems) -> None:
             + ")"
         ),
     )
+
+
+# the normal distribution's standard deviation is 1.4826 × its median absolute deviation
+MAD_TO_SD = 1.4826
+
+
+def _median_and_spread(values: pd.Series, keys: list[pd.Series]) -> tuple[pd.Series, pd.Series]:
+    """Per row, its group's median and usual spread: a robust standard deviation, 1.4826 × the
+    median absolute deviation from that median."""
+    median = values.groupby(keys).transform("median")
+    return median, MAD_TO_SD * (values - median).abs().groupby(keys).transform("median")
 
 
 def year_on_year_jumps(panel: pd.DataFrame) -> pd.DataFrame:
@@ -181,11 +196,9 @@ def year_on_year_jumps(panel: pd.DataFrame) -> pd.DataFrame:
     ordered = ordered[~across_break]
     ordered["change"] = (ordered["score"] - ordered["previous_score"]).astype(float)
     by = ordered.groupby(["index", "geography", "indicator"])["change"]
-    median = by.transform("median")
-    mad = (
-        (ordered["change"] - median).abs().groupby([ordered[c] for c in ("index", "geography", "indicator")])
+    median, ordered["usual_spread"] = _median_and_spread(
+        ordered["change"], [ordered[c] for c in ("index", "geography", "indicator")]
     )
-    ordered["usual_spread"] = 1.4826 * mad.transform("median")
     enough = by.transform("count") >= MIN_CHANGES_FOR_SPREAD
     far = (ordered["change"] - median).abs() > JUMP_SPREADS * ordered["usual_spread"]
     jumps = ordered[enough & far & ordered["usual_spread"].gt(0)]
@@ -228,11 +241,10 @@ def implausible_scores(panel: pd.DataFrame) -> pd.DataFrame:
     low, high = _without_self(scored["score"], place)
     year_low, year_high = _without_self(scored["score"], edition)
     others = scored["score"].groupby(place).transform("count") - 1
-    ranges = indicators().drop_duplicates(["index", "indicator"])[["index", "indicator", "min", "max"]]
+    ranges = _scales()
     span = scored[["index", "indicator"]].merge(ranges, how="left", on=["index", "indicator"])
     margin = IMPLAUSIBLE_MARGIN * (span["max"] - span["min"]).to_numpy()
-    median = scored["score"].groupby(place).transform("median")
-    spread = 1.4826 * (scored["score"] - median).abs().groupby(place).transform("median")
+    median, spread = _median_and_spread(scored["score"], place)
     far = (
         others.ge(IMPLAUSIBLE_MIN_OTHERS)
         & (scored["score"].lt(low - margin) | scored["score"].gt(high + margin))
@@ -262,13 +274,9 @@ def check_implausible_scores(panel: pd.DataFrame, problems: Problems) -> None:
         "implausible_value",
         lambda h: (
             "score far outside the index's range (other scores of every edition "
-            + h["low"].map("{:g}".format)
-            + "–"
-            + h["high"].map("{:g}".format)
+            + span_text(h["low"], h["high"])
             + "; this edition "
-            + h["year_low"].map("{:g}".format)
-            + "–"
-            + h["year_high"].map("{:g}".format)
+            + span_text(h["year_low"], h["year_high"])
             + ") and only the press or a third party gives it"
         ),
     )

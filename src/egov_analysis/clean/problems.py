@@ -91,6 +91,11 @@ class Problems:
             raise ValidationError(self.report())
 
 
+def span_text(low: pd.Series, high: pd.Series) -> pd.Series:
+    """Per row, the range ``low``–``high`` as a problem's message gives it (each value ``:g``)."""
+    return low.map("{:g}".format) + "–" + high.map("{:g}".format)
+
+
 def format_report(report: pd.DataFrame, limit: int = 200) -> str:
     """One line per problem: ``file:line: column 'value': message [rule]``."""
     lines = []

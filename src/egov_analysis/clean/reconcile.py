@@ -296,6 +296,21 @@ def _decide(
     return None, RULE_UNRESOLVED_NONE, True
 
 
+def _member_rule(field: str, rule: str, cited: Record | None, other: Record) -> str:
+    """The rule that sets ``other`` aside: a computed rank against a published one chosen is
+    decided by "a published rank beats a computed one", whatever rule chose among the published
+    ranks (DTI 2020 Kiên Giang: the printed 8th beats a press list's order, 9th, by that rule, and
+    a compilation's printed 9th by source class)."""
+    if (
+        field == "rank"
+        and cited is not None
+        and str(cited.get("rank_basis")) != "computed"  # str: a missing basis is pd.NA
+        and str(other.get("rank_basis")) == "computed"
+    ):
+        return RULE_PUBLISHED_RANK
+    return rule
+
+
 def _contradicting_moves(key: tuple[object, ...], cited: Record, moves: _Moves) -> list[Record]:
     """A printed move that implies another value than the one chosen: listed, never chosen
     (a value printed by a source beats one only implied by another source's move)."""
@@ -440,7 +455,7 @@ def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame,
                         "other_value": _value_text(field, m),
                         "other_source_url": str(m["source_url"]),
                         "other_source_class": str(m["source_class"]),
-                        "rule": rule,
+                        "rule": _member_rule(field, rule, cited, m),
                     }
                 )
     conflict_rows = single_conflicts + [r for gid in sorted(by_group) for r in by_group[gid]]

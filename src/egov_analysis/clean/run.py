@@ -63,7 +63,8 @@ def lost_values(raw: Path) -> pd.DataFrame:
     columns = [f.name for f in LOST_VALUES.fields]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="string") for c in columns})
-    return pd.concat(parts, ignore_index=True)[columns].fillna("").drop_duplicates()
+    # a file without the optional quote column has none: an empty text, not a missing one
+    return pd.concat(parts, ignore_index=True).reindex(columns=columns).fillna("").drop_duplicates()
 
 
 def lost_editions(processed: Path, coverage: pd.DataFrame) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import pandas as pd
 from ..meta import DEFAULT_GEOGRAPHY, editions, indicators, indices, n_ranked
 from ..provinces import provinces, resolve_2025, resolve_codes, suggest, units_2025
 from ..provinces.registry import UnknownProvinceError
-from .problems import Problems
+from .problems import Problems, span_text
 
 KEY = ["index", "year", "geography", "province_code", "indicator"]
 
@@ -126,9 +126,7 @@ def _check_scores(rows: pd.DataFrame, problems: Problems) -> pd.DataFrame:
         "out_of_range",
         lambda hit: (
             "score outside "
-            + hit["min"].map("{:g}".format)
-            + "–"
-            + hit["max"].map("{:g}".format)
+            + span_text(hit["min"], hit["max"])
             + " for "
             + hit["index"]
             + " "

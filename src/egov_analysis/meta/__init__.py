@@ -498,6 +498,15 @@ def refused_hosts() -> dict[str, str]:
     return {r["host"].lower(): r["reason_en"] for r in package_rows("refused_hosts.csv")}
 
 
+def refused_host_reasons(lang: str) -> dict[str, str]:
+    """Host → why no value may cite it, in ``lang`` (``en`` or ``vi``: meta/refused_hosts.csv's
+    ``reason_<lang>``; English where a row has no text in ``lang``)."""
+    return {
+        r["host"].lower(): r.get(f"reason_{lang}") or r["reason_en"]
+        for r in package_rows("refused_hosts.csv")
+    }
+
+
 def source_originals() -> dict[str, str]:
     """The URL of a copy → the original that the importers cite instead."""
     return {r["url"]: r["original_url"] for r in package_rows("source_originals.csv")}

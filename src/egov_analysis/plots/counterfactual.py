@@ -11,7 +11,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..analysis.counterfactual import SyntheticControlResult
+from ..analysis.counterfactual_reading import SIGNIFICANCE
 from ..analysis.counterfactual_study import CounterfactualStudy
+from ..formatting import level_percent
 from ..meta.messages import text
 from .chart import Chart, DrawingContext
 from .footer import break_note, series_breaks
@@ -72,6 +74,11 @@ def _breaks(ax: Axes, years: pd.Series, lang: str) -> list[str]:
     return [break_note("pci", year, lang) for year in breaks]
 
 
+def _start_line(ax: Axes, start: int, label: str | None = None) -> None:
+    """The programme's first year marked: a dotted line between it and the year before."""
+    ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":", label=label)
+
+
 def _year_axes(ax: Axes, ylabel: str, lang: str) -> None:
     """The x label (year), ``ylabel`` (a ``programme.chart`` key) and the legend of a chart by year."""
     ax.set_xlabel(word("year", lang))
@@ -96,7 +103,7 @@ def gap_chart(
     _actual_and_synthetic(ax, gaps, province, ctx.lang)
     if intervals is not None and not intervals.empty:
         band = intervals.merge(gaps[["year", "actual"]], on="year")
-        level = _percent(float(intervals["level"].iloc[0]), ctx.lang)
+        level = level_percent(float(intervals["level"].iloc[0]), ctx.lang)
         ax.fill_between(
             band["year"],
             band["actual"] - band["upper"],
@@ -107,7 +114,7 @@ def gap_chart(
             label=word("band_counterfactual", ctx.lang, level=level),
         )
         notes = [*notes, word("note_conformal", ctx.lang, level=level)]
-    ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":", label=word("treatment", ctx.lang, year=start))
+    _start_line(ax, start, word("treatment", ctx.lang, year=start))
     notes = [*notes, *_breaks(ax, gaps["year"], ctx.lang)]  # the gap spans the break: it is drawn
     _year_axes(ax, "score", ctx.lang)
     return finish(
@@ -150,7 +157,7 @@ def placebo_chart(
     own = runs[runs["role"].eq("treated")]
     ax.plot(own["year"], own["gap"], "o-", color=OKABE_ITO[3], lw=2, label=province)
     ax.axhline(0, color="#333333", lw=0.6)
-    ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":")
+    _start_line(ax, start)
     _year_axes(ax, "gap", ctx.lang)
     return finish(
         ctx,
@@ -184,7 +191,7 @@ def ratio_chart(
     ax.bar(np.arange(len(table)), table["rmspe_ratio"], color=colours)
     ax.set_yscale("log")
     ax.set_xticks([])
-    ax.set_xlabel(word("runs", ctx.lang))
+    ax.set_xlabel(word("ratio_units", ctx.lang, province=province))  # one bar per province
     ax.set_ylabel(word("ratio", ctx.lang))
     treated = table.index[table["role"].eq("treated")][0]
     ax.annotate(
@@ -234,7 +241,7 @@ def leave_one_out_chart(
             color=OKABE_ITO[(i + 4) % 7],
             label=word("without", ctx.lang, name=dropped),
         )
-    ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":")
+    _start_line(ax, start)
     notes = [*notes, *_breaks(ax, result.gaps["year"], ctx.lang)]
     _year_axes(ax, "score", ctx.lang)
     data = (
@@ -305,11 +312,6 @@ def _weights_alt(ctx: DrawingContext, shown: pd.DataFrame, province: str) -> str
     )
 
 
-def _percent(level: float, lang: str) -> str:
-    value = round(100 * level, 1)
-    return number(value, lang, 0 if value == int(value) else 1) + "%"
-
-
 def _gap_with_band(
     ax: Axes, gaps: pd.DataFrame, bands: pd.DataFrame, start: int, lang: str, label: str
 ) -> None:
@@ -317,7 +319,7 @@ def _gap_with_band(
     ax.fill_between(bands["year"], bands["lower"], bands["upper"], color=OKABE_ITO[3], alpha=0.2, lw=0)
     ax.plot(gaps["year"], gaps["gap"], "o-", color=OKABE_ITO[3], lw=1.6, ms=4, label=label)
     ax.axhline(0, color="#333333", lw=0.6)
-    ax.axvline(start - 0.5, color="#666666", lw=0.8, ls=":")
+    _start_line(ax, start)
 
 
 def interval_chart(
@@ -328,7 +330,7 @@ def interval_chart(
     method, level``)."""
     province, start, sources, notes = _common(ctx, result.main)
     bands = result.intervals
-    level = _percent(float(bands["level"].iloc[0]), ctx.lang)
+    level = level_percent(float(bands["level"].iloc[0]), ctx.lang)
     fig, ax = new_figure(10, 5)
     _gap_with_band(
         ax,
@@ -402,7 +404,9 @@ def robustness_chart(
     left.set_xlabel(word("mean_gap", ctx.lang))
     p_labels = [_test_label(r, ctx.lang) for r in tests.itertuples()]
     right.barh(np.arange(len(tests)), tests["p_value"], color=OKABE_ITO[0])
-    right.axvline(0.1, color="#333333", lw=0.8, ls="--", label="p = " + number(0.1, ctx.lang, 1))
+    right.axvline(
+        SIGNIFICANCE, color="#333333", lw=0.8, ls="--", label="p = " + number(SIGNIFICANCE, ctx.lang, 1)
+    )
     right.set_yticks(np.arange(len(tests)), p_labels, fontsize=8)
     right.invert_yaxis()
     right.set_xlim(0, 1)
@@ -435,6 +439,7 @@ def robustness_chart(
             gap=_points(main_gap, ctx.lang),
             p_low=_points(tests["p_value"].min(), ctx.lang, 3),
             p_high=_points(tests["p_value"].max(), ctx.lang, 3),
+            threshold=number(SIGNIFICANCE, ctx.lang, 1),
         ),
     )
 
@@ -478,7 +483,7 @@ def subindex_chart(
         ax.set_title(text(f"names.indicator.pci.{indicator}", ctx.lang), fontsize=10)
         ax.set_xlabel(word("year", ctx.lang))
     axes[0][0].set_ylabel(word("gap", ctx.lang))
-    level = _percent(float(result.subindices["level"].dropna().iloc[0]), ctx.lang) if indicators else "–"
+    level = level_percent(float(result.subindices["level"].dropna().iloc[0]), ctx.lang) if indicators else "–"
     used = result.subindices.get("post_years", pd.Series(dtype=str)).dropna()
     # the main analysis's years left out are not the sub-indices': say which years these use
     notes = [

@@ -20,6 +20,7 @@ from matplotlib.ticker import (
 )
 
 from .. import meta
+from ..analysis.findings import breaks_between
 from ..csv_safe import write_csv
 from ..meta import messages
 from .chart import Chart, DrawingContext, NoChart
@@ -62,9 +63,7 @@ def series_breaks(index: str, years: Iterable[int], indicator: str = "overall") 
     """The index's series breaks (meta's table) that fall inside ``years``: a break at Y
     separates Y-1 from Y, so no line or change joins them."""
     years = sorted({int(y) for y in years})
-    if len(years) < 2:
-        return []
-    return sorted(int(b) for b in _breaks(index, indicator)["year"] if years[0] < int(b) <= years[-1])
+    return breaks_between(index, indicator, years[0], years[-1]) if years else []
 
 
 def break_note(index: str, year: int, lang: str, indicator: str = "overall") -> str:
@@ -236,6 +235,18 @@ def localise_ticks(fig: Figure, lang: str) -> None:
                 axis.set_major_formatter(_LocalDecimal(inner, symbol))
 
 
+def marked_legend(fig: Figure, title: str, lang: str) -> list[str]:
+    """The computed mark's one legend sentence when a text drawn in ``fig`` (a label, a tick, a
+    legend entry, the title) carries the mark; nothing otherwise. Every chart that shows a ``†``
+    explains it, whichever code put the mark there."""
+    from matplotlib.text import Text
+
+    from .. import formatting
+
+    drawn = [title, *(t.get_text() for t in fig.findobj(Text))]
+    return [formatting.computed_legend(lang)] if any(formatting.has_mark(t, lang) for t in drawn) else []
+
+
 def finish(
     ctx: DrawingContext,
     fig: Figure,
@@ -252,6 +263,7 @@ def finish(
     """Title, footer, layout and label placement; the files written when ``ctx.out_dir`` is set."""
     set_title(fig, title)
     localise_ticks(fig, ctx.lang)
+    notes = [*notes, *marked_legend(fig, title, ctx.lang)]
     footer = set_footer(fig, footer_text(sources, notes, ctx.lang))
     settle(fig, after_layout)
     if ctx.out_dir is None:  # measured when the PNG is first made (Chart.png)

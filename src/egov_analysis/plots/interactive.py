@@ -197,8 +197,11 @@ def rank_lines(
         tooltip=tooltip,
     )
     if colour == "index":
+        # the indices in the static chart's, the alt text's and the table's order (by id), in
+        # every language: Vega-Lite would sort the names, which puts "Xếp hạng …" last in vi only
+        order = list(dict.fromkeys(ranked.sort_values("index")["index_name"]))
         chart = base.mark_line(point=True).encode(
-            color=alt.Color("index_name:N", title=_word("index", lang)),
+            color=alt.Color("index_name:N", title=_word("index", lang), sort=order),
             detail="province:N",
             opacity=alt.condition(alt.datum.province == pick, alt.value(1.0), alt.value(0.25)),
         )

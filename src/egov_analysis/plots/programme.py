@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ..formatting import mark
 from .chart import ChartResult, DrawingContext
 from .footer import finish, index_notes, index_short, index_sources, no_chart, series_breaks
 from .layout import WRAP_SHARE, new_figure, rank_axis, rows_for_spans, text_width, year_axis
@@ -133,7 +134,7 @@ def _nominal_real_bars(
         real.to_numpy(dtype=float),
         width=0.4,
         color=OKABE_ITO[1],
-        label=ctx.word("real", year=base_year),
+        label=mark(ctx.word("real", year=base_year), "derived", ctx.lang),  # real amounts are derived
     )
     ax.set_ylabel(ctx.word("billion_vnd"))
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))

@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..analysis.phases import counts_text
+from ..formatting import mark
 from ..meta.messages import text
 from .chart import Chart, DrawingContext
 from .footer import break_note, series_breaks
@@ -132,7 +133,7 @@ def budget_chart(
         rows["amount_real_bn_vnd"].astype(float),
         height=0.4,
         color=OKABE_ITO[1],
-        label=word("real", ctx.lang, year=base_year),
+        label=mark(word("real", ctx.lang, year=base_year), "derived", ctx.lang),  # derived amounts
     )
     counts = rows.apply(counts_text, axis=1, lang=ctx.lang)
     labels = [
@@ -216,7 +217,7 @@ def tranches_chart(
         by_year["amount_real_vnd"].astype(float) / 1e9,
         width=0.4,
         color=OKABE_ITO[1],
-        label=word("real", ctx.lang, year=base_year),
+        label=mark(word("real", ctx.lang, year=base_year), "derived", ctx.lang),  # derived amounts
     )
     ax.set_xticks(x, [str(v) for v in x])
     ax.set_ylabel(word("billion_vnd", ctx.lang))

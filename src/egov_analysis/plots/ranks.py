@@ -24,9 +24,11 @@ from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator
 
 from .. import formatting
+from ..analysis.findings import withheld_change
 from ..analysis.rankings import rank_change, rank_order
 from ..meta import messages
 from ..meta.coverage import PARTIAL
+from ..provinces import provinces
 from .chart import ChartResult, DrawingContext
 from .footer import break_note, finish, index_notes, index_short, index_sources, no_chart, series_breaks
 from .layout import end_labels, new_figure, rank_axis, year_axis
@@ -315,12 +317,25 @@ def rank_heatmap(
     if partial:
         notes += [ctx.word("note_starred_partial"), partial]
     data = matrix.reset_index().melt(id_vars="province", var_name="year", value_name="rank")
+    # a province merged into another (Hà Tây into Hà Nội, 2008) has its own rows while it was
+    # ranked: it is counted apart, so that 63 provinces do not read as 64
+    everyone = provinces()
+    former = {n: everyone[str(codes[n])] for n in names if n in codes and everyone[str(codes[n])].merged_into}
+    former_phrase = "".join(
+        ctx.word(
+            "alt.former_unit",
+            name=name,
+            into=everyone[str(unit.merged_into)].display_name(ctx.lang),
+        )
+        for name, unit in former.items()
+    )
     alt = ctx.word(
         "alt.rank_heatmap",
         what=label,
         first=years[0],
         last=years[-1],
-        n=len(names),
+        n=len(names) - len(former),
+        former=former_phrase,
         highlight=_highlight_phrase(ctx, [n for c, n in chosen.items() if c in set(codes)]),
     )
     return finish(
@@ -590,6 +605,10 @@ def dumbbell(
     if len(change) < 2:
         reason = ctx.word("no_chart_change", what=label, first=first_year, last=last_year, n=len(change))
         return no_chart(ctx, kind="rank_change", name=name, reason=reason, data=change)
+    ranked = rows.loc[rows["year"].isin([first_year, last_year]), "n_ranked"]
+    withheld = withheld_change(len(change), ranked, first_year, last_year, ctx.lang)
+    if withheld is not None:  # the findings' rule: moves among a handful of units are no finding
+        return no_chart(ctx, kind="rank_change", name=name, reason=str(withheld), data=change)
     data = change.sort_values("rank_last")
     fig, ax = new_figure(9, max(3.5, 0.2 * len(data) + 2.5))
     y = np.arange(len(data))

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from .. import formatting as fmt
-from ..analysis.profiles import DERIVED_MEAN, MEMBER, PREDECESSOR, Subject
+from ..analysis.profiles import DERIVED_MEAN, MEMBER, OWN, PREDECESSOR, Subject
 from ..meta.messages import text
 from ..provinces import display_name, display_names, provinces, units_2025
 from ..tables import Column, PeopleTable, people_table
@@ -25,6 +25,11 @@ def _region_names(who: Subject, lang: str) -> str:
 def _names(codes: tuple[str, ...], lang: str) -> str:
     everyone = provinces()
     return fmt.join([everyone[c].display_name(lang) for c in codes], lang)
+
+
+def title_key(who: Subject) -> str:
+    """The catalogue key of a profile's title: a 2025 unit's or a province's."""
+    return "atlas.title.unit_profile" if who.is_unit else "reporting.title.profile"
 
 
 def unit_intro(who: Subject, lang: str) -> Any:
@@ -65,16 +70,16 @@ def predecessors(who: Subject, lang: str) -> Any:
 def _rank_and_score(row: pd.Series, lang: str) -> str:
     parts = []
     if not fmt.is_missing(row.get("rank")):
-        parts.append(fmt.rank(row["rank"], row.get("n_ranked"), lang))
+        parts.append(fmt.rank(row["rank"], row.get("n_ranked"), lang, row.get("rank_basis")))
     if not fmt.is_missing(row.get("score")):
-        parts.append(fmt.score(row["score"], str(row["index"]), lang))
+        parts.append(fmt.mark(fmt.score(row["score"], str(row["index"]), lang), row.get("score_basis"), lang))
     return " · ".join(parts) or fmt.not_published(lang)
 
 
 def released_for_unit(history: pd.DataFrame, who: Subject, lang: str) -> Any:
     """One sentence: each value a publisher released for the unit itself (DTI 2024 for the 34
     units), or that none has been released yet."""
-    own = history[history["role"].eq("profile") & (history["score"].notna() | history["rank"].notna())]
+    own = history[history["role"].eq(OWN) & (history["score"].notna() | history["rank"].notna())]
     if own.empty:
         return markdown(text("atlas.text.unit_released_none", lang, province=display_name(who.name, lang)))
     values = [
@@ -98,17 +103,20 @@ def history_tables(history: pd.DataFrame, who: Subject, lang: str) -> list[Peopl
     everyone = provinces()
     for index, rows in history.groupby("index", sort=True):
         years = sorted(rows["year"].unique())
-        own = rows[rows["role"].eq("profile")].set_index("year")
+        own = rows[rows["role"].eq(OWN)].set_index("year")
         frame = pd.DataFrame({"year": years, "index": index})
         frame["rank"] = frame["year"].map(own["rank"])
         frame["n_ranked"] = frame["year"].map(own["n_ranked"])
         frame["score"] = frame["year"].map(own["score"])
         frame["tier"] = frame["year"].map(own["tier"])
+        for basis in ("rank_basis", "score_basis"):  # a computed rank or sum carries the mark
+            if basis in own:
+                frame[basis] = frame["year"].map(own[basis])
         # a national median only for a year with a score for every ranked unit
         per_year = rows.drop_duplicates("year").set_index("year")
         whole = per_year["median_complete"].astype("boolean").fillna(False).astype(bool)
-        frame["median_score"] = [
-            fmt.score(per_year.loc[y, "median_score"], str(index), lang)
+        frame["median_score"] = [  # a median of the year's scores is computed by the project
+            fmt.mark(fmt.score(per_year.loc[y, "median_score"], str(index), lang), "computed", lang)
             if whole.loc[y]
             else text("atlas.text.median_partial", lang)
             for y in years
@@ -144,7 +152,7 @@ def history_tables(history: pd.DataFrame, who: Subject, lang: str) -> list[Peopl
         means = rows[rows["role"].eq(DERIVED_MEAN)].set_index("year")["score"]
         if who.merged:  # a mean that cannot be computed is no gap in what was published
             frame["mean"] = [
-                fmt.score(means[y], str(index), lang)
+                fmt.mark(fmt.score(means[y], str(index), lang), "derived", lang)
                 if y in means.index
                 else text("atlas.text.no_mean", lang)
                 for y in years
@@ -153,7 +161,7 @@ def history_tables(history: pd.DataFrame, who: Subject, lang: str) -> list[Peopl
         columns.append(Column("median_score", "atlas.column.national_median"))
         label = fmt.display_name("index", str(index), lang)
         key = "atlas.table.history_unit" if who.is_unit else "atlas.table.history"
-        notes = [text("atlas.table.derived_note", lang)] if who.merged and means.notna().any() else []
+        notes = []  # a derived mean carries the mark; the table gives its one legend
         if frame["tier"].notna().any() and not who.is_unit:
             notes.append(text("atlas.table.tiers_as_printed", lang))
         tables.append(
@@ -182,13 +190,16 @@ def subindex_table(profile: pd.DataFrame, index: str, year: int, who: Subject, l
             kind="score",
             index=index,
             label_fields={"province": display_name(who.name, lang)},
+            basis_column="value_basis",  # the subject's score as subindex_profile says it is
         ),
-        Column("best_score", "tables.column.best_score", kind="score", index=index),
+        Column(
+            "best_score", "tables.column.best_score", kind="score", index=index, basis_column="best_basis"
+        ),
         Column("best_province", "tables.column.best_province"),
-        Column("median_score", "atlas.column.median", kind="score", index=index),
+        Column("median_score", "atlas.column.median", kind="score", index=index, basis_column="median_basis"),
         Column("n_scored", "atlas.column.n_scored", kind="number"),
     ]
-    notes = [text("atlas.table.derived_note", lang)] if derived else []
+    notes = []  # a derived score (a merged unit's mean) carries the mark; the table gives its legend
     n_scored = int(profile["n_scored"].max()) if len(profile) else 0
     notes.append(text("atlas.table.subindex_partial", lang, n=fmt.number(n_scored, lang)))
     return people_table(
@@ -331,4 +342,6 @@ def subject_label(who: Subject, lang: str) -> str:
     merged unit, its name marked derived (the mean of its members; the table below says so)."""
     if not who.merged:
         return display_name(who.name, lang)
-    return text("atlas.chart.derived_label", lang, name=display_name(who.name, lang))
+    return fmt.mark(
+        text("atlas.chart.derived_label", lang, name=display_name(who.name, lang)), "derived", lang
+    )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import html
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,31 @@ def stable_cell_ids(notebook: Any) -> None:
             cell["id"] = f"{INJECTED_TAG}-{index}"
 
 
+def one_legend(body: str, lang: str) -> str:
+    """``body`` (a page's HTML) with the computed mark's legend sentence once: findings, tables and
+    charts each close with it so that each stands alone in a notebook, but a page explains its
+    mark once, where the reader first meets it. Later copies (a findings list item, a table's
+    source-note row) are removed; the text of the first is left as it is."""
+    from ..formatting import computed_legend
+    from ..meta.messages import text
+
+    legend = computed_legend(lang)
+    copies = re.compile(
+        "|".join(
+            [
+                r"<li>\s*" + re.escape(html.escape(legend, quote=False)) + r"\s*</li>",
+                r'<tr class="gt_sourcenotes"><td class="gt_sourcenote"[^>]*><span class="gt_from_md">'
+                + re.escape(html.escape(text("tables.note", lang, note=legend)))
+                + r"</span></td></tr>",
+            ]
+        )
+    )
+    found = list(copies.finditer(body))
+    for match in reversed(found[1:]):  # from the end, so that earlier offsets stay valid
+        body = body[: match.start()] + body[match.end() :]
+    return body
+
+
 def export_html(notebook: Any, with_code: Path, without_code: Path, title: str) -> None:
     """Write both HTML versions of ``notebook`` (an ``nbformat.NotebookNode``), each through a
     temporary file and a rename. Outputs are embedded (figures as PNG) and the template fetches no
@@ -58,6 +85,7 @@ def export_html(notebook: Any, with_code: Path, without_code: Path, title: str) 
     for path, exclude in ((with_code, False), (without_code, True)):
         body, _ = _exporter(exclude, lang).from_notebook_node(notebook)
         body = add_scripts(body)  # the vendored chart scripts, on a page with an interactive chart
+        body = one_legend(body, lang)  # one mark, one legend sentence per page
         tmp = path.with_name(f".{path.name}.tmp")
         try:
             tmp.write_text(body, encoding="utf-8")

@@ -143,28 +143,6 @@ def headline_table(own: pd.DataFrame, lang: str) -> Any:
     )
 
 
-def profile_table(profile: pd.DataFrame, index: str, province: str, lang: str, sources: Sequence[str]) -> Any:
-    """Each sub-indicator: the province's score against the year's best score and province."""
-    return people_table(
-        profile,
-        [
-            Column("indicator", "tables.column.indicator", kind="indicator", index=index),
-            Column(
-                "score",
-                "tables.column.own_score",
-                kind="score",
-                index=index,
-                label_fields={"province": province},
-            ),
-            Column("best_score", "tables.column.best_score", kind="score", index=index),
-            Column("best_province", "tables.column.best_province"),
-        ],
-        lang,
-        source_texts=[text("tables.source", lang, sources=fmt.display_name("index_long", index, lang))],
-        notes=sources,
-    )
-
-
 def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
     """Per index and geography: years held, years with a score for every ranked unit, years with
     every ranked unit but not every score, and the published share of the other years
@@ -209,6 +187,194 @@ def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
         lang,
         title=text("reporting.table.coverage", lang),
         notes=[text("reporting.table.coverage_note", lang)],
+    )
+
+
+# the classes a reader's sentence groups (meta/source_classes.csv): the publisher's own, government, press
+_CLASS_GROUPS = {
+    "publisher": ("publisher_file", "publisher_site"),
+    "government": ("provincial_government", "government_site"),
+    "press": ("press",),
+    "third_party": ("third_party_compilation",),
+}
+
+
+def source_classes_text(by_class: pd.DataFrame, lang: str) -> Any:
+    """One paragraph: how many index values the data hold, and how many come from each group of
+    source classes, third-party compilations named as such. ``by_class``:
+    :func:`.analysis.quality.sources_by_class`."""
+    counts = {
+        group: fmt.number(int(by_class.loc[by_class["source_class"].isin(classes), "values"].sum()), lang)
+        for group, classes in _CLASS_GROUPS.items()
+    }
+    total = fmt.number(int(by_class["values"].sum()), lang)
+    return paragraph("reporting.text.source_classes_intro", lang, values=total, **counts)
+
+
+def third_party_lines(by_class: pd.DataFrame, lang: str) -> Any:
+    """One line per index with values from a third party's compilation, naming it as such, in
+    the words the chart footers use ("PCI 2017–2022: values published by VCCI with USAID, as
+    compiled in a third party's file …"); nothing where no value comes from one. ``by_class``:
+    :func:`.analysis.quality.sources_by_class`."""
+    from ..meta import indices
+
+    rows = by_class[by_class["source_class"].eq("third_party_compilation")]
+    lines = [
+        text(
+            "chart.source_third_party",
+            lang,
+            index=fmt.display_name("index", r.index, lang),
+            years=fmt.year_span(r.years),
+            publisher=indices()[str(r.index)].publisher_in(lang),
+        )
+        for r in rows.itertuples(index=False)
+    ]
+    return markdown("\n".join(f"- {plain_markdown(line)}" for line in lines))
+
+
+def source_classes_table(by_class: pd.DataFrame, lang: str) -> Any:
+    """Per index and class of source (strongest first): the years, the values held, the pages or
+    files they cite, and the sites (for a compilation, its repository). ``by_class``:
+    :func:`.analysis.quality.sources_by_class`."""
+    return people_table(
+        by_class.assign(year_span=[fmt.year_span(y) for y in by_class["years"]]),
+        [
+            Column("index", "tables.column.index", kind="name", names="index"),
+            Column("source_class", "tables.column.source_class", kind="name", names="source_class"),
+            Column("year_span", "tables.column.years"),
+            Column("values", "tables.column.n_values", kind="number"),
+            Column("sources", "tables.column.n_sources", kind="number"),
+            Column("hosts", "tables.column.sites"),
+        ],
+        lang,
+        title=text("reporting.table.source_classes", lang),
+        notes=[text("reporting.table.source_classes_note", lang)],
+    )
+
+
+def _canonical_name(name: str) -> str:
+    """The registry's name of a unit the source spelled its own way ("HCM City"), so the table
+    shows it as readers know it; a name that is no province ("Việt Nam") stays as given."""
+    from ..provinces import UnknownProvinceError, resolve
+
+    try:
+        return resolve(name).name
+    except UnknownProvinceError:
+        return name
+
+
+def _loss_topic(topic: str, lang: str) -> str:
+    if topic == "programme":
+        return text("reporting.lost.programme", lang)
+    if topic == "cpi":
+        return fmt.display_name("programme_table", "cpi", lang)
+    return fmt.display_name("index", topic, lang)
+
+
+def _loss_value(value: str, lang: str) -> str:
+    """``score 91.04 / rank 1`` in the page's words, each number with the decimals its source
+    printed."""
+    parts = []
+    for part in str(value).split(" / "):
+        field, _, number = part.partition(" ")
+        try:
+            name = fmt.display_name("field", field, lang)
+        except MissingMessageError:
+            parts.append(part)
+            continue
+        try:
+            shown = fmt.number(float(number), lang, _printed_decimals(number))
+        except ValueError:
+            shown = number  # a value printed with a sign or a span (">400", "2019-2025") stays as printed
+        parts.append(f"{name} {shown}")
+    return " / ".join(parts)
+
+
+def _loss_item(topic: str, item: str, quote: str, lang: str) -> str:
+    """An indicator's name where the item is one of the index's indicators (by id, or by a label
+    as sources print it: PAPI's "Participation at Local Levels", the ICT Index's
+    "ha_tang_nhan_luc"; meta/indicator_labels.csv), a programme item's name where it has one;
+    else, in Vietnamese, the source's own words where the reference gives them (quoted), and the
+    item as the reference file describes it (English) otherwise."""
+    from ..meta import indicators
+
+    table = indicators()
+    wanted = item.casefold()
+    named = table[
+        table["index"].eq(topic)
+        & (table["label"].str.casefold().eq(wanted) | table["name_en"].str.casefold().eq(wanted))
+    ]
+    if len(named):
+        return str(named[f"name_{lang}"].iloc[0])
+    for family in (f"indicator.{topic}", "indicator.common", "programme_item"):
+        try:
+            return fmt.display_name(family, item, lang)
+        except MissingMessageError:
+            continue
+    return f"“{quote}”" if lang == "vi" and quote else item
+
+
+def _loss_reason(row: Any, lang: str) -> str:
+    from ..meta import refused_host_reasons
+
+    if row.reason_kind == "refused_host":
+        why = refused_host_reasons(lang).get(str(row.host).lower(), "")
+        return text("reporting.lost.refused_host", lang, host=row.host, why=why)
+    if row.reason_kind == "bare_ip":
+        return text("reporting.lost.bare_ip", lang, host=row.host)
+    if row.reason_kind == "other_province_portal":
+        return text(
+            "reporting.lost.other_province_portal",
+            lang,
+            province=row.other_province,
+            host=row.host,
+            subject=row.subject,
+        )
+    return str(row.reason)
+
+
+def lost_values_text(lost: pd.DataFrame, lang: str) -> Any:
+    """One paragraph: how many values are left out for a source that cannot be cited, and from
+    how many hosts. ``lost``: :func:`.analysis.quality.losses`."""
+    if lost.empty:
+        return paragraph("reporting.text.no_lost_values", lang)
+    return paragraph(
+        "reporting.text.lost_values_intro",
+        lang,
+        values=fmt.number(len(lost), lang),
+        hosts=fmt.number(lost["host"].nunique(), lang),
+    )
+
+
+def lost_values_table(lost: pd.DataFrame, lang: str) -> Any:
+    """Every value left out for a refused source: the data it belonged to, year, unit, item,
+    the value as printed, the page it came from and why it cannot be cited (in the page's
+    language). ``lost``: :func:`.analysis.quality.losses`."""
+    frame = lost.assign(
+        what=[_loss_topic(t, lang) for t in lost["topic"]],
+        shown_item=[
+            _loss_item(t, i, q, lang)
+            for t, i, q in zip(lost["topic"], lost["item"], lost["quote"], strict=True)
+        ],
+        shown_value=[_loss_value(v, lang) for v in lost["value"]],
+        why=[_loss_reason(r, lang) for r in lost.itertuples(index=False)],
+        shown_year=lost["year"].fillna(""),  # a programme fact of no one year has none
+        province=[_canonical_name(p) for p in lost["province"]],
+    )
+    return people_table(
+        frame,
+        [
+            Column("what", "tables.column.topic"),
+            Column("shown_year", "tables.column.year"),
+            Column("province", "tables.column.province"),
+            Column("shown_item", "tables.column.item"),
+            Column("shown_value", "tables.column.value"),
+            Column("source_url", "tables.column.source", kind="link"),
+            Column("why", "tables.column.reason"),
+        ],
+        lang,
+        title=text("reporting.table.lost_values", lang),
+        notes=[text("reporting.table.lost_values_note", lang)],
     )
 
 

@@ -245,6 +245,10 @@ def cutoff_text(cutoff: Cutoff | None, lang: str) -> str:
 # --- one report as the pages show it -------------------------------------------------------------
 
 
+# the fields of an Entry read from the report's outputs, cached with the digests of those outputs
+FROM_OUTPUTS = ("finding", "thumbnail", "thumbnail_alt", "download")
+
+
 @dataclass
 class Entry:
     """A built report as the landing page and the page headers show it (hrefs relative to
@@ -345,8 +349,8 @@ def entries(
             known = cache.get(report.name, {})
             written = [base / known[k] for k in ("thumbnail", "download") if known.get(k)]
             if key and known.get("key") == key and all(p.exists() for p in written):
-                entry.finding, entry.thumbnail = str(known["finding"]), str(known["thumbnail"])
-                entry.thumbnail_alt, entry.download = str(known["thumbnail_alt"]), str(known["download"])
+                for field in FROM_OUTPUTS:
+                    setattr(entry, field, str(known[field]))
             else:
                 entry.finding = first_finding(files["notebook"], page_language(lang))
                 chart = first_chart(files["notebook"])
@@ -355,14 +359,7 @@ def entries(
                     entry.thumbnail, entry.thumbnail_alt = _rel(thumb, base), chart[1]
                 archive = write_report_zip(paths, report.name)
                 entry.download = _rel(archive, base) if archive else ""
-                cache[report.name] = {
-                    **known,
-                    "key": key,
-                    "finding": entry.finding,
-                    "thumbnail": entry.thumbnail,
-                    "thumbnail_alt": entry.thumbnail_alt,
-                    "download": entry.download,
-                }
+                cache[report.name] = {**known, "key": key, **{f: getattr(entry, f) for f in FROM_OUTPUTS}}
         out[report.name] = entry
     return out
 

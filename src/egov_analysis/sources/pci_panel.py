@@ -16,11 +16,10 @@ printed precision share a rank) and marks it ``computed``.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from ..provinces import nfc, resolve
-from .source_rows import write_source_rows
+from .source_rows import read_records, write_source_rows
 
 REFERENCE_FILE = "pci/pci_2016_2022_panel.csv"
 RAW_FILE = "pci/pci_2016_2022_panel.csv"
@@ -114,49 +113,43 @@ def read_panel(path: Path, label: str = REFERENCE_FILE) -> list[dict[str, object
     2016–2022, a score that is not a number with 2 decimals, or a province-year given twice.
     """
     codes = _name_map()
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise PanelFormatError(f"{label}:1: missing column(s) {', '.join(missing)}")
-        rows: list[dict[str, object]] = []
-        seen: dict[tuple[str, str], int] = {}
-        used: set[str] = set()
-        for record in reader:
-            line = reader.line_num
-            code = nfc(record["province"].strip())
-            if code not in codes:
-                raise PanelFormatError(
-                    f"{label}:{line}: column province: unknown short code {code!r} "
-                    f"(province_std {record['province_std']!r}); add it to SHORT_CODES of "
-                    "egov_analysis.sources.pci_panel"
-                )
-            year, score = record["year"].strip(), record["score"].strip()
-            if not year.isdigit() or not 2016 <= int(year) <= 2022:
-                raise PanelFormatError(f"{label}:{line}: column year: {year!r} is not a year 2016–2022")
-            whole, _, decimals = score.partition(".")
-            if not (whole.isdigit() and decimals.isdigit() and len(decimals) == 2):
-                raise PanelFormatError(
-                    f"{label}:{line}: column score: {score!r} is not a score with VCCI's 2 decimals"
-                )
-            key = (year, code)
-            if key in seen:
-                raise PanelFormatError(
-                    f"{label}:{line}: {code} {year} is given twice (first at line {seen[key]})"
-                )
-            seen[key] = line
-            used.add(code)
-            rows.append(
-                {
-                    "year": int(year),
-                    "province": codes[code],
-                    "indicator": "overall",
-                    "score": score,
-                    "source_url": record["source_url"].strip(),
-                    "note": f"printed as short code {code}; float32 in the file "
-                    f"{record['score_float32'].strip()}; no rank in the file",
-                }
+    rows: list[dict[str, object]] = []
+    seen: dict[tuple[str, str], int] = {}
+    used: set[str] = set()
+    for line, record in read_records(path, label, COLUMNS, PanelFormatError):
+        code = nfc(record["province"].strip())
+        if code not in codes:
+            raise PanelFormatError(
+                f"{label}:{line}: column province: unknown short code {code!r} "
+                f"(province_std {record['province_std']!r}); add it to SHORT_CODES of "
+                "egov_analysis.sources.pci_panel"
             )
+        year, score = record["year"].strip(), record["score"].strip()
+        if not year.isdigit() or not 2016 <= int(year) <= 2022:
+            raise PanelFormatError(f"{label}:{line}: column year: {year!r} is not a year 2016–2022")
+        whole, _, decimals = score.partition(".")
+        if not (whole.isdigit() and decimals.isdigit() and len(decimals) == 2):
+            raise PanelFormatError(
+                f"{label}:{line}: column score: {score!r} is not a score with VCCI's 2 decimals"
+            )
+        key = (year, code)
+        if key in seen:
+            raise PanelFormatError(
+                f"{label}:{line}: {code} {year} is given twice (first at line {seen[key]})"
+            )
+        seen[key] = line
+        used.add(code)
+        rows.append(
+            {
+                "year": int(year),
+                "province": codes[code],
+                "indicator": "overall",
+                "score": score,
+                "source_url": record["source_url"].strip(),
+                "note": f"printed as short code {code}; float32 in the file "
+                f"{record['score_float32'].strip()}; no rank in the file",
+            }
+        )
     unused = sorted(set(codes) - used)
     if unused:
         raise PanelFormatError(

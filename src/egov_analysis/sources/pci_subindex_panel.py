@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..meta import indicators
 from ..provinces import nfc, resolve
-from .source_rows import write_source_rows
+from .source_rows import read_records, write_source_rows
 
 REFERENCE_FILE = "pci/pci_subindices_2012_2021_panel.csv"
 RAW_FILE = "pci/pci_subindices_2012_2021_panel.csv"
@@ -92,39 +92,33 @@ def read_panel(path: Path, label: str = REFERENCE_FILE) -> list[dict[str, str]]:
     a number, a column label ``meta/indicator_labels.csv`` does not map, a value given twice.
     """
     labels = _label_map()
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise SubindexPanelError(f"{label}:1: missing column(s) {', '.join(missing)}")
-        rows: list[dict[str, str]] = []
-        seen: dict[tuple[str, str, str], int] = {}
-        for record in reader:
-            line = reader.line_num
-            row = {c: nfc((record[c] or "").strip()) for c in COLUMNS}
-            year, column, score = row["year"], row["column_label"], row["score"]
-            if not year.isdigit() or int(year) not in YEARS:
-                raise SubindexPanelError(f"{label}:{line}: column year: {year!r} is not a year 2012–2021")
-            if column not in labels:
-                raise SubindexPanelError(
-                    f"{label}:{line}: column column_label: {column!r} is not mapped to a PCI indicator; "
-                    "add the label to src/egov_analysis/meta/indicator_labels.csv once its values "
-                    "are checked against VCCI's"
-                )
-            if not re.fullmatch(r"\d+(\.\d+)?", score):
-                raise SubindexPanelError(f"{label}:{line}: column score: {score!r} is not a number")
-            try:
-                row["province"] = resolve(row["province"]).name
-            except ValueError as err:
-                raise SubindexPanelError(f"{label}:{line}: column province: {err}") from None
-            key = (year, row["province"], column)
-            if key in seen:
-                raise SubindexPanelError(
-                    f"{label}:{line}: {row['province']} {year} {column} is given twice "
-                    f"(first at line {seen[key]})"
-                )
-            seen[key] = line
-            rows.append(row)
+    rows: list[dict[str, str]] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for line, record in read_records(path, label, COLUMNS, SubindexPanelError):
+        row = {c: nfc((record[c] or "").strip()) for c in COLUMNS}
+        year, column, score = row["year"], row["column_label"], row["score"]
+        if not year.isdigit() or int(year) not in YEARS:
+            raise SubindexPanelError(f"{label}:{line}: column year: {year!r} is not a year 2012–2021")
+        if column not in labels:
+            raise SubindexPanelError(
+                f"{label}:{line}: column column_label: {column!r} is not mapped to a PCI indicator; "
+                "add the label to src/egov_analysis/meta/indicator_labels.csv once its values "
+                "are checked against VCCI's"
+            )
+        if not re.fullmatch(r"\d+(\.\d+)?", score):
+            raise SubindexPanelError(f"{label}:{line}: column score: {score!r} is not a number")
+        try:
+            row["province"] = resolve(row["province"]).name
+        except ValueError as err:
+            raise SubindexPanelError(f"{label}:{line}: column province: {err}") from None
+        key = (year, row["province"], column)
+        if key in seen:
+            raise SubindexPanelError(
+                f"{label}:{line}: {row['province']} {year} {column} is given twice "
+                f"(first at line {seen[key]})"
+            )
+        seen[key] = line
+        rows.append(row)
     return rows
 
 

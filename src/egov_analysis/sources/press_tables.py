@@ -25,11 +25,18 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
-from .source_rows import Row, left_out_file, split_citable, write_left_out, write_rows, write_source_rows
+from .source_rows import (
+    Row,
+    left_out_file,
+    read_records,
+    split_citable,
+    write_left_out,
+    write_rows,
+    write_source_rows,
+)
 
 KNOWN_ERROR_COLUMNS = ("index", "year", "province", "indicator", "field", "value", "source_url", "reason")
 
@@ -49,12 +56,10 @@ class PressTableError(ValueError):
 
 
 def _records(path: Path, label: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise PressTableError(f"{label}:1: missing column(s) {', '.join(missing)}")
-        return [(reader.line_num, {k: (v or "").strip() for k, v in r.items()}) for r in reader]
+    return [
+        (line, {k: (v or "").strip() for k, v in r.items()})
+        for line, r in read_records(path, label, columns, PressTableError)
+    ]
 
 
 def read_sggp(path: Path, label: str = SGGP_FILE) -> list[dict[str, object]]:

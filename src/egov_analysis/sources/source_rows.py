@@ -1,10 +1,11 @@
-"""Writing the project's raw "source-row" CSV files (the format is documented in data/raw/README.md)."""
+"""Reading the reference tables an importer reads, and writing the project's raw "source-row" CSV
+files (the format is documented in data/raw/README.md)."""
 
 from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ..fields import SOURCE_ROW_OPTIONAL, SOURCE_ROW_REQUIRED
@@ -34,6 +35,21 @@ def _cell(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return nfc(str(value))
+
+
+def read_records(
+    path: Path, label: str, columns: Sequence[str], error: type[ValueError]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The records of the CSV file ``path`` (UTF-8, a BOM allowed) as read, each with the line it
+    ends on, read as they are iterated. Raises ``error`` naming ``label`` (the file as the reader
+    knows it) when a column of ``columns`` is missing."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise error(f"{label}:1: missing column(s) {', '.join(missing)}")
+        for record in reader:
+            yield reader.line_num, record
 
 
 def write_rows(path: Path, columns: Sequence[str], rows: Iterable[Row]) -> int:
@@ -104,6 +120,7 @@ def write_source_rows(path: Path, rows: Iterable[Row]) -> int:
 
 
 LEFT_OUT_COLUMNS = ("reference_file", "year", "province", "item", "value", "source_url", "reason")
+LEFT_OUT_QUOTE = "quote"  # written only where some row has the source's own words (quote_vi)
 
 
 def left_out_file(importer: str) -> str:
@@ -114,7 +131,8 @@ def left_out_file(importer: str) -> str:
 def write_left_out(raw_dir: Path, importer: str, refused: Iterable[tuple[str, Row, str]]) -> int:
     """List the values an importer did not write because their source is refused — ``(reference
     file, row, reason)`` — in ``errata/left_out_<importer>.csv``, so the loss stays visible (clean
-    publishes them as ``lost_values``); returns the rows written."""
+    publishes them as ``lost_values``), with the source's own words (``quote_vi``) where the
+    reference gives them; returns the rows written."""
     rows = []
     for relative, row, why in refused:
         value = " / ".join(
@@ -129,9 +147,12 @@ def write_left_out(raw_dir: Path, importer: str, refused: Iterable[tuple[str, Ro
                 "value": value,
                 "source_url": row.get("source_url"),
                 "reason": why,
+                LEFT_OUT_QUOTE: row.get("quote_vi") or row.get(LEFT_OUT_QUOTE),
             }
         )
-    return write_rows(raw_dir / left_out_file(importer), LEFT_OUT_COLUMNS, rows)
+    quoted = any(_cell(r[LEFT_OUT_QUOTE]) for r in rows)
+    columns = (*LEFT_OUT_COLUMNS, LEFT_OUT_QUOTE) if quoted else LEFT_OUT_COLUMNS
+    return write_rows(raw_dir / left_out_file(importer), columns, rows)
 
 
 def _slug(name: str) -> str:
