@@ -140,11 +140,16 @@ def test_sources_by_class_counts_values_per_class():
                 "https://huggingface.co/datasets/x/y",
                 "https://dti.gov.vn/xep-hang-2022",
             ],
+            # the class clean gave each row (sources_by_class counts the data's, never re-derives it)
+            "source_class": ["publisher_site", "publisher_site", "third_party_compilation", "publisher_site"],
+            "year": [2020, 2021, 2020, 2022],
         }
     )
     table = sources_by_class(indices).set_index(["index", "source_class"])
     assert table.loc[("pci", "publisher_site"), "values"] == 2
-    assert table.loc[("pci", "third_party_compilation"), "hosts"] == "huggingface.co"
+    assert (
+        table.loc[("pci", "third_party_compilation"), "hosts"] == "huggingface.co/datasets/x/y"
+    )  # by dataset
     assert table.loc[("dti", "publisher_site"), "precedence"] == 2
 
 

@@ -23,6 +23,8 @@ from ..meta.messages import MissingMessageError, text
 from ..provinces import members, provinces, units_2025
 from ..tables import Column, people_table
 
+QUOTE_LANGUAGE = "vi"  # lost_values.quote: the source's own words, in the language it printed them
+
 
 def markdown(source: str) -> Any:
     from IPython.display import Markdown
@@ -311,7 +313,7 @@ def _loss_item(topic: str, item: str, quote: str, lang: str) -> str:
             return fmt.display_name(family, item, lang)
         except MissingMessageError:
             continue
-    return f"“{quote}”" if lang == "vi" and quote else item
+    return f"“{quote}”" if quote and lang == QUOTE_LANGUAGE else item
 
 
 def _loss_reason(row: Any, lang: str) -> str:
