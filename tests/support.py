@@ -120,13 +120,11 @@ SAMPLE_PROFILES = (
     "profile_unit_da_nang_en",
     "profile_unit_da_nang_vi",
 )
-FAST_SAMPLE = (  # a report of each notebook and of each kind of page, in both languages
+FAST_SAMPLE = (  # a report of each notebook, in both languages (test_build builds a 34-unit ranking)
     "phase_comparison_quang_ninh",
     "phase_comparison_quang_ninh_vi",
     "rankings_pci",  # tiers, sub-indices, a 63-province map
     "rankings_pci_vi",
-    "rankings_dti_34_units",  # the 34 units of 2025
-    "rankings_dti_34_units_vi",
     "relationships_pci_papi_2016",
     "relationships_pci_papi_2016_vi",
     "data_quality",
