@@ -129,7 +129,8 @@ FAST_SAMPLE = (  # a report of each notebook, in both languages (test_build buil
     "relationships_pci_papi_2016_vi",
     "data_quality",
     "data_quality_vi",
-    *SAMPLE_PROFILES,
+    "profile_quang_ninh_en",  # the 2025 units' profiles: the extended tier, test_atlas on inline data
+    "profile_quang_ninh_vi",
 )
 EXTENDED = False  # set by conftest's pytest_configure from ``--extended``
 
