@@ -159,3 +159,30 @@ def test_the_2017_revision_stays_a_series_break_for_every_subindex(cleaned):
     )
     held = set(cleaned["indices"].query("index == 'pci' and year == 2017")["indicator"])
     assert (held & subindices) <= set(breaks["indicator"]) and "overall" in set(breaks["indicator"])
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_compiled_edition_is_credited_to_the_publisher_of_that_edition(lang):
+    """DTI 2024 was published by the Ministry of Science and Technology, the earlier editions by
+    the Ministry of Information and Communications: the footer and the data-quality page name
+    each edition's publisher (meta/index_editions.csv), never the index's for every year."""
+    from egov_analysis.analysis.quality import sources_by_class
+    from egov_analysis.reporting.sections import third_party_lines
+
+    compiled = "https://github.com/Tuan04-D/opendx/blob/main/dti.csv"
+    rows = pd.DataFrame(
+        {
+            "index": "dti",
+            "year": [2022, 2023, 2024],
+            "source_url": compiled,
+            "source_class": "third_party_compilation",
+        }
+    )
+    most = meta.publishers()["most"].name_in(lang)
+    mic = meta.publishers()["mic"].name_in(lang)
+    footer = third_party_sources("dti", rows, lang)
+    page = third_party_lines(sources_by_class(rows), lang).data
+    for said in (" ".join(footer), page):
+        assert said.count(most) == 1 and said.count(mic) == 1, said
+    (older, latest) = footer
+    assert "2022–2023" in older and mic in older and "2024" in latest and most in latest

@@ -89,29 +89,33 @@ def third_party_sources(index: str, rows: pd.DataFrame, lang: str) -> list[str]:
     """A sentence naming the years whose values come from a third party's compilation (source
     class ``third_party_compilation``), so no footer credits them to the publisher's own files:
     "PCI 2017–2019 and 2021–2022: values published by VCCI with USAID, as compiled in a third
-    party's file …" (one sentence per index, the years as spans)."""
+    party's file …", one sentence per publisher of those editions (DTI 2024 was published by the
+    Ministry of Science and Technology, the earlier editions by the Ministry of Information and
+    Communications: ``meta.edition_publishers``), the years as spans."""
     urls = rows["source_url"].dropna()
     classes = meta.classify_sources(urls.astype("string"))["source_class"]
-    years = sorted(
-        {int(y) for y in rows.loc[urls.index[classes.eq("third_party_compilation").to_numpy()], "year"]}
-    )
-    if not years:
-        return []
-    spans, start, previous = [], years[0], years[0]
-    for year in [*years[1:], None]:
-        if year != previous + 1:  # a gap (or the end) closes the span
-            spans.append(str(start) if start == previous else f"{start}–{previous}")
-            start = year or start
-        previous = year or previous
+    years = {int(y) for y in rows.loc[urls.index[classes.eq("third_party_compilation").to_numpy()], "year"]}
     return [
         word(
             "source_third_party",
             lang,
             index=index_short(index, lang),
-            years=join_words(spans, lang),
-            publisher=meta.indices()[index].publisher_in(lang),
+            years=join_words(_spans(published), lang),
+            publisher=publisher,
         )
+        for publisher, published in meta.edition_publishers(index, lang, years).items()
     ]
+
+
+def _spans(years: list[int]) -> list[str]:
+    """Sorted years as runs: ``["2017–2019", "2021"]``."""
+    spans: list[str] = []
+    for year in years:
+        if spans and year == int(spans[-1][-4:]) + 1:
+            spans[-1] = f"{spans[-1][:4]}–{year}"
+        else:
+            spans.append(str(year))
+    return spans
 
 
 def missing_years_note(years_present: Iterable[int], start: int, end: int, lang: str) -> str:

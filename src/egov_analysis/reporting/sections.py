@@ -218,18 +218,19 @@ def third_party_lines(by_class: pd.DataFrame, lang: str) -> Any:
     the words the chart footers use ("PCI 2017–2022: values published by VCCI with USAID, as
     compiled in a third party's file …"); nothing where no value comes from one. ``by_class``:
     :func:`.analysis.quality.sources_by_class`."""
-    from ..meta import indices
+    from ..meta import edition_publishers
 
     rows = by_class[by_class["source_class"].eq("third_party_compilation")]
-    lines = [
+    lines = [  # one line per publisher of those editions (DTI 2024: Ministry of Science and Technology)
         text(
             "chart.source_third_party",
             lang,
             index=fmt.display_name("index", r.index, lang),
-            years=fmt.year_span(r.years),
-            publisher=indices()[str(r.index)].publisher_in(lang),
+            years=fmt.year_span(years),
+            publisher=publisher,
         )
         for r in rows.itertuples(index=False)
+        for publisher, years in edition_publishers(str(r.index), lang, r.years).items()
     ]
     return markdown("\n".join(f"- {plain_markdown(line)}" for line in lines))
 
