@@ -232,6 +232,16 @@ def test_region_peers_rank_the_regions_provinces_and_link_them():
     assert '<a href="profile_ha_noi_vi.reviewer.html">Hà Nội</a>' in html
 
 
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_computed_rank_of_a_peer_carries_the_mark_and_its_legend(lang):
+    who = profiles.subject("Hà Nội")
+    region = rows([(2020, HN, "Hà Nội", 65.0, 2, 63), (2020, "22", "Quảng Ninh", 70.0, 1, 63)])
+    computed = region.assign(rank_basis=["published", "computed"])
+    html = atlas_sections.peers_table(profiles.region_peers(computed, who), who, lang).as_raw_html()
+    assert re.search(r">1 ?/ ?63†<", html) and re.search(r">2 ?/ ?63<", html), html
+    assert html.count(fmt.computed_legend(lang)[:30]) == 1
+
+
 def test_unit_findings_say_what_was_released_for_the_unit_and_each_members_latest_value():
     found = profiles.key_findings(PANEL, profiles.subject("Đà Nẵng", "34"), "en", "Đà Nẵng")
     text = "\n".join(found.sentences)

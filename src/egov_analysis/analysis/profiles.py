@@ -228,8 +228,9 @@ def region_peers(panel: pd.DataFrame, who: Subject) -> pd.DataFrame:
     """The provinces of the subject's region(s) with their latest published rank on each index.
 
     Columns: province_code, province, region, is_member (the subject or one of its members), then
-    per index a column ``<index>`` holding the rank, with ``<index>_year`` and ``<index>_n``: the
-    index's latest year in which the region's provinces have ranks. Rows in rank order of the first
+    per index a column ``<index>`` holding the rank, with ``<index>_basis`` (published or computed),
+    ``<index>_year`` and ``<index>_n``: the index's latest year in which the region's provinces have
+    ranks. Rows in rank order of the first
     index with ranks."""
     everyone = provinces()
     codes = [c for c, p in everyone.items() if p.region in who.regions and not p.merged_into]
@@ -259,6 +260,7 @@ def region_peers(panel: pd.DataFrame, who: Subject) -> pd.DataFrame:
         year = int(enough.index.max())
         that = rows[rows["year"].eq(year)].set_index("province_code")
         table[index] = table["province_code"].map(that["rank"])
+        table[f"{index}_basis"] = table["province_code"].map(that["rank_basis"])
         table[f"{index}_n"] = int(that["n_ranked"].max())
         years[index] = year
     for index, year in years.items():

@@ -229,6 +229,7 @@ def peers_table(peers: pd.DataFrame, who: Subject, lang: str) -> PeopleTable:
                 "atlas.column.index_year",
                 kind="rank",
                 n_column=f"{index}_n",
+                basis_column=f"{index}_basis",  # a computed rank carries the mark
                 label_fields={"index": fmt.display_name("index", index, lang), "year": year},
             )
         )
