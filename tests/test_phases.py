@@ -4,6 +4,7 @@ every index, on the project's real data (and inline data where a case is not in 
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -230,6 +231,34 @@ def test_outcomes_before_during_after_each_stage(tables):
     assert (during["years"], during["best_rank"]) == (6, 1)
     assert ("papi", "e_governance", "egov_scheme_2012_2017", "during") in by_stage.index
     assert pd.isna(by_stage.loc[("papi", "e_governance", "egov_scheme_2012_2017", "during"), "mean_score"])
+    # 2005-2011 crosses PCI's 2006 break: no mean on two scales, the break named instead
+    assert pd.isna(before["mean_score"]) and before["series_breaks"] == "2006"
+    assert by_stage["series_breaks"].eq("").any() and by_stage["mean_score"].notna().any()
+    assert set(by_stage["best_rank_basis"].dropna()) <= {"published", "computed"}
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_window_across_a_break_shows_no_mean_and_a_best_rank_no_year_printed_is_marked(lang):
+    from egov_analysis.formatting import computed_legend
+
+    frame = pd.DataFrame(
+        {
+            "index": ["papi", "papi"],
+            "indicator": ["overall", "overall"],
+            "window": ["before", "after"],
+            "mean_score": pd.array([pd.NA, 42.5], dtype="Float64"),
+            "best_rank": pd.array([3, 1], dtype="Int64"),
+            "best_rank_basis": ["published", "computed"],
+            "series_breaks": ["2018", ""],
+        }
+    )
+    html = ph.reader_table(
+        frame,
+        {"index": "index", "window": "window", "mean_score": "mean_score", "best_rank": "best_rank"},
+        lang,
+    ).as_raw_html()
+    assert "2018" in html and re.search(r">1†<", html) and re.search(r">3<", html), html
+    assert html.count(computed_legend(lang)[:30]) == 1
 
 
 def test_the_outcomes_rank_chart_stops_its_line_at_gaps_and_breaks_and_marks_unranked_scores(tmp_path):

@@ -413,8 +413,13 @@ def outcomes_by_stage(
 
     Columns: ``index``, ``indicator``, ``phase_id``, ``window`` (before / during / after),
     ``years`` (editions in the window), ``n_published`` (years with a value held),
-    ``mean_score``, ``best_rank``, ``worst_rank``, ``mean_rank``, ``mean_national_median``.
-    A window without a held value has empty statistics (not published is not zero)."""
+    ``mean_score``, ``best_rank`` with ``best_rank_basis`` (computed when no year of that rank
+    printed it), ``worst_rank``, ``mean_rank``, ``mean_national_median``, ``series_breaks`` (the
+    index's series breaks inside the window's years held, comma-separated; "" for none).
+    A window without a held value has empty statistics (not published is not zero); a window whose
+    years cross a series break has no means (the scales differ: PAPI 2018 added two dimensions)."""
+    from .findings import breaks_between
+
     spans = stage_spans(phases)
     spans = spans[spans["in_programme"]]
     rows = table[table["indicator"].isin(indicators)]
@@ -426,6 +431,19 @@ def outcomes_by_stage(
         grouped = rows.assign(window=window).groupby(["index", "indicator", "window"], sort=False)
         for (index, indicator, win), group in grouped:
             held = group[group["status"].eq("published")]
+            years = held["year"].dropna().astype(int)
+            breaks = (
+                breaks_between(str(index), str(indicator), years.min(), years.max()) if len(years) else []
+            )
+            means = {
+                "mean_score": held["score"].mean(),
+                "mean_rank": held["rank"].astype("Float64").mean(),
+                "mean_national_median": held["national_median"].mean(),
+            }
+            if breaks:  # the scales differ across a break (PAPI 2018 added two dimensions): no mean
+                means = dict.fromkeys(means, pd.NA)
+            best = held["rank"].min()
+            printed = held.loc[held["rank"].eq(best).fillna(False), "rank_basis"].eq("published").any()
             out.append(
                 {
                     "index": index,
@@ -434,11 +452,13 @@ def outcomes_by_stage(
                     "window": win,
                     "years": len(group),
                     "n_published": len(held),
-                    "mean_score": held["score"].mean(),
-                    "best_rank": held["rank"].min(),
+                    "mean_score": means["mean_score"],
+                    "best_rank": best,
+                    "best_rank_basis": pd.NA if pd.isna(best) else ("published" if printed else "computed"),
                     "worst_rank": held["rank"].max(),
-                    "mean_rank": held["rank"].astype("Float64").mean(),
-                    "mean_national_median": held["national_median"].mean(),
+                    "mean_rank": means["mean_rank"],
+                    "mean_national_median": means["mean_national_median"],
+                    "series_breaks": ", ".join(str(y) for y in breaks),
                 }
             )
     frame = pd.DataFrame(out)
@@ -629,11 +649,19 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
                 for v, i, b in zip(values, frame["index"], frame["score_basis"], strict=True)
             ]
         elif key in ("peers_median", "mean_score") and "index" in frame:  # a median or mean: computed
+            breaks = frame["series_breaks"] if "series_breaks" in frame else pd.Series("", index=frame.index)
             table[column] = [
-                fmt_number(v, lang)
+                text("programme.no_mean_across_break", lang, years=b)
+                if b and pd.isna(v)
+                else fmt_number(v, lang)
                 if pd.isna(v)
                 else fmt_mark(score(float(v), str(i), lang), "computed", lang)
-                for v, i in zip(values, frame["index"], strict=True)
+                for v, i, b in zip(values, frame["index"], breaks, strict=True)
+            ]
+        elif key == "best_rank" and "best_rank_basis" in frame:  # a rank no year printed is marked
+            table[column] = [
+                fmt_number(v, lang) if pd.isna(v) else fmt_mark(fmt_number(v, lang), b, lang)
+                for v, b in zip(values, frame["best_rank_basis"], strict=True)
             ]
     table = table.reset_index(drop=True)
     specs = [_column_spec(column, key, table) for column, key in columns.items()]
