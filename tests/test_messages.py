@@ -43,3 +43,26 @@ def test_a_plural_message_takes_the_form_its_language_uses_for_the_count():
     assert vi_one == messages.catalogue("vi")["findings.rise.other"].format(places="1", **fields)
     with pytest.raises(messages.MissingMessageError, match=r"chart\.rank.*'other'"):
         messages.plural("chart.rank", "en", 1)
+
+
+# words a Vietnamese reader stumbles on (a reviewer's read): a palette is not a heat map, VCCI and
+# UNDP are organisations, not state agencies, and page machinery is not named in English
+VI_MISWORDED = {
+    "bảng màu": "biểu đồ nhiệt",
+    "cơ quan công bố": "tổ chức công bố",
+    "script": "JavaScript (a browser that runs no scripts)",
+    "tin cậy conformal": "khoảng tin cậy theo phương pháp conformal",
+    "và tỉnh ở giữa": "mức trung vị (the median is a score, not a province)",
+    "tỉnh ở giữa (trung vị)": "điểm trung vị (a score column)",
+}
+
+
+def test_the_vietnamese_catalogue_uses_the_words_a_vietnamese_reader_expects():
+    catalogue = messages.catalogue("vi")
+    found = {
+        key: word
+        for key, value in catalogue.items()
+        for word in VI_MISWORDED
+        if word in value.casefold().replace("javascript", "")
+    }
+    assert not found, {key: f"{word} → {VI_MISWORDED[word]}" for key, word in found.items()}

@@ -65,7 +65,7 @@ def test_cells_in_vietnamese_use_decimal_comma_and_thousands_dot():
         "4/63",
         "646,0 tỷ đồng",
     ]
-    assert shown.iloc[1, 3] == "không có số liệu"
+    assert shown.iloc[1, 3] == "chưa có trong dữ liệu đang lưu"
     assert shown.iloc[1, 5] == "1.234,5 tỷ đồng"
     assert fmt.number(1234567.891, "vi", 2) == "1.234.567,89"
     assert fmt.score(0.74839, "dti", "vi") == "0,7484"
