@@ -295,11 +295,15 @@ def unit_findings(panel: pd.DataFrame, who: Subject, lang: str, subject_text: st
         if rows["province_code"].eq(who.code).any():
             found = province_sentences(rows, who.code, lang)
             sentences += [s for s in found if getattr(s, "key", "").startswith("findings.latest")]
+    members: list[str] = []
     for code in who.members:
         found = profile_findings(panel, code, lang, subject_text).sentences
-        sentences += [
+        members += [
             s for s in found if getattr(s, "key", "").startswith(("findings.latest", "findings.absent"))
         ]
+    if members and sentences:  # a member may carry the unit's name (Đà Nẵng): say whose these are
+        sentences.append(_say("atlas.text.members_findings", lang))
+    sentences += members
     # the members' own legend sentences are left out above: the mark's legend once, if marked
     return Findings(_say("findings.heading", lang, subject=subject_text), with_legend(sentences, lang))
 
