@@ -305,6 +305,18 @@ def test_map_years_are_those_held_nearly_in_full_and_blank_units_are_named():
     assert maps.missing_units(data, 2021) == [everyone[61][1], everyone[62][1]]
     shown = atlas_sections.blank_units(data, [2020, 2021], "en").data
     assert "2021: " in shown and everyone[62][1] in shown and "2020:" not in shown
+    assert "not in that edition" not in shown  # 61 of the 63 ranked: a gap in the data held
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_units_an_edition_did_not_rank_are_not_called_a_gap_in_the_data(lang):
+    """PCI 2005 ranked 42 provinces: the others are blank on its map because that edition did not
+    cover them, and the line under the maps says so."""
+    everyone = [(c, p.name) for c, p in provinces().items() if not p.merged_into]
+    first = rows([(2005, c, n, 50.0 + i, i + 1, 42) for i, (c, n) in enumerate(everyone[:42])])
+    shown = atlas_sections.blank_units(first, [2005], lang).data
+    said = {"en": "not in that edition, which ranked 42 units", "vi": "kỳ này xếp hạng 42 đơn vị"}[lang]
+    assert said in shown and everyone[50][1] in shown
 
 
 # --- interactive charts --------------------------------------------------------------------------

@@ -325,14 +325,22 @@ def intro(who: Subject, history: pd.DataFrame, lang: str) -> Any:
 
 
 def blank_units(rows: pd.DataFrame, years: list[int], lang: str) -> Any:
-    """Under the maps by year: for each year, the units drawn without a value, by name."""
+    """Under the maps by year: for each year, the units drawn without a value, by name; in a year
+    whose whole list is held, they are units that edition did not rank (PCI 2005 ranked 42
+    provinces), and the line says so rather than calling them a gap in the data."""
+    from ..analysis.findings import year_coverage
     from ..analysis.maps import missing_units
 
-    lines = [
-        f"- {y}: {fmt.join([display_name(n, lang) for n in names], lang)}"
-        for y in years
-        if (names := missing_units(rows, y))
-    ]
+    coverage = year_coverage(rows).set_index("year")
+
+    def line(year: int, names: list[str]) -> str:
+        listed = fmt.join([display_name(n, lang) for n in names], lang)
+        held, ranked = coverage.loc[year, "n_held"], coverage.loc[year, "n_ranked"]
+        if pd.notna(ranked) and held >= ranked:
+            return "- " + text("atlas.text.blank_not_ranked", lang, year=year, n=int(ranked), names=listed)
+        return f"- {year}: {listed}"
+
+    lines = [line(y, names) for y in years if (names := missing_units(rows, y))]
     if not lines:
         return markdown("")
     return markdown(text("atlas.text.blank_units", lang) + "\n\n" + "\n".join(lines))
