@@ -3,6 +3,7 @@ precision, ranks as "4 / 63", locale numbers (Babel), sources under the table, s
 
 from __future__ import annotations
 
+import html as html_module
 import re
 
 import pandas as pd
@@ -156,3 +157,29 @@ def test_dates_and_build_times_are_written_as_the_language_writes_them():
     assert fmt.timestamp_text("2026-11-29 17:35 UTC", "vi") == "17:35 UTC, ngày 29/11/2026"
     assert fmt.timestamp_text("2026-11-29 17:35 UTC", "en") == "November 29, 2026, 17:35 UTC"
     assert fmt.timestamp_text("—", "vi") == "—" and fmt.date_text("2018", "en") == "2018"
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_coverage_table_says_what_the_publisher_released_beside_what_is_held(lang):
+    """PCI 2023–2024: VCCI ranked 63 provinces but published only the top 30 (meta/index_editions.csv);
+    the data held are 6 and 14 of them, and the table says both."""
+    from egov_analysis.analysis.findings import released_notes
+    from egov_analysis.reporting.sections import coverage_table
+
+    coverage = pd.DataFrame(
+        {
+            "index": "pci",
+            "year": [2022, 2023, 2024],
+            "geography": "provinces_63",
+            "indicator": "overall",
+            "n_score": [63, 4, 14],
+            "n_held": [63, 6, 14],
+            "n_ranked": [63, 63, 63],
+            "status": ["complete", "partial", "partial"],
+        }
+    )
+    (note,) = released_notes("pci", "provinces_63", [2023, 2024], lang)
+    assert "30" in note and "2023–2024" in note
+    html = coverage_table(coverage, lang).as_raw_html()
+    assert html_module.escape(note) in html
+    assert released_notes("pci", "provinces_63", [2022], lang) == []

@@ -511,8 +511,17 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
 
 
 def _released(index: str, geography: str, years: list[int], lang: str) -> list[str]:
-    """What the publisher released in ``years`` where the edition table says so (its coverage note:
-    "VCCI ranked 63 provinces but published only the top 30"), each note once with its years."""
+    """What the publisher released in ``years`` where the edition table says so, as one sentence
+    (:func:`released_notes`)."""
+    notes = released_notes(index, geography, years, lang)
+    return [_say("findings.released", lang, notes=fmt.join(notes, lang))] if notes else []
+
+
+def released_notes(index: str, geography: str, years: Iterable[int], lang: str) -> list[str]:
+    """What the publisher released in ``years`` where ``meta/index_editions.csv`` says so (its
+    coverage note: "VCCI ranked 63 provinces but published only the top 30"), each note once with
+    its years, in ``lang``; ``[]`` where the table says nothing."""
+    years = [int(y) for y in years]
     editions = meta_editions()
     here = editions[
         editions["index"].eq(index) & editions["geography"].eq(geography) & editions["year"].isin(years)
@@ -537,7 +546,7 @@ def _released(index: str, geography: str, years: list[int], lang: str) -> list[s
     notes: list[str] = []
     for head, parts in by_head.items():
         notes.extend([f"{head}; {'; '.join(parts)}"] if head else parts)
-    return [_say("findings.released", lang, notes=fmt.join(notes, lang))]
+    return notes
 
 
 def change_years(rows: pd.DataFrame) -> tuple[int, int] | None:

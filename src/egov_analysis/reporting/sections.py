@@ -148,8 +148,11 @@ def headline_table(own: pd.DataFrame, lang: str) -> Any:
 def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
     """Per index and geography: years held, years with a score for every ranked unit, years with
     every ranked unit but not every score, and the published share of the other years
-    (``published of n in year``; published: a score or a rank). The statuses are the coverage
-    table's (``meta.coverage``)."""
+    (``published of n in year``; published: a score or a rank), and what the publisher released in
+    those years where the edition table says (VCCI published only the top 30 of PCI 2023–2024).
+    The statuses are the coverage table's (``meta.coverage``)."""
+    from ..analysis.findings import released_notes
+
     headline = coverage[coverage["indicator"].eq("overall")]
     records = []
     none = text("tables.none", lang)
@@ -172,6 +175,12 @@ def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
                 "complete": fmt.year_span(rows.loc[rows["status"].eq(COMPLETE), "year"]) or none,
                 "ranks_only": fmt.year_span(rows.loc[rows["status"].eq(RANKS_ONLY), "year"]) or none,
                 "partial": "; ".join(partial) or none,
+                "released": "; ".join(
+                    released_notes(
+                        str(index), str(geography), rows.loc[rows["status"].eq(PARTIAL), "year"], lang
+                    )
+                )
+                or none,
             }
         )
     frame = pd.DataFrame(records)
@@ -185,6 +194,7 @@ def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
             Column("complete", "tables.column.complete_years"),
             *([Column("ranks_only", "tables.column.ranks_only_years")] if ranks_only else []),
             Column("partial", "reporting.table.partial_years"),
+            Column("released", "reporting.table.released"),
         ],
         lang,
         title=text("reporting.table.coverage", lang),
