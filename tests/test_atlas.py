@@ -498,3 +498,16 @@ def test_a_profiles_interactive_indices_follow_the_static_charts_order_in_both_l
     order = layer["encoding"]["color"]["sort"]
     ids = ["dti", "egov_mic", "ict", "pci"]
     assert order == [fmt.display_name("index", i, lang) for i in ids]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_computed_score_in_the_findings_carries_the_mark(lang):
+    """A PAPI total the project summed from the dimensions is marked where the findings name it,
+    as the tables beside them mark it."""
+    from egov_analysis.analysis.findings import profile_findings
+
+    summed = rows([(2024, DN, "Đà Nẵng", 43.2125, pd.NA, 63)], index="papi").assign(score_basis="computed")
+    said = " ".join(profile_findings(summed, DN, lang, "Đà Nẵng").sentences)
+    assert re.search(r"43[.,]21†", said), said
+    printed = summed.assign(score_basis="published")
+    assert "†" not in " ".join(profile_findings(printed, DN, lang, "Đà Nẵng").sentences)

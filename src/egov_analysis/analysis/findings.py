@@ -272,22 +272,26 @@ def with_legend(sentences: list[str], lang: str) -> list[str]:
     return sentences
 
 
+def _score_text(row: pd.Series, index: str, lang: str) -> str:
+    """A unit's score as the page writes it, marked where the project computed it (a PAPI total is
+    the sum of its dimensions)."""
+    return fmt.mark(fmt.score(row["score"], index, lang), row.get("score_basis"), lang)
+
+
 def _value_text(row: pd.Series, index: str, lang: str) -> str:
     if fmt.is_missing(row["rank"]):
-        return _say("findings.score_only", lang, score=fmt.score(row["score"], index, lang))
+        return _say("findings.score_only", lang, score=_score_text(row, index, lang))
     return _say("findings.rank_only", lang, rank=fmt.rank(row["rank"], row["n_ranked"], lang, _basis(row)))
 
 
 def _position_sentence(here: pd.Series, label: str, name: str, index: str, lang: str) -> str:
     fields = {"index": label, "year": int(here["year"]), "province": name}
     if fmt.is_missing(here["rank"]):
-        return _say("findings.latest_score", lang, **fields, score=fmt.score(here["score"], index, lang))
+        return _say("findings.latest_score", lang, **fields, score=_score_text(here, index, lang))
     rank = fmt.rank(here["rank"], here["n_ranked"], lang, _basis(here))
     if fmt.is_missing(here["score"]):
         return _say("findings.latest_rank_no_score", lang, **fields, rank=rank)
-    return _say(
-        "findings.latest_rank", lang, **fields, rank=rank, score=fmt.score(here["score"], index, lang)
-    )
+    return _say("findings.latest_rank", lang, **fields, rank=rank, score=_score_text(here, index, lang))
 
 
 def _tie_sentence(rows: pd.DataFrame, here: pd.Series, code: str, lang: str) -> list[str]:
@@ -401,7 +405,9 @@ def _distribution_sentences(
         return []
     year = int(max(with_own))
     that_year = rows[rows["year"].eq(year) & rows["score"].notna()]
-    own_score = that_year.loc[that_year["province_code"].eq(code), "score"].iloc[0]
+    own = that_year[that_year["province_code"].eq(code)].iloc[0]
+    # the lowest and highest are marked when computed (PAPI totals: sums of the dimensions)
+    lowest, highest = that_year.loc[that_year["score"].idxmin()], that_year.loc[that_year["score"].idxmax()]
     out: list[str] = [
         _say(
             "findings.against_median",
@@ -409,10 +415,10 @@ def _distribution_sentences(
             year=year,
             n=fmt.number(len(that_year), lang),  # complete: every ranked unit has a score
             province=name,
-            score=fmt.score(own_score, index, lang),
+            score=_score_text(own, index, lang),
             median=fmt.mark(fmt.score(that_year["score"].median(), index, lang), "computed", lang),
-            low=fmt.score(that_year["score"].min(), index, lang),
-            high=fmt.score(that_year["score"].max(), index, lang),
+            low=_score_text(lowest, index, lang),
+            high=_score_text(highest, index, lang),
         )
     ]
     registry = provinces()
@@ -422,7 +428,7 @@ def _distribution_sentences(
         peers = that_year[
             that_year["province_code"].map(lambda c: c in registry and registry[c].region == region)
         ]
-        position = int((peers["score"] > own_score).sum()) + 1
+        position = int((peers["score"] > own["score"]).sum()) + 1
         out.append(
             _say(
                 "findings.in_region",
