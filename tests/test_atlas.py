@@ -511,3 +511,15 @@ def test_a_computed_score_in_the_findings_carries_the_mark(lang):
     assert re.search(r"43[.,]21†", said), said
     printed = summed.assign(score_basis="published")
     assert "†" not in " ".join(profile_findings(printed, DN, lang, "Đà Nẵng").sentences)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_rank_charts_footer_counts_the_units_its_own_ranks_are_among(lang):
+    """A unit's chart of DTI 2024 alone ranks among 34 units: the footer says 34, not a range
+    written into the catalogue."""
+    from egov_analysis import plots
+    from egov_analysis.plots import DrawingContext
+
+    ranks = rows([(2024, DN, "Đà Nẵng", 0.7069, 17, 34)], index="dti", geography="units_34")
+    chart = plots.index_ranks_chart(DrawingContext(lang=lang, out_dir=None), ranks, "Đà Nẵng")
+    assert "(34 " in chart.footer and "42" not in chart.footer and "64" not in chart.footer, chart.footer

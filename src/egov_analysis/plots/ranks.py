@@ -690,7 +690,15 @@ def index_ranks_chart(
     ax.set_ylim(float(ranks["rank"].max()), 1)
     rank_axis(ax.yaxis)
     ax.legend(handles=legend, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    notes = [ctx.word("note_ranks_among_units"), ctx.word("note_missing_point")]
+    counts = sorted({int(n) for n in ranks["n_ranked"].dropna()}) if "n_ranked" in ranks else []
+    among = (
+        formatting.number(counts[0], ctx.lang)
+        if len(counts) == 1
+        else f"{counts[0]}–{counts[-1]}"
+        if counts
+        else "–"
+    )
+    notes = [ctx.word("note_ranks_among_units", n=among), ctx.word("note_missing_point")]
     notes += [
         ctx.word(
             "note_index_break", index=index_short(index, ctx.lang), note=break_note(index, year, ctx.lang)
