@@ -348,3 +348,17 @@ def test_rank_lines_of_a_short_list_are_not_called_the_best_units():
     assert "the 4 units with a rank held for 2019" in short.alt_text and "best" not in short.alt_text
     full = plots.bump_chart(context("en"), panel_rows(n_units=8), [], top_n=3)
     assert "the 3 best units of 2019" in full.alt_text
+
+
+def test_clip_ids_are_numbered_so_float_noise_in_a_layout_writes_the_same_svg():
+    from egov_analysis.plots.footer import canonical_clip_ids
+
+    one = (
+        '<clipPath id="p054f878db3"/><path clip-path="url(#p054f878db3)"/>'
+        '<path clip-path="url(#pabc0000001)"/>'
+    )
+    two = one.replace("p054f878db3", "pcba54272f6")  # the same drawing, its bounds hashed otherwise
+    assert canonical_clip_ids(one) == canonical_clip_ids(two)
+    assert canonical_clip_ids(one).count("clip1") == 2 and "clip2" in canonical_clip_ids(one)
+    image = '<image xlink:href="data:image/png;base64,+p0123456789/"/>'  # never rewritten
+    assert canonical_clip_ids(image) == image

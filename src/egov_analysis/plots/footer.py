@@ -3,6 +3,7 @@ is finished: title, footer, layout, label placement, files written."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -166,9 +167,22 @@ def save(
     png, svg, csv = _files(out_dir, name)
     with DrawnTextCheck(fig) as check:
         fig.savefig(png, metadata={"Software": None})
-    fig.savefig(svg, metadata={"Date": None, "Creator": None})
+    text = io.StringIO()
+    fig.savefig(text, format="svg", metadata={"Date": None, "Creator": None})
+    svg.write_text(canonical_clip_ids(text.getvalue()), encoding="utf-8")
     write_csv(data, csv)  # formula-like text cells neutralised, as for the processed tables
     return (png, svg, csv), tuple(check.problems or ())
+
+
+_CLIP_ID = re.compile(r'(?<=id=")p[0-9a-f]{10}(?=")|(?<=url\(#)p[0-9a-f]{10}(?=\))')
+
+
+def canonical_clip_ids(svg: str) -> str:
+    """``svg`` with matplotlib's clip-path ids numbered in order of appearance. Matplotlib names a
+    clip rectangle by a hash of its bounds' full float repr, so two builds whose layouts differ in
+    the 15th digit (drawn identically at the SVG's precision) would write different ids."""
+    numbers: dict[str, str] = {}
+    return _CLIP_ID.sub(lambda m: numbers.setdefault(m.group(0), f"clip{len(numbers) + 1}"), svg)
 
 
 class _LocalDecimal(Formatter):
