@@ -11,6 +11,7 @@ across a series break.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -731,6 +732,9 @@ def index_ranks_chart(
     )
 
 
+LEGEND_LABEL_CHARS = 22  # a legend entry beside a chart's axes wraps at this many characters
+
+
 def profile_chart(
     ctx: DrawingContext,
     profile: pd.DataFrame,
@@ -757,7 +761,10 @@ def profile_chart(
     fig, ax = new_figure(9, max(4, 0.45 * len(data) + 2.5))
     y = np.arange(len(data))
     ax.barh(y - 0.2, data["best_score"].astype(float), height=0.4, color=CONTEXT, label=ctx.word("best"))
-    ax.barh(y + 0.2, data["score"].astype(float), height=0.4, color=HIGHLIGHTS[0], label=label or province)
+    # a legend entry beside the axes is wrapped (a merged unit's "Tuyên Quang, trung bình các tỉnh
+    # hợp thành†"), or the sub-index names and the legend would not both fit the width
+    own = textwrap.fill(label or province, LEGEND_LABEL_CHARS)
+    ax.barh(y + 0.2, data["score"].astype(float), height=0.4, color=HIGHLIGHTS[0], label=own)
     if "median_score" in data:  # the median province of the year, as a tick across both bars
         ax.scatter(
             data["median_score"].astype(float),
@@ -766,7 +773,7 @@ def profile_chart(
             s=260,
             linewidths=2,
             color="#000000",
-            label=messages.text("atlas.column.median", ctx.lang),
+            label=textwrap.fill(messages.text("atlas.column.median", ctx.lang), LEGEND_LABEL_CHARS),
             zorder=3,
         )
     ax.set_yticks(
