@@ -506,16 +506,17 @@ def test_the_data_quality_page_shows_the_source_classes_and_the_losses(project_b
     assert "github.com/hnks-gh/ml-mcdm" in " ".join(row[5] for row in shown)
     assert fmt.number(int(third_party["values"].sum()), lang) in visible
     for r in third_party.itertuples(index=False):  # each named as a compilation, with its years
-        assert (
-            message(
-                "chart.source_third_party",
-                lang,
-                index=fmt.display_name("index", r.index, lang),
-                years=fmt.year_span(r.years),
-                publisher=meta.indices()[r.index].publisher_in(lang),
+        for publisher, years in meta.edition_publishers(r.index, lang, r.years).items():  # per edition
+            assert (
+                message(
+                    "chart.source_third_party",
+                    lang,
+                    index=fmt.display_name("index", r.index, lang),
+                    years=fmt.year_span(years),
+                    publisher=publisher,
+                )
+                in visible
             )
-            in visible
-        )
     assert fmt.number(int(by_class["values"].sum()), lang) in visible
 
     lost = quality.losses(load("lost_values", project_build))
