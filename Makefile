@@ -44,13 +44,13 @@ install: $(STAMP) ## create .venv if missing with the build and the dev tools (f
 reports: $(REPORTS_STAMP) ## the main job: clean the raw data (if changed), run every report, export HTML
 	$(BIN)/egov-analysis build -j 2
 
-test: $(STAMP) ## the test suite, ~4½ min (ruff, mypy, unit, integration, reference, notebook tests; not the extended tier)
+test: $(STAMP) ## the test suite, ~5–7 min (ruff, mypy, unit, integration, reference, notebook tests; not the extended tier)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src/
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --nbval-lax tests notebooks
 
-test-extended: $(STAMP) ## the tier CI also runs (~11 min): the full sweep locally and on a local Dask cluster, a real browser
+test-extended: $(STAMP) ## the tier CI also runs (~30 min): every page of the default set, all 194 profiles, the sweep locally and on a local Dask cluster, a real browser
 	$(BIN)/python -m pytest --extended -m "extended or pages"
 
 lint: $(STAMP) ## ruff check and format check only
