@@ -165,8 +165,8 @@ def level_percent(level: Any, lang: str) -> str:
     return percent(value, lang, 0 if value == int(value) else 1)
 
 
-def year_span(years: Iterable[Any]) -> str:
-    """Years as runs: ``2007–2013, 2015``. Years are not localised (no thousands separator)."""
+def year_runs(years: Iterable[Any]) -> list[str]:
+    """Years as runs: ``["2007–2013", "2015"]``. Years are not localised (no thousands separator)."""
     values = sorted({int(y) for y in years if not is_missing(y)})
     runs: list[list[int]] = []
     for year in values:
@@ -174,7 +174,12 @@ def year_span(years: Iterable[Any]) -> str:
             runs[-1].append(year)
         else:
             runs.append([year])
-    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+    return [str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
+
+
+def year_span(years: Iterable[Any]) -> str:
+    """Years as runs: ``2007–2013, 2015`` (:func:`year_runs`)."""
+    return ", ".join(year_runs(years))
 
 
 def join(items: Iterable[str], lang: str) -> str:

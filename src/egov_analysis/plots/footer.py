@@ -20,7 +20,7 @@ from matplotlib.ticker import (
     StrMethodFormatter,
 )
 
-from .. import meta
+from .. import formatting, meta
 from ..analysis.findings import breaks_between
 from ..csv_safe import write_csv
 from ..meta import messages
@@ -101,22 +101,11 @@ def third_party_sources(index: str, rows: pd.DataFrame, lang: str) -> list[str]:
             "source_third_party",
             lang,
             index=index_short(index, lang),
-            years=join_words(_spans(published), lang),
+            years=join_words(formatting.year_runs(published), lang),
             publisher=publisher,
         )
         for publisher, published in meta.edition_publishers(index, lang, years).items()
     ]
-
-
-def _spans(years: list[int]) -> list[str]:
-    """Sorted years as runs: ``["2017–2019", "2021"]``."""
-    spans: list[str] = []
-    for year in years:
-        if spans and year == int(spans[-1][-4:]) + 1:
-            spans[-1] = f"{spans[-1][:4]}–{year}"
-        else:
-            spans.append(str(year))
-    return spans
 
 
 def missing_years_note(years_present: Iterable[int], start: int, end: int, lang: str) -> str:
@@ -258,8 +247,6 @@ def marked_legend(fig: Figure, title: str, lang: str) -> list[str]:
     legend entry, the title) carries the mark; nothing otherwise. Every chart that shows a ``†``
     explains it, whichever code put the mark there."""
     from matplotlib.text import Text
-
-    from .. import formatting
 
     drawn = [title, *(t.get_text() for t in fig.findobj(Text))]
     return [formatting.computed_legend(lang)] if any(formatting.has_mark(t, lang) for t in drawn) else []
