@@ -650,14 +650,15 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
             ]
         elif key in ("peers_median", "mean_score") and "index" in frame:  # a median or mean: computed
             breaks = frame["series_breaks"] if "series_breaks" in frame else pd.Series("", index=frame.index)
-            table[column] = [
-                text("programme.no_mean_across_break", lang, years=b)
-                if b and pd.isna(v)
-                else fmt_number(v, lang)
-                if pd.isna(v)
-                else fmt_mark(score(float(v), str(i), lang), "computed", lang)
-                for v, i, b in zip(values, frame["index"], breaks, strict=True)
-            ]
+
+            def mean_text(value: Any, index: object, broken: str) -> str:
+                if pd.notna(value):
+                    return fmt_mark(score(float(value), str(index), lang), "computed", lang)
+                if broken:  # no mean on two scales: the break is named instead
+                    return text("programme.no_mean_across_break", lang, years=broken)
+                return fmt_number(value, lang)
+
+            table[column] = [mean_text(*cell) for cell in zip(values, frame["index"], breaks, strict=True)]
         elif key == "best_rank" and "best_rank_basis" in frame:  # a rank no year printed is marked
             table[column] = [
                 fmt_number(v, lang) if pd.isna(v) else fmt_mark(fmt_number(v, lang), b, lang)
