@@ -248,7 +248,7 @@ def test_unit_findings_say_what_was_released_for_the_unit_and_each_members_lates
     assert "DTI 2024: Đà Nẵng ranks 17 / 34" in text
     assert "Quảng Nam" in text and "mean" not in text
     # the former province of the same name comes after a line saying whose ranks these are
-    members = text.index("Its member provinces, as the publishers ranked them before July 2025")
+    members = text.index("Its member provinces before July 2025")
     assert text.index("17 / 34") < members < text.index("Quảng Nam")
 
 

@@ -180,7 +180,7 @@ def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
                         str(index), str(geography), rows.loc[rows["status"].eq(PARTIAL), "year"], lang
                     )
                 )
-                or none,
+                or "–",  # the edition table says nothing of a part released: not "none released"
             }
         )
     frame = pd.DataFrame(records)
