@@ -42,15 +42,21 @@ def test_the_corpus_and_the_expectations_match():
     assert sorted(p.name for p in CORPUS.glob("*.csv")) == sorted(EXPECTED)
 
 
+def _caches(folder: str, names: list[str]) -> list[str]:
+    """What reports add beside the published tables (written while other tests read them)."""
+    return [n for n in names if n in ("cache", ".clean.lock")]
+
+
 @pytest.fixture(scope="module")
-def refused(tmp_path_factory) -> tuple[subprocess.CompletedProcess[str], bool]:
-    """A copy of the real raw data cleaned once; then the whole corpus added at once and cleaned
-    again by the command: clean reports every failure in one run (each file's expectations are
-    checked by a test of its own below), and the processed data must stay as they were."""
+def refused(tmp_path_factory, real_processed) -> tuple[subprocess.CompletedProcess[str], bool]:
+    """A copy of the real raw data and of their cleaning (the session's, conftest
+    ``real_processed``); then the whole corpus added at once and cleaned by the command: clean
+    reports every failure in one run (each file's expectations are checked by a test of its own
+    below), and the processed data must stay as they were."""
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(config.paths().raw, root / "raw")
+    shutil.copytree(real_processed.processed, root / "processed", symlinks=True, ignore=_caches)
     paths = config.paths(raw=root / "raw", processed=root / "processed")
-    clean(paths)
     for name in EXPECTED:
         shutil.copy(CORPUS / name, paths.raw / "pci" / f"zz_{name}")
     before = tree_digest(paths.processed)
