@@ -86,7 +86,9 @@ def test_load_waits_for_a_running_clean_and_does_not_clean_again(tmp_path, monke
     (tmp_path / "raw" / "pci" / "small.csv").write_text(SMALL_RAW, encoding="utf-8")
     paths = config.paths(processed=tmp_path / "processed", raw=tmp_path / "raw")
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(paths.processed), str(paths.raw)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLDER, str(paths.processed), str(paths.raw)],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
 

@@ -12,7 +12,6 @@ import pytest
 from support import run_clean_cli, tree_digest
 
 from egov_analysis import config
-from egov_analysis.clean.run import clean
 
 CORPUS = Path(__file__).parent / "data" / "malformed"
 
