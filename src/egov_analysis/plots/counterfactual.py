@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ..analysis.counterfactual import SyntheticControlResult
+from ..analysis.counterfactual import SyntheticControlResult, placebo_runs
 from ..analysis.counterfactual_reading import SIGNIFICANCE
 from ..analysis.counterfactual_study import CounterfactualStudy
 from ..formatting import level_percent
@@ -172,7 +172,7 @@ def placebo_chart(
             "alt_scm_placebos",
             ctx.lang,
             province=province,
-            n=number(int(result.placebos["role"].eq("placebo").sum()), ctx.lang),
+            n=number(placebo_runs(result.placebos), ctx.lang),
             start=start,
             gap=_points(result.fit.iloc[0]["mean_post_gap"], ctx.lang),
         ),
