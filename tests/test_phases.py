@@ -13,6 +13,7 @@ from egov_analysis import config
 from egov_analysis.analysis import phases as ph
 from egov_analysis.analysis.real import phase_totals, to_real
 from egov_analysis.datasets import load
+from egov_analysis.meta import messages
 
 SEED_TITLE = "“Chìa khóa” của xây dựng chính quyền điện tử"
 # the two totals of the article that must never be divided into yearly amounts
@@ -376,3 +377,32 @@ def test_an_edition_in_two_candidate_pairs_is_one_row_of_the_claims_table():
     assert ict["claim_status"].eq("partly matched").all()
     (sentence,) = [s for s in ph.claim_findings(claims, "en") if "2015, 2016" in s]
     assert "2016, 2017" in sentence  # each candidate pair still said with its editions
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_goals_table_gives_each_goals_unit_as_its_source_does(lang):
+    # the phase page's goals table gave "20", "5" and "70" with no unit: 20 % of GRDP, top 5, 70 %
+    goals = pd.DataFrame(
+        {
+            "phase_id": ["digital_transformation_2022_2025"] * 3,
+            "goal": ["digital_economy_share_2025", "dti_standing_2025", "a_goal_without_unit"],
+            "year_end": [2025, 2025, 2025],
+            "target": [20.0, 5.0, 3.0],
+            "achieved": [pd.NA, pd.NA, pd.NA],
+            "unit": ["% GRDP", "top-N", pd.NA],
+            "status": ["unknown"] * 3,
+        }
+    )
+    cells = ph.reader_table(goals, {"target": "target", "unit": "unit"}, lang)._tbl_data
+    units = cells.iloc[:, 1].tolist()
+    assert units[0] == {"en": "% of GRDP", "vi": "% GRDP"}[lang]
+    assert "N" in units[1] and {"en": "top", "vi": "tốp"}[lang] in units[1]
+    assert units[2] == {"en": "no unit given by the source", "vi": "nguồn không nêu đơn vị"}[lang]
+    with pytest.raises(messages.MissingMessageError, match="furlongs"):  # never a guessed unit
+        ph.goal_unit("furlongs", lang)
+
+
+def test_every_unit_of_the_goals_held_has_its_words_in_both_languages(tables):
+    for unit in tables["goals"]["unit"].dropna().unique():
+        for lang in ("en", "vi"):
+            assert ph.goal_unit(unit, lang)

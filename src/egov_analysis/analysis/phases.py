@@ -496,6 +496,19 @@ def dates_in_text(value: object, lang: str) -> object:
     return re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: date_text(m.group(0), lang), value)
 
 
+def goal_unit(unit: object, lang: str) -> str:
+    """A goal's unit (``goals.unit``: ``%``, ``% GRDP``, ``top-N`` …) in ``lang``, as its source
+    gives it (``programme.goal_unit."<unit>"``); "no unit given by the source" where the source
+    gives none. A unit the catalogue lacks raises ``MissingMessageError`` naming it: a unit is
+    never guessed."""
+    from ..formatting import is_missing
+    from ..meta.messages import text
+
+    if is_missing(unit) or not str(unit).strip():
+        return text("programme.goal_unit_none", lang)
+    return text(f"programme.goal_unit.{str(unit).strip()}", lang)
+
+
 def _key(status: str) -> str:
     return status.replace(" ", "_")
 
@@ -629,6 +642,8 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
                 )
                 for v, i, s in zip(values, frame["index"], status, strict=True)
             ]
+        elif key == "unit":  # a goal's unit as its source gives it, or that it gives none
+            table[column] = [goal_unit(u, lang) for u in values]
         elif key == "legal_basis":  # a decision's date as the page's language writes dates
             table[column] = values.map(lambda v: dates_in_text(v, lang), na_action="ignore")
         if key in _NOT_STATED_KEYS and not pd.api.types.is_numeric_dtype(table[column]):
