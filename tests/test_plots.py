@@ -362,3 +362,36 @@ def test_clip_ids_are_numbered_so_float_noise_in_a_layout_writes_the_same_svg():
     assert canonical_clip_ids(one).count("clip1") == 2 and "clip2" in canonical_clip_ids(one)
     image = '<image xlink:href="data:image/png;base64,+p0123456789/"/>'  # never rewritten
     assert canonical_clip_ids(image) == image
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_coverage_chart_gives_no_edition_and_not_held_their_own_fill_and_legend(lang, tmp_path):
+    # one grey meant both "the index had no edition that year" and "an edition, but nothing held"
+    from matplotlib.patches import Rectangle
+
+    from egov_analysis.plots.quality import NO_EDITION, NOT_HELD, cell_status
+
+    overview = pd.DataFrame(
+        [[np.nan, 100.0, np.nan], [np.nan, np.nan, 97.0]],
+        index=pd.MultiIndex.from_tuples(
+            [("pci", "provinces_63"), ("dti", "units_34")], names=["index", "geography"]
+        ),
+        columns=[2004, 2023, 2024],  # PCI 2004: no edition; PCI 2024: an edition, nothing held here
+    )
+    status = cell_status(overview)
+    assert status.loc[("pci", "provinces_63"), 2004] == NO_EDITION
+    assert status.loc[("pci", "provinces_63"), 2024] == NOT_HELD
+    assert status.loc[("dti", "units_34"), 2023] == NO_EDITION  # the 34 units were ranked from 2024
+    chart = plots.coverage_chart(DrawingContext(lang=lang, out_dir=tmp_path), overview)
+    ax = chart.figure.axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [messages.text(f"chart.legend_{k}", lang) for k in ("no_edition", "not_held")]
+    hatched = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch()]
+    assert len(hatched) == 1  # PCI 2024 only; the blank cells have no fill but the background
+    fills = {h.get_facecolor() for h in ax.get_legend().legend_handles}
+    assert len(fills) == 2  # two meanings, two fills
+    assert chart.text_problems() == ()
+    counts = {"en": ("(blank): 3", "(hatched grey): 1"), "vi": ("(ô trống): 3", "(ô xám gạch chéo): 1")}[lang]
+    assert all(c in chart.alt_text for c in counts), chart.alt_text
+    csv = pd.read_csv(tmp_path / "coverage.csv")
+    assert sorted(csv["cell_status"]) == sorted(["no_edition"] * 3 + ["not_held"] + ["share"] * 2)
