@@ -395,3 +395,32 @@ def test_the_coverage_chart_gives_no_edition_and_not_held_their_own_fill_and_leg
     assert all(c in chart.alt_text for c in counts), chart.alt_text
     csv = pd.read_csv(tmp_path / "coverage.csv")
     assert sorted(csv["cell_status"]) == sorted(["no_edition"] * 3 + ["not_held"] + ["share"] * 2)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_figure_csv_gives_display_names_and_no_merge_leftovers(lang, tmp_path):
+    # the CSV beside the phase page's rank chart held "Hồ Chí Minh" (the person's name) and the
+    # merge's n_ranked_x / n_ranked_y
+    rows = panel_rows("pci", range(2015, 2020), n_units=6)
+    other = rows["province_code"].eq("02")  # Hà Giang's rows stand for Hồ Chí Minh's
+    assert other.any()
+    rows.loc[other, ["province_code", "province"]] = ["79", "Hồ Chí Minh"]
+    from egov_analysis.analysis import rankings
+
+    context_rows = rankings.peers_and_median(rows, "pci", QN)
+    assert not [c for c in context_rows.columns if c.endswith(("_x", "_y"))]
+    phases = pd.DataFrame(
+        {"phase_id": ["p1"], "name_en": ["One"], "name_vi": ["Một"], "start_year": [2015], "end_year": [2017]}
+    )
+    chart = plots.ranks_with_phases(context(lang, tmp_path), context_rows, phases, "Quảng Ninh", "pci")
+    written = pd.read_csv(chart.paths[2], dtype=str)
+    assert not [c for c in written.columns if c.endswith(("_x", "_y"))]
+    assert "n_ranked" in written.columns
+    names = set(written["province"])
+    assert {"en": "Ho Chi Minh City", "vi": "TP. Hồ Chí Minh"}[lang] in names and "Hồ Chí Minh" not in names
+    assert set(written.loc[written["province"].str.contains("Minh"), "province_code"]) == {"79"}
+    from egov_analysis.plots.footer import figure_data
+
+    leftover = pd.DataFrame({"n_ranked_x": [63], "n_ranked_y": [63]})
+    with pytest.raises(ValueError, match="n_ranked_x"):
+        figure_data(leftover, lang, "ranks_phases")

@@ -141,11 +141,12 @@ def peers_and_median(
     )
     median = (
         rows.groupby("year")
-        .agg(median_score=("score", "median"), n_score=("score", "count"), n_ranked=("n_ranked", "max"))
+        .agg(median_score=("score", "median"), n_score=("score", "count"), ranked=("n_ranked", "max"))
         .reset_index()
     )
-    median["median_complete"] = median["n_score"].eq(median["n_ranked"])
-    return rows.merge(median, on="year", how="left")
+    median["median_complete"] = median["n_score"].eq(median["ranked"])
+    # the rows have their n_ranked already: merging a second one left n_ranked_x / n_ranked_y
+    return rows.merge(median.drop(columns="ranked"), on="year", how="left", validate="many_to_one")
 
 
 def units_34_values(panel: pd.DataFrame, index: str, indicator: str, year: int) -> pd.DataFrame:
