@@ -88,7 +88,7 @@ def coverage_chart(
     shown = [h for h, kind in zip(handles, (NO_EDITION, NOT_HELD), strict=True) if counts[kind]]
     if shown:
         ax.legend(
-            handles=shown, fontsize=8, loc="upper left", bbox_to_anchor=(0.0, -0.08), ncol=2, frameon=False
+            handles=shown, fontsize=8, loc="upper left", bbox_to_anchor=(0.0, -0.08), ncol=1, frameon=False
         )
     data = overview.reset_index().melt(
         id_vars=["index", "geography"], var_name="year", value_name="score_share_pct"
