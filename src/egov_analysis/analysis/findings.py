@@ -521,9 +521,12 @@ def _released(index: str, geography: str, years: list[int], lang: str) -> list[s
     (:func:`released_notes`), then what it says of the file the project read (:func:`file_notes`)."""
     notes = released_notes(index, geography, years, lang)
     files = file_notes(index, geography, years, lang)  # the project's file, said as such
-    return ([_say("findings.released", lang, notes=fmt.join(notes, lang))] if notes else []) + (
-        [_say("findings.file_notes", lang, notes=fmt.join(files, lang))] if files else []
-    )
+    out: list[str] = []
+    if notes:
+        out.append(_say("findings.released", lang, notes=fmt.join(notes, lang)))
+    if files:
+        out.append(_say("findings.file_notes", lang, notes=fmt.join(files, lang)))
+    return out
 
 
 def released_notes(index: str, geography: str, years: Iterable[int], lang: str) -> list[str]:

@@ -281,11 +281,11 @@ def ranking_claims(milestones: pd.DataFrame, panel: pd.DataFrame, province_code:
                     "year_status": status,
                 }
     table = pd.DataFrame(list(rows.values()))
-    status = {
+    claim_status = {
         claim: _best(pd.Series([_combine(group["year_status"]) for _, _, group in candidate_groups(claimed)]))
         for claim, claimed in table[table["role"].eq("claimed")].groupby("claim", sort=False)
     }
-    table["claim_status"] = table["claim"].map(status)
+    table["claim_status"] = table["claim"].map(claim_status)
     return table.astype({"published_rank": "Int64", "n_ranked": "Int64", "score": "Float64", "year": "Int64"})
 
 
