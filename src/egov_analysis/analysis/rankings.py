@@ -130,7 +130,12 @@ def peers_and_median(
     panel: pd.DataFrame, index: str, province_code: str, indicator: str = "overall"
 ) -> pd.DataFrame:
     """Per year: the province's rank and score, its region's other provinces, and the national
-    median score (of the units with a score that year; a median of a partial list is marked)."""
+    median score (of the units with a score that year; a median of a partial list is marked).
+
+    Columns: those of :func:`select` (``n_ranked`` once: the units the publisher ranked), ``role``
+    (``province`` / ``regional peer`` / ``other``), ``median_score`` (the year's median score
+    held), ``n_score`` (units with a score held that year) and ``median_complete`` (every ranked
+    unit has a score held: the median is the national one)."""
     rows = select(panel, index, indicator)
     region = provinces()[province_code].region
     same_region = {c for c, p in provinces().items() if p.region == region}
