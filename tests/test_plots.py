@@ -426,3 +426,5 @@ def test_a_figure_csv_gives_display_names_and_no_merge_leftovers(lang, tmp_path)
     leftover = pd.DataFrame({"n_ranked_x": [63], "n_ranked_y": [63]})
     with pytest.raises(ValueError, match="n_ranked_x"):
         figure_data(leftover, lang, "ranks_phases")
+    with pytest.raises(ValueError, match="_order"):
+        figure_data(pd.DataFrame({"year": [2024], "_order": [1]}), lang, "outcomes")

@@ -18,7 +18,7 @@ province's (``SCREENS``).
 
 With equal predictor weights and no extra predictors the weights are those of pysyncon's
 ``Synth`` computed by :func:`~egov_analysis.analysis.counterfactual_intervals.scaled_weights`
-(the same objective solved exactly, in milliseconds instead of a second: the 63 placebo runs and
+(the same objective solved exactly, in milliseconds instead of a second: the placebo runs (one per donor) and
 the conformal re-fits need it); ``Synth`` itself fits when predictors are added or V optimised.
 Where the pre-period fit is near perfect (many donors, few years) the weights are not unique and
 the post-period gap depends on which solution is found: such a fit says little. The spread of the placebos'

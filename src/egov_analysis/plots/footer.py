@@ -157,7 +157,8 @@ def figure_data(data: pd.DataFrame, lang: str, name: str = "") -> pd.DataFrame:
     """The data of a chart as its CSV gives it: unit names in :data:`NAME_COLUMNS` as readers of
     ``lang`` know them (the canonical key stays in ``province_code``). Raises ``ValueError``
     naming the chart and the columns when a column is a merge's leftover (``n_ranked_x`` beside
-    ``n_ranked_y``: two frames merged on a column both held), so it never reaches a reader."""
+    ``n_ranked_y``: two frames merged on a column both held) or a helper column (``_order``), so
+    it never reaches a reader."""
     columns = [str(c) for c in data.columns]
     twin = {"x": "y", "y": "x"}
     pairs = sorted(
@@ -165,6 +166,9 @@ def figure_data(data: pd.DataFrame, lang: str, name: str = "") -> pd.DataFrame:
     )
     if pairs:
         raise ValueError(f"chart {name!r}: merge leftovers {pairs} in its data; name each column once")
+    helpers = [c for c in columns if c.startswith("_")]
+    if helpers:
+        raise ValueError(f"chart {name!r}: helper columns {helpers} in its data; drop them before drawing")
     return display_names(data, lang, [c for c in NAME_COLUMNS if c in data.columns])
 
 
