@@ -13,6 +13,7 @@ from support import SCM_CODES, pci_rows
 from egov_analysis.analysis.counterfactual import (
     CounterfactualError,
     findings,
+    placebo_runs,
     synthetic_control,
     write_tables,
 )
@@ -47,6 +48,25 @@ def test_a_known_effect_is_recovered_within_its_uncertainty_and_flagged():
     assert (result.weights["weight"] >= -1e-9).all()
     post = result.gaps.query("period == 'post'")
     assert (post["gap"] > 4).all()
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_placebo_runs_are_counted_from_the_data_not_with_the_province_own_run(lang):
+    # the phase page said "of the 63 placebo runs" where 62 donors gave 62 placebo runs: the
+    # treated province's own run is one of the runs, not a placebo
+    result = synthetic_control(factor_panel(effect=8.0, seed=3), "Quảng Ninh", 2012, leave_out=0)
+    fit = result.fit.iloc[0]
+    assert placebo_runs(result.placebos) == fit["n_placebos"] == fit["n_donors"] == 11
+    assert fit["n_runs"] == 12
+    result.placebos.loc[result.placebos["role"].eq("placebo").idxmax(), "pre_rmspe"] = 0.01
+    said = findings(result, lang)
+    summary = {
+        "en": "of 12 runs (its own and 11 placebo runs)",
+        "vi": "/12 lần chạy (lần chạy của chính tỉnh và 11 lần",
+    }
+    assert any(summary[lang] in s for s in said), said
+    near = {"en": "1 of the 11 placebo runs fit", "vi": "1/11 lần chạy kiểm định giả khớp"}
+    assert any(s.startswith(near[lang]) for s in said), said
 
 
 def test_no_effect_is_not_flagged():

@@ -393,11 +393,14 @@ def test_a_year_the_publisher_left_the_province_out_is_not_called_a_gap_in_the_d
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_edition_notes_that_open_alike_say_the_opening_once(lang):
     # the PAPI page repeated "PAPI xếp hạng 63 tỉnh; tệp điểm …" four times in one sentence
-    sentence = findings._released("papi", "provinces_63", [2014, 2018, 2022, 2024], lang)[0]
+    sentence, files = findings._released("papi", "provinces_63", [2014, 2018, 2022, 2024], lang)
     opening = {"en": "PAPI ranked 63 provinces", "vi": "PAPI xếp hạng 63 tỉnh"}[lang]
-    assert sentence.count(opening) == 1
+    assert sentence.count(opening) == 1 and "2014, 2018, 2024" in sentence and "(2022)" in sentence
+    # what the file read lacks is its own sentence, said to be about the file, not the release
+    assert {"en": "About the file the project read", "vi": "Về tệp dữ liệu dự án đã đọc"}[lang] in files
     for year in ("(2014)", "(2018)", "(2022)", "(2024)"):
-        assert year in sentence
+        assert year in files
+    assert "Tiền Giang" in files and "Tiền Giang" not in sentence
 
 
 def test_a_computed_score_in_a_relationship_carries_the_mark_in_findings_and_table():

@@ -162,7 +162,7 @@ def test_a_new_row_in_a_table_reaches_the_registry_without_code(meta_copy):
 
 def test_a_contradicting_table_is_refused_naming_file_and_line(meta_copy):
     with (meta_copy / "index_editions.csv").open("a", encoding="utf-8") as f:
-        f.write("pci,2031,provinces_63,63,vcci_usaid,,,\n")
+        f.write("pci,2031,provinces_63,63,vcci_usaid,,,,,\n")
     lines = (meta_copy / "index_editions.csv").read_text(encoding="utf-8").splitlines()
     with pytest.raises(meta.MetaError, match=rf"index_editions.csv:{len(lines)}: pci was not published"):
         meta.editions()

@@ -13,6 +13,7 @@ from egov_analysis import config
 from egov_analysis.analysis import phases as ph
 from egov_analysis.analysis.real import phase_totals, to_real
 from egov_analysis.datasets import load
+from egov_analysis.meta import messages
 
 SEED_TITLE = "“Chìa khóa” của xây dựng chính quyền điện tử"
 # the two totals of the article that must never be divided into yearly amounts
@@ -182,14 +183,15 @@ def test_ranking_claims_against_published_values(tables):
     status = claims.drop_duplicates("claim").set_index("claim")["claim_status"]
     assert status["Claim: PCI 2017 national rank"] == "matches"
     assert status["Claim: PAR Index 2017 national rank"] == "matches"
-    ict = claims[claims["claim"].str.startswith("Claim: ICT Index")].set_index(["role", "candidate", "year"])
+    ict = claims[claims["claim"].str.startswith("Claim: ICT Index")].set_index(["role", "year"])
     assert status[
         ict.index.size and "Claim: ICT Index rank of 63, two years running (editions not named)"
     ] == ("partly matched")
-    assert ict.loc[("claimed", "2016+2017", 2016), "published_rank"] == 4
-    assert ict.loc[("claimed", "2016+2017", 2017), "year_status"] == "not held"
-    assert ict.loc[("claimed", "2015+2016", 2015), "year_status"] == "not held"
-    assert ict.loc[("related", "2017", 2017), "published_rank"] == 4  # the 2017 e-government ranking
+    assert ict.loc[("claimed", 2016), "published_rank"] == 4
+    assert ict.loc[("claimed", 2016), "candidates"] == "2015+2016|2016+2017"
+    assert ict.loc[("claimed", 2017), "year_status"] == "not held"
+    assert ict.loc[("claimed", 2015), "year_status"] == "not held"
+    assert ict.loc[("related", 2017), "published_rank"] == 4  # the 2017 e-government ranking
     sentences = ph.claim_findings(claims, "en")
     assert any("partly matched" in s and "ICT Index 2017: not among the values held" in s for s in sentences)
 
@@ -320,7 +322,7 @@ def test_a_claim_is_quoted_as_its_source_printed_it_once_per_claim(lang):
             "index": ["ict"] * 3,
             "year": [2015, 2016, 2017],
             "role": ["claimed"] * 3,
-            "candidate": ["2015+2016", "2015+2016", "2016+2017"],
+            "candidates": ["2015+2016", "2015+2016|2016+2017", "2016+2017"],
             "published_rank": [pd.NA, 4, pd.NA],
             "n_ranked": [pd.NA, 63, pd.NA],
             "year_status": ["not held", "matches", "not held"],
@@ -333,3 +335,74 @@ def test_a_claim_is_quoted_as_its_source_printed_it_once_per_claim(lang):
     assert f"“{quote}”" in sentence
     if lang == "en":
         assert "Claim: ICT rank, two years running" in sentence
+
+
+def test_an_edition_in_two_candidate_pairs_is_one_row_of_the_claims_table():
+    # the phase page's claims table showed ICT 2016 twice (once per candidate pair 2015+2016 and
+    # 2016+2017): the table holds one row per claim, role and edition, naming both pairs
+    metric = "Claim: ICT Index rank of 63, two years running (editions not named)"
+    milestones = pd.DataFrame(
+        [
+            {
+                "metric": m,
+                "value": 4,
+                "denominator": 63,
+                "source_url": "https://example.org/a",
+                "source_title": "t",
+                "source_date": "2018-08-01",
+                "quote_vi": "q",
+            }
+            for m in ("Claim: PCI 2017 national rank", "Claim: PAR Index 2017 national rank", metric)
+        ]
+    )
+    panel = pd.DataFrame(
+        {
+            "province_code": "22",
+            "geography": "provinces_63",
+            "index": "ict",
+            "indicator": "overall",
+            "year": [2016],
+            "rank": [4],
+            "rank_basis": ["published"],
+            "n_ranked": [63],
+            "score": [0.7],
+            "source_url": ["https://example.org/b"],
+        }
+    )
+    claims = ph.ranking_claims(milestones, panel, "22")
+    assert not claims.duplicated(["claim", "role", "index", "year"]).any()
+    ict = claims[claims["claim"].eq(metric) & claims["role"].eq("claimed")].set_index("year")
+    assert ict.index.tolist() == [2015, 2016, 2017]
+    assert ict.loc[2016, "candidates"] == "2015+2016|2016+2017"
+    assert ict["claim_status"].eq("partly matched").all()
+    (sentence,) = [s for s in ph.claim_findings(claims, "en") if "2015, 2016" in s]
+    assert "2016, 2017" in sentence  # each candidate pair still said with its editions
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_goals_table_gives_each_goals_unit_as_its_source_does(lang):
+    # the phase page's goals table gave "20", "5" and "70" with no unit: 20 % of GRDP, top 5, 70 %
+    goals = pd.DataFrame(
+        {
+            "phase_id": ["digital_transformation_2022_2025"] * 3,
+            "goal": ["digital_economy_share_2025", "dti_standing_2025", "a_goal_without_unit"],
+            "year_end": [2025, 2025, 2025],
+            "target": [20.0, 5.0, 3.0],
+            "achieved": [pd.NA, pd.NA, pd.NA],
+            "unit": ["% GRDP", "top-N", pd.NA],
+            "status": ["unknown"] * 3,
+        }
+    )
+    cells = ph.reader_table(goals, {"target": "target", "unit": "unit"}, lang)._tbl_data
+    units = cells.iloc[:, 1].tolist()
+    assert units[0] == {"en": "% of GRDP", "vi": "% GRDP"}[lang]
+    assert "N" in units[1] and {"en": "top", "vi": "tốp"}[lang] in units[1]
+    assert units[2] == {"en": "no unit given by the source", "vi": "nguồn không nêu đơn vị"}[lang]
+    with pytest.raises(messages.MissingMessageError, match="furlongs"):  # never a guessed unit
+        ph.goal_unit("furlongs", lang)
+
+
+def test_every_unit_of_the_goals_held_has_its_words_in_both_languages(tables):
+    for unit in tables["goals"]["unit"].dropna().unique():
+        for lang in ("en", "vi"):
+            assert ph.goal_unit(unit, lang)

@@ -362,3 +362,69 @@ def test_clip_ids_are_numbered_so_float_noise_in_a_layout_writes_the_same_svg():
     assert canonical_clip_ids(one).count("clip1") == 2 and "clip2" in canonical_clip_ids(one)
     image = '<image xlink:href="data:image/png;base64,+p0123456789/"/>'  # never rewritten
     assert canonical_clip_ids(image) == image
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_coverage_chart_gives_no_edition_and_not_held_their_own_fill_and_legend(lang, tmp_path):
+    # one grey meant both "the index had no edition that year" and "an edition, but nothing held"
+    from matplotlib.patches import Rectangle
+
+    from egov_analysis.plots.quality import NO_EDITION, NOT_HELD, cell_status
+
+    overview = pd.DataFrame(
+        [[np.nan, 100.0, np.nan], [np.nan, np.nan, 97.0]],
+        index=pd.MultiIndex.from_tuples(
+            [("pci", "provinces_63"), ("dti", "units_34")], names=["index", "geography"]
+        ),
+        columns=[2004, 2023, 2024],  # PCI 2004: no edition; PCI 2024: an edition, nothing held here
+    )
+    status = cell_status(overview)
+    assert status.loc[("pci", "provinces_63"), 2004] == NO_EDITION
+    assert status.loc[("pci", "provinces_63"), 2024] == NOT_HELD
+    assert status.loc[("dti", "units_34"), 2023] == NO_EDITION  # the 34 units were ranked from 2024
+    chart = plots.coverage_chart(DrawingContext(lang=lang, out_dir=tmp_path), overview)
+    ax = chart.figure.axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [messages.text(f"chart.legend_{k}", lang) for k in ("no_edition", "not_held")]
+    hatched = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch()]
+    assert len(hatched) == 1  # PCI 2024 only; the blank cells have no fill but the background
+    fills = {h.get_facecolor() for h in ax.get_legend().legend_handles}
+    assert len(fills) == 2  # two meanings, two fills
+    assert chart.text_problems() == ()
+    # a row names its area, not a count: PCI ranked 42 units in 2005 and 64 in 2006–2008
+    assert not [t.get_text() for t in ax.get_yticklabels() if re.search(r"\b(63|34)\b", t.get_text())]
+    counts = {"en": ("(blank): 3", "(hatched grey): 1"), "vi": ("(ô trống): 3", "(ô xám gạch chéo): 1")}[lang]
+    assert all(c in chart.alt_text for c in counts), chart.alt_text
+    csv = pd.read_csv(tmp_path / "coverage.csv")
+    assert sorted(csv["cell_status"]) == sorted(["no_edition"] * 3 + ["not_held"] + ["share"] * 2)
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_figure_csv_gives_display_names_and_no_merge_leftovers(lang, tmp_path):
+    # the CSV beside the phase page's rank chart held "Hồ Chí Minh" (the person's name) and the
+    # merge's n_ranked_x / n_ranked_y
+    rows = panel_rows("pci", range(2015, 2020), n_units=6)
+    other = rows["province_code"].eq("02")  # Hà Giang's rows stand for Hồ Chí Minh's
+    assert other.any()
+    rows.loc[other, ["province_code", "province"]] = ["79", "Hồ Chí Minh"]
+    from egov_analysis.analysis import rankings
+
+    context_rows = rankings.peers_and_median(rows, "pci", QN)
+    assert not [c for c in context_rows.columns if c.endswith(("_x", "_y"))]
+    phases = pd.DataFrame(
+        {"phase_id": ["p1"], "name_en": ["One"], "name_vi": ["Một"], "start_year": [2015], "end_year": [2017]}
+    )
+    chart = plots.ranks_with_phases(context(lang, tmp_path), context_rows, phases, "Quảng Ninh", "pci")
+    written = pd.read_csv(chart.paths[2], dtype=str)
+    assert not [c for c in written.columns if c.endswith(("_x", "_y"))]
+    assert "n_ranked" in written.columns
+    names = set(written["province"])
+    assert {"en": "Ho Chi Minh City", "vi": "TP. Hồ Chí Minh"}[lang] in names and "Hồ Chí Minh" not in names
+    assert set(written.loc[written["province"].str.contains("Minh"), "province_code"]) == {"79"}
+    from egov_analysis.plots.footer import figure_data
+
+    leftover = pd.DataFrame({"n_ranked_x": [63], "n_ranked_y": [63]})
+    with pytest.raises(ValueError, match="n_ranked_x"):
+        figure_data(leftover, lang, "ranks_phases")
+    with pytest.raises(ValueError, match="_order"):
+        figure_data(pd.DataFrame({"year": [2024], "_order": [1]}), lang, "outcomes")

@@ -183,3 +183,70 @@ def test_the_coverage_table_says_what_the_publisher_released_beside_what_is_held
     html = coverage_table(coverage, lang).as_raw_html()
     assert html_module.escape(note) in html
     assert released_notes("pci", "provinces_63", [2022], lang) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_coverage_table_gives_the_units_ranked_per_edition_not_one_constant(lang):
+    # the table said "63 provinces" for PCI, whose first edition ranked 42 and whose 2006–2008
+    # editions ranked 64 (Hà Tây apart): the count is each edition's, from the edition table
+    from egov_analysis import meta
+    from egov_analysis.reporting.sections import coverage_table
+
+    years = [2005, 2006, 2007, 2008, 2009, 2010]
+    ranked = [meta.n_ranked("pci", y, "provinces_63") for y in years]
+    assert ranked == [42, 64, 64, 64, 63, 63]
+    coverage = pd.DataFrame(
+        {
+            "index": "pci",
+            "year": years,
+            "geography": "provinces_63",
+            "indicator": "overall",
+            "n_score": ranked,
+            "n_held": ranked,
+            "n_ranked": ranked,
+            "status": "complete",
+        }
+    )
+    html = coverage_table(coverage, lang).as_raw_html()
+    assert "42 (2005); 64 (2006–2008); 63 (2009–2010)" in html
+    assert {"en": "63 provinces", "vi": "63 tỉnh, thành phố"}[lang] not in html
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_note_on_the_file_read_is_not_shown_as_what_the_publisher_released(lang):
+    # PAPI 2024: the publisher ranked 63 provinces; the sub-dimension file the project read lacks
+    # two of them. Only the first is what the publisher released
+    from egov_analysis.analysis.findings import file_notes, released_notes
+    from egov_analysis.reporting.sections import coverage_table
+
+    released = " ".join(released_notes("papi", "provinces_63", [2024], lang))
+    (file_note,) = file_notes("papi", "provinces_63", [2024], lang)
+    assert "63" in released and "Tiền Giang" not in released
+    assert "Tiền Giang" in file_note
+    coverage = pd.DataFrame(
+        {
+            "index": "papi",
+            "year": [2023, 2024],
+            "geography": "provinces_63",
+            "indicator": "overall",
+            "n_score": [61, 61],
+            "n_held": [61, 61],
+            "n_ranked": [61, 63],
+            "status": ["complete", "partial"],
+        }
+    )
+    table = coverage_table(coverage, lang)
+    from egov_analysis.meta.messages import text
+
+    cells = table._tbl_data  # the frame the table draws: the released column holds no file note
+    released_cells = cells[text("reporting.table.released", lang)]
+    assert released_cells.str.contains("63").all() and not released_cells.str.contains("Tiền Giang").any()
+    assert "Tiền Giang" in table.as_raw_html()  # said under the table, as a note on the file
+    # every file note of the edition table is kept out of its released notes
+    from egov_analysis.meta import editions
+
+    for row in editions().itertuples(index=False):
+        for column in ("file_note_en", "file_note_vi"):
+            note = getattr(row, column)
+            if isinstance(note, str) and note:
+                assert note not in getattr(row, column.replace("file_note", "coverage_note"))

@@ -39,8 +39,8 @@ def toy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> config.Paths:
     _append(tables / "publishers.csv", "toy_institute,Toy Institute,Viện Thử nghiệm,,\n")
     _append(
         tables / "index_editions.csv",
-        "toy,2021,provinces_63,3,toy_institute,,three provinces ranked,ba tỉnh được xếp hạng\n"
-        "toy,2022,provinces_63,3,toy_institute,,three provinces ranked,ba tỉnh được xếp hạng\n",
+        "toy,2021,provinces_63,3,toy_institute,,three provinces ranked,ba tỉnh được xếp hạng,,\n"
+        "toy,2022,provinces_63,3,toy_institute,,three provinces ranked,ba tỉnh được xếp hạng,,\n",
     )
     _append(
         tables / "indicators.csv",

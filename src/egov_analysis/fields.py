@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import meta
+from .formatting import year_range
 
 
 @dataclass(frozen=True)
@@ -936,7 +937,7 @@ def data_dictionary() -> str:
     ]
     for info in meta.indices().values():
         years = sorted(info.years)
-        span = f"{years[0]}–{years[-1]}" + (
+        span = year_range(years[0], years[-1]) + (
             f" ({len(years)} editions)" if len(years) != years[-1] - years[0] + 1 else ""
         )
         lines.append(

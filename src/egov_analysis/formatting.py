@@ -174,7 +174,14 @@ def year_runs(years: Iterable[Any]) -> list[str]:
             runs[-1].append(year)
         else:
             runs.append([year])
-    return [str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
+    return [year_range(r[0], r[-1]) for r in runs]
+
+
+def year_range(first: Any, last: Any) -> str:
+    """The years from ``first`` to ``last`` as a reader writes them: ``2020–2024``, and ``2024``
+    alone when both are the same year (never ``2024–2024``)."""
+    start, end = int(first), int(last)
+    return str(start) if start == end else f"{start}–{end}"
 
 
 def year_span(years: Iterable[Any]) -> str:

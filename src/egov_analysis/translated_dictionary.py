@@ -12,6 +12,7 @@ from functools import cache
 
 from . import meta
 from .fields import TABLES, Field
+from .formatting import year_range
 from .meta.messages import text
 
 
@@ -97,5 +98,6 @@ def data_dictionary_in(lang: str) -> str:
     for info in meta.indices().values():
         years = sorted(info.years)
         publisher = info.publishers.get(lang) or info.publisher
-        lines.append(f"| `{info.index}` | {info.name_in(lang)} | {publisher} | {years[0]}–{years[-1]} |")
+        span = year_range(years[0], years[-1])
+        lines.append(f"| `{info.index}` | {info.name_in(lang)} | {publisher} | {span} |")
     return "\n".join([*lines, ""])

@@ -18,7 +18,7 @@ province's (``SCREENS``).
 
 With equal predictor weights and no extra predictors the weights are those of pysyncon's
 ``Synth`` computed by :func:`~egov_analysis.analysis.counterfactual_intervals.scaled_weights`
-(the same objective solved exactly, in milliseconds instead of a second: the 63 placebo runs and
+(the same objective solved exactly, in milliseconds instead of a second: the placebo runs (one per donor) and
 the conformal re-fits need it); ``Synth`` itself fits when predictors are added or V optimised.
 Where the pre-period fit is near perfect (many donors, few years) the weights are not unique and
 the post-period gap depends on which solution is found: such a fit says little. The spread of the placebos'
@@ -68,12 +68,13 @@ class SyntheticControlResult:
     - ``fit``: one row: ``province_code``, ``province``, ``start_year``, ``pre_years``,
       ``post_years``, ``n_donors``, ``pre_rmspe``, ``post_rmspe``, ``rmspe_ratio``,
       ``mean_post_gap``, ``uncertainty`` (90th percentile of the placebos' absolute mean
-      post gaps), ``rank`` (of the ratio among all runs, 1 = largest), ``n_runs``, ``p_value``
+      post gaps), ``rank`` (of the ratio among all runs, 1 = largest), ``n_runs`` (the treated
+      province's own run and the placebo runs), ``n_placebos`` (:func:`placebo_runs`), ``p_value``
       (rank / runs; NaN, as are ``rmspe_ratio`` and the screened p-values, when the treated
       province's pre-period RMSPE is below ``EXACT_FIT``: a ratio of rounding errors),
       ``p_value_mean_gap`` (share of runs whose mean post gap is at least the
       treated province's: less sensitive to placebos whose pre-period fit is near perfect),
-      ``p_value_screen_2`` / ``n_runs_screen_2`` and ``p_value_screen_5`` / ``n_runs_screen_5``
+      ``p_value_screen_2`` / ``n_runs_screen_2`` / ``n_placebos_screen_2`` and the same for 5
       (the ratio p-value among the treated province and the placebos whose pre-period RMSPE is
       within a factor 2 / 5 of the treated province's; NaN when none is), ``donor_pool``
       (``all`` or the name given);
@@ -343,7 +344,9 @@ def synthetic_control(
                 "mean_post_gap": treated["mean_post_gap"],
                 "uncertainty": float(others["mean_post_gap"].abs().quantile(0.9)) if len(others) else np.nan,
                 "rank": int(treated["rank"]),
+                # the province's own run and the placebo runs: the ratio's rank is among these
                 "n_runs": len(placebos),
+                "n_placebos": placebo_runs(placebos),
                 "p_value": np.nan if exact else int(treated["rank"]) / len(placebos),
                 # one-sided: runs whose mean post gap is at least the treated province's
                 "p_value_mean_gap": float(
@@ -401,7 +404,8 @@ def synthetic_control(
 def screened_p_values(placebos: pd.DataFrame, screens: tuple[float, ...] = SCREENS) -> dict[str, float]:
     """The RMSPE-ratio p-value among the treated province and the placebos whose pre-period RMSPE
     is within a factor ``k`` of the treated province's (``treated / k ≤ pre ≤ treated · k``), for
-    each ``k`` of ``screens``: ``{"p_value_screen_2": …, "n_runs_screen_2": …, …}``.
+    each ``k`` of ``screens``: ``{"p_value_screen_2": …, "n_runs_screen_2": …,
+    "n_placebos_screen_2": …, …}`` (the runs with the treated province's own; the placebo runs).
 
     ``placebos`` has the columns of ``SyntheticControlResult.placebos`` (``role``, ``pre_rmspe``,
     ``rmspe_ratio``), one row with role ``treated``."""
@@ -418,7 +422,15 @@ def screened_p_values(placebos: pd.DataFrame, screens: tuple[float, ...] = SCREE
             else float("nan")
         )
         out[f"n_runs_screen_{label}"] = 1 + len(kept)
+        out[f"n_placebos_screen_{label}"] = placebo_runs(kept)
     return out
+
+
+def placebo_runs(placebos: pd.DataFrame) -> int:
+    """How many placebo runs ``placebos`` holds: its rows whose ``role`` is ``placebo`` (each donor
+    treated in turn). The treated province's own run is not one: with 62 donors a study has 63
+    runs and 62 placebo runs. Every page, chart and table counting placebo runs uses this."""
+    return int(placebos["role"].eq("placebo").sum())
 
 
 def write_tables(result: SyntheticControlResult, out_dir: Path) -> list[Path]:
@@ -490,6 +502,7 @@ def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[st
             ratio="–" if pd.isna(fit["rmspe_ratio"]) else number_text(fit["rmspe_ratio"], lang, 1),
             rank=fit["rank"],
             n_runs=fit["n_runs"],
+            n_placebos=fit["n_placebos"],
             p_value="–" if pd.isna(fit["p_value"]) else number_text(fit["p_value"], lang, 3),
             p_gap=number_text(fit["p_value_mean_gap"], lang, 3),
         )
@@ -507,6 +520,6 @@ def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[st
     near = int((result.placebos["role"].eq("placebo") & result.placebos["pre_rmspe"].lt(0.05)).sum())
     if near:
         n_pre = int(result.years["period"].eq("pre").sum())
-        fields = {"n": near, "n_runs": fit["n_runs"], "province": province, "n_pre": n_pre}
+        fields = {"n": near, "n_placebos": fit["n_placebos"], "province": province, "n_pre": n_pre}
         out.append(text("programme.scm.near_perfect", lang, **fields))
     return out

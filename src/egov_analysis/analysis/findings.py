@@ -518,21 +518,39 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
 
 def _released(index: str, geography: str, years: list[int], lang: str) -> list[str]:
     """What the publisher released in ``years`` where the edition table says so, as one sentence
-    (:func:`released_notes`)."""
+    (:func:`released_notes`), then what it says of the file the project read (:func:`file_notes`)."""
     notes = released_notes(index, geography, years, lang)
-    return [_say("findings.released", lang, notes=fmt.join(notes, lang))] if notes else []
+    files = file_notes(index, geography, years, lang)  # the project's file, said as such
+    out: list[str] = []
+    if notes:
+        out.append(_say("findings.released", lang, notes=fmt.join(notes, lang)))
+    if files:
+        out.append(_say("findings.file_notes", lang, notes=fmt.join(files, lang)))
+    return out
 
 
 def released_notes(index: str, geography: str, years: Iterable[int], lang: str) -> list[str]:
-    """What the publisher released in ``years`` where ``meta/index_editions.csv`` says so (its
-    coverage note: "VCCI ranked 63 provinces but published only the top 30"), each note once with
-    its years, in ``lang``; ``[]`` where the table says nothing."""
+    """What the publisher ranked or released in ``years`` where ``meta/index_editions.csv`` says
+    so (its ``coverage_note_*``: "VCCI ranked 63 provinces but published only the top 30"), each
+    note once with its years, in ``lang``; ``[]`` where the table says nothing. Notes about the
+    file the project read (``file_note_*``) are not what the publisher released: :func:`file_notes`."""
+    return _edition_notes("coverage_note", index, geography, years, lang)
+
+
+def file_notes(index: str, geography: str, years: Iterable[int], lang: str) -> list[str]:
+    """What ``meta/index_editions.csv`` says of the file the project read in ``years`` (its
+    ``file_note_*``: "the sub-dimension file read here lacks Tiền Giang and Vĩnh Phúc"), each note
+    once with its years, in ``lang``; ``[]`` where the table says nothing."""
+    return _edition_notes("file_note", index, geography, years, lang)
+
+
+def _edition_notes(prefix: str, index: str, geography: str, years: Iterable[int], lang: str) -> list[str]:
     years = [int(y) for y in years]
     editions = meta_editions()
     here = editions[
         editions["index"].eq(index) & editions["geography"].eq(geography) & editions["year"].isin(years)
     ]
-    column = f"coverage_note_{lang}"
+    column = f"{prefix}_{lang}"
     if column not in here:
         return []
     by_note: dict[str, list[int]] = {}

@@ -226,19 +226,20 @@ def ranking_claims(milestones: pd.DataFrame, panel: pd.DataFrame, province_code:
     The claims and the editions they may refer to are in ``meta/programme_claims.csv``: one row
     per claim (its metric in the facts), the index and indicator, the candidate editions (a
     claim of "two years running" without years has several candidate pairs, separated by ``|``)
-    and a related ranking. One output row per claim, candidate and edition year (and per related
-    value), columns: ``claim`` (the fact's metric), ``claimed_rank``, ``claimed_of``,
-    ``source_url``, ``source_title``, ``source_date``, ``index``, ``indicator``, ``candidate``,
-    ``year``, ``role`` (claimed / related), ``published_rank``, ``rank_basis``, ``n_ranked``,
-    ``score``, ``value_source_url``, ``year_status`` (matches / differs / not held),
-    ``candidate_status`` and ``claim_status`` (matches / partly matched / disagrees / cannot be
-    matched: every candidate year matches; some match and the others are not held; a value
-    differs in every candidate; nothing held to compare).
+    and a related ranking. One output row per claim, role and edition (an edition in two
+    candidate pairs — 2016 in 2015+2016 and 2016+2017 — is one row, never repeated), columns:
+    ``claim`` (the fact's metric), ``claimed_rank``, ``claimed_of``, ``source_url``,
+    ``source_title``, ``source_date``, ``index``, ``indicator``, ``candidates`` (the candidate
+    sets the edition belongs to, ``2015+2016|2016+2017``), ``year``, ``role`` (claimed / related),
+    ``published_rank``, ``rank_basis``, ``n_ranked``, ``score``, ``value_source_url``,
+    ``year_status`` (matches / differs / not held) and ``claim_status`` (matches / partly matched
+    / disagrees / cannot be matched: every year of a candidate matches; some match and the others
+    are not held; a value differs in every candidate; nothing held to compare).
     """
     claims = _claims_table()
     facts = milestones.set_index("metric")
     own = panel[panel["province_code"].eq(province_code) & panel["geography"].eq("provinces_63")]
-    rows = []
+    rows: dict[tuple[str, str, str, str, int], dict[str, object]] = {}
     for claim in claims.itertuples():
         fact = facts.loc[claim.metric]
         base = {
@@ -262,30 +263,39 @@ def ranking_claims(milestones: pd.DataFrame, panel: pd.DataFrame, province_code:
                     status = "not held"
                 else:
                     status = "matches" if int(held["rank"]) == int(base["claimed_rank"]) else "differs"
-                rows.append(
-                    base
-                    | {
-                        "index": index,
-                        "indicator": indicator,
-                        "candidate": candidate.replace(" ", "+"),
-                        "year": year,
-                        "role": role,
-                        "published_rank": None if held is None else held["rank"],
-                        "rank_basis": None if held is None else held["rank_basis"],
-                        "n_ranked": None if held is None else held["n_ranked"],
-                        "score": None if held is None else held["score"],
-                        "value_source_url": None if held is None else held["source_url"],
-                        "year_status": status,
-                    }
-                )
-    table = pd.DataFrame(rows)
-    table["candidate_status"] = table.groupby(["claim", "role", "candidate"])["year_status"].transform(
-        _combine
-    )
-    claimed = table[table["role"].eq("claimed")]
-    status = claimed.groupby("claim")["candidate_status"].agg(_best)
-    table["claim_status"] = table["claim"].map(status)
+                key = (claim.metric, role, index, indicator, year)
+                if key in rows:  # the same edition in a second candidate set: one row, both sets
+                    rows[key]["candidates"] = f"{rows[key]['candidates']}|{candidate.replace(' ', '+')}"
+                    continue
+                rows[key] = base | {
+                    "index": index,
+                    "indicator": indicator,
+                    "candidates": candidate.replace(" ", "+"),
+                    "year": year,
+                    "role": role,
+                    "published_rank": None if held is None else held["rank"],
+                    "rank_basis": None if held is None else held["rank_basis"],
+                    "n_ranked": None if held is None else held["n_ranked"],
+                    "score": None if held is None else held["score"],
+                    "value_source_url": None if held is None else held["source_url"],
+                    "year_status": status,
+                }
+    table = pd.DataFrame(list(rows.values()))
+    claim_status = {
+        claim: _best(pd.Series([_combine(group["year_status"]) for _, _, group in candidate_groups(claimed)]))
+        for claim, claimed in table[table["role"].eq("claimed")].groupby("claim", sort=False)
+    }
+    table["claim_status"] = table["claim"].map(claim_status)
     return table.astype({"published_rank": "Int64", "n_ranked": "Int64", "score": "Float64", "year": "Int64"})
+
+
+def candidate_groups(rows: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    """``(role, candidate, rows of that candidate)`` for the rows of one claim (columns ``role``
+    and ``candidates`` of :func:`ranking_claims`), in the order the sets first appear: an
+    edition in two candidate sets is in both groups."""
+    sets = rows["candidates"].astype(str).str.split("|")
+    order = dict.fromkeys((role, c) for role, cs in zip(rows["role"], sets, strict=True) for c in cs)
+    return [(role, c, rows[rows["role"].eq(role) & sets.map(lambda cs, c=c: c in cs)]) for role, c in order]
 
 
 def _combine(statuses: pd.Series) -> str:
@@ -486,6 +496,19 @@ def dates_in_text(value: object, lang: str) -> object:
     return re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: date_text(m.group(0), lang), value)
 
 
+def goal_unit(unit: object, lang: str) -> str:
+    """A goal's unit (``goals.unit``: ``%``, ``% GRDP``, ``top-N`` …) in ``lang``, as its source
+    gives it (``programme.goal_unit."<unit>"``); "no unit given by the source" where the source
+    gives none. A unit the catalogue lacks raises ``MissingMessageError`` naming it: a unit is
+    never guessed."""
+    from ..formatting import is_missing
+    from ..meta.messages import text
+
+    if is_missing(unit) or not str(unit).strip():
+        return text("programme.goal_unit_none", lang)
+    return text(f"programme.goal_unit.{str(unit).strip()}", lang)
+
+
 def _key(status: str) -> str:
     return status.replace(" ", "_")
 
@@ -619,6 +642,8 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
                 )
                 for v, i, s in zip(values, frame["index"], status, strict=True)
             ]
+        elif key == "unit":  # a goal's unit as its source gives it, or that it gives none
+            table[column] = [goal_unit(u, lang) for u in values]
         elif key == "legal_basis":  # a decision's date as the page's language writes dates
             table[column] = values.map(lambda v: dates_in_text(v, lang), na_action="ignore")
         if key in _NOT_STATED_KEYS and not pd.api.types.is_numeric_dtype(table[column]):
@@ -697,7 +722,7 @@ def claim_findings(claims: pd.DataFrame, lang: str) -> list[str]:
     for _claim, rows in claims.groupby("claim", sort=False):
         first = rows.iloc[0]
         parts = []
-        for (role, candidate), group in rows.groupby(["role", "candidate"], sort=False):
+        for role, candidate, group in candidate_groups(rows):
             years = []
             for row in group.itertuples():
                 index = text(f"programme.index.{row.index}", lang)

@@ -130,7 +130,12 @@ def peers_and_median(
     panel: pd.DataFrame, index: str, province_code: str, indicator: str = "overall"
 ) -> pd.DataFrame:
     """Per year: the province's rank and score, its region's other provinces, and the national
-    median score (of the units with a score that year; a median of a partial list is marked)."""
+    median score (of the units with a score that year; a median of a partial list is marked).
+
+    Columns: those of :func:`select` (``n_ranked`` once: the units the publisher ranked), ``role``
+    (``province`` / ``regional peer`` / ``other``), ``median_score`` (the year's median score
+    held), ``n_score`` (units with a score held that year) and ``median_complete`` (every ranked
+    unit has a score held: the median is the national one)."""
     rows = select(panel, index, indicator)
     region = provinces()[province_code].region
     same_region = {c for c, p in provinces().items() if p.region == region}
@@ -141,11 +146,12 @@ def peers_and_median(
     )
     median = (
         rows.groupby("year")
-        .agg(median_score=("score", "median"), n_score=("score", "count"), n_ranked=("n_ranked", "max"))
+        .agg(median_score=("score", "median"), n_score=("score", "count"), ranked=("n_ranked", "max"))
         .reset_index()
     )
-    median["median_complete"] = median["n_score"].eq(median["n_ranked"])
-    return rows.merge(median, on="year", how="left")
+    median["median_complete"] = median["n_score"].eq(median["ranked"])
+    # the rows have their n_ranked already: merging a second one left n_ranked_x / n_ranked_y
+    return rows.merge(median.drop(columns="ranked"), on="year", how="left", validate="many_to_one")
 
 
 def units_34_values(panel: pd.DataFrame, index: str, indicator: str, year: int) -> pd.DataFrame:

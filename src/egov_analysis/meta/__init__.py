@@ -334,7 +334,9 @@ def editions() -> pd.DataFrame:
     """One row per index, year and geography published: ``n_ranked`` (units the publisher ranked),
     ``publisher`` (a key of :func:`publishers`: who published that edition), ``not_ranked`` (units
     the publisher left out of the ranking although the data read hold values for them, names
-    separated by ``;``) and ``coverage_note_en`` / ``coverage_note_vi``."""
+    separated by ``;``), ``coverage_note_en`` / ``coverage_note_vi`` (what the publisher ranked or
+    released: a page's "released" column) and ``file_note_en`` / ``file_note_vi`` (what the file
+    the project read lacks or holds: never shown as what the publisher released)."""
     return _editions(str(meta_dir())).copy()
 
 

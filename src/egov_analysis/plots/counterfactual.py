@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from ..analysis.counterfactual import SyntheticControlResult
+from ..analysis.counterfactual import SyntheticControlResult, placebo_runs
 from ..analysis.counterfactual_reading import SIGNIFICANCE
 from ..analysis.counterfactual_study import CounterfactualStudy
-from ..formatting import level_percent
+from ..formatting import level_percent, year_range
 from ..meta.messages import text
 from .chart import Chart, DrawingContext
 from .footer import break_note, series_breaks
@@ -130,8 +130,7 @@ def gap_chart(
             "alt_scm_gap",
             ctx.lang,
             province=province,
-            first=int(gaps["year"].min()),
-            last=int(gaps["year"].max()),
+            years=year_range(gaps["year"].min(), gaps["year"].max()),
             start=start,
             gap=_points(result.fit.iloc[0]["mean_post_gap"], ctx.lang),
         ),
@@ -172,7 +171,7 @@ def placebo_chart(
             "alt_scm_placebos",
             ctx.lang,
             province=province,
-            n=number(int(result.placebos["role"].eq("placebo").sum()), ctx.lang),
+            n=number(placebo_runs(result.placebos), ctx.lang),
             start=start,
             gap=_points(result.fit.iloc[0]["mean_post_gap"], ctx.lang),
         ),
@@ -363,8 +362,7 @@ def interval_chart(
             "alt_scm_intervals",
             ctx.lang,
             province=province,
-            first=int(bands["year"].min()),
-            last=int(bands["year"].max()),
+            years=year_range(bands["year"].min(), bands["year"].max()),
             level=level,
             n_zero=number(covers_zero, ctx.lang),
             n=number(len(bands), ctx.lang),

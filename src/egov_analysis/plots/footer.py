@@ -24,6 +24,7 @@ from .. import formatting, meta
 from ..analysis.findings import breaks_between
 from ..csv_safe import write_csv
 from ..meta import messages
+from ..provinces import display_names
 from .chart import Chart, DrawingContext, NoChart
 from .layout import DrawnTextCheck, TextProblem, set_footer, set_title, settle
 from .theme import join_words, word
@@ -146,12 +147,39 @@ def _files(out_dir: Path, name: str) -> tuple[Path, Path, Path]:
     return out_dir / f"{name}.png", out_dir / f"{name}.svg", out_dir / f"{name}.csv"
 
 
+# columns of a chart's data holding a unit's name: written as the reader knows it in the CSV
+# beside the chart ("TP. Hồ Chí Minh" / "Ho Chi Minh City", never the bare "Hồ Chí Minh")
+NAME_COLUMNS = ("province", "best_province", "unit_2025", "leader", "dropped", "merged_into")
+_MERGE_LEFTOVER = re.compile(r"^(.+)_(x|y)$")
+
+
+def figure_data(data: pd.DataFrame, lang: str, name: str = "") -> pd.DataFrame:
+    """The data of a chart as its CSV gives it: unit names in :data:`NAME_COLUMNS` as readers of
+    ``lang`` know them (the canonical key stays in ``province_code``). Raises ``ValueError``
+    naming the chart and the columns when a column is a merge's leftover (``n_ranked_x`` beside
+    ``n_ranked_y``: two frames merged on a column both held) or a helper column (``_order``), so
+    it never reaches a reader."""
+    columns = [str(c) for c in data.columns]
+    twin = {"x": "y", "y": "x"}
+    pairs = sorted(
+        c for c in columns if (m := _MERGE_LEFTOVER.match(c)) and f"{m[1]}_{twin[m[2]]}" in columns
+    )
+    if pairs:
+        raise ValueError(f"chart {name!r}: merge leftovers {pairs} in its data; name each column once")
+    helpers = [c for c in columns if c.startswith("_")]
+    if helpers:
+        raise ValueError(f"chart {name!r}: helper columns {helpers} in its data; drop them before drawing")
+    return display_names(data, lang, [c for c in NAME_COLUMNS if c in data.columns])
+
+
 def save(
-    fig: Figure, data: pd.DataFrame, name: str, out_dir: Path
+    fig: Figure, data: pd.DataFrame, name: str, out_dir: Path, lang: str = "en"
 ) -> tuple[tuple[Path, ...], tuple[TextProblem, ...]]:
     """Save ``fig`` as PNG and SVG and ``data`` as CSV in ``out_dir`` (no dates in the metadata,
-    so an unchanged chart gives identical files). Returns the files and the texts that overlap or
-    are cut in the PNG as written (measured while it is drawn)."""
+    so an unchanged chart gives identical files; the CSV as :func:`figure_data` gives it in
+    ``lang``). Returns the files and the texts that overlap or are cut in the PNG as written
+    (measured while it is drawn)."""
+    data = figure_data(data, lang, name)
     out_dir.mkdir(parents=True, exist_ok=True)
     png, svg, csv = _files(out_dir, name)
     with DrawnTextCheck(fig) as check:
@@ -273,7 +301,7 @@ def finish(
     settle(fig, after_layout)
     if ctx.out_dir is None:  # measured when the PNG is first made (Chart.png)
         return Chart(kind, fig, data, title, footer, alt_text, ctx.lang)
-    paths, problems = save(fig, data, name, ctx.out_dir)
+    paths, problems = save(fig, data, name, ctx.out_dir, ctx.lang)
     return Chart(kind, fig, data, title, footer, alt_text, ctx.lang, paths, _checked=[problems])
 
 

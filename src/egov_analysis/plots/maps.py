@@ -344,12 +344,11 @@ def maps_by_year(
         if shown["year"].eq(y).any()
     ]
     alt = text(
-        "atlas.chart.alt_maps",
+        "atlas.chart.alt_maps" if len(years) > 1 else "atlas.chart.alt_maps_one",
         ctx.lang,
         what=label,
         n=len(years),
-        first=years[0],
-        last=years[-1],
+        years=formatting.year_span(years),
         best="; ".join(best),
         blanks="; ".join(f"{y}: {len(b)}" for y, b in blanks.items() if b) or "0",
     )
@@ -359,7 +358,7 @@ def maps_by_year(
         kind="maps_by_year",
         name=name,
         data=shown,
-        title=ctx.word("title_map", what=label, year=f"{years[0]}–{years[-1]}", units=len(features)),
+        title=ctx.word("title_map", what=label, year=formatting.year_span(years), units=len(features)),
         sources=[*index_sources(index, shown, ctx.lang), ctx.word("source_outlines")],
         notes=notes,
         alt_text=alt,

@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..analysis.phases import counts_text
-from ..formatting import mark
+from ..formatting import mark, year_range
 from ..meta.messages import text
 from .chart import Chart, DrawingContext
 from .footer import break_note, series_breaks
@@ -105,8 +105,9 @@ def stages_chart(ctx: DrawingContext, phases: pd.DataFrame, *, name: str = "stag
             "alt_stages",
             ctx.lang,
             n=len(rows),
-            first=int(rows["start_year"].min()),
-            last=int(pd.concat([rows["end_year"], rows["known_until"]]).max()),
+            years=year_range(
+                rows["start_year"].min(), pd.concat([rows["end_year"], rows["known_until"]]).max()
+            ),
             open=int(rows["end_year"].isna().sum()),
         ),
     )
@@ -244,8 +245,7 @@ def _tranches_alt(ctx: DrawingContext, by_year: pd.DataFrame, base_year: int) ->
     return word(
         "alt_tranches",
         ctx.lang,
-        first=int(years.min()),
-        last=int(years.max()),
+        years=year_range(years.min(), years.max()),
         year=base_year,
         largest=number(float(amounts.iloc[at]), ctx.lang, 1),
         largest_year=int(years.iloc[at]),
@@ -504,7 +504,6 @@ def subindex_rank_chart(
             province=province,
             n=len(matrix),
             index=text(f"programme.index.{index}", ctx.lang),
-            first=years[0] if years else "",
-            last=years[-1] if years else "",
+            years=year_range(years[0], years[-1]) if years else "",
         ),
     )

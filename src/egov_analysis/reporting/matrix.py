@@ -119,14 +119,19 @@ def fields(values: Mapping[str, Any]) -> dict[str, str]:
 
 def display_fields(parameters: Mapping[str, Any], lang: str) -> dict[str, str]:
     """Names a reader sees, in ``lang``, from the domain tables: ``{index_name}`` for an ``index``
-    parameter and ``{indicator_name}`` for an ``indicator`` of that index (absent when unknown)."""
+    parameter, ``{indicator_name}`` for an ``indicator`` of that index (absent when unknown) and
+    ``{years}`` for ``start_year`` and ``end_year`` (:func:`~egov_analysis.formatting.year_range`)."""
     from .. import meta
+    from ..formatting import year_range
 
     out: dict[str, str] = {}
     index, indicator = parameters.get("index"), parameters.get("indicator")
     info = meta.indices().get(str(index)) if index is not None else None
     if info is not None:
         out["index_name"] = info.name_in(lang)
+    start, end = parameters.get("start_year"), parameters.get("end_year")
+    if start is not None and end is not None:  # "2017", never "2017–2017"
+        out["years"] = year_range(start, end)
     if index is not None and indicator is not None:
         table = meta.indicator_definitions()
         row = table[table["index"].eq(index) & table["indicator"].eq(indicator)]

@@ -146,17 +146,32 @@ def headline_table(own: pd.DataFrame, lang: str) -> Any:
 
 
 def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
-    """Per index and geography: years held, years with a score for every ranked unit, years with
-    every ranked unit but not every score, and the published share of the other years
-    (``published of n in year``; published: a score or a rank), and what the publisher released in
-    those years where the edition table says (VCCI published only the top 30 of PCI 2023–2024).
-    The statuses are the coverage table's (``meta.coverage``)."""
-    from ..analysis.findings import released_notes
+    """Per index and geography: years held, the units the publisher ranked in each edition (PCI:
+    42 in 2005, 64 in 2006–2008, 63 from 2009: ``n_ranked`` of the coverage table, from
+    ``meta/index_editions.csv``), years with a score for every ranked unit, years with every ranked
+    unit but not every score, and the held share of the other years (``held of n in year``; held: a
+    score or a rank), and what the publisher released in those years where the edition table says
+    (VCCI published only the top 30 of PCI 2023–2024). What the edition table says of the file the
+    project read (a sub-dimension file lacking two provinces) goes under the table, never in the
+    "released" column. The statuses are the coverage table's (``meta.coverage``)."""
+    from ..analysis.findings import file_notes, released_notes
 
     headline = coverage[coverage["indicator"].eq("overall")]
     records = []
+    about_files = []
     none = text("tables.none", lang)
     for (index, geography), rows in headline.groupby(["index", "geography"], sort=True):
+        partial_years = rows.loc[rows["status"].eq(PARTIAL), "year"]
+        files = file_notes(str(index), str(geography), partial_years, lang)
+        if files:
+            about_files.append(
+                text(
+                    "reporting.table.file_notes",
+                    lang,
+                    index=fmt.display_name("index", str(index), lang),
+                    notes="; ".join(files),
+                )
+            )
         partial = [
             text(
                 "findings.count_in_year",
@@ -172,14 +187,11 @@ def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
                 "index": index,
                 "geography": geography,
                 "years": fmt.year_span(rows["year"]),
+                "ranked": units_ranked_text(rows, lang),
                 "complete": fmt.year_span(rows.loc[rows["status"].eq(COMPLETE), "year"]) or none,
                 "ranks_only": fmt.year_span(rows.loc[rows["status"].eq(RANKS_ONLY), "year"]) or none,
                 "partial": "; ".join(partial) or none,
-                "released": "; ".join(
-                    released_notes(
-                        str(index), str(geography), rows.loc[rows["status"].eq(PARTIAL), "year"], lang
-                    )
-                )
+                "released": "; ".join(released_notes(str(index), str(geography), partial_years, lang))
                 or "–",  # the edition table says nothing of a part released: not "none released"
             }
         )
@@ -189,8 +201,10 @@ def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
         frame,
         [
             Column("index", "tables.column.index", kind="name", names="index"),
-            Column("geography", "tables.column.geography", kind="name", names="geography"),
+            # the area only: how many units each edition ranked is the next column's, per edition
+            Column("geography", "tables.column.geography", kind="name", names="geography_area"),
             Column("years", "tables.column.years"),
+            Column("ranked", "reporting.table.ranked"),
             Column("complete", "tables.column.complete_years"),
             *([Column("ranks_only", "tables.column.ranks_only_years")] if ranks_only else []),
             Column("partial", "reporting.table.partial_years"),
@@ -198,7 +212,27 @@ def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
         ],
         lang,
         title=text("reporting.table.coverage", lang),
-        notes=[text("reporting.table.coverage_note", lang)],
+        notes=[text("reporting.table.coverage_note", lang), *about_files],
+    )
+
+
+def units_ranked_text(rows: pd.DataFrame, lang: str) -> str:
+    """How many units the publisher ranked in each edition of ``rows`` (columns ``year``,
+    ``n_ranked``: one index and geography of the coverage table), as runs of years:
+    ``42 (2005); 64 (2006–2008); 63 (2009–2024)``, or the one number when every edition ranked
+    the same; "–" for editions whose count is not known."""
+    ranked = rows[["year", "n_ranked"]].drop_duplicates("year").sort_values("year")
+    counts = [None if fmt.is_missing(n) else int(n) for n in ranked["n_ranked"]]
+    runs: list[tuple[int | None, list[int]]] = []
+    for year, n in zip(ranked["year"].astype(int), counts, strict=True):
+        if runs and runs[-1][0] == n:
+            runs[-1][1].append(year)
+        else:
+            runs.append((n, [year]))
+    if len(runs) == 1:
+        return "–" if runs[0][0] is None else fmt.number(runs[0][0], lang)
+    return "; ".join(
+        f"{'–' if n is None else fmt.number(n, lang)} ({fmt.year_span(years)})" for n, years in runs
     )
 
 

@@ -1,0 +1,77 @@
+"""A single year is written as one year, in both languages: never "2024–2024", never "each of 1
+years" (the reviewer's language fault: template texts built for ranges of years)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from support import index_rows
+
+from egov_analysis import formatting as fmt
+from egov_analysis.meta import messages
+
+# placeholders that hold a year: a catalogue text joining two of them with a dash writes
+# "2024–2024" when they are the same year (a range goes through formatting.year_range instead)
+_YEAR_PAIR = re.compile(
+    r"\{(first|start|start_year|from_year|pre_start)\}\s*[–-]\s*\{(last|end|end_year|to_year)\}"
+)
+
+
+def test_a_range_of_one_year_is_that_year():
+    assert fmt.year_range(2024, 2024) == "2024"
+    assert fmt.year_range(2020, 2024) == "2020–2024"
+    assert fmt.year_runs([2024]) == ["2024"] and fmt.year_span([2024, 2024]) == "2024"
+    assert fmt.year_span([2005, 2006, 2007, 2010]) == "2005–2007, 2010"
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_no_catalogue_text_joins_two_year_fields_with_a_dash(lang):
+    pairs = {key: value for key, value in messages.catalogue(lang).items() if _YEAR_PAIR.search(value)}
+    assert pairs == {}
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_report_title_for_one_edition_names_the_year_once(lang):
+    from egov_analysis.reporting.matrix import display_fields
+
+    parameters = {"index": "egov_mic", "start_year": 2017, "end_year": 2017, "indicator": "overall"}
+    fields = {"index_upper": "EGOV_MIC", **display_fields(parameters, lang)}
+    title = messages.text("report_title.ranking_indicator", lang, **fields)
+    assert "2017" in title and "2017–2017" not in title
+    ranged = display_fields({**parameters, "start_year": 2005, "end_year": 2024}, lang)
+    assert ranged["years"] == "2005–2024"
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_maps_of_one_year_say_one_year(lang, tmp_path):
+    from egov_analysis import plots
+
+    data = index_rows(
+        [(2024, "22", "Quảng Ninh", 70.0, 1, 2), (2024, "01", "Hà Nội", 65.0, 2, 2)],
+        ["year", "province_code", "province", "score", "rank", "n_ranked"],
+        "pci",
+        "overall",
+        "provinces_63",
+        source_url="https://example.org/a",
+    )
+    ctx = plots.DrawingContext(lang=lang, out_dir=tmp_path)
+    chart = plots.maps_by_year(ctx, data, [2024], outlines=[])
+    alt = chart.alt_text
+    assert "2024" in alt and "2024–2024" not in alt
+    assert {"en": "each of 1 year", "vi": "trong 1 năm"}[lang] not in alt
+    assert {"en": "the one year held", "vi": "năm duy nhất"}[lang] in alt
+    assert "2024–2024" not in chart.title
+    two = plots.maps_by_year(ctx, pd.concat([data, data.assign(year=2023)]), [2023, 2024], outlines=[])
+    assert "2023–2024" in two.alt_text
+
+
+def test_the_data_dictionaries_give_a_one_edition_index_one_year():
+    # the 2017 e-government ranking has one edition: the dictionaries wrote "2017–2017"
+    from egov_analysis.fields import data_dictionary
+    from egov_analysis.translated_dictionary import data_dictionary_in
+
+    for page in (data_dictionary(), data_dictionary_in("vi")):
+        line = next(x for x in page.splitlines() if x.startswith("| `egov_mic`"))
+        assert "2017" in line and "2017–2017" not in line
