@@ -110,9 +110,13 @@ def budget_items(budget: pd.DataFrame, cpi: pd.DataFrame, base_year: int) -> pd.
     in ``base_year`` VND (``real_basis`` = derived), in VND and billions.
 
     ``period`` is the period the source gives (a total stays one amount for its period: no
-    per-year amount is derived from a total)."""
-    items = budget.copy()
-    items["amount_real_vnd"] = to_real(items["amount_vnd"], items["price_year"], base_year, cpi)
+    per-year amount is derived from a total). ``real_method``: a total's real amount is the sum of
+    its yearly tranches each in its own year's prices where the source gives them
+    (``yearly_tranches``), else the total moved from one year (``one_year``; see
+    :func:`egov_analysis.analysis.real.real_amounts`)."""
+    from .real import real_amounts
+
+    items = real_amounts(budget, cpi, base_year)
     items["amount_bn_vnd"] = items["amount_vnd"].astype("Float64") / 1e9
     items["amount_real_bn_vnd"] = items["amount_real_vnd"].astype("Float64") / 1e9
     items["base_year"] = base_year
@@ -837,6 +841,44 @@ def budget_findings(items: pd.DataFrame, lang: str) -> list[str]:
         )
         amount = number_text(float(row.amount_vnd) / 1e9, lang, 1)
         sentences.append(text("programme.text.counts", lang, item=item, amount=amount, counts=counts))
+    return sentences
+
+
+def real_amount_notes(items: pd.DataFrame, lang: str) -> list[str]:
+    """One sentence per total (``items`` as :func:`budget_items` returns them) saying how its real
+    amount was derived: the sum of its yearly tranches, each in its own year's prices, or one price
+    year because the source gives no yearly split (and none is invented)."""
+    from ..meta.messages import text
+
+    sentences = []
+    for total in items[items["level"].eq("total")].itertuples():
+        amount = number_text(float(total.amount_vnd) / 1e9, lang, 1)
+        if total.real_method == "yearly_tranches":
+            tranches = items[
+                items["phase_id"].eq(total.phase_id)
+                & items["basis"].eq(total.basis)
+                & items["level"].eq("tranche")
+            ]
+            years = sorted(int(y) for y in tranches["year_start"])
+            sentences.append(
+                text(
+                    "programme.text.real_from_tranches",
+                    lang,
+                    amount=amount,
+                    period=f"{years[0]}–{years[-1]}",  # the years its tranches cover
+                    years=", ".join(map(str, years)),
+                )
+            )
+        else:
+            sentences.append(
+                text(
+                    "programme.text.real_one_year",
+                    lang,
+                    amount=amount,
+                    period=total.period,
+                    year=int(total.price_year),
+                )
+            )
     return sentences
 
 
