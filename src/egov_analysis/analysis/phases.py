@@ -321,7 +321,9 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
 
     One row per index, indicator and year from the indicator's first held year (for ``overall``
     and for indicators added later: the index's first edition) to the last. Columns: ``index``,
-    ``indicator``, ``year``, ``status`` (published: the province's value is held; not held: the
+    ``indicator``, ``year``, ``status`` (held: the province's value is in the data held — published
+    or computed, which ``score_basis`` and ``rank_basis`` say, the one home of a value's status;
+    not held: the
     edition exists but the province's value is not among the published values held — top lists,
     editions not compiled; no edition: the index was not conducted that year; not in the index
     yet: the indicator was added later, e.g. PAPI's e-governance dimension in 2018), ``score``,
@@ -372,7 +374,7 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
     table["status"] = "not held"
     table.loc[~table["edition"].to_numpy(), "status"] = "no edition"
     table.loc[table["_new"].eq(True).to_numpy(), "status"] = "not in the index yet"
-    table.loc[has_value, "status"] = "published"
+    table.loc[has_value, "status"] = "held"
     labels = label_years(table["year"].astype(int).tolist(), phases)
     table["period"] = labels["period"].to_numpy()
     table["stages"] = labels["stages"].to_numpy()
@@ -416,7 +418,7 @@ def outcomes_by_stage(
     after the stage (by the years some source places it in).
 
     Columns: ``index``, ``indicator``, ``phase_id``, ``window`` (before / during / after),
-    ``years`` (editions in the window), ``n_published`` (years with a value held),
+    ``years`` (editions in the window), ``n_held`` (years with a value held),
     ``mean_score``, ``best_rank`` with ``best_rank_basis`` (computed when no year of that rank
     printed it), ``worst_rank``, ``mean_rank``, ``mean_national_median``, ``series_breaks`` (the
     index's series breaks inside the window's years held, comma-separated; "" for none).
@@ -434,7 +436,7 @@ def outcomes_by_stage(
         window[rows["year"] > stage.last_year] = "after"
         grouped = rows.assign(window=window).groupby(["index", "indicator", "window"], sort=False)
         for (index, indicator, win), group in grouped:
-            held = group[group["status"].eq("published")]
+            held = group[group["status"].eq("held")]
             years = held["year"].dropna().astype(int)
             breaks = (
                 breaks_between(str(index), str(indicator), years.min(), years.max()) if len(years) else []
@@ -455,7 +457,7 @@ def outcomes_by_stage(
                     "phase_id": stage.phase_id,
                     "window": win,
                     "years": len(group),
-                    "n_published": len(held),
+                    "n_held": len(held),
                     "mean_score": means["mean_score"],
                     "best_rank": best,
                     "best_rank_basis": pd.NA if pd.isna(best) else ("published" if printed else "computed"),
@@ -505,7 +507,7 @@ _WORDS = {
 _STAGE_KEYS = ("stage", "stages", "other_plans")
 _NOT_STATED_KEYS = ("stage", "legal_basis", "end_year", "period", "value", "goal", "fact", "topic")
 _SCORE_KEYS = ("score", "mean_score", "national_median", "peers_median")
-_WHOLE_KEYS = ("rank", "n_ranked", "best_rank", "n_published")
+_WHOLE_KEYS = ("rank", "n_ranked", "best_rank", "n_held")
 _AMOUNT_KEYS = ("amount", "amount_real")
 _YEAR_KEYS = ("year", "start_year", "end_year")
 
@@ -614,13 +616,11 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
         elif key == "national_median" and "index" in frame:  # none for part of a list, said so
             partial = text("programme.no_national_median", lang)
             # a year with no edition, or before the indicator existed, has no list at all: say which
-            status = frame["status"] if "status" in frame else pd.Series("published", index=frame.index)
+            status = frame["status"] if "status" in frame else pd.Series("held", index=frame.index)
             table[column] = [
                 fmt_mark(score(float(v), str(i), lang), "computed", lang)  # a median the project computed
                 if pd.notna(v)
-                else (
-                    partial if s in ("published", "not held") else text(f"programme.status.{_key(s)}", lang)
-                )
+                else (partial if s in ("held", "not held") else text(f"programme.status.{_key(s)}", lang))
                 for v, i, s in zip(values, frame["index"], status, strict=True)
             ]
         elif key == "legal_basis":  # a decision's date as the page's language writes dates
@@ -764,7 +764,7 @@ def outcome_counts(outcomes: pd.DataFrame, province: str, lang: str) -> list[str
     """One line per index (and PAPI's e-governance dimension) of :func:`outcomes`: how many of its
     editions have a value held for ``province`` ("PCI: 17 of 19 editions with a value held for
     Quảng Ninh"), in the plural form ``lang`` uses. Editions are the years whose status is
-    ``published`` or ``not held``; other statuses (not yet begun, outside the index's years) are
+    ``held`` or ``not held``; other statuses (not yet begun, outside the index's years) are
     not editions of the province.
 
     Raises ``KeyError`` naming a column (``index``, ``indicator``, ``status``) missing from
@@ -778,14 +778,14 @@ def outcome_counts(outcomes: pd.DataFrame, province: str, lang: str) -> list[str
     lines = []
     for (index, indicator), rows in overall.groupby(["index", "indicator"], sort=False):
         key = "e_governance" if indicator == "e_governance" else index
-        editions = int(rows["status"].isin(["published", "not held"]).sum())
+        editions = int(rows["status"].isin(["held", "not held"]).sum())
         lines.append(
             plural(
                 "programme.text.outcome_counts",
                 lang,
                 editions,
                 index=text(f"programme.index.{key}", lang),
-                published=number_text(int(rows["status"].eq("published").sum()), lang),
+                held=number_text(int(rows["status"].eq("held").sum()), lang),
                 editions=number_text(editions, lang),
                 province=province,
             )

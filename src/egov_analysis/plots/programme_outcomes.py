@@ -292,7 +292,7 @@ def outcomes_rank_chart(
         rows.append(part)
         _programme_span(ax, spans)
         held = part[part["rank"].notna()]
-        editions = part[part["status"].isin(["published", "not held"])]
+        editions = part[part["status"].isin(["held", "not held"])]
         breaks = series_breaks(index, editions["year"].astype(int), indicator)
         # a rank only where one is held: the line stops at a missing edition instead of bridging it
         ranks = editions["rank"].astype(float).where(editions["rank"].notna())
@@ -302,7 +302,7 @@ def outcomes_rank_chart(
         strip = top + 8
         missing = part[part["status"].eq("not held")]
         ax.plot(missing["year"].astype(int), [strip] * len(missing), "x", color=NOT_HELD, ms=5)
-        unranked = part[part["status"].eq("published") & part["rank"].isna()]
+        unranked = part[part["status"].eq("held") & part["rank"].isna()]
         unranked_any |= not unranked.empty
         ax.plot(unranked["year"].astype(int), [strip] * len(unranked), "s", mfc="none", color=NOT_HELD, ms=5)
         ax.axhline(top + 4, color="#BBBBBB", lw=0.8)
