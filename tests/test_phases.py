@@ -234,6 +234,37 @@ def test_no_computed_value_of_the_outcomes_is_called_published(tables):
         assert word in html and "published" not in html and "công bố" not in html
 
 
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_papi_total_a_source_prints_says_whose_it_is_among_the_sums(tables, tmp_path, lang):
+    """PAPI 2020 Quảng Ninh (48.811, a government site) and 2024 (47.8212, the press) stand among
+    the project's sums: the phase page's table gives each row's class of source beside the mark,
+    and the score chart's footer names the printed years and their classes."""
+    from egov_analysis import formatting, plots
+    from egov_analysis.plots import programme_outcomes as charts
+
+    table = ph.outcomes(tables["indices"], "22", tables["phases"])
+    papi = table[table["index"].eq("papi") & table["indicator"].eq("overall") & table["score"].notna()]
+    by_year = papi.set_index("year")
+    assert (by_year.loc[2020, "score_basis"], by_year.loc[2020, "source_class"]) == (
+        "published",
+        "provincial_government",
+    )
+    assert (by_year.loc[2024, "score_basis"], by_year.loc[2024, "source_class"]) == ("published", "press")
+    assert by_year.loc[2011, "score_basis"] == "computed"
+    html = ph.reader_table(
+        papi, {"year": "year", "score": "score", "source_class": "source_class"}, lang
+    ).as_raw_html()
+    for source_class in ("provincial_government", "press", "third_party_compilation"):
+        assert f">{formatting.display_name('source_class', source_class, lang)}<" in html
+    spans = ph.stage_spans(tables["phases"])
+    ctx = plots.DrawingContext(lang=lang, out_dir=tmp_path)
+    chart = charts.score_distribution_chart(ctx, table, spans, "Quảng Ninh", "papi", "overall")
+    footer = chart.footer.replace("\n", " ")
+    printed = "the score as a source prints it" if lang == "en" else "điểm do nguồn in ra"
+    assert printed in footer and "2020" in footer.split(printed)[0].rsplit("PAPI", 1)[-1]
+    assert formatting.display_name("source_class", "press", lang) in footer
+
+
 def test_outcomes_before_during_after_each_stage(tables):
     table = ph.outcomes(tables["indices"], "22", tables["phases"])
     by_stage = ph.outcomes_by_stage(table, tables["phases"]).set_index(

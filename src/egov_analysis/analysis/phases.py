@@ -328,12 +328,18 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
     editions not compiled; no edition: the index was not conducted that year; not in the index
     yet: the indicator was added later, e.g. PAPI's e-governance dimension in 2018), ``score``,
     ``rank``, ``rank_basis``,
-    ``n_ranked``, ``score_basis``, ``source_url``, ``national_n_score``, ``national_median``,
+    ``n_ranked``, ``score_basis``, ``source_url``, ``source_class`` (of the score's source: a
+    PAPI total the press or a government site prints among the project's sums says whose it is),
+    ``national_n_score``, ``national_median``,
     ``national_q1``, ``national_q3`` (missing unless ``national_complete``: every ranked unit has
     a score; the middle of a top list is no national median),
     ``peers_n_score``, ``peers_median``, ``peers_best_rank``, ``period``, ``stages``.
     """
     rows = panel[panel["geography"].eq("provinces_63") & panel["index"].isin(OUTCOME_INDICES)]
+    if "source_class" not in rows:  # a panel built without it: the class of each score's source
+        from ..meta import classify_sources
+
+        rows = rows.assign(source_class=classify_sources(rows["source_url"].astype("string"))["source_class"])
     region = provinces()[province_code].region
     peers = {c for c, p in provinces().items() if p.region == region and c != province_code}
     keys = ["index", "indicator", "year"]
@@ -367,7 +373,7 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
             ]
     grid = pd.DataFrame(grid).astype({"year": rows["year"].dtype})
     own = rows[rows["province_code"].eq(province_code)][
-        [*keys, "score", "rank", "rank_basis", "n_ranked", "score_basis", "source_url"]
+        [*keys, "score", "rank", "rank_basis", "n_ranked", "score_basis", "source_url", "source_class"]
     ]
     table = grid.merge(own, on=keys, how="left").join(national, on=keys).join(peer, on=keys)
     has_value = (table["score"].notna() | table["rank"].notna()).to_numpy()
@@ -397,6 +403,7 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
         "n_ranked",
         "score_basis",
         "source_url",
+        "source_class",
         "national_n_score",
         "national_median",
         "national_q1",
@@ -578,9 +585,9 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
     written "not stated" (``programme.not_stated``); a missing number "not published".
 
     Raises ``KeyError`` naming a column missing from ``frame``."""
+    from ..formatting import display_name, score
     from ..formatting import mark as fmt_mark
     from ..formatting import number as fmt_number
-    from ..formatting import score
     from ..meta.messages import text
     from ..tables import people_table
 
@@ -597,6 +604,8 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
             )
         elif column == "index":
             table[column] = values.map(lambda i: text(f"programme.index.{i}", lang), na_action="ignore")
+        elif key == "source_class":  # whose value it is: the press, a government site, a compilation
+            table[column] = values.map(lambda c: display_name("source_class", c, lang), na_action="ignore")
         elif column == "indicator" and "index" in frame:
             table[column] = [_indicator_text(i, c, lang) for i, c in zip(frame["index"], values, strict=True)]
         elif key in _WORDS:

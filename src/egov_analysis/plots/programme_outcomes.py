@@ -21,7 +21,7 @@ from ..analysis.phases import counts_text
 from ..formatting import mark
 from ..meta.messages import text
 from .chart import Chart, DrawingContext
-from .footer import break_note, series_breaks
+from .footer import break_note, score_status_notes, series_breaks
 from .footer import finish as finish_chart
 from .layout import new_figure, new_grid
 from .ranks import indicator_name
@@ -420,7 +420,10 @@ def score_distribution_chart(
         data=part,
         title=title,
         sources=[text(f"programme.index.{index}", ctx.lang)],
-        notes=[break_note(index, year, ctx.lang, indicator) for year in breaks],
+        notes=[
+            *(break_note(index, year, ctx.lang, indicator) for year in breaks),
+            *score_status_notes(index, own, ctx.lang),  # the sums marked, the printed years named
+        ],
         alt=_distribution_alt(ctx, own, province, index, text(f"programme.index.{key}", ctx.lang)),
     )
 
