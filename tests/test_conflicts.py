@@ -160,6 +160,14 @@ def test_a_score_a_source_prints_is_published_even_where_the_project_can_compute
     assert conflicts.empty  # they agree: nothing to decide
 
 
+def test_a_copy_printed_coarser_than_the_publisher_prints_leaves_the_precise_sum():
+    # PAPI prints two decimals: a press "47.8" is the total rounded, not a printed value to cite
+    panel, conflicts = reconcile(_papi_2024(47.8))
+    row = panel.iloc[0]
+    assert row["score"] == 47.821236 and row["score_basis"] == "computed"
+    assert conflicts.empty
+
+
 def test_a_printed_score_never_reorders_a_rank_computed_from_the_precise_parts():
     from egov_analysis.clean.derive import add_ranks
 

@@ -30,13 +30,14 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..meta import classify_sources
+from ..meta import classify_sources, package_rows
 from .problems import Problems
 from .validate import KEY
 
@@ -115,7 +116,7 @@ class _Cluster:
                 field == "rank" and m.get("rank_basis") == "computed",
                 # and so is a score some source prints (a PAPI total the press prints is the
                 # press's value, published, even where the project's sum of the parts agrees)
-                field == "score" and m.get("score_basis") == "computed",
+                field == "score" and not _printed_in_full(m.get("index"), m.get("score_basis"), decimals),
                 min(precedence, RELAY_PRECEDENCE),
                 -(int(decimals) if field == "score" and pd.notna(decimals) else 0),
                 precedence,
@@ -376,6 +377,7 @@ def _representatives(field: str, multi: pd.DataFrame, group_id: Any, agreed: Any
     missing: list[Any] = [None] * len(multi)
     basis: list[Any] = multi["rank_basis"].tolist() if "rank_basis" in multi.columns else missing
     score_basis: list[Any] = multi["score_basis"].tolist() if "score_basis" in multi.columns else missing
+    index: list[Any] = multi["index"].tolist() if "index" in multi.columns else missing
     decimals: list[Any] = multi["score_decimals"].tolist() if "score_decimals" in multi.columns else missing
     precedence = multi["source_precedence"].tolist()
     url = multi["source_url"].tolist()
@@ -383,7 +385,7 @@ def _representatives(field: str, multi: pd.DataFrame, group_id: Any, agreed: Any
         (
             int(gid),
             field == "rank" and str(basis[i]) == "computed",
-            field == "score" and str(score_basis[i]) == "computed",
+            field == "score" and not _printed_in_full(index[i], score_basis[i], decimals[i]),
             min(int(precedence[i]), RELAY_PRECEDENCE),
             -(int(decimals[i]) if field == "score" and pd.notna(decimals[i]) else 0),
             int(precedence[i]),
@@ -397,6 +399,22 @@ def _representatives(field: str, multi: pd.DataFrame, group_id: Any, agreed: Any
     for entry in ordered:
         chosen.setdefault(entry[0], entry[-1])
     return np.array(list(chosen.values()), dtype=int)
+
+
+@cache
+def _publisher_decimals() -> dict[str, int]:
+    """Decimals each publisher prints its scores with, by index (``meta/score_precision.csv``)."""
+    return {r["index"]: int(r["decimals"]) for r in package_rows("score_precision.csv")}
+
+
+def _printed_in_full(index: Any, basis: Any, decimals: Any) -> bool:
+    """Whether a score is one a source prints at (at least) the publisher's precision: cited
+    before the project's own sum that agrees with it. A copy printed coarser ("3.7" for PAPI's
+    3.7099, printed with two decimals) is that value rounded: the precise sum is kept."""
+    if str(basis) == "computed":
+        return False
+    wanted = _publisher_decimals().get(str(index))
+    return wanted is None or (pd.notna(decimals) and int(decimals) >= wanted)
 
 
 AGREEING_SUM_NOTE = "the project's sum of the published parts agrees ({value}): a cross-check, not the source"
