@@ -155,7 +155,23 @@ def test_phase_totals_sum_totals_only_over_their_stated_period():
     row = totals.iloc[0]
     assert row["amount_vnd"] == 300_000_000_000 and row["items"] == 1
     assert (row["first_year"], row["last_year"]) == (2012, 2014)
-    assert row["amount_real_vnd"] == 346_500_000_000 and row["real_basis"] == "derived"
+    # the source gives the total's yearly tranches (100 in 2012, 200 in 2013): each is moved with
+    # its own year's prices and summed, 100 × 115.5/100 + 200 × 115.5/110, not 300 × 115.5/100
+    assert row["amount_real_vnd"] == 325_500_000_000 and row["real_basis"] == "derived"
+    assert row["real_method"] == real.YEARLY_TRANCHES
+
+
+def test_a_total_without_yearly_tranches_is_moved_from_one_year_and_the_page_says_so():
+    split_lost = BUDGET[BUDGET["level"].eq("total")]  # no tranche given: no split is invented
+    totals = real.phase_totals(split_lost, CPI, 2014)
+    assert totals["amount_real_vnd"].tolist() == [346_500_000_000]
+    assert totals["real_method"].tolist() == [real.ONE_YEAR]
+    items = phases.budget_items(split_lost, CPI, 2014)
+    for lang, words in (("en", "one price year, 2012"), ("vi", "một năm duy nhất, năm 2012")):
+        (sentence,) = phases.real_amount_notes(items, lang)
+        assert words in sentence
+    (sentence,) = phases.real_amount_notes(phases.budget_items(BUDGET, CPI, 2014), "en")
+    assert "sum of its yearly tranches (2012, 2013)" in sentence
 
 
 def test_budget_items_have_billions_and_a_period():

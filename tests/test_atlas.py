@@ -220,6 +220,34 @@ def test_papi_dimension_sums_and_totals_carry_the_mark_in_the_profile_tables(lan
     assert cells.count(fmt.computed_legend(lang)[:30]) == 1
 
 
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_papi_total_a_source_prints_says_whose_it_is_in_the_profile_history(lang):
+    """Quảng Ninh's PAPI totals are the project's sums except where a source prints one (2020:
+    48.811, a government site): the history table gives each year's class of source beside the
+    mark, so the printed value neither passes for a sum nor stands unexplained among them."""
+    sums = rows(
+        [(2019, QN, "Quảng Ninh", 46.6628, 3, 63), (2022, QN, "Quảng Ninh", 47.8763, 1, 61)], index="papi"
+    )
+    sums = sums.assign(
+        score_basis="computed", source_url="https://github.com/hnks-gh/ml-mcdm/blob/x/data.csv"
+    )
+    printed = rows([(2020, QN, "Quảng Ninh", 48.811, 1, 63)], index="papi").assign(
+        score_basis="published",
+        source_url="http://news.gov.vn/print/quang-ninh-leads-in-papi-2020-rankings-11140879.htm",
+    )
+    quang_ninh = profiles.subject("Quảng Ninh")
+    history = profiles.history(pd.concat([sums, printed], ignore_index=True), quang_ninh)
+    (table,) = atlas_sections.history_tables(history, quang_ninh, lang)
+    cells = table.as_raw_html()
+    assert re.search(r">48[.,]81<", cells) and re.search(r">46[.,]66†<", cells)
+    government = fmt.display_name("source_class", "provincial_government", lang)
+    compilation = fmt.display_name("source_class", "third_party_compilation", lang)
+    assert f">{government}<" in cells and cells.count(f">{compilation}<") == 2
+    # only sums (or only printed values): the mark alone says it, no class column
+    (only_sums,) = atlas_sections.history_tables(profiles.history(sums, quang_ninh), quang_ninh, lang)
+    assert f">{compilation}<" not in only_sums.as_raw_html()
+
+
 def test_region_peers_rank_the_regions_provinces_and_link_them():
     who = profiles.subject("Hà Nội")
     peers = profiles.region_peers(PANEL, who)

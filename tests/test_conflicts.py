@@ -129,6 +129,82 @@ def test_values_printed_cut_off_agree_with_the_precise_value():
     assert "cut off" in conflicts["rule"].iloc[0]
 
 
+def _papi_2024(press_score: float) -> pd.DataFrame:
+    """Quảng Ninh's PAPI 2024 total as the project sums it from a compilation of PAPI's parts, and
+    as the press prints it."""
+    sum_of_parts = {
+        "year": 2024,
+        "score": 47.821236,
+        "score_basis": "computed",
+        "source_url": "https://github.com/hnks-gh/ml-mcdm/blob/d165721ef5b79e96a1f9daa013612eef57d31734/data/csv/2024.csv",
+        "note": "derived: sum of 8 dimensions",
+    }
+    printed = {
+        "year": 2024,
+        "score": press_score,
+        "score_basis": "published",
+        "source_url": "https://baomoi.net.vn/quang-ninh-tiep-tuc-giu-vung-vi-tri-quan-quan-papi-nam-2024-c51983085.epi",
+        "note": 'article: "47,8212"',
+    }
+    return candidate_rows([sum_of_parts, printed], index="papi", rank_basis="")
+
+
+@pytest.mark.parametrize("press_score", [47.8212, 47.82])
+def test_a_score_a_source_prints_is_published_even_where_the_project_can_compute_it(press_score):
+    # Quảng Ninh's PAPI 2024 total: the press prints it; the sum of the parts is a cross-check
+    panel, conflicts = reconcile(_papi_2024(press_score))
+    row = panel.iloc[0]
+    assert row["score"] == press_score and row["score_basis"] == "published"
+    assert row["source_url"].startswith("https://baomoi.net.vn/")
+    assert "sum of the published parts agrees (47.8212)" in row["note"]
+    assert conflicts.empty  # they agree: nothing to decide
+
+
+def test_a_copy_printed_coarser_than_the_publisher_prints_leaves_the_precise_sum():
+    # PAPI prints two decimals: a press "47.8" is the total rounded, not a printed value to cite
+    panel, conflicts = reconcile(_papi_2024(47.8))
+    row = panel.iloc[0]
+    assert row["score"] == 47.821236 and row["score_basis"] == "computed"
+    assert conflicts.empty
+
+
+def test_a_printed_score_never_reorders_a_rank_computed_from_the_precise_parts():
+    from egov_analysis.clean.derive import add_ranks
+
+    # PAPI 2019 administrative procedures: Nghệ An 7.393975 (the press prints 7.39) is above
+    # TP. Hồ Chí Minh's 7.391233; the rounded printed value must not swap them
+    rows = candidate_rows(
+        [
+            {
+                "province_code": "40",
+                "score": 7.393975,
+                "score_basis": "computed",
+                "source_url": "https://github.com/x/y/1",
+            },
+            {
+                "province_code": "40",
+                "score": 7.39,
+                "score_basis": "published",
+                "source_url": "https://news.vn/a",
+            },
+            {
+                "province_code": "79",
+                "score": 7.391233,
+                "score_basis": "computed",
+                "source_url": "https://github.com/x/y/1",
+            },
+        ],
+        index="toy_index",
+        year=2019,
+        rank_basis="",
+    )
+    panel, _ = reconcile(rows)
+    panel = add_ranks(panel.assign(province=panel["province_name"]))
+    ranks = dict(zip(panel["province_code"], panel["rank"], strict=True))
+    assert panel.set_index("province_code").loc["40", "score"] == 7.39
+    assert ranks == {"40": 1, "79": 2}
+
+
 @pytest.fixture(scope="module")
 def tables(real_processed) -> dict[str, pd.DataFrame]:
     processed = real_processed.processed

@@ -5,6 +5,7 @@ reason told apart and said in the page's language. Fast: small frames and the ra
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from egov_analysis import config, meta
 from egov_analysis.analysis import quality
@@ -88,8 +89,23 @@ def _why(url: str) -> str:
     return why
 
 
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_par_2020_top_ten_loss_says_what_the_bare_ip_page_reprints(lang):
+    """PAR Index 2020's top 10 (Quảng Ninh 91.04 …) is held only on a reposting site at a bare IP
+    address: the loss says whose note the page reprints and which newspaper's report, so a reader
+    knows where the citable original is, in the page's language."""
+    from egov_analysis.reporting.sections import _loss_reason
+
+    url = "http://211.88.39.63/article/gb/tjsj/202106/549782.html"
+    found = quality.losses(pd.DataFrame([_lost(url, _why(url))])).iloc[0]
+    assert (found["reason_kind"], found["host"]) == ("refused_host", "211.88.39.63")
+    reason = _loss_reason(found, lang)
+    assert "Báo Đầu tư" in reason and ("28 June 2021" if lang == "en" else "28/6/2021") in reason
+    assert ("bare IP address" if lang == "en" else "địa chỉ IP trần") in reason
+
+
 def test_each_reason_an_importer_writes_is_told_apart():
-    ip = "http://211.88.39.63/x"
+    ip = "http://203.0.113.7/x"
     spam = "http://xemtivisohd.org/a.html"
     portal = "http://chuyendoiso.quangnam.gov.vn/b"
     lost = pd.DataFrame(
@@ -107,7 +123,7 @@ def test_each_reason_an_importer_writes_is_told_apart():
     )
     found = quality.losses(lost).set_index("reason_kind")
     assert sorted(found.index) == ["bare_ip", "other_province_portal", "refused_host"]
-    assert found.loc["bare_ip", "host"] == "211.88.39.63"
+    assert found.loc["bare_ip", "host"] == "203.0.113.7"
     assert found.loc["bare_ip", "topic"] == "par"
     assert found.loc["refused_host", "host"] == "xemtivisohd.org"
     assert found.loc["refused_host", "topic"] == "papi"

@@ -75,6 +75,26 @@ def test_every_edition_names_its_publisher_in_both_languages():
         meta.edition_publisher("dti", 2019)
 
 
+def test_the_first_ict_edition_says_its_publisher_is_not_sourced():
+    """No source held names who published ICT Index 2006 (its values are a dataset hub's
+    compilation): the footer says so instead of naming a ministry no source gives."""
+    from egov_analysis.plots.footer import index_name
+
+    first = meta.edition_publisher("ict", 2006)
+    assert first.publisher == "not_sourced"
+    assert meta.edition_publisher("ict", 2010).publisher == "mic"
+    for lang, words in (
+        ("en", "a publisher no source held names (2006)"),
+        ("vi", "chưa được nguồn nào nêu tên (2006)"),
+    ):
+        name = index_name("ict", lang, [2006, 2010])
+        assert words in name and meta.publishers()["mic"].name_in(lang) + " (2010)" in name
+    edition = meta.editions().query("index == 'ict' and year == 2006").iloc[0]
+    assert (
+        "not sourced" in edition["file_note_en"] and "chưa có nguồn" in edition["file_note_vi"]
+    )  # not released
+
+
 def test_an_edition_naming_an_unknown_publisher_is_refused(meta_copy):
     path = meta_copy / "index_editions.csv"
     lines = path.read_text(encoding="utf-8").splitlines()

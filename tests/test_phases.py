@@ -210,16 +210,61 @@ def test_outcomes_on_all_seven_indices(tables):
     overall = table[table["indicator"].eq("overall")]
     assert set(overall["index"]) == {"pci", "papi", "par", "sipas", "ict", "dti", "egov_mic"}
     status = table.set_index(["index", "indicator", "year"])["status"]
-    assert status[("pci", "overall", 2017)] == "published"
+    assert status[("pci", "overall", 2017)] == "held"
     assert status[("papi", "overall", 2021)] == "not held"  # not published: sample problems
     assert status[("ict", "overall", 2021)] == "no edition"
     assert status[("papi", "e_governance", 2017)] == "not in the index yet"
-    assert status[("papi", "e_governance", 2018)] == "published"
-    assert status[("egov_mic", "overall", 2017)] == "published"
+    assert status[("papi", "e_governance", 2018)] == "held"
+    assert status[("egov_mic", "overall", 2017)] == "held"
     row = table.set_index(["index", "indicator", "year"]).loc[("pci", "overall", 2011)]
     assert row["period"] == "before" and row["national_complete"]
     assert row["peers_n_score"] == 10  # the Red River Delta without Quảng Ninh
     assert table.loc[table["index"].eq("pci") & table["indicator"].ne("overall"), "indicator"].nunique() >= 9
+
+
+def test_no_computed_value_of_the_outcomes_is_called_published(tables):
+    """A row's status says whether the value is held; whether it is published or computed is said
+    once, by score_basis and rank_basis (a PAPI total summed by the project is not "published")."""
+    table = ph.outcomes(tables["indices"], "22", tables["phases"])
+    assert "published" not in set(table["status"])
+    computed = table[table["score_basis"].eq("computed").fillna(False)]
+    assert len(computed) and set(computed["status"]) == {"held"}
+    papi_2011 = table.set_index(["index", "indicator", "year"]).loc[("papi", "overall", 2011)]
+    assert (papi_2011["status"], papi_2011["score_basis"]) == ("held", "computed")
+    for lang, word in (("en", ">held<"), ("vi", ">có trong dữ liệu đang lưu<")):
+        html = ph.reader_table(table.head(3), {"year": "year", "status": "status"}, lang).as_raw_html()
+        assert word in html and "published" not in html and "công bố" not in html
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_a_papi_total_a_source_prints_says_whose_it_is_among_the_sums(tables, tmp_path, lang):
+    """PAPI 2020 Quảng Ninh (48.811, a government site) and 2024 (47.8212, the press) stand among
+    the project's sums: the phase page's table gives each row's class of source beside the mark,
+    and the score chart's footer names the printed years and their classes."""
+    from egov_analysis import formatting, plots
+    from egov_analysis.plots import programme_outcomes as charts
+
+    table = ph.outcomes(tables["indices"], "22", tables["phases"])
+    papi = table[table["index"].eq("papi") & table["indicator"].eq("overall") & table["score"].notna()]
+    by_year = papi.set_index("year")
+    assert (by_year.loc[2020, "score_basis"], by_year.loc[2020, "source_class"]) == (
+        "published",
+        "provincial_government",
+    )
+    assert (by_year.loc[2024, "score_basis"], by_year.loc[2024, "source_class"]) == ("published", "press")
+    assert by_year.loc[2011, "score_basis"] == "computed"
+    html = ph.reader_table(
+        papi, {"year": "year", "score": "score", "source_class": "source_class"}, lang
+    ).as_raw_html()
+    for source_class in ("provincial_government", "press", "third_party_compilation"):
+        assert f">{formatting.display_name('source_class', source_class, lang)}<" in html
+    spans = ph.stage_spans(tables["phases"])
+    ctx = plots.DrawingContext(lang=lang, out_dir=tmp_path)
+    chart = charts.score_distribution_chart(ctx, table, spans, "Quảng Ninh", "papi", "overall")
+    footer = chart.footer.replace("\n", " ")
+    printed = "the score as a source prints it" if lang == "en" else "điểm do nguồn in ra"
+    assert printed in footer and "2020" in footer.split(printed)[0].rsplit("PAPI", 1)[-1]
+    assert formatting.display_name("source_class", "press", lang) in footer
 
 
 def test_outcomes_before_during_after_each_stage(tables):
@@ -228,7 +273,7 @@ def test_outcomes_before_during_after_each_stage(tables):
         ["index", "indicator", "phase_id", "window"]
     )
     before = by_stage.loc[("pci", "overall", "egov_scheme_2012_2017", "before")]
-    assert before["years"] == 7 and before["n_published"] == 7  # 2005-2011
+    assert before["years"] == 7 and before["n_held"] == 7  # 2005-2011
     during = by_stage.loc[("pci", "overall", "egov_scheme_2012_2017", "during")]
     assert (during["years"], during["best_rank"]) == (6, 1)
     assert ("papi", "e_governance", "egov_scheme_2012_2017", "during") in by_stage.index
@@ -270,7 +315,7 @@ def test_the_outcomes_rank_chart_stops_its_line_at_gaps_and_breaks_and_marks_unr
     from egov_analysis.plots import programme_outcomes as charts
 
     years = list(range(2016, 2023))
-    status = ["published", "published", "published", "published", "not held", "published", "published"]
+    status = ["held", "held", "held", "held", "not held", "held", "held"]
     ranks = [10, 12, 5, 6, None, 4, None]  # 2022: a score with no rank
     outcomes = pd.DataFrame(
         {

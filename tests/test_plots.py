@@ -428,3 +428,29 @@ def test_a_figure_csv_gives_display_names_and_no_merge_leftovers(lang, tmp_path)
         figure_data(leftover, lang, "ranks_phases")
     with pytest.raises(ValueError, match="_order"):
         figure_data(pd.DataFrame({"year": [2024], "_order": [1]}), lang, "outcomes")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_papi_chart_footer_names_the_printed_years_among_the_sums(lang):
+    from egov_analysis.plots.footer import index_notes
+
+    rows = pd.DataFrame(
+        {
+            "year": [2019, 2020, 2022],
+            "indicator": "overall",
+            "score": [46.66, 48.811, 47.88],
+            "score_basis": ["computed", "published", "computed"],
+            "source_url": [
+                "https://github.com/hnks-gh/ml-mcdm/blob/x/2019.csv",
+                "http://news.gov.vn/print/quang-ninh-leads-in-papi-2020-rankings-11140879.htm",
+                "https://github.com/hnks-gh/ml-mcdm/blob/x/2022.csv",
+            ],
+        }
+    )
+    notes = index_notes("papi", rows, lang)
+    assert messages.text("chart.note_scores_summed", lang) in notes
+    government = messages.text("names.source_class.provincial_government", lang)
+    (printed,) = [n for n in notes if government in n]
+    assert printed.startswith("PAPI 2020:")
+    # only sums: no printed year to name
+    assert not [n for n in index_notes("papi", rows.iloc[[0, 2]], lang) if government in n]

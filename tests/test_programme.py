@@ -195,6 +195,14 @@ def test_phase_totals_nominal_and_real_without_per_year_amounts(processed):
     assert not any("per_year" in c for c in totals.columns)
 
 
+def test_tranches_are_priced_in_their_own_year_when_cleaned(processed):
+    budget = load("budget", processed).set_index("item")
+    assert budget.loc["tranche_2013", "price_year"] == 2013
+    assert budget.loc["tranche_2014", "price_year"] == 2014
+    assert budget.loc["scheme_total", "price_year"] == 2012
+    assert budget.loc["new_projects_2018_2020", "price_year"] == 2018
+
+
 def test_mapping_tables_warn_about_unmapped_and_unused_names(tmp_path):
     raw = tmp_path / "raw"
     real = config.paths().raw
@@ -217,9 +225,3 @@ def test_real_data_build_warns_about_nothing(processed):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ProgrammeMappingWarning)
         build_programme_tables(config.paths().raw, Problems())
-
-
-def test_tranches_are_in_the_prices_of_their_total(processed):
-    budget = load("budget", processed).set_index("item")
-    assert set(budget.loc[["tranche_2012", "tranche_2013", "tranche_2014"], "price_year"]) == {2012}
-    assert budget.loc["new_projects_2018_2020", "price_year"] == 2018

@@ -97,7 +97,7 @@ def test_outcome_counts_say_how_many_editions_hold_a_value_in_the_languages_plur
             "index": ["pci", "pci", "pci", "egov_mic", "papi", "papi"],
             "indicator": ["overall", "overall", "overall", "overall", "e_governance", "overall"],
             "year": [2016, 2017, 2018, 2017, 2018, 2021],
-            "status": ["published", "not held", "published", "published", "published", "not held"],
+            "status": ["held", "not held", "held", "held", "held", "not held"],
         }
     )
     en = ph.outcome_counts(outcomes, "Quảng Ninh", "en")
@@ -129,7 +129,7 @@ def test_a_year_before_the_indicator_existed_says_so_in_the_median_column() -> N
         {
             "index": ["papi", "papi"],
             "year": pd.array([2016, 2023], dtype="Int64"),
-            "status": ["not in the index yet", "published"],
+            "status": ["not in the index yet", "held"],
             "national_median": pd.array([None, None], dtype="Float64"),
         }
     )

@@ -358,8 +358,8 @@ BUDGET = Table(
         Field(
             "price_year",
             "Int64",
-            "The year whose prices the amount is in (the year it was "
-            "stated; the first year of a multi-year plan).",
+            "The year whose prices the amount is in (a yearly tranche: "
+            "its year; a total: the year it was stated, the first year of a multi-year plan).",
             nullable=False,
         ),
         Field("amount_vnd", "Int64", "The amount in whole VND.", unit="VND", nullable=False, minimum=0),

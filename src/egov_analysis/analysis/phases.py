@@ -110,9 +110,13 @@ def budget_items(budget: pd.DataFrame, cpi: pd.DataFrame, base_year: int) -> pd.
     in ``base_year`` VND (``real_basis`` = derived), in VND and billions.
 
     ``period`` is the period the source gives (a total stays one amount for its period: no
-    per-year amount is derived from a total)."""
-    items = budget.copy()
-    items["amount_real_vnd"] = to_real(items["amount_vnd"], items["price_year"], base_year, cpi)
+    per-year amount is derived from a total). ``real_method``: a total's real amount is the sum of
+    its yearly tranches each in its own year's prices where the source gives them
+    (``yearly_tranches``), else the total moved from one year (``one_year``; see
+    :func:`egov_analysis.analysis.real.real_amounts`)."""
+    from .real import real_amounts
+
+    items = real_amounts(budget, cpi, base_year)
     items["amount_bn_vnd"] = items["amount_vnd"].astype("Float64") / 1e9
     items["amount_real_bn_vnd"] = items["amount_real_vnd"].astype("Float64") / 1e9
     items["base_year"] = base_year
@@ -327,17 +331,25 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
 
     One row per index, indicator and year from the indicator's first held year (for ``overall``
     and for indicators added later: the index's first edition) to the last. Columns: ``index``,
-    ``indicator``, ``year``, ``status`` (published: the province's value is held; not held: the
+    ``indicator``, ``year``, ``status`` (held: the province's value is in the data held — published
+    or computed, which ``score_basis`` and ``rank_basis`` say, the one home of a value's status;
+    not held: the
     edition exists but the province's value is not among the published values held — top lists,
     editions not compiled; no edition: the index was not conducted that year; not in the index
     yet: the indicator was added later, e.g. PAPI's e-governance dimension in 2018), ``score``,
     ``rank``, ``rank_basis``,
-    ``n_ranked``, ``score_basis``, ``source_url``, ``national_n_score``, ``national_median``,
+    ``n_ranked``, ``score_basis``, ``source_url``, ``source_class`` (of the score's source: a
+    PAPI total the press or a government site prints among the project's sums says whose it is),
+    ``national_n_score``, ``national_median``,
     ``national_q1``, ``national_q3`` (missing unless ``national_complete``: every ranked unit has
     a score; the middle of a top list is no national median),
     ``peers_n_score``, ``peers_median``, ``peers_best_rank``, ``period``, ``stages``.
     """
     rows = panel[panel["geography"].eq("provinces_63") & panel["index"].isin(OUTCOME_INDICES)]
+    if "source_class" not in rows:  # a panel built without it: the class of each score's source
+        from ..meta import classify_sources
+
+        rows = rows.assign(source_class=classify_sources(rows["source_url"].astype("string"))["source_class"])
     region = provinces()[province_code].region
     peers = {c for c, p in provinces().items() if p.region == region and c != province_code}
     keys = ["index", "indicator", "year"]
@@ -371,14 +383,14 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
             ]
     grid = pd.DataFrame(grid).astype({"year": rows["year"].dtype})
     own = rows[rows["province_code"].eq(province_code)][
-        [*keys, "score", "rank", "rank_basis", "n_ranked", "score_basis", "source_url"]
+        [*keys, "score", "rank", "rank_basis", "n_ranked", "score_basis", "source_url", "source_class"]
     ]
     table = grid.merge(own, on=keys, how="left").join(national, on=keys).join(peer, on=keys)
     has_value = (table["score"].notna() | table["rank"].notna()).to_numpy()
     table["status"] = "not held"
     table.loc[~table["edition"].to_numpy(), "status"] = "no edition"
     table.loc[table["_new"].eq(True).to_numpy(), "status"] = "not in the index yet"
-    table.loc[has_value, "status"] = "published"
+    table.loc[has_value, "status"] = "held"
     labels = label_years(table["year"].astype(int).tolist(), phases)
     table["period"] = labels["period"].to_numpy()
     table["stages"] = labels["stages"].to_numpy()
@@ -401,6 +413,7 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
         "n_ranked",
         "score_basis",
         "source_url",
+        "source_class",
         "national_n_score",
         "national_median",
         "national_q1",
@@ -422,7 +435,7 @@ def outcomes_by_stage(
     after the stage (by the years some source places it in).
 
     Columns: ``index``, ``indicator``, ``phase_id``, ``window`` (before / during / after),
-    ``years`` (editions in the window), ``n_published`` (years with a value held),
+    ``years`` (editions in the window), ``n_held`` (years with a value held),
     ``mean_score``, ``best_rank`` with ``best_rank_basis`` (computed when no year of that rank
     printed it), ``worst_rank``, ``mean_rank``, ``mean_national_median``, ``series_breaks`` (the
     index's series breaks inside the window's years held, comma-separated; "" for none).
@@ -440,7 +453,7 @@ def outcomes_by_stage(
         window[rows["year"] > stage.last_year] = "after"
         grouped = rows.assign(window=window).groupby(["index", "indicator", "window"], sort=False)
         for (index, indicator, win), group in grouped:
-            held = group[group["status"].eq("published")]
+            held = group[group["status"].eq("held")]
             years = held["year"].dropna().astype(int)
             breaks = (
                 breaks_between(str(index), str(indicator), years.min(), years.max()) if len(years) else []
@@ -461,7 +474,7 @@ def outcomes_by_stage(
                     "phase_id": stage.phase_id,
                     "window": win,
                     "years": len(group),
-                    "n_published": len(held),
+                    "n_held": len(held),
                     "mean_score": means["mean_score"],
                     "best_rank": best,
                     "best_rank_basis": pd.NA if pd.isna(best) else ("published" if printed else "computed"),
@@ -524,7 +537,7 @@ _WORDS = {
 _STAGE_KEYS = ("stage", "stages", "other_plans")
 _NOT_STATED_KEYS = ("stage", "legal_basis", "end_year", "period", "value", "goal", "fact", "topic")
 _SCORE_KEYS = ("score", "mean_score", "national_median", "peers_median")
-_WHOLE_KEYS = ("rank", "n_ranked", "best_rank", "n_published")
+_WHOLE_KEYS = ("rank", "n_ranked", "best_rank", "n_held")
 _AMOUNT_KEYS = ("amount", "amount_real")
 _YEAR_KEYS = ("year", "start_year", "end_year")
 
@@ -595,9 +608,9 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
     written "not stated" (``programme.not_stated``); a missing number "not published".
 
     Raises ``KeyError`` naming a column missing from ``frame``."""
+    from ..formatting import display_name, score
     from ..formatting import mark as fmt_mark
     from ..formatting import number as fmt_number
-    from ..formatting import score
     from ..meta.messages import text
     from ..tables import people_table
 
@@ -614,6 +627,8 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
             )
         elif column == "index":
             table[column] = values.map(lambda i: text(f"programme.index.{i}", lang), na_action="ignore")
+        elif key == "source_class":  # whose value it is: the press, a government site, a compilation
+            table[column] = values.map(lambda c: display_name("source_class", c, lang), na_action="ignore")
         elif column == "indicator" and "index" in frame:
             table[column] = [_indicator_text(i, c, lang) for i, c in zip(frame["index"], values, strict=True)]
         elif key in _WORDS:
@@ -633,13 +648,11 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
         elif key == "national_median" and "index" in frame:  # none for part of a list, said so
             partial = text("programme.no_national_median", lang)
             # a year with no edition, or before the indicator existed, has no list at all: say which
-            status = frame["status"] if "status" in frame else pd.Series("published", index=frame.index)
+            status = frame["status"] if "status" in frame else pd.Series("held", index=frame.index)
             table[column] = [
                 fmt_mark(score(float(v), str(i), lang), "computed", lang)  # a median the project computed
                 if pd.notna(v)
-                else (
-                    partial if s in ("published", "not held") else text(f"programme.status.{_key(s)}", lang)
-                )
+                else (partial if s in ("held", "not held") else text(f"programme.status.{_key(s)}", lang))
                 for v, i, s in zip(values, frame["index"], status, strict=True)
             ]
         elif key == "unit":  # a goal's unit as its source gives it, or that it gives none
@@ -785,7 +798,7 @@ def outcome_counts(outcomes: pd.DataFrame, province: str, lang: str) -> list[str
     """One line per index (and PAPI's e-governance dimension) of :func:`outcomes`: how many of its
     editions have a value held for ``province`` ("PCI: 17 of 19 editions with a value held for
     Quảng Ninh"), in the plural form ``lang`` uses. Editions are the years whose status is
-    ``published`` or ``not held``; other statuses (not yet begun, outside the index's years) are
+    ``held`` or ``not held``; other statuses (not yet begun, outside the index's years) are
     not editions of the province.
 
     Raises ``KeyError`` naming a column (``index``, ``indicator``, ``status``) missing from
@@ -799,14 +812,14 @@ def outcome_counts(outcomes: pd.DataFrame, province: str, lang: str) -> list[str
     lines = []
     for (index, indicator), rows in overall.groupby(["index", "indicator"], sort=False):
         key = "e_governance" if indicator == "e_governance" else index
-        editions = int(rows["status"].isin(["published", "not held"]).sum())
+        editions = int(rows["status"].isin(["held", "not held"]).sum())
         lines.append(
             plural(
                 "programme.text.outcome_counts",
                 lang,
                 editions,
                 index=text(f"programme.index.{key}", lang),
-                published=number_text(int(rows["status"].eq("published").sum()), lang),
+                held=number_text(int(rows["status"].eq("held").sum()), lang),
                 editions=number_text(editions, lang),
                 province=province,
             )
@@ -862,6 +875,44 @@ def budget_findings(items: pd.DataFrame, lang: str) -> list[str]:
         )
         amount = number_text(float(row.amount_vnd) / 1e9, lang, 1)
         sentences.append(text("programme.text.counts", lang, item=item, amount=amount, counts=counts))
+    return sentences
+
+
+def real_amount_notes(items: pd.DataFrame, lang: str) -> list[str]:
+    """One sentence per total (``items`` as :func:`budget_items` returns them) saying how its real
+    amount was derived: the sum of its yearly tranches, each in its own year's prices, or one price
+    year because the source gives no yearly split (and none is invented)."""
+    from ..meta.messages import text
+
+    sentences = []
+    for total in items[items["level"].eq("total")].itertuples():
+        amount = number_text(float(total.amount_vnd) / 1e9, lang, 1)
+        if total.real_method == "yearly_tranches":
+            tranches = items[
+                items["phase_id"].eq(total.phase_id)
+                & items["basis"].eq(total.basis)
+                & items["level"].eq("tranche")
+            ]
+            years = sorted(int(y) for y in tranches["year_start"])
+            sentences.append(
+                text(
+                    "programme.text.real_from_tranches",
+                    lang,
+                    amount=amount,
+                    period=f"{years[0]}–{years[-1]}",  # the years its tranches cover
+                    years=", ".join(map(str, years)),
+                )
+            )
+        else:
+            sentences.append(
+                text(
+                    "programme.text.real_one_year",
+                    lang,
+                    amount=amount,
+                    period=total.period,
+                    year=int(total.price_year),
+                )
+            )
     return sentences
 
 

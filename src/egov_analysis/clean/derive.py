@@ -67,14 +67,20 @@ def add_ranks(panel: pd.DataFrame) -> pd.DataFrame:
     without a published one in groups that have a score for every unit the publisher ranked.
 
     Ranks are computed from the scores as chosen, at the precision the source printed: VCCI
-    ranks unrounded scores, so two provinces tied at 2 decimals share a rank here."""
+    ranks unrounded scores, so two provinces tied at 2 decimals share a rank here. Where a printed
+    score agrees with the project's unrounded sum of the parts (``score_precise``, a PAPI total
+    the press printed at 2 decimals), the sum orders the list: rounding a value some source
+    printed must not reorder units the publisher's own parts keep apart."""
     group = ["index", "year", "geography", "indicator"]
     distinct = panel[group[:3]].drop_duplicates()
     distinct["n_ranked"] = [n_ranked(i, int(y), g) for i, y, g in distinct.itertuples(index=False)]
     panel = panel.merge(distinct.astype({"n_ranked": "Int64"}), on=group[:3], how="left")
     left_out = _left_out_of_ranking(panel)
     panel["left_out_of_ranking"] = left_out
-    ranked_score = panel["score"].where(~left_out)
+    score = panel["score"]
+    if "score_precise" in panel.columns:
+        score = panel["score_precise"].astype("Float64").fillna(score)
+    ranked_score = score.where(~left_out)
     scored = ranked_score.groupby([panel[c] for c in group]).transform("count")
     panel["n_ranked"] = panel["n_ranked"].fillna(scored.astype("Int64"))  # PAPI: all it scored
     complete = scored.eq(panel["n_ranked"])
@@ -104,5 +110,5 @@ def _left_out_of_ranking(panel: pd.DataFrame) -> pd.Series:
 
 def finish(panel: pd.DataFrame) -> pd.DataFrame:
     """The reconciled panel with ``n_ranked`` and computed ranks, in key order."""
-    panel = add_ranks(panel.astype({"rank": "Int64"}))
+    panel = add_ranks(panel.astype({"rank": "Int64"})).drop(columns="score_precise", errors="ignore")
     return panel.sort_values(KEY, kind="stable").reset_index(drop=True)

@@ -173,10 +173,9 @@ def build_budget(mapped: pd.DataFrame, problems: Problems) -> tuple[pd.DataFrame
     )
     for level in COUNT_LEVELS:
         budget[level] = budget[level].astype("Int64")
-    # a yearly tranche was stated with its phase's total: it is in the prices of the total's year
-    total_year = budget[budget["level"].eq("total")].groupby("phase_id")["year_start"].min()
-    tranche = budget["level"].eq("tranche")
-    budget["price_year"] = budget["year_start"].where(~tranche, budget["phase_id"].map(total_year))
+    # an amount is in the prices of the year it covers: a yearly tranche (299 billion VND for 2013)
+    # is spent in that year's prices; a total in those of the year it was stated (its first year)
+    budget["price_year"] = budget["year_start"]
     return budget, conflicts
 
 

@@ -19,7 +19,9 @@ tried in this order and the first that leaves exactly one value decides:
 A printed move that implies another value than the chosen one ("0.7804, up 0.2511 since 2020"
 against a printed 2020 value of 0.4513) is listed too, with the rule "a printed value beats one
 only implied by a printed move". The order of source URLs never decides a value; among sources
-that agree it only picks which one is cited.
+that agree it only picks which one is cited. Among sources that agree, a value some source prints
+is cited (published, with its source's class) rather than the project's own sum of the parts; the
+sum is named in the note as a cross-check (PAPI 2024 Quảng Ninh: the press prints 47.8212).
 """
 
 from __future__ import annotations
@@ -28,13 +30,14 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..meta import classify_sources
+from ..meta import classify_sources, package_rows
 from .problems import Problems
 from .validate import KEY
 
@@ -99,7 +102,8 @@ class _Cluster:
         return len({m["source_url"] for m in self.members})
 
     def representative(self, field: str) -> Record:
-        """The member cited for the cluster: a published rank, the publisher's or a government's
+        """The member cited for the cluster: a published rank or a printed score (never the
+        project's own sum where a source prints the value), the publisher's or a government's
         value (the strongest class), else — among relays of the publisher's values, the press and
         third parties' compilations — the most precise (a press "3.7" agreeing with a compiled
         3.7099 is that value rounded), then the stronger class; the URL only orders sources that
@@ -110,6 +114,9 @@ class _Cluster:
             precedence = int(m["source_precedence"])
             return (  # a rank some source publishes is published, whoever else computed it
                 field == "rank" and m.get("rank_basis") == "computed",
+                # and so is a score some source prints (a PAPI total the press prints is the
+                # press's value, published, even where the project's sum of the parts agrees)
+                field == "score" and not _printed_in_full(m.get("index"), m.get("score_basis"), decimals),
                 min(precedence, RELAY_PRECEDENCE),
                 -(int(decimals) if field == "score" and pd.notna(decimals) else 0),
                 precedence,
@@ -369,6 +376,8 @@ def _representatives(field: str, multi: pd.DataFrame, group_id: Any, agreed: Any
     the member ``_Cluster.representative`` picks."""
     missing: list[Any] = [None] * len(multi)
     basis: list[Any] = multi["rank_basis"].tolist() if "rank_basis" in multi.columns else missing
+    score_basis: list[Any] = multi["score_basis"].tolist() if "score_basis" in multi.columns else missing
+    index: list[Any] = multi["index"].tolist() if "index" in multi.columns else missing
     decimals: list[Any] = multi["score_decimals"].tolist() if "score_decimals" in multi.columns else missing
     precedence = multi["source_precedence"].tolist()
     url = multi["source_url"].tolist()
@@ -376,6 +385,7 @@ def _representatives(field: str, multi: pd.DataFrame, group_id: Any, agreed: Any
         (
             int(gid),
             field == "rank" and str(basis[i]) == "computed",
+            field == "score" and not _printed_in_full(index[i], score_basis[i], decimals[i]),
             min(int(precedence[i]), RELAY_PRECEDENCE),
             -(int(decimals[i]) if field == "score" and pd.notna(decimals[i]) else 0),
             int(precedence[i]),
@@ -389,6 +399,50 @@ def _representatives(field: str, multi: pd.DataFrame, group_id: Any, agreed: Any
     for entry in ordered:
         chosen.setdefault(entry[0], entry[-1])
     return np.array(list(chosen.values()), dtype=int)
+
+
+@cache
+def _publisher_decimals() -> dict[str, int]:
+    """Decimals each publisher prints its scores with, by index (``meta/score_precision.csv``)."""
+    return {r["index"]: int(r["decimals"]) for r in package_rows("score_precision.csv")}
+
+
+def _printed_in_full(index: Any, basis: Any, decimals: Any) -> bool:
+    """Whether a score is one a source prints at (at least) the publisher's precision: cited
+    before the project's own sum that agrees with it. A copy printed coarser ("3.7" for PAPI's
+    3.7099, printed with two decimals) is that value rounded: the precise sum is kept."""
+    if str(basis) == "computed":
+        return False
+    wanted = _publisher_decimals().get(str(index))
+    return wanted is None or (pd.notna(decimals) and int(decimals) >= wanted)
+
+
+AGREEING_SUM_NOTE = "the project's sum of the published parts agrees ({value}): a cross-check, not the source"
+
+
+def _with_agreeing_sum(
+    picked: pd.DataFrame, picked_groups: Any, multi: pd.DataFrame, group_id: Any
+) -> pd.DataFrame:
+    """``picked`` (one printed score per agreeing key) with its note naming the project's own sum
+    of the parts where one agrees: the printed value is the one published, the sum a cross-check.
+    The sum, unrounded, stays in ``score_precise``: a rank computed from a complete list of scores
+    orders them by it (a press "7.39" must not tie or swap with a 7.3912 of the same list)."""
+    if "score_basis" not in multi.columns or "note" not in picked.columns:
+        return picked
+    is_sum = multi["score_basis"].eq("computed").fillna(False).to_numpy()
+    sums = dict(zip(group_id[is_sum].tolist(), multi["score"].to_numpy()[is_sum].tolist(), strict=True))
+    printed = picked["score_basis"].ne("computed").fillna(True).to_numpy()
+    notes = picked["note"].astype(object).tolist()
+    precise: list[float] = [math.nan] * len(notes)
+    for i, (gid, own) in enumerate(zip(picked_groups.tolist(), printed.tolist(), strict=True)):
+        if own and gid in sums:
+            precise[i] = float(sums[gid])
+            remark = AGREEING_SUM_NOTE.format(value=f"{precise[i]:.4f}")
+            notes[i] = f"{notes[i]}; {remark}" if isinstance(notes[i], str) and notes[i] else remark
+    return picked.assign(
+        note=pd.Series(notes, index=picked.index, dtype="string"),
+        score_precise=pd.Series(precise, index=picked.index, dtype="Float64"),
+    )
 
 
 def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -416,7 +470,10 @@ def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame,
     by_group: dict[int, list[Record]] = {}  # conflict rows per key, listed in the keys' order
     if agreed.any():  # all sources agree: one cluster, the rule "agree", no disagreement
         reps = _representatives(field, multi, group_id, agreed)
-        chosen_parts.append(multi.iloc[reps].assign(unresolved=False))
+        picked = multi.iloc[reps].assign(unresolved=False)
+        if field == "score":
+            picked = _with_agreeing_sum(picked, group_id[reps], multi, group_id)
+        chosen_parts.append(picked)
         if field == "score" and moves.implied:
             for gid, rec in zip(group_id[reps].tolist(), _records(multi.iloc[reps]), strict=True):
                 key = tuple(rec[k] for k in KEY)
@@ -518,6 +575,7 @@ def reconcile(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                     "unresolved",
                     "file",
                     "line",
+                    *(["score_precise"] if "score_precise" in scores.columns else []),
                 ]
             ].rename(columns={"file": "score_file", "line": "score_line"}),
             on=KEY,

@@ -526,6 +526,10 @@ def url_problem(url: str) -> str | None:
         return "not an http(s) URL"
     if not host:
         return "the URL has no host"
+    # a host the table names says why in its own words (an address too: what the copy reprints)
+    for refused, reason in refused_hosts().items():
+        if host == refused or host.endswith("." + refused):
+            return f"refused host {refused} ({reason}); listed in meta/refused_hosts.csv"
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -534,9 +538,6 @@ def url_problem(url: str) -> str | None:
         return f"a bare IP address ({host}) is not a citable source: cite the publisher's site"
     if "." not in host or not re.fullmatch(r"[\w.-]+", host) or host.endswith("."):
         return f"{host!r} is not a real host name"
-    for refused, reason in refused_hosts().items():
-        if host == refused or host.endswith("." + refused):
-            return f"refused host {refused} ({reason}); listed in meta/refused_hosts.csv"
     return None
 
 

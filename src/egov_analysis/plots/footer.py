@@ -128,10 +128,42 @@ def index_notes(index: str, rows: pd.DataFrame, lang: str = "en") -> list[str]:
     notes += [break_note(index, year, lang, indicator) for year in breaks]
     if "rank_basis" in rows and rows["rank_basis"].eq("computed").any():
         notes.append(word("note_ranks_derived", lang))
-    if "score_basis" in rows and rows["score_basis"].eq("computed").any():
-        notes.append(word("note_scores_summed", lang))
+    notes += score_status_notes(index, rows, lang)
     if not breaks:  # a break note already says what the index's own note says
         notes.append(meta.indices()[index].notes.get(lang, ""))
+    return notes
+
+
+def score_status_notes(index: str, rows: pd.DataFrame, lang: str) -> list[str]:
+    """What the scores of ``rows`` are, for a footer: "some scores are computed …" where any is
+    the project's sum, and — where a source prints some of them among the sums — which years are
+    printed and by which class of source ("PAPI 2020, 2024: the score printed by a source
+    (government site; press or other site), not computed"), so a printed value never passes for
+    a sum, nor a sum for a printed value."""
+    if "score_basis" not in rows or "score" not in rows:
+        return []
+    scored = rows[rows["score"].notna()]
+    computed = scored["score_basis"].eq("computed").fillna(False)
+    if not computed.any():
+        return []
+    notes = [word("note_scores_summed", lang)]
+    printed = scored[~computed]
+    if printed.empty or "year" not in printed:
+        return notes
+    if "source_class" in printed:
+        classes = printed["source_class"].astype("string")
+    else:
+        classes = meta.classify_sources(printed["source_url"].astype("string"))["source_class"]
+    names = [formatting.display_name("source_class", c, lang) for c in dict.fromkeys(classes.dropna())]
+    notes.append(
+        word(
+            "note_scores_printed",
+            lang,
+            index=index_short(index, lang),
+            years=join_words(formatting.year_runs(sorted({int(y) for y in printed["year"]})), lang),
+            classes="; ".join(names),
+        )
+    )
     return notes
 
 

@@ -21,7 +21,7 @@ from ..analysis.phases import counts_text
 from ..formatting import mark, year_range
 from ..meta.messages import text
 from .chart import Chart, DrawingContext
-from .footer import break_note, series_breaks
+from .footer import break_note, score_status_notes, series_breaks
 from .footer import finish as finish_chart
 from .layout import new_figure, new_grid
 from .ranks import indicator_name
@@ -292,7 +292,7 @@ def outcomes_rank_chart(
         rows.append(part)
         _programme_span(ax, spans)
         held = part[part["rank"].notna()]
-        editions = part[part["status"].isin(["published", "not held"])]
+        editions = part[part["status"].isin(["held", "not held"])]
         breaks = series_breaks(index, editions["year"].astype(int), indicator)
         # a rank only where one is held: the line stops at a missing edition instead of bridging it
         ranks = editions["rank"].astype(float).where(editions["rank"].notna())
@@ -302,7 +302,7 @@ def outcomes_rank_chart(
         strip = top + 8
         missing = part[part["status"].eq("not held")]
         ax.plot(missing["year"].astype(int), [strip] * len(missing), "x", color=NOT_HELD, ms=5)
-        unranked = part[part["status"].eq("published") & part["rank"].isna()]
+        unranked = part[part["status"].eq("held") & part["rank"].isna()]
         unranked_any |= not unranked.empty
         ax.plot(unranked["year"].astype(int), [strip] * len(unranked), "s", mfc="none", color=NOT_HELD, ms=5)
         ax.axhline(top + 4, color="#BBBBBB", lw=0.8)
@@ -420,7 +420,10 @@ def score_distribution_chart(
         data=part,
         title=title,
         sources=[text(f"programme.index.{index}", ctx.lang)],
-        notes=[break_note(index, year, ctx.lang, indicator) for year in breaks],
+        notes=[
+            *(break_note(index, year, ctx.lang, indicator) for year in breaks),
+            *score_status_notes(index, own, ctx.lang),  # the sums marked, the printed years named
+        ],
         alt=_distribution_alt(ctx, own, province, index, text(f"programme.index.{key}", ctx.lang)),
     )
 

@@ -93,6 +93,22 @@ def released_for_unit(history: pd.DataFrame, who: Subject, lang: str) -> Any:
     )
 
 
+def _printed_among_sums(own: pd.DataFrame) -> pd.Series | None:
+    """Year → the class of each score's source, where the project's sums and scores a source
+    prints stand in one column (a printed value must not pass for a sum, nor a sum for a printed
+    value: the mark says which is computed, this says whose the printed one is); else None."""
+    if "score_basis" not in own or "source_url" not in own:
+        return None
+    scored = own[own["score"].notna()]
+    computed = scored["score_basis"].eq("computed").fillna(False)
+    if not computed.any() or computed.all():
+        return None
+    from ..meta import classify_sources
+
+    classes = classify_sources(scored["source_url"].astype("string"))["source_class"]
+    return pd.Series(classes.to_numpy(), index=scored.index)
+
+
 def history_tables(history: pd.DataFrame, who: Subject, lang: str) -> list[PeopleTable]:
     """One table per index: each year held, the subject's rank and score (and tier), the national
     median score, and for a unit (or a province with one merged into it) each member's published
@@ -134,6 +150,12 @@ def history_tables(history: pd.DataFrame, who: Subject, lang: str) -> list[Peopl
                 Column("rank", "tables.column.rank", kind="rank", n_column="n_ranked"),
                 Column("score", "tables.column.score", kind="score", index=str(index)),
             ]
+            printed_among_sums = _printed_among_sums(own)
+            if printed_among_sums is not None:  # PAPI 2020: a government site's 48.81 among sums
+                frame["source_class"] = frame["year"].map(printed_among_sums)
+                columns.append(
+                    Column("source_class", "tables.column.source_class", kind="name", names="source_class")
+                )
             if frame["tier"].notna().any():
                 columns.append(Column("tier", "tables.column.tier"))
         others = rows[rows["role"].isin([MEMBER, PREDECESSOR])]

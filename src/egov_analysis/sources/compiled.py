@@ -139,12 +139,19 @@ def _text(value: object) -> str:
 
 _LIST_ORDER = re.compile(r"list order(?:\s*[:(\"“=]|\s+\d)", re.IGNORECASE)
 _READ_AS = re.compile(r"=>\s*(?:rank\s*)?(\d+)")
+# words that state first place for the unit they name: the number 1 printed in words
+_FIRST_PLACE = re.compile(r"\btopped\b|\branked first\b|\bfirst place\b|đứng đầu|xếp thứ nhất|首位", re.I)
 
 
 def rank_read_from_words(note: str, rank: str) -> bool:
     """Whether the note says the row's rank was read, not printed: from a list's order ("list
-    order: … => 5") or from words ("the lowest … => 63", "topped … => rank 1"). A rank is published
-    only where a source prints that number for that unit."""
+    order: … => 5") or from words that need another fact to become a number ("the lowest … => 63"
+    needs the count ranked). A rank is published only where a source prints that number for that
+    unit; "topped" / "đứng đầu" said of the unit prints first place (PAR 2013 Đà Nẵng "topped …
+    => rank 1" is published: the rule used to read it as list order, which it is not), unless the
+    note says the place came from a list's order."""
+    if int(float(rank)) == 1 and _FIRST_PLACE.search(note) and "order" not in note.lower():
+        return False
     if any(int(m.group(1)) == int(float(rank)) for m in _READ_AS.finditer(note)):
         return True  # "… (lowest) => 63": derived, whatever else the note says
     if "here it is printed" in note:  # the compiler's remark: another table had it from list order
