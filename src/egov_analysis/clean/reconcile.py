@@ -445,6 +445,22 @@ def _with_agreeing_sum(
     )
 
 
+def _rep_with_agreeing_sum(rep: Record, members: list[Record]) -> Record:
+    """The cited score of a key the rules decided, as :func:`_with_agreeing_sum` gives an agreeing
+    key's: a printed score with the project's own agreeing sum named in its note and kept,
+    unrounded, in ``score_precise``."""
+    sums = [m["score"] for m in members if str(m.get("score_basis")) == "computed"]
+    if str(rep.get("score_basis")) == "computed" or not sums or "note" not in rep:
+        return rep
+    remark = AGREEING_SUM_NOTE.format(value=f"{float(sums[0]):.4f}")
+    note = rep["note"]
+    return {
+        **rep,
+        "note": f"{note}; {remark}" if isinstance(note, str) and note else remark,
+        "score_precise": float(sums[0]),
+    }
+
+
 def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The chosen value of ``field`` per key (with ``unresolved``), and one conflict row per
     disagreeing source."""
@@ -489,6 +505,8 @@ def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame,
         winner, rule, unresolved = _decide(field, key, clusters, moves)
         if winner is not None:
             rep = winner.representative(field)
+            if field == "score":
+                rep = _rep_with_agreeing_sum(rep, winner.members)
             chosen_parts.append(pd.DataFrame([{**rep, "unresolved": unresolved}]))
         else:
             blank = {**candidates[0], field: pd.NA, "unresolved": True}
@@ -519,6 +537,9 @@ def choose(rows: pd.DataFrame, field: str, moves: _Moves) -> tuple[pd.DataFrame,
     chosen = pd.concat(chosen_parts, ignore_index=True)
     if field == "score":
         chosen["score"] = chosen["score"].astype("Float64")
+        if "score_basis" in rows.columns and "note" in rows.columns:  # as _with_agreeing_sum gives it
+            chosen["score_precise"] = chosen.get("score_precise", pd.Series(pd.NA, index=chosen.index))
+            chosen["score_precise"] = chosen["score_precise"].astype("Float64")
     elif field == "rank":
         chosen["rank"] = chosen["rank"].astype("Int64")
     conflicts = pd.DataFrame(
