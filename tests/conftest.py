@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,7 @@ def pytest_configure(config: pytest.Config) -> None:
     import support
 
     support.EXTENDED = bool(config.getoption("--extended"))
+    config.pluginmanager.register(NotebookPaths(), "egov-notebook-paths")
 
 
 def pytest_report_header() -> str:
@@ -53,6 +55,10 @@ def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def real_processed(tmp_path_factory: pytest.TempPathFactory) -> egov_config.Paths:
     """The project's raw data cleaned once for the whole run (all pytest-xdist workers share it, as
     :func:`project_build` does). Read-only: a test that changes processed data cleans its own copy."""
+    return _cleaned_once(tmp_path_factory)
+
+
+def _cleaned_once(tmp_path_factory: pytest.TempPathFactory) -> egov_config.Paths:
     from filelock import FileLock
 
     from egov_analysis.clean.run import clean
@@ -64,6 +70,39 @@ def real_processed(tmp_path_factory: pytest.TempPathFactory) -> egov_config.Path
             clean(paths)
             (shared / "real_processed.done").write_text("ok\n")
     return paths
+
+
+class NotebookPaths:
+    """The notebook tests (nbval) read the session's cleaned data and draw into a folder of the
+    run, as the other tests do: their kernels inherit these variables when nbval starts them (in
+    the notebook's setup, inside this wrapper), so they neither clean the checkout's
+    data/processed again nor write its figures/, and the phase notebook's synthetic controls are
+    computed once for it and the shared build (the study's cache sits beside the data). The
+    worker's own environment is restored at once: other tests see the checkout's folders.
+    Registered as a plugin (:func:`pytest_configure`): a conftest's hooks reach only its folder's
+    tests, and the notebooks sit in notebooks/."""
+
+    @pytest.hookimpl(hookwrapper=True, tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> Iterator[None]:
+        if not item.nodeid.partition("::")[0].endswith(".ipynb"):
+            yield
+            return
+        factory = item.config._tmp_path_factory  # the tmp_path_factory fixture's (a private attribute)
+        paths = _cleaned_once(factory)
+        variables = {
+            egov_config.ENV_VARS["processed"]: str(paths.processed),
+            egov_config.ENV_VARS["figures"]: str(_run_folder(factory) / "nbval_figures"),
+        }
+        saved = {name: os.environ.get(name) for name in variables}
+        os.environ.update(variables)
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 @pytest.fixture(scope="session")
