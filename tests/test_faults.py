@@ -234,7 +234,7 @@ def cli_built(tmp_path_factory) -> tuple[config.Paths, Path, subprocess.Complete
     paths = config.paths(processed=root / "processed", reports=root / "reports", figures=root / "figures")
     reports_file = root / "reports.toml"
     reports_file.write_text(FAST_REPORTS, encoding="utf-8")
-    return paths, reports_file, build_cli(paths, reports_file, "-j", "2")
+    return paths, reports_file, build_cli(paths, reports_file, "-j", "1")  # a second worker: ~3 CPU-s
 
 
 def test_logs_without_a_terminal_are_one_line_per_report_after_the_cleaning_line(cli_built):
