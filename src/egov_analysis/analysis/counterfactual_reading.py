@@ -162,7 +162,8 @@ def card_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
             low=_number(float(facts["low"]), lang),
             high=_number(float(facts["high"]), lang),
             gap=_number(float(facts["gap"]), lang),
-            n=int(card["check"].isin(ESTIMATES).sum()),
+            # the estimates given (a check that could not run is none): the chart's alt text count
+            n=int(card.loc[card["check"].isin(ESTIMATES), "mean_post_gap"].notna().sum()),
         )
     ]
     in_time = card[card["check"].eq("in_time_placebo")]

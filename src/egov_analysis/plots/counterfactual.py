@@ -12,9 +12,10 @@ from matplotlib.axes import Axes
 
 from ..analysis.counterfactual import SyntheticControlResult, placebo_runs
 from ..analysis.counterfactual_reading import SIGNIFICANCE
-from ..analysis.counterfactual_study import CounterfactualStudy
+from ..analysis.counterfactual_study import CounterfactualStudy, pool_name
 from ..formatting import level_percent, year_range
 from ..meta.messages import text
+from ..provinces import display_name
 from .chart import Chart, DrawingContext
 from .footer import break_note, series_breaks
 from .layout import new_figure, new_grid
@@ -374,8 +375,8 @@ def robustness_chart(
     ctx: DrawingContext, result: CounterfactualStudy, *, name: str = "scm_chart_robustness"
 ) -> Chart:
     """The robustness card: above, the mean post-period gap of each check (the main estimate, the
-    in-time placebo, the second estimator, the second donor pool, leave-one-out); below, the
-    placebo p-value over all runs, each pre-fit screen and the second donor pool."""
+    in-time placebo, the second estimator, each restricted donor pool, leave-one-out); below, the
+    placebo p-value over all runs, each pre-fit screen and each restricted donor pool."""
     province, _start, sources, notes = _common(ctx, result.main)
     card = result.robustness.reset_index(drop=True)
     estimates = card[card["check"].ne("placebo_screen")].reset_index(drop=True)
@@ -445,13 +446,15 @@ def robustness_chart(
 def check_label(row: Any, lang: str) -> str:
     """A row of the robustness card as a short label (catalogue ``programme.chart.check_*``)."""
     if row.check == "leave_one_out":
-        return word("check_leave_one_out", lang, name=str(row.variant).removeprefix("without "))
+        dropped = display_name(str(row.variant).removeprefix("without "), lang)  # TP. Hồ Chí Minh
+        return word("check_leave_one_out", lang, name=dropped)
     if row.check == "in_time_placebo":
         return word("check_in_time_placebo", lang, year=int(row.start_year))
     if row.check == "placebo_screen":
         return word(f"check_screen_{str(row.variant).split('_')[-1]}", lang)
     if row.check == "donor_pool":
-        return word("check_donor_pool", lang, n="–" if pd.isna(row.n_donors) else int(row.n_donors))
+        n = "–" if pd.isna(row.n_donors) else int(row.n_donors)
+        return word("check_donor_pool", lang, pool=pool_name(str(row.donor_pool), lang), n=n)
     return word(f"check_{row.check}", lang)
 
 
@@ -461,7 +464,7 @@ def _test_label(row: Any, lang: str) -> str:
     if row.check == "placebo_screen":
         return word(f"test_screen_{str(row.variant).split('_')[-1]}", lang, n=runs)
     if row.check == "donor_pool":
-        return word("test_donor_pool", lang, n=runs)
+        return word("test_donor_pool", lang, pool=pool_name(str(row.donor_pool), lang), n=runs)
     return word("test_all", lang, n=runs)
 
 
