@@ -417,3 +417,23 @@ def test_any_province_and_start_year():
     # a fake start that is not before the real one is no in-time placebo
     later = cs.study(data, "Hà Nội", 2013, fake_start=2014, subindices=(), leave_out=0)
     assert "in_time_placebo" not in set(later.robustness["check"]) and later.in_time.empty
+
+
+def test_a_single_post_period_year_is_counted_in_the_singular():
+    # "includes zero in 1 of 1 years": a start year with one post-period year held
+    data = panel(8.0, indicators=("overall", "transparency"))
+    result = cs.study(data, "Quảng Ninh", 2016, fake_start=None, subindices=("transparency",), leave_out=0)
+    assert list(result.intervals["year"]) == [2016]
+    from egov_analysis import plots
+    from egov_analysis.plots import counterfactual as charts
+
+    for lang, one in {"en": " of 1 year", "vi": "/1 năm"}.items():
+        texts = [
+            reading.headline(result, lang),
+            *reading.interval_sentences(result, lang),
+            *reading.subindex_sentences(result, lang)[1:],
+            charts.interval_chart(plots.DrawingContext(lang=lang, out_dir=None), result).alt_text,
+        ]
+        assert not [s for s in texts if "1 years" in s or "1 post-period years" in s]
+        counted = [s for s in texts if one in s or " of 1 post-period year." in s]
+        assert len(counted) == 4, texts

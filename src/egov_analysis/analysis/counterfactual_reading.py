@@ -85,9 +85,10 @@ def headline(result: CounterfactualStudy, lang: str) -> str:
     key = "scm_headline_supported" if facts["supported"] else "scm_headline_not_shown"
     if not facts["supported"] and not facts["tested"]:  # no ratio p-value to give a range of
         key = "scm_headline_untested"
-    sentence = text(
+    sentence = plural(
         f"programme.finding.{key}",
         lang,
+        int(facts["n_years"]),  # "of 1 year" / "of 11 years"
         province=fit["province"],
         start_year=int(fit["start_year"]),
         gap=_number(float(facts["gap"]), lang),
@@ -124,9 +125,10 @@ def interval_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
     facts = evidence(result)
     level, requested = float(bands["level"].iloc[0]), float(bands["requested_level"].iloc[0])
     out = [
-        text(
+        plural(
             "programme.scm.intervals",
             lang,
+            int(facts["n_years"]),
             start_year=int(fit["start_year"]),
             level=level_percent(level, lang),
             n_zero=facts["n_zero"],
@@ -243,9 +245,10 @@ def subindex_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
             continue
         key = "subindex_row_perfect" if float(row.pre_rmspe) < 0.05 else "subindex_row"
         out.append(
-            text(
+            plural(
                 f"programme.scm.{key}",
                 lang,
+                int(row.n_post_years),
                 indicator=name,
                 gap=_number(float(row.mean_post_gap), lang),
                 start_year=int(fit["start_year"]),

@@ -14,7 +14,7 @@ from ..analysis.counterfactual import SyntheticControlResult, placebo_runs
 from ..analysis.counterfactual_reading import SIGNIFICANCE
 from ..analysis.counterfactual_study import CounterfactualStudy, pool_name
 from ..formatting import level_percent, year_range
-from ..meta.messages import text
+from ..meta.messages import plural, text
 from ..provinces import display_name
 from .chart import Chart, DrawingContext
 from .footer import break_note, series_breaks
@@ -359,9 +359,10 @@ def interval_chart(
         title=word("intervals_title", ctx.lang, province=province),
         sources=sources,
         notes=notes,
-        alt=word(
-            "alt_scm_intervals",
+        alt=plural(
+            "programme.chart.alt_scm_intervals",
             ctx.lang,
+            len(bands),  # "of 1 year" / "of 11 years"
             province=province,
             years=year_range(bands["year"].min(), bands["year"].max()),
             level=level,
