@@ -437,3 +437,30 @@ def test_a_single_post_period_year_is_counted_in_the_singular():
         assert not [s for s in texts if "1 years" in s or "1 post-period years" in s]
         counted = [s for s in texts if one in s or " of 1 post-period year." in s]
         assert len(counted) == 4, texts
+
+
+def test_the_study_names_provinces_as_readers_know_them():
+    # Hồ Chí Minh treated: its sentences, chart titles and alt texts say "TP. Hồ Chí Minh" /
+    # "Ho Chi Minh City", never the bare name of the person
+    import re
+
+    from egov_analysis import plots
+    from egov_analysis.analysis import counterfactual as cf
+    from egov_analysis.plots import counterfactual as charts
+
+    data = panel(8.0).replace({"province_code": {"22": "79"}})
+    result = cs.study(data, "Hồ Chí Minh", 2012, fake_start=None, subindices=(), leave_out=1)
+    for lang, shown in {"vi": "TP. Hồ Chí Minh", "en": "Ho Chi Minh City"}.items():
+        ctx = plots.DrawingContext(lang=lang, out_dir=None)
+        drawn = [charts.interval_chart(ctx, result), charts.weights_chart(ctx, result.main)]
+        texts = [
+            reading.headline(result, lang),
+            *reading.card_sentences(result, lang),
+            *reading.reading(result, data, lang),
+            *cf.findings(result.main, lang),
+            *[c.title for c in drawn],
+            *[c.alt_text for c in drawn],
+        ]
+        assert all(shown in t for t in [texts[0], *[c.title for c in drawn]]), texts
+        bare = [t for t in texts if re.search(r"(?<!TP\. )Hồ Chí Minh", t)]
+        assert not bare, bare

@@ -43,7 +43,7 @@ import pandas as pd
 
 from ..csv_safe import write_csv
 from ..meta import index_id
-from ..provinces import UNIT_NAME_COLUMNS, display_names, provinces, resolve
+from ..provinces import UNIT_NAME_COLUMNS, display_name, display_names, provinces, resolve
 from .counterfactual_intervals import scaled_weights
 
 # pre-fit screens of the placebo test: a placebo counts when its pre-period RMSPE is within this
@@ -466,7 +466,7 @@ def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[st
     from ..meta.messages import text
 
     fit = result.fit.iloc[0]
-    province = fit["province"]
+    province = display_name(fit["province"], lang)  # as readers know it: TP. Hồ Chí Minh
     out = [
         text(
             "programme.scm.intro",
@@ -480,8 +480,17 @@ def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[st
     excluded = result.donors[result.donors["status"].eq("excluded")]
     if not excluded.empty:
         names = "; ".join(
-            text("programme.scm.donor_missing", lang, name=r.province, years=r.missing_years)
-            + (text("programme.scm.merged", lang, name=r.merged_into) if r.merged_into else "")
+            text(
+                "programme.scm.donor_missing",
+                lang,
+                name=display_name(r.province, lang),
+                years=r.missing_years,
+            )
+            + (
+                text("programme.scm.merged", lang, name=display_name(r.merged_into, lang))
+                if r.merged_into
+                else ""
+            )
             for r in excluded.itertuples()
         )
         out.append(text("programme.scm.excluded_donors", lang, names=names))
@@ -519,14 +528,21 @@ def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[st
         )
     )
     largest = result.weights[result.weights["weight"] >= 0.005].head(top)
-    donors = ", ".join(f"{r.province} {number_text(r.weight, lang, 3)}" for r in largest.itertuples())
+    donors = ", ".join(
+        f"{display_name(r.province, lang)} {number_text(r.weight, lang, 3)}" for r in largest.itertuples()
+    )
     out.append(text("programme.scm.weights", lang, donors=donors))
     if not result.leave_one_out.empty:
         post = set(result.gaps.loc[result.gaps["period"].eq("post"), "year"])
         loo = result.leave_one_out[result.leave_one_out["year"].isin(post)]
         for dropped, rows in loo.groupby("dropped", sort=False):
             out.append(
-                text("programme.scm.loo", lang, dropped=dropped, gap=number_text(rows["gap"].mean(), lang, 2))
+                text(
+                    "programme.scm.loo",
+                    lang,
+                    dropped=display_name(str(dropped), lang),
+                    gap=number_text(rows["gap"].mean(), lang, 2),
+                )
             )
     near = int((result.placebos["role"].eq("placebo") & result.placebos["pre_rmspe"].lt(0.05)).sum())
     if near:

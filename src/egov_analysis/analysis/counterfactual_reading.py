@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..formatting import level_percent, number
 from ..meta.messages import plural, text
+from ..provinces import display_name
 from .counterfactual_study import CounterfactualStudy
 from .findings import breaks_between
 
@@ -89,7 +90,7 @@ def headline(result: CounterfactualStudy, lang: str) -> str:
         f"programme.finding.{key}",
         lang,
         int(facts["n_years"]),  # "of 1 year" / "of 11 years"
-        province=fit["province"],
+        province=display_name(fit["province"], lang),
         start_year=int(fit["start_year"]),
         gap=_number(float(facts["gap"]), lang),
         low=_number(float(facts["low"]), lang),
@@ -198,13 +199,13 @@ def card_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
                 text("programme.scm.check_failed", lang, check=check_label(row, lang), reason=row.variant)
             )
     if pd.isna(fit["p_value"]):  # the pre-period reproduced exactly: no ratio to rank
-        out.append(text("programme.scm.screen_untested", lang, province=fit["province"]))
+        out.append(text("programme.scm.screen_untested", lang, province=display_name(fit["province"], lang)))
         return out
     out.append(
         text(
             "programme.scm.screen",
             lang,
-            province=fit["province"],
+            province=display_name(fit["province"], lang),
             p_all=_p(float(fit["p_value"]), lang),
             n_all=int(fit["n_runs"]),
             p_5=_p(float(fit["p_value_screen_5"]), lang),
@@ -305,14 +306,14 @@ def reading(result: CounterfactualStudy, panel: pd.DataFrame, lang: str) -> list
         text(
             "programme.scm.read_shows",
             lang,
-            province=fit["province"],
+            province=display_name(fit["province"], lang),
             start_year=start,
             gap=_number(float(facts["gap"]), lang),
             low=_number(float(facts["low"]), lang),
             high=_number(float(facts["high"]), lang),
         ),
-        text("programme.scm.read_selection", lang, province=fit["province"]),
-        text("programme.scm.read_contamination", lang, province=fit["province"]),
+        text("programme.scm.read_selection", lang, province=display_name(fit["province"], lang)),
+        text("programme.scm.read_contamination", lang, province=display_name(fit["province"], lang)),
         text("programme.scm.limit_other_reforms", lang),
         text("programme.scm.read_revision", lang),
         text(

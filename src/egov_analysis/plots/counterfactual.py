@@ -44,7 +44,8 @@ def _common(ctx: DrawingContext, result: SyntheticControlResult) -> tuple[str, i
     left = result.years[~result.years["used"]]
     if not left.empty:
         notes.append(word("note_years_left_out", ctx.lang, years=", ".join(map(str, left["year"]))))
-    return str(fit["province"]), int(fit["start_year"]), [word("sources_pci", ctx.lang)], notes
+    province = display_name(str(fit["province"]), ctx.lang)  # TP. Hồ Chí Minh, not the bare name
+    return province, int(fit["start_year"]), [word("sources_pci", ctx.lang)], notes
 
 
 def _actual_and_synthetic(ax: Axes, gaps: pd.DataFrame, province: str, lang: str) -> None:
@@ -239,7 +240,7 @@ def leave_one_out_chart(
             run["synthetic"],
             ":",
             color=OKABE_ITO[(i + 4) % 7],
-            label=word("without", ctx.lang, name=dropped),
+            label=word("without", ctx.lang, name=display_name(dropped, ctx.lang)),
         )
     _start_line(ax, start)
     notes = [*notes, *_breaks(ax, result.gaps["year"], ctx.lang)]
@@ -264,7 +265,10 @@ def leave_one_out_chart(
             province=province,
             n=number(int(left_out["dropped"].nunique()) if not left_out.empty else 0, ctx.lang),
             donors=join_words(
-                list(dict.fromkeys(left_out["dropped"].astype(str))) if not left_out.empty else [], ctx.lang
+                [display_name(d, ctx.lang) for d in dict.fromkeys(left_out["dropped"].astype(str))]
+                if not left_out.empty
+                else [],
+                ctx.lang,
             ),
         ),
     )
@@ -282,7 +286,7 @@ def weights_chart(
     shown = result.weights[result.weights["weight"] >= min_weight]
     fig, ax = new_figure(8, 0.4 * len(shown) + 1.8)
     ax.barh(range(len(shown)), shown["weight"], color=OKABE_ITO[0])
-    ax.set_yticks(range(len(shown)), shown["province"], fontsize=8)
+    ax.set_yticks(range(len(shown)), [display_name(p, ctx.lang) for p in shown["province"]], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(word("weight", ctx.lang))
     return finish(
@@ -307,7 +311,7 @@ def _weights_alt(ctx: DrawingContext, shown: pd.DataFrame, province: str) -> str
         ctx.lang,
         province=province,
         n=number(len(shown), ctx.lang),
-        largest=str(largest["province"]),
+        largest=display_name(str(largest["province"]), ctx.lang),
         weight=_points(largest["weight"], ctx.lang, 3),
     )
 
