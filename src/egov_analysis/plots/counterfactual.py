@@ -417,7 +417,7 @@ def robustness_chart(
     right.set_xlabel(word("p_value", ctx.lang))
     right.legend(fontsize=8, loc="lower right")
     # the in-time placebo (pre-programme years) is no estimate of the effect: the range the text
-    # gives ("5 estimates, from 5.15 to 6.67") leaves it out, and so does the alt text
+    # gives ("6 estimates, from 5.15 to 6.67") leaves it out, and so does the alt text
     effect = estimates[estimates["check"].ne("in_time_placebo")]
     spread = effect["mean_post_gap"].dropna()
     in_time = estimates.loc[estimates["check"].eq("in_time_placebo"), "mean_post_gap"].dropna()
