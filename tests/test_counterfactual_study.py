@@ -464,3 +464,18 @@ def test_the_study_names_provinces_as_readers_know_them():
         assert all(shown in t for t in [texts[0], *[c.title for c in drawn]]), texts
         bare = [t for t in texts if re.search(r"(?<!TP\. )Hồ Chí Minh", t)]
         assert not bare, bare
+
+
+def test_the_interval_chart_and_the_sentence_count_years_including_zero_alike(effect_study):
+    # a year without an interval (its point estimate rejected): the sentence counted it among the
+    # years including zero, the chart's alt text did not — one count for one quantity
+    from egov_analysis import plots
+    from egov_analysis.plots import counterfactual as charts
+
+    bands = effect_study.intervals.assign(lower=-1.0, upper=12.0)
+    bands.loc[0, ["lower", "upper"]] = np.nan
+    holed = dataclasses.replace(effect_study, intervals=bands)
+    n_zero, n = reading.evidence(holed)["n_zero"], len(bands)
+    phrase = f"includes zero in {n_zero} of {n}"
+    assert phrase in reading.interval_sentences(holed, "en")[0]
+    assert phrase in charts.interval_chart(plots.DrawingContext(lang="en", out_dir=None), holed).alt_text

@@ -19,6 +19,7 @@ import pandas as pd
 from ..formatting import level_percent, number
 from ..meta.messages import plural, text
 from ..provinces import display_name
+from .counterfactual_intervals import years_excluding_zero
 from .counterfactual_study import CounterfactualStudy
 from .findings import breaks_between
 
@@ -47,7 +48,7 @@ def evidence(result: CounterfactualStudy) -> dict[str, float | int | bool]:
     gap = float(main["mean_post_gap"])
     estimates = card.loc[card["check"].isin(ESTIMATES), "mean_post_gap"].astype(float).dropna()
     bands = result.intervals
-    excluding = int(((bands["lower"] > 0) | (bands["upper"] < 0)).sum())
+    excluding = years_excluding_zero(bands)
     p_values = card.loc[card["check"].isin(["main", "placebo_screen"]), "p_value"].astype(float).dropna()
     tested = bool(pd.notna(main["p_value"]))  # no ratio p-value when the pre-period fit is exact
     in_time = card.loc[card["check"].eq("in_time_placebo"), "mean_post_gap"].astype(float).dropna()

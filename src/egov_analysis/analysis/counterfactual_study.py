@@ -45,7 +45,7 @@ from .counterfactual import (
     write_named_tables,
 )
 from .counterfactual_intervals import COLUMNS as INTERVAL_COLUMNS
-from .counterfactual_intervals import augsynth_class, conformal_intervals
+from .counterfactual_intervals import augsynth_class, conformal_intervals, years_excluding_zero
 
 # the PCI sub-indices that e-government can plausibly move (indicator ids of meta/indicators.csv)
 SUBINDICES = ("transparency", "time_costs", "informal_charges")
@@ -329,7 +329,7 @@ def _subindex(
     fit = result.fit.iloc[0]
     bands = intervals_for(result, panel, level)
     gaps = result.gaps.merge(bands[["year", "lower", "upper"]], on="year", how="left")
-    excluding = int(((bands["lower"] > 0) | (bands["upper"] < 0)).sum())
+    excluding = years_excluding_zero(bands)
     row = {
         "indicator": indicator,
         **_fit_summary(fit),

@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..analysis.counterfactual import SyntheticControlResult, placebo_runs
+from ..analysis.counterfactual_intervals import years_excluding_zero
 from ..analysis.counterfactual_reading import SIGNIFICANCE
 from ..analysis.counterfactual_study import CounterfactualStudy, pool_name
 from ..formatting import level_percent, year_range
@@ -353,7 +354,7 @@ def interval_chart(
         *_breaks(ax, result.main.gaps["year"], ctx.lang),
     ]
     _year_axes(ax, "gap", ctx.lang)
-    covers_zero = int(((bands["lower"] <= 0) & (bands["upper"] >= 0)).sum())
+    covers_zero = len(bands) - years_excluding_zero(bands)  # the page's sentence's count
     return finish(
         ctx,
         fig,
