@@ -551,3 +551,26 @@ def test_a_rank_charts_footer_counts_the_units_its_own_ranks_are_among(lang):
     ranks = rows([(2024, DN, "Đà Nẵng", 0.7069, 17, 34)], index="dti", geography="units_34")
     chart = plots.index_ranks_chart(DrawingContext(lang=lang, out_dir=None), ranks, "Đà Nẵng")
     assert "(34 " in chart.footer and "42" not in chart.footer and "64" not in chart.footer, chart.footer
+
+
+def test_the_bundle_is_made_once_per_version_on_a_machine(tmp_path, monkeypatch):
+    """A build into a new folder copies the bundle kept in the user's cache instead of making it
+    again (~1.5 CPU-s each); the kept copy is the package's bundle."""
+    import vl_convert
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    vendor.vega_bundle.cache_clear()
+    made = vendor.vega_bundle()
+    kept = tmp_path / "cache" / "egov-analysis" / "vendor" / vendor.bundle_name()
+    assert kept.read_text("utf-8") == made == str(vl_convert.javascript_bundle(vendor.GLOBALS))
+    vendor.vega_bundle.cache_clear()
+    monkeypatch.setattr(vl_convert, "javascript_bundle", lambda _: pytest.fail("made again"))
+    assert vendor.vega_bundle() == made
+    vendor.vega_bundle.cache_clear()
+    monkeypatch.undo()
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))  # no folder can be made there
+    try:
+        assert vendor.vega_bundle() == made  # made, not kept, and no error
+    finally:
+        vendor.vega_bundle.cache_clear()

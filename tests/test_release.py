@@ -446,3 +446,32 @@ def test_the_sqlite_database_is_the_same_bytes_for_the_same_tables(real_processe
 
     frames = {name: load(name, real_processed) for name in ("cpi", "phases")}
     assert sqlite_bytes(frames) == sqlite_bytes(frames)
+
+
+def test_the_downloads_database_is_made_once_per_processed_version(tmp_path):
+    """Builds into new reports folders over the same processed data reuse the SQLite database kept
+    beside the data; other data (another manifest) or none (no manifest) make it again."""
+    from egov_analysis.datapackage import sqlite_bytes
+    from egov_analysis.reporting.index_page import kept_sqlite
+
+    paths = config.paths(processed=tmp_path / "processed")
+    value = {"string": "x", "Int64": 2020, "Float64": 1.5, "boolean": False}  # one row, any values
+    frames = {
+        "cpi": pd.DataFrame(
+            {f.name: pd.Series([value[f.dtype]], dtype=f.dtype) for f in TABLES["cpi"].fields}
+        )
+    }
+    made = []
+
+    def tables() -> dict[str, pd.DataFrame]:
+        made.append(1)
+        return frames
+
+    first = kept_sqlite(paths, b'{"version": "a"}', tables)
+    assert first == sqlite_bytes(frames) and made == [1]
+    assert kept_sqlite(paths, b'{"version": "a"}', tables) == first and made == [1]  # kept
+    kept_sqlite(paths, b'{"version": "b"}', tables)
+    assert made == [1, 1] and len(list((paths.processed / "cache" / "sqlite").glob("*.sqlite"))) == 1
+    kept_sqlite(paths, b"", tables)
+    kept_sqlite(paths, b"", tables)
+    assert made == [1, 1, 1, 1]  # no manifest, nothing to key by

@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -99,7 +100,7 @@ def write_data_zip(paths: Paths) -> Path | None:
     import zipfile
 
     from .. import __version__
-    from ..datapackage import NAME, SQLITE_FILE, TERMS_FILE, descriptor, sqlite_bytes, terms_markdown
+    from ..datapackage import NAME, SQLITE_FILE, TERMS_FILE, descriptor, terms_markdown
     from ..fields import TABLES, data_dictionary
     from ..translated_dictionary import data_dictionary_in
 
@@ -133,7 +134,11 @@ def write_data_zip(paths: Paths) -> Path | None:
         entries.append(
             (
                 SQLITE_FILE,
-                sqlite_bytes({t: pd.read_parquet(paths.processed / f"{t}.parquet") for t in tables}),
+                kept_sqlite(
+                    paths,
+                    fingerprint,
+                    lambda: {t: pd.read_parquet(paths.processed / f"{t}.parquet") for t in tables},
+                ),
             )
         )
     entries += [
@@ -149,6 +154,39 @@ def write_data_zip(paths: Paths) -> Path | None:
         archive.comment = fingerprint[:65535]
     site.write_if_changed(target, buffer.getvalue())
     return target
+
+
+def kept_sqlite(paths: Paths, manifest: bytes, frames: Callable[[], dict[str, Any]]) -> bytes:
+    """The download's SQLite database of the processed tables (``datapackage.sqlite_bytes`` of
+    ``frames()``), made once per processed version and kept beside the data in
+    ``<processed>/cache/sqlite/`` (~1.3 CPU-s that every build into a new reports folder would
+    pay again). Keyed by the processed data's ``manifest`` and the code that writes the database
+    (``datapackage.py`` and the field registry)."""
+    from .. import datapackage, fields
+    from ..datapackage import sqlite_bytes
+
+    if not manifest:  # processed data without a version: nothing to key a kept copy by
+        return sqlite_bytes(frames())
+    sha = hashlib.sha256(manifest)
+    for module in (datapackage, fields):
+        sha.update(Path(str(module.__file__)).read_bytes())
+    folder = paths.processed / "cache" / "sqlite"
+    kept = folder / f"{sha.hexdigest()[:24]}.sqlite"
+    try:
+        return kept.read_bytes()
+    except OSError:
+        pass
+    data = sqlite_bytes(frames())
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.sqlite"):  # one processed version is current
+            old.unlink(missing_ok=True)
+        tmp = folder / f".{kept.name}.{os.getpid()}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, kept)
+    except OSError:  # a read-only data folder: made each time
+        pass
+    return data
 
 
 def _size(path: Path, lang: str) -> str:

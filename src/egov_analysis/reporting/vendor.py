@@ -55,10 +55,28 @@ PRINT_CSS = "<style>@media print { .egov-interactive { display: none !important;
 
 @functools.cache
 def vega_bundle() -> str:
-    """Vega, Vega-Lite and Vega-Embed as one classic script (``vl_convert.javascript_bundle``)."""
+    """Vega, Vega-Lite and Vega-Embed as one classic script (``vl_convert.javascript_bundle``),
+    made once per version of the package on this machine: ~1.5 CPU-s, which every build into a new
+    folder (a scheduled job's first, each test's) would pay again. Kept in the user's cache
+    (``datasets.cache_folder()/vendor``); where that cannot be written, made each time."""
     import vl_convert
 
-    return str(vl_convert.javascript_bundle(GLOBALS))
+    from ..datasets import cache_folder
+
+    kept = cache_folder() / "vendor" / bundle_name()
+    try:
+        return kept.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    bundle = str(vl_convert.javascript_bundle(GLOBALS))
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        tmp = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
+        tmp.write_text(bundle, "utf-8")
+        os.replace(tmp, kept)  # whole or absent, for another build reading it at the same time
+    except OSError:
+        pass
+    return bundle
 
 
 @functools.cache
