@@ -91,9 +91,25 @@ def test_incomplete_years_and_donors_are_left_out_and_said_so(tmp_path):
     assert not years.loc[2016, "used"] and years.loc[2016, "n_with_score"] == 10
     assert result.fit.iloc[0]["post_years"] == "2012, 2013, 2014, 2015"
     assert result.fit.iloc[0]["n_runs"] == 4
-    written = write_tables(result, tmp_path)
+    written = write_tables(result, tmp_path, "en")
     assert {p.name for p in written} >= {"scm_weights.csv", "scm_placebos.csv", "scm_gaps.csv"}
     assert pd.read_csv(tmp_path / "scm_gaps.csv")["year"].max() == 2015
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("vi", "TP. Hồ Chí Minh"), ("en", "Ho Chi Minh City")])
+def test_the_tables_beside_the_figures_give_provinces_as_readers_know_them(tmp_path, lang, shown):
+    # the weights, donors and placebos CSVs held the bare "Hồ Chí Minh" where every chart's CSV
+    # gives "TP. Hồ Chí Minh": a donor renamed Hồ Chí Minh (79), one left out for a missing year
+    panel = factor_panel(effect=8.0, seed=3).replace({"province_code": {"17": "79", "15": "28"}})
+    panel = panel[~((panel["province_code"] == "28") & (panel["year"] == 2008))]  # Hà Tây
+    result = synthetic_control(panel, "Quảng Ninh", 2012, n_placebos=12, leave_out=0)
+    write_tables(result, tmp_path, lang)
+    for name in ("scm_weights", "scm_donors", "scm_placebos"):
+        table = pd.read_csv(tmp_path / f"{name}.csv", dtype=str, keep_default_na=False)
+        row = table[table["province_code"].eq("79")]
+        assert list(row["province"]) == [shown], name  # the code keeps the canonical key
+    donors = pd.read_csv(tmp_path / "scm_donors.csv", dtype=str, keep_default_na=False)
+    assert donors.set_index("province_code").loc["28", "merged_into"] == "Hà Nội"
 
 
 def test_a_pre_period_reproduced_exactly_gives_no_ratio_p_value(lang="en"):

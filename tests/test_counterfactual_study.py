@@ -62,6 +62,7 @@ def test_the_robustness_card_holds_every_check_with_its_estimator_and_donor_pool
         "in_time_placebo",
         "estimator",
         "donor_pool",
+        "donor_pool",
         "leave_one_out",
         "leave_one_out",
         "placebo_screen",
@@ -69,15 +70,18 @@ def test_the_robustness_card_holds_every_check_with_its_estimator_and_donor_pool
     ]
     rows = effect_study.robustness.set_index("check")
     assert rows.loc["estimator", "estimator"] == "augsynth"
-    assert rows.loc["donor_pool", "donor_pool"] == "red_river_delta_southeast"
-    assert rows.loc["donor_pool", "n_donors"] == 6  # the six Red River Delta donors of the panel
+    # Quảng Ninh's own region, then the two industrial regions: the panel's six Red River Delta
+    # donors in both (it holds no Southeast province)
+    pools = rows.loc["donor_pool"]
+    assert list(pools["donor_pool"]) == ["region_red_river_delta", "industrial_regions"]
+    assert list(pools["n_donors"]) == [6, 6]
     # every estimate of the same effect recovers it; the fake start before the programme does not
     estimates = rows.loc[["main", "estimator", "donor_pool"], "mean_post_gap"]
     assert (estimates.sub(8.0).abs() < 1.5).all(), estimates
     assert abs(rows.loc["in_time_placebo", "mean_post_gap"]) < 2.0
     assert rows.loc["in_time_placebo", "post_years"] == "2009, 2010, 2011"
     assert card.index.nlevels == 2
-    written = cs.write_tables(effect_study, tmp_path)
+    written = cs.write_tables(effect_study, tmp_path, "en")
     assert {"scm_intervals.csv", "scm_robustness.csv", "scm_subindices.csv"} <= {p.name for p in written}
     on_disk = pd.read_csv(tmp_path / "scm_robustness.csv")
     assert {"estimator", "donor_pool"} <= set(on_disk.columns)
@@ -92,14 +96,55 @@ def test_the_robustness_card_holds_every_check_with_its_estimator_and_donor_pool
 
 
 def test_a_donor_pool_with_too_few_donors_says_why_in_its_row():
-    codes = {"22", "01", "02", "04", "06", "08", "10"}  # only Hà Nội is in the second pool
+    codes = {"22", "01", "02", "04", "06", "08", "10"}  # Hà Nội the only donor of either pool
     small = panel(8.0)
     small = small[small["province_code"].isin(codes)]
-    card = cs.study(small, "Quảng Ninh", 2012, subindices=()).robustness.set_index("check")
-    assert (
-        pd.isna(card.loc["donor_pool", "mean_post_gap"])
-        and "1 provinces" in card.loc["donor_pool", "variant"]
-    )
+    result = cs.study(small, "Quảng Ninh", 2012, subindices=())
+    pools = result.robustness[result.robustness["check"].eq("donor_pool")]
+    assert list(pools["donor_pool"]) == ["region_red_river_delta", "industrial_regions"]
+    assert pools["mean_post_gap"].isna().all() and pools["n_donors"].isna().all()
+    assert pools["variant"].str.contains("only 1 province has").all()
+    # each failed pool is named as readers know it, in both languages, never by its id
+    for lang, names in {
+        "en": ["own region, Red River Delta (–)", "industrial regions, Red River Delta and Southeast (–)"],
+        "vi": [
+            "trong vùng của tỉnh, Đồng bằng sông Hồng (–)",
+            "công nghiệp, Đồng bằng sông Hồng và Đông Nam Bộ (–)",
+        ],
+    }.items():
+        failed = [s for s in reading.card_sentences(result, lang) if "only 1 province has" in s]
+        assert len(failed) == 2 and all(name in s for name, s in zip(names, failed, strict=True)), failed
+        assert not any("region_" in s or "industrial_regions" in s for s in failed)
+        # the card's sentence counts the estimates it has, as the chart's alt text does
+        n = int(result.robustness["mean_post_gap"].notna().sum()) - 3  # not the in-time or screens
+        assert reading.card_sentences(result, lang)[0].startswith(
+            {"en": f"Robustness card ({n} estimates", "vi": f"Bảng kiểm tra độ vững ({n} ước lượng"}[lang]
+        )
+
+
+def test_the_restricted_donor_pools_follow_the_treated_province():
+    # Hà Giang (northern mountains): its own region's four donors of the panel, and the two
+    # industrial regions (Red River Delta and Southeast: Quảng Ninh and six others) as the second
+    pools = cs.donor_pools("Hà Giang")
+    assert list(pools) == ["region_northern_midlands_and_mountains", "industrial_regions"]
+    assert "02" not in pools["region_northern_midlands_and_mountains"]
+    assert {"22", "79"} <= set(pools["industrial_regions"]) and "02" not in pools["industrial_regions"]
+    assert "28" not in pools["industrial_regions"]  # Hà Tây: merged into Hà Nội in 2008
+    result = cs.study(panel(0.0), "Hà Giang", 2012, fake_start=None, subindices=(), leave_out=0)
+    card = result.robustness[result.robustness["check"].eq("donor_pool")]
+    assert list(card["donor_pool"]) == ["region_northern_midlands_and_mountains", "industrial_regions"]
+    assert list(card["n_donors"]) == [4, 7]
+    from egov_analysis.plots.counterfactual import check_label
+
+    labels = {lang: [check_label(r, lang) for r in card.itertuples()] for lang in ("en", "vi")}
+    assert labels["en"] == [
+        "Donors from the province's own region, Northern Midlands and Mountains (4)",
+        "Donors from the industrial regions, Red River Delta and Southeast (7)",
+    ]
+    assert labels["vi"] == [
+        "Tỉnh đối chứng trong vùng của tỉnh, Trung du và miền núi phía Bắc (4)",
+        "Tỉnh đối chứng thuộc các vùng công nghiệp, Đồng bằng sông Hồng và Đông Nam Bộ (7)",
+    ]
 
 
 def test_the_pre_fit_screen_keeps_only_placebos_that_fit_comparably():
@@ -343,7 +388,8 @@ def test_the_study_charts_draw_the_bands_and_say_what_they_show(effect_study, la
     gap = charts.gap_chart(ctx, effect_study.main, effect_study.intervals)
     assert any(isinstance(c, PolyCollection) for c in gap.figure.axes[0].collections)
     card = charts.robustness_chart(ctx, effect_study)
-    assert len(card.figure.axes[0].collections[0].get_offsets()) == 6  # estimates, not the screens
+    # main, in-time placebo, AugSynth, two donor pools, two leave-one-out: estimates, not the screens
+    assert len(card.figure.axes[0].collections[0].get_offsets()) == 7
     assert plots.theme.number(effect_study.robustness["mean_post_gap"].iloc[0], lang, 2) in card.alt_text
     # the alt text gives the estimates' range as the page's text does, the in-time placebo apart
     robust = effect_study.robustness
@@ -371,3 +417,65 @@ def test_any_province_and_start_year():
     # a fake start that is not before the real one is no in-time placebo
     later = cs.study(data, "Hà Nội", 2013, fake_start=2014, subindices=(), leave_out=0)
     assert "in_time_placebo" not in set(later.robustness["check"]) and later.in_time.empty
+
+
+def test_a_single_post_period_year_is_counted_in_the_singular():
+    # "includes zero in 1 of 1 years": a start year with one post-period year held
+    data = panel(8.0, indicators=("overall", "transparency"))
+    result = cs.study(data, "Quảng Ninh", 2016, fake_start=None, subindices=("transparency",), leave_out=0)
+    assert list(result.intervals["year"]) == [2016]
+    from egov_analysis import plots
+    from egov_analysis.plots import counterfactual as charts
+
+    for lang, one in {"en": " of 1 year", "vi": "/1 năm"}.items():
+        texts = [
+            reading.headline(result, lang),
+            *reading.interval_sentences(result, lang),
+            *reading.subindex_sentences(result, lang)[1:],
+            charts.interval_chart(plots.DrawingContext(lang=lang, out_dir=None), result).alt_text,
+        ]
+        assert not [s for s in texts if "1 years" in s or "1 post-period years" in s]
+        counted = [s for s in texts if one in s or " of 1 post-period year." in s]
+        assert len(counted) == 4, texts
+
+
+def test_the_study_names_provinces_as_readers_know_them():
+    # Hồ Chí Minh treated: its sentences, chart titles and alt texts say "TP. Hồ Chí Minh" /
+    # "Ho Chi Minh City", never the bare name of the person
+    import re
+
+    from egov_analysis import plots
+    from egov_analysis.analysis import counterfactual as cf
+    from egov_analysis.plots import counterfactual as charts
+
+    data = panel(8.0).replace({"province_code": {"22": "79"}})
+    result = cs.study(data, "Hồ Chí Minh", 2012, fake_start=None, subindices=(), leave_out=1)
+    for lang, shown in {"vi": "TP. Hồ Chí Minh", "en": "Ho Chi Minh City"}.items():
+        ctx = plots.DrawingContext(lang=lang, out_dir=None)
+        drawn = [charts.interval_chart(ctx, result), charts.weights_chart(ctx, result.main)]
+        texts = [
+            reading.headline(result, lang),
+            *reading.card_sentences(result, lang),
+            *reading.reading(result, data, lang),
+            *cf.findings(result.main, lang),
+            *[c.title for c in drawn],
+            *[c.alt_text for c in drawn],
+        ]
+        assert all(shown in t for t in [texts[0], *[c.title for c in drawn]]), texts
+        bare = [t for t in texts if re.search(r"(?<!TP\. )Hồ Chí Minh", t)]
+        assert not bare, bare
+
+
+def test_the_interval_chart_and_the_sentence_count_years_including_zero_alike(effect_study):
+    # a year without an interval (its point estimate rejected): the sentence counted it among the
+    # years including zero, the chart's alt text did not — one count for one quantity
+    from egov_analysis import plots
+    from egov_analysis.plots import counterfactual as charts
+
+    bands = effect_study.intervals.assign(lower=-1.0, upper=12.0)
+    bands.loc[0, ["lower", "upper"]] = np.nan
+    holed = dataclasses.replace(effect_study, intervals=bands)
+    n_zero, n = reading.evidence(holed)["n_zero"], len(bands)
+    phrase = f"includes zero in {n_zero} of {n}"
+    assert phrase in reading.interval_sentences(holed, "en")[0]
+    assert phrase in charts.interval_chart(plots.DrawingContext(lang="en", out_dir=None), holed).alt_text

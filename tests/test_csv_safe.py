@@ -32,7 +32,7 @@ class _Result:  # what counterfactual.write_tables reads of a result: its tables
 
 
 def test_the_synthetic_control_tables_neutralise_formulas_and_keep_their_precision(tmp_path):
-    (path,) = counterfactual.write_tables(_Result(), tmp_path)  # type: ignore[arg-type]
+    (path,) = counterfactual.write_tables(_Result(), tmp_path, "en")  # type: ignore[arg-type]
     assert csv_safe.live_formulas(path) == []
     assert path.read_text(encoding="utf-8").splitlines()[1:] == ["'@SUM(A1),0.123457", "Hà Nội,0.5"]
 

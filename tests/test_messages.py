@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -66,3 +67,21 @@ def test_the_vietnamese_catalogue_uses_the_words_a_vietnamese_reader_expects():
         if word in value.casefold().replace("javascript", "")
     }
     assert not found, {key: f"{word} → {VI_MISWORDED[word]}" for key, word in found.items()}
+
+
+def test_a_count_of_years_in_the_programme_messages_has_an_english_singular():
+    # "the interval includes zero in 1 of 1 years": a study from any start year can have one
+    # post-period year, so every such message is a plural one whose "one" form says "year"
+    catalogue = messages.catalogue("en")
+    # not {n_pre}: the analysis refuses fewer than three pre-period years
+    counted = re.compile(r"\{(?!n_pre\})\w+\} (?:post-period )?years\b")
+    bare = [
+        k
+        for k, v in catalogue.items()
+        if k.startswith("programme.") and counted.search(v) and messages.plural_family(k, catalogue) == k
+    ]
+    assert not bare, bare
+    ones = [k for k in catalogue if k.startswith("programme.") and k.endswith(".one")]
+    assert all(not counted.search(catalogue[k]) for k in ones), ones
+    families = {messages.plural_family(k, catalogue) for k, v in catalogue.items() if counted.search(v)}
+    assert {"programme.scm.intervals", "programme.chart.alt_scm_intervals"} <= families

@@ -335,6 +335,20 @@ def test_the_release_files_exist_and_agree_with_the_package():
     assert "## Data terms" in readme and "not verified" in readme
 
 
+def test_the_readme_and_changelog_say_why_scpi_is_not_used():
+    # issue 19 asked for scpi's prediction intervals "if it installs cleanly here": it does not
+    # run on pandas 3, so it is no dependency, and both files say so with the version tried
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extras = [d for group in project["optional-dependencies"].values() for d in group]
+    assert not [d for d in [*project["dependencies"], *extras] if d.lower().startswith("scpi")]
+    for name in ("README.md", "CHANGELOG.md"):
+        text = " ".join((ROOT / name).read_text(encoding="utf-8").split())
+        sentence = re.search(r"`scpi-pkg`[^`]*?is not used[^.]*?4\.0\.0[^.]*?pandas 3", text)
+        assert sentence, name
+
+
 # --- the data package -------------------------------------------------------------------------------
 
 

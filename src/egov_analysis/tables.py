@@ -27,10 +27,7 @@ import pandas as pd
 
 from . import formatting as fmt
 from .meta.messages import text
-from .provinces import display_names
-
-# columns that hold a unit's canonical name: shown as the name readers know
-UNIT_NAME_COLUMNS = ("province", "best_province", "unit_2025", "leader")
+from .provinces import UNIT_NAME_COLUMNS, display_names
 
 KINDS = ("text", "name", "indicator", "score", "rank", "number", "amount", "percent", "year", "link")
 NUMERIC_KINDS = {"score", "rank", "number", "amount", "percent", "year"}

@@ -34,6 +34,7 @@ with the reason. The result is a comparison, not proof of cause: the reading of
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +43,7 @@ import pandas as pd
 
 from ..csv_safe import write_csv
 from ..meta import index_id
-from ..provinces import provinces, resolve
+from ..provinces import UNIT_NAME_COLUMNS, display_name, display_names, provinces, resolve
 from .counterfactual_intervals import scaled_weights
 
 # pre-fit screens of the placebo test: a placebo counts when its pre-period RMSPE is within this
@@ -244,7 +245,8 @@ def synthetic_control(
     donors = [c for c in pool if complete[c]]
     excluded = [c for c in pool if not complete[c]]
     if len(donors) < 2:
-        raise CounterfactualError(f"only {len(donors)} provinces have a complete pre-period series")
+        have = "province has" if len(donors) == 1 else "provinces have"
+        raise CounterfactualError(f"only {len(donors)} {have} a complete pre-period series")
     post_all = [y for y in wide.index if y >= start_year and (end_year is None or y <= end_year)]
     counts = wide.loc[post_all, [*donors, code]].notna().sum(axis=1)
     post = [y for y in post_all if counts[y] == len(donors) + 1]
@@ -433,14 +435,23 @@ def placebo_runs(placebos: pd.DataFrame) -> int:
     return int(placebos["role"].eq("placebo").sum())
 
 
-def write_tables(result: SyntheticControlResult, out_dir: Path) -> list[Path]:
+def write_tables(result: SyntheticControlResult, out_dir: Path, lang: str) -> list[Path]:
     """Every table of ``result`` as ``<out_dir>/scm_<table>.csv`` (for researchers, beside the
-    figures); returns the paths."""
+    figures of the ``lang`` edition): :func:`write_named_tables`. Returns the paths."""
+    return write_named_tables(result.tables(), out_dir, lang)
+
+
+def write_named_tables(tables: Mapping[str, pd.DataFrame], out_dir: Path, lang: str) -> list[Path]:
+    """Each frame of ``tables`` as ``<out_dir>/<name>.csv``, as a chart's CSV gives its data: unit
+    names (:data:`~egov_analysis.provinces.UNIT_NAME_COLUMNS`) as readers of ``lang`` know them
+    (TP. Hồ Chí Minh; the code stays in ``province_code``), written by the project's one CSV
+    writer (:func:`egov_analysis.csv_safe.write_csv`: formula-like text neutralised). Returns
+    the paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, frame in result.tables().items():
+    for name, frame in tables.items():
         path = out_dir / f"{name}.csv"
-        write_csv(frame, path, float_format="%.6g")
+        write_csv(display_names(frame, lang, UNIT_NAME_COLUMNS), path, float_format="%.6g")
         paths.append(path)
     return paths
 
@@ -455,7 +466,7 @@ def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[st
     from ..meta.messages import text
 
     fit = result.fit.iloc[0]
-    province = fit["province"]
+    province = display_name(fit["province"], lang)  # as readers know it: TP. Hồ Chí Minh
     out = [
         text(
             "programme.scm.intro",
@@ -469,8 +480,17 @@ def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[st
     excluded = result.donors[result.donors["status"].eq("excluded")]
     if not excluded.empty:
         names = "; ".join(
-            text("programme.scm.donor_missing", lang, name=r.province, years=r.missing_years)
-            + (text("programme.scm.merged", lang, name=r.merged_into) if r.merged_into else "")
+            text(
+                "programme.scm.donor_missing",
+                lang,
+                name=display_name(r.province, lang),
+                years=r.missing_years,
+            )
+            + (
+                text("programme.scm.merged", lang, name=display_name(r.merged_into, lang))
+                if r.merged_into
+                else ""
+            )
             for r in excluded.itertuples()
         )
         out.append(text("programme.scm.excluded_donors", lang, names=names))
@@ -508,14 +528,21 @@ def findings(result: SyntheticControlResult, lang: str, top: int = 5) -> list[st
         )
     )
     largest = result.weights[result.weights["weight"] >= 0.005].head(top)
-    donors = ", ".join(f"{r.province} {number_text(r.weight, lang, 3)}" for r in largest.itertuples())
+    donors = ", ".join(
+        f"{display_name(r.province, lang)} {number_text(r.weight, lang, 3)}" for r in largest.itertuples()
+    )
     out.append(text("programme.scm.weights", lang, donors=donors))
     if not result.leave_one_out.empty:
         post = set(result.gaps.loc[result.gaps["period"].eq("post"), "year"])
         loo = result.leave_one_out[result.leave_one_out["year"].isin(post)]
         for dropped, rows in loo.groupby("dropped", sort=False):
             out.append(
-                text("programme.scm.loo", lang, dropped=dropped, gap=number_text(rows["gap"].mean(), lang, 2))
+                text(
+                    "programme.scm.loo",
+                    lang,
+                    dropped=display_name(str(dropped), lang),
+                    gap=number_text(rows["gap"].mean(), lang, 2),
+                )
             )
     near = int((result.placebos["role"].eq("placebo") & result.placebos["pre_rmspe"].lt(0.05)).sum())
     if near:

@@ -208,3 +208,10 @@ def conformal_intervals(
             "requested_level": level,
         }
     )[COLUMNS]
+
+
+def years_excluding_zero(bands: pd.DataFrame) -> int:
+    """How many years of an interval table (``lower``, ``upper``) have an interval that leaves zero
+    out. A year without an interval (its point estimate rejected) is not one. The page's sentences
+    and the chart's alt text count "includes zero" as the other years, from this one count."""
+    return int(((bands["lower"] > 0) | (bands["upper"] < 0)).sum())

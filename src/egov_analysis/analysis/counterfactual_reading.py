@@ -18,6 +18,8 @@ import pandas as pd
 
 from ..formatting import level_percent, number
 from ..meta.messages import plural, text
+from ..provinces import display_name
+from .counterfactual_intervals import years_excluding_zero
 from .counterfactual_study import CounterfactualStudy
 from .findings import breaks_between
 
@@ -46,7 +48,7 @@ def evidence(result: CounterfactualStudy) -> dict[str, float | int | bool]:
     gap = float(main["mean_post_gap"])
     estimates = card.loc[card["check"].isin(ESTIMATES), "mean_post_gap"].astype(float).dropna()
     bands = result.intervals
-    excluding = int(((bands["lower"] > 0) | (bands["upper"] < 0)).sum())
+    excluding = years_excluding_zero(bands)
     p_values = card.loc[card["check"].isin(["main", "placebo_screen"]), "p_value"].astype(float).dropna()
     tested = bool(pd.notna(main["p_value"]))  # no ratio p-value when the pre-period fit is exact
     in_time = card.loc[card["check"].eq("in_time_placebo"), "mean_post_gap"].astype(float).dropna()
@@ -85,10 +87,11 @@ def headline(result: CounterfactualStudy, lang: str) -> str:
     key = "scm_headline_supported" if facts["supported"] else "scm_headline_not_shown"
     if not facts["supported"] and not facts["tested"]:  # no ratio p-value to give a range of
         key = "scm_headline_untested"
-    sentence = text(
+    sentence = plural(
         f"programme.finding.{key}",
         lang,
-        province=fit["province"],
+        int(facts["n_years"]),  # "of 1 year" / "of 11 years"
+        province=display_name(fit["province"], lang),
         start_year=int(fit["start_year"]),
         gap=_number(float(facts["gap"]), lang),
         low=_number(float(facts["low"]), lang),
@@ -124,9 +127,10 @@ def interval_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
     facts = evidence(result)
     level, requested = float(bands["level"].iloc[0]), float(bands["requested_level"].iloc[0])
     out = [
-        text(
+        plural(
             "programme.scm.intervals",
             lang,
+            int(facts["n_years"]),
             start_year=int(fit["start_year"]),
             level=level_percent(level, lang),
             n_zero=facts["n_zero"],
@@ -162,7 +166,8 @@ def card_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
             low=_number(float(facts["low"]), lang),
             high=_number(float(facts["high"]), lang),
             gap=_number(float(facts["gap"]), lang),
-            n=int(card["check"].isin(ESTIMATES).sum()),
+            # the estimates given (a check that could not run is none): the chart's alt text count
+            n=int(card.loc[card["check"].isin(ESTIMATES), "mean_post_gap"].notna().sum()),
         )
     ]
     in_time = card[card["check"].eq("in_time_placebo")]
@@ -195,13 +200,13 @@ def card_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
                 text("programme.scm.check_failed", lang, check=check_label(row, lang), reason=row.variant)
             )
     if pd.isna(fit["p_value"]):  # the pre-period reproduced exactly: no ratio to rank
-        out.append(text("programme.scm.screen_untested", lang, province=fit["province"]))
+        out.append(text("programme.scm.screen_untested", lang, province=display_name(fit["province"], lang)))
         return out
     out.append(
         text(
             "programme.scm.screen",
             lang,
-            province=fit["province"],
+            province=display_name(fit["province"], lang),
             p_all=_p(float(fit["p_value"]), lang),
             n_all=int(fit["n_runs"]),
             p_5=_p(float(fit["p_value_screen_5"]), lang),
@@ -242,9 +247,10 @@ def subindex_sentences(result: CounterfactualStudy, lang: str) -> list[str]:
             continue
         key = "subindex_row_perfect" if float(row.pre_rmspe) < 0.05 else "subindex_row"
         out.append(
-            text(
+            plural(
                 f"programme.scm.{key}",
                 lang,
+                int(row.n_post_years),
                 indicator=name,
                 gap=_number(float(row.mean_post_gap), lang),
                 start_year=int(fit["start_year"]),
@@ -301,14 +307,14 @@ def reading(result: CounterfactualStudy, panel: pd.DataFrame, lang: str) -> list
         text(
             "programme.scm.read_shows",
             lang,
-            province=fit["province"],
+            province=display_name(fit["province"], lang),
             start_year=start,
             gap=_number(float(facts["gap"]), lang),
             low=_number(float(facts["low"]), lang),
             high=_number(float(facts["high"]), lang),
         ),
-        text("programme.scm.read_selection", lang, province=fit["province"]),
-        text("programme.scm.read_contamination", lang, province=fit["province"]),
+        text("programme.scm.read_selection", lang, province=display_name(fit["province"], lang)),
+        text("programme.scm.read_contamination", lang, province=display_name(fit["province"], lang)),
         text("programme.scm.limit_other_reforms", lang),
         text("programme.scm.read_revision", lang),
         text(

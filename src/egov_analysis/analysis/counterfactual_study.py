@@ -6,9 +6,10 @@ robustness card and the PCI sub-indices, computed once per set of inputs and cac
 - **Robustness card** (``robustness``, one row per check): the main estimate; an in-time placebo
   (a fake start before the programme, e.g. 2009, ending the year before the real start: a gap
   there is not the programme's); a second estimator (pysyncon's ``AugSynth``, Ben-Michael, Feller
-  & Rothstein 2021, ridge-augmented, λ by cross-validation); a second donor pool (the registry's
-  Red River Delta, Quảng Ninh's own region, and the Southeast, the other industrial region);
-  leave-one-out of the largest donors; the placebo p-value without and with the pre-fit screen.
+  & Rothstein 2021, ridge-augmented, λ by cross-validation); two restricted donor pools that
+  follow the treated province (:func:`donor_pools`): its own region of the province registry
+  and the two industrial regions (Red River Delta and Southeast); leave-one-out of the largest
+  donors; the placebo p-value without and with the pre-fit screen.
 - **Sub-indices** (``subindices``): the same analysis on the PCI sub-indices e-government can
   plausibly move (transparency, time costs, informal charges), on whatever years the indices
   table holds complete for every donor.
@@ -32,18 +33,27 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from ..csv_safe import write_csv
+from ..formatting import display_name, join, slug
+from ..meta.messages import text
+from ..provinces import display_name as provinces_display_name
 from ..provinces import provinces, resolve
-from .counterfactual import CounterfactualError, SyntheticControlResult, outcome_panel, synthetic_control
+from .counterfactual import (
+    CounterfactualError,
+    SyntheticControlResult,
+    outcome_panel,
+    synthetic_control,
+    write_named_tables,
+)
 from .counterfactual_intervals import COLUMNS as INTERVAL_COLUMNS
-from .counterfactual_intervals import augsynth_class, conformal_intervals
+from .counterfactual_intervals import augsynth_class, conformal_intervals, years_excluding_zero
 
 # the PCI sub-indices that e-government can plausibly move (indicator ids of meta/indicators.csv)
 SUBINDICES = ("transparency", "time_costs", "informal_charges")
 
-# the second donor pool: regions of the province registry (Quảng Ninh's own region and the
-# industrial Southeast)
-POOL_REGIONS = {"red_river_delta_southeast": ("Red River Delta", "Southeast")}
+# the restricted donor pool kept whatever the province: the two industrial regions of the
+# province registry (its own region is the other restricted pool: ``donor_pools``)
+INDUSTRIAL_POOL = "industrial_regions"
+INDUSTRIAL_REGIONS = ("Red River Delta", "Southeast")
 
 # the columns of the robustness card (and of its CSV)
 CARD_COLUMNS = [
@@ -70,7 +80,10 @@ class CounterfactualStudy:
     - ``intervals``: ``year``, ``gap``, ``lower``, ``upper`` (score points), ``method``,
       ``level``, ``requested_level`` — one row per post-period year;
     - ``robustness``: the columns of :data:`CARD_COLUMNS`; ``check`` is ``main``,
-      ``in_time_placebo``, ``estimator``, ``donor_pool``, ``leave_one_out`` or ``placebo_screen``;
+      ``in_time_placebo``, ``estimator``, ``donor_pool`` (one row per pool of :func:`donor_pools`;
+      ``donor_pool`` is ``all``, a pool id or ``all_without_<code>``), ``leave_one_out`` or
+      ``placebo_screen``; a check that could not run (e.g. a pool with fewer than two donors
+      that have the years) holds no numbers and says why in ``variant``;
       ``p_value`` is the RMSPE-ratio permutation p-value (empty where the check has none);
     - ``subindices``: per sub-index ``indicator``, ``pre_years``, ``post_years``, ``n_donors``,
       ``pre_rmspe``, ``mean_post_gap``, ``p_value``, ``p_value_screen_2``, ``p_value_screen_5``,
@@ -98,10 +111,40 @@ class CounterfactualStudy:
         }
 
 
-def pool_codes(pool: str) -> tuple[str, ...]:
-    """GSO codes of the provinces of a named donor pool (``POOL_REGIONS``), from the registry."""
-    regions = POOL_REGIONS[pool]
-    return tuple(sorted(c for c, p in provinces().items() if p.region in regions and not p.merged_into))
+def region_pool(region: str) -> str:
+    """The id of the donor pool of one region of the registry: ``region_red_river_delta``."""
+    return f"region_{slug(region)}"
+
+
+def donor_pools(province: str) -> dict[str, tuple[str, ...]]:
+    """The restricted donor pools of ``province`` (any name the registry resolves): pool id →
+    GSO codes of the pool's provinces (the treated one left out, as are provinces merged into
+    another before the data begin, e.g. Hà Tây), from the registry's ``region``: first its own
+    region (``region_<slug>``), then the two industrial regions (:data:`INDUSTRIAL_POOL`). A
+    pool's readers' name is :func:`pool_name`. Raises ``ValueError`` for an unknown province."""
+    treated = resolve(province)
+    pools = {region_pool(treated.region): (treated.region,), INDUSTRIAL_POOL: INDUSTRIAL_REGIONS}
+    return {
+        pool: tuple(
+            sorted(
+                c
+                for c, p in provinces().items()
+                if p.region in regions and not p.merged_into and c != treated.gso_code
+            )
+        )
+        for pool, regions in pools.items()
+    }
+
+
+def pool_name(pool: str, lang: str) -> str:
+    """A donor pool id of the robustness card as readers of ``lang`` know it (catalogue
+    ``programme.donor_pool``; a region's pool names the region, ``names.region``). Raises
+    :class:`~egov_analysis.meta.messages.MissingMessageError` for an id the catalogue lacks."""
+    if pool.startswith("region_"):
+        region = display_name("region", pool.removeprefix("region_"), lang)
+        return text("programme.donor_pool.region", lang, region=region)
+    regions = join([display_name("region", r, lang) for r in INDUSTRIAL_REGIONS], lang)
+    return text(f"programme.donor_pool.{pool}", lang, regions=regions)
 
 
 def _periods(result: SyntheticControlResult) -> tuple[list[int], list[int]]:
@@ -239,8 +282,7 @@ def robustness_card(
         rows.append(_augsynth_row(panel, result))
     except (ValueError, np.linalg.LinAlgError) as error:  # pysyncon's refusal, named in the row
         rows.append(_failed_row(result, "estimator", "augsynth", str(fit["donor_pool"]), str(error)))
-    for pool in POOL_REGIONS:
-        codes = pool_codes(pool)
+    for pool, codes in donor_pools(province).items():
         try:
             restricted = synthetic_control(
                 panel,
@@ -287,7 +329,7 @@ def _subindex(
     fit = result.fit.iloc[0]
     bands = intervals_for(result, panel, level)
     gaps = result.gaps.merge(bands[["year", "lower", "upper"]], on="year", how="left")
-    excluding = int(((bands["lower"] > 0) | (bands["upper"] < 0)).sum())
+    excluding = years_excluding_zero(bands)
     row = {
         "indicator": indicator,
         **_fit_summary(fit),
@@ -402,24 +444,30 @@ def cached_study(panel: pd.DataFrame, directory: Path | None = None, **params: o
         return result
 
 
-def write_tables(result: CounterfactualStudy, out_dir: Path) -> list[Path]:
-    """Every table of ``result`` as ``<out_dir>/<name>.csv`` (formula-like text neutralised by
-    :func:`egov_analysis.csv_safe.write_csv`); returns the paths."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, frame in result.tables().items():
-        path = out_dir / f"{name}.csv"
-        write_csv(frame, path, float_format="%.6g")
-        paths.append(path)
-    return paths
+def write_tables(result: CounterfactualStudy, out_dir: Path, lang: str) -> list[Path]:
+    """Every table of ``result`` as ``<out_dir>/<name>.csv`` for the ``lang`` edition
+    (:func:`~egov_analysis.analysis.counterfactual.write_named_tables`: provinces' display
+    names, formula-like text neutralised; a leave-one-out row of the card names the province
+    left out the same way); returns the paths."""
+    tables = result.tables()
+    card = tables["scm_robustness"].copy()
+    dropped = card["check"].eq("leave_one_out")
+    card.loc[dropped, "variant"] = [
+        "without " + provinces_display_name(str(v).removeprefix("without "), lang)
+        for v in card.loc[dropped, "variant"]
+    ]
+    return write_named_tables({**tables, "scm_robustness": card}, out_dir, lang)
 
 
 __all__ = [
     "CARD_COLUMNS",
+    "INDUSTRIAL_POOL",
     "INTERVAL_COLUMNS",
     "SUBINDICES",
     "CounterfactualStudy",
     "cached_study",
+    "donor_pools",
+    "pool_name",
     "robustness_card",
     "study",
     "write_tables",

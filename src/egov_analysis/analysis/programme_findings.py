@@ -14,6 +14,7 @@ import pandas as pd
 from ..formatting import is_computed, mark
 from ..formatting import number as number_text
 from ..meta.messages import text
+from ..provinces import display_name
 from .counterfactual import SyntheticControlResult
 from .counterfactual_reading import SIGNIFICANCE, headline
 from .counterfactual_study import CounterfactualStudy
@@ -126,7 +127,7 @@ def _counterfactual(result: SyntheticControlResult, lang: str) -> list[str]:
     sentence = text(
         f"programme.finding.{key}",
         lang,
-        province=fit["province"],
+        province=display_name(fit["province"], lang),
         start_year=int(fit["start_year"]),
         gap=number_text(fit["mean_post_gap"], lang, 2),
         p_value=number_text(fit["p_value"], lang, 2),

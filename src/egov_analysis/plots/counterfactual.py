@@ -11,10 +11,12 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..analysis.counterfactual import SyntheticControlResult, placebo_runs
+from ..analysis.counterfactual_intervals import years_excluding_zero
 from ..analysis.counterfactual_reading import SIGNIFICANCE
-from ..analysis.counterfactual_study import CounterfactualStudy
+from ..analysis.counterfactual_study import CounterfactualStudy, pool_name
 from ..formatting import level_percent, year_range
-from ..meta.messages import text
+from ..meta.messages import plural, text
+from ..provinces import display_name
 from .chart import Chart, DrawingContext
 from .footer import break_note, series_breaks
 from .layout import new_figure, new_grid
@@ -43,7 +45,8 @@ def _common(ctx: DrawingContext, result: SyntheticControlResult) -> tuple[str, i
     left = result.years[~result.years["used"]]
     if not left.empty:
         notes.append(word("note_years_left_out", ctx.lang, years=", ".join(map(str, left["year"]))))
-    return str(fit["province"]), int(fit["start_year"]), [word("sources_pci", ctx.lang)], notes
+    province = display_name(str(fit["province"]), ctx.lang)  # TP. Hồ Chí Minh, not the bare name
+    return province, int(fit["start_year"]), [word("sources_pci", ctx.lang)], notes
 
 
 def _actual_and_synthetic(ax: Axes, gaps: pd.DataFrame, province: str, lang: str) -> None:
@@ -238,7 +241,7 @@ def leave_one_out_chart(
             run["synthetic"],
             ":",
             color=OKABE_ITO[(i + 4) % 7],
-            label=word("without", ctx.lang, name=dropped),
+            label=word("without", ctx.lang, name=display_name(dropped, ctx.lang)),
         )
     _start_line(ax, start)
     notes = [*notes, *_breaks(ax, result.gaps["year"], ctx.lang)]
@@ -263,7 +266,10 @@ def leave_one_out_chart(
             province=province,
             n=number(int(left_out["dropped"].nunique()) if not left_out.empty else 0, ctx.lang),
             donors=join_words(
-                list(dict.fromkeys(left_out["dropped"].astype(str))) if not left_out.empty else [], ctx.lang
+                [display_name(d, ctx.lang) for d in dict.fromkeys(left_out["dropped"].astype(str))]
+                if not left_out.empty
+                else [],
+                ctx.lang,
             ),
         ),
     )
@@ -281,7 +287,7 @@ def weights_chart(
     shown = result.weights[result.weights["weight"] >= min_weight]
     fig, ax = new_figure(8, 0.4 * len(shown) + 1.8)
     ax.barh(range(len(shown)), shown["weight"], color=OKABE_ITO[0])
-    ax.set_yticks(range(len(shown)), shown["province"], fontsize=8)
+    ax.set_yticks(range(len(shown)), [display_name(p, ctx.lang) for p in shown["province"]], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(word("weight", ctx.lang))
     return finish(
@@ -306,7 +312,7 @@ def _weights_alt(ctx: DrawingContext, shown: pd.DataFrame, province: str) -> str
         ctx.lang,
         province=province,
         n=number(len(shown), ctx.lang),
-        largest=str(largest["province"]),
+        largest=display_name(str(largest["province"]), ctx.lang),
         weight=_points(largest["weight"], ctx.lang, 3),
     )
 
@@ -348,7 +354,7 @@ def interval_chart(
         *_breaks(ax, result.main.gaps["year"], ctx.lang),
     ]
     _year_axes(ax, "gap", ctx.lang)
-    covers_zero = int(((bands["lower"] <= 0) & (bands["upper"] >= 0)).sum())
+    covers_zero = len(bands) - years_excluding_zero(bands)  # the page's sentence's count
     return finish(
         ctx,
         fig,
@@ -358,9 +364,10 @@ def interval_chart(
         title=word("intervals_title", ctx.lang, province=province),
         sources=sources,
         notes=notes,
-        alt=word(
-            "alt_scm_intervals",
+        alt=plural(
+            "programme.chart.alt_scm_intervals",
             ctx.lang,
+            len(bands),  # "of 1 year" / "of 11 years"
             province=province,
             years=year_range(bands["year"].min(), bands["year"].max()),
             level=level,
@@ -374,8 +381,8 @@ def robustness_chart(
     ctx: DrawingContext, result: CounterfactualStudy, *, name: str = "scm_chart_robustness"
 ) -> Chart:
     """The robustness card: above, the mean post-period gap of each check (the main estimate, the
-    in-time placebo, the second estimator, the second donor pool, leave-one-out); below, the
-    placebo p-value over all runs, each pre-fit screen and the second donor pool."""
+    in-time placebo, the second estimator, each restricted donor pool, leave-one-out); below, the
+    placebo p-value over all runs, each pre-fit screen and each restricted donor pool."""
     province, _start, sources, notes = _common(ctx, result.main)
     card = result.robustness.reset_index(drop=True)
     estimates = card[card["check"].ne("placebo_screen")].reset_index(drop=True)
@@ -411,7 +418,7 @@ def robustness_chart(
     right.set_xlabel(word("p_value", ctx.lang))
     right.legend(fontsize=8, loc="lower right")
     # the in-time placebo (pre-programme years) is no estimate of the effect: the range the text
-    # gives ("5 estimates, from 5.15 to 6.67") leaves it out, and so does the alt text
+    # gives ("6 estimates, from 5.15 to 6.67") leaves it out, and so does the alt text
     effect = estimates[estimates["check"].ne("in_time_placebo")]
     spread = effect["mean_post_gap"].dropna()
     in_time = estimates.loc[estimates["check"].eq("in_time_placebo"), "mean_post_gap"].dropna()
@@ -445,13 +452,15 @@ def robustness_chart(
 def check_label(row: Any, lang: str) -> str:
     """A row of the robustness card as a short label (catalogue ``programme.chart.check_*``)."""
     if row.check == "leave_one_out":
-        return word("check_leave_one_out", lang, name=str(row.variant).removeprefix("without "))
+        dropped = display_name(str(row.variant).removeprefix("without "), lang)  # TP. Hồ Chí Minh
+        return word("check_leave_one_out", lang, name=dropped)
     if row.check == "in_time_placebo":
         return word("check_in_time_placebo", lang, year=int(row.start_year))
     if row.check == "placebo_screen":
         return word(f"check_screen_{str(row.variant).split('_')[-1]}", lang)
     if row.check == "donor_pool":
-        return word("check_donor_pool", lang, n="–" if pd.isna(row.n_donors) else int(row.n_donors))
+        n = "–" if pd.isna(row.n_donors) else int(row.n_donors)
+        return word("check_donor_pool", lang, pool=pool_name(str(row.donor_pool), lang), n=n)
     return word(f"check_{row.check}", lang)
 
 
@@ -461,7 +470,7 @@ def _test_label(row: Any, lang: str) -> str:
     if row.check == "placebo_screen":
         return word(f"test_screen_{str(row.variant).split('_')[-1]}", lang, n=runs)
     if row.check == "donor_pool":
-        return word("test_donor_pool", lang, n=runs)
+        return word("test_donor_pool", lang, pool=pool_name(str(row.donor_pool), lang), n=runs)
     return word("test_all", lang, n=runs)
 
 

@@ -24,7 +24,7 @@ from .. import formatting, meta
 from ..analysis.findings import breaks_between
 from ..csv_safe import write_csv
 from ..meta import messages
-from ..provinces import display_names
+from ..provinces import UNIT_NAME_COLUMNS, display_names
 from .chart import Chart, DrawingContext, NoChart
 from .layout import DrawnTextCheck, TextProblem, set_footer, set_title, settle
 from .theme import join_words, word
@@ -181,16 +181,15 @@ def _files(out_dir: Path, name: str) -> tuple[Path, Path, Path]:
 
 # columns of a chart's data holding a unit's name: written as the reader knows it in the CSV
 # beside the chart ("TP. Hồ Chí Minh" / "Ho Chi Minh City", never the bare "Hồ Chí Minh")
-NAME_COLUMNS = ("province", "best_province", "unit_2025", "leader", "dropped", "merged_into")
 _MERGE_LEFTOVER = re.compile(r"^(.+)_(x|y)$")
 
 
 def figure_data(data: pd.DataFrame, lang: str, name: str = "") -> pd.DataFrame:
-    """The data of a chart as its CSV gives it: unit names in :data:`NAME_COLUMNS` as readers of
-    ``lang`` know them (the canonical key stays in ``province_code``). Raises ``ValueError``
-    naming the chart and the columns when a column is a merge's leftover (``n_ranked_x`` beside
-    ``n_ranked_y``: two frames merged on a column both held) or a helper column (``_order``), so
-    it never reaches a reader."""
+    """The data of a chart as its CSV gives it: unit names (the columns of
+    :data:`~egov_analysis.provinces.UNIT_NAME_COLUMNS`) as readers of ``lang`` know them (the
+    canonical key stays in ``province_code``). Raises ``ValueError`` naming the chart and the
+    columns when a column is a merge's leftover (``n_ranked_x`` beside ``n_ranked_y``: two frames
+    merged on a column both held) or a helper column (``_order``), so it never reaches a reader."""
     columns = [str(c) for c in data.columns]
     twin = {"x": "y", "y": "x"}
     pairs = sorted(
@@ -201,7 +200,7 @@ def figure_data(data: pd.DataFrame, lang: str, name: str = "") -> pd.DataFrame:
     helpers = [c for c in columns if c.startswith("_")]
     if helpers:
         raise ValueError(f"chart {name!r}: helper columns {helpers} in its data; drop them before drawing")
-    return display_names(data, lang, [c for c in NAME_COLUMNS if c in data.columns])
+    return display_names(data, lang, [c for c in UNIT_NAME_COLUMNS if c in data.columns])
 
 
 def save(

@@ -9,6 +9,7 @@
 
 from .normalise import fold, key, nfc
 from .registry import (
+    UNIT_NAME_COLUMNS,
     Province,
     Unit2025,
     UnknownProvinceError,
@@ -28,6 +29,7 @@ from .registry import (
 )
 
 __all__ = [
+    "UNIT_NAME_COLUMNS",
     "Province",
     "Unit2025",
     "UnknownProvinceError",

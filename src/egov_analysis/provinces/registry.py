@@ -138,6 +138,11 @@ def display_name(name: object, lang: str) -> str:
     return _display_names().get((text, lang), text)
 
 
+# the columns of the project's frames that hold a unit's canonical name (the code stays in
+# ``province_code``): every table a reader meets shows them as display names
+UNIT_NAME_COLUMNS = ("province", "best_province", "unit_2025", "leader", "dropped", "merged_into")
+
+
 def display_names(frame: pd.DataFrame, lang: str, columns: Iterable[str] = ("province",)) -> pd.DataFrame:
     """A copy of ``frame`` whose unit-name ``columns`` (those present) hold display names."""
     out = frame.copy()
