@@ -451,3 +451,77 @@ def test_every_unit_of_the_goals_held_has_its_words_in_both_languages(tables):
     for unit in tables["goals"]["unit"].dropna().unique():
         for lang in ("en", "vi"):
             assert ph.goal_unit(unit, lang)
+
+
+def _inline_panel(rows: list[tuple[str, str, int, float | None, int | None, int]]) -> pd.DataFrame:
+    """Index rows (index, province code, year, score, rank, n_ranked) of the 63 provinces, overall
+    or PAPI's e-governance dimension."""
+    from egov_analysis.provinces import provinces
+
+    return pd.DataFrame(
+        [
+            {
+                "index": index,
+                "indicator": "e_governance" if index == "papi" else "overall",
+                "year": year,
+                "geography": "provinces_63",
+                "province_code": code,
+                "province": provinces()[code].name,
+                "score": score,
+                "score_basis": "published",
+                "rank": rank,
+                "rank_basis": "published",
+                "n_ranked": n_ranked,
+                "source_url": "https://example.org/",
+                "source_class": "publisher",
+            }
+            for index, code, year, score, rank, n_ranked in rows
+        ]
+    ).astype({"year": "Int64", "rank": "Int64", "n_ranked": "Int64", "score": "Float64"})
+
+
+def _inline_phases() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "phase_id": ["a"],
+            "kind": ["stage"],
+            "in_programme": [True],
+            "name_en": ["A"],
+            "name_vi": ["A"],
+            "start_year": pd.array([2012], dtype="Int64"),
+            "end_year": pd.array([2017], dtype="Int64"),
+            "known_until": pd.array([pd.NA], dtype="Int64"),
+            "source_url": ["https://a"],
+        }
+    )
+
+
+def test_a_held_score_of_an_unranked_unit_does_not_make_a_complete_list_partial():
+    # PAPI 2022 e-governance: 3 units ranked, all with a score, and Bắc Giang (24) scored unranked
+    panel = _inline_panel(
+        [
+            ("papi", "22", 2022, 3.71, 1, 3),
+            ("papi", "31", 2022, 3.10, 2, 3),
+            ("papi", "01", 2022, 2.90, 3, 3),
+            ("papi", "24", 2022, 1.00, None, 3),
+        ]
+    )
+    table = ph.outcomes(panel, "22", _inline_phases())
+    row = table[table["year"].eq(2022)].iloc[0]
+    assert bool(row["national_complete"])
+    assert row["national_n_score"] == 3
+    assert row["national_median"] == pytest.approx(3.10)  # of the ranked units, not Bắc Giang's 1.00
+    assert row["peers_median"] == pytest.approx(3.00)  # Hải Phòng and Hà Nội
+
+
+def test_no_regional_median_from_part_of_a_list_and_the_count_said():
+    # PAR 2024: a top list of which the data hold one Red River Delta peer (Hải Phòng)
+    panel = _inline_panel([("par", "31", 2024, 96.17, 1, 63), ("par", "22", 2024, 90.0, 5, 63)])
+    table = ph.outcomes(panel, "22", _inline_phases())
+    row = table[table["year"].eq(2024)].iloc[0]
+    assert pd.isna(row["peers_median"]) and pd.isna(row["national_median"])
+    assert (row["peers_n_score"], row["n_peers"]) == (1, 10)  # Hà Tây is no peer in 2024
+    shown = ph.reader_table(
+        table[table["year"].eq(2024)], {"index": "index", "peers_median": "peers_median"}, "en"
+    )
+    assert ">none (1 of 10 peers held)<" in shown.as_raw_html()

@@ -22,6 +22,7 @@ from ..meta import indices as index_registry
 from ..meta import package_rows
 from ..provinces import provinces
 from ..tables import Column
+from .rankings import list_completeness, list_units
 from .real import to_real
 
 PERIODS = ("before", "during", "between", "after")
@@ -343,7 +344,9 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
     ``national_n_score``, ``national_median``,
     ``national_q1``, ``national_q3`` (missing unless ``national_complete``: every ranked unit has
     a score; the middle of a top list is no national median),
-    ``peers_n_score``, ``peers_median``, ``peers_best_rank``, ``period``, ``stages``.
+    ``peers_n_score`` (the region's other provinces with a score held), ``n_peers`` (the region's
+    other provinces), ``peers_median`` (missing unless ``national_complete``: the same rule),
+    ``peers_best_rank``, ``period``, ``stages``.
     """
     rows = panel[panel["geography"].eq("provinces_63") & panel["index"].isin(OUTCOME_INDICES)]
     if "source_class" not in rows:  # a panel built without it: the class of each score's source
@@ -353,21 +356,29 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
     region = provinces()[province_code].region
     peers = {c for c, p in provinces().items() if p.region == region and c != province_code}
     keys = ["index", "indicator", "year"]
-    scores = rows[rows["score"].notna()]
-    national = scores.groupby(keys)["score"].agg(
-        national_n_score="count",
+    # the ranked list's units with a score (a held score of an unranked unit is not one of them)
+    listed = rows[list_units(rows, keys)]
+    completeness = list_completeness(rows, keys)
+    national = listed.groupby(keys)["score"].agg(
         national_median="median",
         national_q1=lambda s: s.quantile(0.25),
         national_q3=lambda s: s.quantile(0.75),
     )
-    n_ranked = rows.groupby(keys)["n_ranked"].max()
-    national["national_complete"] = national["national_n_score"].eq(n_ranked.reindex(national.index))
-    # the middle of a top list is no national median: given only where every ranked unit has a score
+    national = national.reindex(completeness.index)
+    national.insert(0, "national_n_score", completeness["n_score"])
+    national["national_complete"] = completeness["complete"]
+    # the middle of a top list is no median, national or regional: one rule (list_completeness)
     national.loc[~national["national_complete"], ["national_median", "national_q1", "national_q3"]] = np.nan
-    peer_rows = rows[rows["province_code"].isin(peers)]
-    peer = peer_rows.groupby(keys).agg(
-        peers_n_score=("score", "count"), peers_median=("score", "median"), peers_best_rank=("rank", "min")
+    peer = (
+        rows[rows["province_code"].isin(peers)]
+        .groupby(keys)
+        .agg(peers_n_score=("score", "count"), peers_best_rank=("rank", "min"))
     )
+    peer["peers_median"] = listed[listed["province_code"].isin(peers)].groupby(keys)["score"].median()
+    peer["peers_median"] = peer["peers_median"].where(
+        completeness["complete"].reindex(peer.index).fillna(False).astype(bool)
+    )
+    peer = peer[["peers_n_score", "peers_median", "peers_best_rank"]]
     held_years = rows.groupby(["index", "indicator"])["year"].agg(["min", "max"])
     grid = []
     for (index, indicator), (first, last) in held_years.iterrows():
@@ -382,10 +393,18 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
                 if y < int(first)
             ]
     grid = pd.DataFrame(grid).astype({"year": rows["year"].dtype})
+    if "_new" not in grid:  # only indicators held from their index's first edition
+        grid["_new"] = False
     own = rows[rows["province_code"].eq(province_code)][
         [*keys, "score", "rank", "rank_basis", "n_ranked", "score_basis", "source_url", "source_class"]
     ]
     table = grid.merge(own, on=keys, how="left").join(national, on=keys).join(peer, on=keys)
+    # the region's other provinces of the year: the 63, and a unit merged since (Hà Tây) where held
+    merged = {c for c in peers if provinces()[c].merged_into}
+    merged_held = rows[rows["province_code"].isin(merged)].groupby(keys)["province_code"].nunique()
+    table["n_peers"] = len(peers - merged) + (
+        table.join(merged_held.rename("_merged"), on=keys)["_merged"].fillna(0).astype(int).to_numpy()
+    )
     has_value = (table["score"].notna() | table["rank"].notna()).to_numpy()
     table["status"] = "not held"
     table.loc[~table["edition"].to_numpy(), "status"] = "no edition"
@@ -420,6 +439,7 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
         "national_q3",
         "national_complete",
         "peers_n_score",
+        "n_peers",
         "peers_median",
         "peers_best_rank",
         "period",
@@ -685,6 +705,20 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
             table[column] = [
                 fmt_number(v, lang) if pd.isna(v) else fmt_mark(score(float(v), str(i), lang), b, lang)
                 for v, i, b in zip(values, frame["index"], frame["score_basis"], strict=True)
+            ]
+        elif key == "peers_median" and "n_peers" in frame:  # none for part of a list, with the count
+            status = frame["status"] if "status" in frame else pd.Series("held", index=frame.index)
+            table[column] = [
+                fmt_mark(score(float(v), str(i), lang), "computed", lang)
+                if pd.notna(v)
+                else (
+                    text("programme.no_peers_median", lang, n=int(h) if pd.notna(h) else 0, total=int(t))
+                    if s in ("held", "not held")
+                    else text(f"programme.status.{_key(s)}", lang)
+                )
+                for v, i, s, h, t in zip(
+                    values, frame["index"], status, frame["peers_n_score"], frame["n_peers"], strict=True
+                )
             ]
         elif key in ("peers_median", "mean_score") and "index" in frame:  # a median or mean: computed
             breaks = frame["series_breaks"] if "series_breaks" in frame else pd.Series("", index=frame.index)
