@@ -525,3 +525,32 @@ def test_no_regional_median_from_part_of_a_list_and_the_count_said():
         table[table["year"].eq(2024)], {"index": "index", "peers_median": "peers_median"}, "en"
     )
     assert ">none (1 of 10 peers held)<" in shown.as_raw_html()
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_years_sentence_announces_only_the_plans_shown_beside_the_programme(lang):
+    phases = pd.concat(
+        [
+            _inline_phases(),
+            pd.DataFrame(
+                {
+                    "phase_id": ["it_plan_2011_2015"],
+                    "kind": ["plan"],
+                    "in_programme": [False],
+                    "name_en": ["IT plan"],
+                    "name_vi": ["IT plan"],
+                    "start_year": pd.array([2011], dtype="Int64"),
+                    "end_year": pd.array([2015], dtype="Int64"),
+                    "known_until": pd.array([pd.NA], dtype="Int64"),
+                    "source_url": ["https://b"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    plan = messages.text("programme.stage_short.it_plan_2011_2015", lang)
+    draft = messages.text("programme.stage_short.digital_government_2019_2025", lang)
+    shown = ph.years_text(ph.label_years(range(2010, 2020), phases), phases, lang)
+    assert plan in shown and draft not in shown and "2019" not in shown and "(2012)" in shown
+    later = ph.years_text(ph.label_years(range(2016, 2020), phases), phases, lang)  # the plan ended
+    assert plan not in later

@@ -106,6 +106,22 @@ def label_years(years: pd.Series | list[int], phases: pd.DataFrame) -> pd.DataFr
     return pd.DataFrame(out, columns=["year", "period", "stages", "other_plans"])
 
 
+def years_text(labels: pd.DataFrame, phases: pd.DataFrame, lang: str) -> str:
+    """How the years of ``labels`` (:func:`label_years`) are placed, in ``lang``: the first stage's
+    year from ``phases``, and the plans beside the programme named only where ``labels`` shows one
+    (a plan the data do not hold, or that runs in no year shown, is not announced)."""
+    from ..meta.messages import text
+
+    spans = stage_spans(phases)
+    first = int(spans.loc[spans["in_programme"], "first_year"].min())
+    sentence = text("programme.text.years", lang, first=first)
+    shown = [p for value in labels["other_plans"] for p in str(value).split(" + ") if p]
+    if shown:
+        plans = ", ".join(stage_names(p, lang) for p in dict.fromkeys(shown))
+        sentence += " " + text("programme.text.years_beside", lang, plans=plans)
+    return sentence
+
+
 def budget_items(budget: pd.DataFrame, cpi: pd.DataFrame, base_year: int) -> pd.DataFrame:
     """Every budget item as stated, with the counts of projects and tasks beside it, nominal and
     in ``base_year`` VND (``real_basis`` = derived), in VND and billions.
