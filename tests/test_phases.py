@@ -152,9 +152,13 @@ def test_counts_stay_beside_the_totals(tables):
     assert (items.loc["new_projects_2018_2020", ["n_projects", "n_tasks"]] == [9, 3]).all()
     assert items.loc["new_projects_2018_2020", "period"] == "2018–2020"
     sentences = ph.budget_findings(items.reset_index(), "en")
-    assert "330.9 billion VND for 7 projects and tasks" in sentences[0]
-    assert "86.0 billion VND for 9 projects and 3 tasks" in sentences[1]
-    assert "86,0 tỷ đồng cho 9 dự án và 3 nhiệm vụ" in ph.budget_findings(items.reset_index(), "vi")[1]
+    assert sentences[0] == "2017: 330.9 billion VND approved for 7 projects and tasks."
+    assert sentences[1] == "2018–2020: 86.0 billion VND planned for 9 projects and 3 tasks."
+    vi = ph.budget_findings(items.reset_index(), "vi")
+    assert vi == [
+        "Năm 2017: 330,9 tỷ đồng đã phê duyệt cho 7 dự án, nhiệm vụ.",
+        "Giai đoạn 2018–2020: 86,0 tỷ đồng dự kiến cho 9 dự án và 3 nhiệm vụ.",
+    ]
 
 
 def test_every_fact_of_the_article_is_found_by_its_title(tables):

@@ -909,8 +909,19 @@ def fact_values(facts: pd.DataFrame, lang: str) -> pd.Series:
     return (values + (" (" + counts + ")").where(counts.ne(""), "")).rename("value")
 
 
+def period_words(first: int, last: int, lang: str) -> str:
+    """A year or a span of years as a sentence of ``lang`` names it ("năm 2017", "giai đoạn
+    2018–2020"; "2017", "2018–2020"): a single year is never called a period."""
+    from ..meta.messages import text
+
+    if int(first) == int(last):
+        return text("programme.period_one_year", lang, year=int(first))
+    return text("programme.period_years", lang, first=int(first), last=int(last))
+
+
 def budget_findings(items: pd.DataFrame, lang: str) -> list[str]:
-    """One sentence per budget item that a source gives counts of projects and tasks for."""
+    """One sentence per budget item that a source gives counts of projects and tasks for: its
+    years, its amount once, its basis (approved, planned) and the counts."""
     from ..meta.messages import text
 
     sentences = []
@@ -918,13 +929,13 @@ def budget_findings(items: pd.DataFrame, lang: str) -> list[str]:
         counts = counts_text(row, lang)
         if not counts:
             continue
-        item = (
-            f"{row.metric} ({row.period})"
-            if text("programme.fact_column", lang) == "metric"
-            else row.quote_vi
-        )
+        period = period_words(row.year_start, row.year_end, lang)
         amount = number_text(float(row.amount_vnd) / 1e9, lang, 1)
-        sentences.append(text("programme.text.counts", lang, item=item, amount=amount, counts=counts))
+        basis = text(f"programme.basis.{_key(str(row.basis))}", lang)
+        sentence = text(
+            "programme.text.counts", lang, period=period, amount=amount, basis=basis, counts=counts
+        )
+        sentences.append(sentence[:1].upper() + sentence[1:])
     return sentences
 
 
@@ -949,7 +960,7 @@ def real_amount_notes(items: pd.DataFrame, lang: str) -> list[str]:
                     "programme.text.real_from_tranches",
                     lang,
                     amount=amount,
-                    period=f"{years[0]}–{years[-1]}",  # the years its tranches cover
+                    period=period_words(years[0], years[-1], lang),  # the years its tranches cover
                     years=", ".join(map(str, years)),
                 )
             )
@@ -959,7 +970,7 @@ def real_amount_notes(items: pd.DataFrame, lang: str) -> list[str]:
                     "programme.text.real_one_year",
                     lang,
                     amount=amount,
-                    period=total.period,
+                    period=period_words(total.year_start, total.year_end, lang),
                     year=int(total.price_year),
                 )
             )
