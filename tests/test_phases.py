@@ -558,3 +558,38 @@ def test_the_years_sentence_announces_only_the_plans_shown_beside_the_programme(
     assert plan in shown and draft not in shown and "2019" not in shown and "(2012)" in shown
     later = ph.years_text(ph.label_years(range(2016, 2020), phases), phases, lang)  # the plan ended
     assert plan not in later
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "Another source gives 571 billion VND"),
+        ("vi", "571 tỷ đồng thay cho 646,0 tỷ đồng của Đề án 2012–2014"),
+    ],
+)
+def test_a_budget_amount_another_left_out_source_gives_otherwise_is_noted_under_the_table(lang, words):
+    budget = pd.DataFrame(
+        {
+            "phase_id": ["egov_plan_2012_2014", "egov_plan_2012_2014"],
+            "item": ["scheme_total", "tranche_2012"],
+            "year_start": [2012, 2012],
+            "year_end": [2014, 2012],
+            "amount_vnd": [646e9, 100e9],
+            "value_as_printed": ["646", "100"],
+        }
+    )
+    lost = pd.DataFrame(
+        {
+            "reference_file": ["quang_ninh/quang_ninh_facts.csv", "quang_ninh/quang_ninh_facts.csv"],
+            "year": ["", ""],
+            "province": ["Quảng Ninh", "Quảng Ninh"],
+            "item": ["Total investment stated in an excerpt - conflicts with 646", "Online public services"],
+            "value": ["value 571", "value >1500"],
+            "source_url": ["https://123docz.net/x.htm", "https://123docz.net/y.htm"],
+            "reason": ["refused host 123docz.net (a document-sharing site)"] * 2,
+            "quote": ["571 tỷ", ""],
+        }
+    )
+    (note,) = ph.budget_rival_notes(budget, lost, lang)
+    assert words in note and "123docz.net" in note
+    assert ph.budget_rival_notes(budget, lost.iloc[[1]], lang) == []  # nothing left out: no note

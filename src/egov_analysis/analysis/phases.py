@@ -9,6 +9,7 @@ with the stages running then; "between stages" is possible only inside the progr
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -937,6 +938,56 @@ def budget_findings(items: pd.DataFrame, lang: str) -> list[str]:
         )
         sentences.append(sentence[:1].upper() + sentence[1:])
     return sentences
+
+
+def budget_rivals(budget: pd.DataFrame, lost: pd.DataFrame) -> pd.DataFrame:
+    """The budget amounts a left-out source gives otherwise: each ``lost`` row (the
+    ``lost_values`` table) whose item names a conflict with a budget amount as printed
+    ("… conflicts with 646"), beside that amount.
+
+    Columns: ``phase_id``, ``item``, ``year_start``, ``year_end``, ``amount_vnd`` (the amount
+    shown), ``other`` (the other source's value as printed), ``host`` (its refused host),
+    ``source_url``."""
+    from .quality import losses
+
+    left_out = losses(lost)
+    rows = []
+    for amount in budget[budget["value_as_printed"].notna()].itertuples():
+        printed = str(amount.value_as_printed).strip()
+        named = left_out["item"].str.contains(rf"conflicts with {re.escape(printed)}\b", regex=True)
+        for other in left_out[named].itertuples():
+            rows.append(
+                {
+                    "phase_id": amount.phase_id,
+                    "item": amount.item,
+                    "year_start": amount.year_start,
+                    "year_end": amount.year_end,
+                    "amount_vnd": amount.amount_vnd,
+                    "other": str(other.value).removeprefix("value ").strip(),
+                    "host": other.host,
+                    "source_url": other.source_url,
+                }
+            )
+    columns = ["phase_id", "item", "year_start", "year_end", "amount_vnd", "other", "host", "source_url"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def budget_rival_notes(budget: pd.DataFrame, lost: pd.DataFrame, lang: str) -> list[str]:
+    """One line per :func:`budget_rivals` row for under the budget table: the amount shown, the
+    other figure, its refused host, and that the data-quality page lists it."""
+    from ..meta.messages import text
+
+    return [
+        text(
+            "programme.text.budget_rival",
+            lang,
+            amount=number_text(float(row.amount_vnd) / 1e9, lang, 1),
+            stage=stage_names(row.phase_id, lang),
+            other=row.other,
+            host=row.host,
+        )
+        for row in budget_rivals(budget, lost).itertuples()
+    ]
 
 
 def real_amount_notes(items: pd.DataFrame, lang: str) -> list[str]:
