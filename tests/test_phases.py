@@ -593,3 +593,53 @@ def test_a_budget_amount_another_left_out_source_gives_otherwise_is_noted_under_
     (note,) = ph.budget_rival_notes(budget, lost, lang)
     assert words in note and "123docz.net" in note
     assert ph.budget_rival_notes(budget, lost.iloc[[1]], lang) == []  # nothing left out: no note
+
+
+def test_the_outcome_charts_footers_name_source_classes_and_computed_values():
+    from egov_analysis import plots
+    from egov_analysis.plots import programme_outcomes as charts
+    from egov_analysis.plots.footer import chart_sources_and_notes
+
+    compiled = "https://github.com/someone/compilation/blob/main/papi.csv"
+    panel = _inline_panel(
+        [
+            ("papi", "22", 2018, 3.2, 1, 2),
+            ("papi", "31", 2018, 3.0, 2, 2),
+            ("papi", "22", 2019, 3.1, 2, 2),
+            ("papi", "31", 2019, 3.3, 1, 2),
+        ]
+    )
+    panel["source_url"] = compiled
+    panel.loc[panel["year"].eq(2019), "source_url"] = "https://papi.org.vn/"
+    panel["source_class"] = [
+        "third_party_compilation",
+        "third_party_compilation",
+        "publisher_site",
+        "publisher_site",
+    ]
+    panel.loc[panel["year"].eq(2018), "rank_basis"] = "computed"
+    table = ph.outcomes(panel, "22", _inline_phases())
+    sources, notes = chart_sources_and_notes(table[table["status"].eq("held")], "en")
+    assert any("PAPI 2018: values published by" in s and "third party" in s for s in sources)
+    assert any("not printed by the publisher: PAPI 2018" in n for n in notes)
+    ctx = plots.DrawingContext(lang="en", out_dir=None)
+    spans = ph.stage_spans(_inline_phases())
+    chart = charts.score_distribution_chart(ctx, table, spans, "Quảng Ninh", "papi", "e_governance")
+    assert "third party" in " ".join(chart.footer.split()) and "computed by this project" in " ".join(
+        chart.footer.split()
+    )
+
+
+def test_the_subindex_rank_grid_says_grey_cells_and_its_series_break_and_that_its_ranks_are_computed():
+    from egov_analysis import plots
+    from egov_analysis.plots import programme_outcomes as charts
+
+    rows = _inline_panel([("pci", "22", y, 6.0, 5, 63) for y in (2015, 2016, 2017, 2018)])
+    rows = rows.assign(indicator="entry_costs", rank_basis="computed")
+    overall = _inline_panel([("pci", "22", y, 60.0, 5, 63) for y in (2015, 2016, 2017, 2018)])
+    table = ph.outcomes(pd.concat([overall, rows], ignore_index=True), "22", _inline_phases())
+    ctx = plots.DrawingContext(lang="en", out_dir=None)
+    chart = charts.subindex_rank_chart(ctx, table, ph.stage_spans(_inline_phases()), "Quảng Ninh", "pci")
+    assert "grey cells" in " ".join(chart.footer.split()) and "crosses" not in " ".join(chart.footer.split())
+    assert "series break in 2017" in " ".join(chart.footer.split())
+    assert "not printed by the publisher: PCI 2015–2018" in " ".join(chart.footer.split())

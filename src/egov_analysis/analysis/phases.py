@@ -360,7 +360,8 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
     PAPI total the press or a government site prints among the project's sums says whose it is),
     ``national_n_score``, ``national_median``,
     ``national_q1``, ``national_q3`` (missing unless ``national_complete``: every ranked unit has
-    a score; the middle of a top list is no national median),
+    a score; the middle of a top list is no national median), ``national_third_party`` (some
+    of the scores they are computed from come from a third party's compilation),
     ``peers_n_score`` (the region's other provinces with a score held), ``n_peers`` (the region's
     other provinces), ``peers_median`` (missing unless ``national_complete``: the same rule),
     ``peers_best_rank``, ``period``, ``stages``.
@@ -382,6 +383,10 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
         national_q3=lambda s: s.quantile(0.75),
     )
     national = national.reindex(completeness.index)
+    # whose values the national statistics are computed from: any a third party compiled
+    national["national_third_party"] = (
+        listed["source_class"].eq("third_party_compilation").groupby([listed[k] for k in keys]).any()
+    )
     national.insert(0, "national_n_score", completeness["n_score"])
     national["national_complete"] = completeness["complete"]
     # the middle of a top list is no median, national or regional: one rule (list_completeness)
@@ -434,6 +439,7 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
         {"peers_n_score": "Int64", "national_n_score": "Int64", "peers_best_rank": "Int64", "year": "Int64"}
     )
     table["national_complete"] = table["national_complete"].astype("boolean")
+    table["national_third_party"] = table["national_third_party"].astype("boolean")
     order = {i: n for n, i in enumerate(OUTCOME_INDICES)}
     table["_order"] = table["index"].map(order)
     table["_overall"] = table["indicator"].ne("overall")
@@ -455,6 +461,7 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
         "national_q1",
         "national_q3",
         "national_complete",
+        "national_third_party",
         "peers_n_score",
         "n_peers",
         "peers_median",
