@@ -499,7 +499,7 @@ def subindex_rank_chart(
     colourbar.set_label(word("rank", ctx.lang), fontsize=8)
     colourbar.ax.invert_yaxis()
     # a series break of any sub-indicator drawn (dashed) and said; the same break is said once
-    break_notes = {}
+    break_notes: dict[int, str] = {}
     for indicator in matrix.index:
         for year in series_breaks(index, years, str(indicator)):
             break_notes.setdefault(year, break_note(index, year, ctx.lang, str(indicator)))
