@@ -643,3 +643,19 @@ def test_the_subindex_rank_grid_says_grey_cells_and_its_series_break_and_that_it
     assert "grey cells" in " ".join(chart.footer.split()) and "crosses" not in " ".join(chart.footer.split())
     assert "series break in 2017" in " ".join(chart.footer.split())
     assert "not printed by the publisher: PCI 2015–2018" in " ".join(chart.footer.split())
+
+
+def test_the_rank_chart_median_uses_the_same_list_rule():
+    from egov_analysis.analysis import rankings
+
+    panel = _inline_panel(
+        [
+            ("papi", "22", 2022, 3.71, 1, 3),
+            ("papi", "31", 2022, 3.10, 2, 3),
+            ("papi", "01", 2022, 2.90, 3, 3),
+            ("papi", "24", 2022, 1.00, None, 3),  # scored, not ranked: not one of the list
+        ]
+    )
+    context = rankings.peers_and_median(panel, "papi", "22", "e_governance")
+    assert context["median_complete"].all() and (context["n_score"] == 3).all()
+    assert context["median_score"].iloc[0] == pytest.approx(3.10)
