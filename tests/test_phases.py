@@ -31,6 +31,12 @@ def tables(processed) -> dict[str, pd.DataFrame]:
     return {name: load(name, processed) for name in names}
 
 
+@pytest.fixture(scope="module")
+def qn_outcomes(tables) -> pd.DataFrame:
+    """Quảng Ninh's outcomes on every index (``ph.outcomes`` of the real tables: ~2.5 CPU-s, once)."""
+    return ph.outcomes(tables["indices"], "22", tables["phases"])
+
+
 def test_a_stage_begins_in_2015_and_the_scheme_ran_2012_to_2017(tables):
     spans = ph.stage_spans(tables["phases"]).set_index("phase_id")
     assert spans.loc["egov_next_stage_2015", "first_year"] == 2015
@@ -209,8 +215,8 @@ def test_a_claim_that_the_published_values_contradict_is_said_to_disagree(tables
     assert status["Claim: PCI 2017 national rank"] == "disagrees"
 
 
-def test_outcomes_on_all_seven_indices(tables):
-    table = ph.outcomes(tables["indices"], "22", tables["phases"])
+def test_outcomes_on_all_seven_indices(qn_outcomes, tables):
+    table = qn_outcomes.copy()
     overall = table[table["indicator"].eq("overall")]
     assert set(overall["index"]) == {"pci", "papi", "par", "sipas", "ict", "dti", "egov_mic"}
     status = table.set_index(["index", "indicator", "year"])["status"]
@@ -226,10 +232,10 @@ def test_outcomes_on_all_seven_indices(tables):
     assert table.loc[table["index"].eq("pci") & table["indicator"].ne("overall"), "indicator"].nunique() >= 9
 
 
-def test_no_computed_value_of_the_outcomes_is_called_published(tables):
+def test_no_computed_value_of_the_outcomes_is_called_published(qn_outcomes, tables):
     """A row's status says whether the value is held; whether it is published or computed is said
     once, by score_basis and rank_basis (a PAPI total summed by the project is not "published")."""
-    table = ph.outcomes(tables["indices"], "22", tables["phases"])
+    table = qn_outcomes.copy()
     assert "published" not in set(table["status"])
     computed = table[table["score_basis"].eq("computed").fillna(False)]
     assert len(computed) and set(computed["status"]) == {"held"}
@@ -241,14 +247,14 @@ def test_no_computed_value_of_the_outcomes_is_called_published(tables):
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
-def test_a_papi_total_a_source_prints_says_whose_it_is_among_the_sums(tables, tmp_path, lang):
+def test_a_papi_total_a_source_prints_says_whose_it_is_among_the_sums(qn_outcomes, tables, tmp_path, lang):
     """PAPI 2020 Quảng Ninh (48.811, a government site) and 2024 (47.8212, the press) stand among
     the project's sums: the phase page's table gives each row's class of source beside the mark,
     and the score chart's footer names the printed years and their classes."""
     from egov_analysis import formatting, plots
     from egov_analysis.plots import programme_outcomes as charts
 
-    table = ph.outcomes(tables["indices"], "22", tables["phases"])
+    table = qn_outcomes.copy()
     papi = table[table["index"].eq("papi") & table["indicator"].eq("overall") & table["score"].notna()]
     by_year = papi.set_index("year")
     assert (by_year.loc[2020, "score_basis"], by_year.loc[2020, "source_class"]) == (
@@ -271,8 +277,8 @@ def test_a_papi_total_a_source_prints_says_whose_it_is_among_the_sums(tables, tm
     assert formatting.display_name("source_class", "press", lang) in footer
 
 
-def test_outcomes_before_during_after_each_stage(tables):
-    table = ph.outcomes(tables["indices"], "22", tables["phases"])
+def test_outcomes_before_during_after_each_stage(qn_outcomes, tables):
+    table = qn_outcomes.copy()
     by_stage = ph.outcomes_by_stage(table, tables["phases"]).set_index(
         ["index", "indicator", "phase_id", "window"]
     )
