@@ -26,17 +26,19 @@ def write_notebook(path: Path, *sources: str, parameters: str | None = None) -> 
     return path
 
 
-def one_report_project(root: Path, name: str, *sources: str) -> tuple[config.Paths, Path]:
-    """Paths (outputs under ``root``, notebooks in ``root/notebooks``) and a reports file holding one
-    report ``name`` whose notebook runs ``sources`` after the parameters the build injects."""
+def one_report_project(
+    root: Path, name: str, *sources: str, processed: config.Paths
+) -> tuple[config.Paths, Path]:
+    """Paths (outputs under ``root``, notebooks in ``root/notebooks``, the processed data of
+    ``processed``: the session's, conftest ``real_processed``, never the checkout's) and a reports
+    file holding one report ``name`` whose notebook runs ``sources`` after the parameters the build
+    injects."""
     notebooks = root / "notebooks"
     notebooks.mkdir()
     write_notebook(notebooks / f"{name}.ipynb", *sources, parameters=DECLARED)
     reports_file = root / "reports.toml"
     reports_file.write_text(f'[[report]]\nname = "{name}"\ntitle = "{name}"\nnotebook = "{name}.ipynb"\n')
-    paths = config.paths(reports=root / "reports", figures=root / "figures").with_overrides(
-        notebooks=notebooks
-    )
+    paths = processed.with_overrides(reports=root / "reports", figures=root / "figures", notebooks=notebooks)
     return paths, reports_file
 
 

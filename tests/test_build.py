@@ -442,7 +442,7 @@ def test_forked_kernels_start_fresh_each_time(tmp_path, monkeypatch):
     assert forked and seen == f"False 60 True module://matplotlib_inline.backend_inline {tmp_path}"
 
 
-def test_each_kernel_gets_one_blas_thread_unless_the_user_chose(tmp_path, monkeypatch):
+def test_each_kernel_gets_one_blas_thread_unless_the_user_chose(tmp_path, monkeypatch, real_processed):
     """Reports run side by side: a BLAS thread per core in each would oversubscribe the cores."""
     import json
 
@@ -452,6 +452,7 @@ def test_each_kernel_gets_one_blas_thread_unless_the_user_chose(tmp_path, monkey
         tmp_path,
         "threads",
         "import os\nprint(os.environ['OPENBLAS_NUM_THREADS'], os.environ['OMP_NUM_THREADS'])",
+        processed=real_processed,
     )
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     monkeypatch.setenv("OMP_NUM_THREADS", "3")  # the user's choice stays

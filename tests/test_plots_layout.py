@@ -267,13 +267,13 @@ finish(ctx, fig, kind="crowded", name="crowded", data=pd.DataFrame({"x": [1]}), 
 """
 
 
-def test_a_report_whose_chart_text_overlaps_is_built_with_a_warning_line(tmp_path):
+def test_a_report_whose_chart_text_overlaps_is_built_with_a_warning_line(tmp_path, real_processed):
     """The build names the report, the chart and both texts, in the log and in its result."""
     from helpers import one_report_project
 
     from egov_analysis.reporting.runner import build
 
-    paths, reports_file = one_report_project(tmp_path, "crowded", CROWDED)
+    paths, reports_file = one_report_project(tmp_path, "crowded", CROWDED, processed=real_processed)
     lines: list[str] = []
     result = build(paths, reports_file, jobs=1, progress=False, log=lines.append)
     assert not result.failures

@@ -50,7 +50,7 @@ def test_two_builds_give_byte_identical_figures_and_pages(tmp_path, project_buil
     names = ["profile_unit_da_nang_vi", "data_quality"]  # a unit: its interactive chart too
     editions = other_languages(load_reports(PROJECT_REPORTS, config.paths().notebooks))
     names += [r.name for name in list(names) for r in editions.get(name, {}).values()]
-    paths = config.paths(reports=tmp_path / "reports", figures=tmp_path / "figures")
+    paths = project_build.with_overrides(reports=tmp_path / "reports", figures=tmp_path / "figures")
     result = build(paths, PROJECT_REPORTS, jobs=2, only=names, force=True, progress=False)
     assert not result.failures
     for name in names:
@@ -81,15 +81,20 @@ def _report_is_whole(paths: config.Paths, name: str) -> bool:
 
 
 @pytest.mark.extended  # five reports, killed, then built again (test_faults kills a build in `make test`)
-def test_a_build_killed_part_way_leaves_readable_outputs_and_the_next_completes(tmp_path):
-    paths = config.paths(reports=tmp_path / "reports", figures=tmp_path / "figures")
+def test_a_build_killed_part_way_leaves_readable_outputs_and_the_next_completes(tmp_path, real_processed):
+    paths = real_processed.with_overrides(reports=tmp_path / "reports", figures=tmp_path / "figures")
     reports_file = tmp_path / "reports.toml"  # five of the quickest plain reports
     quick = ("profile_", "relationships_", "data_quality", "rankings_egov_mic")
     text = PROJECT_REPORTS.read_text("utf-8")
     tables = [part.split("[[matrix]]")[0] for part in text.split("[[report]]")[1:]]  # plain reports only
     kept = [part for part in tables if part.split('"')[1].startswith(quick)][:5]
     reports_file.write_text("".join(f"[[report]]{part}" for part in kept), encoding="utf-8")
-    env = {**os.environ, "EGOV_REPORTS_DIR": str(paths.reports), "EGOV_FIGURES_DIR": str(paths.figures)}
+    env = {
+        **os.environ,
+        "EGOV_REPORTS_DIR": str(paths.reports),
+        "EGOV_FIGURES_DIR": str(paths.figures),
+        "EGOV_PROCESSED_DIR": str(paths.processed),
+    }
     process = subprocess.Popen(
         [
             sys.executable,
