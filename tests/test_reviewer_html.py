@@ -504,7 +504,7 @@ def test_the_data_quality_page_shows_the_source_classes_and_the_losses(project_b
         [
             fmt.display_name("index", r.index, lang),
             fmt.display_name("source_class", r.source_class, lang),
-            fmt.year_span(r.years),
+            fmt.year_span(r.years, lang),
             fmt.number(r.values, lang),
         ]
         for r in by_class.itertuples(index=False)
@@ -521,7 +521,7 @@ def test_the_data_quality_page_shows_the_source_classes_and_the_losses(project_b
                     "chart.source_third_party",
                     lang,
                     index=fmt.display_name("index", r.index, lang),
-                    years=fmt.year_span(years),
+                    years=fmt.year_span(years, lang),
                     publisher=publisher,
                 )
                 in visible

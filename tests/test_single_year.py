@@ -22,8 +22,8 @@ _YEAR_PAIR = re.compile(
 def test_a_range_of_one_year_is_that_year():
     assert fmt.year_range(2024, 2024) == "2024"
     assert fmt.year_range(2020, 2024) == "2020–2024"
-    assert fmt.year_runs([2024]) == ["2024"] and fmt.year_span([2024, 2024]) == "2024"
-    assert fmt.year_span([2005, 2006, 2007, 2010]) == "2005–2007, 2010"
+    assert fmt.year_runs([2024]) == ["2024"] and fmt.year_span([2024, 2024], "en") == "2024"
+    assert fmt.year_span([2005, 2006, 2007, 2010], "en") == "2005–2007 and 2010"
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])

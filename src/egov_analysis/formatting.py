@@ -104,7 +104,7 @@ def coverage_line(index: str, first: Any, last: Any, n_score: Any, n_rank: Any, 
         "reporting.checked.coverage",
         lang,
         index=display_name("index", index, lang),
-        years=year_span(range(int(first), int(last) + 1)),
+        years=year_span(range(int(first), int(last) + 1), lang),
         n_score=number(n_score, lang),
         n_rank=number(n_rank, lang),
     )
@@ -184,9 +184,11 @@ def year_range(first: Any, last: Any) -> str:
     return str(start) if start == end else f"{start}–{end}"
 
 
-def year_span(years: Iterable[Any]) -> str:
-    """Years as runs: ``2007–2013, 2015`` (:func:`year_runs`)."""
-    return ", ".join(year_runs(years))
+def year_span(years: Iterable[Any], lang: str) -> str:
+    """Years as runs joined as ``lang`` writes a list: ``2006 and 2017``, ``2007–2013, 2015 and
+    2020`` / ``2006 và 2017`` (:func:`year_runs`, :func:`join`). The one function for a list of
+    years, in sentences, table cells and chart notes alike."""
+    return join(year_runs(years), lang)
 
 
 def join(items: Iterable[str], lang: str) -> str:

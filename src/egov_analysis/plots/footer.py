@@ -27,7 +27,7 @@ from ..meta import messages
 from ..provinces import UNIT_NAME_COLUMNS, display_names
 from .chart import Chart, DrawingContext, NoChart
 from .layout import DrawnTextCheck, TextProblem, set_footer, set_title, settle
-from .theme import join_words, word
+from .theme import word
 
 
 def index_short(index: str, lang: str) -> str:
@@ -50,7 +50,7 @@ def index_name(index: str, lang: str, years: Iterable[int] | None = None) -> str
     info = meta.indices()[index]
     by_publisher = meta.edition_publishers(index, lang, years)
     if len(by_publisher) > 1:
-        publisher = "; ".join(f"{who} ({year_span(ys)})" for who, ys in by_publisher.items())
+        publisher = "; ".join(f"{who} ({year_span(ys, lang)})" for who, ys in by_publisher.items())
     else:
         publisher = next(iter(by_publisher), info.publisher_in(lang))
     return word("index_source", lang, name=info.name_in(lang), publisher=publisher)
@@ -102,7 +102,7 @@ def third_party_sources(index: str, rows: pd.DataFrame, lang: str) -> list[str]:
             "source_third_party",
             lang,
             index=index_short(index, lang),
-            years=join_words(formatting.year_runs(published), lang),
+            years=formatting.year_span(published, lang),
             publisher=publisher,
         )
         for publisher, published in meta.edition_publishers(index, lang, years).items()
@@ -113,7 +113,7 @@ def missing_years_note(years_present: Iterable[int], start: int, end: int, lang:
     missing = sorted(set(range(start, end + 1)) - {int(y) for y in years_present})
     if not missing:
         return ""
-    return word("note_no_data_years", lang, years=join_words([str(y) for y in missing], lang))
+    return word("note_no_data_years", lang, years=formatting.year_span(missing, lang))
 
 
 def index_notes(index: str, rows: pd.DataFrame, lang: str = "en") -> list[str]:
@@ -160,7 +160,7 @@ def score_status_notes(index: str, rows: pd.DataFrame, lang: str) -> list[str]:
             "note_scores_printed",
             lang,
             index=index_short(index, lang),
-            years=join_words(formatting.year_runs(sorted({int(y) for y in printed["year"]})), lang),
+            years=formatting.year_span(printed["year"], lang),
             classes="; ".join(names),
         )
     )

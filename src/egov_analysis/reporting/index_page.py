@@ -393,7 +393,7 @@ def _edition_publishers(index: str, lang: str) -> str:
     found = edition_publishers(index, lang)
     if len(found) == 1:
         return next(iter(found))
-    return "; ".join(f"{who} ({fmt.year_span(years)})" for who, years in found.items())
+    return "; ".join(f"{who} ({fmt.year_span(years, lang)})" for who, years in found.items())
 
 
 def publisher_links(lang: str, reports: list[Report], entries: dict[str, Entry]) -> list[dict[str, str]]:

@@ -186,10 +186,10 @@ def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
             {
                 "index": index,
                 "geography": geography,
-                "years": fmt.year_span(rows["year"]),
+                "years": fmt.year_span(rows["year"], lang),
                 "ranked": units_ranked_text(rows, lang),
-                "complete": fmt.year_span(rows.loc[rows["status"].eq(COMPLETE), "year"]) or none,
-                "ranks_only": fmt.year_span(rows.loc[rows["status"].eq(RANKS_ONLY), "year"]) or none,
+                "complete": fmt.year_span(rows.loc[rows["status"].eq(COMPLETE), "year"], lang) or none,
+                "ranks_only": fmt.year_span(rows.loc[rows["status"].eq(RANKS_ONLY), "year"], lang) or none,
                 "partial": "; ".join(partial) or none,
                 "released": "; ".join(released_notes(str(index), str(geography), partial_years, lang))
                 or "–",  # the edition table says nothing of a part released: not "none released"
@@ -232,7 +232,7 @@ def units_ranked_text(rows: pd.DataFrame, lang: str) -> str:
     if len(runs) == 1:
         return "–" if runs[0][0] is None else fmt.number(runs[0][0], lang)
     return "; ".join(
-        f"{'–' if n is None else fmt.number(n, lang)} ({fmt.year_span(years)})" for n, years in runs
+        f"{'–' if n is None else fmt.number(n, lang)} ({fmt.year_span(years, lang)})" for n, years in runs
     )
 
 
@@ -270,7 +270,7 @@ def third_party_lines(by_class: pd.DataFrame, lang: str) -> Any:
             "chart.source_third_party",
             lang,
             index=fmt.display_name("index", r.index, lang),
-            years=fmt.year_span(years),
+            years=fmt.year_span(years, lang),
             publisher=publisher,
         )
         for r in rows.itertuples(index=False)
@@ -284,7 +284,7 @@ def source_classes_table(by_class: pd.DataFrame, lang: str) -> Any:
     files they cite, and the sites (for a compilation, its repository). ``by_class``:
     :func:`.analysis.quality.sources_by_class`."""
     return people_table(
-        by_class.assign(year_span=[fmt.year_span(y) for y in by_class["years"]]),
+        by_class.assign(year_span=[fmt.year_span(y, lang) for y in by_class["years"]]),
         [
             Column("index", "tables.column.index", kind="name", names="index"),
             Column("source_class", "tables.column.source_class", kind="name", names="source_class"),
