@@ -338,3 +338,16 @@ def test_clean_refuses_a_malformed_meta_table_in_one_line_without_a_traceback(me
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "KeyError" not in done.stderr
     assert "indices.csv:1: missing column(s) index" in done.stderr.splitlines()[0]
+
+
+def test_a_renamed_indicator_says_its_rename_in_both_languages():
+    """Review L6: "Labour training (labour policy from 2017)" was "Đào tạo lao động" alone in vi.
+    Every indicator whose English name gives the year of a rename gives it in Vietnamese too."""
+    import re
+
+    table = meta.indicators()
+    renamed = table[table["name_en"].str.contains(r"from \d{4}\)", regex=True, na=False)]
+    assert len(renamed) >= 3  # PCI's three sub-indices renamed in 2017
+    for row in renamed.itertuples(index=False):
+        year = re.search(r"from (\d{4})\)", row.name_en).group(1)
+        assert f"từ năm {year})" in row.name_vi, (row.indicator, row.name_vi)
