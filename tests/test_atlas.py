@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 import pandas as pd
 import pytest
@@ -258,6 +259,42 @@ def test_region_peers_rank_the_regions_provinces_and_link_them():
     )
     html = atlas_sections.peers_table(peers, who, "vi").as_raw_html()
     assert '<a href="profile_ha_noi_vi.reviewer.html">Hà Nội</a>' in html
+
+
+def test_the_peers_year_is_the_latest_with_half_the_region_else_the_one_with_most_ranked():
+    ranked = pd.Series({2015: 6, 2016: 5, 2017: 5})
+    assert profiles.peers_year(ranked, 11) == (2015, "half")  # 5 of 11 is not half
+    assert profiles.peers_year(pd.Series({2006: 3, 2016: 2, 2017: 3}), 11) == (2017, "most")
+    assert profiles.peers_year(pd.Series({2016: 1}), 11) is None
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_peers_note_says_the_rule_used_and_the_count_ranked(lang):
+    """Review M2: the note said "at least half of the region's provinces" above a column with 2 of
+    11 ranked; it now says which column fell back and how many of the region it has."""
+    who = profiles.subject("Hà Nội")
+    region = rows([(2016, HN, "Hà Nội", 65.0, 2, 63), (2016, QN, "Quảng Ninh", 70.0, 1, 63)], index="ict")
+    peers = profiles.region_peers(region, who)
+    n = len(peers)
+    assert n == 11 and peers["ict_rule"].iloc[0] == "most"
+    html = atlas_sections.peers_table(peers, who, lang).as_raw_html()
+    count = {"en": "ICT Index 2016, 2 of 11 ranked", "vi": "năm 2016, 2/11 tỉnh có thứ hạng"}[lang]
+    assert count in html
+    assert fmt.display_name("index", "ict", lang) in html
+    # with half the region ranked, the plain rule and no count
+    half = rows([(2016, c, p.name, 60.0, i + 1, 63) for i, (c, p) in enumerate(peers_codes(6))], index="ict")
+    html = unescape(atlas_sections.peers_table(profiles.region_peers(half, who), who, lang).as_raw_html())
+    assert count not in html and text_of("atlas.text.peers_note", lang, n="11") in html
+
+
+def peers_codes(k: int) -> list:
+    return [(c, p) for c, p in provinces().items() if p.region == "Red River Delta" and not p.merged_into][:k]
+
+
+def text_of(key: str, lang: str, **fields: str) -> str:
+    from egov_analysis.meta.messages import text
+
+    return text(key, lang, **fields).split("{")[0]
 
 
 @pytest.mark.parametrize("lang", ["en", "vi"])

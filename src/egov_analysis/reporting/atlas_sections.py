@@ -260,8 +260,31 @@ def peers_table(peers: pd.DataFrame, who: Subject, lang: str) -> PeopleTable:
         columns,
         lang,
         title=text("atlas.table.peers", lang, regions=_region_names(who, lang)),
-        notes=[text("atlas.text.peers_note", lang)],
+        notes=[peers_note(peers, lang)],
     )
+
+
+def peers_note(peers: pd.DataFrame, lang: str) -> str:
+    """The rule that chose each column's year of :func:`peers_table`, as used
+    (:func:`.analysis.profiles.peers_year`): where no year has half of the region ranked, the
+    note names the column and how many of the region's provinces it has ranked."""
+    indices = [c for c in peers.columns if f"{c}_year" in peers.columns]
+    n_region = fmt.number(len(peers), lang)
+    most = [
+        text(
+            "atlas.text.peers_count",
+            lang,
+            index=fmt.display_name("index", index, lang),
+            year=int(peers[f"{index}_year"].iloc[0]),
+            k=fmt.number(peers[f"{index}_peers_ranked"].iloc[0], lang),
+            n=n_region,
+        )
+        for index in indices
+        if peers[f"{index}_rule"].iloc[0] == "most"
+    ]
+    if not most:
+        return text("atlas.text.peers_note", lang, n=n_region)
+    return text("atlas.text.peers_note_most", lang, n=n_region, counts=fmt.join(most, lang))
 
 
 def full_ranking_table(rows: pd.DataFrame, year: int, lang: str) -> PeopleTable:
