@@ -75,3 +75,36 @@ def test_the_data_dictionaries_give_a_one_edition_index_one_year():
     for page in (data_dictionary(), data_dictionary_in("vi")):
         line = next(x for x in page.splitlines() if x.startswith("| `egov_mic`"))
         assert "2017" in line and "2017–2017" not in line
+
+
+def _dti_2024(codes_ranks: list[tuple[str, str, int]]) -> pd.DataFrame:
+    return index_rows(
+        [(2024, c, name, 0.7, r, 34) for c, name, r in codes_ranks],
+        ["year", "province_code", "province", "score", "rank", "n_ranked"],
+        "dti",
+        "overall",
+        "units_34",
+        source_url="https://example.org/a",
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_ranks_of_one_year_draw_no_chart_over_time_and_say_the_rank(lang, tmp_path):
+    """Review M7/L8: a unit's "rank on every index" line chart was drawn for DTI 2024 alone (alt
+    text "2024 to 2024 … best rank 4, worst 4"); the interactive rank lines drew one column of
+    dots under "the picture above is the same chart". Now: the rank in a sentence, no chart."""
+    from egov_analysis import plots
+    from egov_analysis.plots import interactive
+
+    ctx = plots.DrawingContext(lang=lang, out_dir=tmp_path)
+    ranks = _dti_2024([("79", "Hồ Chí Minh", 4)])
+    result = plots.index_ranks_chart(ctx, ranks, "TP. Hồ Chí Minh")
+    assert isinstance(result, plots.NoChart)
+    said = {"en": "DTI 2024 only, rank 4 / 34", "vi": "DTI chỉ có năm 2024, hạng 4/34"}[lang]
+    assert said in result.reason and "2024–2024" not in result.reason
+    assert not list(tmp_path.glob("*.png"))
+    both = _dti_2024([("79", "Hồ Chí Minh", 4), ("01", "Hà Nội", 1)])
+    assert interactive.rank_lines(both, lang) is None
+    two_years = pd.concat([both, both.assign(year=2023)])
+    assert interactive.rank_lines(two_years, lang) is not None
+    assert not isinstance(plots.index_ranks_chart(ctx, two_years.iloc[[0, 2]], "x"), plots.NoChart)

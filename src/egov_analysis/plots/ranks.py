@@ -671,6 +671,10 @@ def index_ranks_chart(
         return no_chart(
             ctx, kind="index_ranks", name=name, reason=ctx.word("no_chart_province_ranks", province=province)
         )
+    if ranks["year"].nunique() < 2:  # one year is no line: say the ranks instead (review M7, L8)
+        return no_chart(
+            ctx, kind="index_ranks", name=name, reason=one_year_ranks(ctx, ranks, province), data=ranks
+        )
     years = list(range(int(ranks["year"].min()), int(ranks["year"].max()) + 1))
     fig, ax = new_figure(10, 5.5)
     legend: list[Line2D] = []
@@ -730,6 +734,25 @@ def index_ranks_chart(
         notes=notes,
         alt_text=alt,
     )
+
+
+def one_year_ranks(ctx: DrawingContext, ranks: pd.DataFrame, province: str) -> str:
+    """The sentence that replaces a unit's chart of ranks over time when its ranks are of one year:
+    "Ho Chi Minh City: DTI 2024 only, rank 4 / 34; a chart over time needs at least two years."
+    (the rank marked † where computed, its count of units left out where no source gives it)."""
+    rows = ranks.sort_values("index")
+    each = [
+        ctx.word(
+            "one_year_rank",
+            index=index_short(str(r.index), ctx.lang),
+            year=int(r.year),
+            rank=formatting.rank(
+                r.rank, getattr(r, "n_ranked", None), ctx.lang, getattr(r, "rank_basis", None)
+            ),
+        )
+        for r in rows.itertuples(index=False)
+    ]
+    return ctx.word("no_chart_one_year_ranks", province=province, ranks="; ".join(each))
 
 
 LEGEND_LABEL_CHARS = 22  # a legend entry beside a chart's axes wraps at this many characters
