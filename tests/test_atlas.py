@@ -344,6 +344,25 @@ def test_the_full_table_lists_every_unit_held_with_tiers_as_printed_and_links():
     assert 'href="profile_unit_da_nang_en.reviewer.html"' in units and "Quảng Nam" in units
 
 
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_full_table_intro_says_every_unit_only_when_every_unit_is_held(lang):
+    """Review M8: "Every unit ranked in 2024" introduced 14 of the 63 units ranked; the intro now
+    gives the units held and the number ranked, both from the one coverage function."""
+    pci = PANEL[PANEL["index"].eq("pci")]
+    every = unescape(str(atlas_sections.full_table_intro(pci, 2007, lang).data))
+    part = unescape(str(atlas_sections.full_table_intro(pci, 2021, lang).data))
+    assert {"en": "Every unit ranked in 2007", "vi": "Mọi đơn vị được xếp hạng năm 2007"}[lang] in every
+    assert {"en": "The units held for 2021 (1 of the 3 ranked)", "vi": "năm 2021 (1 trong số 3 đơn vị"}[
+        lang
+    ] in part
+    assert "Every unit" not in part and "Mọi đơn vị" not in part
+    unknown = pci[pci["year"].eq(2021)].assign(n_ranked=pd.NA)
+    said = unescape(str(atlas_sections.full_table_intro(unknown, 2021, lang).data))
+    assert {"en": "no source held gives how many", "vi": "không nguồn nào đang lưu cho biết"}[lang] in said
+    table = atlas_sections.full_ranking_table(unknown, 2021, lang).as_raw_html()
+    assert " of 1 units" not in table and "1/1" not in table
+
+
 def test_the_years_with_a_full_table_are_the_last_and_the_latest_complete():
     pci = PANEL[PANEL["index"].eq("pci")]
     assert atlas_sections.full_table_years(pci) == [2020, 2021]  # 2021 held in part, 2020 in full
