@@ -95,6 +95,15 @@ def test_the_first_ict_edition_says_its_publisher_is_not_sourced():
     )  # not released
 
 
+def test_an_edition_without_its_number_ranked_is_refused_unless_marked_unknown(meta_copy):
+    path = meta_copy / "index_editions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("pci,2005,provinces_63,42,", "pci,2005,provinces_63,,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(meta.MetaError, match=r"index_editions.csv:2: n_ranked '' is neither a whole number"):
+        meta.editions()
+
+
 def test_an_edition_naming_an_unknown_publisher_is_refused(meta_copy):
     path = meta_copy / "index_editions.csv"
     lines = path.read_text(encoding="utf-8").splitlines()

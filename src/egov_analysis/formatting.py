@@ -89,6 +89,17 @@ def rank(value: Any, n: Any, lang: str, basis: Any = None) -> str:
     return mark(text("tables.rank_of", lang, rank=number(value, lang), n=number(n, lang)), basis, lang)
 
 
+def held_of_ranked(held: Any, n: Any, year: Any, lang: str) -> str:
+    """How much of a year's list the data hold: ``10 of 63 in 2016`` / ``2016: 10/63``; where no
+    source gives how many units were ranked (``n`` missing), the units held and that the number is
+    not given, never a guessed count."""
+    if is_missing(n):
+        return text("findings.count_in_year_unknown", lang, published=number(held, lang), year=int(year))
+    return text(
+        "findings.count_in_year", lang, published=number(held, lang), n=number(n, lang), year=int(year)
+    )
+
+
 def rank_line(subject: str, year: Any, value: Any, n: Any, lang: str, basis: Any = None) -> str:
     """A checked key number of a notebook (a ``keep_output`` cell) in the report's language:
     ``Quảng Ninh 2017: rank 1 / 63`` / ``Quảng Ninh 2017: hạng 1/63``, marked † when computed."""

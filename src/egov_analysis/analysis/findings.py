@@ -485,16 +485,7 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
             out.append(_say_n("findings.leader_no_score", lang, len(_names(leaders)), **fields))
     partial = coverage[coverage["status"].eq(PARTIAL)]
     if not partial.empty:
-        counts = [
-            _say(
-                "findings.count_in_year",
-                lang,
-                year=int(y),
-                published=fmt.number(r["n_held"], lang),
-                n=fmt.number(r["n_ranked"], lang),
-            )
-            for y, r in partial.iterrows()
-        ]
+        counts = [fmt.held_of_ranked(r["n_held"], r["n_ranked"], y, lang) for y, r in partial.iterrows()]
         out.append(_say("findings.partial_years", lang, index=label, counts=fmt.join(counts, lang)))
         out.extend(_released(index, _one(rows, "geography"), [int(y) for y in partial.index], lang))
     complete = coverage.index[coverage["complete"]].tolist()

@@ -278,6 +278,10 @@ class Publisher:
         return self.notes.get(lang) or self.notes.get("en", "")
 
 
+# n_ranked of an edition whose number of units ranked no source gives (never a guessed count)
+N_RANKED_UNKNOWN = "unknown"
+
+
 @cache
 def _publishers(directory: str) -> dict[str, Publisher]:
     out: dict[str, Publisher] = {}
@@ -310,13 +314,19 @@ def _editions(directory: str) -> pd.DataFrame:
             raise MetaError(f"{where}: {r['index']} was not published in {r['year']!r} (indices.csv)")
         if r["geography"] not in geos:
             raise MetaError(f"{where}: geography {r['geography']!r} is not in geographies.csv")
-        if r["n_ranked"] and not r["n_ranked"].isdigit():
-            raise MetaError(f"{where}: n_ranked {r['n_ranked']!r} is not a whole number")
+        if not r["n_ranked"].isdigit() and r["n_ranked"] != N_RANKED_UNKNOWN:
+            raise MetaError(
+                f"{where}: n_ranked {r['n_ranked']!r} is neither a whole number nor {N_RANKED_UNKNOWN!r}"
+                " (where no source gives how many units the publisher ranked)"
+            )
         if r.get("publisher") not in publishing:
             raise MetaError(f"{where}: publisher {r.get('publisher')!r} is not in publishers.csv")
     frame = pd.DataFrame(list(rows))
     frame["year"] = frame["year"].astype(int)
-    frame["n_ranked"] = pd.to_numeric(frame["n_ranked"].replace("", None)).astype("Int64")
+    frame["n_ranked_unknown"] = frame["n_ranked"].eq(N_RANKED_UNKNOWN)
+    frame["n_ranked"] = pd.to_numeric(frame["n_ranked"].where(~frame["n_ranked_unknown"], None)).astype(
+        "Int64"
+    )
     if frame.duplicated(["index", "year", "geography"]).any():
         raise MetaError(f"{directory}/index_editions.csv: an index, year and geography appears twice")
     have = set(zip(frame["index"], frame["year"], strict=True))
@@ -331,7 +341,8 @@ def _editions(directory: str) -> pd.DataFrame:
 
 
 def editions() -> pd.DataFrame:
-    """One row per index, year and geography published: ``n_ranked`` (units the publisher ranked),
+    """One row per index, year and geography published: ``n_ranked`` (units the publisher ranked;
+    missing where ``n_ranked_unknown``: no source gives the number),
     ``publisher`` (a key of :func:`publishers`: who published that edition), ``not_ranked`` (units
     the publisher left out of the ranking although the data read hold values for them, names
     separated by ``;``), ``coverage_note_en`` / ``coverage_note_vi`` (what the publisher ranked or
@@ -380,8 +391,21 @@ def edition_publishers(index: str, lang: str, years: Iterable[int] | None = None
     return out
 
 
+def n_ranked_unknown(index: str, year: int, geography: str) -> bool:
+    """Whether no source gives how many units the publisher ranked in that edition
+    (``n_ranked`` is ``unknown`` in ``index_editions.csv``: ICT Index 2006–2008): its ranks are
+    written without "of n" and the number is never taken from the units held."""
+    frame = _editions(str(meta_dir()))
+    hit = frame.loc[
+        frame["index"].eq(index) & frame["year"].eq(int(year)) & frame["geography"].eq(geography),
+        "n_ranked_unknown",
+    ]
+    return bool(hit.any())
+
+
 def n_ranked(index: str, year: int, geography: str) -> int | None:
-    """How many units the publisher ranked in that edition (None where the table does not say)."""
+    """How many units the publisher ranked in that edition (None where the table does not say, or
+    says ``unknown``: :func:`n_ranked_unknown`)."""
     frame = _editions(str(meta_dir()))
     hit = frame.loc[
         frame["index"].eq(index) & frame["year"].eq(int(year)) & frame["geography"].eq(geography), "n_ranked"

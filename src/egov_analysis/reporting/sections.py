@@ -173,13 +173,7 @@ def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
                 )
             )
         partial = [
-            text(
-                "findings.count_in_year",
-                lang,
-                published=fmt.number(r.n_held, lang),
-                n=fmt.number(r.n_ranked, lang),
-                year=int(r.year),
-            )
+            fmt.held_of_ranked(r.n_held, r.n_ranked, r.year, lang)
             for r in rows[rows["status"].eq(PARTIAL)].itertuples()
         ]
         records.append(
