@@ -265,6 +265,13 @@ class Publisher:
     publisher: str  # the key index_editions.csv uses
     names: Mapping[str, str]
     notes: Mapping[str, str]
+    url: str = ""  # the publisher's site; empty for one no source names
+
+    @property
+    def named(self) -> bool:
+        """False for the edition whose publisher no source held names (``not_sourced``): its
+        "name" says so, and it is never linked to anyone's site."""
+        return self.publisher != NOT_SOURCED
 
     @property
     def name(self) -> str:
@@ -278,6 +285,8 @@ class Publisher:
         return self.notes.get(lang) or self.notes.get("en", "")
 
 
+# the publisher of an edition no source held names (meta/publishers.csv)
+NOT_SOURCED = "not_sourced"
 # n_ranked of an edition whose number of units ranked no source gives (never a guessed count)
 N_RANKED_UNKNOWN = "unknown"
 
@@ -291,7 +300,9 @@ def _publishers(directory: str) -> dict[str, Publisher]:
             raise MetaError(f"{directory}/publishers.csv:{line}: publisher, name_en and name_vi are required")
         if key in out:
             raise MetaError(f"{directory}/publishers.csv:{line}: publisher {key!r} appears twice")
-        out[key] = Publisher(key, _by_language(r, "name"), _by_language(r, "note"))
+        out[key] = Publisher(
+            key, _by_language(r, "name"), _by_language(r, "note"), (r.get("url") or "").strip()
+        )
     return out
 
 
@@ -374,6 +385,24 @@ def not_ranked(index: str, year: int, geography: str = DEFAULT_GEOGRAPHY) -> tup
     if row is None or not str(row.get("not_ranked") or "").strip():
         return ()
     return tuple(name.strip() for name in str(row["not_ranked"]).split(";") if name.strip())
+
+
+def edition_publisher_years(
+    index: str, years: Iterable[int] | None = None
+) -> list[tuple[Publisher | None, list[int]]]:
+    """Each publisher of the index's editions in ``years`` (default: every edition) with its
+    years, in order of first year; None for years without a row in ``index_editions.csv`` (the
+    index's publisher of ``indices.csv``)."""
+    chosen = sorted({int(y) for y in years} if years is not None else indices()[index].years)
+    out: dict[str | None, tuple[Publisher | None, list[int]]] = {}
+    for year in chosen:
+        try:
+            found: Publisher | None = edition_publisher(index, year)
+        except MetaError:
+            found = None
+        key = found.publisher if found is not None else None
+        out.setdefault(key, (found, []))[1].append(year)
+    return list(out.values())
 
 
 def edition_publishers(index: str, lang: str, years: Iterable[int] | None = None) -> dict[str, list[int]]:
