@@ -84,8 +84,8 @@ def test_the_first_ict_edition_says_its_publisher_is_not_sourced():
     assert first.publisher == "not_sourced"
     assert meta.edition_publisher("ict", 2010).publisher == "mic"
     for lang, words in (
-        ("en", "a publisher no source held names (2006)"),
-        ("vi", "chưa được nguồn nào nêu tên (2006)"),
+        ("en", "publisher not named in any source held (2006)"),
+        ("vi", "chưa rõ đơn vị công bố (không nguồn nào đang lưu nêu tên) (2006)"),
     ):
         name = index_name("ict", lang, [2006, 2010])
         assert words in name and meta.publishers()["mic"].name_in(lang) + " (2010)" in name

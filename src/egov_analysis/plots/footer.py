@@ -98,15 +98,18 @@ def third_party_sources(index: str, rows: pd.DataFrame, lang: str) -> list[str]:
     classes = meta.classify_sources(urls.astype("string"))["source_class"]
     years = {int(y) for y in rows.loc[urls.index[classes.eq("third_party_compilation").to_numpy()], "year"]}
     return [
-        word(
-            "source_third_party",
-            lang,
-            index=index_short(index, lang),
-            years=formatting.year_span(published, lang),
-            publisher=publisher,
-        )
+        third_party_line(index_short(index, lang), published, publisher, lang)
         for publisher, published in meta.edition_publishers(index, lang, years).items()
     ]
+
+
+def third_party_line(index_label: str, years: Iterable[int], publisher: str, lang: str) -> str:
+    """ "PCI 2017–2019: values published by VCCI with USAID, as compiled in a third party's file";
+    for an edition whose publisher no source names, the sentence says that instead of "published
+    by publisher not named…" (review L7)."""
+    unnamed = meta.publishers()[meta.NOT_SOURCED].name_in(lang)
+    key = "source_third_party_unnamed" if publisher == unnamed else "source_third_party"
+    return word(key, lang, index=index_label, years=formatting.year_span(years, lang), publisher=publisher)
 
 
 def missing_years_note(years_present: Iterable[int], start: int, end: int, lang: str) -> str:

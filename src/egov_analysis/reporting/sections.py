@@ -257,16 +257,11 @@ def third_party_lines(by_class: pd.DataFrame, lang: str) -> Any:
     compiled in a third party's file …"); nothing where no value comes from one. ``by_class``:
     :func:`.analysis.quality.sources_by_class`."""
     from ..meta import edition_publishers
+    from ..plots.footer import third_party_line
 
     rows = by_class[by_class["source_class"].eq("third_party_compilation")]
     lines = [  # one line per publisher of those editions (DTI 2024: Ministry of Science and Technology)
-        text(
-            "chart.source_third_party",
-            lang,
-            index=fmt.display_name("index", r.index, lang),
-            years=fmt.year_span(years, lang),
-            publisher=publisher,
-        )
+        third_party_line(fmt.display_name("index", r.index, lang), years, publisher, lang)
         for r in rows.itertuples(index=False)
         for publisher, years in edition_publishers(str(r.index), lang, r.years).items()
     ]
