@@ -326,7 +326,7 @@ def test_a_duplicated_row_of_a_table_is_an_error(meta_copy):
 
 def test_a_row_with_too_many_fields_is_refused_with_its_line(meta_copy):
     _rewrite(meta_copy / "publishers.csv", lambda lines: [*lines[:2], lines[2] + ",extra", *lines[3:]])
-    with pytest.raises(meta.MetaError, match=r"publishers\.csv:3: 6 fields where the header has 5"):
+    with pytest.raises(meta.MetaError, match=r"publishers\.csv:3: 7 fields where the header has 6"):
         meta.publishers()
 
 
