@@ -108,3 +108,43 @@ def test_ranks_of_one_year_draw_no_chart_over_time_and_say_the_rank(lang, tmp_pa
     two_years = pd.concat([both, both.assign(year=2023)])
     assert interactive.rank_lines(two_years, lang) is not None
     assert not isinstance(plots.index_ranks_chart(ctx, two_years.iloc[[0, 2]], "x"), plots.NoChart)
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "alt", "papi_parts"),
+    [
+        (
+            "en",
+            "Ho Chi Minh City (mean of its member provinces†): PCI 2021",
+            "Bar chart of the mean of Ho Chi Minh City's member provinces† on 2 PCI sub-indices",
+            "2 PAPI dimensions",
+        ),
+        (
+            "vi",
+            "TP. Hồ Chí Minh (trung bình các tỉnh hợp thành†): PCI năm 2021",
+            "trung bình các tỉnh hợp thành† của TP. Hồ Chí Minh trên 2 chỉ số thành phần PCI",
+            "2 chỉ số nội dung PAPI",
+        ),
+    ],
+)
+def test_a_units_profile_bars_are_named_as_readers_know_it_and_as_its_members_mean(
+    lang, title, alt, papi_parts, tmp_path
+):
+    """Review L1/L2: "Hồ Chí Minh: PCI 2021 against the best province" (the bare registry name,
+    and no word that the bars are a mean of three provinces); PAPI's parts called sub-indicators."""
+    from egov_analysis import plots
+
+    profile = pd.DataFrame(
+        {
+            "indicator": ["entry_costs", "land_access"],
+            "best_score": [9.1, 8.2],
+            "best_province": ["Đà Nẵng", "Bắc Ninh"],
+            "score": [8.0, 7.0],
+        }
+    )
+    ctx = plots.DrawingContext(lang=lang, out_dir=tmp_path)
+    chart = plots.profile_chart(ctx, profile, "Hồ Chí Minh", "pci", 2021, members_mean=True)
+    assert chart.title.startswith(title) and alt in chart.alt_text, (chart.title, chart.alt_text)
+    papi = profile.assign(indicator=["participation", "transparency"])
+    one = plots.profile_chart(ctx, papi, "Quảng Ninh", "papi", 2024)
+    assert papi_parts in one.alt_text and "sub-ind" not in one.alt_text and "thành phần" not in one.alt_text

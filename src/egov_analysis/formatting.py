@@ -260,6 +260,16 @@ def indicator_label(index: str, indicator: str, lang: str) -> str:
     return text("tables.index_indicator", lang, index=name, indicator=indicator_name(index, indicator, lang))
 
 
+def index_parts(index: str, lang: str) -> str:
+    """What an index calls its parts, in ``lang``: PCI's ``sub-indices`` (``chỉ số thành phần``),
+    PAPI's ``dimensions`` (``chỉ số nội dung``); ``sub-indices`` for an index the catalogue does
+    not name (``names.index_parts``)."""
+    try:
+        return display_name("index_parts", index, lang)
+    except MissingMessageError:
+        return display_name("index_parts", "pci", lang)
+
+
 def finite(value: Any) -> bool:
     return not is_missing(value) and math.isfinite(float(value))
 

@@ -29,7 +29,7 @@ from ..analysis.findings import withheld_change
 from ..analysis.rankings import rank_change, rank_order
 from ..meta import messages
 from ..meta.coverage import PARTIAL
-from ..provinces import provinces
+from ..provinces import display_name, provinces
 from .chart import ChartResult, DrawingContext
 from .footer import break_note, finish, index_notes, index_short, index_sources, no_chart, series_breaks
 from .layout import end_labels, new_figure, rank_axis, year_axis
@@ -768,17 +768,23 @@ def profile_chart(
     title: str | None = None,
     name: str = "profile",
     label: str | None = None,
+    members_mean: bool = False,
 ) -> ChartResult:
     """A province's sub-indicator scores against the best province of the year
     (``profile`` as :func:`egov_analysis.analysis.rankings.profile` returns it), and against the
     median province where ``profile`` has a ``median_score`` column
     (:func:`egov_analysis.analysis.profiles.subindex_profile`). ``label``: the legend's name for
-    the province's bars (a merged unit's derived mean says so), the province's name by default."""
+    the province's bars (a merged unit's derived mean says so), the province's name by default;
+    ``members_mean``: the bars are the mean of a unit's member provinces (computed), as the title
+    and the alt text say."""
     profile = display_names(profile, ctx.lang, UNIT_COLUMNS)  # names as readers know them
+    province = display_name(province, ctx.lang)  # "TP. Hồ Chí Minh", never the bare registry name
+    parts = formatting.index_parts(index, ctx.lang)
+    mark = messages.text("tables.computed_mark", ctx.lang)
     data = profile.copy()
     if data.empty:
         reason = ctx.word(
-            "no_chart_profile", province=province, index=index_short(index, ctx.lang), year=year
+            "no_chart_profile", province=province, index=index_short(index, ctx.lang), year=year, parts=parts
         )
         return no_chart(ctx, kind="profile", name=name, reason=reason)
     fig, ax = new_figure(9, max(4, 0.45 * len(data) + 2.5))
@@ -823,12 +829,14 @@ def profile_chart(
     if index == "papi":
         notes.append(ctx.word("note_papi_dimensions"))
     alt = ctx.word(
-        "alt.profile",
+        "alt.profile_mean" if members_mean else "alt.profile",
         province=province,
         index=index_short(index, ctx.lang),
         year=year,
         n=len(data),
         n_published=int(data["score"].notna().sum()),
+        parts=parts,
+        mark=mark,
     )
     return finish(
         ctx,
@@ -837,7 +845,13 @@ def profile_chart(
         name=name,
         data=data,
         title=title
-        or ctx.word("title_profile", province=province, index=index_short(index, ctx.lang), year=year),
+        or ctx.word(
+            "title_profile_mean" if members_mean else "title_profile",
+            province=province,
+            index=index_short(index, ctx.lang),
+            year=year,
+            mark=mark,
+        ),
         sources=index_sources(index, None, ctx.lang),
         notes=notes,
         alt_text=alt,

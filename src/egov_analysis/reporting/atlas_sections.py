@@ -229,7 +229,13 @@ def subindex_table(profile: pd.DataFrame, index: str, year: int, who: Subject, l
         display_names(profile, lang, ["best_province"]),
         columns,
         lang,
-        title=text("atlas.table.subindex", lang, index=fmt.display_name("index", index, lang), year=year),
+        title=text(
+            "atlas.table.subindex",
+            lang,
+            index=fmt.display_name("index", index, lang),
+            year=year,
+            parts=fmt.index_parts(index, lang),
+        ),
         source_texts=[text("tables.source", lang, sources=fmt.display_name("index_long", index, lang))],
         notes=notes,
     )
