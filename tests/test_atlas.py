@@ -599,13 +599,16 @@ def test_a_computed_score_in_the_findings_carries_the_mark(lang):
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_a_rank_charts_footer_counts_the_units_its_own_ranks_are_among(lang):
-    """A unit's chart of DTI 2024 alone ranks among 34 units: the footer says 34, not a range
-    written into the catalogue."""
+    """A unit's chart ranks among 34 units: the footer says 34, not a range written into the
+    catalogue (DTI 2024 alone is no chart: the sentence in its place says 17 / 34)."""
     from egov_analysis import plots
     from egov_analysis.plots import DrawingContext
 
     ranks = rows([(2024, DN, "Đà Nẵng", 0.7069, 17, 34)], index="dti", geography="units_34")
-    chart = plots.index_ranks_chart(DrawingContext(lang=lang, out_dir=None), ranks, "Đà Nẵng")
+    said = plots.index_ranks_chart(DrawingContext(lang=lang, out_dir=None), ranks, "Đà Nẵng")
+    assert fmt.rank(17, 34, lang) in said.reason and "42" not in said.reason, said.reason
+    two = pd.concat([ranks, ranks.assign(year=2023, rank=20)])  # two years make a chart
+    chart = plots.index_ranks_chart(DrawingContext(lang=lang, out_dir=None), two, "Đà Nẵng")
     assert "(34 " in chart.footer and "42" not in chart.footer and "64" not in chart.footer, chart.footer
 
 
