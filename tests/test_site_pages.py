@@ -178,7 +178,7 @@ def test_search_list_and_picker_cover_provinces_units_and_reports_offline(built)
     options = [o["value"] for o in page.find("select", id="egov-profile").find_all("option") if o["value"]]
     assert options == ["html/profile_vi_quang_ninh.reviewer.html"]
     html = (paths.reports / "index.vi.html").read_text("utf-8")
-    assert not re.search(r"""(src|href)=["']?(https?:)?//(?!pcivietnam|papi|moha|mic|dti)""", html)
+    assert not re.search(r"""(src|href)=["']?(https?:)?//(?!pcivietnam|papi|moha|mic|most|dti)""", html)
     assert "<script src" not in html
 
 
