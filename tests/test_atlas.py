@@ -221,6 +221,32 @@ def test_papi_dimension_sums_and_totals_carry_the_mark_in_the_profile_tables(lan
     assert cells.count(fmt.computed_legend(lang)[:30]) == 1
 
 
+def test_a_papi_dimension_a_source_prints_counts_in_the_profile_and_a_sub_dimension_does_not():
+    """Quảng Ninh's PAPI 2024 public service delivery, 8.42, is printed by the press (published):
+    it is the province's score and the year's best, though the other provinces' are sums; a
+    sub-dimension is never compared with the dimensions (reviewer's W1)."""
+    dims = pd.concat(
+        [
+            rows(
+                [(2024, "22", "Quảng Ninh", 8.42, pd.NA, 61)],
+                index="papi",
+                indicator="public_service_delivery",
+            ),
+            rows(
+                [(2024, HN, "Hà Nội", 8.40, pd.NA, 61), (2024, DN, "Đà Nẵng", 7.5, pd.NA, 61)],
+                index="papi",
+                indicator="public_service_delivery",
+            ).assign(score_basis="computed"),
+            rows([(2024, DN, "Đà Nẵng", 9.9, pd.NA, 61)], index="papi", indicator="civic_knowledge"),
+        ]
+    )
+    table = profiles.subindex_profile(dims, "papi", 2024, profiles.subject("Quảng Ninh"))
+    (row,) = table.to_dict("records")
+    assert row["indicator"] == "public_service_delivery" and row["n_scored"] == 3
+    assert (row["score"], row["value_basis"]) == (8.42, "published")
+    assert (row["best_province"], row["best_basis"]) == ("Quảng Ninh", "published")
+
+
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_a_papi_total_a_source_prints_says_whose_it_is_in_the_profile_history(lang):
     """Quảng Ninh's PAPI totals are the project's sums except where a source prints one (2020:

@@ -173,9 +173,9 @@ def subindex_profile(panel: pd.DataFrame, index: str, year: int, who: Subject) -
 
     Columns: indicator, score, value_basis, best_score, best_basis, best_province, median_score,
     median_basis, n_scored. A merged unit's score is the mean of its members' (derived; only where
-    every member has one); a PAPI dimension is a sum of published sub-dimensions (its rows'
-    ``score_basis``: computed), and so is the best province's; the median is computed where it is
-    the mean of two scores or of computed ones.
+    every member has one); a PAPI dimension is the project's sum of published sub-dimensions (its
+    rows' ``score_basis``: computed) or a value a source prints (published), and so is the best
+    province's; the median is computed where it is the mean of two scores or of computed ones.
     Raises :class:`NoDataError` when the year has no sub-index score."""
     rows = subindex_scores(panel, index, year)
     if rows.empty:

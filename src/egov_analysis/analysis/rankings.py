@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import meta
 from ..meta import index_id
 from ..provinces import members, provinces, units_2025
 
@@ -96,8 +97,10 @@ def rank_change(rows: pd.DataFrame, first_year: int, last_year: int) -> pd.DataF
 
 def subindex_scores(panel: pd.DataFrame, index: str, year: int | None = None) -> pd.DataFrame:
     """The rows of ``panel`` (the indices table) with a sub-index score of ``index`` (its id) for
-    the 63 provinces, in ``year`` or every year; for PAPI only its dimensions (the computed
-    sums), which are compared, not its sub-dimensions."""
+    the 63 provinces, in ``year`` or every year; for PAPI only its dimensions (the level the
+    indicator registry gives them), which are compared, not its sub-dimensions. A dimension's
+    score is the project's sum of its sub-dimensions or, where a source prints it, the printed
+    value (``score_basis`` says which): both are the province's score."""
     rows = panel[
         panel["index"].eq(index)
         & panel["indicator"].ne("overall")
@@ -107,8 +110,15 @@ def subindex_scores(panel: pd.DataFrame, index: str, year: int | None = None) ->
     if year is not None:
         rows = rows[rows["year"].eq(year)]
     if index == "papi":
-        rows = rows[rows["score_basis"].eq("computed")]
+        rows = rows[rows["indicator"].isin(indicators_at_level(index, "dimension"))]
     return rows
+
+
+def indicators_at_level(index: str, level: str) -> set[str]:
+    """The indicators of ``index`` at ``level`` of the registry (``meta/indicators.csv``:
+    ``overall``, ``subindex``, ``dimension``, ``subdimension`` …)."""
+    table = meta.indicators()
+    return set(table.loc[table["index"].eq(index) & table["level"].eq(level), "indicator"])
 
 
 def profile(panel: pd.DataFrame, index: str, year: int, province_code: str) -> pd.DataFrame:
