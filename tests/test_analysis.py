@@ -174,6 +174,17 @@ def test_a_total_without_yearly_tranches_is_moved_from_one_year_and_the_page_say
     assert "sum of its yearly tranches (2012, 2013)" in sentence
 
 
+def test_an_amount_of_one_year_is_said_once_and_never_called_a_period():
+    one_year = BUDGET.iloc[[1]].assign(level="total", n_projects_or_tasks=7, basis="approved")
+    items = phases.budget_items(one_year, CPI, 2014)
+    (counts,) = phases.budget_findings(items, "vi")
+    assert counts == "Năm 2012: 100,0 tỷ đồng đã phê duyệt cho 7 dự án, nhiệm vụ." and counts.count("tỷ") == 1
+    (real_note,) = phases.real_amount_notes(items, "vi")
+    assert "100,0 tỷ đồng năm 2012" in real_note and "giai đoạn 2012" not in real_note
+    assert "dự án không tự chia" not in real_note  # the project is "nhóm egov-analysis", not a "dự án"
+    assert phases.period_words(2018, 2020, "vi") == "giai đoạn 2018–2020"
+
+
 def test_budget_items_have_billions_and_a_period():
     items = phases.budget_items(BUDGET, CPI, 2014)
     assert items["period"].tolist() == ["2012–2014", "2012", "2013"]

@@ -187,6 +187,7 @@ def test_sub_indices_stand_against_the_best_and_the_median_province():
             "median_score": 7.0,
             "median_basis": "published",  # the median province's own published score
             "n_scored": 3,
+            "n_third_party": 0,
         }
     ]
     html = atlas_sections.subindex_table(table, "pci", 2020, unit, "en").as_raw_html()

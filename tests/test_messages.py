@@ -69,6 +69,17 @@ def test_the_vietnamese_catalogue_uses_the_words_a_vietnamese_reader_expects():
     assert not found, {key: f"{word} → {VI_MISWORDED[word]}" for key, word in found.items()}
 
 
+def test_the_vietnamese_catalogue_never_calls_egov_analysis_a_du_an():
+    # "dự án" is the province's projects ("7 dự án, nhiệm vụ"); the atlas's makers are
+    # "nhóm egov-analysis", so "số do dự án tính toán" is never read as the projects' own figure
+    import re
+
+    agent = re.compile(r"\b(do|mà|của|liệu) dự án\b|\bdự án (đang|đã|tính|không|bắt)")
+    catalogue = messages.catalogue("vi")
+    assert {k: v for k, v in catalogue.items() if agent.search(v)} == {}
+    assert catalogue["tables.computed_legend"].startswith("† số do nhóm egov-analysis tính toán")
+
+
 def test_a_count_of_years_in_the_programme_messages_has_an_english_singular():
     # "the interval includes zero in 1 of 1 years": a study from any start year can have one
     # post-period year, so every such message is a plural one whose "one" form says "year"

@@ -152,9 +152,13 @@ def test_counts_stay_beside_the_totals(tables):
     assert (items.loc["new_projects_2018_2020", ["n_projects", "n_tasks"]] == [9, 3]).all()
     assert items.loc["new_projects_2018_2020", "period"] == "2018–2020"
     sentences = ph.budget_findings(items.reset_index(), "en")
-    assert "330.9 billion VND for 7 projects and tasks" in sentences[0]
-    assert "86.0 billion VND for 9 projects and 3 tasks" in sentences[1]
-    assert "86,0 tỷ đồng cho 9 dự án và 3 nhiệm vụ" in ph.budget_findings(items.reset_index(), "vi")[1]
+    assert sentences[0] == "2017: 330.9 billion VND approved for 7 projects and tasks."
+    assert sentences[1] == "2018–2020: 86.0 billion VND planned for 9 projects and 3 tasks."
+    vi = ph.budget_findings(items.reset_index(), "vi")
+    assert vi == [
+        "Năm 2017: 330,9 tỷ đồng đã phê duyệt cho 7 dự án, nhiệm vụ.",
+        "Giai đoạn 2018–2020: 86,0 tỷ đồng dự kiến cho 9 dự án và 3 nhiệm vụ.",
+    ]
 
 
 def test_every_fact_of_the_article_is_found_by_its_title(tables):
@@ -451,3 +455,207 @@ def test_every_unit_of_the_goals_held_has_its_words_in_both_languages(tables):
     for unit in tables["goals"]["unit"].dropna().unique():
         for lang in ("en", "vi"):
             assert ph.goal_unit(unit, lang)
+
+
+def _inline_panel(rows: list[tuple[str, str, int, float | None, int | None, int]]) -> pd.DataFrame:
+    """Index rows (index, province code, year, score, rank, n_ranked) of the 63 provinces, overall
+    or PAPI's e-governance dimension."""
+    from egov_analysis.provinces import provinces
+
+    return pd.DataFrame(
+        [
+            {
+                "index": index,
+                "indicator": "e_governance" if index == "papi" else "overall",
+                "year": year,
+                "geography": "provinces_63",
+                "province_code": code,
+                "province": provinces()[code].name,
+                "score": score,
+                "score_basis": "published",
+                "rank": rank,
+                "rank_basis": "published",
+                "n_ranked": n_ranked,
+                "source_url": "https://example.org/",
+                "source_class": "publisher",
+            }
+            for index, code, year, score, rank, n_ranked in rows
+        ]
+    ).astype({"year": "Int64", "rank": "Int64", "n_ranked": "Int64", "score": "Float64"})
+
+
+def _inline_phases() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "phase_id": ["a"],
+            "kind": ["stage"],
+            "in_programme": [True],
+            "name_en": ["A"],
+            "name_vi": ["A"],
+            "start_year": pd.array([2012], dtype="Int64"),
+            "end_year": pd.array([2017], dtype="Int64"),
+            "known_until": pd.array([pd.NA], dtype="Int64"),
+            "source_url": ["https://a"],
+        }
+    )
+
+
+def test_a_held_score_of_an_unranked_unit_does_not_make_a_complete_list_partial():
+    # PAPI 2022 e-governance: 3 units ranked, all with a score, and Bắc Giang (24) scored unranked
+    panel = _inline_panel(
+        [
+            ("papi", "22", 2022, 3.71, 1, 3),
+            ("papi", "31", 2022, 3.10, 2, 3),
+            ("papi", "01", 2022, 2.90, 3, 3),
+            ("papi", "24", 2022, 1.00, None, 3),
+        ]
+    )
+    table = ph.outcomes(panel, "22", _inline_phases())
+    row = table[table["year"].eq(2022)].iloc[0]
+    assert bool(row["national_complete"])
+    assert row["national_n_score"] == 3
+    assert row["national_median"] == pytest.approx(3.10)  # of the ranked units, not Bắc Giang's 1.00
+    assert row["peers_median"] == pytest.approx(3.00)  # Hải Phòng and Hà Nội
+
+
+def test_no_regional_median_from_part_of_a_list_and_the_count_said():
+    # PAR 2024: a top list of which the data hold one Red River Delta peer (Hải Phòng)
+    panel = _inline_panel([("par", "31", 2024, 96.17, 1, 63), ("par", "22", 2024, 90.0, 5, 63)])
+    table = ph.outcomes(panel, "22", _inline_phases())
+    row = table[table["year"].eq(2024)].iloc[0]
+    assert pd.isna(row["peers_median"]) and pd.isna(row["national_median"])
+    assert (row["peers_n_score"], row["n_peers"]) == (1, 10)  # Hà Tây is no peer in 2024
+    shown = ph.reader_table(
+        table[table["year"].eq(2024)], {"index": "index", "peers_median": "peers_median"}, "en"
+    )
+    assert ">none (1 of 10 peers held)<" in shown.as_raw_html()
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_years_sentence_announces_only_the_plans_shown_beside_the_programme(lang):
+    phases = pd.concat(
+        [
+            _inline_phases(),
+            pd.DataFrame(
+                {
+                    "phase_id": ["it_plan_2011_2015"],
+                    "kind": ["plan"],
+                    "in_programme": [False],
+                    "name_en": ["IT plan"],
+                    "name_vi": ["IT plan"],
+                    "start_year": pd.array([2011], dtype="Int64"),
+                    "end_year": pd.array([2015], dtype="Int64"),
+                    "known_until": pd.array([pd.NA], dtype="Int64"),
+                    "source_url": ["https://b"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    plan = messages.text("programme.stage_short.it_plan_2011_2015", lang)
+    draft = messages.text("programme.stage_short.digital_government_2019_2025", lang)
+    shown = ph.years_text(ph.label_years(range(2010, 2020), phases), phases, lang)
+    assert plan in shown and draft not in shown and "2019" not in shown and "(2012)" in shown
+    later = ph.years_text(ph.label_years(range(2016, 2020), phases), phases, lang)  # the plan ended
+    assert plan not in later
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", "Another source gives 571 billion VND"),
+        ("vi", "571 tỷ đồng thay cho 646,0 tỷ đồng của Đề án 2012–2014"),
+    ],
+)
+def test_a_budget_amount_another_left_out_source_gives_otherwise_is_noted_under_the_table(lang, words):
+    budget = pd.DataFrame(
+        {
+            "phase_id": ["egov_plan_2012_2014", "egov_plan_2012_2014"],
+            "item": ["scheme_total", "tranche_2012"],
+            "year_start": [2012, 2012],
+            "year_end": [2014, 2012],
+            "amount_vnd": [646e9, 100e9],
+            "value_as_printed": ["646", "100"],
+        }
+    )
+    lost = pd.DataFrame(
+        {
+            "reference_file": ["quang_ninh/quang_ninh_facts.csv", "quang_ninh/quang_ninh_facts.csv"],
+            "year": ["", ""],
+            "province": ["Quảng Ninh", "Quảng Ninh"],
+            "item": ["Total investment stated in an excerpt - conflicts with 646", "Online public services"],
+            "value": ["value 571", "value >1500"],
+            "source_url": ["https://123docz.net/x.htm", "https://123docz.net/y.htm"],
+            "reason": ["refused host 123docz.net (a document-sharing site)"] * 2,
+            "quote": ["571 tỷ", ""],
+        }
+    )
+    (note,) = ph.budget_rival_notes(budget, lost, lang)
+    assert words in note and "123docz.net" in note
+    assert ph.budget_rival_notes(budget, lost.iloc[[1]], lang) == []  # nothing left out: no note
+
+
+def test_the_outcome_charts_footers_name_source_classes_and_computed_values():
+    from egov_analysis import plots
+    from egov_analysis.plots import programme_outcomes as charts
+    from egov_analysis.plots.footer import chart_sources_and_notes
+
+    compiled = "https://github.com/someone/compilation/blob/main/papi.csv"
+    panel = _inline_panel(
+        [
+            ("papi", "22", 2018, 3.2, 1, 2),
+            ("papi", "31", 2018, 3.0, 2, 2),
+            ("papi", "22", 2019, 3.1, 2, 2),
+            ("papi", "31", 2019, 3.3, 1, 2),
+        ]
+    )
+    panel["source_url"] = compiled
+    panel.loc[panel["year"].eq(2019), "source_url"] = "https://papi.org.vn/"
+    panel["source_class"] = [
+        "third_party_compilation",
+        "third_party_compilation",
+        "publisher_site",
+        "publisher_site",
+    ]
+    panel.loc[panel["year"].eq(2018), "rank_basis"] = "computed"
+    table = ph.outcomes(panel, "22", _inline_phases())
+    sources, notes = chart_sources_and_notes(table[table["status"].eq("held")], "en")
+    assert any("PAPI 2018: values published by" in s and "third party" in s for s in sources)
+    assert any("not printed by the publisher: PAPI 2018" in n for n in notes)
+    ctx = plots.DrawingContext(lang="en", out_dir=None)
+    spans = ph.stage_spans(_inline_phases())
+    chart = charts.score_distribution_chart(ctx, table, spans, "Quảng Ninh", "papi", "e_governance")
+    assert "third party" in " ".join(chart.footer.split()) and "computed by this project" in " ".join(
+        chart.footer.split()
+    )
+
+
+def test_the_subindex_rank_grid_says_grey_cells_and_its_series_break_and_that_its_ranks_are_computed():
+    from egov_analysis import plots
+    from egov_analysis.plots import programme_outcomes as charts
+
+    rows = _inline_panel([("pci", "22", y, 6.0, 5, 63) for y in (2015, 2016, 2017, 2018)])
+    rows = rows.assign(indicator="entry_costs", rank_basis="computed")
+    overall = _inline_panel([("pci", "22", y, 60.0, 5, 63) for y in (2015, 2016, 2017, 2018)])
+    table = ph.outcomes(pd.concat([overall, rows], ignore_index=True), "22", _inline_phases())
+    ctx = plots.DrawingContext(lang="en", out_dir=None)
+    chart = charts.subindex_rank_chart(ctx, table, ph.stage_spans(_inline_phases()), "Quảng Ninh", "pci")
+    assert "grey cells" in " ".join(chart.footer.split()) and "crosses" not in " ".join(chart.footer.split())
+    assert "series break in 2017" in " ".join(chart.footer.split())
+    assert "not printed by the publisher: PCI 2015–2018" in " ".join(chart.footer.split())
+
+
+def test_the_rank_chart_median_uses_the_same_list_rule():
+    from egov_analysis.analysis import rankings
+
+    panel = _inline_panel(
+        [
+            ("papi", "22", 2022, 3.71, 1, 3),
+            ("papi", "31", 2022, 3.10, 2, 3),
+            ("papi", "01", 2022, 2.90, 3, 3),
+            ("papi", "24", 2022, 1.00, None, 3),  # scored, not ranked: not one of the list
+        ]
+    )
+    context = rankings.peers_and_median(panel, "papi", "22", "e_governance")
+    assert context["median_complete"].all() and (context["n_score"] == 3).all()
+    assert context["median_score"].iloc[0] == pytest.approx(3.10)

@@ -454,3 +454,58 @@ def test_every_papi_chart_footer_names_the_printed_years_among_the_sums(lang):
     assert printed.startswith("PAPI 2020:")
     # only sums: no printed year to name
     assert not [n for n in index_notes("papi", rows.iloc[[0, 2]], lang) if government in n]
+
+
+def test_the_scatter_and_profile_footers_name_third_party_compilations_and_computed_sums():
+    import pandas as pd
+
+    from egov_analysis import plots
+    from egov_analysis.analysis import relationships
+    from egov_analysis.plots.ranks import profile_chart
+    from egov_analysis.plots.relationships import scatter_relationship
+
+    compiled = "https://github.com/someone/compilation/blob/main/papi.csv"
+    panel = pd.DataFrame(
+        [
+            {
+                "index": index,
+                "indicator": "overall",
+                "year": 2022,
+                "geography": "provinces_63",
+                "province_code": code,
+                "province": name,
+                "score": score,
+                "score_basis": "computed" if index == "papi" else "published",
+                "source_url": compiled if index == "papi" else "https://pcivietnam.vn/",
+            }
+            for index in ("pci", "papi")
+            for code, name, score in (
+                ("01", "Hà Nội", 60.0),
+                ("22", "Quảng Ninh", 65.0),
+                ("31", "Hải Phòng", 62.0),
+            )
+        ]
+    )
+    pairs = relationships.paired_scores(panel, "pci", "papi", 2022)
+    ctx = plots.DrawingContext(lang="en", out_dir=None)
+    chart = scatter_relationship(ctx, pairs, "pci", "papi", 2022, relationships.correlation(pairs))
+    assert "PAPI 2022: values published by" in " ".join(chart.footer.split()) and "third party" in " ".join(
+        chart.footer.split()
+    )
+    assert "sums of published parts" in " ".join(chart.footer.split())
+    profile = pd.DataFrame(
+        {
+            "indicator": ["entry_costs"],
+            "score": [7.0],
+            "best_score": [8.0],
+            "best_province": ["Đà Nẵng"],
+            "median_score": [7.0],
+            "n_scored": [63],
+            "n_third_party": [40],
+        }
+    )
+    chart = profile_chart(ctx, profile, "Quảng Ninh", "pci", 2021)
+    assert "PCI 2021: values published by" in " ".join(
+        chart.footer.split()
+    ) and "40 of the 63 values" in " ".join(chart.footer.split())
+    assert "median is computed by this project" in " ".join(chart.footer.split())

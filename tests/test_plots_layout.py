@@ -279,3 +279,36 @@ def test_a_report_whose_chart_text_overlaps_is_built_with_a_warning_line(tmp_pat
     assert not result.failures
     assert result.warnings == ["crowded: crowded: texts 'first label' and 'second label' overlap"]
     assert "warning crowded: crowded: texts 'first label' and 'second label' overlap" in lines
+
+
+def test_wrap_fills_each_line_as_a_word_by_word_greedy_wrap_would():
+    """The wrap measures a few candidate lines instead of one per word: its lines are those of the
+    plain greedy wrap (each line as many words as fit; a word wider than the line alone; double
+    spaces kept inside a line, never opening one)."""
+    from egov_analysis.plots.layout import new_figure, text_width, wrap
+
+    fig, _ = new_figure()
+
+    def greedy(text: str, width: float) -> str:
+        lines = []
+        for paragraph in text.split("\n"):
+            line = ""
+            for token in paragraph.split(" "):
+                candidate = f"{line} {token}" if line else token
+                if line and text_width(fig, candidate, 7) > width:
+                    lines.append(line)
+                    line = token
+                else:
+                    line = candidate
+            lines.append(line)
+        return "\n".join(lines)
+
+    footer = (
+        "Nguồn: Chỉ số PCI — VCCI với USAID; bản tổng hợp của bên thứ ba (pcivietnam.vn)\n"
+        "Ghi chú: † số do nhóm egov-analysis tính toán;  chuỗi số liệu gián đoạn năm 2006 và 2017 "
+        + "mộtTừRấtDàiKhôngVừaMộtDòngNàoCảVàPhảiĐứngMộtMìnhTrênDòngCủaNó " * 2
+        + " ".join(f"w{i}" for i in range(60))
+    )
+    for width in (40, 150, 400, 900, 5000):
+        assert wrap(fig, footer, 7, width) == greedy(footer, width), width
+    assert wrap(fig, "", 7, 100) == "" and wrap(fig, "  a", 7, 100) == greedy("  a", 100)

@@ -20,6 +20,7 @@ GOALS = pd.DataFrame(
     {
         "metric": ["Basic goals met", "Level-4 services"],
         "quote_vi": ["22/22 mục tiêu cơ bản", "dịch vụ mức 4"],
+        "value_as_printed": ["22/22", None],  # the Vietnamese words print the result: said once
         "target": [22.0, 100.0],
         "achieved": [22.0, None],
         "status": ["met", "unknown"],
@@ -60,7 +61,7 @@ OUTCOMES = pd.DataFrame(
             "vi",
             [
                 "Các nguồn nêu 2 giai đoạn của chương trình, giai đoạn đầu từ năm 2012",
-                "Mục tiêu đã đạt, theo nguồn: 22/22 mục tiêu cơ bản (đạt 22/22).",
+                "Mục tiêu đã đạt, theo nguồn: 22/22 mục tiêu cơ bản.",
                 "khớp: 1; khớp một phần: 1.",
                 "thứ hạng gần nhất là 2/63 (2024)",
             ],

@@ -278,7 +278,7 @@ def test_reviewer_page_opens_with_title_and_key_findings_in_its_language(project
 PHASE_KEY_FINDINGS = {  # the first heading and a sentence under it, per edition
     "phase_comparison_quang_ninh_vi": (
         "Những điểm chính — chương trình chính quyền điện tử của Quảng Ninh",
-        "theo nguồn: Tính đến hết năm 2017, 22/22 mục tiêu cơ bản của Đề án đã hoàn thành (đạt 22/22).",
+        "theo nguồn: Tính đến hết năm 2017, 22/22 mục tiêu cơ bản của Đề án đã hoàn thành.",
     ),
     "phase_comparison_quang_ninh": (
         "Key findings — Quảng Ninh's e-government programme",

@@ -9,6 +9,7 @@ with the stages running then; "between stages" is possible only inside the progr
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from ..meta import indices as index_registry
 from ..meta import package_rows
 from ..provinces import provinces
 from ..tables import Column
+from .rankings import list_completeness, list_units
 from .real import to_real
 
 PERIODS = ("before", "during", "between", "after")
@@ -103,6 +105,22 @@ def label_years(years: pd.Series | list[int], phases: pd.DataFrame) -> pd.DataFr
             }
         )
     return pd.DataFrame(out, columns=["year", "period", "stages", "other_plans"])
+
+
+def years_text(labels: pd.DataFrame, phases: pd.DataFrame, lang: str) -> str:
+    """How the years of ``labels`` (:func:`label_years`) are placed, in ``lang``: the first stage's
+    year from ``phases``, and the plans beside the programme named only where ``labels`` shows one
+    (a plan the data do not hold, or that runs in no year shown, is not announced)."""
+    from ..meta.messages import text
+
+    spans = stage_spans(phases)
+    first = int(spans.loc[spans["in_programme"], "first_year"].min())
+    sentence = text("programme.text.years", lang, first=first)
+    shown = [p for value in labels["other_plans"] for p in str(value).split(" + ") if p]
+    if shown:
+        plans = ", ".join(stage_names(p, lang) for p in dict.fromkeys(shown))
+        sentence += " " + text("programme.text.years_beside", lang, plans=plans)
+    return sentence
 
 
 def budget_items(budget: pd.DataFrame, cpi: pd.DataFrame, base_year: int) -> pd.DataFrame:
@@ -342,8 +360,11 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
     PAPI total the press or a government site prints among the project's sums says whose it is),
     ``national_n_score``, ``national_median``,
     ``national_q1``, ``national_q3`` (missing unless ``national_complete``: every ranked unit has
-    a score; the middle of a top list is no national median),
-    ``peers_n_score``, ``peers_median``, ``peers_best_rank``, ``period``, ``stages``.
+    a score; the middle of a top list is no national median), ``national_third_party`` (some
+    of the scores they are computed from come from a third party's compilation),
+    ``peers_n_score`` (the region's other provinces with a score held), ``n_peers`` (the region's
+    other provinces), ``peers_median`` (missing unless ``national_complete``: the same rule),
+    ``peers_best_rank``, ``period``, ``stages``.
     """
     rows = panel[panel["geography"].eq("provinces_63") & panel["index"].isin(OUTCOME_INDICES)]
     if "source_class" not in rows:  # a panel built without it: the class of each score's source
@@ -353,21 +374,33 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
     region = provinces()[province_code].region
     peers = {c for c, p in provinces().items() if p.region == region and c != province_code}
     keys = ["index", "indicator", "year"]
-    scores = rows[rows["score"].notna()]
-    national = scores.groupby(keys)["score"].agg(
-        national_n_score="count",
+    # the ranked list's units with a score (a held score of an unranked unit is not one of them)
+    listed = rows[list_units(rows, keys)]
+    completeness = list_completeness(rows, keys)
+    national = listed.groupby(keys)["score"].agg(
         national_median="median",
         national_q1=lambda s: s.quantile(0.25),
         national_q3=lambda s: s.quantile(0.75),
     )
-    n_ranked = rows.groupby(keys)["n_ranked"].max()
-    national["national_complete"] = national["national_n_score"].eq(n_ranked.reindex(national.index))
-    # the middle of a top list is no national median: given only where every ranked unit has a score
-    national.loc[~national["national_complete"], ["national_median", "national_q1", "national_q3"]] = np.nan
-    peer_rows = rows[rows["province_code"].isin(peers)]
-    peer = peer_rows.groupby(keys).agg(
-        peers_n_score=("score", "count"), peers_median=("score", "median"), peers_best_rank=("rank", "min")
+    national = national.reindex(completeness.index)
+    # whose values the national statistics are computed from: any a third party compiled
+    national["national_third_party"] = (
+        listed["source_class"].eq("third_party_compilation").groupby([listed[k] for k in keys]).any()
     )
+    national.insert(0, "national_n_score", completeness["n_score"])
+    national["national_complete"] = completeness["complete"]
+    # the middle of a top list is no median, national or regional: one rule (list_completeness)
+    national.loc[~national["national_complete"], ["national_median", "national_q1", "national_q3"]] = np.nan
+    peer = (
+        rows[rows["province_code"].isin(peers)]
+        .groupby(keys)
+        .agg(peers_n_score=("score", "count"), peers_best_rank=("rank", "min"))
+    )
+    peer["peers_median"] = listed[listed["province_code"].isin(peers)].groupby(keys)["score"].median()
+    peer["peers_median"] = peer["peers_median"].where(
+        completeness["complete"].reindex(peer.index).fillna(False).astype(bool)
+    )
+    peer = peer[["peers_n_score", "peers_median", "peers_best_rank"]]
     held_years = rows.groupby(["index", "indicator"])["year"].agg(["min", "max"])
     grid = []
     for (index, indicator), (first, last) in held_years.iterrows():
@@ -382,10 +415,18 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
                 if y < int(first)
             ]
     grid = pd.DataFrame(grid).astype({"year": rows["year"].dtype})
+    if "_new" not in grid:  # only indicators held from their index's first edition
+        grid["_new"] = False
     own = rows[rows["province_code"].eq(province_code)][
         [*keys, "score", "rank", "rank_basis", "n_ranked", "score_basis", "source_url", "source_class"]
     ]
     table = grid.merge(own, on=keys, how="left").join(national, on=keys).join(peer, on=keys)
+    # the region's other provinces of the year: the 63, and a unit merged since (Hà Tây) where held
+    merged = {c for c in peers if provinces()[c].merged_into}
+    merged_held = rows[rows["province_code"].isin(merged)].groupby(keys)["province_code"].nunique()
+    table["n_peers"] = len(peers - merged) + (
+        table.join(merged_held.rename("_merged"), on=keys)["_merged"].fillna(0).astype(int).to_numpy()
+    )
     has_value = (table["score"].notna() | table["rank"].notna()).to_numpy()
     table["status"] = "not held"
     table.loc[~table["edition"].to_numpy(), "status"] = "no edition"
@@ -398,6 +439,7 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
         {"peers_n_score": "Int64", "national_n_score": "Int64", "peers_best_rank": "Int64", "year": "Int64"}
     )
     table["national_complete"] = table["national_complete"].astype("boolean")
+    table["national_third_party"] = table["national_third_party"].astype("boolean")
     order = {i: n for n, i in enumerate(OUTCOME_INDICES)}
     table["_order"] = table["index"].map(order)
     table["_overall"] = table["indicator"].ne("overall")
@@ -419,7 +461,9 @@ def outcomes(panel: pd.DataFrame, province_code: str, phases: pd.DataFrame) -> p
         "national_q1",
         "national_q3",
         "national_complete",
+        "national_third_party",
         "peers_n_score",
+        "n_peers",
         "peers_median",
         "peers_best_rank",
         "period",
@@ -686,6 +730,20 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
                 fmt_number(v, lang) if pd.isna(v) else fmt_mark(score(float(v), str(i), lang), b, lang)
                 for v, i, b in zip(values, frame["index"], frame["score_basis"], strict=True)
             ]
+        elif key == "peers_median" and "n_peers" in frame:  # none for part of a list, with the count
+            status = frame["status"] if "status" in frame else pd.Series("held", index=frame.index)
+            table[column] = [
+                fmt_mark(score(float(v), str(i), lang), "computed", lang)
+                if pd.notna(v)
+                else (
+                    text("programme.no_peers_median", lang, n=int(h) if pd.notna(h) else 0, total=int(t))
+                    if s in ("held", "not held")
+                    else text(f"programme.status.{_key(s)}", lang)
+                )
+                for v, i, s, h, t in zip(
+                    values, frame["index"], status, frame["peers_n_score"], frame["n_peers"], strict=True
+                )
+            ]
         elif key in ("peers_median", "mean_score") and "index" in frame:  # a median or mean: computed
             breaks = frame["series_breaks"] if "series_breaks" in frame else pd.Series("", index=frame.index)
 
@@ -859,8 +917,19 @@ def fact_values(facts: pd.DataFrame, lang: str) -> pd.Series:
     return (values + (" (" + counts + ")").where(counts.ne(""), "")).rename("value")
 
 
+def period_words(first: int, last: int, lang: str) -> str:
+    """A year or a span of years as a sentence of ``lang`` names it ("năm 2017", "giai đoạn
+    2018–2020"; "2017", "2018–2020"): a single year is never called a period."""
+    from ..meta.messages import text
+
+    if int(first) == int(last):
+        return text("programme.period_one_year", lang, year=int(first))
+    return text("programme.period_years", lang, first=int(first), last=int(last))
+
+
 def budget_findings(items: pd.DataFrame, lang: str) -> list[str]:
-    """One sentence per budget item that a source gives counts of projects and tasks for."""
+    """One sentence per budget item that a source gives counts of projects and tasks for: its
+    years, its amount once, its basis (approved, planned) and the counts."""
     from ..meta.messages import text
 
     sentences = []
@@ -868,14 +937,64 @@ def budget_findings(items: pd.DataFrame, lang: str) -> list[str]:
         counts = counts_text(row, lang)
         if not counts:
             continue
-        item = (
-            f"{row.metric} ({row.period})"
-            if text("programme.fact_column", lang) == "metric"
-            else row.quote_vi
-        )
+        period = period_words(row.year_start, row.year_end, lang)
         amount = number_text(float(row.amount_vnd) / 1e9, lang, 1)
-        sentences.append(text("programme.text.counts", lang, item=item, amount=amount, counts=counts))
+        basis = text(f"programme.basis.{_key(str(row.basis))}", lang)
+        sentence = text(
+            "programme.text.counts", lang, period=period, amount=amount, basis=basis, counts=counts
+        )
+        sentences.append(sentence[:1].upper() + sentence[1:])
     return sentences
+
+
+def budget_rivals(budget: pd.DataFrame, lost: pd.DataFrame) -> pd.DataFrame:
+    """The budget amounts a left-out source gives otherwise: each ``lost`` row (the
+    ``lost_values`` table) whose item names a conflict with a budget amount as printed
+    ("… conflicts with 646"), beside that amount.
+
+    Columns: ``phase_id``, ``item``, ``year_start``, ``year_end``, ``amount_vnd`` (the amount
+    shown), ``other`` (the other source's value as printed), ``host`` (its refused host),
+    ``source_url``."""
+    from .quality import losses
+
+    left_out = losses(lost)
+    rows = []
+    for amount in budget[budget["value_as_printed"].notna()].itertuples():
+        printed = str(amount.value_as_printed).strip()
+        named = left_out["item"].str.contains(rf"conflicts with {re.escape(printed)}\b", regex=True)
+        for other in left_out[named].itertuples():
+            rows.append(
+                {
+                    "phase_id": amount.phase_id,
+                    "item": amount.item,
+                    "year_start": amount.year_start,
+                    "year_end": amount.year_end,
+                    "amount_vnd": amount.amount_vnd,
+                    "other": str(other.value).removeprefix("value ").strip(),
+                    "host": other.host,
+                    "source_url": other.source_url,
+                }
+            )
+    columns = ["phase_id", "item", "year_start", "year_end", "amount_vnd", "other", "host", "source_url"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def budget_rival_notes(budget: pd.DataFrame, lost: pd.DataFrame, lang: str) -> list[str]:
+    """One line per :func:`budget_rivals` row for under the budget table: the amount shown, the
+    other figure, its refused host, and that the data-quality page lists it."""
+    from ..meta.messages import text
+
+    return [
+        text(
+            "programme.text.budget_rival",
+            lang,
+            amount=number_text(float(row.amount_vnd) / 1e9, lang, 1),
+            stage=stage_names(row.phase_id, lang),
+            other=row.other,
+            host=row.host,
+        )
+        for row in budget_rivals(budget, lost).itertuples()
+    ]
 
 
 def real_amount_notes(items: pd.DataFrame, lang: str) -> list[str]:
@@ -899,7 +1018,7 @@ def real_amount_notes(items: pd.DataFrame, lang: str) -> list[str]:
                     "programme.text.real_from_tranches",
                     lang,
                     amount=amount,
-                    period=f"{years[0]}–{years[-1]}",  # the years its tranches cover
+                    period=period_words(years[0], years[-1], lang),  # the years its tranches cover
                     years=", ".join(map(str, years)),
                 )
             )
@@ -909,7 +1028,7 @@ def real_amount_notes(items: pd.DataFrame, lang: str) -> list[str]:
                     "programme.text.real_one_year",
                     lang,
                     amount=amount,
-                    period=total.period,
+                    period=period_words(total.year_start, total.year_end, lang),
                     year=int(total.price_year),
                 )
             )

@@ -172,16 +172,23 @@ def subindex_profile(panel: pd.DataFrame, index: str, year: int, who: Subject) -
     province's and the median of the provinces with a score.
 
     Columns: indicator, score, value_basis, best_score, best_basis, best_province, median_score,
-    median_basis, n_scored. A merged unit's score is the mean of its members' (derived; only where
-    every member has one); a PAPI dimension is the project's sum of published sub-dimensions (its
-    rows' ``score_basis``: computed) or a value a source prints (published), and so is the best
-    province's; the median is computed where it is the mean of two scores or of computed ones.
+    median_basis, n_scored, n_third_party (of the scores behind the best and the median, those
+    a third party's compilation holds). A merged unit's score is the mean of its members' (derived;
+    only where every member has one); a PAPI dimension is the project's sum of published
+    sub-dimensions (its rows' ``score_basis``: computed) or a value a source prints (published),
+    and so is the best province's; the median is computed where it is the mean of two scores or
+    of computed ones.
     Raises :class:`NoDataError` when the year has no sub-index score."""
     rows = subindex_scores(panel, index, year)
     if rows.empty:
         raise NoDataError(f"no {index} sub-index scores in {year}")
     best = rows.sort_values(["score", "province"], ascending=[False, True]).drop_duplicates("indicator")
     stats = rows.groupby("indicator").agg(median_score=("score", "median"), n_scored=("score", "count"))
+    # the best and the median come from every province's score: how many a third party compiled
+    compiled = rows["source_class"].eq("third_party_compilation") if "source_class" in rows else None
+    stats["n_third_party"] = (
+        compiled.groupby(rows["indicator"]).sum().astype(int) if compiled is not None else 0
+    )
     basis = rows["score_basis"] if "score_basis" in rows else pd.Series(PUBLISHED, index=rows.index)
     rows = rows.assign(score_basis=basis.astype("string").fillna(PUBLISHED))
     table = best.set_index("indicator")[["score", "province", "score_basis"]].rename(
@@ -210,6 +217,7 @@ def subindex_profile(panel: pd.DataFrame, index: str, year: int, who: Subject) -
         "median_score",
         "median_basis",
         "n_scored",
+        "n_third_party",
     ]
     return table[columns].sort_values("indicator").reset_index(drop=True)
 

@@ -45,16 +45,14 @@ def _goals(goals: pd.DataFrame, lang: str) -> list[str]:
     """``goals`` as :func:`.phases.goal_progress` returns it."""
     fact = text("programme.fact_column", lang)
     met = goals[goals["status"].eq("met") & goals["achieved"].notna() & goals["target"].notna()]
-    out = [
-        text(
-            "programme.finding.goal_met",
-            lang,
-            goal=row[fact] if isinstance(row[fact], str) and row[fact] else row["metric"],
-            achieved=number_text(row["achieved"], lang, 0),
-            target=number_text(row["target"], lang, 0),
-        )
-        for _, row in met.iterrows()
-    ]
+    out = []
+    for _, row in met.iterrows():
+        goal = row[fact] if isinstance(row[fact], str) and row[fact] else row["metric"]
+        printed = row.get("value_as_printed")
+        # the source's own words may print the result already ("22/22 mục tiêu"): said once
+        key = "goal_met_stated" if isinstance(printed, str) and printed and printed in goal else "goal_met"
+        achieved, target = number_text(row["achieved"], lang, 0), number_text(row["target"], lang, 0)
+        out.append(text(f"programme.finding.{key}", lang, goal=goal, achieved=achieved, target=target))
     unknown = int(goals["status"].eq("unknown").sum())
     if unknown:
         out.append(text("programme.finding.goals_unknown", lang, n=unknown))

@@ -136,6 +136,33 @@ def profile(panel: pd.DataFrame, index: str, year: int, province_code: str) -> p
     return table.sort_values("indicator").reset_index(drop=True)
 
 
+def list_units(rows: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Per row of ``rows`` (index rows grouped by ``keys``, e.g. index, indicator, year): True for a
+    unit of the year's ranked list with a score held — a score with a rank, or any score in a year
+    whose data hold no rank. A held score of a unit the publisher did not rank (PAPI 2022's Bắc
+    Giang) is no member of the list: the list's median and its completeness leave it out."""
+    scored = rows["score"].notna()
+    ranked = rows["rank"].notna()
+    any_rank = ranked.groupby([rows[k] for k in keys]).transform("any")
+    return scored & (ranked | ~any_rank)
+
+
+def list_completeness(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The one test of a complete list (a median is the list's middle only then): per ``keys``,
+    ``n_score`` (units of the ranked list with a score held, :func:`list_units`), ``n_ranked``
+    (units the publisher ranked) and ``complete`` (every ranked unit has a score held; the middle
+    of a top list is no median)."""
+    members = list_units(rows, keys)
+    table = (
+        rows.assign(_member=members)
+        .groupby(keys)
+        .agg(n_score=("_member", "sum"), n_ranked=("n_ranked", "max"))
+    )
+    table["n_score"] = table["n_score"].astype(int)
+    table["complete"] = table["n_ranked"].notna() & table["n_score"].ge(table["n_ranked"].fillna(0))
+    return table
+
+
 def peers_and_median(
     panel: pd.DataFrame, index: str, province_code: str, indicator: str = "overall"
 ) -> pd.DataFrame:
@@ -144,8 +171,9 @@ def peers_and_median(
 
     Columns: those of :func:`select` (``n_ranked`` once: the units the publisher ranked), ``role``
     (``province`` / ``regional peer`` / ``other``), ``median_score`` (the year's median score
-    held), ``n_score`` (units with a score held that year) and ``median_complete`` (every ranked
-    unit has a score held: the median is the national one)."""
+    held, of the ranked units), ``n_score`` (ranked units with a score held that year) and
+    ``median_complete`` (every ranked unit has a score held: the median is the national one;
+    :func:`list_completeness`, the one test)."""
     rows = select(panel, index, indicator)
     region = provinces()[province_code].region
     same_region = {c for c, p in provinces().items() if p.region == region}
@@ -154,14 +182,17 @@ def peers_and_median(
             lambda c: "province" if c == province_code else ("regional peer" if c in same_region else "other")
         )
     )
-    median = (
-        rows.groupby("year")
-        .agg(median_score=("score", "median"), n_score=("score", "count"), ranked=("n_ranked", "max"))
-        .reset_index()
-    )
-    median["median_complete"] = median["n_score"].eq(median["ranked"])
-    # the rows have their n_ranked already: merging a second one left n_ranked_x / n_ranked_y
-    return rows.merge(median.drop(columns="ranked"), on="year", how="left", validate="many_to_one")
+    listed = rows[list_units(rows, ["year"])]
+    completeness = list_completeness(rows, ["year"])
+    median = pd.DataFrame(
+        {
+            "median_score": listed.groupby("year")["score"].median().reindex(completeness.index),
+            "n_score": completeness["n_score"],
+            "median_complete": completeness["complete"],
+        }
+    ).reset_index()
+    # the rows have their n_ranked already: merging a second one would leave n_ranked_x / n_ranked_y
+    return rows.merge(median, on="year", how="left", validate="many_to_one")
 
 
 def units_34_values(panel: pd.DataFrame, index: str, indicator: str, year: int) -> pd.DataFrame:

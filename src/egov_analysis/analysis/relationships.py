@@ -42,8 +42,8 @@ def paired_scores(
     panel: pd.DataFrame, x_index: str, y_index: str, year: int, indicator: str = "overall"
 ) -> pd.DataFrame:
     """Provinces with a score on both indices (ids in any case) in ``year`` (columns x_score,
-    y_score, and each score's status x_score_basis, y_score_basis: a PAPI total is a sum the
-    project computed)."""
+    y_score, each score's status x_score_basis, y_score_basis: a PAPI total is a sum the
+    project computed, and its source x_source_url, y_source_url)."""
     x_index, y_index = index_id(x_index), index_id(y_index)
 
     def one(index: str) -> pd.DataFrame:
@@ -56,7 +56,9 @@ def paired_scores(
         ]
         if "score_basis" not in rows:
             rows = rows.assign(score_basis=pd.NA)
-        return rows[["province_code", "province", "score", "score_basis"]]
+        if "source_url" not in rows:
+            rows = rows.assign(source_url=pd.NA)
+        return rows[["province_code", "province", "score", "score_basis", "source_url"]]
 
     pairs = one(x_index).merge(one(y_index), on=["province_code", "province"], suffixes=("_x", "_y"))
     if pairs.empty:
@@ -67,6 +69,8 @@ def paired_scores(
             "score_y": "y_score",
             "score_basis_x": "x_score_basis",
             "score_basis_y": "y_score_basis",
+            "source_url_x": "x_source_url",
+            "source_url_y": "y_source_url",
         }
     )
 

@@ -97,6 +97,15 @@ def third_party_sources(index: str, rows: pd.DataFrame, lang: str) -> list[str]:
     urls = rows["source_url"].dropna()
     classes = meta.classify_sources(urls.astype("string"))["source_class"]
     years = {int(y) for y in rows.loc[urls.index[classes.eq("third_party_compilation").to_numpy()], "year"]}
+    return third_party_years(index, years, lang)
+
+
+def third_party_years(index: str, years: Iterable[int], lang: str) -> list[str]:
+    """The sentences of :func:`third_party_sources` for ``years`` of ``index`` whose values (or
+    the values a statistic is computed from) come from a third party's compilation."""
+    years = {int(y) for y in years}
+    if not years:
+        return []
     return [
         third_party_line(index_short(index, lang), published, publisher, lang)
         for publisher, published in meta.edition_publishers(index, lang, years).items()
@@ -168,6 +177,38 @@ def score_status_notes(index: str, rows: pd.DataFrame, lang: str) -> list[str]:
         )
     )
     return notes
+
+
+def computed_ranks_note(rows: pd.DataFrame, lang: str) -> list[str]:
+    """The ranks of ``rows`` (columns ``index``, ``year``, ``rank``, ``rank_basis``) the project
+    computed, named by index and years, for a footer ("ranks computed by this project …: PAPI
+    2018–2022; DTI 2021, 2023–2024"); nothing when every rank shown was printed."""
+    if "rank_basis" not in rows or "rank" not in rows:
+        return []
+    computed = rows[rows["rank"].notna() & rows["rank_basis"].eq("computed").fillna(False)]
+    if computed.empty:
+        return []
+    which = []
+    for index, part in computed.groupby("index", sort=False):
+        years = formatting.year_span(part["year"], lang)
+        which.append(f"{index_short(str(index), lang)} {years}")
+    return [word("note_ranks_computed_in", lang, which="; ".join(which))]
+
+
+def chart_sources_and_notes(rows: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
+    """What a chart of several indices' values (``rows``: columns ``index``, ``year``, ``score``,
+    ``score_basis``, ``rank``, ``rank_basis``, ``source_url`` of the values drawn) says under
+    itself: each index with its publisher and the classes of its sources (third-party
+    compilations named by years, :func:`index_sources`), and the computed values named
+    (:func:`computed_ranks_note`, :func:`score_status_notes`). The rank-lines charts' footer,
+    for any chart of held values."""
+    sources: list[str] = []
+    notes: list[str] = computed_ranks_note(rows, lang)
+    for index, part in rows.groupby("index", sort=False):
+        held = part[part["score"].notna() | part["rank"].notna()] if "rank" in part else part
+        sources += index_sources(str(index), held if not held.empty else None, lang)
+        notes += score_status_notes(str(index), held, lang)
+    return sources, notes
 
 
 def footer_text(sources: Sequence[str], notes: Sequence[str], lang: str) -> str:

@@ -4,6 +4,7 @@ span labels that would collide, and a check that no two texts overlap or leave t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -52,26 +53,59 @@ def renderer(fig: Figure) -> RendererAgg:
 
 
 def text_width(fig: Figure, text: str, size: float, weight: str = "normal") -> float:
-    """Width in pixels of ``text`` in the theme's font at ``size`` points."""
+    """Width in pixels of ``text`` in the theme's font at ``size`` points (at the figure's dpi)."""
+    return _text_width(text, float(size), weight, float(fig.dpi))
+
+
+@functools.lru_cache(maxsize=8192)
+def _text_width(text: str, size: float, weight: str, dpi: float) -> float:
+    # a report draws the same source and note lines under many charts: each is measured once
     props = FontProperties(family="DejaVu Sans", size=size, weight=weight)
-    width, _, _ = renderer(fig).get_text_width_height_descent(text, props, ismath=False)
+    width, _, _ = _measuring_renderer(dpi).get_text_width_height_descent(text, props, ismath=False)
     return float(width)
+
+
+@functools.lru_cache(maxsize=8)
+def _measuring_renderer(dpi: float) -> RendererAgg:
+    """An Agg renderer at ``dpi`` for measuring text (a text's width depends on the dpi, not on
+    the figure's size)."""
+    return RendererAgg(1, 1, dpi)
 
 
 def wrap(fig: Figure, text: str, size: float, width_px: float, weight: str = "normal") -> str:
     """``text`` broken into lines no wider than ``width_px`` (measured, not guessed); existing line
-    breaks are kept."""
+    breaks are kept. Each line holds as many words as fit (a word wider than the line stays whole
+    on its own): found by doubling then halving the number of words tried, since a line is never
+    narrower for a word more, so long footers take a few measurements a line, not one per word."""
+
+    def line(words: list[str]) -> str:  # a line never starts with the space of a double space
+        while words and not words[0]:
+            words = words[1:]
+        return " ".join(words)
+
+    def fits(words: list[str]) -> bool:
+        return text_width(fig, line(words), size, weight) <= width_px
+
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
-        for token in paragraph.split(" "):
-            candidate = f"{line} {token}" if line else token
-            if line and text_width(fig, candidate, size, weight) > width_px:
-                lines.append(line)
-                line = token
-            else:
-                line = candidate
-        lines.append(line)
+        tokens = paragraph.split(" ")
+        start = 0
+        while start < len(tokens):
+            good = start  # at least one word a line (with the empty tokens before it)
+            while good < len(tokens) - 1 and not tokens[good]:
+                good += 1
+            good, step = good + 1, 1
+            while good + step <= len(tokens) and fits(tokens[start : good + step]):
+                good, step = good + step, step * 2
+            bad = min(good + step, len(tokens) + 1)  # the fewest words known not to fit (or past the end)
+            while bad - good > 1:
+                middle = (good + bad) // 2
+                if fits(tokens[start:middle]):
+                    good = middle
+                else:
+                    bad = middle
+            lines.append(line(tokens[start:good]))
+            start = good
     return "\n".join(lines)
 
 

@@ -21,7 +21,7 @@ from ..analysis.phases import counts_text
 from ..formatting import mark, year_range
 from ..meta.messages import text
 from .chart import Chart, DrawingContext
-from .footer import break_note, score_status_notes, series_breaks
+from .footer import break_note, chart_sources_and_notes, series_breaks, third_party_years
 from .footer import finish as finish_chart
 from .layout import new_figure, new_grid
 from .ranks import indicator_name
@@ -325,6 +325,7 @@ def outcomes_rank_chart(
     for ax in axes[:, 0]:
         ax.set_ylabel(word("rank", ctx.lang), fontsize=8)
     data = pd.concat(rows, ignore_index=True)
+    sources, computed = chart_sources_and_notes(data, ctx.lang)  # publishers, classes, computed ranks
     return finish(
         ctx,
         fig,
@@ -332,11 +333,12 @@ def outcomes_rank_chart(
         name=name,
         data=data,
         title=word("outcomes_title", ctx.lang, province=province),
-        sources=[text(f"programme.index.{i}", ctx.lang) for i, _ in panels],
+        sources=sources,
         notes=[
             word("note_not_held", ctx.lang),
             *([word("note_score_no_rank", ctx.lang)] if unranked_any else []),
             *dict.fromkeys(notes),
+            *computed,
         ],
         alt=_outcomes_alt(ctx, data, province, len(panels)),
     )
@@ -412,6 +414,11 @@ def score_distribution_chart(
     ax.legend(fontsize=8, loc="upper left")
     key = "e_governance" if indicator == "e_governance" else index
     title = word("scores_title", ctx.lang, province=province, index=text(f"programme.index.{key}", ctx.lang))
+    sources, computed = chart_sources_and_notes(own, ctx.lang)
+    # the band and medians are computed from every province's scores: whose they are, said too
+    compiled = complete.loc[complete["national_third_party"].fillna(False).astype(bool), "year"]
+    own_compiled = own.loc[own["source_class"].eq("third_party_compilation").fillna(False), "year"]
+    sources = [*sources[:1], *third_party_years(index, {*compiled, *own_compiled}, ctx.lang)]
     return finish(
         ctx,
         fig,
@@ -419,10 +426,11 @@ def score_distribution_chart(
         name=name or f"{index}_{indicator}_distribution",
         data=part,
         title=title,
-        sources=[text(f"programme.index.{index}", ctx.lang)],
+        sources=sources,
         notes=[
             *(break_note(index, year, ctx.lang, indicator) for year in breaks),
-            *score_status_notes(index, own, ctx.lang),  # the sums marked, the printed years named
+            text("chart.note_medians_computed", ctx.lang),
+            *computed,  # the sums marked, the printed years named, computed ranks
         ],
         alt=_distribution_alt(ctx, own, province, index, text(f"programme.index.{key}", ctx.lang)),
     )
@@ -490,6 +498,14 @@ def subindex_rank_chart(
     colourbar = fig.colorbar(image, ax=ax, shrink=0.8)
     colourbar.set_label(word("rank", ctx.lang), fontsize=8)
     colourbar.ax.invert_yaxis()
+    # a series break of any sub-indicator drawn (dashed) and said; the same break is said once
+    break_notes: dict[int, str] = {}
+    for indicator in matrix.index:
+        for year in series_breaks(index, years, str(indicator)):
+            break_notes.setdefault(year, break_note(index, year, ctx.lang, str(indicator)))
+    for year in break_notes:
+        ax.axvline(years.index(year) - 0.5, color="#333333", lw=1.2, ls="--")
+    sources, computed = chart_sources_and_notes(rows, ctx.lang)
     return finish(
         ctx,
         fig,
@@ -499,8 +515,8 @@ def subindex_rank_chart(
         title=word(
             "subindex_title", ctx.lang, province=province, index=text(f"programme.index.{index}", ctx.lang)
         ),
-        sources=[text(f"programme.index.{index}", ctx.lang)],
-        notes=[word("note_not_held", ctx.lang)],
+        sources=sources,
+        notes=[word("note_not_held_cells", ctx.lang), *break_notes.values(), *computed],
         alt=word(
             "alt_subindex",
             ctx.lang,

@@ -31,7 +31,16 @@ from ..meta import messages
 from ..meta.coverage import PARTIAL
 from ..provinces import display_name, provinces
 from .chart import ChartResult, DrawingContext
-from .footer import break_note, finish, index_notes, index_short, index_sources, no_chart, series_breaks
+from .footer import (
+    break_note,
+    finish,
+    index_notes,
+    index_short,
+    index_sources,
+    no_chart,
+    series_breaks,
+    third_party_years,
+)
 from .layout import end_labels, new_figure, rank_axis, year_axis
 from .select import UNIT_COLUMNS, display_names, geography_of, highlight_codes, year_coverage
 from .theme import CONTEXT, HIGHLIGHTS, MISSING, OKABE_ITO, SEQUENTIAL, TIER_COLOURS, join_words, number
@@ -828,6 +837,19 @@ def profile_chart(
         )
     if index == "papi":
         notes.append(ctx.word("note_papi_dimensions"))
+    sources = index_sources(index, None, ctx.lang)
+    if "n_third_party" in data and data["n_third_party"].fillna(0).sum() > 0:
+        # the best and the median rest on every province's values: a third party compiled some
+        sources += third_party_years(index, [year], ctx.lang)
+        notes.append(
+            ctx.word(
+                "note_third_party_share",
+                n=int(data["n_third_party"].fillna(0).sum()),
+                total=int(data["n_scored"].fillna(0).sum()),
+            )
+        )
+    if "median_score" in data:
+        notes.append(ctx.word("note_median_computed_profile"))
     alt = ctx.word(
         "alt.profile_mean" if members_mean else "alt.profile",
         province=province,
@@ -852,7 +874,7 @@ def profile_chart(
             year=year,
             mark=mark,
         ),
-        sources=index_sources(index, None, ctx.lang),
+        sources=sources,
         notes=notes,
         alt_text=alt,
     )

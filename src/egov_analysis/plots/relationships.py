@@ -10,7 +10,7 @@ import pandas as pd
 from .. import formatting
 from ..analysis.relationships import Correlation
 from .chart import ChartResult, DrawingContext
-from .footer import finish, index_short, index_sources, no_chart
+from .footer import chart_sources_and_notes, finish, index_short, index_sources, no_chart
 from .layout import new_figure
 from .ranks import place_labels
 from .select import UNIT_COLUMNS, display_names, highlight_codes
@@ -64,7 +64,26 @@ def scatter_relationship(
         n=n,
     )
     ax.set_title(correlation, fontsize=10)
-    notes = [ctx.word("note_both_published"), ctx.word("note_fit_line")]
+    # each axis's values: its publisher and source classes, and the scores the project summed
+    sides = [
+        pairs.rename(
+            columns={
+                f"{side}_score": "score",
+                f"{side}_score_basis": "score_basis",
+                f"{side}_source_url": "source_url",
+            }
+        ).assign(index=index, year=year, rank=pd.NA)[
+            ["index", "year", "score", "score_basis", "rank", "source_url"]
+        ]
+        for side, index in (("x", x_index), ("y", y_index))
+        if f"{side}_source_url" in pairs
+    ]
+    sources, computed = (
+        chart_sources_and_notes(pd.concat(sides, ignore_index=True), ctx.lang) if sides else ([], [])
+    )
+    if not sides:  # pairs without their sources: the indices and publishers only
+        sources = [*index_sources(x_index, None, ctx.lang), *index_sources(y_index, None, ctx.lang)]
+    notes = [ctx.word("note_both_published"), ctx.word("note_fit_line"), *computed]
     if not stats.distinguishable:
         notes.append(ctx.word("note_not_distinguishable"))
     alt = ctx.word(
@@ -84,7 +103,7 @@ def scatter_relationship(
         name=name,
         data=pairs,
         title=title or ctx.word("title_relationship", x=x_name, y=y_name, year=year),
-        sources=[*index_sources(x_index, None, ctx.lang), *index_sources(y_index, None, ctx.lang)],
+        sources=sources,
         notes=notes,
         alt_text=alt,
         after_layout=[place_labels(ax, texts, "xy")] if texts else [],
