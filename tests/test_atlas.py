@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 import pandas as pd
 import pytest
@@ -287,6 +288,42 @@ def test_region_peers_rank_the_regions_provinces_and_link_them():
     assert '<a href="profile_ha_noi_vi.reviewer.html">Hà Nội</a>' in html
 
 
+def test_the_peers_year_is_the_latest_with_half_the_region_else_the_one_with_most_ranked():
+    ranked = pd.Series({2015: 6, 2016: 5, 2017: 5})
+    assert profiles.peers_year(ranked, 11) == (2015, "half")  # 5 of 11 is not half
+    assert profiles.peers_year(pd.Series({2006: 3, 2016: 2, 2017: 3}), 11) == (2017, "most")
+    assert profiles.peers_year(pd.Series({2016: 1}), 11) is None
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_peers_note_says_the_rule_used_and_the_count_ranked(lang):
+    """Review M2: the note said "at least half of the region's provinces" above a column with 2 of
+    11 ranked; it now says which column fell back and how many of the region it has."""
+    who = profiles.subject("Hà Nội")
+    region = rows([(2016, HN, "Hà Nội", 65.0, 2, 63), (2016, QN, "Quảng Ninh", 70.0, 1, 63)], index="ict")
+    peers = profiles.region_peers(region, who)
+    n = len(peers)
+    assert n == 11 and peers["ict_rule"].iloc[0] == "most"
+    html = atlas_sections.peers_table(peers, who, lang).as_raw_html()
+    count = {"en": "ICT Index 2016, 2 of 11 ranked", "vi": "năm 2016, 2/11 tỉnh có thứ hạng"}[lang]
+    assert count in html
+    assert fmt.display_name("index", "ict", lang) in html
+    # with half the region ranked, the plain rule and no count
+    half = rows([(2016, c, p.name, 60.0, i + 1, 63) for i, (c, p) in enumerate(peers_codes(6))], index="ict")
+    html = unescape(atlas_sections.peers_table(profiles.region_peers(half, who), who, lang).as_raw_html())
+    assert count not in html and text_of("atlas.text.peers_note", lang, n="11") in html
+
+
+def peers_codes(k: int) -> list:
+    return [(c, p) for c, p in provinces().items() if p.region == "Red River Delta" and not p.merged_into][:k]
+
+
+def text_of(key: str, lang: str, **fields: str) -> str:
+    from egov_analysis.meta.messages import text
+
+    return text(key, lang, **fields).split("{")[0]
+
+
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_a_computed_rank_of_a_peer_carries_the_mark_and_its_legend(lang):
     who = profiles.subject("Hà Nội")
@@ -332,6 +369,25 @@ def test_the_full_table_lists_every_unit_held_with_tiers_as_printed_and_links():
         PANEL[PANEL["geography"].eq("units_34")], 2024, "en"
     ).as_raw_html()
     assert 'href="profile_unit_da_nang_en.reviewer.html"' in units and "Quảng Nam" in units
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_full_table_intro_says_every_unit_only_when_every_unit_is_held(lang):
+    """Review M8: "Every unit ranked in 2024" introduced 14 of the 63 units ranked; the intro now
+    gives the units held and the number ranked, both from the one coverage function."""
+    pci = PANEL[PANEL["index"].eq("pci")]
+    every = unescape(str(atlas_sections.full_table_intro(pci, 2007, lang).data))
+    part = unescape(str(atlas_sections.full_table_intro(pci, 2021, lang).data))
+    assert {"en": "Every unit ranked in 2007", "vi": "Mọi đơn vị được xếp hạng năm 2007"}[lang] in every
+    assert {"en": "The units held for 2021 (1 of the 3 ranked)", "vi": "năm 2021 (1 trong số 3 đơn vị"}[
+        lang
+    ] in part
+    assert "Every unit" not in part and "Mọi đơn vị" not in part
+    unknown = pci[pci["year"].eq(2021)].assign(n_ranked=pd.NA)
+    said = unescape(str(atlas_sections.full_table_intro(unknown, 2021, lang).data))
+    assert {"en": "no source held gives how many", "vi": "không nguồn nào đang lưu cho biết"}[lang] in said
+    table = atlas_sections.full_ranking_table(unknown, 2021, lang).as_raw_html()
+    assert " of 1 units" not in table and "1/1" not in table
 
 
 def test_the_years_with_a_full_table_are_the_last_and_the_latest_complete():
@@ -570,13 +626,16 @@ def test_a_computed_score_in_the_findings_carries_the_mark(lang):
 
 @pytest.mark.parametrize("lang", ["en", "vi"])
 def test_a_rank_charts_footer_counts_the_units_its_own_ranks_are_among(lang):
-    """A unit's chart of DTI 2024 alone ranks among 34 units: the footer says 34, not a range
-    written into the catalogue."""
+    """A unit's chart ranks among 34 units: the footer says 34, not a range written into the
+    catalogue (DTI 2024 alone is no chart: the sentence in its place says 17 / 34)."""
     from egov_analysis import plots
     from egov_analysis.plots import DrawingContext
 
     ranks = rows([(2024, DN, "Đà Nẵng", 0.7069, 17, 34)], index="dti", geography="units_34")
-    chart = plots.index_ranks_chart(DrawingContext(lang=lang, out_dir=None), ranks, "Đà Nẵng")
+    said = plots.index_ranks_chart(DrawingContext(lang=lang, out_dir=None), ranks, "Đà Nẵng")
+    assert fmt.rank(17, 34, lang) in said.reason and "42" not in said.reason, said.reason
+    two = pd.concat([ranks, ranks.assign(year=2023, rank=20)])  # two years make a chart
+    chart = plots.index_ranks_chart(DrawingContext(lang=lang, out_dir=None), two, "Đà Nẵng")
     assert "(34 " in chart.footer and "42" not in chart.footer and "64" not in chart.footer, chart.footer
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tracemalloc
 from pathlib import Path
 
@@ -445,3 +446,31 @@ def test_the_reports_file_shape_and_the_contract_do_not_import_each_other():
     assert "egov_analysis.reporting.reports" in graph.find_modules_directly_imported_by(
         "egov_analysis.reporting.contract"
     )
+
+
+def test_a_ranking_reports_years_are_the_first_and_last_held():
+    """Review M10: the ICT report was titled 2010–2023 though the 2010 values were refused (the
+    data hold 2006 and 2014–2023): a ranking report's range starts and ends at years held, so its
+    title's years (from the same parameters) are years held."""
+    import pandas as pd
+
+    from egov_analysis.formatting import year_range
+
+    root = Path(__file__).resolve().parents[1]
+    reports = load_reports(root / "reports.toml", root / "notebooks")
+    checked = 0
+    for report in reports:
+        p = report.parameters
+        if report.notebook != "provincial_rankings.ipynb" or "start_year" not in p:
+            continue
+        held: set[int] = set()
+        for path in (root / "data" / "raw" / str(p["index"])).glob("*.csv"):
+            table = pd.read_csv(path, dtype=str, usecols=lambda c: c in ("year", "score", "rank"))
+            held |= {int(y) for y in table.loc[table[["score", "rank"]].notna().any(axis=1), "year"]}
+        shown = sorted(y for y in held if p["start_year"] <= y <= p["end_year"])
+        assert (shown[0], shown[-1]) == (p["start_year"], p["end_year"]), (report.name, shown)
+        titled = re.search(r"\d{4}–\d{4}", report.title or "")
+        if titled:  # a title naming a range names these years (DTI-34 names its one year, 2024)
+            assert titled.group(0) == year_range(p["start_year"], p["end_year"]), report.name
+        checked += 1
+    assert checked >= 12

@@ -84,8 +84,8 @@ def test_the_first_ict_edition_says_its_publisher_is_not_sourced():
     assert first.publisher == "not_sourced"
     assert meta.edition_publisher("ict", 2010).publisher == "mic"
     for lang, words in (
-        ("en", "a publisher no source held names (2006)"),
-        ("vi", "chưa được nguồn nào nêu tên (2006)"),
+        ("en", "publisher not named in any source held (2006)"),
+        ("vi", "chưa rõ đơn vị công bố (không nguồn nào đang lưu nêu tên) (2006)"),
     ):
         name = index_name("ict", lang, [2006, 2010])
         assert words in name and meta.publishers()["mic"].name_in(lang) + " (2010)" in name
@@ -93,6 +93,15 @@ def test_the_first_ict_edition_says_its_publisher_is_not_sourced():
     assert (
         "not sourced" in edition["file_note_en"] and "chưa có nguồn" in edition["file_note_vi"]
     )  # not released
+
+
+def test_an_edition_without_its_number_ranked_is_refused_unless_marked_unknown(meta_copy):
+    path = meta_copy / "index_editions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("pci,2005,provinces_63,42,", "pci,2005,provinces_63,,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(meta.MetaError, match=r"index_editions.csv:2: n_ranked '' is neither a whole number"):
+        meta.editions()
 
 
 def test_an_edition_naming_an_unknown_publisher_is_refused(meta_copy):
@@ -317,7 +326,7 @@ def test_a_duplicated_row_of_a_table_is_an_error(meta_copy):
 
 def test_a_row_with_too_many_fields_is_refused_with_its_line(meta_copy):
     _rewrite(meta_copy / "publishers.csv", lambda lines: [*lines[:2], lines[2] + ",extra", *lines[3:]])
-    with pytest.raises(meta.MetaError, match=r"publishers\.csv:3: 6 fields where the header has 5"):
+    with pytest.raises(meta.MetaError, match=r"publishers\.csv:3: 7 fields where the header has 6"):
         meta.publishers()
 
 
@@ -338,3 +347,16 @@ def test_clean_refuses_a_malformed_meta_table_in_one_line_without_a_traceback(me
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "KeyError" not in done.stderr
     assert "indices.csv:1: missing column(s) index" in done.stderr.splitlines()[0]
+
+
+def test_a_renamed_indicator_says_its_rename_in_both_languages():
+    """Review L6: "Labour training (labour policy from 2017)" was "Đào tạo lao động" alone in vi.
+    Every indicator whose English name gives the year of a rename gives it in Vietnamese too."""
+    import re
+
+    table = meta.indicators()
+    renamed = table[table["name_en"].str.contains(r"from \d{4}\)", regex=True, na=False)]
+    assert len(renamed) >= 3  # PCI's three sub-indices renamed in 2017
+    for row in renamed.itertuples(index=False):
+        year = re.search(r"from (\d{4})\)", row.name_en).group(1)
+        assert f"từ năm {year})" in row.name_vi, (row.indicator, row.name_vi)

@@ -92,6 +92,44 @@ def test_ranks_are_computed_only_where_none_is_published_and_ties_share():
     assert ranked.loc["03", "rank"] == 4
 
 
+def test_an_edition_whose_number_ranked_no_source_gives_keeps_it_unknown():
+    """Review M9: ICT Index 2006 ranks were given "of 63", a number no source gives (64 provinces
+    then). ``unknown`` in meta/index_editions.csv: no count is taken from the units held, no rank
+    is computed, the coverage is a part of the list and the rank prints without "of n"."""
+    from egov_analysis import formatting as fmt
+    from egov_analysis import meta
+    from egov_analysis.meta.coverage import PARTIAL, coverage
+
+    assert (
+        meta.n_ranked_unknown("ict", 2006, "provinces_63")
+        and meta.n_ranked("ict", 2006, "provinces_63") is None
+    )
+    assert not meta.n_ranked_unknown("ict", 2016, "provinces_63")
+    panel = pd.DataFrame(
+        {
+            "index": "ict",
+            "year": 2006,
+            "geography": "provinces_63",
+            "province_code": ["01", "79", "74"],
+            "indicator": "overall",
+            "score": pd.array([0.7, 0.6, 0.5], dtype="Float64"),
+            "rank": pd.array([1, 2, pd.NA], dtype="Int64"),
+            "rank_basis": ["published", "published", pd.NA],
+            "source_url": "https://x.vn",
+            "rank_source_url": ["https://x.vn", "https://x.vn", pd.NA],
+        }
+    )
+    ranked = add_ranks(panel).set_index("province_code")
+    assert ranked["n_ranked"].isna().all()  # not 3, the units held
+    assert pd.isna(ranked.loc["74", "rank"])  # no rank computed from a list of unknown length
+    assert coverage(ranked.reset_index())["status"].iloc[0] == PARTIAL
+    assert fmt.rank(ranked.loc["79", "rank"], ranked.loc["79", "n_ranked"], "en") == "2"
+    assert (
+        fmt.held_of_ranked(3, pd.NA, 2006, "en")
+        == "3 in 2006 (no source held gives how many units were ranked)"
+    )
+
+
 @pytest.fixture(scope="module")
 def indices(real_processed) -> pd.DataFrame:
     return pd.read_parquet(real_processed.processed / "indices.parquet")

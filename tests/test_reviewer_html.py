@@ -27,6 +27,7 @@ from egov_analysis.datasets import load
 from egov_analysis.meta.messages import catalogue
 from egov_analysis.meta.messages import text as message
 from egov_analysis.plots.chart import CHART_METADATA
+from egov_analysis.plots.footer import third_party_line
 from egov_analysis.reporting.contract import load_reports
 from egov_analysis.reporting.index_page import other_languages, page_name, report_lang, write_data_zip
 from egov_analysis.reporting.readable_parameters import ReadablePythonTranslator
@@ -504,7 +505,7 @@ def test_the_data_quality_page_shows_the_source_classes_and_the_losses(project_b
         [
             fmt.display_name("index", r.index, lang),
             fmt.display_name("source_class", r.source_class, lang),
-            fmt.year_span(r.years),
+            fmt.year_span(r.years, lang),
             fmt.number(r.values, lang),
         ]
         for r in by_class.itertuples(index=False)
@@ -517,14 +518,7 @@ def test_the_data_quality_page_shows_the_source_classes_and_the_losses(project_b
     for r in third_party.itertuples(index=False):  # each named as a compilation, with its years
         for publisher, years in meta.edition_publishers(r.index, lang, r.years).items():  # per edition
             assert (
-                message(
-                    "chart.source_third_party",
-                    lang,
-                    index=fmt.display_name("index", r.index, lang),
-                    years=fmt.year_span(years),
-                    publisher=publisher,
-                )
-                in visible
+                third_party_line(fmt.display_name("index", r.index, lang), years, publisher, lang) in visible
             )
     assert fmt.number(int(by_class["values"].sum()), lang) in visible
 

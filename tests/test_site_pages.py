@@ -178,7 +178,7 @@ def test_search_list_and_picker_cover_provinces_units_and_reports_offline(built)
     options = [o["value"] for o in page.find("select", id="egov-profile").find_all("option") if o["value"]]
     assert options == ["html/profile_vi_quang_ninh.reviewer.html"]
     html = (paths.reports / "index.vi.html").read_text("utf-8")
-    assert not re.search(r"""(src|href)=["']?(https?:)?//(?!pcivietnam|papi|moha|mic|dti)""", html)
+    assert not re.search(r"""(src|href)=["']?(https?:)?//(?!pcivietnam|papi|moha|mic|most|dti)""", html)
     assert "<script src" not in html
 
 
@@ -187,6 +187,38 @@ def test_the_indices_link_their_publishers(built):
     links = {a.get_text(): a["href"] for a in _soup(paths.reports / "index.vi.html").select("ul.indices a")}
     assert links["Liên đoàn Thương mại và Công nghiệp Việt Nam (VCCI) và USAID"] == "https://pcivietnam.vn"
     assert links["Bộ Nội vụ"] == "https://moha.gov.vn"
+
+
+@pytest.mark.parametrize(
+    ("page", "unnamed", "mic", "most"),
+    [
+        (
+            "index.html",
+            "publisher not named in any source held (2006)",
+            "Ministry of Information and Communications",
+            "Ministry of Science and Technology",
+        ),
+        (
+            "index.vi.html",
+            "kỳ 2006: chưa rõ đơn vị công bố (không nguồn nào đang lưu nêu tên)",
+            "Bộ Thông tin và Truyền thông",
+            "Bộ Khoa học và Công nghệ",
+        ),
+    ],
+)
+def test_each_named_publisher_has_its_own_link_and_the_unnamed_one_none(built, page, unnamed, mic, most):
+    """Review M10/L7: the ICT line was one link to mic.gov.vn spanning "a publisher no source held
+    names (2006); the Ministry …", and DTI's two ministries were one link to dti.gov.vn."""
+    paths, _ = built
+    items = {li.b.get_text(): li for li in _soup(paths.reports / page).select("ul.indices li")}
+    ict = next(li for name, li in items.items() if "ICT" in name)
+    assert unnamed in ict.get_text(" ", strip=True)
+    assert [(a.get_text(), a["href"]) for a in ict.find_all("a")] == [(mic, "https://mic.gov.vn")]
+    dti = next(
+        li for name, li in items.items() if "Chuyển đổi số" in name or "Digital Transformation" in name
+    )
+    links = [(a.get_text(), a["href"]) for a in dti.find_all("a")]
+    assert [t for t, _ in links] == [mic, most] and len({h for _, h in links}) == 2
 
 
 def test_an_index_name_that_holds_its_short_name_does_not_repeat_it(built):

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from egov_analysis import formatting as fmt
+from egov_analysis.meta.messages import text
 from egov_analysis.tables import Column, display_frame, people_table
 
 FRAME = pd.DataFrame(
@@ -103,8 +104,17 @@ def test_a_missing_display_name_or_column_is_refused_not_shown_raw():
 
 
 def test_years_run_together():
-    assert fmt.year_span([2015, 2007, 2008, 2009, 2010, 2011, 2012, 2013]) == "2007–2013, 2015"
+    assert fmt.year_span([2015, 2007, 2008, 2009, 2010, 2011, 2012, 2013], "en") == "2007–2013 and 2015"
     assert fmt.join(["PCI", "PAPI", "DTI"], "vi") == "PCI, PAPI và DTI"
+
+
+def test_two_years_are_joined_as_the_language_writes_a_list():
+    """Review L5: "breaks in 2006, 2017" reads as a fragment; a list of years is a list."""
+    assert fmt.year_span([2017, 2006], "en") == "2006 and 2017"
+    assert fmt.year_span([2006, 2017], "vi") == "2006 và 2017"
+    assert fmt.year_span([2006, 2010, 2011, 2017], "vi") == "2006, 2010–2011 và 2017"
+    said = text("findings.break_index", "vi", index="PCI", year=fmt.year_span([2006, 2017], "vi"), first=2017)
+    assert "năm 2006 và 2017" in said
 
 
 def test_text_and_urls_from_the_data_are_escaped_and_only_http_links_are_links():

@@ -36,7 +36,7 @@ def toy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> config.Paths:
         "toy,Toy Governance Index,Chỉ số Quản trị Thử nghiệm,Toy Institute,Viện Thử nghiệm,2021-2022,"
         "0,10,higher_is_better,points (0-10),a toy,chỉ số thử\n",
     )
-    _append(tables / "publishers.csv", "toy_institute,Toy Institute,Viện Thử nghiệm,,\n")
+    _append(tables / "publishers.csv", "toy_institute,Toy Institute,Viện Thử nghiệm,,,\n")
     _append(
         tables / "index_editions.csv",
         "toy,2021,provinces_63,3,toy_institute,,three provinces ranked,ba tỉnh được xếp hạng,,\n"

@@ -432,9 +432,10 @@ def test_the_landing_page_explains_a_marked_finding_once_and_names_each_editions
         page = (paths.reports / ("index.html" if lang == "en" else "index.vi.html")).read_text("utf-8")
         assert page.count(fmt.computed_legend(lang)) == 1
     english = (paths.reports / "index.html").read_text("utf-8")
-    assert (
-        "Ministry of Information and Communications (2020–2023); Ministry of Science and Technology (2024)"
-        in (english)
+    assert re.search(
+        r'published by <a href="[^"]+">Ministry of Information and Communications</a> \(2020–2023\); '
+        r'published by <a href="[^"]+">Ministry of Science and Technology</a> \(2024\)',
+        english,
     )
 
 
@@ -701,5 +702,33 @@ def test_the_mark_of_a_best_rank_belongs_to_the_years_it_was_computed_not_the_wh
         n=63,
     )
     sentence = next(s for s in findings.province_sentences(rows, QN, lang) if "2016" in s)
-    assert "3 (2019–2020, 2022)" in sentence and "3† (2023)" in sentence and "4 (2016)" in sentence
+    assert (
+        fmt.year_span([2019, 2020, 2022], lang) in sentence
+        and "3† (2023)" in sentence
+        and "4 (2016)" in sentence
+    )
     assert "2022–2023" not in sentence
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "not_said"),
+    [
+        (
+            "en",
+            "ICT Index 2006: values as compiled in a third party's file",
+            "published by publisher not named",
+        ),
+        ("vi", "kho dữ liệu); chưa rõ đơn vị công bố (không nguồn nào đang lưu nêu tên)", "do chưa rõ"),
+    ],
+)
+def test_an_unnamed_publisher_is_said_to_be_unnamed_not_named_as_a_publisher(lang, said, not_said):
+    """Review L7: "published by a publisher no source held names (2006)" read as machine output."""
+    from egov_analysis import meta
+    from egov_analysis.plots.footer import third_party_line
+
+    unnamed = meta.edition_publisher("ict", 2006)
+    assert not unnamed.named and not unnamed.url
+    line = third_party_line("ICT Index", [2006], unnamed.name_in(lang), lang)
+    assert said in line and not_said not in line
+    named = third_party_line("PCI", [2017, 2018], meta.edition_publisher("pci", 2017).name_in(lang), lang)
+    assert {"en": "PCI 2017–2018: values published by VCCI", "vi": "PCI 2017–2018: giá trị do"}[lang] in named

@@ -139,7 +139,12 @@ INDICES = Table(
             "list order, a printed move, or a complete list of scores.",
             allowed=("published", "computed"),
         ),
-        Field("n_ranked", "Int64", "How many units the publisher ranked that year.", minimum=1),
+        Field(
+            "n_ranked",
+            "Int64",
+            "How many units the publisher ranked that year; empty where no source gives it.",
+            minimum=1,
+        ),
         Field("tier", "string", "Tier label as published (PCI: Rất tốt, Tốt, Khá, …)."),
         Field(
             "source_url",

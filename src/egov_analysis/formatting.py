@@ -89,6 +89,17 @@ def rank(value: Any, n: Any, lang: str, basis: Any = None) -> str:
     return mark(text("tables.rank_of", lang, rank=number(value, lang), n=number(n, lang)), basis, lang)
 
 
+def held_of_ranked(held: Any, n: Any, year: Any, lang: str) -> str:
+    """How much of a year's list the data hold: ``10 of 63 in 2016`` / ``2016: 10/63``; where no
+    source gives how many units were ranked (``n`` missing), the units held and that the number is
+    not given, never a guessed count."""
+    if is_missing(n):
+        return text("findings.count_in_year_unknown", lang, published=number(held, lang), year=int(year))
+    return text(
+        "findings.count_in_year", lang, published=number(held, lang), n=number(n, lang), year=int(year)
+    )
+
+
 def rank_line(subject: str, year: Any, value: Any, n: Any, lang: str, basis: Any = None) -> str:
     """A checked key number of a notebook (a ``keep_output`` cell) in the report's language:
     ``Quảng Ninh 2017: rank 1 / 63`` / ``Quảng Ninh 2017: hạng 1/63``, marked † when computed."""
@@ -104,7 +115,7 @@ def coverage_line(index: str, first: Any, last: Any, n_score: Any, n_rank: Any, 
         "reporting.checked.coverage",
         lang,
         index=display_name("index", index, lang),
-        years=year_span(range(int(first), int(last) + 1)),
+        years=year_span(range(int(first), int(last) + 1), lang),
         n_score=number(n_score, lang),
         n_rank=number(n_rank, lang),
     )
@@ -184,9 +195,11 @@ def year_range(first: Any, last: Any) -> str:
     return str(start) if start == end else f"{start}–{end}"
 
 
-def year_span(years: Iterable[Any]) -> str:
-    """Years as runs: ``2007–2013, 2015`` (:func:`year_runs`)."""
-    return ", ".join(year_runs(years))
+def year_span(years: Iterable[Any], lang: str) -> str:
+    """Years as runs joined as ``lang`` writes a list: ``2006 and 2017``, ``2007–2013, 2015 and
+    2020`` / ``2006 và 2017`` (:func:`year_runs`, :func:`join`). The one function for a list of
+    years, in sentences, table cells and chart notes alike."""
+    return join(year_runs(years), lang)
 
 
 def join(items: Iterable[str], lang: str) -> str:
@@ -245,6 +258,16 @@ def indicator_label(index: str, indicator: str, lang: str) -> str:
     if indicator == "overall":
         return name
     return text("tables.index_indicator", lang, index=name, indicator=indicator_name(index, indicator, lang))
+
+
+def index_parts(index: str, lang: str) -> str:
+    """What an index calls its parts, in ``lang``: PCI's ``sub-indices`` (``chỉ số thành phần``),
+    PAPI's ``dimensions`` (``chỉ số nội dung``); ``sub-indices`` for an index the catalogue does
+    not name (``names.index_parts``)."""
+    try:
+        return display_name("index_parts", index, lang)
+    except MissingMessageError:
+        return display_name("index_parts", "pci", lang)
 
 
 def finite(value: Any) -> bool:

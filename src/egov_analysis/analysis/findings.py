@@ -197,7 +197,7 @@ def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> lis
     own = _published(rows[rows["province_code"].eq(province_code)]).sort_values("year")
     name = _province_name(rows, province_code, lang)
     if own.empty:
-        return [_say("findings.never", lang, index=label, years=fmt.year_span(years), province=name)]
+        return [_say("findings.never", lang, index=label, years=fmt.year_span(years, lang), province=name)]
 
     out: list[str] = []
     latest_year = int(years[-1])
@@ -234,11 +234,17 @@ def province_sentences(rows: pd.DataFrame, province_code: str, lang: str) -> lis
     not_held = [y for y in missing if y not in unranked]
     if not_held:
         out.append(
-            _say("findings.not_published", lang, index=label, province=name, years=fmt.year_span(not_held))
+            _say(
+                "findings.not_published",
+                lang,
+                index=label,
+                province=name,
+                years=fmt.year_span(not_held, lang),
+            )
         )
     if unranked:
         out.append(
-            _say("findings.not_ranked", lang, index=label, province=name, years=fmt.year_span(unranked))
+            _say("findings.not_ranked", lang, index=label, province=name, years=fmt.year_span(unranked, lang))
         )
     return out
 
@@ -325,7 +331,7 @@ def rank_in_years(rows: pd.DataFrame, value: int, lang: str) -> str:
         years = rows.loc[[c == is_computed_rank for c in computed], "year"]
         if not years.empty:
             rank = fmt.mark(fmt.number(value, lang), "computed" if is_computed_rank else None, lang)
-            parts.append(text("findings.rank_in_years", lang, rank=rank, years=fmt.year_span(years)))
+            parts.append(text("findings.rank_in_years", lang, rank=rank, years=fmt.year_span(years, lang)))
     return fmt.join(parts, lang)
 
 
@@ -366,7 +372,7 @@ def _move_sentences(own: pd.DataFrame, index: str, indicator: str, label: str, l
             out.append(_move(move, key, lang))
             skipped = _editions_between(index, int(move["from_year"]), int(move["to_year"]))
             if skipped:  # a move over editions without a value is not a year-to-year move
-                out.append(_say("findings.gap_between", lang, years=fmt.year_span(skipped)))
+                out.append(_say("findings.gap_between", lang, years=fmt.year_span(skipped, lang)))
     if len(years):
         for year in breaks_between(index, indicator, int(years.min()), int(years.max())):
             out.append(_say("findings.break", lang, index=label, year=year))
@@ -479,16 +485,7 @@ def index_sentences(rows: pd.DataFrame, lang: str) -> list[str]:
             out.append(_say_n("findings.leader_no_score", lang, len(_names(leaders)), **fields))
     partial = coverage[coverage["status"].eq(PARTIAL)]
     if not partial.empty:
-        counts = [
-            _say(
-                "findings.count_in_year",
-                lang,
-                year=int(y),
-                published=fmt.number(r["n_held"], lang),
-                n=fmt.number(r["n_ranked"], lang),
-            )
-            for y, r in partial.iterrows()
-        ]
+        counts = [fmt.held_of_ranked(r["n_held"], r["n_ranked"], y, lang) for y, r in partial.iterrows()]
         out.append(_say("findings.partial_years", lang, index=label, counts=fmt.join(counts, lang)))
         out.extend(_released(index, _one(rows, "geography"), [int(y) for y in partial.index], lang))
     complete = coverage.index[coverage["complete"]].tolist()
@@ -566,7 +563,7 @@ def _edition_notes(prefix: str, index: str, geography: str, years: Iterable[int]
     for note, note_years in by_note.items():
         head, sep, tail = note.partition("; ")
         key, part = (head, tail) if sep else ("", note)
-        by_head.setdefault(key, []).append(f"{part} ({fmt.year_span(note_years)})")
+        by_head.setdefault(key, []).append(f"{part} ({fmt.year_span(note_years, lang)})")
     notes: list[str] = []
     for head, parts in by_head.items():
         notes.extend([f"{head}; {'; '.join(parts)}"] if head else parts)
@@ -598,7 +595,7 @@ def _change_sentences(rows: pd.DataFrame, index: str, indicator: str, label: str
     ranked = rows.loc[rows["rank"].notna(), "year"].astype(int)
     breaks = breaks_between(index, indicator, int(ranked.min()), int(ranked.max()))
     if breaks:  # one sentence for every break, compared from the last one on
-        years = fmt.year_span(breaks)
+        years = fmt.year_span(breaks, lang)
         out.append(_say("findings.break_index", lang, index=label, year=years, first=first))
     if wide.empty:
         out.append(_say("findings.no_common_units", lang, first=first, last=last))
@@ -812,7 +809,7 @@ def quality_findings(
         label = _index_label(str(index), lang)
         if len(full):
             sentences.append(
-                _say("findings.quality_index_complete", lang, index=label, years=fmt.year_span(full))
+                _say("findings.quality_index_complete", lang, index=label, years=fmt.year_span(full, lang))
             )
         else:
             sentences.append(
@@ -822,7 +819,7 @@ def quality_findings(
                     else "findings.quality_index_partial_one",
                     lang,
                     index=label,
-                    years=fmt.year_span(rows["year"]),
+                    years=fmt.year_span(rows["year"], lang),
                 )
             )
     if index_conflicts.empty:

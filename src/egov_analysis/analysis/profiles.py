@@ -11,6 +11,7 @@ member provinces`` for a mean the project computed (never a rank); a gap stays a
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -237,9 +238,9 @@ def region_peers(panel: pd.DataFrame, who: Subject) -> pd.DataFrame:
 
     Columns: province_code, province, region, is_member (the subject or one of its members), then
     per index a column ``<index>`` holding the rank, with ``<index>_basis`` (published or computed),
-    ``<index>_year`` and ``<index>_n``: the index's latest year in which the region's provinces have
-    ranks. Rows in rank order of the first
-    index with ranks."""
+    ``<index>_year`` (chosen by :func:`peers_year`), ``<index>_rule`` (which rule chose it),
+    ``<index>_peers_ranked`` (the region's provinces ranked that year) and ``<index>_n`` (units
+    ranked nationally). Rows in rank order of the first index with ranks."""
     everyone = provinces()
     codes = [c for c, p in everyone.items() if p.region in who.regions and not p.merged_into]
     headline = panel[
@@ -259,17 +260,16 @@ def region_peers(panel: pd.DataFrame, who: Subject) -> pd.DataFrame:
     years: dict[str, int] = {}
     for index in sorted(headline["index"].unique()):
         rows = headline[headline["index"].eq(index)]
-        counts = rows.groupby("year")["province_code"].nunique()
-        # the latest year in which at least half the region is ranked, else any with two ranked
-        enough = counts[counts.ge(max(2, len(codes) // 2))]
-        enough = enough if not enough.empty else counts[counts.ge(2)]
-        if enough.empty:
+        found = peers_year(rows.groupby("year")["province_code"].nunique(), len(codes))
+        if found is None:
             continue
-        year = int(enough.index.max())
+        year, rule = found
         that = rows[rows["year"].eq(year)].set_index("province_code")
         table[index] = table["province_code"].map(that["rank"])
         table[f"{index}_basis"] = table["province_code"].map(that["rank_basis"])
-        table[f"{index}_n"] = int(that["n_ranked"].max())
+        table[f"{index}_n"] = that["n_ranked"].max()  # missing where no source gives the count
+        table[f"{index}_peers_ranked"] = int(that.index.nunique())
+        table[f"{index}_rule"] = rule
         years[index] = year
     for index, year in years.items():
         table[f"{index}_year"] = year
@@ -277,6 +277,21 @@ def region_peers(panel: pd.DataFrame, who: Subject) -> pd.DataFrame:
     if first is not None:
         table = table.sort_values([first, "province"], na_position="last")
     return table.reset_index(drop=True)
+
+
+def peers_year(ranked_by_year: pd.Series, n_region: int) -> tuple[int, str] | None:
+    """The year a region table shows for one index, and the rule that chose it.
+
+    ``ranked_by_year``: the number of the region's provinces ranked, by year. ``"half"``: the
+    latest year in which at least half of the ``n_region`` provinces are ranked; else ``"most"``:
+    the year with the most of them ranked (the latest of equals), if at least two are; else None."""
+    counts = ranked_by_year[ranked_by_year.ge(2)]
+    if counts.empty:
+        return None
+    half = counts[counts.ge(math.ceil(n_region / 2))]
+    if not half.empty:
+        return int(half.index.max()), "half"
+    return int(counts[counts.eq(counts.max())].index.max()), "most"
 
 
 def units_with_published_values(panel: pd.DataFrame) -> list[str]:

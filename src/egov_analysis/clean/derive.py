@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..meta import indicators, n_ranked, not_ranked
+from ..meta import indicators, n_ranked, n_ranked_unknown, not_ranked
 from .validate import KEY
 
 PAPI_REDESIGN_YEAR = 2018
@@ -74,7 +74,11 @@ def add_ranks(panel: pd.DataFrame) -> pd.DataFrame:
     group = ["index", "year", "geography", "indicator"]
     distinct = panel[group[:3]].drop_duplicates()
     distinct["n_ranked"] = [n_ranked(i, int(y), g) for i, y, g in distinct.itertuples(index=False)]
+    distinct["_unknown"] = [
+        n_ranked_unknown(i, int(y), g) for i, y, g in distinct[group[:3]].itertuples(index=False)
+    ]
     panel = panel.merge(distinct.astype({"n_ranked": "Int64"}), on=group[:3], how="left")
+    unknown = panel.pop("_unknown").fillna(False).astype(bool)  # never counted from the units held
     left_out = _left_out_of_ranking(panel)
     panel["left_out_of_ranking"] = left_out
     score = panel["score"]
@@ -82,8 +86,10 @@ def add_ranks(panel: pd.DataFrame) -> pd.DataFrame:
         score = panel["score_precise"].astype("Float64").fillna(score)
     ranked_score = score.where(~left_out)
     scored = ranked_score.groupby([panel[c] for c in group]).transform("count")
-    panel["n_ranked"] = panel["n_ranked"].fillna(scored.astype("Int64"))  # PAPI: all it scored
-    complete = scored.eq(panel["n_ranked"])
+    panel["n_ranked"] = panel["n_ranked"].fillna(
+        scored.astype("Int64").where(~unknown)
+    )  # PAPI: all it scored
+    complete = scored.eq(panel["n_ranked"]).fillna(False).astype(bool) & ~unknown
     computed = (
         ranked_score.where(complete).groupby([panel[c] for c in group]).rank(method="min", ascending=False)
     )

@@ -265,6 +265,13 @@ class Publisher:
     publisher: str  # the key index_editions.csv uses
     names: Mapping[str, str]
     notes: Mapping[str, str]
+    url: str = ""  # the publisher's site; empty for one no source names
+
+    @property
+    def named(self) -> bool:
+        """False for the edition whose publisher no source held names (``not_sourced``): its
+        "name" says so, and it is never linked to anyone's site."""
+        return self.publisher != NOT_SOURCED
 
     @property
     def name(self) -> str:
@@ -278,6 +285,12 @@ class Publisher:
         return self.notes.get(lang) or self.notes.get("en", "")
 
 
+# the publisher of an edition no source held names (meta/publishers.csv)
+NOT_SOURCED = "not_sourced"
+# n_ranked of an edition whose number of units ranked no source gives (never a guessed count)
+N_RANKED_UNKNOWN = "unknown"
+
+
 @cache
 def _publishers(directory: str) -> dict[str, Publisher]:
     out: dict[str, Publisher] = {}
@@ -287,7 +300,9 @@ def _publishers(directory: str) -> dict[str, Publisher]:
             raise MetaError(f"{directory}/publishers.csv:{line}: publisher, name_en and name_vi are required")
         if key in out:
             raise MetaError(f"{directory}/publishers.csv:{line}: publisher {key!r} appears twice")
-        out[key] = Publisher(key, _by_language(r, "name"), _by_language(r, "note"))
+        out[key] = Publisher(
+            key, _by_language(r, "name"), _by_language(r, "note"), (r.get("url") or "").strip()
+        )
     return out
 
 
@@ -310,13 +325,19 @@ def _editions(directory: str) -> pd.DataFrame:
             raise MetaError(f"{where}: {r['index']} was not published in {r['year']!r} (indices.csv)")
         if r["geography"] not in geos:
             raise MetaError(f"{where}: geography {r['geography']!r} is not in geographies.csv")
-        if r["n_ranked"] and not r["n_ranked"].isdigit():
-            raise MetaError(f"{where}: n_ranked {r['n_ranked']!r} is not a whole number")
+        if not r["n_ranked"].isdigit() and r["n_ranked"] != N_RANKED_UNKNOWN:
+            raise MetaError(
+                f"{where}: n_ranked {r['n_ranked']!r} is neither a whole number nor {N_RANKED_UNKNOWN!r}"
+                " (where no source gives how many units the publisher ranked)"
+            )
         if r.get("publisher") not in publishing:
             raise MetaError(f"{where}: publisher {r.get('publisher')!r} is not in publishers.csv")
     frame = pd.DataFrame(list(rows))
     frame["year"] = frame["year"].astype(int)
-    frame["n_ranked"] = pd.to_numeric(frame["n_ranked"].replace("", None)).astype("Int64")
+    frame["n_ranked_unknown"] = frame["n_ranked"].eq(N_RANKED_UNKNOWN)
+    frame["n_ranked"] = pd.to_numeric(frame["n_ranked"].where(~frame["n_ranked_unknown"], None)).astype(
+        "Int64"
+    )
     if frame.duplicated(["index", "year", "geography"]).any():
         raise MetaError(f"{directory}/index_editions.csv: an index, year and geography appears twice")
     have = set(zip(frame["index"], frame["year"], strict=True))
@@ -331,7 +352,8 @@ def _editions(directory: str) -> pd.DataFrame:
 
 
 def editions() -> pd.DataFrame:
-    """One row per index, year and geography published: ``n_ranked`` (units the publisher ranked),
+    """One row per index, year and geography published: ``n_ranked`` (units the publisher ranked;
+    missing where ``n_ranked_unknown``: no source gives the number),
     ``publisher`` (a key of :func:`publishers`: who published that edition), ``not_ranked`` (units
     the publisher left out of the ranking although the data read hold values for them, names
     separated by ``;``), ``coverage_note_en`` / ``coverage_note_vi`` (what the publisher ranked or
@@ -365,6 +387,24 @@ def not_ranked(index: str, year: int, geography: str = DEFAULT_GEOGRAPHY) -> tup
     return tuple(name.strip() for name in str(row["not_ranked"]).split(";") if name.strip())
 
 
+def edition_publisher_years(
+    index: str, years: Iterable[int] | None = None
+) -> list[tuple[Publisher | None, list[int]]]:
+    """Each publisher of the index's editions in ``years`` (default: every edition) with its
+    years, in order of first year; None for years without a row in ``index_editions.csv`` (the
+    index's publisher of ``indices.csv``)."""
+    chosen = sorted({int(y) for y in years} if years is not None else indices()[index].years)
+    out: dict[str | None, tuple[Publisher | None, list[int]]] = {}
+    for year in chosen:
+        try:
+            found: Publisher | None = edition_publisher(index, year)
+        except MetaError:
+            found = None
+        key = found.publisher if found is not None else None
+        out.setdefault(key, (found, []))[1].append(year)
+    return list(out.values())
+
+
 def edition_publishers(index: str, lang: str, years: Iterable[int] | None = None) -> dict[str, list[int]]:
     """Publisher's name in ``lang`` → the years of ``years`` (default: every edition of the index)
     it published, in order of first year. A year without a row in ``index_editions.csv`` reads as
@@ -380,8 +420,21 @@ def edition_publishers(index: str, lang: str, years: Iterable[int] | None = None
     return out
 
 
+def n_ranked_unknown(index: str, year: int, geography: str) -> bool:
+    """Whether no source gives how many units the publisher ranked in that edition
+    (``n_ranked`` is ``unknown`` in ``index_editions.csv``: ICT Index 2006–2008): its ranks are
+    written without "of n" and the number is never taken from the units held."""
+    frame = _editions(str(meta_dir()))
+    hit = frame.loc[
+        frame["index"].eq(index) & frame["year"].eq(int(year)) & frame["geography"].eq(geography),
+        "n_ranked_unknown",
+    ]
+    return bool(hit.any())
+
+
 def n_ranked(index: str, year: int, geography: str) -> int | None:
-    """How many units the publisher ranked in that edition (None where the table does not say)."""
+    """How many units the publisher ranked in that edition (None where the table does not say, or
+    says ``unknown``: :func:`n_ranked_unknown`)."""
     frame = _editions(str(meta_dir()))
     hit = frame.loc[
         frame["index"].eq(index) & frame["year"].eq(int(year)) & frame["geography"].eq(geography), "n_ranked"

@@ -13,7 +13,8 @@ and released the top 30). A year (of one index, geography and indicator) is
 - ``partial`` otherwise: the data held have only part of the list (a top list, press excerpts).
 
 Without a known number of ranked units (``n_ranked`` missing) a year is ``complete`` when it holds a
-score for every unit held.
+score for every unit held, except for an edition whose number no source gives (``n_ranked`` is
+``unknown`` in ``index_editions.csv``, ICT Index 2006): that list is ``partial``, never whole.
 """
 
 from __future__ import annotations
@@ -73,5 +74,31 @@ def coverage(rows: pd.DataFrame, by: Sequence[str] = ("year",)) -> pd.DataFrame:
     share = 100 * per["n_score"].astype("Float64") / per["n_ranked"].astype("Float64")
     per["score_share_pct"] = share.round(1)
     per["status"] = list_status(per["n_score"], per["n_held"], per["n_ranked"])
+    per.loc[_count_unknown(rows, by, per), "status"] = PARTIAL  # a whole list cannot be claimed
     per["complete"] = per["status"].eq(COMPLETE).astype(bool)
     return per[[*by, *COLUMNS]]
+
+
+def _count_unknown(rows: pd.DataFrame, by: list[str], per: pd.DataFrame) -> pd.Series:
+    """True for each group of ``per`` that holds rows of an edition whose number of units ranked
+    no source gives (:func:`egov_analysis.meta.n_ranked_unknown`)."""
+    from . import n_ranked_unknown
+
+    keys = ["index", "year", "geography"]
+    if rows.empty or not set(keys) <= set(rows.columns):
+        return pd.Series(False, index=per.index)
+    editions = rows[keys].drop_duplicates()
+    editions["_unknown"] = [
+        n_ranked_unknown(str(i), int(y), str(g)) for i, y, g in editions.itertuples(index=False)
+    ]
+    if not editions["_unknown"].any():
+        return pd.Series(False, index=per.index)
+    flagged = rows[keys + [c for c in by if c not in keys]].merge(editions, on=keys, how="left")
+    unknown = flagged.groupby(by)["_unknown"].any()
+    return (
+        per[by]
+        .merge(unknown.reset_index(), on=by, how="left")["_unknown"]
+        .fillna(False)
+        .astype(bool)
+        .set_axis(per.index)
+    )

@@ -27,7 +27,7 @@ from ..meta import messages
 from ..provinces import UNIT_NAME_COLUMNS, display_names
 from .chart import Chart, DrawingContext, NoChart
 from .layout import DrawnTextCheck, TextProblem, set_footer, set_title, settle
-from .theme import join_words, word
+from .theme import word
 
 
 def index_short(index: str, lang: str) -> str:
@@ -50,7 +50,7 @@ def index_name(index: str, lang: str, years: Iterable[int] | None = None) -> str
     info = meta.indices()[index]
     by_publisher = meta.edition_publishers(index, lang, years)
     if len(by_publisher) > 1:
-        publisher = "; ".join(f"{who} ({year_span(ys)})" for who, ys in by_publisher.items())
+        publisher = "; ".join(f"{who} ({year_span(ys, lang)})" for who, ys in by_publisher.items())
     else:
         publisher = next(iter(by_publisher), info.publisher_in(lang))
     return word("index_source", lang, name=info.name_in(lang), publisher=publisher)
@@ -107,22 +107,25 @@ def third_party_years(index: str, years: Iterable[int], lang: str) -> list[str]:
     if not years:
         return []
     return [
-        word(
-            "source_third_party",
-            lang,
-            index=index_short(index, lang),
-            years=join_words(formatting.year_runs(published), lang),
-            publisher=publisher,
-        )
+        third_party_line(index_short(index, lang), published, publisher, lang)
         for publisher, published in meta.edition_publishers(index, lang, years).items()
     ]
+
+
+def third_party_line(index_label: str, years: Iterable[int], publisher: str, lang: str) -> str:
+    """ "PCI 2017–2019: values published by VCCI with USAID, as compiled in a third party's file";
+    for an edition whose publisher no source names, the sentence says that instead of "published
+    by publisher not named…" (review L7)."""
+    unnamed = meta.publishers()[meta.NOT_SOURCED].name_in(lang)
+    key = "source_third_party_unnamed" if publisher == unnamed else "source_third_party"
+    return word(key, lang, index=index_label, years=formatting.year_span(years, lang), publisher=publisher)
 
 
 def missing_years_note(years_present: Iterable[int], start: int, end: int, lang: str) -> str:
     missing = sorted(set(range(start, end + 1)) - {int(y) for y in years_present})
     if not missing:
         return ""
-    return word("note_no_data_years", lang, years=join_words([str(y) for y in missing], lang))
+    return word("note_no_data_years", lang, years=formatting.year_span(missing, lang))
 
 
 def index_notes(index: str, rows: pd.DataFrame, lang: str = "en") -> list[str]:
@@ -169,7 +172,7 @@ def score_status_notes(index: str, rows: pd.DataFrame, lang: str) -> list[str]:
             "note_scores_printed",
             lang,
             index=index_short(index, lang),
-            years=join_words(formatting.year_runs(sorted({int(y) for y in printed["year"]})), lang),
+            years=formatting.year_span(printed["year"], lang),
             classes="; ".join(names),
         )
     )
@@ -187,7 +190,7 @@ def computed_ranks_note(rows: pd.DataFrame, lang: str) -> list[str]:
         return []
     which = []
     for index, part in computed.groupby("index", sort=False):
-        years = join_words(formatting.year_runs(sorted({int(y) for y in part["year"]})), lang)
+        years = formatting.year_span(part["year"], lang)
         which.append(f"{index_short(str(index), lang)} {years}")
     return [word("note_ranks_computed_in", lang, which="; ".join(which))]
 

@@ -163,11 +163,14 @@ def rank_lines(
     *,
     highlight: Sequence[str] = (),
     colour: str = "province",
-) -> Interactive:
+) -> Interactive | None:
     """Ranks by year, one line per unit (``colour="province"``, the others grey behind the picked
     one) or per index (``colour="index"``, a profile's indices). ``rows``: index, year, province,
     rank, n_ranked, score (as :func:`~egov_analysis.analysis.rankings.select` gives). Hover: unit,
-    year, rank ``r / n``, score."""
+    year, rank ``r / n``, score. None (nothing shown) when fewer than two years are ranked: one
+    column of dots is no chart over time, and the static chart gives the sentence instead."""
+    if rows.loc[rows["rank"].notna(), "year"].nunique() < 2:
+        return None
     alt = _chart(lang)
     ranked = _texts(_with_gaps(rows[rows["rank"].notna()].copy()), lang)
     ranked = ranked.assign(index_name=[fmt.display_name("index", str(i), lang) for i in ranked["index"]])

@@ -348,7 +348,7 @@ def maps_by_year(
         ctx.lang,
         what=label,
         n=len(years),
-        years=formatting.year_span(years),
+        years=formatting.year_span(years, ctx.lang),
         best="; ".join(best),
         blanks="; ".join(f"{y}: {len(b)}" for y, b in blanks.items() if b) or "0",
     )
@@ -358,7 +358,9 @@ def maps_by_year(
         kind="maps_by_year",
         name=name,
         data=shown,
-        title=ctx.word("title_map", what=label, year=formatting.year_span(years), units=len(features)),
+        title=ctx.word(
+            "title_map", what=label, year=formatting.year_span(years, ctx.lang), units=len(features)
+        ),
         sources=[*index_sources(index, shown, ctx.lang), ctx.word("source_outlines")],
         notes=notes,
         alt_text=alt,

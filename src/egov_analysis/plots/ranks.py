@@ -29,7 +29,7 @@ from ..analysis.findings import withheld_change
 from ..analysis.rankings import rank_change, rank_order
 from ..meta import messages
 from ..meta.coverage import PARTIAL
-from ..provinces import provinces
+from ..provinces import display_name, provinces
 from .chart import ChartResult, DrawingContext
 from .footer import (
     break_note,
@@ -680,6 +680,10 @@ def index_ranks_chart(
         return no_chart(
             ctx, kind="index_ranks", name=name, reason=ctx.word("no_chart_province_ranks", province=province)
         )
+    if ranks["year"].nunique() < 2:  # one year is no line: say the ranks instead (review M7, L8)
+        return no_chart(
+            ctx, kind="index_ranks", name=name, reason=one_year_ranks(ctx, ranks, province), data=ranks
+        )
     years = list(range(int(ranks["year"].min()), int(ranks["year"].max()) + 1))
     fig, ax = new_figure(10, 5.5)
     legend: list[Line2D] = []
@@ -741,6 +745,25 @@ def index_ranks_chart(
     )
 
 
+def one_year_ranks(ctx: DrawingContext, ranks: pd.DataFrame, province: str) -> str:
+    """The sentence that replaces a unit's chart of ranks over time when its ranks are of one year:
+    "Ho Chi Minh City: DTI 2024 only, rank 4 / 34; a chart over time needs at least two years."
+    (the rank marked † where computed, its count of units left out where no source gives it)."""
+    rows = ranks.sort_values("index")
+    each = [
+        ctx.word(
+            "one_year_rank",
+            index=index_short(str(r.index), ctx.lang),
+            year=int(r.year),
+            rank=formatting.rank(
+                r.rank, getattr(r, "n_ranked", None), ctx.lang, getattr(r, "rank_basis", None)
+            ),
+        )
+        for r in rows.itertuples(index=False)
+    ]
+    return ctx.word("no_chart_one_year_ranks", province=province, ranks="; ".join(each))
+
+
 LEGEND_LABEL_CHARS = 22  # a legend entry beside a chart's axes wraps at this many characters
 
 
@@ -754,17 +777,23 @@ def profile_chart(
     title: str | None = None,
     name: str = "profile",
     label: str | None = None,
+    members_mean: bool = False,
 ) -> ChartResult:
     """A province's sub-indicator scores against the best province of the year
     (``profile`` as :func:`egov_analysis.analysis.rankings.profile` returns it), and against the
     median province where ``profile`` has a ``median_score`` column
     (:func:`egov_analysis.analysis.profiles.subindex_profile`). ``label``: the legend's name for
-    the province's bars (a merged unit's derived mean says so), the province's name by default."""
+    the province's bars (a merged unit's derived mean says so), the province's name by default;
+    ``members_mean``: the bars are the mean of a unit's member provinces (computed), as the title
+    and the alt text say."""
     profile = display_names(profile, ctx.lang, UNIT_COLUMNS)  # names as readers know them
+    province = display_name(province, ctx.lang)  # "TP. Hồ Chí Minh", never the bare registry name
+    parts = formatting.index_parts(index, ctx.lang)
+    mark = messages.text("tables.computed_mark", ctx.lang)
     data = profile.copy()
     if data.empty:
         reason = ctx.word(
-            "no_chart_profile", province=province, index=index_short(index, ctx.lang), year=year
+            "no_chart_profile", province=province, index=index_short(index, ctx.lang), year=year, parts=parts
         )
         return no_chart(ctx, kind="profile", name=name, reason=reason)
     fig, ax = new_figure(9, max(4, 0.45 * len(data) + 2.5))
@@ -822,12 +851,14 @@ def profile_chart(
     if "median_score" in data:
         notes.append(ctx.word("note_median_computed_profile"))
     alt = ctx.word(
-        "alt.profile",
+        "alt.profile_mean" if members_mean else "alt.profile",
         province=province,
         index=index_short(index, ctx.lang),
         year=year,
         n=len(data),
         n_published=int(data["score"].notna().sum()),
+        parts=parts,
+        mark=mark,
     )
     return finish(
         ctx,
@@ -836,7 +867,13 @@ def profile_chart(
         name=name,
         data=data,
         title=title
-        or ctx.word("title_profile", province=province, index=index_short(index, ctx.lang), year=year),
+        or ctx.word(
+            "title_profile_mean" if members_mean else "title_profile",
+            province=province,
+            index=index_short(index, ctx.lang),
+            year=year,
+            mark=mark,
+        ),
         sources=sources,
         notes=notes,
         alt_text=alt,

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import formatting as fmt
 from ..analysis.profiles import DERIVED_MEAN, MEMBER, OWN, PREDECESSOR, Subject
+from ..markup import plain_markdown
 from ..meta.messages import text
 from ..provinces import display_name, display_names, provinces, units_2025
 from ..tables import Column, PeopleTable, people_table
@@ -228,7 +229,13 @@ def subindex_table(profile: pd.DataFrame, index: str, year: int, who: Subject, l
         display_names(profile, lang, ["best_province"]),
         columns,
         lang,
-        title=text("atlas.table.subindex", lang, index=fmt.display_name("index", index, lang), year=year),
+        title=text(
+            "atlas.table.subindex",
+            lang,
+            index=fmt.display_name("index", index, lang),
+            year=year,
+            parts=fmt.index_parts(index, lang),
+        ),
         source_texts=[text("tables.source", lang, sources=fmt.display_name("index_long", index, lang))],
         notes=notes,
     )
@@ -260,8 +267,31 @@ def peers_table(peers: pd.DataFrame, who: Subject, lang: str) -> PeopleTable:
         columns,
         lang,
         title=text("atlas.table.peers", lang, regions=_region_names(who, lang)),
-        notes=[text("atlas.text.peers_note", lang)],
+        notes=[peers_note(peers, lang)],
     )
+
+
+def peers_note(peers: pd.DataFrame, lang: str) -> str:
+    """The rule that chose each column's year of :func:`peers_table`, as used
+    (:func:`.analysis.profiles.peers_year`): where no year has half of the region ranked, the
+    note names the column and how many of the region's provinces it has ranked."""
+    indices = [c for c in peers.columns if f"{c}_year" in peers.columns]
+    n_region = fmt.number(len(peers), lang)
+    most = [
+        text(
+            "atlas.text.peers_count",
+            lang,
+            index=fmt.display_name("index", index, lang),
+            year=int(peers[f"{index}_year"].iloc[0]),
+            k=fmt.number(peers[f"{index}_peers_ranked"].iloc[0], lang),
+            n=n_region,
+        )
+        for index in indices
+        if peers[f"{index}_rule"].iloc[0] == "most"
+    ]
+    if not most:
+        return text("atlas.text.peers_note", lang, n=n_region)
+    return text("atlas.text.peers_note_most", lang, n=n_region, counts=fmt.join(most, lang))
 
 
 def full_ranking_table(rows: pd.DataFrame, year: int, lang: str) -> PeopleTable:
@@ -295,9 +325,8 @@ def full_ranking_table(rows: pd.DataFrame, year: int, lang: str) -> PeopleTable:
         )
         columns.append(Column("tier", "tables.column.tier"))
         notes.append(text("atlas.table.tiers_as_printed", lang))
-    held = that["province_code"].nunique()
-    n = int(that["n_ranked"].max()) if that["n_ranked"].notna().any() else held
-    if held < n:
+    held, n = held_and_ranked(rows, year)
+    if n is not None and held < n:
         notes.append(
             text(
                 "atlas.text.partial_table",
@@ -307,14 +336,47 @@ def full_ranking_table(rows: pd.DataFrame, year: int, lang: str) -> PeopleTable:
                 year=year,
             )
         )
+    subtitle = (
+        text("atlas.table.full_subtitle_unknown", lang, held=fmt.number(held, lang))
+        if n is None
+        else text("atlas.table.full_subtitle", lang, held=fmt.number(held, lang), n=fmt.number(n, lang))
+    )
     return people_table(
         that,
         columns,
         lang,
         title=text("atlas.table.full", lang, index=fmt.display_name("index", index, lang), year=year),
-        subtitle=text("atlas.table.full_subtitle", lang, held=fmt.number(held, lang), n=fmt.number(n, lang)),
+        subtitle=subtitle,
         sources=pd.concat([that["source_url"], that["rank_source_url"]]),
         notes=notes,
+    )
+
+
+def held_and_ranked(rows: pd.DataFrame, year: int) -> tuple[int, int | None]:
+    """The units held for ``year`` and the units the publisher ranked (None where no source gives
+    the number), as every page counts them (:func:`egov_analysis.meta.coverage.coverage`)."""
+    from ..meta.coverage import coverage
+
+    per = coverage(rows[rows["year"].eq(year)], by=["year"])
+    if per.empty:
+        return 0, None
+    row = per.iloc[0]
+    return int(row["n_held"]), None if fmt.is_missing(row["n_ranked"]) else int(row["n_ranked"])
+
+
+def full_table_intro(rows: pd.DataFrame, year: int, lang: str) -> Any:
+    """The sentence before :func:`full_ranking_table`: "Every unit ranked in 2022" only where the
+    data hold every one; else "The units held for 2024 (14 of the 63 ranked)", or without the
+    number ranked where no source gives it."""
+    held, n = held_and_ranked(rows, year)
+    if n is None:
+        key = "atlas.text.full_table_intro_unknown"
+    elif held >= n:
+        key = "atlas.text.full_table_intro"
+    else:
+        key = "atlas.text.full_table_intro_part"
+    return markdown(
+        plain_markdown(text(key, lang, year=year, held=fmt.number(held, lang), n=fmt.number(n or 0, lang)))
     )
 
 

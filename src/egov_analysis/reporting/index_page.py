@@ -393,26 +393,49 @@ def _edition_publishers(index: str, lang: str) -> str:
     found = edition_publishers(index, lang)
     if len(found) == 1:
         return next(iter(found))
-    return "; ".join(f"{who} ({fmt.year_span(years)})" for who, years in found.items())
+    return "; ".join(f"{who} ({fmt.year_span(years, lang)})" for who, years in found.items())
 
 
-def publisher_links(lang: str, reports: list[Report], entries: dict[str, Entry]) -> list[dict[str, str]]:
-    """Each index with its publisher's name in ``lang`` and site (``meta/index_publishers.csv``)."""
+def publisher_links(lang: str, reports: list[Report], entries: dict[str, Entry]) -> list[dict[str, Any]]:
+    """Each index with its publishers in ``lang``: ``parts``, one per publisher of its editions
+    (``meta.edition_publisher_years``), each with its ``text`` (the phrase around the name),
+    ``name``, ``url`` (the index's site of ``meta/index_publishers.csv`` for an index with one
+    publisher, else the publisher's own; none for a publisher no source names) and ``years``."""
+    from ..meta import edition_publisher_years
+
     urls = {r["index"]: r["publisher_url"] for r in package_rows("index_publishers.csv")}
     out = []
     for index, info in index_registry().items():
-        if index in urls:
-            name = info.name_in(lang)
-            short = fmt.display_name("index", index, lang)
-            out.append(
-                {
-                    "name": name,
-                    # "Chỉ số Cải cách hành chính (PAR Index)" already holds its short name: not twice
-                    "short": "" if short in name else short,
-                    "publisher": _edition_publishers(index, lang),
-                    "url": urls[index],
-                }
+        if index not in urls:
+            continue
+        name = info.name_in(lang)
+        short = fmt.display_name("index", index, lang)
+        found = edition_publisher_years(index)
+        parts = []
+        for publisher, years in found:
+            single = len(found) == 1
+            named = publisher is None or publisher.named
+            who = publisher.name_in(lang) if publisher is not None else info.publisher_in(lang)
+            url = (
+                (urls[index] if single else (publisher.url if publisher is not None else urls[index]))
+                if named
+                else ""
             )
+            key = "site.publisher_one" if single else "site.publisher_years"
+            if not named:
+                key = "site.publisher_unnamed"
+            before, _, after = text(key, lang, publisher="\x00", years=fmt.year_span(years, lang)).partition(
+                "\x00"
+            )
+            parts.append({"before": before, "name": who, "after": after, "url": url})
+        out.append(
+            {
+                "name": name,
+                # "Chỉ số Cải cách hành chính (PAR Index)" already holds its short name: not twice
+                "short": "" if short in name else short,
+                "parts": parts,
+            }
+        )
     return out
 
 

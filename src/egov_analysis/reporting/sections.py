@@ -173,23 +173,17 @@ def coverage_table(coverage: pd.DataFrame, lang: str) -> Any:
                 )
             )
         partial = [
-            text(
-                "findings.count_in_year",
-                lang,
-                published=fmt.number(r.n_held, lang),
-                n=fmt.number(r.n_ranked, lang),
-                year=int(r.year),
-            )
+            fmt.held_of_ranked(r.n_held, r.n_ranked, r.year, lang)
             for r in rows[rows["status"].eq(PARTIAL)].itertuples()
         ]
         records.append(
             {
                 "index": index,
                 "geography": geography,
-                "years": fmt.year_span(rows["year"]),
+                "years": fmt.year_span(rows["year"], lang),
                 "ranked": units_ranked_text(rows, lang),
-                "complete": fmt.year_span(rows.loc[rows["status"].eq(COMPLETE), "year"]) or none,
-                "ranks_only": fmt.year_span(rows.loc[rows["status"].eq(RANKS_ONLY), "year"]) or none,
+                "complete": fmt.year_span(rows.loc[rows["status"].eq(COMPLETE), "year"], lang) or none,
+                "ranks_only": fmt.year_span(rows.loc[rows["status"].eq(RANKS_ONLY), "year"], lang) or none,
                 "partial": "; ".join(partial) or none,
                 "released": "; ".join(released_notes(str(index), str(geography), partial_years, lang))
                 or "–",  # the edition table says nothing of a part released: not "none released"
@@ -232,7 +226,7 @@ def units_ranked_text(rows: pd.DataFrame, lang: str) -> str:
     if len(runs) == 1:
         return "–" if runs[0][0] is None else fmt.number(runs[0][0], lang)
     return "; ".join(
-        f"{'–' if n is None else fmt.number(n, lang)} ({fmt.year_span(years)})" for n, years in runs
+        f"{'–' if n is None else fmt.number(n, lang)} ({fmt.year_span(years, lang)})" for n, years in runs
     )
 
 
@@ -263,16 +257,11 @@ def third_party_lines(by_class: pd.DataFrame, lang: str) -> Any:
     compiled in a third party's file …"); nothing where no value comes from one. ``by_class``:
     :func:`.analysis.quality.sources_by_class`."""
     from ..meta import edition_publishers
+    from ..plots.footer import third_party_line
 
     rows = by_class[by_class["source_class"].eq("third_party_compilation")]
     lines = [  # one line per publisher of those editions (DTI 2024: Ministry of Science and Technology)
-        text(
-            "chart.source_third_party",
-            lang,
-            index=fmt.display_name("index", r.index, lang),
-            years=fmt.year_span(years),
-            publisher=publisher,
-        )
+        third_party_line(fmt.display_name("index", r.index, lang), years, publisher, lang)
         for r in rows.itertuples(index=False)
         for publisher, years in edition_publishers(str(r.index), lang, r.years).items()
     ]
@@ -284,7 +273,7 @@ def source_classes_table(by_class: pd.DataFrame, lang: str) -> Any:
     files they cite, and the sites (for a compilation, its repository). ``by_class``:
     :func:`.analysis.quality.sources_by_class`."""
     return people_table(
-        by_class.assign(year_span=[fmt.year_span(y) for y in by_class["years"]]),
+        by_class.assign(year_span=[fmt.year_span(y, lang) for y in by_class["years"]]),
         [
             Column("index", "tables.column.index", kind="name", names="index"),
             Column("source_class", "tables.column.source_class", kind="name", names="source_class"),
