@@ -924,7 +924,9 @@ def period_words(first: int, last: int, lang: str) -> str:
 
     if int(first) == int(last):
         return text("programme.period_one_year", lang, year=int(first))
-    return text("programme.period_years", lang, first=int(first), last=int(last))
+    from ..formatting import year_range
+
+    return text("programme.period_years", lang, years=year_range(first, last))
 
 
 def budget_findings(items: pd.DataFrame, lang: str) -> list[str]:
