@@ -110,4 +110,4 @@ def test_missing_values_leave_out_their_sentence_and_never_print_nan():
 def test_best_ranks_in_years_apart_are_not_written_as_a_run():
     apart = OUTCOMES.assign(rank=[3, 9, 3, 5, 30], year=[2012, 2016, 2020, 2024, 2017])
     found = key_findings("Quảng Ninh", PHASES, GOALS, CLAIMS, apart, None, "en")
-    assert "best PCI rank is 3 (2012, 2020), in 2 editions" in found.sentences[-1]
+    assert "best PCI rank is 3 (2012 and 2020), in 2 editions" in found.sentences[-1]

@@ -145,13 +145,21 @@ def set_footer(fig: Figure, text: str) -> str:
 def settle(fig: Figure, after_layout: Iterable[Callable[[], None]] = ()) -> None:
     """Run the layout, then the label placers (which need final axes positions), then freeze the
     layout so that saving and displaying draw exactly what was checked."""
-    fig.canvas.draw()
+    lay_out(fig)
     placers = list(after_layout)
     for place in placers:
         place()
     if placers:
-        fig.canvas.draw()
+        lay_out(fig)
     fig.set_layout_engine("none")
+
+
+def lay_out(fig: Figure) -> None:
+    """What a draw does to the layout (the layout engine places the axes from the texts' extents),
+    without drawing every artist: the chart is drawn when it is saved."""
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
 
 
 class _RankLocator(MaxNLocator):

@@ -16,7 +16,7 @@ from matplotlib.patches import Patch
 from ..formatting import mark
 from .chart import ChartResult, DrawingContext
 from .footer import finish, index_notes, index_short, index_sources, no_chart, series_breaks
-from .layout import WRAP_SHARE, new_figure, rank_axis, rows_for_spans, text_width, year_axis
+from .layout import WRAP_SHARE, lay_out, new_figure, rank_axis, rows_for_spans, text_width, year_axis
 from .ranks import draw_breaks, segments
 from .theme import CONTEXT, HIGHLIGHTS, MISSING, OKABE_ITO, join_words, number
 
@@ -85,7 +85,7 @@ def phase_strip(ctx: DrawingContext, ax: Axes, phases: pd.DataFrame, n_rows: int
     to the next free row (placed with the axes width as laid out)."""
     fig = ax.get_figure()
     assert isinstance(fig, Figure)
-    fig.canvas.draw()  # the layout gives the axes width the rows are computed for
+    lay_out(fig)  # the layout gives the axes width the rows are computed for
     ordered = phases.sort_values(["start_year", "end_year"]).reset_index(drop=True)
     names = localised(ordered, "name", ctx.lang)
     x0, x1 = ax.get_xlim()
