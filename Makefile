@@ -47,8 +47,12 @@ reports: $(REPORTS_STAMP) ## the main job: clean the raw data (if changed), run 
 test: $(STAMP) ## the test suite, ~5–7 min (ruff, mypy, unit, integration, reference, notebook tests; not the extended tier)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy src/
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --nbval-lax tests notebooks
+	@# mypy checks the types beside the tests (one core for ~20 s); its report follows theirs
+	@$(BIN)/mypy src/ > $(VENV)/mypy.log 2>&1 & types=$$!; \
+	echo "$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --nbval-lax tests notebooks   (and $(BIN)/mypy src/)"; \
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --nbval-lax tests notebooks; tests=$$?; \
+	wait $$types; typed=$$?; echo "$(BIN)/mypy src/"; cat $(VENV)/mypy.log; \
+	test $$tests -eq 0 && test $$typed -eq 0
 
 test-extended: $(STAMP) ## the tier CI also runs (~30 min): every page of the default set, all 194 profiles, the sweep locally and on a local Dask cluster, a real browser
 	$(BIN)/python -m pytest --extended -m "extended or pages"

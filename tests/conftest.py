@@ -114,6 +114,7 @@ def project_build(
     run — once for all pytest-xdist workers too: the first to get the lock builds, the others reuse
     its folders. Treat it as
     read-only; a test that changes outputs copies them first."""
+    import support
     from filelock import FileLock
     from support import shared_build_names
 
@@ -127,7 +128,7 @@ def project_build(
             result = build(
                 paths,
                 egov_config.paths().root / "reports.toml",
-                jobs=2,
+                jobs=2 if support.EXTENDED else 1,  # a second worker's start costs more than it saves
                 only=shared_build_names(),
                 progress=False,
             )

@@ -96,7 +96,7 @@ def built(tmp_path_factory, real_processed) -> tuple[config.Paths, Path, object,
     )
     paths = real_processed.with_overrides(reports=root / "reports", figures=root / "figures")
     only = [r.name for r in load_reports(reports_file, config.paths().notebooks) if r.name not in left_out()]
-    result = build(paths, reports_file, jobs=2, only=only, progress=False)
+    result = build(paths, reports_file, jobs=1, only=only, progress=False)  # a second worker: ~3.5 CPU-s
     return paths, reports_file, result, marker
 
 
