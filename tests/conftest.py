@@ -145,38 +145,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-# modules (and notebooks) that take ~10 s or more of a worker (CPU a test, summed by module,
-# measured 2026-12-07), longest first
+# modules that take 20 s or more of a worker (pytest --durations=0, summed by module), longest first
 SLOW_MODULES = (
-    "test_reviewer_html",  # the shared build of the sample
-    "test_build",
-    "test_incremental",
+    "test_reviewer_html",  # the shared build of the default set
     "test_faults",
-    "test_phases",
-    "test_raw_reader",
-    "test_plots",
-    "test_words",
-    "phase_comparison.ipynb",  # the longest notebook: not left for the end
-    "test_indices_real_data",
-    "test_counterfactual_study",
-    "test_counterfactual_intervals",
-    "provincial_rankings.ipynb",
-    "test_quiet_engine",
-    "test_release",
     "test_trust",
+    "test_build",
+    "test_malformed_corpus",
+    "test_raw_reader",
+    "test_dask",
+    "test_plots",
     "test_plots_layout",
 )
 
 
 def _schedule_rank(item: pytest.Item) -> tuple[int, int]:
-    """Longest modules first (the long notebooks among them), the short notebooks (nbval) last:
-    pytest-xdist hands out whole modules in this order, so the long ones start at once and short
-    ones fill the end, and neither worker sits idle while the other finishes a long module. Only
-    the order changes, never what runs."""
-    name = item.path.name if item.path.suffix == ".ipynb" else item.path.stem
-    if name in SLOW_MODULES:
-        return (0, SLOW_MODULES.index(name))
-    return (2, 0) if item.path.suffix == ".ipynb" else (1, 0)
+    """Longest modules first, notebooks (nbval) last: pytest-xdist hands out whole modules in this
+    order, so the long ones start at once and short ones fill the end, and neither worker sits idle
+    while the other finishes a long module. Only the order changes, never what runs."""
+    if item.path.suffix == ".ipynb":
+        return (2, 0)
+    name = item.path.stem
+    return (0, SLOW_MODULES.index(name)) if name in SLOW_MODULES else (1, 0)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
