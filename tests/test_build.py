@@ -42,7 +42,7 @@ title = "PAPI ranks in Vietnamese"
 notebook = "provincial_rankings.ipynb"
 [report.parameters]
 index = "papi"
-start_year = 2015
+start_year = 2019  # two years: the parameters honoured at a small cost
 end_year = 2020
 highlight = ["Đà Nẵng", "Hai Phong"]
 top_n = 5
@@ -143,7 +143,7 @@ def test_parameters_are_honoured(built):
     paths, _, _, _ = built
     figures = paths.figures
     papi = pd.read_csv(figures / "rankings_papi_vi" / "rank_lines.csv")
-    assert set(papi["index"]) == {"papi"} and papi["year"].between(2015, 2020).all()
+    assert set(papi["index"]) == {"papi"} and set(papi["year"]) == {2019, 2020}
     assert {"48", "31"} <= set(papi["province_code"].astype(str).str.zfill(2))
     svg = (figures / "rankings_papi_vi" / "rank_lines.svg").read_text("utf-8")
     assert "Thứ hạng" in svg or "Th" in svg  # Vietnamese axis label (glyphs drawn as paths)

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,23 @@ HOLD_LOCK = (  # another build's lock, held for the seconds given
     "print('held', flush=True)\ntime.sleep(float(sys.argv[2]))\nlock.release()\n"
 )
 DTI_NOTE = "its rank not shown on page head"  # a note of data/raw/dti/dti_compiled.csv
+
+
+@pytest.fixture(autouse=True, scope="module")
+def kernels_without_preload() -> Iterator[None]:
+    """The tiny notebooks import no plotting: kernels started as new interpreters (~0.8 CPU-s
+    each) cost less here than a server preloading pandas and matplotlib for them (~3 CPU-s a
+    build). The preloaded path is the default, which the shared build and tests/test_build.py
+    run, and tests/test_quiet_engine.py runs both."""
+    from egov_analysis.reporting.kernel import PRELOAD_VARIABLE
+
+    saved = os.environ.get(PRELOAD_VARIABLE)
+    os.environ[PRELOAD_VARIABLE] = "0"  # read by the builds run here and by their subprocesses
+    yield
+    if saved is None:
+        os.environ.pop(PRELOAD_VARIABLE, None)
+    else:
+        os.environ[PRELOAD_VARIABLE] = saved
 
 
 def tiny_project(root: Path) -> Path:
