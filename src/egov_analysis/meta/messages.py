@@ -46,8 +46,10 @@ def _flatten(prefix: str, table: Mapping[str, Any], out: dict[str, str], origin:
             raise ValueError(f"{origin}: message {name!r} is not text: {value!r}")
 
 
+@cache
 def languages() -> tuple[str, ...]:
-    """The languages that have a catalogue, sorted (``("en", "vi")``)."""
+    """The languages that have a catalogue, sorted (``("en", "vi")``); read once per process, as
+    the catalogues are (a reports file's matrix asks for every report it expands)."""
     root = resources.files(__package__).joinpath("messages")
     return tuple(sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("_")))
 
