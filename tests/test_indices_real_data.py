@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from egov_analysis import config, meta
-from egov_analysis.clean.run import clean
 from egov_analysis.provinces import resolve_codes
 from egov_analysis.sources import (
     compiled,
@@ -301,13 +300,11 @@ def test_second_sources_of_pci_are_kept_in_raw(reference_dir):
     assert not raw["source_url"].str.contains("wikimili").any()
 
 
-def test_raw_files_are_nfc_and_never_written_by_cleaning(tmp_path):
+def test_raw_files_are_nfc():  # that cleaning never writes them: tests/test_trust.py
     import unicodedata
 
     raw = config.paths().raw
     before = {p: p.stat().st_mtime_ns for p in raw.rglob("*.csv")}
-    clean(config.paths(processed=tmp_path / "p"))
-    assert {p: p.stat().st_mtime_ns for p in raw.rglob("*.csv")} == before
     for path in before:
         text = Path(path).read_text(encoding="utf-8")
         assert unicodedata.is_normalized("NFC", text), path

@@ -30,10 +30,15 @@ def files_of(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_two_cleans_give_byte_identical_processed_files(tmp_path, real_processed):
+def test_two_cleans_give_byte_identical_processed_files_and_never_write_the_raw_data(
+    tmp_path, real_processed
+):
     """A clean of its own against the session's (conftest ``real_processed``): the published
-    versions, not the caches that reports add beside them."""
+    versions, not the caches that reports add beside them; the raw files keep their times."""
+    raw = config.paths().raw
+    times = {p: p.stat().st_mtime_ns for p in raw.rglob("*") if p.is_file()}
     clean(config.paths(processed=tmp_path / "a"))
+    assert {p: p.stat().st_mtime_ns for p in raw.rglob("*") if p.is_file()} == times
     a, b = (
         {name: data for name, data in files_of(folder).items() if name.startswith(".versions/")}
         for folder in (tmp_path / "a", real_processed.processed)
