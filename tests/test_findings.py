@@ -430,3 +430,28 @@ def test_a_computed_score_in_a_relationship_carries_the_mark_in_findings_and_tab
     assert "45,00†" in text and "70,00†" not in text
     # the findings' order (the highlight order), not a code-point sort putting "Đà Nẵng" last
     assert text.index("Quảng Ninh") < text.index("Đà Nẵng")
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_coverage_charts_alt_text_counts_the_index_years_the_findings_count(
+    lang, real_processed, tmp_path
+):
+    """One count for one quantity (reviewer's N1): an index-year held whose number of units ranked
+    no source gives (ICT 2006) has no share; the chart draws it dotted, not as "not held", and
+    counts it among the index-years held, as the data-quality finding does."""
+    from egov_analysis import plots
+    from egov_analysis.analysis import quality
+    from egov_analysis.datasets import load
+    from egov_analysis.plots import DrawingContext
+
+    coverage = load("coverage", real_processed)
+    overview = quality.coverage_overview(coverage)
+    assert ("ict", "provinces_63", 2006) in overview.attrs["share_unknown"]
+    chart = plots.coverage_chart(DrawingContext(lang=lang, out_dir=tmp_path), overview)
+    total = len(coverage[coverage["indicator"].eq("overall")])
+    first = _first_quality_sentence(coverage, lang)
+    held = f" of {total} index-years" if lang == "en" else f"/{total} cặp chỉ số – năm"
+    assert held in chart.alt_text and (f"of {total} index-years" in first or f"/{total}" in first)
+    assert set(
+        chart.data.loc[chart.data["year"].eq(2006) & chart.data["index"].eq("ict"), "cell_status"]
+    ) == {"share_unknown"}

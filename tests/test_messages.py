@@ -7,6 +7,7 @@ import string
 
 import pytest
 
+from egov_analysis import config
 from egov_analysis.meta import messages
 
 
@@ -78,6 +79,10 @@ def test_the_vietnamese_catalogue_never_calls_egov_analysis_a_du_an():
     catalogue = messages.catalogue("vi")
     assert {k: v for k, v in catalogue.items() if agent.search(v)} == {}
     assert catalogue["tables.computed_legend"].startswith("† số do nhóm egov-analysis tính toán")
+    # nor do the Vietnamese texts kept as data: the data dictionary and the reasons for a refusal
+    for name in ("dictionary_vi.csv", "refused_hosts.csv"):
+        text = (config.PACKAGE_DIR / "meta" / name).read_text("utf-8")
+        assert not agent.search(text), (name, agent.search(text))
 
 
 def test_a_count_of_years_in_the_programme_messages_has_an_english_singular():

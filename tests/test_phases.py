@@ -665,3 +665,12 @@ def test_the_rank_chart_median_uses_the_same_list_rule():
     context = rankings.peers_and_median(panel, "papi", "22", "e_governance")
     assert context["median_complete"].all() and (context["n_score"] == 3).all()
     assert context["median_score"].iloc[0] == pytest.approx(3.10)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "2006 and 2017"), ("vi", "2006 và 2017")])
+def test_a_mean_left_out_across_two_series_breaks_names_them_as_a_list(lang, words):
+    """The stage table's "no mean" cell writes its break years as the language lists them, never
+    "2006, 2017" (reviewer's L-b)."""
+    frame = pd.DataFrame({"index": ["pci"], "mean_score": [float("nan")], "series_breaks": ["2006, 2017"]})
+    html = ph.reader_table(frame, {"mean_score": "mean_score"}, lang).as_raw_html()
+    assert words in html and "2006, 2017" not in html

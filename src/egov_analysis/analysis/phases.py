@@ -17,7 +17,10 @@ import numpy as np
 import pandas as pd
 
 from ..csv_safe import write_csv
-from ..formatting import date_text  # re-exported: notebooks call ph.date_text
+from ..formatting import (
+    date_text,  # re-exported: notebooks call ph.date_text
+    year_span,
+)
 from ..formatting import number as number_text  # re-exported: notebooks call ph.number_text
 from ..meta import indices as index_registry
 from ..meta import package_rows
@@ -750,8 +753,9 @@ def reader_table(frame: pd.DataFrame, columns: dict[str, str], lang: str) -> Any
             def mean_text(value: Any, index: object, broken: str) -> str:
                 if pd.notna(value):
                     return fmt_mark(score(float(value), str(index), lang), "computed", lang)
-                if broken:  # no mean on two scales: the break is named instead
-                    return text("programme.no_mean_across_break", lang, years=broken)
+                if broken:  # no mean on two scales: the break is named instead, its years as a list
+                    years = [int(y) for y in str(broken).split(", ")]
+                    return text("programme.no_mean_across_break", lang, years=year_span(years, lang))
                 return fmt_number(value, lang)
 
             table[column] = [mean_text(*cell) for cell in zip(values, frame["index"], breaks, strict=True)]

@@ -10,11 +10,20 @@ from ..meta import index_id
 
 
 def coverage_overview(coverage: pd.DataFrame) -> pd.DataFrame:
-    """Headline coverage per index and year: units with a score and a rank against those ranked."""
+    """Headline coverage per index and year: the share (%) of the units ranked with a score held
+    (rows ``(index, geography)``, columns years). An index-year held whose number of units ranked
+    no source gives (ICT 2006–2008) has no share: it is listed in ``attrs["share_unknown"]`` as
+    ``(index, geography, year)``, so that a chart tells it from an index-year not held."""
     overall = coverage[coverage["indicator"].eq("overall")]
-    return overall.pivot_table(
+    table = overall.pivot_table(
         index=["index", "geography"], columns="year", values="score_share_pct", aggfunc="first"
     )
+    unknown = overall[overall["score_share_pct"].isna() & overall["n_held"].gt(0).fillna(False)]
+    table.attrs["share_unknown"] = [
+        (str(i), str(g), int(y))
+        for i, g, y in unknown[["index", "geography", "year"]].itertuples(index=False)
+    ]
+    return table
 
 
 def gaps(panel: pd.DataFrame, index: str, indicator: str = "overall") -> pd.DataFrame:

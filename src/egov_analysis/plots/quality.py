@@ -15,24 +15,30 @@ from .theme import MISSING, SEQUENTIAL
 
 # what an empty cell of the coverage grid means: each meaning its own fill and legend entry
 # (one grey for both read "no edition" and "nothing held" as the same thing)
-NO_EDITION, NOT_HELD, SHARE = "no_edition", "not_held", "share"
+NO_EDITION, NOT_HELD, SHARE_UNKNOWN, SHARE = "no_edition", "not_held", "share_unknown", "share"
 _NO_EDITION_FILL = "white"  # blank: the publisher ranked no unit that year
 _NOT_HELD_HATCH = "////"  # hatched grey: an edition exists, the project holds no headline score
+_SHARE_UNKNOWN_HATCH = ".."  # dotted: scores held, but no source gives the number of units ranked
 _EDGE = "#555555"
 
 
 def cell_status(overview: pd.DataFrame) -> pd.DataFrame:
     """Per cell of ``overview`` (rows ``(index, geography)``, columns years): ``share`` where a
     share is held, ``not_held`` where the publisher has an edition that year
-    (``meta/index_editions.csv``) but the project holds no headline score, ``no_edition`` where
-    the index had no edition for that geography that year. Same shape as ``overview``."""
+    (``meta/index_editions.csv``) but the project holds no headline score, ``share_unknown`` where
+    scores are held but no source gives the number of units ranked (``overview.attrs``), and
+    ``no_edition`` where the index had no edition for that geography that year. Same shape as
+    ``overview``."""
     from ..meta import editions
 
     known = set(zip(*(editions()[c] for c in ("index", "year", "geography")), strict=True))
+    unknown = set(overview.attrs.get("share_unknown", ()))
     out = pd.DataFrame(SHARE, index=overview.index, columns=overview.columns, dtype=object)
     for index, geography in overview.index:
         for year in overview.columns:
-            if pd.isna(overview.loc[(index, geography), year]):
+            if (str(index), str(geography), int(year)) in unknown:
+                out.loc[(index, geography), year] = SHARE_UNKNOWN
+            elif pd.isna(overview.loc[(index, geography), year]):
                 held = (str(index), int(year), str(geography)) in known
                 out.loc[(index, geography), year] = NOT_HELD if held else NO_EDITION
     return out
@@ -58,12 +64,14 @@ def coverage_chart(
         np.ma.masked_invalid(overview.to_numpy(dtype=float)), aspect="auto", cmap=cmap, vmin=0, vmax=100
     )
     status = cell_status(overview)
-    for row, col in zip(*np.nonzero(status.to_numpy() == NOT_HELD), strict=True):
-        ax.add_patch(
-            Rectangle(
-                (col - 0.5, row - 0.5), 1, 1, facecolor=MISSING, edgecolor=_EDGE, hatch=_NOT_HELD_HATCH, lw=0
+    for kind, fill, hatch in (
+        (NOT_HELD, MISSING, _NOT_HELD_HATCH),
+        (SHARE_UNKNOWN, "white", _SHARE_UNKNOWN_HATCH),
+    ):
+        for row, col in zip(*np.nonzero(status.to_numpy() == kind), strict=True):
+            ax.add_patch(
+                Rectangle((col - 0.5, row - 0.5), 1, 1, facecolor=fill, edgecolor=_EDGE, hatch=hatch, lw=0)
             )
-        )
     years = [int(y) for y in overview.columns]
     step = max(1, round(len(years) / 14))
     ax.set_xticks(range(0, len(years), step), [str(y) for y in years[::step]], fontsize=8)
@@ -74,7 +82,8 @@ def coverage_chart(
     ax.set_yticks(range(len(overview)), labels, fontsize=8)
     ax.grid(False)
     fig.colorbar(image, ax=ax, label=ctx.word("share_with_score"), shrink=0.8)
-    counts = {kind: int((status.to_numpy() == kind).sum()) for kind in (NO_EDITION, NOT_HELD)}
+    kinds = (NO_EDITION, NOT_HELD, SHARE_UNKNOWN)
+    counts = {kind: int((status.to_numpy() == kind).sum()) for kind in kinds}
     handles = [
         Patch(facecolor=_NO_EDITION_FILL, edgecolor=_EDGE, lw=0.6, label=ctx.word("legend_no_edition")),
         Patch(
@@ -84,8 +93,15 @@ def coverage_chart(
             lw=0.6,
             label=ctx.word("legend_not_held"),
         ),
+        Patch(
+            facecolor="white",
+            edgecolor=_EDGE,
+            hatch=_SHARE_UNKNOWN_HATCH,
+            lw=0.6,
+            label=ctx.word("legend_share_unknown"),
+        ),
     ]
-    shown = [h for h, kind in zip(handles, (NO_EDITION, NOT_HELD), strict=True) if counts[kind]]
+    shown = [h for h, kind in zip(handles, kinds, strict=True) if counts[kind]]
     if shown:
         ax.legend(
             handles=shown, fontsize=8, loc="upper left", bbox_to_anchor=(0.0, -0.08), ncol=1, frameon=False
@@ -103,9 +119,10 @@ def coverage_chart(
         n=len(overview),
         years=year_range(years[0], years[-1]),
         complete=int(full["score_share_pct"].ge(100).sum()),
-        held=len(full),
+        held=len(full) + counts[SHARE_UNKNOWN],  # every index-year held, as the findings count them
         no_edition=counts[NO_EDITION],
         not_held=counts[NOT_HELD],
+        share_unknown=counts[SHARE_UNKNOWN],
     )
     return finish(
         ctx,
