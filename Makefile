@@ -44,7 +44,7 @@ install: $(STAMP) ## create .venv if missing with the build and the dev tools (f
 reports: $(REPORTS_STAMP) ## the main job: clean the raw data (if changed), run every report, export HTML
 	$(BIN)/egov-analysis build -j 2
 
-test: $(STAMP) ## the test suite, ~5–7 min (ruff, mypy, unit, integration, reference, notebook tests; not the extended tier)
+test: $(STAMP) ## the test suite, ~5 min (ruff, mypy, unit, integration, reference, notebook tests; not the extended tier)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@# mypy checks the types beside the tests (one core for ~20 s); its report follows theirs
