@@ -18,7 +18,9 @@ def coverage_overview(coverage: pd.DataFrame) -> pd.DataFrame:
     table = overall.pivot_table(
         index=["index", "geography"], columns="year", values="score_share_pct", aggfunc="first"
     )
-    unknown = overall[overall["score_share_pct"].isna() & overall["n_held"].gt(0).fillna(False)]
+    counts = [overall[c] for c in ("n_held", "n_score") if c in overall]  # units with a value held
+    held = counts[0].gt(0).fillna(False) if counts else pd.Series(False, index=overall.index)
+    unknown = overall[overall["score_share_pct"].isna() & held]
     table.attrs["share_unknown"] = [
         (str(i), str(g), int(y))
         for i, g, y in unknown[["index", "geography", "year"]].itertuples(index=False)
