@@ -13,7 +13,7 @@ LAB_VENV  := .venv-lab
 LAB_STAMP := $(LAB_VENV)/.installed
 PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
 UV_PIP := $(UV) pip install --quiet --python $(BIN)/python
-TEST_JOBS ?= 2  # pytest-xdist processes; a file stays on one (module fixtures, a notebook's cells)
+TEST_JOBS ?= 3  # pytest-xdist processes on 2 cores: a third fills the waits on kernels and locks; a file stays on one
 
 .DEFAULT_GOAL := help
 .PHONY: help install install-reports reports clean-data test test-extended lint format lab lock wheel bench clobber notebook-outputs
