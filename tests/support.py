@@ -103,6 +103,23 @@ def candidate_rows(records: list[dict[str, object]], **defaults: object) -> pd.D
     return frame
 
 
+def coverage_rows(index: str, years: list[int], n_score: list[int], n_ranked: list[int], status: list[str]):
+    """Headline rows of the coverage table (``load("coverage")``) of one index on the 63 provinces,
+    a year each: every unit with a score held is counted as held."""
+    return pd.DataFrame(
+        {
+            "index": index,
+            "year": years,
+            "geography": "provinces_63",
+            "indicator": "overall",
+            "n_score": n_score,
+            "n_held": n_score,
+            "n_ranked": n_ranked,
+            "status": status,
+        }
+    )
+
+
 def dead_pid() -> int:
     """The id of a process that has ended (for folders named after their owner)."""
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)

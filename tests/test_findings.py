@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from support import coverage_rows
 
 from egov_analysis import formatting as fmt
 from egov_analysis.analysis import findings
@@ -302,18 +303,7 @@ def _first_quality_sentence(coverage: pd.DataFrame, lang: str) -> str:
 
 def _pci_2019_complete_2020_partial() -> pd.DataFrame:
     """Coverage rows: PCI 2019 with every score held, 2020 with 10 of 63."""
-    return pd.DataFrame(
-        {
-            "index": ["pci", "pci"],
-            "year": [2019, 2020],
-            "geography": "provinces_63",
-            "indicator": "overall",
-            "n_score": [63, 10],
-            "n_held": [63, 10],
-            "n_ranked": [63, 63],
-            "status": ["complete", "partial"],
-        }
-    )
+    return coverage_rows("pci", [2019, 2020], [63, 10], [63, 63], ["complete", "partial"])
 
 
 def test_the_count_of_index_years_covers_every_geography_as_the_coverage_chart_does():

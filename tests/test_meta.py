@@ -95,20 +95,22 @@ def test_the_first_ict_edition_says_its_publisher_is_not_sourced():
     )  # not released
 
 
-def test_an_edition_without_its_number_ranked_is_refused_unless_marked_unknown(meta_copy):
+def _first_edition_edited(meta_copy, old: str, new: str) -> None:
+    """The copy's meta/index_editions.csv with ``old`` replaced by ``new`` in its first row (line 2)."""
     path = meta_copy / "index_editions.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[1].replace("pci,2005,provinces_63,42,", "pci,2005,provinces_63,,")
+    lines[1] = lines[1].replace(old, new)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_an_edition_without_its_number_ranked_is_refused_unless_marked_unknown(meta_copy):
+    _first_edition_edited(meta_copy, "pci,2005,provinces_63,42,", "pci,2005,provinces_63,,")
     with pytest.raises(meta.MetaError, match=r"index_editions.csv:2: n_ranked '' is neither a whole number"):
         meta.editions()
 
 
 def test_an_edition_naming_an_unknown_publisher_is_refused(meta_copy):
-    path = meta_copy / "index_editions.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[1].replace(",vcci_usaid,", ",vcci_typo,")
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _first_edition_edited(meta_copy, ",vcci_usaid,", ",vcci_typo,")
     with pytest.raises(meta.MetaError, match=r"index_editions.csv:2: publisher 'vcci_typo' is not in"):
         meta.editions()
 

@@ -8,6 +8,7 @@ import re
 
 import pandas as pd
 import pytest
+from support import coverage_rows
 
 from egov_analysis import formatting as fmt
 from egov_analysis.meta.messages import text
@@ -233,18 +234,7 @@ def test_a_note_on_the_file_read_is_not_shown_as_what_the_publisher_released(lan
     (file_note,) = file_notes("papi", "provinces_63", [2024], lang)
     assert "63" in released and "Tiền Giang" not in released
     assert "Tiền Giang" in file_note
-    coverage = pd.DataFrame(
-        {
-            "index": "papi",
-            "year": [2023, 2024],
-            "geography": "provinces_63",
-            "indicator": "overall",
-            "n_score": [61, 61],
-            "n_held": [61, 61],
-            "n_ranked": [61, 63],
-            "status": ["complete", "partial"],
-        }
-    )
+    coverage = coverage_rows("papi", [2023, 2024], [61, 61], [61, 63], ["complete", "partial"])
     table = coverage_table(coverage, lang)
     from egov_analysis.meta.messages import text
 
