@@ -101,3 +101,13 @@ def test_a_count_of_years_in_the_programme_messages_has_an_english_singular():
     assert all(not counted.search(catalogue[k]) for k in ones), ones
     families = {messages.plural_family(k, catalogue) for k, v in catalogue.items() if counted.search(v)}
     assert {"programme.scm.intervals", "programme.chart.alt_scm_intervals"} <= families
+
+
+@pytest.mark.parametrize(("lang", "word"), [("en", "published"), ("vi", "đã công bố")])
+def test_the_site_footer_and_the_claims_check_speak_of_the_values_held(lang, word):
+    """Values held include third parties' compilations and the project's sums: the footer and the
+    claims check never call them "published" (the final reviewer read)."""
+    catalogue = messages.catalogue(lang)
+    keys = ["site.footer_note", "charts.source_coverage", *(k for k in catalogue if ".claims" in k)]
+    keys += [k for k in catalogue if k.endswith((".matches", ".disagrees"))]
+    assert {k: catalogue[k] for k in keys if word in catalogue[k]} == {}
