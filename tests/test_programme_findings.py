@@ -53,7 +53,7 @@ OUTCOMES = pd.DataFrame(
                 "The sources name 2 stages of the programme, the first from 2012",
                 "Goal met, as its source states: Basic goals met (22 of 22).",
                 "Other goals with a target but no result in the data held: 1.",
-                "2 ranking claims; against the published index values: matches: 1; partly matched: 1.",
+                "2 ranking claims; against the index values held: matches: 1; partly matched: 1.",
                 "best PCI rank is 1 (2017–2018), in 2 editions; its latest is 2 of 63 (2024).",
             ],
         ),
